@@ -1,0 +1,40 @@
+/** The contract every connector implements. */
+
+/** One batch of rows read from a source: text values in source column order, each row with its location. */
+export interface ExtractedBatch {
+  /** Source column names, identical for every batch of one extraction. */
+  readonly columns: readonly string[];
+  /** Row values; `null` for an absent value (an empty CSV field is `''`, not `null`). */
+  readonly rows: (string | null)[][];
+  /** Where each row came from, parallel to `rows`: `file.csv:12`, `book.xlsx!Sheet1!7`, `table@cursor`, `url page 3`. */
+  readonly locations: string[];
+}
+
+/** What an extraction may use: a cancellation signal and a sink for notes (encoding detected, etc.). */
+export interface ExtractContext {
+  readonly signal?: AbortSignal;
+  /** Called with short human notes about the source, e.g. `encoding gb18030 (detected)`. */
+  readonly note?: (message: string) => void;
+}
+
+/** A short, JSON-safe description of a source, stored with every load for lineage. */
+export interface ConnectorDescription {
+  readonly kind: string;
+  /** The file path, URL or table the rows come from. */
+  readonly source: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The result of a connectivity / readability check. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** A source of rows. Created by a factory such as `csv({ path })`. */
+export interface Connector {
+  readonly kind: string;
+  describe(): ConnectorDescription;
+  check(): Promise<CheckResult>;
+  extract(ctx?: ExtractContext): AsyncIterable<ExtractedBatch>;
+}

@@ -1,0 +1,44 @@
+/**
+ * The base error of gongshu. Every error carries a stable string `code`, structured `details`,
+ * whether retrying can help, and the underlying `cause`. Messages say what went wrong, where,
+ * what is allowed and how to fix it.
+ */
+export class GongshuError extends Error {
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly retryable: boolean;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { details?: Record<string, unknown>; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A definition (config, catalog, pipeline) is wrong; fixing the code or config is the remedy. */
+export class DefinitionError extends GongshuError {
+  constructor(
+    message: string,
+    details: { file?: string; field?: string; allowed?: string; fix?: string; [k: string]: unknown } = {},
+  ) {
+    super('definition', message, { details });
+  }
+}
+
+/** Formats the standard definition-error message: `where: field: expected …; got …. Fix: …`. */
+export function definitionMessage(parts: {
+  where: string;
+  field: string;
+  expected: string;
+  got?: string;
+  fix: string;
+}): string {
+  const got = parts.got === undefined ? '' : `; got ${parts.got}`;
+  return `${parts.where}: ${parts.field}: expected ${parts.expected}${got}. Fix: ${parts.fix}`;
+}
