@@ -1,0 +1,37 @@
+import { GongshuError } from '../schemas/errors.ts';
+
+/** Exit codes of the `gongshu` command. */
+export const EXIT = {
+  ok: 0,
+  /** The command ran but found failures: invalid values, failed pipelines. */
+  failures: 1,
+  /** Bad usage or a bad definition (config, catalog, pipeline). */
+  usage: 2,
+  /** The warehouse is locked by another writer or cannot be opened. */
+  warehouse: 3,
+  /** A source could not be read. */
+  source: 4,
+  /** An unexpected internal error (a bug: please report it with --debug output). */
+  internal: 70,
+} as const;
+
+/** An error the CLI reports with a given exit code. */
+export class CliError extends GongshuError {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT.usage) {
+    super('cli', message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof GongshuError) {
+    if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
+    if (error.code.startsWith('warehouse')) return EXIT.warehouse;
+    if (error.code === 'source') return EXIT.source;
+    return EXIT.failures;
+  }
+  return EXIT.internal;
+}

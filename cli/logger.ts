@@ -1,0 +1,27 @@
+import { type Logger, pino } from 'pino';
+
+/** Paths pino redacts from log objects: keys, tokens and identity numbers never reach the log. */
+export const REDACT_PATHS = [
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.privateKey',
+  '*.citizenId',
+  '*.idNumber',
+  'headers.authorization',
+];
+
+/** The CLI's logger: pino to stderr, pretty on a terminal, at the given level (default `info`). */
+export function createLogger(level = 'info'): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: null };
+  if (process.stderr.isTTY && !process.env.GONGSHU_LOG_JSON) {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { destination: 2, colorize: !process.env.NO_COLOR, ignore: 'time' },
+      },
+    });
+  }
+  return pino(options, pino.destination(2));
+}

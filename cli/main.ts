@@ -1,0 +1,96 @@
+import { Command, Option } from 'commander';
+import { DefinitionError, GongshuError } from '../schemas/errors.ts';
+import { EXIT, exitCodeOf } from './errors.ts';
+import { processOutput } from './output.ts';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  logLevel: string;
+  debug?: boolean;
+}
+
+type Action = (args: unknown[], program: Command) => Promise<number>;
+
+/** Wraps a lazily imported command module so its errors become exit codes and clear messages. */
+function lazy(load: () => Promise<{ default: Action }>) {
+  return async (...raw: unknown[]) => {
+    const command = raw.at(-1) as Command;
+    const program = command.parent ?? command;
+    const debug = Boolean(program.opts().debug);
+    try {
+      const action = (await load()).default;
+      process.exitCode = await action(raw.slice(0, -1), command);
+    } catch (error) {
+      const out = processOutput();
+      const known = error instanceof GongshuError || error instanceof DefinitionError;
+      out.note(
+        `gongshu: ${known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? error}`}`,
+      );
+      if (debug || !known) out.note(String((error as Error)?.stack ?? ''));
+      if (!known && !debug) out.note('This is a bug in gongshu; rerun with --debug and report the output.');
+      process.exitCode = exitCodeOf(error);
+    }
+  };
+}
+
+const program = new Command('gongshu')
+  .description(
+    'gongshu (公数): public-data pipelines, identifiers, quality and the platform hierarchy on DuckDB',
+  )
+  .addOption(
+    new Option('--log-level <level>', 'log level on stderr')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  )
+  .option('--debug', 'print stack traces of errors')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('validate')
+  .description('validate identifiers: citizen-id (GB 11643), uscc (GB 32100) or division (GB/T 2260)')
+  .addArgument(
+    program.createArgument('<kind>', 'what the values are').choices(['citizen-id', 'uscc', 'division']),
+  )
+  .argument('<values...>', 'values to check (use - to read one per line from stdin)')
+  .option('--json', 'one JSON object per input, in input order')
+  .action(lazy(() => import('./commands/validate.ts')));
+
+program
+  .command('run')
+  .description("run a project's pipelines (all, or those named) into its warehouse")
+  .argument('[pipelines...]', 'pipeline names; all when omitted')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--json', 'print the run summary as JSON')
+  .action(lazy(() => import('./commands/run.ts')));
+
+program
+  .command('catalog')
+  .description("list the project's catalog entries (政务信息资源目录)")
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--json', 'one JSON object per entry')
+  .action(lazy(() => import('./commands/catalog.ts')));
+
+program
+  .command('sql')
+  .description('run a SQL query against the warehouse (read-only)')
+  .argument('<query>', 'the SQL query')
+  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+  .option('--json', 'one JSON object per row')
+  .option('--write', 'open for writing (takes the writer lock)')
+  .action(lazy(() => import('./commands/sql.ts')));
+
+program
+  .command('demo')
+  .description('generate the example region (Xinjiang) and run it end to end')
+  .option('--people <n>', 'people to generate', '20000')
+  .option('--seed <n>', 'generator seed', '20261129')
+  .option('--json', 'print the run summary as JSON')
+  .action(lazy(() => import('./commands/demo.ts')));
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+});
+
+await program.parseAsync(process.argv);

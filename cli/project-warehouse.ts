@@ -1,0 +1,16 @@
+import { isAbsolute, join } from 'node:path';
+import { type LoadedProject, loadProject } from '../pipelines/index.ts';
+import { DEFAULT_WAREHOUSE_PATH } from '../warehouse/index.ts';
+
+/** The warehouse file of a project: `--warehouse`, else the project's setting, else the default, under its dir. */
+export function warehousePathOf(loaded: Pick<LoadedProject, 'project' | 'dir'>, override?: string): string {
+  if (override) return override;
+  const configured = loaded.project.warehouse ?? DEFAULT_WAREHOUSE_PATH;
+  return isAbsolute(configured) ? configured : join(loaded.dir, configured);
+}
+
+/** Loads the project of `--project` and names its warehouse file. */
+export async function projectAndWarehouse(opts: { project?: string; warehouse?: string }) {
+  const loaded = await loadProject(opts.project ?? '.');
+  return { loaded, warehousePath: warehousePathOf(loaded, opts.warehouse) };
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Connector } from '../connectors/index.ts';
+import type { CatalogEntry } from '../schemas/catalog.ts';
+import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
+import { DefinitionError } from '../schemas/errors.ts';
+import { callerFile } from './caller.ts';
+import { keySpecSchema } from './keys.ts';
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+/** How a load writes into the dataset table. */
+export const WRITE_MODES = ['replace', 'append'] as const;
+
+const connectorSchema = z.custom<Connector>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Connector).extract === 'function' &&
+    typeof (v as Connector).describe === 'function',
+  { message: 'a connector, e.g. csv({ path: "data/hukou.csv" })' },
+);
+
+const catalogSchema = z.custom<CatalogEntry>(
+  (v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v,
+  { message: 'a catalog entry made by defineCatalogEntry({...})' },
+);
+
+/** The dataset a pipeline loads into. */
+export const datasetSpecSchema = z
+  .object({
+    name: z.string().regex(NAME).meta({ description: 'the table name: lower-case letters, digits, _' }),
+    title: z.string().optional().meta({ description: 'display name, e.g. 户籍人口' }),
+    key: keySpecSchema
+      .optional()
+      .meta({ description: 'citizenId(column) or uscc(column); unkeyed if absent' }),
+    writeMode: z.enum(WRITE_MODES).default('replace').meta({ description: 'defaults to replace' }),
+    catalog: catalogSchema.optional(),
+  })
+  .strict();
+
+/** A pipeline: one source loaded into one dataset. */
+export const pipelineSpecSchema = z
+  .object({
+    name: z.string().regex(NAME).meta({ description: 'unique pipeline name' }),
+    description: z.string().optional(),
+    source: connectorSchema,
+    dataset: datasetSpecSchema,
+  })
+  .strict();
+
+/** A pipeline as written by the user. */
+export type PipelineSpec = z.input<typeof pipelineSpecSchema>;
+/** A validated, frozen pipeline. */
+export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & { readonly file?: string };
+
+/** Node levels of the platform hierarchy. */
+export const NODE_LEVELS = ['county', 'prefecture', 'region'] as const;
+
+const pipelineSchema = z.custom<Pipeline>(
+  (v) => typeof v === 'object' && v !== null && Object.isFrozen(v) && 'dataset' in v,
+  { message: 'a pipeline made by definePipeline({...})' },
+);
+
+/** A project: the node it runs on and its pipelines. */
+export const projectSpecSchema = z
+  .object({
+    name: z.string().regex(NAME),
+    title: z.string().optional(),
+    node: z
+      .object({
+        id: z
+          .string()
+          .regex(/^\d{6}$/)
+          .meta({ description: 'the GB/T 2260 code of the node, e.g. 650000' }),
+        level: z.enum(NODE_LEVELS),
+        name: z.string().min(1),
+      })
+      .strict(),
+    warehouse: z
+      .string()
+      .optional()
+      .meta({ description: 'defaults to .gongshu/warehouse.duckdb in the project' }),
+    pipelines: z.array(pipelineSchema).default([]),
+  })
+  .strict();
+
+/** A project as written by the user. */
+export type ProjectSpec = z.input<typeof projectSpecSchema>;
+/** A validated, frozen project. */
+export type Project = Readonly<z.output<typeof projectSpecSchema>> & { readonly file?: string };
+
+const PIPELINE_HINTS = {
+  name: 'name: "hukou" (lower-case letters, digits and _)',
+  source: 'source: csv({ path: "data/gongan_hukou.csv" })',
+  'dataset.name': 'dataset: { name: "hukou" } (lower-case letters, digits and _)',
+  'dataset.key': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
+  'dataset.key.kind': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
+  'dataset.writeMode': 'writeMode: "replace" (rebuild the table each load) or "append"',
+};
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) {
+      // Connectors are objects with behaviour: freeze them shallowly only.
+      if (v && typeof v === 'object' && !('extract' in v)) deepFreeze(v);
+    }
+  }
+  return value;
+}
+
+/**
+ * Defines a pipeline: validates the spec once and returns a frozen pipeline.
+ * @example definePipeline({ name: 'hukou', source: csv({ path }), dataset: { name: 'hukou', key: citizenId('公民身份号码') } })
+ */
+export function definePipeline(spec: PipelineSpec): Pipeline {
+  const file = callerFile();
+  const parsed = pipelineSpecSchema.safeParse(spec, { reportInput: true });
+  if (!parsed.success) {
+    const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
+    throw definitionErrorFromZod(parsed.error, { file, object: `pipeline ${name}` }, PIPELINE_HINTS);
+  }
+  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) });
+}
+
+/**
+ * Defines a project (the registry of a node's pipelines): validates once, checks names are unique,
+ * returns a frozen project.
+ */
+export function defineProject(spec: ProjectSpec): Project {
+  const file = callerFile();
+  const parsed = projectSpecSchema.safeParse(spec, { reportInput: true });
+  if (!parsed.success) {
+    const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
+    throw definitionErrorFromZod(
+      parsed.error,
+      { file, object: `project ${name}` },
+      {
+        'node.id': 'node: { id: "650000" } (the six-digit division code of this node)',
+        'pipelines.*': 'pipelines: [definePipeline({...}), ...]',
+      },
+    );
+  }
+  for (const [what, pick] of [
+    ['pipeline', (p: Pipeline) => p.name],
+    ['dataset', (p: Pipeline) => p.dataset.name],
+  ] as const) {
+    const seen = new Map<string, Pipeline>();
+    for (const p of parsed.data.pipelines) {
+      const other = seen.get(pick(p));
+      if (other) {
+        throw new DefinitionError(
+          `${file ?? 'project'}: project ${parsed.data.name}: pipelines: ${what} name "${pick(p)}" is used twice ` +
+            `(${other.file ?? other.name} and ${p.file ?? p.name}). Fix: give each ${what} its own name`,
+          { file, field: 'pipelines', allowed: `unique ${what} names`, fix: `rename one ${what}` },
+        );
+      }
+      seen.set(pick(p), p);
+    }
+  }
+  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) });
+}

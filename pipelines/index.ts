@@ -1,0 +1,23 @@
+export {
+  datasetSpecSchema,
+  definePipeline,
+  defineProject,
+  NODE_LEVELS,
+  type Pipeline,
+  type PipelineSpec,
+  type Project,
+  type ProjectSpec,
+  pipelineSpecSchema,
+  projectSpecSchema,
+  WRITE_MODES,
+} from './define.ts';
+export { citizenId, KEY_KINDS, type KeySpec, keySpecSchema, uscc } from './keys.ts';
+export { LINEAGE_COLUMNS, type LoadOptions, type LoadResult, loadPipeline, newLoadId } from './load.ts';
+export { type LoadedProject, loadProject, PROJECT_FILE } from './project-loader.ts';
+export {
+  type PipelineOutcome,
+  type RunOptions,
+  type RunSummary,
+  runPipelines,
+  selectPipelines,
+} from './run.ts';

@@ -1,0 +1,11 @@
+export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
+export { quoteIdent, quoteLiteral } from './sql.ts';
+export { SCHEMA_VERSION } from './system-tables.ts';
+export {
+  type AppendValue,
+  DEFAULT_WAREHOUSE_PATH,
+  openWarehouse,
+  type Row,
+  Warehouse,
+  type WarehouseOptions,
+} from './warehouse.ts';

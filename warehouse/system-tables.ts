@@ -1,0 +1,82 @@
+/**
+ * The gongshu system tables (`gongshu_*`), created or upgraded on open. Each statement is idempotent.
+ * Columns are documented in README.md ("Warehouse system tables").
+ */
+export const SCHEMA_VERSION = 1;
+
+/** DDL of the system tables, in creation order. */
+export const SYSTEM_TABLES: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS gongshu_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS gongshu_runs (
+    run_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,            -- 'pipeline' | 'ingest' | 'build' | 'push' | ...
+    target VARCHAR NOT NULL,          -- pipeline or job name
+    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed'
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    error VARCHAR,
+    details JSON
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_loads (
+    load_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR,
+    dataset VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    connector VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    write_mode VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,          -- 'committed' (a failed load leaves no row: it rolled back)
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    source_options JSON,
+    notes JSON
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_quarantine (
+    load_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    source_location VARCHAR NOT NULL, -- file:line, sheet!row, table@cursor, url page N
+    reason VARCHAR NOT NULL,          -- e.g. key:checksum, key:missing, field-count
+    key_column VARCHAR,
+    key_value VARCHAR,                -- the original key text as read
+    row_json JSON NOT NULL,           -- the whole source row, column → text
+    quarantined_at TIMESTAMPTZ NOT NULL,
+    replayed_load_id VARCHAR
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_datasets (
+    dataset VARCHAR PRIMARY KEY,
+    table_name VARCHAR NOT NULL,
+    key_kind VARCHAR,                 -- 'citizen-id' | 'uscc' | NULL (unkeyed)
+    key_column VARCHAR,
+    source_key_column VARCHAR,
+    catalog JSON,
+    updated_at TIMESTAMPTZ NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_cursors (
+    dataset VARCHAR PRIMARY KEY,
+    cursor_column VARCHAR NOT NULL,
+    value VARCHAR,
+    load_id VARCHAR NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_divisions (
+    code VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    level TINYINT NOT NULL,
+    parent VARCHAR,
+    start_year SMALLINT,
+    end_year SMALLINT
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_code_tables (
+    code_table VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    name_zh VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    PRIMARY KEY (code_table, code)
+  )`,
+];

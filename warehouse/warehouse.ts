@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { CODE_TABLES } from '../schemas/code-tables.ts';
+import { allDivisions } from '../schemas/divisions.ts';
+import { IDENTIFIER_MACROS } from '../schemas/identifier-macros.ts';
+import { VALUE_MACROS } from '../schemas/value-macros.ts';
+import { WarehouseError, WarehouseLockedError } from './errors.ts';
+import { acquireLock, type WarehouseLock } from './lock.ts';
+import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
+
+/** The default warehouse file of a project, relative to the project directory. */
+export const DEFAULT_WAREHOUSE_PATH = '.gongshu/warehouse.duckdb';
+
+/** Options of `openWarehouse`. */
+export interface WarehouseOptions {
+  /** The DuckDB file, or `:memory:`. Defaults to `.gongshu/warehouse.duckdb` under the current directory. */
+  readonly path?: string;
+  /** Open without taking the writer lock; writes fail. Defaults to false. */
+  readonly readOnly?: boolean;
+  /** DuckDB session time zone. Defaults to Asia/Shanghai. */
+  readonly timeZone?: string;
+}
+
+/** A row of a query result with JS values (BIGINT as number when safe, else bigint). */
+export type Row = Record<string, unknown>;
+
+/** Rows appended with `append`: each value text, number, boolean or null. */
+export type AppendValue = string | number | boolean | null;
+
+/**
+ * An open gongshu warehouse: one DuckDB file, its system tables, the identifier macros,
+ * and (unless read-only) the single-writer lock. Nothing outside `warehouse/` opens DuckDB.
+ */
+export class Warehouse {
+  private depth = 0;
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly lock: WarehouseLock | undefined,
+  ) {}
+
+  /** Opens (creating if needed) and migrates a warehouse. */
+  static async open(options: WarehouseOptions = {}): Promise<Warehouse> {
+    const memory = options.path === ':memory:';
+    const path = memory ? ':memory:' : resolve(options.path ?? DEFAULT_WAREHOUSE_PATH);
+    const readOnly = options.readOnly ?? false;
+    if (!memory && !readOnly) mkdirSync(dirname(path), { recursive: true });
+    const lock = memory || readOnly ? undefined : acquireLock(path);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (error) {
+      lock?.release();
+      const message = String((error as Error).message ?? error);
+      if (/lock/i.test(message)) throw new WarehouseLockedError(path, undefined, error);
+      throw new WarehouseError(`${path}: cannot open the warehouse: ${message}`, { path }, error);
+    }
+    const connection = await instance.connect();
+    const wh = new Warehouse(path, readOnly, instance, connection, lock);
+    try {
+      await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
+      if (!readOnly) await wh.migrate();
+      await wh.installMacros();
+    } catch (error) {
+      wh.close();
+      throw error;
+    }
+    return wh;
+  }
+
+  /** Runs a statement. Parameters bind to `$1`, `$2`, … */
+  async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+    try {
+      await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    } catch (error) {
+      throw queryError(sql, error);
+    }
+  }
+
+  /** Runs a query and returns its rows as JS objects. */
+  async all<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        sql,
+        params.length ? (params as DuckDBValue[]) : undefined,
+      );
+      return reader.getRowObjectsJS().map((row) => {
+        for (const k of Object.keys(row)) {
+          const v = row[k];
+          if (typeof v === 'bigint' && v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER) {
+            row[k] = Number(v);
+          }
+        }
+        return row as T;
+      });
+    } catch (error) {
+      throw queryError(sql, error);
+    }
+  }
+
+  /** Runs a query and returns rows with JSON-safe values (dates as ISO text, big numbers as text). */
+  async json(sql: string, params: readonly unknown[] = []): Promise<{ columns: string[]; rows: Row[] }> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        sql,
+        params.length ? (params as DuckDBValue[]) : undefined,
+      );
+      return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Row[] };
+    } catch (error) {
+      throw queryError(sql, error);
+    }
+  }
+
+  /** The first column of the first row, or undefined. */
+  async value<T = unknown>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
+    const rows = await this.all(sql, params);
+    const first = rows[0];
+    return first === undefined ? undefined : (Object.values(first)[0] as T);
+  }
+
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * Nested calls join the outer transaction.
+   */
+  async transaction<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+    if (this.depth > 0) return fn(this);
+    await this.run('BEGIN TRANSACTION');
+    this.depth++;
+    try {
+      const result = await fn(this);
+      this.depth--;
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      this.depth--;
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Appends rows to a table (in the current transaction, if any) with DuckDB's appender. */
+  async append(
+    table: string,
+    rows: Iterable<readonly AppendValue[]>,
+    opts: { schema?: string; catalog?: string } = {},
+  ): Promise<number> {
+    const appender = await this.connection.createAppender(table, opts.schema ?? null, opts.catalog ?? null);
+    let n = 0;
+    try {
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'string') appender.appendVarchar(v);
+          else if (typeof v === 'boolean') appender.appendBoolean(v);
+          else if (Number.isInteger(v)) appender.appendBigInt(BigInt(v));
+          else appender.appendDouble(v);
+        }
+        appender.endRow();
+        n++;
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    return n;
+  }
+
+  /** Whether a table or view exists (schema `main` unless qualified as `schema.name`). */
+  async hasTable(name: string): Promise<boolean> {
+    const [schema, table] = name.includes('.') ? name.split('.', 2) : ['main', name];
+    const n = await this.value<number>(
+      `SELECT count(*) FROM duckdb_tables() WHERE schema_name = $1 AND table_name = $2`,
+      [schema, table],
+    );
+    return (n ?? 0) > 0;
+  }
+
+  /** Closes the connection and the database and releases the writer lock. */
+  close(): void {
+    try {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    } finally {
+      this.lock?.release();
+    }
+  }
+
+  private async migrate(): Promise<void> {
+    await this.transaction(async () => {
+      for (const ddl of SYSTEM_TABLES) await this.run(ddl);
+      await this.run(
+        `INSERT INTO gongshu_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [String(SCHEMA_VERSION)],
+      );
+      await this.loadReferenceData();
+    });
+  }
+
+  /** Loads the division and code tables when the committed data changed since the last open. */
+  private async loadReferenceData(): Promise<void> {
+    const divisions = allDivisions();
+    const hash = createHash('sha256')
+      .update(JSON.stringify(divisions))
+      .update(JSON.stringify(CODE_TABLES))
+      .digest('hex');
+    const current = await this.value<string>(`SELECT value FROM gongshu_meta WHERE key = 'reference_hash'`);
+    if (current === hash) return;
+    await this.run('DELETE FROM gongshu_divisions');
+    await this.run('DELETE FROM gongshu_code_tables');
+    await this.append(
+      'gongshu_divisions',
+      divisions.map((d) => [d.code, d.name, d.level, d.parent, d.start, d.end]),
+    );
+    await this.append(
+      'gongshu_code_tables',
+      CODE_TABLES.map((c) => [c.table, c.code, c.name_zh, c.name_en]),
+    );
+    await this.run(
+      `INSERT INTO gongshu_meta VALUES ('reference_hash', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [hash],
+    );
+  }
+
+  private async installMacros(): Promise<void> {
+    for (const statement of [...VALUE_MACROS, ...IDENTIFIER_MACROS]) {
+      // A read-only file cannot store macros: define them for this session only.
+      await this.run(
+        this.readOnly
+          ? statement.replace(/CREATE OR REPLACE MACRO/i, 'CREATE OR REPLACE TEMP MACRO')
+          : statement,
+      );
+    }
+  }
+}
+
+function queryError(sql: string, error: unknown): WarehouseError {
+  const message = String((error as Error)?.message ?? error);
+  const short = sql.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return new WarehouseError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
+}
+
+/** Opens a warehouse; see `WarehouseOptions`. */
+export function openWarehouse(options: WarehouseOptions = {}): Promise<Warehouse> {
+  return Warehouse.open(options);
+}
