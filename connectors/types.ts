@@ -8,6 +8,11 @@ export interface ExtractedBatch {
   readonly rows: (string | null)[][];
   /** Where each row came from, parallel to `rows`: `file.csv:12`, `book.xlsx!Sheet1!7`, `table@cursor`, `url page 3`. */
   readonly locations: string[];
+  /**
+   * Per-row problems, parallel to `rows` (absent when no row in the batch has one). A non-null entry means
+   * the row is malformed, e.g. `field-count: expected 12 fields, got 14`; the loader quarantines such rows.
+   */
+  readonly problems?: (string | null)[];
 }
 
 /** What an extraction may use: a cancellation signal and a sink for notes (encoding detected, etc.). */

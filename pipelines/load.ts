@@ -189,6 +189,24 @@ function missingKeyColumn(pipeline: Pipeline, columns: readonly string[]): Defin
   );
 }
 
+/**
+ * The dataset column of each source column. With a catalog entry, a source column whose header equals a
+ * field's title (信息项名称, e.g. 公民身份号码) or name becomes that field's name (e.g. id_number); other
+ * columns keep their source names.
+ */
+export function targetColumns(
+  pipeline: Pipeline,
+  columns: readonly string[],
+): Map<string, { name: string; type?: string }> {
+  const fields = pipeline.dataset.catalog?.fields ?? [];
+  const map = new Map<string, { name: string; type?: string }>();
+  for (const c of columns) {
+    const f = fields.find((x) => x.name === c) ?? fields.find((x) => x.title === c);
+    map.set(c, f ? { name: f.name, type: f.type } : { name: c });
+  }
+  return map;
+}
+
 async function writeDataset(
   wh: Warehouse,
   pipeline: Pipeline,
@@ -202,19 +220,20 @@ async function writeDataset(
 }> {
   const { dataset } = pipeline;
   const key = dataset.key;
-  const types = new Map((dataset.catalog?.fields ?? []).map((f) => [f.name, f.type as string]));
+  const targets = targetColumns(pipeline, ctx.columns);
   const checked = `${ctx.stage}_checked`;
   const keyCol = key ? q(key.column) : undefined;
+  const keyTarget = key ? targets.get(key.column)!.name : undefined;
   const macros = key ? KEY_MACROS[key.kind] : undefined;
 
   // One pass computes the key, its reason and every typed value; the reason of the first failure wins.
   const typed = ctx.columns
     .filter((c) => c !== key?.column)
-    .map((c) => ({ column: c, sql: castSql(c, types.get(c)) }))
+    .map((c) => ({ column: c, sql: castSql(c, targets.get(c)!.type) }))
     .filter((t): t is { column: string; sql: string } => t.sql !== undefined);
   const typeReasons = typed.map(
     (t) =>
-      `WHEN ${q(t.column)} IS NOT NULL AND trim(${q(t.column)}) <> '' AND ${t.sql} IS NULL THEN ${quoteLiteral(`type:${t.column}`)}`,
+      `WHEN ${q(t.column)} IS NOT NULL AND trim(${q(t.column)}) <> '' AND ${t.sql} IS NULL THEN ${quoteLiteral(`type:${targets.get(t.column)!.name}`)}`,
   );
   const reason = [
     'WHEN _stage_problem IS NOT NULL THEN _stage_problem',
@@ -241,9 +260,10 @@ async function writeDataset(
     );
     const castOf = new Map(typed.map((t) => [t.column, t.sql]));
     const select = [
-      ...ctx.columns.map((c) =>
-        c === key?.column ? `_stage_key AS ${q(c)}` : `${castOf.get(c) ?? q(c)} AS ${q(c)}`,
-      ),
+      ...ctx.columns.map((c) => {
+        const target = q(targets.get(c)!.name);
+        return c === key?.column ? `_stage_key AS ${target}` : `${castOf.get(c) ?? q(c)} AS ${target}`;
+      }),
       `${quoteLiteral(ctx.loadId)} AS _load_id`,
       '_stage_location AS _source',
       `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ AS _ingested_at`,
@@ -256,7 +276,7 @@ async function writeDataset(
     if (dataset.writeMode === 'replace' || !(await wh.hasTable(dataset.name))) {
       await wh.run(`CREATE OR REPLACE TABLE ${table} AS ${source}`);
     } else {
-      await addMissingColumns(wh, dataset.name, ctx.columns, castOf);
+      await addMissingColumns(wh, dataset.name, `SELECT ${select} FROM temp.${q(checked)} LIMIT 0`);
       await wh.run(`INSERT INTO ${table} BY NAME ${source}`);
     }
     await wh.run(
@@ -268,7 +288,7 @@ async function writeDataset(
         dataset.name,
         dataset.name,
         key?.kind ?? null,
-        key?.column ?? null,
+        keyTarget ?? null,
         key?.column ?? null,
         dataset.catalog ? JSON.stringify(dataset.catalog) : null,
       ],
@@ -299,13 +319,8 @@ async function writeDataset(
   }
 }
 
-/** Schema evolution for append loads: columns new in the source are added to the table. */
-async function addMissingColumns(
-  wh: Warehouse,
-  table: string,
-  columns: readonly string[],
-  castOf: Map<string, string>,
-) {
+/** Schema evolution for append loads: columns new in the source are added to the table with their type. */
+async function addMissingColumns(wh: Warehouse, table: string, emptySelect: string) {
   const existing = new Set(
     (
       await wh.all<{ name: string }>(
@@ -314,11 +329,9 @@ async function addMissingColumns(
       )
     ).map((r) => r.name),
   );
-  for (const c of columns) {
-    if (existing.has(c)) continue;
-    const type = castOf.has(c)
-      ? await wh.value<string>(`SELECT typeof(${castOf.get(c)}) FROM (SELECT NULL::VARCHAR AS ${q(c)})`)
-      : 'VARCHAR';
-    await wh.run(`ALTER TABLE ${q(table)} ADD COLUMN ${q(c)} ${type ?? 'VARCHAR'}`);
+  const incoming = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${emptySelect}`);
+  for (const c of incoming) {
+    if (!existing.has(c.column_name))
+      await wh.run(`ALTER TABLE ${q(table)} ADD COLUMN ${q(c.column_name)} ${c.column_type}`);
   }
 }

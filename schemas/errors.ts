@@ -25,7 +25,13 @@ export class GongshuError extends Error {
 export class DefinitionError extends GongshuError {
   constructor(
     message: string,
-    details: { file?: string; field?: string; allowed?: string; fix?: string; [k: string]: unknown } = {},
+    details: {
+      file?: string | undefined;
+      field?: string | undefined;
+      allowed?: string | undefined;
+      fix?: string | undefined;
+      [k: string]: unknown;
+    } = {},
   ) {
     super('definition', message, { details });
   }

@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
+import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
+import { loadProject, type RunSummary, runPipelines } from '../../pipelines/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { formatTable, type Output, processOutput } from '../output.ts';
+import { warehousePathOf } from '../project-warehouse.ts';
+import { printRunSummary, progressReporter } from '../run-summary.ts';
+
+/** The example project folder. */
+export const EXAMPLE_PROJECT = fileURLToPath(new URL('../../examples/xinjiang/', import.meta.url));
+
+type Manifest = Awaited<ReturnType<typeof generateRegion>>;
+
+/** Today in Asia/Shanghai as YYYY-MM-DD: the generator's "as of" date, so future birth dates stay future. */
+function todayInShanghai(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+/** Compares what each load quarantined with what the generator injected; returns rows for a table. */
+export function checkAgainstManifest(summary: RunSummary, manifest: Manifest) {
+  return summary.pipelines.flatMap((p) => {
+    if (p.status !== 'succeeded') return [];
+    const file = Object.values(manifest.files).find((f) => p.source.endsWith(f.file));
+    if (!file) return [];
+    const injected = Object.values(file.expected.keyInvalid).reduce((a, n) => a + n, 0);
+    const got = Object.entries(p.quarantinedByReason)
+      .filter(([r]) => r.startsWith('key:'))
+      .reduce((a, [, n]) => a + n, 0);
+    return [
+      {
+        file: file.file,
+        'invalid keys injected': injected,
+        'quarantined for key': got,
+        'duplicate keys injected': file.expected.duplicateKeyRows,
+        'duplicate keys found': p.duplicateKeyRows,
+        match: injected === got && file.expected.duplicateKeyRows === p.duplicateKeyRows ? '✓' : '✗',
+      },
+    ];
+  });
+}
+
+function printCheck(out: Output, rows: ReturnType<typeof checkAgainstManifest>) {
+  out.data('');
+  out.data('loader vs the generator manifest (examples/xinjiang/data/manifest.json):');
+  for (const line of formatTable(rows)) out.data(line);
+}
+
+/** `gongshu demo`: generate the example region, run its pipelines, and check the result against the manifest. */
+export default async function demo(_args: unknown[], command: Command): Promise<number> {
+  const opts = command.opts<{ people: string; seed: string; json?: boolean }>();
+  const people = Number(opts.people);
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(people) || people < 100)
+    throw new CliError(`--people: expected an integer ≥ 100; got ${opts.people}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new CliError(`--seed: expected a non-negative integer; got ${opts.seed}`);
+  const out = processOutput();
+  const logger = createLogger(command.parent?.opts().logLevel);
+
+  const t0 = performance.now();
+  const manifest = await generateRegion({ outDir: DATA_DIR, people, seed, asOf: todayInShanghai() });
+  logger.info(
+    `generate xinjiang → ${Object.keys(manifest.files).length} department extracts, ${manifest.residents.toLocaleString('en')} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s (${DATA_DIR})`,
+  );
+
+  const loaded = await loadProject(EXAMPLE_PROJECT);
+  const warehousePath = warehousePathOf(loaded);
+  const wh = await openWarehouse({ path: warehousePath });
+  const progress = progressReporter(out);
+  try {
+    const summary = await runPipelines(wh, loaded.project, {
+      logger,
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    progress.stop();
+    const check = checkAgainstManifest(summary, manifest);
+    if (opts.json) out.json({ ...summary, warehouse: warehousePath, manifestCheck: check });
+    else {
+      printRunSummary(out, summary);
+      printCheck(out, check);
+      out.data('');
+      out.data(`warehouse: ${warehousePath}`);
+      out.data(
+        `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM gongshu_quarantine GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
+      );
+    }
+    const ok = summary.status === 'succeeded' && check.every((r) => r.match === '✓');
+    return ok ? EXIT.ok : EXIT.failures;
+  } finally {
+    progress.stop();
+    wh.close();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * DuckDB macros that check citizen identity numbers and USCCs exactly as `parseCitizenId` / `parseUscc` do,
+ * plus the text folding both sides share (`cleanIdentifierText`), so that TS and SQL cannot drift apart.
+ *
+ * Folding: full-width ASCII forms U+FF01–U+FF5E → U+0021–U+007E and the ideographic space U+3000 → U+0020
+ * (exactly what Unicode NFKC does to these characters), ASCII a–z → A–Z, then the characters JS `trim()`
+ * removes are stripped from both ends. Other NFKC mappings (circled or superscript digits, ligatures, …)
+ * are deliberately not applied: they cannot be mirrored cheaply in SQL, and such input is rejected as
+ * `format` on both sides.
+ *
+ * Performance: each cleaning macro first tests the already-clean shape with one RE2 match and only then
+ * folds; the MOD 11-2 sum is integer arithmetic on one BIGINT; the division check is a hash semi-join
+ * on `gongshu_divisions`. DuckDB eliminates the repeated sub-expressions the macros expand to.
+ */
+import { CITIZEN_ID_CHECK_CHARS, CITIZEN_ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS } from './checksums.ts';
+
+const FULL_WIDTH = Array.from({ length: 0x5e }, (_, i) => String.fromCharCode(0xff01 + i)).join('');
+const HALF_WIDTH = Array.from({ length: 0x5e }, (_, i) => String.fromCharCode(0x21 + i))
+  .join('')
+  .toUpperCase();
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Characters folded by `cleanIdentifierText` (full-width ASCII, ideographic space, ASCII lower case). */
+export const IDENTIFIER_FOLD_FROM = `${FULL_WIDTH}\u3000${LOWER}`;
+/** What each character of `IDENTIFIER_FOLD_FROM` becomes. */
+export const IDENTIFIER_FOLD_TO = `${HALF_WIDTH} ${LOWER.toUpperCase()}`;
+/** The characters stripped from both ends: exactly the set of ECMAScript `String.prototype.trim`. */
+export const IDENTIFIER_TRIM_CHARS =
+  ' \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+const FOLD = new Map<string, string>([...IDENTIFIER_FOLD_FROM].map((c, i) => [c, IDENTIFIER_FOLD_TO[i]!]));
+const NEEDS_FOLD = /[\uff01-\uff5e\u3000a-z]/;
+const FOLD_ALL = /[\uff01-\uff5e\u3000a-z]/g;
+
+/** Folds full-width forms and lower case to ASCII upper case and trims (the SQL macros do the same). */
+export function cleanIdentifierText(input: string): string {
+  const folded = NEEDS_FOLD.test(input) ? input.replace(FOLD_ALL, (c) => FOLD.get(c)!) : input;
+  return folded.trim();
+}
+
+const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** RE2/JS pattern of a well-formed 18-character citizen identity number. */
+export const CITIZEN_ID_PATTERN = '[0-9]{17}[0-9X]';
+/** RE2/JS pattern of a well-formed USCC (GB 32100 charset). */
+export const USCC_PATTERN = '[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}';
+
+// Σ digit_i · W_i over a 17-digit BIGINT, digit i = (b // 10^(17-i)) % 10.
+const cidSum = (b: string): string =>
+  CITIZEN_ID_WEIGHTS.map((w, i) => `((${b} // ${10n ** BigInt(16 - i)}) % 10) * ${w}`).join(' + ');
+const usccSum = (n: string): string =>
+  USCC_WEIGHTS.map((w, i) => `(strpos(${lit(USCC_CHARSET)}, substr(${n}, ${i + 1}, 1)) - 1) * ${w}`).join(' + ');
+
+/** Binds the normalised value once (a scalar subquery DuckDB decorrelates), then evaluates `body` on `n`. */
+const withNormalized = (normalize: string, body: string): string =>
+  `(SELECT ${body} FROM (SELECT ${normalize}(s) AS n))`;
+
+/** The statements that define the identifier macros, in dependency order (run each once per database). */
+export const IDENTIFIER_MACROS: readonly string[] = [
+  // -- shared ----------------------------------------------------------------------------------------------
+  `CREATE OR REPLACE MACRO gs__fold(s) AS
+    trim(translate(s, ${lit(IDENTIFIER_FOLD_FROM)}, ${lit(IDENTIFIER_FOLD_TO)}), ${lit(IDENTIFIER_TRIM_CHARS)})`,
+  `CREATE OR REPLACE MACRO gs_division_known(division_code) AS
+    division_code IN (SELECT d.code FROM gongshu_divisions AS d)`,
+  // -- GB 11643 citizen identity number --------------------------------------------------------------------
+  // Check character of a 17-digit body.
+  `CREATE OR REPLACE MACRO gs__cid_check(body) AS
+    substr(${lit(CITIZEN_ID_CHECK_CHARS)}, CAST((${cidSum('TRY_CAST(body AS BIGINT)')}) % 11 AS INTEGER) + 1, 1)`,
+  `CREATE OR REPLACE MACRO gs__cid_upgrade(c) AS
+    CASE WHEN length(c) = 15 AND regexp_full_match(c, '[0-9]{15}')
+      THEN substr(c, 1, 6) || '19' || substr(c, 7) || gs__cid_check(substr(c, 1, 6) || '19' || substr(c, 7))
+      ELSE c END`,
+  `CREATE OR REPLACE MACRO gs_citizen_id_normalize(s) AS
+    CASE WHEN regexp_full_match(s, '${CITIZEN_ID_PATTERN}') THEN s ELSE gs__cid_upgrade(gs__fold(s)) END`,
+  // The reason of a normalised number: the first failing check, written without CASE so that DuckDB shares
+  // the sub-expressions (every check is safe on any text: TRY_CAST, try_strptime).
+  `CREATE OR REPLACE MACRO gs__cid_reason(n) AS
+    ['missing', 'format', 'checksum', 'birth-date', 'division'][list_position([
+      n IS NULL OR n = '',
+      NOT regexp_full_match(n, '${CITIZEN_ID_PATTERN}'),
+      gs__cid_check(substr(n, 1, 17)) <> substr(n, 18, 1),
+      try_strptime(substr(n, 7, 8), '%Y%m%d') IS NULL OR substr(n, 7, 8) < '18000101'
+        OR substr(n, 7, 8) > strftime(current_date, '%Y%m%d'),
+      NOT gs_division_known(substr(n, 1, 6))
+    ], true)]`,
+  `CREATE OR REPLACE MACRO gs_citizen_id_reason(s) AS ${withNormalized('gs_citizen_id_normalize', 'gs__cid_reason(n)')}`,
+  `CREATE OR REPLACE MACRO gs_citizen_id_birth_date(s) AS ${withNormalized(
+    'gs_citizen_id_normalize',
+    `CASE WHEN gs__cid_reason(n) IS NULL THEN CAST(try_strptime(substr(n, 7, 8), '%Y%m%d') AS DATE) END`,
+  )}`,
+  `CREATE OR REPLACE MACRO gs_citizen_id_sex(s) AS ${withNormalized(
+    'gs_citizen_id_normalize',
+    `CASE WHEN gs__cid_reason(n) IS NULL THEN CASE WHEN TRY_CAST(substr(n, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END END`,
+  )}`,
+  `CREATE OR REPLACE MACRO gs_citizen_id_division(s) AS ${withNormalized(
+    'gs_citizen_id_normalize',
+    'CASE WHEN gs__cid_reason(n) IS NULL THEN substr(n, 1, 6) END',
+  )}`,
+  // -- GB 32100 USCC ---------------------------------------------------------------------------------------
+  `CREATE OR REPLACE MACRO gs_uscc_normalize(s) AS
+    CASE WHEN regexp_full_match(s, '${USCC_PATTERN}') THEN s ELSE gs__fold(s) END`,
+  `CREATE OR REPLACE MACRO gs__uscc_reason(n) AS
+    ['missing', 'format', 'checksum'][list_position([
+      n IS NULL OR n = '',
+      NOT regexp_full_match(n, '${USCC_PATTERN}'),
+      substr(${lit(USCC_CHARSET)}, CAST((31 - (${usccSum('n')}) % 31) % 31 AS INTEGER) + 1, 1) <> substr(n, 18, 1)
+    ], true)]`,
+  `CREATE OR REPLACE MACRO gs_uscc_reason(s) AS ${withNormalized('gs_uscc_normalize', 'gs__uscc_reason(n)')}`,
+];
