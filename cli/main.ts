@@ -43,7 +43,11 @@ const program = new Command('gongshu')
       .default('info'),
   )
   .option('--debug', 'print stack traces of errors')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures").
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  });
 
 program
   .command('validate')
@@ -88,9 +92,5 @@ program
   .option('--seed <n>', 'generator seed', '20261129')
   .option('--json', 'print the run summary as JSON')
   .action(lazy(() => import('./commands/demo.ts')));
-
-program.exitOverride((err) => {
-  process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-});
 
 await program.parseAsync(process.argv);

@@ -151,7 +151,8 @@ export function defineProject(spec: ProjectSpec): Project {
       if (other) {
         throw new DefinitionError(
           `${file ?? 'project'}: project ${parsed.data.name}: pipelines: ${what} name "${pick(p)}" is used twice ` +
-            `(${other.file ?? other.name} and ${p.file ?? p.name}). Fix: give each ${what} its own name`,
+            `(pipelines ${other.name} and ${p.name}${other.file && other.file !== file ? `, defined in ${other.file}` : ''}). ` +
+            `Fix: give each ${what} its own name`,
           { file, field: 'pipelines', allowed: `unique ${what} names`, fix: `rename one ${what}` },
         );
       }

@@ -73,7 +73,10 @@ function birthDateOk(ymd: string, todayYmd: number): boolean {
  * `current_date` in the SQL macros (which use the warehouse time zone, Asia/Shanghai by default).
  * @example parseCitizenId('11010519491231002X').sex // → '2'
  */
-export function parseCitizenId(input: string | null | undefined, options: { today?: Date } = {}): CitizenIdResult {
+export function parseCitizenId(
+  input: string | null | undefined,
+  options: { today?: Date } = {},
+): CitizenIdResult {
   const warnings: CitizenIdWarning[] = [];
   const normalized = normalizeCitizenId(input);
   const fail = (reason: CitizenIdReason): CitizenIdResult => ({

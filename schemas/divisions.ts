@@ -56,7 +56,11 @@ export function divisionLevel(code: string): 1 | 2 | 3 {
 function parentOf(code: string, known: ReadonlyMap<string, Division>): string | null {
   const level = divisionLevel(code);
   const candidates =
-    level === 3 ? [`${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`] : level === 2 ? [`${code.slice(0, 2)}0000`] : [];
+    level === 3
+      ? [`${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`]
+      : level === 2
+        ? [`${code.slice(0, 2)}0000`]
+        : [];
   return candidates.find((p) => known.has(p)) ?? null;
 }
 
@@ -85,7 +89,9 @@ export function divisionExistedIn(code: string, year: number): boolean | undefin
 
 /** Every division, sorted by code. */
 export function allDivisions(): readonly Division[] {
-  sorted ??= Object.freeze([...table().values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+  sorted ??= Object.freeze(
+    [...table().values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
+  );
   return sorted;
 }
 
@@ -135,7 +141,7 @@ function parseDivisionFile(text: string, file: string): Entry[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const first = lines[0] ?? '';
   const header = /^\d{6}/.test(first) ? undefined : splitCsvLine(first);
-  const yescallop = header !== undefined && header.includes('名称') && header.includes('启用时间');
+  const yescallop = header?.includes('名称') === true && header.includes('启用时间');
   const col = (names: string[], fallback: number): number => {
     const i = header?.findIndex((h) => names.includes(h.toLowerCase())) ?? -1;
     return i >= 0 ? i : fallback;
@@ -156,10 +162,13 @@ function parseDivisionFile(text: string, file: string): Entry[] {
     const code = fields[iCode] ?? '';
     const name = fields[iName] ?? '';
     if (!/^\d{6}$/.test(code) || name === '') {
-      throw new DefinitionError(`${where}: expected a six-digit code and a name; got ${JSON.stringify(line)}`, {
-        file,
-        fix: 'use CSV "code,name[,start,end]", yescallop/areacodes result.csv, or "code name" lines',
-      });
+      throw new DefinitionError(
+        `${where}: expected a six-digit code and a name; got ${JSON.stringify(line)}`,
+        {
+          file,
+          fix: 'use CSV "code,name[,start,end]", yescallop/areacodes result.csv, or "code name" lines',
+        },
+      );
     }
     const start = year(fields[iStart], where);
     // yescallop's 变更/弃用时间 is the year the code stopped: it was still in use during part of that year.

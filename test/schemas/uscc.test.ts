@@ -29,7 +29,20 @@ describe('parseUscc', () => {
   });
 
   it('decodes every authority of the code table', () => {
-    expect(Object.keys(USCC_AUTHORITIES)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', 'A', 'N', 'Y']);
+    expect(Object.keys(USCC_AUTHORITIES)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      'A',
+      'N',
+      'Y',
+    ]);
     expect(USCC_AUTHORITIES['5']?.categories['3']).toBe('基金会');
   });
 });

@@ -195,9 +195,6 @@ export function generatePopulation(size: number, seed: number, asOfDay: number):
       household,
     };
   };
-  const familyOf = (style: string, fatherGiven: string, surname: string): string =>
-    style === 'han' ? surname : fatherGiven;
-
   while (people.length < size) {
     const division = pickDivision(rng);
     const mixCodes = Object.keys(division.mix) as EthnicityCode[];
@@ -265,17 +262,19 @@ export function generatePopulation(size: number, seed: number, asOfDay: number):
     if ((type === 2 || type === 3 || type === 4) && parentAge >= 20) {
       const traditional = style !== 'han' && !division.urban;
       const count = traditional ? rng.int(1, 5) : rng.int(1, division.urban ? 2 : 3);
-      const fatherGiven = husband?.given ?? fatherName(rng, style);
+      const sameStyle = husband !== undefined && NAME_STYLE[husband.ethnicity] === style;
+      const fatherGiven = sameStyle ? husband!.given : fatherName(rng, style);
+      const kidSurname = sameStyle ? husband!.family : surname;
       for (let i = 0; i < count; i++) {
         const age = parentAge - rng.int(20, 40);
         if (age < 0 || age > 28) continue;
         const sex: Sex = rng.chance(0.515) ? 1 : 2;
         drafts.push({
           given: givenName(rng, style, sex),
-          family: familyOf(style, fatherGiven, surname),
+          family: style === 'han' ? kidSurname : fatherGiven,
           sex,
           age,
-          ethnicity: husband?.ethnicity ?? ethnicity,
+          ethnicity,
           relation: sex === 1 ? '子' : '女',
           marital: '10',
         });
