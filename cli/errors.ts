@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError, isGongshuError } from '../schemas/errors.ts';
 
 /** Exit codes of the `gongshu` command. */
 export const EXIT = {
@@ -27,7 +27,7 @@ export class CliError extends GongshuError {
 /** The exit code for an error thrown by a command. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof GongshuError) {
+  if (isGongshuError(error)) {
     if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
     if (error.code.startsWith('warehouse')) return EXIT.warehouse;
     if (error.code === 'source') return EXIT.source;

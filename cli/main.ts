@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DefinitionError, GongshuError } from '../schemas/errors.ts';
+import { isGongshuError } from '../schemas/errors.ts';
 import { EXIT, exitCodeOf } from './errors.ts';
 import { processOutput } from './output.ts';
 
@@ -22,7 +22,7 @@ function lazy(load: () => Promise<{ default: Action }>) {
       process.exitCode = await action(raw.slice(0, -1), command);
     } catch (error) {
       const out = processOutput();
-      const known = error instanceof GongshuError || error instanceof DefinitionError;
+      const known = isGongshuError(error);
       out.note(
         `gongshu: ${known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? error}`}`,
       );
@@ -57,6 +57,7 @@ program
   )
   .argument('<values...>', 'values to check (use - to read one per line from stdin)')
   .option('--json', 'one JSON object per input, in input order')
+  .option('--divisions <file>', 'merge an official GB/T 2260 table (CSV) into the built-in one first')
   .action(lazy(() => import('./commands/validate.ts')));
 
 program
@@ -88,7 +89,7 @@ program
 program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
-  .option('--people <n>', 'people to generate', '20000')
+  .option('--people <n>', 'people to generate', '100000')
   .option('--seed <n>', 'generator seed', '20261129')
   .option('--json', 'print the run summary as JSON')
   .action(lazy(() => import('./commands/demo.ts')));

@@ -80,6 +80,10 @@ export const projectSpecSchema = z
       .string()
       .optional()
       .meta({ description: 'defaults to .gongshu/warehouse.duckdb in the project' }),
+    divisionTable: z.string().optional().meta({
+      description:
+        'an official GB/T 2260 table (CSV code,name[,start,end], yescallop/areacodes result.csv, or "code name" lines) merged into the built-in one; relative to the project',
+    }),
     pipelines: z.array(pipelineSchema).default([]),
   })
   .strict();

@@ -22,6 +22,12 @@ export interface Division {
   readonly start: number | null;
   /** Last year the code was in use (inclusive); null when still in use or unknown. */
   readonly end: number | null;
+  /**
+   * Whether the code is in use now: in the built-in table, whether it is in the current NBS list (2023);
+   * after `loadDivisionTable` with end years, whether the file gives it no end. False = abolished (or newer
+   * than the table).
+   */
+  readonly current: boolean;
 }
 
 /** How many codes a `loadDivisionTable` call added and updated. */
@@ -30,7 +36,7 @@ export interface DivisionLoadResult {
   readonly updated: number;
 }
 
-type JsonRow = [string, string, number, string | null, number | null, number | null];
+type JsonRow = [string, string, number, string | null, number | null, number | null, boolean];
 
 let registry: Map<string, Division> | undefined;
 let sorted: readonly Division[] | undefined;
@@ -40,8 +46,8 @@ function table(): Map<string, Division> {
   const file = new URL('./data/divisions.json', import.meta.url);
   const data = JSON.parse(readFileSync(file, 'utf8')) as { rows: JsonRow[] };
   registry = new Map();
-  for (const [code, name, level, parent, start, end] of data.rows) {
-    registry.set(code, Object.freeze({ code, name, level: level as 1 | 2 | 3, parent, start, end }));
+  for (const [code, name, level, parent, start, end, current] of data.rows) {
+    registry.set(code, Object.freeze({ code, name, level: level as 1 | 2 | 3, parent, start, end, current }));
   }
   return registry;
 }
@@ -220,9 +226,16 @@ export function loadDivisionTable(file: string): DivisionLoadResult {
       parent: prev?.parent ?? null,
       start: e.start ?? prev?.start ?? null,
       end: e.end === undefined ? (prev?.end ?? null) : e.end,
+      current: e.end === undefined ? (prev?.current ?? true) : e.end === null,
     };
     if (!prev) added++;
-    else if (prev.name !== next.name || prev.start !== next.start || prev.end !== next.end) updated++;
+    else if (
+      prev.name !== next.name ||
+      prev.start !== next.start ||
+      prev.end !== next.end ||
+      prev.current !== next.current
+    )
+      updated++;
     reg.set(e.code, next);
   }
   for (const [code, d] of reg) {

@@ -48,3 +48,16 @@ export function definitionMessage(parts: {
   const got = parts.got === undefined ? '' : `; got ${parts.got}`;
   return `${parts.where}: ${parts.field}: expected ${parts.expected}${got}. Fix: ${parts.fix}`;
 }
+
+/**
+ * Whether a value is a gongshu error. Duck-typed rather than `instanceof`, because a project file loaded
+ * through another module loader (CommonJS, a second copy of gongshu) has its own copy of the classes.
+ */
+export function isGongshuError(error: unknown): error is GongshuError {
+  return (
+    error instanceof GongshuError ||
+    (error instanceof Error &&
+      typeof (error as Partial<GongshuError>).code === 'string' &&
+      typeof (error as Partial<GongshuError>).details === 'object')
+  );
+}

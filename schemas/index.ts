@@ -85,7 +85,7 @@ export {
   isKnownDivision,
   loadDivisionTable,
 } from './divisions.ts';
-export { DefinitionError, definitionMessage, GongshuError } from './errors.ts';
+export { DefinitionError, definitionMessage, GongshuError, isGongshuError } from './errors.ts';
 export { IDENTIFIER_MACROS } from './identifier-macros.ts';
 export {
   MASK_CHAR,

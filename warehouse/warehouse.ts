@@ -214,7 +214,7 @@ export class Warehouse {
     await this.run('DELETE FROM gongshu_code_tables');
     await this.append(
       'gongshu_divisions',
-      divisions.map((d) => [d.code, d.name, d.level, d.parent, d.start, d.end]),
+      divisions.map((d) => [d.code, d.name, d.level, d.parent, d.start, d.end, d.current]),
     );
     await this.append(
       'gongshu_code_tables',

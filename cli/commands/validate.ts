@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { getDivision, parseCitizenId, parseUscc } from '../../schemas/index.ts';
+import { getDivision, loadDivisionTable, parseCitizenId, parseUscc } from '../../schemas/index.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 
@@ -26,12 +26,14 @@ export function validateDivision(input: string): ValidationRecord {
     valid: true,
     normalized,
     reason: null,
-    warnings: d.end !== null ? ['abolished'] : [],
+    // A historic code is still valid (old ID numbers carry it): say so as a warning.
+    warnings: d.current ? [] : ['not-current'],
     name: d.name,
     level: d.level,
     parent: d.parent,
     start: d.start,
     end: d.end,
+    current: d.current,
   };
 }
 
@@ -78,6 +80,11 @@ export default async function validate(args: unknown[], command: Command): Promi
   const [kind, rawValues] = args as [string, string[]];
   const values = rawValues.length === 1 && rawValues[0] === '-' ? await readStdinLines() : rawValues;
   const out = processOutput();
+  const divisions = command.opts<{ divisions?: string }>().divisions;
+  if (divisions) {
+    const { added, updated } = loadDivisionTable(divisions);
+    out.note(`division table ${divisions}: ${added} codes added, ${updated} updated`);
+  }
   const records = values.map((v) => validateValue(kind, v));
   if (command.opts().json) {
     for (const r of records) out.json(r);

@@ -136,6 +136,39 @@ export default defineProject({
     expect(unknown.stderr).toContain('no pipeline named "nope". Known: ent');
   });
 
+  it('merges the project division table, so IDs from codes newer than the built-in table load', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'divisions.csv'), 'code,name,start,end\n659901,测试甲市,2025,\n');
+    writeFileSync(join(dir, 'p.csv'), '身份证号,姓名\n659901202501010013,新生儿\n');
+    writeFileSync(
+      join(dir, 'gongshu.config.ts'),
+      `import { csv } from '${REPO_ROOT}connectors/index.ts';
+import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+export default defineProject({
+  name: 'county',
+  node: { id: '659901', level: 'county', name: '测试甲市' },
+  divisionTable: 'divisions.csv',
+  pipelines: [definePipeline({ name: 'p', source: csv({ path: '${dir}/p.csv' }), dataset: { name: 'p', key: citizenId('身份证号') } })],
+});
+`,
+    );
+    const run = gongshu(['run', '--project', dir, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).pipelines[0]).toMatchObject({ rowsLoaded: 1, rowsQuarantined: 0 });
+    // Without the table the same number is an unknown division.
+    const plain = gongshu(['validate', 'citizen-id', '659901202501010013', '--json']);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ valid: false, reason: 'division' });
+    const merged = gongshu([
+      'validate',
+      'citizen-id',
+      '659901202501010013',
+      '--json',
+      '--divisions',
+      join(dir, 'divisions.csv'),
+    ]);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ valid: true, division: '659901' });
+  });
+
   it('explains a missing project', () => {
     const dir = tempDir();
     const r = gongshu(['run', '--project', dir]);

@@ -67,6 +67,9 @@ describe('loadDivisionTable', () => {
         '659012,新疆维吾尔自治区,直辖,白杨市,县级,启用,2023,,',
         '420600,湖北省,襄樊市,襄樊市,地级,变更,1983,2010,420600',
         '420600,湖北省,襄阳市,襄阳市,地级,启用,2010,,',
+        // Two codes no built-in table has (fixture codes, not real divisions).
+        '659901,新疆维吾尔自治区,直辖,测试甲市,县级,启用,2025,,',
+        '659902,新疆维吾尔自治区,直辖,测试乙市,县级,启用,2025,,',
       ].join('\n'),
     );
     const before = allDivisions().length;
@@ -75,7 +78,8 @@ describe('loadDivisionTable', () => {
     expect(result.updated).toBeGreaterThanOrEqual(3);
     expect(allDivisions().length).toBe(before + 2);
     // The first year of the file means "in use when the data begins": start unknown.
-    expect(getDivision('110103')).toMatchObject({ name: '崇文区', start: null, end: 2010 });
+    expect(getDivision('110103')).toMatchObject({ name: '崇文区', start: null, end: 2010, current: false });
+    expect(getDivision('659901')).toMatchObject({ name: '测试甲市', start: 2025, end: null, current: true });
     expect(divisionExistedIn('110103', 2011)).toBe(false);
     expect(getDivision('653228')).toMatchObject({
       name: '和康县',
