@@ -78,5 +78,5 @@ export function formatTable(rows: readonly Record<string, unknown>[], columns?: 
     cols.map((c, i) => pad(c, i)).join('  '),
     cols.map((_, i) => '─'.repeat(widths[i]!)).join('  '),
     ...cells.map((r) => r.map((v, i) => pad(v, i)).join('  ')),
-  ];
+  ].map((line) => line.trimEnd());
 }

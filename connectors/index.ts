@@ -12,4 +12,6 @@ export type {
   ConnectorDescription,
   ExtractContext,
   ExtractedBatch,
+  IncrementalRequest,
+  SourceColumnType,
 } from './types.ts';

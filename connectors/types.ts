@@ -13,6 +13,27 @@ export interface ExtractedBatch {
    * the row is malformed, e.g. `field-count: expected 12 fields, got 14`; the loader quarantines such rows.
    */
   readonly problems?: (string | null)[];
+  /**
+   * Types the source itself declares per column (a database column type, an Excel date cell), parallel to
+   * `columns`; `undefined` where the source only has text. Values stay text in a canonical spelling for the
+   * type: `YYYY-MM-DD` dates, ISO 8601 timestamps, decimal numbers with `.`, `true`/`false`. The loader casts
+   * them, unless the catalog entry declares another type.
+   */
+  readonly columnTypes?: readonly (SourceColumnType | undefined)[];
+}
+
+/** Column types a source can declare (the catalog's data-item types). */
+export type SourceColumnType = 'string' | 'integer' | 'decimal' | 'date' | 'timestamp' | 'boolean';
+
+/**
+ * An incremental extraction: only rows whose cursor column is greater than `after` are wanted. Sources that
+ * can filter (databases, APIs) should push it down; the loader filters again and dedups at the boundary, so a
+ * source that cannot filter (a file) may ignore it.
+ */
+export interface IncrementalRequest {
+  readonly column: string;
+  /** The stored cursor minus the lag window, as text in the column's canonical spelling; null = from the start. */
+  readonly after: string | null;
 }
 
 /** What an extraction may use: a cancellation signal and a sink for notes (encoding detected, etc.). */
@@ -20,6 +41,8 @@ export interface ExtractContext {
   readonly signal?: AbortSignal;
   /** Called with short human notes about the source, e.g. `encoding gb18030 (detected)`. */
   readonly note?: (message: string) => void;
+  /** Set when the dataset declares an incremental cursor. */
+  readonly incremental?: IncrementalRequest;
 }
 
 /** A short, JSON-safe description of a source, stored with every load for lineage. */

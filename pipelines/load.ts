@@ -86,6 +86,7 @@ export async function loadPipeline(
   const description = pipeline.source.describe();
 
   let columns: readonly string[] | undefined;
+  let sourceTypes: readonly (string | undefined)[] = [];
   let rowsRead = 0;
   try {
     for await (const batch of pipeline.source.extract({
@@ -94,6 +95,7 @@ export async function loadPipeline(
     })) {
       if (!columns) {
         columns = batch.columns;
+        sourceTypes = batch.columnTypes ?? [];
         await createStage(wh, stage, pipeline, columns);
       }
       await wh.append(stage, stageRows(batch, rowsRead), { catalog: 'temp' });
@@ -107,7 +109,7 @@ export async function loadPipeline(
     }
     const cols = columns;
     const result = await wh.transaction(async () => {
-      const counts = await writeDataset(wh, pipeline, { stage, columns: cols, loadId, started });
+      const counts = await writeDataset(wh, pipeline, { stage, columns: cols, sourceTypes, loadId, started });
       await wh.run(
         `INSERT INTO gongshu_loads VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, now(), $9, $10, $11, $12, $13)`,
         [
@@ -197,20 +199,29 @@ function missingKeyColumn(pipeline: Pipeline, columns: readonly string[]): Defin
 export function targetColumns(
   pipeline: Pipeline,
   columns: readonly string[],
+  sourceTypes: readonly (string | undefined)[] = [],
 ): Map<string, { name: string; type?: string }> {
   const fields = pipeline.dataset.catalog?.fields ?? [];
   const map = new Map<string, { name: string; type?: string }>();
-  for (const c of columns) {
+  columns.forEach((c, i) => {
     const f = fields.find((x) => x.name === c) ?? fields.find((x) => x.title === c);
-    map.set(c, f ? { name: f.name, type: f.type } : { name: c });
-  }
+    // The catalog's type wins over the type the source declares.
+    const type = f?.type ?? sourceTypes[i];
+    map.set(c, { name: f?.name ?? c, ...(type ? { type } : {}) });
+  });
   return map;
 }
 
 async function writeDataset(
   wh: Warehouse,
   pipeline: Pipeline,
-  ctx: { stage: string; columns: readonly string[]; loadId: string; started: Date },
+  ctx: {
+    stage: string;
+    columns: readonly string[];
+    sourceTypes: readonly (string | undefined)[];
+    loadId: string;
+    started: Date;
+  },
 ): Promise<{
   loaded: number;
   quarantined: number;
@@ -220,7 +231,7 @@ async function writeDataset(
 }> {
   const { dataset } = pipeline;
   const key = dataset.key;
-  const targets = targetColumns(pipeline, ctx.columns);
+  const targets = targetColumns(pipeline, ctx.columns, ctx.sourceTypes);
   const checked = `${ctx.stage}_checked`;
   const keyCol = key ? q(key.column) : undefined;
   const keyTarget = key ? targets.get(key.column)!.name : undefined;
