@@ -4,6 +4,7 @@ export type { CsvEncoding } from './csv/encoding.ts';
 export type { CsvOptions, CsvOptionsInput } from './csv/options.ts';
 export { csvOptionsSchema } from './csv/options.ts';
 export { SourceError } from './errors.ts';
+export { type MemoryOptions, memory } from './memory/memory.ts';
 export type { ConnectorFactory } from './registry.ts';
 export { connectorKinds, createConnector } from './registry.ts';
 export type {

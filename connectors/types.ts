@@ -20,6 +20,11 @@ export interface ExtractedBatch {
    * them, unless the catalog entry declares another type.
    */
   readonly columnTypes?: readonly (SourceColumnType | undefined)[];
+  /**
+   * Files whose rows are complete as of this batch (set by file-consuming connectors such as `folder` on the
+   * last batch of each file): the loader records their content hashes in the same transaction as the rows.
+   */
+  readonly files?: readonly { readonly path: string; readonly sha256: string; readonly rows: number }[];
 }
 
 /** Column types a source can declare (the catalog's data-item types). */
@@ -43,6 +48,8 @@ export interface ExtractContext {
   readonly note?: (message: string) => void;
   /** Set when the dataset declares an incremental cursor. */
   readonly incremental?: IncrementalRequest;
+  /** Whether a file with this sha256 was already loaded into the dataset (file connectors skip it). */
+  readonly seen?: (sha256: string) => boolean;
 }
 
 /** A short, JSON-safe description of a source, stored with every load for lineage. */

@@ -9,7 +9,10 @@ import { keySpecSchema } from './keys.ts';
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 /** How a load writes into the dataset table. */
-export const WRITE_MODES = ['replace', 'append'] as const;
+export const WRITE_MODES = ['replace', 'append', 'merge'] as const;
+
+/** What a load does when the source's columns differ from the table's (dlt's schema contracts). */
+export const CONTRACTS = ['evolve', 'freeze', 'discard-row', 'discard-value'] as const;
 
 const connectorSchema = z.custom<Connector>(
   (v) =>
@@ -33,7 +36,36 @@ export const datasetSpecSchema = z
     key: keySpecSchema
       .optional()
       .meta({ description: 'citizenId(column) or uscc(column); unkeyed if absent' }),
-    writeMode: z.enum(WRITE_MODES).default('replace').meta({ description: 'defaults to replace' }),
+    writeMode: z.enum(WRITE_MODES).default('replace').meta({
+      description:
+        'replace: a new table swapped in atomically; append: rows added; merge: upsert by the key (or mergeKey). Defaults to replace',
+    }),
+    mergeKey: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'dataset columns a merge matches rows on; defaults to the key column' }),
+    contract: z.enum(CONTRACTS).default('evolve').meta({
+      description:
+        "evolve: add new columns; freeze: reject a load whose columns changed; discard-row: quarantine rows with values in new columns; discard-value: drop new columns' values (recorded). Defaults to evolve",
+    }),
+    incremental: z
+      .object({
+        column: z
+          .string()
+          .min(1)
+          .meta({ description: 'the source column the cursor follows, e.g. 更新时间' }),
+        initial: z
+          .string()
+          .optional()
+          .meta({ description: 'load only rows after this value on the first run' }),
+        lag: z.number().nonnegative().optional().meta({
+          description:
+            're-read this far behind the cursor (days for a date cursor, seconds for a timestamp, units for an integer); rows already loaded are skipped',
+        }),
+      })
+      .strict()
+      .optional(),
     catalog: catalogSchema.optional(),
   })
   .strict();
@@ -99,7 +131,9 @@ const PIPELINE_HINTS = {
   'dataset.name': 'dataset: { name: "hukou" } (lower-case letters, digits and _)',
   'dataset.key': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.key.kind': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
-  'dataset.writeMode': 'writeMode: "replace" (rebuild the table each load) or "append"',
+  'dataset.writeMode':
+    'writeMode: "replace" (rebuild the table each load), "append" or "merge" (upsert by key)',
+  'dataset.contract': 'contract: "evolve" (default), "freeze", "discard-row" or "discard-value"',
 };
 
 function deepFreeze<T>(value: T): T {

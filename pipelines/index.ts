@@ -1,4 +1,7 @@
+export { type ColumnPlan, planColumns, SQL_TYPES } from './columns.ts';
+export { ContractError, type SchemaChange } from './contract.ts';
 export {
+  CONTRACTS,
   datasetSpecSchema,
   definePipeline,
   defineProject,

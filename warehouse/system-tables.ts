@@ -80,4 +80,29 @@ export const SYSTEM_TABLES: readonly string[] = [
     name_en VARCHAR NOT NULL,
     PRIMARY KEY (code_table, code)
   )`,
+  // Schema drift per load: what changed between the table and the source, and what the contract did.
+  `CREATE TABLE IF NOT EXISTS gongshu_schema_changes (
+    load_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    change VARCHAR NOT NULL,          -- 'added' | 'removed' | 'retyped'
+    column_name VARCHAR NOT NULL,
+    old_type VARCHAR,
+    new_type VARCHAR,
+    action VARCHAR NOT NULL,          -- 'added-column' | 'null-filled' | 'cast' | 'replaced' | 'quarantined-rows' | 'discarded-values'
+    recorded_at TIMESTAMPTZ NOT NULL
+  )`,
+  // Files a load consumed, by content hash: a re-sent file (same bytes, any name) is not loaded twice.
+  `CREATE TABLE IF NOT EXISTS gongshu_files (
+    dataset VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    load_id VARCHAR NOT NULL,
+    loaded_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (dataset, sha256)
+  )`,
+  // Columns added after the first release of a table (idempotent upgrades of existing warehouses).
+  `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false`,
+  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0`,
+  `ALTER TABLE gongshu_cursors ADD COLUMN IF NOT EXISTS value_type VARCHAR`,
 ];

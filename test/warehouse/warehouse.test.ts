@@ -14,16 +14,20 @@ describe('warehouse', () => {
       const tables = await wh.all<{ t: string }>(
         `SELECT table_name AS t FROM duckdb_tables() WHERE table_name LIKE 'gongshu_%' ORDER BY 1`,
       );
-      expect(tables.map((r) => r.t)).toEqual([
-        'gongshu_code_tables',
-        'gongshu_cursors',
-        'gongshu_datasets',
-        'gongshu_divisions',
-        'gongshu_loads',
-        'gongshu_meta',
-        'gongshu_quarantine',
-        'gongshu_runs',
-      ]);
+      expect(tables.map((r) => r.t)).toEqual(
+        expect.arrayContaining([
+          'gongshu_code_tables',
+          'gongshu_cursors',
+          'gongshu_datasets',
+          'gongshu_divisions',
+          'gongshu_loads',
+          'gongshu_meta',
+          'gongshu_quarantine',
+          'gongshu_runs',
+          'gongshu_schema_changes',
+          'gongshu_files',
+        ]),
+      );
       expect(await wh.value('SELECT count(*) FROM gongshu_divisions WHERE code = $1', ['650102'])).toBe(1);
       expect(
         await wh.value(`SELECT count(*) FROM gongshu_code_tables WHERE code_table = 'ethnicity'`),

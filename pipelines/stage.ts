@@ -1,0 +1,132 @@
+import type { ExtractedBatch, IncrementalRequest } from '../connectors/index.ts';
+import { DefinitionError } from '../schemas/errors.ts';
+import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import type { Pipeline } from './define.ts';
+
+/** Columns gongshu adds to every dataset table (`_row_hash` only on incremental datasets). */
+export const LINEAGE_COLUMNS = ['_load_id', '_source', '_ingested_at', '_key_original', '_row_hash'] as const;
+
+/** A file a connector consumed, reported so its content hash can be recorded with the rows. */
+export interface ConsumedFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly rows: number;
+}
+
+/** The source rows of one load, staged as text in a temporary table. */
+export interface Staged {
+  /** The temporary table: `_stage_row`, `_stage_location`, `_stage_problem`, then the source columns. */
+  readonly table: string;
+  readonly columns: readonly string[];
+  /** The types the source declares per column (undefined where it has only text). */
+  readonly sourceTypes: readonly (string | undefined)[];
+  readonly rowsRead: number;
+  readonly notes: readonly string[];
+  readonly files: readonly ConsumedFile[];
+}
+
+/** Options of `stageSource`. */
+export interface StageOptions {
+  readonly loadId: string;
+  readonly onProgress?: (rowsRead: number) => void;
+  readonly signal?: AbortSignal;
+  readonly incremental?: IncrementalRequest;
+  /** Whether a file with this content hash was loaded into the dataset before. */
+  readonly seen?: (sha256: string) => boolean;
+}
+
+/**
+ * Extracts the pipeline's source into a temporary staging table (all text) with DuckDB's appender.
+ * Nothing durable is written: a failure here leaves the warehouse untouched.
+ */
+export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: StageOptions): Promise<Staged> {
+  const table = `stage_${options.loadId.replace(/\W/g, '_')}`;
+  const notes: string[] = [];
+  const files: ConsumedFile[] = [];
+  let columns: readonly string[] | undefined;
+  let sourceTypes: readonly (string | undefined)[] = [];
+  let rowsRead = 0;
+  const source = pipeline.source;
+  for await (const batch of source.extract({
+    note: (m) => notes.push(m),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.incremental ? { incremental: options.incremental } : {}),
+    ...(options.seen ? { seen: options.seen } : {}),
+  })) {
+    if (!columns) {
+      columns = batch.columns;
+      sourceTypes = batch.columnTypes ?? [];
+      await createStage(wh, table, pipeline, columns);
+    }
+    await wh.append(table, stageRows(batch, rowsRead), { catalog: 'temp' });
+    rowsRead += batch.rows.length;
+    for (const f of batch.files ?? []) files.push(f);
+    options.onProgress?.(rowsRead);
+  }
+  if (!columns) {
+    // An empty source (or every file already loaded): stage nothing, but the key column must still exist
+    // for a table that has rows already; the write step handles an empty stage.
+    columns = [];
+    await createStage(
+      wh,
+      table,
+      { ...pipeline, dataset: { ...pipeline.dataset, key: undefined } } as Pipeline,
+      columns,
+    );
+  }
+  return { table, columns, sourceTypes, rowsRead, notes, files };
+}
+
+function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {
+  return batch.rows.map((row, i) => [
+    String(offset + i + 1),
+    batch.locations[i] ?? null,
+    batch.problems?.[i] ?? null,
+    ...row,
+  ]);
+}
+
+async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, columns: readonly string[]) {
+  const clash = columns.find(
+    (c) =>
+      (LINEAGE_COLUMNS as readonly string[]).includes(c) || c.startsWith('_stage_') || c.startsWith('_v_'),
+  );
+  if (clash) {
+    throw new DefinitionError(
+      `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: source column "${clash}" clashes with a column ` +
+        `gongshu adds (${LINEAGE_COLUMNS.join(', ')}, _stage_*, _v_*). Fix: rename it in the source or its header`,
+      { field: 'source', allowed: 'column names other than the lineage columns', fix: 'rename the column' },
+    );
+  }
+  const key = pipeline.dataset.key;
+  if (key && !columns.includes(key.column)) throw missingColumn(pipeline, columns, 'key');
+  const cursor = pipeline.dataset.incremental?.column;
+  if (cursor && columns.length && !columns.includes(cursor))
+    throw missingColumn(pipeline, columns, 'incremental');
+  const defs = columns.map((c) => `${q(c)} VARCHAR`).join(', ');
+  await wh.run(
+    `CREATE TEMP TABLE ${q(table)} (_stage_row BIGINT, _stage_location VARCHAR, _stage_problem VARCHAR${defs ? `, ${defs}` : ''})`,
+  );
+}
+
+/** The error for a key or cursor column the source does not have, listing the columns it has. */
+export function missingColumn(
+  pipeline: Pipeline,
+  columns: readonly string[],
+  which: 'key' | 'incremental',
+): DefinitionError {
+  const shown = columns
+    .slice(0, 12)
+    .map((c) => JSON.stringify(c))
+    .join(', ');
+  const given = which === 'key' ? pipeline.dataset.key!.column : pipeline.dataset.incremental!.column;
+  const fix =
+    which === 'key'
+      ? `key: ${pipeline.dataset.key!.kind === 'uscc' ? 'uscc' : 'citizenId'}("<the column holding the key>")`
+      : 'incremental: { column: "<the column that grows, e.g. 更新时间>" }';
+  return new DefinitionError(
+    `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: dataset.${which}.column: expected one of the source ` +
+      `columns [${shown}${columns.length > 12 ? ', …' : ''}]; got ${JSON.stringify(given)}. Fix: ${fix}`,
+    { field: `dataset.${which}.column`, allowed: columns.join(', '), fix: 'name an existing source column' },
+  );
+}

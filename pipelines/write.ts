@@ -1,0 +1,281 @@
+import { DefinitionError } from '../schemas/errors.ts';
+import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { type ColumnPlan, KEY_MACROS } from './columns.ts';
+import type { ContractDecision } from './contract.ts';
+import type { Pipeline } from './define.ts';
+import type { CursorState } from './incremental.ts';
+import type { Staged } from './stage.ts';
+
+/** Row counts of one write. */
+export interface WriteCounts {
+  readonly loaded: number;
+  readonly quarantined: number;
+  /** Rows an incremental load did not need (at or below the cursor, or already loaded in the lag window). */
+  readonly skipped: number;
+  /** Rows of a merge load replaced by a later row with the same key in the same load. */
+  readonly superseded: number;
+  readonly byReason: Readonly<Record<string, number>>;
+  readonly duplicates: number;
+  readonly normalized: number;
+  /** Loaded rows whose values in new columns were dropped under `discard-value`. */
+  readonly valuesDiscarded: number;
+  /** The greatest cursor value among the loaded rows (text), if incremental. */
+  readonly maxCursor: string | null;
+  readonly cursorType: string | null;
+}
+
+/** Everything the write step needs. */
+export interface WriteContext {
+  readonly staged: Staged;
+  readonly plans: readonly ColumnPlan[];
+  readonly decision: ContractDecision;
+  readonly tableExists: boolean;
+  readonly cursor: CursorState | undefined;
+  readonly loadId: string;
+  readonly started: Date;
+}
+
+/**
+ * Checks the staged rows and writes the dataset, inside the caller's transaction: every row gets the reason
+ * of its first failure (malformed row → key → cursor → type/contract), bad rows go to `gongshu_quarantine`
+ * with their source location, the rest are written by the dataset's write mode.
+ */
+export async function checkAndWrite(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  ctx: WriteContext,
+): Promise<WriteCounts> {
+  const { dataset } = pipeline;
+  const checked = `${ctx.staged.table}_checked`;
+  const key = dataset.key;
+  const keyCol = key ? q(key.column) : undefined;
+  const macros = key ? KEY_MACROS[key.kind] : undefined;
+  const cursorPlan = ctx.cursor ? ctx.plans.find((p) => p.source === ctx.cursor!.column) : undefined;
+
+  // Inner layer: one value column per dataset column (`_v_i`), cast to the table's type where the contract
+  // keeps it; outer layer: the reason.
+  const values = ctx.plans.map((p, i) => {
+    const cast = ctx.decision.castTo.get(p.target);
+    return {
+      ...p,
+      i,
+      expr: cast ? `TRY_CAST(${p.expr} AS ${cast})` : p.expr,
+      canFail: p.canFail || cast !== undefined,
+    };
+  });
+  const blank = (c: string) => `(${q(c)} IS NULL OR trim(${q(c)}) = '')`;
+  const reasons = [
+    'WHEN _stage_problem IS NOT NULL THEN _stage_problem',
+    ...(macros
+      ? [`WHEN ${macros.reason}(${keyCol}) IS NOT NULL THEN 'key:' || ${macros.reason}(${keyCol})`]
+      : []),
+    ...(cursorPlan ? [`WHEN _v_${ctx.plans.indexOf(cursorPlan)} IS NULL THEN 'cursor:missing'`] : []),
+    ...values
+      .filter((v) => v.canFail && !ctx.decision.excluded.has(v.target))
+      .map(
+        (v) =>
+          `WHEN NOT ${blank(v.source)} AND _v_${v.i} IS NULL THEN ${quoteLiteral(
+            `${ctx.decision.castTo.has(v.target) ? 'contract:retyped' : 'type'}:${v.target}`,
+          )}`,
+      ),
+    ...(dataset.contract === 'discard-row'
+      ? values
+          .filter((v) => ctx.decision.excluded.has(v.target))
+          .map((v) => `WHEN NOT ${blank(v.source)} THEN ${quoteLiteral(`contract:new-column:${v.target}`)}`)
+      : []),
+  ];
+  const rowJson = ctx.staged.columns.length
+    ? `json_object(${ctx.staged.columns.map((c) => `${quoteLiteral(c)}, ${q(c)}`).join(', ')})`
+    : `'{}'::JSON`;
+  const cursorValue = cursorPlan ? `_v_${ctx.plans.indexOf(cursorPlan)}` : undefined;
+  const cursorType = cursorPlan ? (ctx.decision.castTo.get(cursorPlan.target) ?? cursorPlan.sqlType) : null;
+  const hashed = dataset.incremental !== undefined;
+  // Rows at or below `after` are not wanted; rows in the lag window that the table already holds are skipped.
+  const skip = [
+    ...(cursorValue && ctx.cursor?.after != null
+      ? [`${cursorValue} <= CAST(${quoteLiteral(ctx.cursor.after)} AS ${cursorType})`]
+      : []),
+    ...(hashed && ctx.tableExists && ctx.decision.excluded.size === 0
+      ? [`_stage_hash IN (SELECT _row_hash FROM ${q(dataset.name)} WHERE _row_hash IS NOT NULL)`]
+      : []),
+  ];
+  await wh.run(
+    `CREATE TEMP TABLE ${q(checked)} AS
+     SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
+            ${skip.length ? `coalesce(${skip.join(' OR ')}, false)` : 'false'} AS _stage_skip
+     FROM (
+       SELECT s.*,
+              ${macros ? `${macros.normalize}(${keyCol})` : 'NULL::VARCHAR'} AS _stage_key,
+              ${hashed ? `md5(CAST(${rowJson} AS VARCHAR))` : 'NULL::VARCHAR'} AS _stage_hash,
+              ${rowJson} AS _stage_json
+              ${values.map((v) => `, ${v.expr} AS _v_${v.i}`).join('')}
+       FROM temp.${q(ctx.staged.table)} AS s
+     )`,
+  );
+  try {
+    return await write(wh, pipeline, ctx, { checked, values, keyCol, cursorValue, cursorType, hashed });
+  } finally {
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`);
+  }
+}
+
+async function write(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  ctx: WriteContext,
+  w: {
+    checked: string;
+    values: readonly (ColumnPlan & { i: number })[];
+    keyCol: string | undefined;
+    cursorValue: string | undefined;
+    cursorType: string | null;
+    hashed: boolean;
+  },
+): Promise<WriteCounts> {
+  const { dataset } = pipeline;
+  const key = dataset.key;
+  const checked = `temp.${q(w.checked)}`;
+  const stamp = `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ`;
+  await wh.run(
+    `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
+       quarantined_at, replayed_load_id, row_loaded)
+     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, _stage_json, ${stamp}, NULL, false
+     FROM ${checked} WHERE _stage_reason IS NOT NULL ORDER BY _stage_row`,
+    [ctx.loadId, dataset.name, key?.column ?? null],
+  );
+
+  // The rows to write: good, wanted, and for a merge the last row of each key.
+  const mergeKey = dataset.writeMode === 'merge' ? mergeColumns(pipeline, w.values) : undefined;
+  const latest = mergeKey
+    ? `QUALIFY row_number() OVER (PARTITION BY ${mergeKey.map((k) => k.valueSql).join(', ')} ORDER BY _stage_row DESC) = 1`
+    : '';
+  const written = w.values.filter((v) => !ctx.decision.excluded.has(v.target));
+  const select = [
+    ...written.map((v) => `_v_${v.i} AS ${q(v.target)}`),
+    ...[...ctx.decision.removed].map(([name, type]) => `NULL::${type} AS ${q(name)}`),
+    `${quoteLiteral(ctx.loadId)} AS _load_id`,
+    '_stage_location AS _source',
+    `${stamp} AS _ingested_at`,
+    key
+      ? `CASE WHEN ${w.keyCol} IS DISTINCT FROM _stage_key THEN ${w.keyCol} END AS _key_original`
+      : 'NULL::VARCHAR AS _key_original',
+    ...(w.hashed ? ['_stage_hash AS _row_hash'] : []),
+  ].join(', ');
+  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest} ORDER BY _stage_row`;
+  const table = q(dataset.name);
+  const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
+  if (rebuild || !ctx.tableExists) {
+    await wh.run(`CREATE OR REPLACE TABLE ${table} AS ${rows}`);
+  } else {
+    for (const c of ctx.decision.changes) {
+      if (c.action === 'added-column')
+        await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.column)} ${c.newType}`);
+    }
+    if (w.hashed) await wh.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS _row_hash VARCHAR`);
+    if (dataset.writeMode === 'replace') await wh.run(`DELETE FROM ${table}`);
+    if (mergeKey) {
+      const match = mergeKey.map((k) => `c.${k.valueSql} = t.${q(k.target)}`).join(' AND ');
+      await wh.run(
+        `DELETE FROM ${table} AS t WHERE EXISTS (
+           SELECT 1 FROM ${checked} AS c WHERE c._stage_reason IS NULL AND NOT c._stage_skip AND ${match})`,
+      );
+    }
+    await wh.run(`INSERT INTO ${table} BY NAME ${rows}`);
+  }
+
+  if (dataset.contract === 'discard-value') {
+    const dropped = w.values.filter((v) => ctx.decision.excluded.has(v.target));
+    if (dropped.length) {
+      // The row was loaded without these values; the whole source row is kept here so nothing is lost.
+      await wh.run(
+        `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
+           quarantined_at, replayed_load_id, row_loaded)
+         SELECT $1, $2, _stage_location, 'contract:discarded-value:' || ${dropped
+           .map(
+             (v) =>
+               `CASE WHEN NOT (${q(v.source)} IS NULL OR trim(${q(v.source)}) = '') THEN ${quoteLiteral(v.target)} END`,
+           )
+           .reduce((a, b) => `coalesce(${a}, ${b})`)},
+           $3, ${w.keyCol ?? 'NULL'}, _stage_json, ${stamp}, NULL, true
+         FROM ${checked}
+         WHERE _stage_reason IS NULL AND NOT _stage_skip AND (${dropped
+           .map((v) => `NOT (${q(v.source)} IS NULL OR trim(${q(v.source)}) = '')`)
+           .join(' OR ')})`,
+        [ctx.loadId, dataset.name, key?.column ?? null],
+      );
+    }
+  }
+  return countRows(wh, checked, w, latest, ctx.loadId);
+}
+
+async function countRows(
+  wh: Warehouse,
+  checked: string,
+  w: { keyCol: string | undefined; cursorValue: string | undefined; cursorType: string | null },
+  latest: string,
+  loadId: string,
+): Promise<WriteCounts> {
+  const reasons = await wh.all<{ reason: string; n: number }>(
+    `SELECT _stage_reason AS reason, count(*) AS n FROM ${checked} WHERE _stage_reason IS NOT NULL
+     GROUP BY ALL ORDER BY n DESC, reason`,
+  );
+  const byReason = Object.fromEntries(reasons.map((r) => [r.reason, r.n]));
+  const [c] = await wh.all<{
+    good: number;
+    skipped: number;
+    dup: number;
+    norm: number;
+    max_cursor: string | null;
+  }>(
+    `SELECT count_if(NOT _stage_skip) AS good, count_if(_stage_skip) AS skipped,
+            count_if(NOT _stage_skip) - count(DISTINCT CASE WHEN NOT _stage_skip THEN _stage_key END) AS dup,
+            count_if(NOT _stage_skip AND ${w.keyCol ? `${w.keyCol} IS DISTINCT FROM _stage_key` : 'false'}) AS norm,
+            ${w.cursorValue ? `CAST(max(CASE WHEN NOT _stage_skip THEN ${w.cursorValue} END) AS VARCHAR)` : 'NULL'} AS max_cursor
+     FROM ${checked} WHERE _stage_reason IS NULL`,
+  );
+  const loaded = latest
+    ? ((await wh.value<number>(
+        `SELECT count(*) FROM (SELECT 1 FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest})`,
+      )) ?? 0)
+    : (c?.good ?? 0);
+  const discarded = await wh.value<number>(
+    'SELECT count(*) FROM gongshu_quarantine WHERE load_id = $1 AND row_loaded',
+    [loadId],
+  );
+  return {
+    loaded,
+    quarantined: reasons.reduce((a, r) => a + r.n, 0),
+    skipped: c?.skipped ?? 0,
+    superseded: (c?.good ?? 0) - loaded,
+    byReason,
+    duplicates: w.keyCol ? (c?.dup ?? 0) : 0,
+    normalized: c?.norm ?? 0,
+    valuesDiscarded: discarded ?? 0,
+    maxCursor: c?.max_cursor ?? null,
+    cursorType: w.cursorType,
+  };
+}
+
+/** The columns a merge matches on: `mergeKey` (dataset columns) or the key column. */
+function mergeColumns(
+  pipeline: Pipeline,
+  values: readonly (ColumnPlan & { i: number })[],
+): { target: string; valueSql: string }[] {
+  const wanted = pipeline.dataset.mergeKey ?? values.filter((v) => v.isKey).map((v) => v.target);
+  return wanted.map((target) => {
+    const v = values.find((x) => x.target === target);
+    if (!v) {
+      throw new DefinitionError(
+        `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: dataset.mergeKey: expected dataset columns ` +
+          `(${values.map((x) => x.target).join(', ')}); got ${JSON.stringify(target)}. Fix: name a dataset column ` +
+          '(the catalog field name where a catalog renames the source header)',
+        {
+          field: 'dataset.mergeKey',
+          allowed: values.map((x) => x.target).join(', '),
+          fix: 'name a dataset column',
+        },
+      );
+    }
+    return { target, valueSql: `_v_${v.i}` };
+  });
+}
