@@ -87,6 +87,40 @@ program
   .action(lazy(() => import('./commands/sql.ts')));
 
 program
+  .command('ingest')
+  .description('load one file into a dataset without a project (keeps the source column names)')
+  .argument('<path>', 'a .csv/.txt/.tsv, .xlsx, .json/.ndjson or .arrow file')
+  .requiredOption('--dataset <name>', 'the dataset (table) to load into')
+  .option(
+    '--key <kind:column>',
+    'citizen-id:COLUMN or uscc:COLUMN; defaults to the key remembered for the dataset',
+  )
+  .option('--encoding <encoding>', 'CSV/JSON encoding: auto, utf-8, gb18030, gbk', 'auto')
+  .option('--sheet <name>', 'Excel sheet (name or 1-based number); defaults to the first')
+  .option('--header-row <n>', 'Excel header row (1-based); defaults to auto-detection')
+  .addOption(
+    new Option('--mode <mode>', 'write mode').choices(['append', 'replace', 'merge']).default('append'),
+  )
+  .option('--warehouse <file>', 'DuckDB file', '.gongshu/warehouse.duckdb')
+  .option('--json', 'print the load summary as JSON (last line)')
+  .action(lazy(() => import('./commands/ingest.ts')));
+
+program
+  .command('quarantine')
+  .description('list quarantined rows, or replay them after fixing the cause')
+  .addArgument(program.createArgument('<action>', 'list or replay').choices(['list', 'replay']))
+  .argument('[dataset]', 'the dataset (required for replay)')
+  .option('--reason <prefix>', 'only reasons starting with this, e.g. key:division or type:')
+  .option('--load <id>', 'only rows of this load')
+  .option('--all', 'list replayed rows too')
+  .option('--limit <n>', 'rows to list', '50')
+  .option('--unmasked', 'show key values unmasked (they are masked by default)')
+  .option('--project <dir>', 'project directory (its pipeline is used for replay)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+  .option('--json', 'one JSON object per row (list) or the replay summary (replay)')
+  .action(lazy(() => import('./commands/quarantine.ts')));
+
+program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
   .option('--people <n>', 'people to generate', '100000')

@@ -14,9 +14,12 @@ export {
   projectSpecSchema,
   WRITE_MODES,
 } from './define.ts';
+export { INGEST_KINDS, type IngestRequest, ingestFile, parseKeyOption } from './ingest.ts';
 export { citizenId, KEY_KINDS, type KeySpec, keySpecSchema, uscc } from './keys.ts';
 export { LINEAGE_COLUMNS, type LoadOptions, type LoadResult, loadPipeline, newLoadId } from './load.ts';
 export { type LoadedProject, loadProject, PROJECT_FILE } from './project-loader.ts';
+export { type RememberedDataset, rememberedDataset, rememberedDatasets } from './remembered.ts';
+export { type ReplayFilter, type ReplayResult, replayQuarantine } from './replay.ts';
 export {
   type PipelineOutcome,
   type RunOptions,

@@ -5,6 +5,7 @@ export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,
   openWarehouse,
+  type Params,
   type Row,
   Warehouse,
   type WarehouseOptions,

@@ -105,4 +105,28 @@ export const SYSTEM_TABLES: readonly string[] = [
   `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false`,
   `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0`,
   `ALTER TABLE gongshu_cursors ADD COLUMN IF NOT EXISTS value_type VARCHAR`,
+  `CREATE TABLE IF NOT EXISTS gongshu_quality_runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL,
+    as_of DATE NOT NULL,              -- reference date of the timeliness rules
+    status VARCHAR NOT NULL,          -- 'pass' | 'fail'
+    datasets INTEGER NOT NULL,
+    rules INTEGER NOT NULL,
+    score DOUBLE,                     -- the node roll-up
+    queries INTEGER NOT NULL,
+    report_file VARCHAR
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_metrics (
+    run_id VARCHAR NOT NULL,
+    measured_at TIMESTAMPTZ NOT NULL,
+    as_of DATE NOT NULL,
+    dataset VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,          -- 'rows' | 'score' | 'dimension' | 'rule'
+    name VARCHAR NOT NULL,            -- '' (rows, score), the dimension, or the rule id
+    dimension VARCHAR,
+    total BIGINT,
+    failed BIGINT,
+    value DOUBLE                      -- rows, score (0-100) or pass rate (0-1); NULL when not computed
+  )`,
 ];

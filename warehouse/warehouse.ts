@@ -26,6 +26,14 @@ export interface WarehouseOptions {
 /** A row of a query result with JS values (BIGINT as number when safe, else bigint). */
 export type Row = Record<string, unknown>;
 
+/** Query parameters: positional (`$1`, `$2` …) or named (`$name`). */
+export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
+
+function bind(params: Params): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (Array.isArray(params)) return params.length ? (params as DuckDBValue[]) : undefined;
+  return Object.keys(params).length ? (params as Record<string, DuckDBValue>) : undefined;
+}
+
 /** Rows appended with `append`: each value text, number, boolean or null. */
 export type AppendValue = string | number | boolean | null;
 
@@ -74,21 +82,18 @@ export class Warehouse {
   }
 
   /** Runs a statement. Parameters bind to `$1`, `$2`, … */
-  async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+  async run(sql: string, params: Params = []): Promise<void> {
     try {
-      await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      await this.connection.run(sql, bind(params));
     } catch (error) {
       throw queryError(sql, error);
     }
   }
 
   /** Runs a query and returns its rows as JS objects. */
-  async all<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  async all<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     try {
-      const reader = await this.connection.runAndReadAll(
-        sql,
-        params.length ? (params as DuckDBValue[]) : undefined,
-      );
+      const reader = await this.connection.runAndReadAll(sql, bind(params));
       return reader.getRowObjectsJS().map((row) => {
         for (const k of Object.keys(row)) {
           const v = row[k];
@@ -104,12 +109,9 @@ export class Warehouse {
   }
 
   /** Runs a query and returns rows with JSON-safe values (dates as ISO text, big numbers as text). */
-  async json(sql: string, params: readonly unknown[] = []): Promise<{ columns: string[]; rows: Row[] }> {
+  async json(sql: string, params: Params = []): Promise<{ columns: string[]; rows: Row[] }> {
     try {
-      const reader = await this.connection.runAndReadAll(
-        sql,
-        params.length ? (params as DuckDBValue[]) : undefined,
-      );
+      const reader = await this.connection.runAndReadAll(sql, bind(params));
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Row[] };
     } catch (error) {
       throw queryError(sql, error);
@@ -117,7 +119,7 @@ export class Warehouse {
   }
 
   /** The first column of the first row, or undefined. */
-  async value<T = unknown>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
+  async value<T = unknown>(sql: string, params: Params = []): Promise<T | undefined> {
     const rows = await this.all(sql, params);
     const first = rows[0];
     return first === undefined ? undefined : (Object.values(first)[0] as T);

@@ -1,0 +1,90 @@
+import { extname } from 'node:path';
+import { connectorKinds, createConnector } from '../connectors/index.ts';
+import { DefinitionError } from '../schemas/errors.ts';
+import type { Warehouse } from '../warehouse/index.ts';
+import { definePipeline, WRITE_MODES } from './define.ts';
+import { KEY_KINDS, type KeySpec } from './keys.ts';
+import { type LoadResult, loadPipeline } from './load.ts';
+import { rememberedDataset } from './remembered.ts';
+
+/** File extensions → connector kinds for ad-hoc ingest. */
+export const INGEST_KINDS: Readonly<Record<string, string>> = {
+  '.csv': 'csv',
+  '.txt': 'csv',
+  '.tsv': 'csv',
+  '.xlsx': 'excel',
+  '.json': 'json',
+  '.ndjson': 'json',
+  '.jsonl': 'json',
+  '.arrow': 'arrow',
+  '.arrows': 'arrow',
+  '.ipc': 'arrow',
+  '.feather': 'arrow',
+  '.parquet': 'parquet',
+};
+
+/** An ad-hoc ingest: one file into one dataset, as `gongshu ingest` does it. */
+export interface IngestRequest {
+  readonly path: string;
+  readonly dataset: string;
+  /** `citizen-id:COLUMN` or `uscc:COLUMN`; defaults to the key the warehouse remembers for the dataset. */
+  readonly key?: string;
+  /** Defaults to append. */
+  readonly mode?: string;
+  /** Options for the connector (encoding, sheet, headerRow …). */
+  readonly sourceOptions?: Readonly<Record<string, unknown>>;
+  readonly onProgress?: (rowsRead: number) => void;
+}
+
+/** Parses `citizen-id:身份证号` / `uscc:统一社会信用代码` into a key. */
+export function parseKeyOption(text: string): KeySpec {
+  const i = text.indexOf(':');
+  const kind = i < 0 ? text : text.slice(0, i);
+  const column = i < 0 ? '' : text.slice(i + 1);
+  if (!(KEY_KINDS as readonly string[]).includes(kind) || column.trim() === '') {
+    throw new DefinitionError(
+      `--key: expected citizen-id:COLUMN or uscc:COLUMN; got ${JSON.stringify(text)}. Fix: --key citizen-id:公民身份号码`,
+      { field: '--key', allowed: 'citizen-id:COLUMN | uscc:COLUMN', fix: '--key citizen-id:公民身份号码' },
+    );
+  }
+  return { kind: kind as KeySpec['kind'], column };
+}
+
+/**
+ * Loads one file into a dataset without a project: the connector is chosen by extension, the source's
+ * column names (Chinese headers included) are kept, and the dataset and its key are remembered in the
+ * warehouse, so a later ingest of the same dataset needs no `--key` and quality rules know the key.
+ */
+export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise<LoadResult> {
+  const kind = INGEST_KINDS[extname(request.path).toLowerCase()];
+  if (!kind || !connectorKinds().includes(kind)) {
+    const supported = Object.entries(INGEST_KINDS)
+      .filter(([, k]) => connectorKinds().includes(k))
+      .map(([ext]) => ext);
+    throw new DefinitionError(
+      `${request.path}: cannot ingest files named ${JSON.stringify(extname(request.path) || '(no extension)')}; ` +
+        `supported: ${supported.join(', ')}. Fix: convert the file, or define a pipeline with the right connector`,
+      { field: 'PATH', allowed: supported.join(', '), fix: 'use a supported file type' },
+    );
+  }
+  const mode = request.mode ?? 'append';
+  if (!(WRITE_MODES as readonly string[]).includes(mode)) {
+    throw new DefinitionError(
+      `--mode: expected ${WRITE_MODES.join(', ')}; got ${JSON.stringify(mode)}. Fix: --mode append`,
+      { field: '--mode', allowed: WRITE_MODES.join(', '), fix: '--mode append' },
+    );
+  }
+  const remembered = await rememberedDataset(wh, request.dataset);
+  const key = request.key ? parseKeyOption(request.key) : remembered?.key;
+  const pipeline = definePipeline({
+    name: request.dataset,
+    source: createConnector(kind, { path: request.path, ...(request.sourceOptions ?? {}) }),
+    dataset: {
+      name: request.dataset,
+      ...(key ? { key } : {}),
+      writeMode: mode as (typeof WRITE_MODES)[number],
+      ...(remembered?.catalog ? { catalog: remembered.catalog } : {}),
+    },
+  });
+  return loadPipeline(wh, pipeline, request.onProgress ? { onProgress: request.onProgress } : {});
+}
