@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadProject, type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
+import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
 import { mask } from '../../schemas/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
