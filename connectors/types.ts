@@ -66,10 +66,26 @@ export interface CheckResult {
   readonly message: string;
 }
 
+/** A source DuckDB reads directly. */
+export interface SqlRelation {
+  /** A table expression, e.g. `read_parquet('/data/x.parquet', file_row_number = true)`. */
+  readonly sql: string;
+  /** SQL over that expression's columns giving each row's location, e.g. `'x.parquet#' || (file_row_number + 1)`. */
+  readonly location: string;
+  /** Columns of the expression that are not source columns (e.g. `file_row_number`). */
+  readonly hidden: readonly string[];
+}
+
 /** A source of rows. Created by a factory such as `csv({ path })`. */
 export interface Connector {
   readonly kind: string;
   describe(): ConnectorDescription;
   check(): Promise<CheckResult>;
   extract(ctx?: ExtractContext): AsyncIterable<ExtractedBatch>;
+  /**
+   * Optional fast path for sources DuckDB reads itself (Parquet): a table expression and the SQL of each
+   * row's location. When present, the loader stages with `INSERT … SELECT` inside DuckDB instead of
+   * `extract()`, so the rows never pass through JavaScript.
+   */
+  relation?(): SqlRelation;
 }

@@ -1,4 +1,9 @@
-import type { ExtractedBatch, IncrementalRequest } from '../connectors/index.ts';
+import {
+  type ExtractedBatch,
+  type IncrementalRequest,
+  SourceError,
+  type SqlRelation,
+} from '../connectors/index.ts';
 import { DefinitionError } from '../schemas/errors.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
@@ -47,6 +52,7 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
   let sourceTypes: readonly (string | undefined)[] = [];
   let rowsRead = 0;
   const source = pipeline.source;
+  if (source.relation) return stageRelation(wh, pipeline, table, source.relation());
   for await (const batch of source.extract({
     note: (m) => notes.push(m),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -75,6 +81,60 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
     );
   }
   return { table, columns, sourceTypes, rowsRead, notes, files };
+}
+
+/** DuckDB column types → the types a source can declare. */
+function sourceType(duckType: string): string | undefined {
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(duckType))
+    return 'integer';
+  if (/^(DECIMAL|DOUBLE|FLOAT|REAL)/.test(duckType)) return 'decimal';
+  if (duckType === 'DATE') return 'date';
+  if (duckType.startsWith('TIMESTAMP')) return 'timestamp';
+  if (duckType === 'BOOLEAN') return 'boolean';
+  return undefined;
+}
+
+/** Stages a source DuckDB reads itself (Parquet) with one INSERT … SELECT. */
+async function stageRelation(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  table: string,
+  relation: SqlRelation,
+): Promise<Staged> {
+  const source = pipeline.source.describe().source;
+  const fail = (error: unknown): never => {
+    const message = String((error as Error)?.message ?? error)
+      .replace(/^query failed: /, '')
+      .split('\n')[0];
+    throw new SourceError(
+      `${source}: cannot read: ${message}. Fix: check that the file is complete and in the declared format`,
+      { source },
+      { cause: error },
+    );
+  };
+  const described = await wh
+    .all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation.sql}`)
+    .catch(fail);
+  const hidden = new Set(relation.hidden);
+  const cols = described.filter((c) => !hidden.has(c.column_name));
+  const columns = cols.map((c) => c.column_name);
+  await createStage(wh, table, pipeline, columns);
+  await wh
+    .run(
+      `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${cols
+        .map((c) => `, CAST(${q(c.column_name)} AS VARCHAR)`)
+        .join('')} FROM ${relation.sql}`,
+    )
+    .catch(fail);
+  const rowsRead = (await wh.value<number>(`SELECT count(*) FROM temp.${q(table)}`)) ?? 0;
+  return {
+    table,
+    columns,
+    sourceTypes: cols.map((c) => sourceType(c.column_type)),
+    rowsRead,
+    notes: [`read by DuckDB (${rowsRead} rows)`],
+    files: [],
+  };
 }
 
 function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {

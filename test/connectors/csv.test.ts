@@ -453,7 +453,17 @@ describe('csv errors and check()', () => {
 
 describe('connector registry', () => {
   it('lists kinds and creates a csv connector', async () => {
-    expect(connectorKinds()).toEqual(['csv']);
+    expect(connectorKinds()).toEqual([
+      'arrow',
+      'csv',
+      'excel',
+      'folder',
+      'http',
+      'json',
+      'mysql',
+      'parquet',
+      'postgres',
+    ]);
     const path = await file('r.csv', 'a,b\n1,2\n');
     const connector = createConnector('csv', { path });
     expect(connector.kind).toBe('csv');
@@ -462,7 +472,7 @@ describe('connector registry', () => {
 
   it('rejects an unknown kind with the allowed ones', () => {
     expect(() => createConnector('xlsx', {})).toThrowErrorMatchingInlineSnapshot(
-      `[DefinitionError: createConnector(): kind: expected one of "csv"; got "xlsx". Fix: createConnector("csv", { … })]`,
+      `[DefinitionError: createConnector(): kind: expected one of "arrow" | "csv" | "excel" | "folder" | "http" | "json" | "mysql" | "parquet" | "postgres"; got "xlsx". Fix: createConnector("arrow", { … })]`,
     );
   });
 });

@@ -1,0 +1,173 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Transform } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { SourceError } from '../errors.ts';
+import { fileError } from '../file-source.ts';
+
+/** One row from exceljs' streaming reader: its 1-based Excel row number and 1-based sparse cell values. */
+export interface SheetRow {
+  readonly number: number;
+  readonly values: readonly unknown[];
+}
+
+/** A worksheet found in a workbook being streamed; `close()` releases the file. */
+export interface OpenSheet {
+  readonly name: string;
+  /** 1-based position in the workbook's tab order. */
+  readonly position: number;
+  /** The rows, streamed (rows Excel stores no cells for are absent). */
+  rows(): AsyncIterable<SheetRow>;
+  /** The sheet's raw XML, decoded, without parsing (used to find `<mergeCell>`s, which come after the rows). */
+  xml(): AsyncIterable<string>;
+  close(): void;
+}
+
+/** The parts of exceljs' WorksheetReader we use (its typings are loose). */
+interface WorksheetReaderLike extends AsyncIterable<SheetRow> {
+  name: string;
+  id: number | string;
+  iterator: AsyncIterable<Buffer | string>;
+}
+
+/** The parts of exceljs' WorkbookReader we use. */
+interface WorkbookReaderLike extends AsyncIterable<WorksheetReaderLike> {
+  model?: { sheets?: { name: string; id: number }[] };
+  stream?: NodeJS.ReadableStream & { destroy(): void };
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/** Refuses a file that is not an .xlsx (zip) before exceljs sees it: .xls (BIFF/OLE2), CSV, HTML, … */
+export async function assertXlsx(path: string): Promise<void> {
+  let head: Buffer;
+  try {
+    const file = await open(path, 'r');
+    try {
+      head = Buffer.alloc(8);
+      const { bytesRead } = await file.read(head, 0, 8, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw fileError('excel', path, error);
+  }
+  const starts = (magic: number[]) => magic.every((b, i) => head[i] === b);
+  if (starts(OLE2_MAGIC)) {
+    throw new SourceError(
+      `${path}: is an Excel 97-2003 workbook (.xls, BIFF) or a password-protected workbook; excel() reads .xlsx ` +
+        'only. Fix: open it in Excel or WPS, remove any password and save as "Excel Workbook (*.xlsx)"',
+      { path, format: 'xls' },
+    );
+  }
+  if (!starts(ZIP_MAGIC)) {
+    throw new SourceError(
+      `${path}: is not an .xlsx workbook (no zip signature; it may be a CSV, HTML or .xls file renamed). ` +
+        'Fix: open it in Excel or WPS and save as "Excel Workbook (*.xlsx)", or read it with csv({ path })',
+      { path, format: 'unknown' },
+    );
+  }
+}
+
+/**
+ * Streams the workbook with exceljs' WorkbookReader and stops at the wanted sheet (a name, a 1-based
+ * tab position, or the first sheet). A missing sheet is a SourceError listing the sheets.
+ *
+ * exceljs 4.4 decodes each compressed chunk of XML on its own, so a Chinese character split between two
+ * chunks becomes U+FFFD; we hand its parsers text decoded by one streaming TextDecoder per part instead.
+ */
+export async function openSheet(path: string, wanted: string | number | undefined): Promise<OpenSheet> {
+  await assertXlsx(path);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+  }) as unknown as WorkbookReaderLike;
+  const proto = Object.getPrototypeOf(reader) as WorkbookReaderLike;
+  reader._parseSharedStrings = function (entry) {
+    return proto._parseSharedStrings.call(this, entry.pipe(utf8Transform()));
+  };
+  reader._parseWorksheet = function (iterator, sheetNo) {
+    return proto._parseWorksheet.call(this, decodeUtf8(iterator), sheetNo);
+  };
+  const sheets = reader[Symbol.asyncIterator]();
+  const close = () => {
+    reader.stream?.destroy();
+    void sheets.return?.(undefined).catch(() => undefined);
+  };
+  const seen: string[] = [];
+  try {
+    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+      const sheet = next.value;
+      const order = reader.model?.sheets?.map((s) => s.name);
+      const position = order ? order.indexOf(sheet.name) + 1 : seen.length + 1;
+      seen.push(sheet.name);
+      const match =
+        wanted === undefined
+          ? position === 1
+          : typeof wanted === 'number'
+            ? position === wanted
+            : sheet.name === wanted;
+      if (match) {
+        return {
+          name: sheet.name,
+          position,
+          rows: () => sheet,
+          xml: () => decodeUtf8(sheet.iterator),
+          close,
+        };
+      }
+    }
+  } catch (error) {
+    close();
+    if (error instanceof SourceError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SourceError(
+      `${path}: cannot read the workbook (${reason}); the file may be truncated or damaged. ` +
+        'Fix: open it in Excel or WPS and save it again as .xlsx',
+      { path },
+      { cause: error },
+    );
+  }
+  close();
+  const names = reader.model?.sheets?.map((s) => s.name) ?? seen;
+  const listed = names.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ');
+  const fix =
+    names.length > 0 ? `excel({ sheet: ${JSON.stringify(names[0])} }) or excel({ sheet: 1 })` : 'add a sheet';
+  throw new SourceError(
+    `${basename(path)}: no sheet ${JSON.stringify(wanted ?? 1)}; the workbook has ${names.length} sheet(s): ` +
+      `${listed || '(none)'}. Fix: ${fix}`,
+    { path, sheet: wanted, sheets: names },
+  );
+}
+
+/** Decodes a byte stream as UTF-8 across chunk boundaries, as text chunks (object mode). */
+function utf8Transform(): Transform {
+  const decoder = new TextDecoder('utf-8');
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      const text = decoder.decode(chunk, { stream: true });
+      done(null, text === '' ? undefined : text);
+    },
+    flush(done) {
+      const text = decoder.decode();
+      done(null, text === '' ? undefined : text);
+    },
+  });
+}
+
+async function* decodeUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}

@@ -1,0 +1,76 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { DefinitionError, definitionMessage } from '../schemas/errors.ts';
+import { SourceError } from './errors.ts';
+
+/**
+ * Validates a file connector's options once with its zod schema, fills defaults and freezes the result;
+ * throws a DefinitionError naming the field, the value given and an example call (like `csv()` does).
+ */
+export function parseConnectorOptions<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: string,
+  fix: string,
+): Readonly<z.output<S>> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(options)';
+    const got = issue ? valueAt(input, issue.path) : undefined;
+    const message = definitionMessage({
+      where,
+      field,
+      expected: issue?.message ?? 'valid options',
+      ...(got === undefined ? {} : { got: JSON.stringify(got) }),
+      fix,
+    });
+    throw new DefinitionError(message, { field, issues: result.error.issues });
+  }
+  return Object.freeze(result.data) as Readonly<z.output<S>>;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Turns a file-system error into a SourceError that names the path and the fix, for connector `kind`. */
+export function fileError(kind: string, path: string, error: unknown): SourceError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = isAbsolute(path) ? path : `${path} (resolved to ${resolve(path)})`;
+  const details = { path, code };
+  switch (code) {
+    case 'ENOENT':
+      return new SourceError(
+        `${where}: file not found. Fix: check ${kind}({ path }); relative paths resolve from the working directory`,
+        details,
+        { cause: error },
+      );
+    case 'EISDIR':
+      return new SourceError(
+        `${where}: is a directory, not a file. Fix: point ${kind}({ path }) at a file inside it`,
+        details,
+        { cause: error },
+      );
+    case 'EACCES':
+    case 'EPERM':
+      return new SourceError(
+        `${where}: permission denied. Fix: give the user running gongshu read access to the file (chmod/chown)`,
+        details,
+        { cause: error },
+      );
+    default: {
+      const reason = error instanceof Error ? error.message : String(error);
+      return new SourceError(
+        `${where}: cannot read the file (${reason}). Fix: check that it exists, is readable and is not being rewritten`,
+        details,
+        { cause: error, retryable: true },
+      );
+    }
+  }
+}

@@ -1,0 +1,259 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Connector,
+  createConnector,
+  type ExtractContext,
+  excel,
+  SourceError,
+} from '../../connectors/index.ts';
+import { DefinitionError } from '../../schemas/errors.ts';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gongshu-excel-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Extracted {
+  columns: readonly string[];
+  columnTypes: readonly (string | undefined)[] | undefined;
+  rows: (string | null)[][];
+  locations: string[];
+  problems: (string | null)[];
+  notes: string[];
+  batchSizes: number[];
+}
+
+async function extractAll(connector: Connector, ctx: Omit<ExtractContext, 'note'> = {}): Promise<Extracted> {
+  const out: Extracted = {
+    columns: [],
+    columnTypes: undefined,
+    rows: [],
+    locations: [],
+    problems: [],
+    notes: [],
+    batchSizes: [],
+  };
+  for await (const batch of connector.extract({ ...ctx, note: (m) => out.notes.push(m) })) {
+    expect(batch.locations).toHaveLength(batch.rows.length);
+    if (batch.problems) expect(batch.problems).toHaveLength(batch.rows.length);
+    out.columns = batch.columns;
+    out.columnTypes = batch.columnTypes;
+    out.rows.push(...batch.rows);
+    out.locations.push(...batch.locations);
+    out.problems.push(...(batch.problems ?? batch.rows.map(() => null)));
+    out.batchSizes.push(batch.rows.length);
+  }
+  return out;
+}
+
+/** A department workbook: merged title row, a notes row, the header on row 3, data from row 4; a second sheet. */
+async function hukouBook(name = 'hukou.xlsx'): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('户籍');
+  ws.addRow(['2026年户籍人口登记表']);
+  ws.mergeCells('A1:E1');
+  ws.addRow(['填报单位：乌鲁木齐市天山区公安分局', null, null, '填报日期：2026年1月']);
+  ws.addRow(['姓名', '公民身份号码', '登记日期', '户数', '合计']);
+  ws.addRow([
+    '艾合买提·买买提',
+    '650102199001011234',
+    new Date(Date.UTC(2026, 0, 5)),
+    3,
+    { formula: 'D4*2', result: 6 },
+  ]);
+  ws.addRow([
+    { richText: [{ text: '古丽' }, { text: '娜尔' }] },
+    Number('650102198502023456'),
+    new Date(Date.UTC(2025, 11, 31)),
+    1.1 + 2.2,
+    { error: '#N/A' },
+  ]);
+  ws.getColumn(3).numFmt = 'yyyy-mm-dd';
+  const other = wb.addWorksheet('企业');
+  other.addRow(['统一社会信用代码', '名称']);
+  other.addRow(['91650100MA7XXXXXXX', '某某公司']);
+  const path = join(dir, name);
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+describe('excel header and values', () => {
+  it('finds the header under a merged title and a notes row, and converts the cells', async () => {
+    const out = await extractAll(excel({ path: await hukouBook() }));
+    expect(out.columns).toEqual(['姓名', '公民身份号码', '登记日期', '户数', '合计']);
+    expect(out.rows).toEqual([
+      ['艾合买提·买买提', '650102199001011234', '2026-01-05', '3', '6'],
+      ['古丽娜尔', '650102198502023400', '2025-12-31', '3.3', null],
+    ]);
+    expect(out.columnTypes).toEqual([undefined, undefined, 'date', undefined, undefined]);
+    expect(out.locations).toEqual(['hukou.xlsx!户籍!4', 'hukou.xlsx!户籍!5']);
+    expect(out.problems).toEqual([
+      null,
+      'excel-number-precision: column 公民身份号码 holds a number with more than 15 digits',
+    ]);
+    expect(out.notes).toContain('sheet "户籍", header row 3 (detected)');
+    expect(out.notes).toContain(
+      'column 合计: 1 error cell(s) (#N/A) read as null, first at hukou.xlsx!户籍!5',
+    );
+  });
+
+  it('chooses a sheet by name and by 1-based position, and takes a declared header row', async () => {
+    const path = await hukouBook();
+    const byName = await extractAll(excel({ path, sheet: '企业' }));
+    expect(byName.columns).toEqual(['统一社会信用代码', '名称']);
+    expect(byName.locations).toEqual(['hukou.xlsx!企业!2']);
+    const byIndex = await extractAll(excel({ path, sheet: 2 }));
+    expect(byIndex.rows).toEqual([['91650100MA7XXXXXXX', '某某公司']]);
+    const declared = await extractAll(excel({ path, headerRow: 3 }));
+    expect(declared.columns).toEqual(['姓名', '公民身份号码', '登记日期', '户数', '合计']);
+    expect(declared.notes).toContain('sheet "户籍", header row 3 (declared)');
+    const check = await excel({ path, sheet: '企业' }).check();
+    expect(check).toEqual({ ok: true, message: `${path}: sheet "企业", header row 1 (detected), 2 columns` });
+  });
+
+  it('joins a two-row header under merged parents and names a merged single header cell', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(['流动人口登记表']);
+    ws.mergeCells('A1:G1');
+    ws.addRow(['姓名', '户籍地址', null, null, '联系方式', null, '备注']);
+    ws.addRow([null, '省', '市', '县', null, null, null]);
+    ws.mergeCells('A2:A3');
+    ws.mergeCells('B2:D2');
+    ws.mergeCells('E2:F3');
+    ws.mergeCells('G2:G3');
+    ws.addRow(['张三', '新疆', '乌鲁木齐', '天山区', '13800000000', '0991-1234567', '']);
+    const path = join(dir, 'two-rows.xlsx');
+    await wb.xlsx.writeFile(path);
+    const out = await extractAll(excel({ path }));
+    expect(out.columns).toEqual([
+      '姓名',
+      '户籍地址_省',
+      '户籍地址_市',
+      '户籍地址_县',
+      '联系方式',
+      '联系方式_2',
+      '备注',
+    ]);
+    expect(out.rows).toEqual([['张三', '新疆', '乌鲁木齐', '天山区', '13800000000', '0991-1234567', null]]);
+    expect(out.locations).toEqual(['two-rows.xlsx!Sheet1!4']);
+    expect(out.notes).toContain('sheet "Sheet1", header row 2–3 (detected)');
+  });
+
+  it('types a column of date-times as timestamp and flags a later non-date in a date column', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    ws.addRow(['编号', '出生日期', '办理时间']);
+    ws.addRow(['1', new Date(Date.UTC(1990, 0, 1)), new Date(Date.UTC(2026, 2, 1, 9, 30, 15))]);
+    ws.addRow(['2', '不详', new Date(Date.UTC(2026, 2, 2))]);
+    ws.getColumn(2).numFmt = 'yyyy-mm-dd';
+    ws.getColumn(3).numFmt = 'yyyy-mm-dd hh:mm:ss';
+    const path = join(dir, 'dates.xlsx');
+    await wb.xlsx.writeFile(path);
+    const out = await extractAll(excel({ path, batchSize: 1 }));
+    expect(out.columnTypes).toEqual([undefined, 'date', 'timestamp']);
+    expect(out.rows).toEqual([
+      ['1', '1990-01-01', '2026-03-01T09:30:15'],
+      ['2', '不详', '2026-03-02'],
+    ]);
+    expect(out.problems).toEqual([null, 'excel-type: column 出生日期 holds dates, but this row has "不详"']);
+  });
+
+  it('keeps Chinese text intact across the XML chunks of a large sheet', async () => {
+    const path = join(dir, 'chinese.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+    const ws = writer.addWorksheet('人口');
+    ws.addRow(['姓名', '住址']).commit();
+    for (let i = 0; i < 5000; i++) ws.addRow([`艾合买提${i}`, `乌鲁木齐市天山区𠀀街道${i}号`]).commit();
+    await writer.commit();
+    const out = await extractAll(excel({ path }));
+    expect(out.rows).toHaveLength(5000);
+    expect(out.rows.filter((r) => r.some((v) => v?.includes('\uFFFD')))).toEqual([]);
+    expect(out.rows[4999]).toEqual(['艾合买提4999', '乌鲁木齐市天山区𠀀街道4999号']);
+  });
+});
+
+describe('excel errors', () => {
+  it('lists the sheets when the wanted one is missing', async () => {
+    const path = await hukouBook();
+    const error = await extractAll(excel({ path, sheet: '人口' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as Error).message).toMatchInlineSnapshot(
+      `"hukou.xlsx: no sheet "人口"; the workbook has 2 sheet(s): 1 "户籍", 2 "企业". Fix: excel({ sheet: "户籍" }) or excel({ sheet: 1 })"`,
+    );
+    const check = await excel({ path, sheet: 3 }).check();
+    expect(check.ok).toBe(false);
+  });
+
+  it('refuses an .xls (BIFF) file and a file that is not a workbook, saying to save as .xlsx', async () => {
+    const xls = join(dir, 'old.xls');
+    await writeFile(
+      xls,
+      Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]),
+    );
+    const e1 = await extractAll(excel({ path: xls })).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(SourceError);
+    expect((e1 as Error).message.replace(dir, '<tmp>')).toMatchInlineSnapshot(
+      `"<tmp>/old.xls: is an Excel 97-2003 workbook (.xls, BIFF) or a password-protected workbook; excel() reads .xlsx only. Fix: open it in Excel or WPS, remove any password and save as "Excel Workbook (*.xlsx)""`,
+    );
+    const garbage = join(dir, 'renamed.xlsx');
+    await writeFile(garbage, '姓名,公民身份号码\n张三,650102199001011234\n');
+    const e2 = await extractAll(excel({ path: garbage })).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(SourceError);
+    expect((e2 as Error).message).toContain('save as "Excel Workbook (*.xlsx)"');
+    const missing = await extractAll(excel({ path: join(dir, 'none.xlsx') })).catch((e: unknown) => e);
+    expect((missing as Error).message).toContain('file not found. Fix: check excel({ path })');
+  });
+
+  it('says to give headerRow when no header is recognisable', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('数据');
+    ws.addRow([1, Number('650102199001011234'), new Date(Date.UTC(2026, 0, 1))]);
+    ws.addRow([2, Number('650102199001011235'), new Date(Date.UTC(2026, 0, 2))]);
+    const path = join(dir, 'noheader.xlsx');
+    await wb.xlsx.writeFile(path);
+    const error = await extractAll(excel({ path })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as Error).message.replace(dir, '<tmp>')).toMatchInlineSnapshot(
+      `"noheader.xlsx!数据: no header row found in the first 20 rows (looked for a row of text cells at least as wide as 60% of the widest row). Fix: excel({ path: "<tmp>/noheader.xlsx", headerRow: N }) with N the Excel row number that holds the column names"`,
+    );
+  });
+
+  it('validates options when created', () => {
+    expect(() => excel({ path: 'a.xlsx', headerRow: 0 })).toThrow(DefinitionError);
+    expect(() => createConnector('excel', { path: 'a.xlsx', sheet: '' })).toThrow(/excel\(\): sheet/);
+  });
+});
+
+describe('excel streaming', () => {
+  it('streams a 100,000-row sheet in batches', async () => {
+    const path = join(dir, 'big.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false });
+    const ws = writer.addWorksheet('Sheet1');
+    ws.addRow(['大数据登记表']).commit();
+    ws.addRow(['公民身份号码', '姓名', '序号']).commit();
+    for (let i = 0; i < 100_000; i++)
+      ws.addRow([`6501021990${String(i).padStart(8, '0')}`, `姓名${i}`, i]).commit();
+    await writer.commit();
+    const sizes: number[] = [];
+    let last: readonly (string | null)[] | undefined;
+    let lastLocation: string | undefined;
+    for await (const batch of excel({ path, batchSize: 25_000 }).extract()) {
+      sizes.push(batch.rows.length);
+      last = batch.rows.at(-1);
+      lastLocation = batch.locations.at(-1);
+    }
+    expect(sizes).toEqual([25_000, 25_000, 25_000, 25_000]);
+    expect(last).toEqual(['650102199000099999', '姓名99999', '99999']);
+    expect(lastLocation).toBe('big.xlsx!Sheet1!100002');
+  }, 60_000);
+});
