@@ -74,6 +74,17 @@ export interface SqlRelation {
   readonly location: string;
   /** Columns of the expression that are not source columns (e.g. `file_row_number`). */
   readonly hidden: readonly string[];
+  /**
+   * For line-oriented text files: locations are `file:line`, derived from the row order and the line breaks
+   * inside earlier rows, and the loader checks that rows + embedded breaks account for every physical line.
+   * If they do not (blank lines, ragged rows), or DuckDB cannot read the file, the loader falls back to
+   * `extract()`. `location` is ignored when `lines` is set.
+   */
+  readonly lines?: { readonly file: string; readonly firstDataLine: number; readonly physicalLines: number };
+  /** Notes for the load record (e.g. a transcoding). */
+  readonly notes?: readonly string[];
+  /** Removes temporary files; called after staging. */
+  dispose?(): Promise<void>;
 }
 
 /** A source of rows. Created by a factory such as `csv({ path })`. */
@@ -87,5 +98,5 @@ export interface Connector {
    * row's location. When present, the loader stages with `INSERT … SELECT` inside DuckDB instead of
    * `extract()`, so the rows never pass through JavaScript.
    */
-  relation?(): SqlRelation;
+  relation?(): SqlRelation | undefined | Promise<SqlRelation | undefined>;
 }

@@ -52,7 +52,20 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
   let sourceTypes: readonly (string | undefined)[] = [];
   let rowsRead = 0;
   const source = pipeline.source;
-  if (source.relation) return stageRelation(wh, pipeline, table, source.relation());
+  const relation = source.relation ? await source.relation() : undefined;
+  if (relation) {
+    try {
+      const staged = await stageRelation(wh, pipeline, table, relation);
+      if (staged.ok) {
+        options.onProgress?.(staged.value.rowsRead);
+        return staged.value;
+      }
+      notes.push(`DuckDB fast path declined (${staged.why}); parsed in JS instead`);
+      await wh.run(`DROP TABLE IF EXISTS temp.${q(table)}`);
+    } finally {
+      await relation.dispose?.();
+    }
+  }
   for await (const batch of source.extract({
     note: (m) => notes.push(m),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -94,48 +107,102 @@ function sourceType(duckType: string): string | undefined {
   return undefined;
 }
 
-/** Stages a source DuckDB reads itself (Parquet) with one INSERT … SELECT. */
+/**
+ * Stages a source DuckDB reads itself with one INSERT … SELECT. For line-oriented files (`relation.lines`)
+ * each row's `file:line` is derived from the line breaks inside the rows before it, and the result is
+ * verified against the file's physical line count; a mismatch or a read error declines (the caller falls
+ * back to `extract()`). For other relations (Parquet) a read error is a SourceError.
+ */
 async function stageRelation(
   wh: Warehouse,
   pipeline: Pipeline,
   table: string,
   relation: SqlRelation,
-): Promise<Staged> {
+): Promise<{ ok: true; value: Staged } | { ok: false; why: string }> {
   const source = pipeline.source.describe().source;
-  const fail = (error: unknown): never => {
+  const declined = (error: unknown) => {
     const message = String((error as Error)?.message ?? error)
       .replace(/^query failed: /, '')
-      .split('\n')[0];
+      .split('\n')[0]!;
+    if (relation.lines) return { ok: false as const, why: message };
     throw new SourceError(
       `${source}: cannot read: ${message}. Fix: check that the file is complete and in the declared format`,
       { source },
       { cause: error },
     );
   };
-  const described = await wh
-    .all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation.sql}`)
-    .catch(fail);
+  let described: { column_name: string; column_type: string }[];
+  try {
+    described = await wh.all(`DESCRIBE SELECT * FROM ${relation.sql}`);
+  } catch (error) {
+    return declined(error);
+  }
   const hidden = new Set(relation.hidden);
   const cols = described.filter((c) => !hidden.has(c.column_name));
   const columns = cols.map((c) => c.column_name);
   await createStage(wh, table, pipeline, columns);
-  await wh
-    .run(
-      `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${cols
-        .map((c) => `, CAST(${q(c.column_name)} AS VARCHAR)`)
-        .join('')} FROM ${relation.sql}`,
-    )
-    .catch(fail);
+  const values = cols.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
+  try {
+    if (relation.lines) {
+      const { file, firstDataLine } = relation.lines;
+      const breaks = cols.length
+        ? cols
+            .map(
+              (c) =>
+                `coalesce(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), '')), 0)`,
+            )
+            .join(' + ')
+        : '0';
+      await wh.run(
+        `INSERT INTO temp.${q(table)}
+         SELECT _r, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
+                NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')}
+         FROM (SELECT row_number() OVER () AS _r, ${breaks} AS _nl${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')}
+               FROM ${relation.sql})`,
+      );
+    } else {
+      await wh.run(
+        `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
+          .map((v) => `, ${v}`)
+          .join('')} FROM ${relation.sql}`,
+      );
+    }
+  } catch (error) {
+    return declined(error);
+  }
   const rowsRead = (await wh.value<number>(`SELECT count(*) FROM temp.${q(table)}`)) ?? 0;
+  if (relation.lines) {
+    const breaks = cols.length
+      ? cols
+          .map(
+            (c) =>
+              `coalesce(sum(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), ''))), 0)`,
+          )
+          .join(' + ')
+      : '0';
+    const embedded = (await wh.value<number>(`SELECT ${breaks} FROM temp.${q(table)}`)) ?? 0;
+    const accounted = relation.lines.firstDataLine - 1 + rowsRead + Number(embedded);
+    if (accounted !== relation.lines.physicalLines) {
+      return {
+        ok: false,
+        why: `rows and line breaks account for ${accounted} of ${relation.lines.physicalLines} lines (blank or malformed lines)`,
+      };
+    }
+  }
   return {
-    table,
-    columns,
-    sourceTypes: cols.map((c) => sourceType(c.column_type)),
-    rowsRead,
-    notes: [`read by DuckDB (${rowsRead} rows)`],
-    files: [],
+    ok: true,
+    value: {
+      table,
+      columns,
+      sourceTypes: cols.map((c) => (relation.lines ? undefined : sourceType(c.column_type))),
+      rowsRead,
+      notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rowsRead} rows)`],
+      files: [],
+    },
   };
 }
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {
   return batch.rows.map((row, i) => [

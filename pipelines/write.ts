@@ -52,14 +52,17 @@ export async function checkAndWrite(
   const macros = key ? KEY_MACROS[key.kind] : undefined;
   const cursorPlan = ctx.cursor ? ctx.plans.find((p) => p.source === ctx.cursor!.column) : undefined;
 
-  // Inner layer: one value column per dataset column (`_v_i`), cast to the table's type where the contract
-  // keeps it; outer layer: the reason.
+  // Inner layer: one value column per computed dataset column (`_v_i`: keys, typed values, cast to the
+  // table's type where the contract keeps it); a plain text column is used as staged (`ref`). Outer layer:
+  // the reason.
   const values = ctx.plans.map((p, i) => {
     const cast = ctx.decision.castTo.get(p.target);
+    const expr = cast ? `TRY_CAST(${p.expr} AS ${cast})` : p.expr;
     return {
       ...p,
       i,
-      expr: cast ? `TRY_CAST(${p.expr} AS ${cast})` : p.expr,
+      expr,
+      ref: expr === q(p.source) ? expr : `_v_${i}`,
       canFail: p.canFail || cast !== undefined,
     };
   });
@@ -69,12 +72,14 @@ export async function checkAndWrite(
     ...(macros
       ? [`WHEN ${macros.reason}(${keyCol}) IS NOT NULL THEN 'key:' || ${macros.reason}(${keyCol})`]
       : []),
-    ...(cursorPlan ? [`WHEN _v_${ctx.plans.indexOf(cursorPlan)} IS NULL THEN 'cursor:missing'`] : []),
+    ...(cursorPlan
+      ? [`WHEN ${values[ctx.plans.indexOf(cursorPlan)]!.ref} IS NULL THEN 'cursor:missing'`]
+      : []),
     ...values
       .filter((v) => v.canFail && !ctx.decision.excluded.has(v.target))
       .map(
         (v) =>
-          `WHEN NOT ${blank(v.source)} AND _v_${v.i} IS NULL THEN ${quoteLiteral(
+          `WHEN NOT ${blank(v.source)} AND ${v.ref} IS NULL THEN ${quoteLiteral(
             `${ctx.decision.castTo.has(v.target) ? 'contract:retyped' : 'type'}:${v.target}`,
           )}`,
       ),
@@ -87,7 +92,7 @@ export async function checkAndWrite(
   const rowJson = ctx.staged.columns.length
     ? `json_object(${ctx.staged.columns.map((c) => `${quoteLiteral(c)}, ${q(c)}`).join(', ')})`
     : `'{}'::JSON`;
-  const cursorValue = cursorPlan ? `_v_${ctx.plans.indexOf(cursorPlan)}` : undefined;
+  const cursorValue = cursorPlan ? values[ctx.plans.indexOf(cursorPlan)]!.ref : undefined;
   const cursorType = cursorPlan ? (ctx.decision.castTo.get(cursorPlan.target) ?? cursorPlan.sqlType) : null;
   const hashed = dataset.incremental !== undefined;
   // Rows at or below `after` are not wanted; rows in the lag window that the table already holds are skipped.
@@ -106,14 +111,24 @@ export async function checkAndWrite(
      FROM (
        SELECT s.*,
               ${macros ? `${macros.normalize}(${keyCol})` : 'NULL::VARCHAR'} AS _stage_key,
-              ${hashed ? `md5(CAST(${rowJson} AS VARCHAR))` : 'NULL::VARCHAR'} AS _stage_hash,
-              ${rowJson} AS _stage_json
-              ${values.map((v) => `, ${v.expr} AS _v_${v.i}`).join('')}
+              ${hashed ? `md5(CAST(${rowJson} AS VARCHAR))` : 'NULL::VARCHAR'} AS _stage_hash
+              ${values
+                .filter((v) => v.ref !== v.expr)
+                .map((v) => `, ${v.expr} AS ${v.ref}`)
+                .join('')}
        FROM temp.${q(ctx.staged.table)} AS s
      )`,
   );
   try {
-    return await write(wh, pipeline, ctx, { checked, values, keyCol, cursorValue, cursorType, hashed });
+    return await write(wh, pipeline, ctx, {
+      checked,
+      values,
+      keyCol,
+      cursorValue,
+      cursorType,
+      hashed,
+      rowJson,
+    });
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`);
   }
@@ -125,11 +140,13 @@ async function write(
   ctx: WriteContext,
   w: {
     checked: string;
-    values: readonly (ColumnPlan & { i: number })[];
+    values: readonly (ColumnPlan & { i: number; ref: string })[];
     keyCol: string | undefined;
     cursorValue: string | undefined;
     cursorType: string | null;
     hashed: boolean;
+    /** SQL of the whole source row as JSON (computed only for the rows kept in quarantine). */
+    rowJson: string;
   },
 ): Promise<WriteCounts> {
   const { dataset } = pipeline;
@@ -139,7 +156,7 @@ async function write(
   await wh.run(
     `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
        quarantined_at, replayed_load_id, row_loaded)
-     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, _stage_json, ${stamp}, NULL, false
+     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, ${w.rowJson}, ${stamp}, NULL, false
      FROM ${checked} WHERE _stage_reason IS NOT NULL ORDER BY _stage_row`,
     [ctx.loadId, dataset.name, key?.column ?? null],
   );
@@ -151,7 +168,7 @@ async function write(
     : '';
   const written = w.values.filter((v) => !ctx.decision.excluded.has(v.target));
   const select = [
-    ...written.map((v) => `_v_${v.i} AS ${q(v.target)}`),
+    ...written.map((v) => `${v.ref} AS ${q(v.target)}`),
     ...[...ctx.decision.removed].map(([name, type]) => `NULL::${type} AS ${q(name)}`),
     `${quoteLiteral(ctx.loadId)} AS _load_id`,
     '_stage_location AS _source',
@@ -161,7 +178,9 @@ async function write(
       : 'NULL::VARCHAR AS _key_original',
     ...(w.hashed ? ['_stage_hash AS _row_hash'] : []),
   ].join(', ');
-  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest} ORDER BY _stage_row`;
+  // No ORDER BY: the checked table is in staging order and DuckDB preserves insertion order (a sort of
+  // every row would cost more than the rest of the write).
+  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
   if (rebuild || !ctx.tableExists) {
@@ -196,7 +215,7 @@ async function write(
                `CASE WHEN NOT (${q(v.source)} IS NULL OR trim(${q(v.source)}) = '') THEN ${quoteLiteral(v.target)} END`,
            )
            .reduce((a, b) => `coalesce(${a}, ${b})`)},
-           $3, ${w.keyCol ?? 'NULL'}, _stage_json, ${stamp}, NULL, true
+           $3, ${w.keyCol ?? 'NULL'}, ${w.rowJson}, ${stamp}, NULL, true
          FROM ${checked}
          WHERE _stage_reason IS NULL AND NOT _stage_skip AND (${dropped
            .map((v) => `NOT (${q(v.source)} IS NULL OR trim(${q(v.source)}) = '')`)
@@ -259,7 +278,7 @@ async function countRows(
 /** The columns a merge matches on: `mergeKey` (dataset columns) or the key column. */
 function mergeColumns(
   pipeline: Pipeline,
-  values: readonly (ColumnPlan & { i: number })[],
+  values: readonly (ColumnPlan & { i: number; ref: string })[],
 ): { target: string; valueSql: string }[] {
   const wanted = pipeline.dataset.mergeKey ?? values.filter((v) => v.isKey).map((v) => v.target);
   return wanted.map((target) => {
@@ -276,6 +295,6 @@ function mergeColumns(
         },
       );
     }
-    return { target, valueSql: `_v_${v.i}` };
+    return { target, valueSql: v.ref };
   });
 }

@@ -105,6 +105,7 @@ export const SYSTEM_TABLES: readonly string[] = [
   `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false`,
   `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0`,
   `ALTER TABLE gongshu_cursors ADD COLUMN IF NOT EXISTS value_type VARCHAR`,
+  `ALTER TABLE gongshu_divisions ADD COLUMN IF NOT EXISTS current BOOLEAN DEFAULT true`,
   `CREATE TABLE IF NOT EXISTS gongshu_quality_runs (
     run_id VARCHAR PRIMARY KEY,
     started_at TIMESTAMPTZ NOT NULL,

@@ -8,6 +8,7 @@ import type {
   ConnectorDescription,
   ExtractContext,
   ExtractedBatch,
+  SqlRelation,
 } from '../types.ts';
 import {
   type CsvEncoding,
@@ -17,6 +18,7 @@ import {
   resolveEncoding,
   SAMPLE_BYTES,
 } from './encoding.ts';
+import { csvRelation } from './fast-path.ts';
 import { CSV_DELIMITERS, type CsvOptions, type CsvOptionsInput, parseCsvOptions } from './options.ts';
 import { CsvParser, sniffDelimiter } from './parser.ts';
 
@@ -87,6 +89,36 @@ export function csv(input: CsvOptionsInput): Connector {
     },
     extract(ctx: ExtractContext = {}): AsyncIterable<ExtractedBatch> {
       return extractRows(options, inspect, ctx);
+    },
+    async relation(): Promise<SqlRelation | undefined> {
+      if (options.parser === 'js' || options.header !== true) return undefined;
+      const info = await inspect();
+      let header: string[] | undefined;
+      const parser = new CsvParser(
+        { delimiter: info.delimiter, quote: options.quote, skipLines: options.skipLines },
+        (fields) => {
+          header ??= fields;
+        },
+      );
+      parser.push(info.sample);
+      if (info.sampleIsWholeFile) parser.end();
+      if (!header || header.length === 0) return undefined;
+      const relation = await csvRelation({
+        options,
+        encoding: info.encoding.encoding,
+        bomLength: info.encoding.bomLength,
+        delimiter: info.delimiter,
+        columns: normaliseHeader(header).columns,
+        headerNewlines: header.join('').split('\n').length - 1,
+      });
+      if (!relation) return undefined;
+      const found = [
+        `encoding ${info.encoding.encoding} (${info.encoding.how})`,
+        ...(info.delimiterHow === 'detected'
+          ? [`delimiter ${JSON.stringify(info.delimiter)} (detected)`]
+          : []),
+      ];
+      return { ...relation, notes: [...found, ...(relation.notes ?? [])] };
     },
   };
 }

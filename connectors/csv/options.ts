@@ -37,6 +37,10 @@ export const csvOptionsSchema = z
       .refine((q) => q !== '\r' && q !== '\n', 'the quote cannot be a line break')
       .default('"')
       .meta({ description: 'defaults to ". A quote inside a quoted field is doubled.' }),
+    parser: z.enum(['auto', 'js']).default('auto').meta({
+      description:
+        "defaults to auto: a loader stages the file with DuckDB's parallel reader when it verifies (every physical line accounted for), else parses it in JS; js: always the JS parser",
+    }),
     batchSize: z
       .number()
       .int()

@@ -1,0 +1,108 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { SqlRelation } from '../types.ts';
+import { type CsvEncoding, createDecoder } from './encoding.ts';
+import type { CsvOptions } from './options.ts';
+
+/** What the connector knows about the file when it offers the fast path. */
+export interface FastPathInput {
+  readonly options: CsvOptions;
+  readonly encoding: CsvEncoding;
+  readonly bomLength: number;
+  readonly delimiter: string;
+  /** The normalised header names (as the JS path names them). */
+  readonly columns: readonly string[];
+  /** `\n` characters inside the header's quoted fields. */
+  readonly headerNewlines: number;
+}
+
+/** A value no department file contains, used as DuckDB's NULL string so that empty fields stay ''. */
+const NEVER_NULL = '\u0001\u0002gongshu-no-null\u0002\u0001';
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The DuckDB-native way to stage a CSV file: DuckDB's parallel reader parses it (a GB18030 file is first
+ * transcoded to a temporary UTF-8 copy), and every row's `file:line` is derived from the rows before it
+ * (their embedded line breaks). The loader verifies that the rows and embedded breaks account for every
+ * physical line of the file and otherwise falls back to the JS parser, which also quarantines malformed
+ * rows with their exact reasons. Declines (returns undefined) for files with lone CR line endings, an
+ * explicit header list or a custom quote.
+ */
+export async function csvRelation(input: FastPathInput): Promise<SqlRelation | undefined> {
+  const { options } = input;
+  if (options.header !== true || options.quote !== '"') return undefined;
+  const scan = await scanFile(options.path, input.encoding, input.bomLength);
+  if (scan.loneCarriageReturn) {
+    await scan.dispose();
+    return undefined;
+  }
+  const names = `[${input.columns.map(lit).join(', ')}]`;
+  const sql =
+    `read_csv(${lit(scan.utf8Path)}, header = true, skip = ${options.skipLines}, names = ${names}, ` +
+    `all_varchar = true, delim = ${lit(input.delimiter)}, quote = '"', escape = '"', strict_mode = true, ` +
+    `null_padding = false, nullstr = ${lit(NEVER_NULL)})`;
+  return {
+    sql,
+    location: '',
+    hidden: [],
+    lines: {
+      file: basename(options.path),
+      firstDataLine: options.skipLines + 2 + input.headerNewlines,
+      physicalLines: scan.physicalLines,
+    },
+    notes: input.encoding === 'utf-8' ? [] : [`transcoded ${input.encoding} → UTF-8 for DuckDB's reader`],
+    dispose: scan.dispose,
+  };
+}
+
+interface Scan {
+  readonly utf8Path: string;
+  readonly physicalLines: number;
+  readonly loneCarriageReturn: boolean;
+  dispose(): Promise<void>;
+}
+
+/** Counts the file's physical lines (and lone CRs); transcodes a non-UTF-8 file to a temporary UTF-8 copy. */
+async function scanFile(path: string, encoding: CsvEncoding, bomLength: number): Promise<Scan> {
+  const transcode = encoding !== 'utf-8';
+  const tmp = transcode
+    ? join(tmpdir(), `gongshu-${process.pid}-${Date.now()}-${basename(path)}.utf8.csv`)
+    : undefined;
+  const out = tmp ? createWriteStream(tmp) : undefined;
+  const decoder = transcode ? createDecoder(encoding) : undefined;
+  let newlines = 0;
+  let lone = false;
+  let last = -1;
+  let first = true;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    let bytes = chunk as Buffer;
+    if (first && bomLength > 0) bytes = bytes.subarray(bomLength);
+    first = false;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines++;
+    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) {
+      const next = i + 1 < bytes.length ? bytes[i + 1] : undefined;
+      if (next !== undefined && next !== 10) lone = true;
+    }
+    if (last === 13 && bytes[0] !== 10) lone = true;
+    if (bytes.length) last = bytes[bytes.length - 1]!;
+    if (out && decoder) {
+      const text = decoder.write(bytes);
+      if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+  }
+  if (out && decoder) {
+    out.write(decoder.end());
+    await new Promise<void>((r) => out.end(() => r()));
+  }
+  const physicalLines = newlines + (last !== -1 && last !== 10 ? 1 : 0);
+  return {
+    utf8Path: tmp ?? path,
+    physicalLines,
+    loneCarriageReturn: lone || last === 13,
+    dispose: async () => {
+      if (tmp) await rm(tmp, { force: true });
+    },
+  };
+}
