@@ -121,6 +121,25 @@ program
   .action(lazy(() => import('./commands/quarantine.ts')));
 
 program
+  .command('quality')
+  .description(
+    'score datasets in five quality dimensions (完整性/有效性/及时性/一致性/准确性) and write the report',
+  )
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--dataset <names...>', 'datasets to assess; all loaded datasets when omitted')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--json', 'print the report as JSON (the last line of stdout)')
+  .addOption(
+    new Option('--fail-on <severity>', 'exit 1 when a rule of this severity or above fails').choices([
+      'error',
+      'warn',
+    ]),
+  )
+  .option('--as-of <date>', 'reference date of timeliness rules (YYYY-MM-DD); defaults to today')
+  .option('--no-mask', 'show sample values unmasked (default: masked per the catalog)')
+  .action(lazy(() => import('./commands/quality.ts')));
+
+program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
   .option('--people <n>', 'people to generate', '100000')

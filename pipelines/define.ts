@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
+import { datasetQualitySchema } from '../quality/index.ts';
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
 import { DefinitionError } from '../schemas/errors.ts';
@@ -117,6 +118,10 @@ export const projectSpecSchema = z
         'an official GB/T 2260 table (CSV code,name[,start,end], yescallop/areacodes result.csv, or "code name" lines) merged into the built-in one; relative to the project',
     }),
     pipelines: z.array(pipelineSchema).default([]),
+    quality: z
+      .array(datasetQualitySchema)
+      .default([])
+      .meta({ description: 'declared quality rules per dataset: defineQuality(dataset, { rules, … })' }),
   })
   .strict();
 

@@ -112,6 +112,7 @@ export {
   pseudonymize,
   pseudonymizer,
 } from './pseudonymize.ts';
+export { QUALITY_DIMENSION_LABELS, QualityDimension, QualityReport } from './quality-report.ts';
 export {
   normalizeUscc,
   parseUscc,

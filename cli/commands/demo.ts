@@ -1,13 +1,16 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
 import { loadProject, type RunSummary, runPipelines } from '../../pipelines/index.ts';
+import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
 import { warehousePathOf } from '../project-warehouse.ts';
+import { printQualitySummary } from '../quality-summary.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
 
 /** The example project folder. */
@@ -78,10 +81,23 @@ export default async function demo(_args: unknown[], command: Command): Promise<
     });
     progress.stop();
     const check = checkAgainstManifest(summary, manifest);
-    if (opts.json) out.json({ ...summary, warehouse: warehousePath, manifestCheck: check });
+    const report = await runQuality(wh, {
+      definitions: loaded.project.quality,
+      node: { id: loaded.project.node.id, name: loaded.project.node.name },
+    });
+    const reportFile = writeReportFile(
+      reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
+      report,
+    );
+    if (opts.json)
+      out.json({ ...summary, warehouse: warehousePath, manifestCheck: check, quality: report, reportFile });
     else {
       printRunSummary(out, summary);
       printCheck(out, check);
+      out.data('');
+      out.data('quality (完整性 / 有效性 / 及时性 / 一致性 / 准确性):');
+      printQualitySummary(out, report);
+      out.data(`quality report: ${reportFile}`);
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(

@@ -1,0 +1,145 @@
+/** What the compiler makes of a rule: a row predicate for the shared scan, scan aggregates, a query, or metadata. */
+import type { CatalogEntry } from '../schemas/catalog.ts';
+import type { MaskKind } from '../schemas/masking.ts';
+import type { QualitySample } from '../schemas/quality-report.ts';
+import type { Row } from '../warehouse/index.ts';
+import { RuleError } from './errors.ts';
+import type { Rule } from './rule.ts';
+
+/** A committed load of a dataset (from `gongshu_loads`). */
+export interface LoadInfo {
+  readonly loadId: string;
+  readonly writeMode: string;
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsQuarantined: number;
+  readonly finishedAt: string;
+}
+
+/** A dataset registered in `gongshu_datasets`. */
+export interface DatasetInfo {
+  readonly dataset: string;
+  readonly table: string;
+  readonly keyKind: 'citizen-id' | 'uscc' | null;
+  readonly keyColumn: string | null;
+  readonly catalog: CatalogEntry | null;
+}
+
+/** Everything a check needs to compile for one dataset. */
+export interface CompileContext {
+  readonly dataset: DatasetInfo;
+  /** The quoted table name. */
+  readonly tableSql: string;
+  /** Column name → DuckDB type. */
+  readonly columns: ReadonlyMap<string, string>;
+  /** The reference date of timeliness rules, YYYY-MM-DD. */
+  readonly asOf: string;
+  /** The loads whose rows are in the table now (latest replace load and the appends after it). */
+  readonly loads: readonly LoadInfo[];
+  /** Quarantined rows of those loads by reason. */
+  readonly quarantine: ReadonlyMap<string, number>;
+  /** All registered datasets, for cross-table rules. */
+  readonly datasets: ReadonlyMap<string, DatasetInfo>;
+  /** Accepted values of each code table (codes and labels). */
+  readonly codeTables: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The numbers a rule yields. */
+export interface Outcome {
+  readonly total: number;
+  readonly failed: number;
+  readonly observed?: string | null;
+  readonly samples?: readonly QualitySample[];
+  /** Rowids of the first failing rows; the compiler fetches them as samples in one query. */
+  readonly rowids?: readonly string[];
+}
+
+/** A row-level rule: evaluated in the shared aggregate scan with `count_if`. */
+export interface RowPlan {
+  readonly type: 'row';
+  /** Rows the rule evaluates (e.g. non-null values). */
+  readonly applies: string;
+  /** TRUE for a failing row (NULL counts as not failing; write predicates null-safe). */
+  readonly fail: string;
+  /** The value shown in samples. */
+  readonly observed: string;
+  /** Masking of the observed value. */
+  readonly mask: MaskKind | null;
+}
+
+/** Aggregates computed in the shared scan, finished in JS (uniqueness, dataset freshness, record counts). */
+export interface ScanPlan {
+  readonly type: 'scan';
+  readonly exprs: Readonly<Record<string, string>>;
+  readonly finish: (values: Row) => Outcome;
+  /** A query listing the failing rows (run for samples when the rule failed). */
+  readonly sampleSql?: string;
+}
+
+/** Its own query (a join with another dataset, a gap search); must return one row. */
+export interface QueryPlan {
+  readonly type: 'query';
+  readonly kind: 'join' | 'aggregate';
+  readonly sql: string;
+  readonly finish: (row: Row) => Outcome;
+  readonly sampleSql?: string;
+  /** For outcomes with rowids: the value shown in samples (over the dataset table) and its masking. */
+  readonly observed?: string;
+  readonly mask?: MaskKind | null;
+}
+
+/** Computed from system tables already read (loads, quarantine). */
+export interface MetaPlan {
+  readonly type: 'meta';
+  readonly finish: () => Outcome;
+  readonly sampleSql?: string;
+}
+
+/** A compiled rule. */
+export type Plan = RowPlan | ScanPlan | QueryPlan | MetaPlan;
+
+/** Turns one rule into a plan; `scope` is the SQL condition of its scope (`TRUE` when none). */
+export type CompileFn = (rule: Rule, ctx: CompileContext, scope: string) => Plan;
+
+/** The quoted name of a column of the dataset, or a RuleError saying which columns exist. */
+export function columnSql(ctx: CompileContext, name: string): string {
+  if (!ctx.columns.has(name)) {
+    const shown = [...ctx.columns.keys()].filter((c) => !c.startsWith('_')).slice(0, 20);
+    throw new RuleError(
+      `column "${name}" is not in table ${ctx.dataset.table} (columns: ${shown.join(', ')}). ` +
+        'Fix: name a column of the dataset (catalog field names, e.g. "id_number", not source titles)',
+      { column: name },
+    );
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Whether a column holds text. */
+export function isText(ctx: CompileContext, name: string): boolean {
+  return (ctx.columns.get(name) ?? 'VARCHAR').toUpperCase() === 'VARCHAR';
+}
+
+/** SQL for "the value is present": not NULL and, for text, not blank. */
+export function presentSql(ctx: CompileContext, name: string): string {
+  const c = columnSql(ctx, name);
+  return isText(ctx, name) ? `(${c} IS NOT NULL AND trim(${c}) <> '')` : `(${c} IS NOT NULL)`;
+}
+
+/** The masking of a column from the catalog (`none` → null); for unknown columns null. */
+export function maskOf(ctx: CompileContext, name: string | null): MaskKind | null {
+  if (!name) return null;
+  if (name === ctx.dataset.keyColumn && ctx.dataset.keyKind) {
+    const f = ctx.dataset.catalog?.fields.find((x) => x.name === name);
+    return f && f.masking !== 'none' ? f.masking : ctx.dataset.keyKind;
+  }
+  const f = ctx.dataset.catalog?.fields.find((x) => x.name === name);
+  return f && f.masking !== 'none' ? f.masking : null;
+}
+
+/** The numeric value of a query result cell (BIGINT may arrive as bigint). */
+export function num(v: unknown): number {
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return v;
+  if (v === null || v === undefined) return 0;
+  return Number(v);
+}
