@@ -113,6 +113,13 @@ export const projectSpecSchema = z
       .string()
       .optional()
       .meta({ description: 'defaults to .gongshu/warehouse.duckdb in the project' }),
+    memoryLimit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i)
+      .optional()
+      .meta({
+        description: "DuckDB memory limit for this project's warehouse (e.g. '2GB'); DuckDB spills above it",
+      }),
     divisionTable: z.string().optional().meta({
       description:
         'an official GB/T 2260 table (CSV code,name[,start,end], yescallop/areacodes result.csv, or "code name" lines) merged into the built-in one; relative to the project',

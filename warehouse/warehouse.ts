@@ -21,6 +21,11 @@ export interface WarehouseOptions {
   readonly readOnly?: boolean;
   /** DuckDB session time zone. Defaults to Asia/Shanghai. */
   readonly timeZone?: string;
+  /**
+   * DuckDB's memory limit (e.g. `1GB`): above it DuckDB spills to disk next to the database, so big loads
+   * keep a bounded footprint. Defaults to `$GONGSHU_MEMORY_LIMIT`, else DuckDB's default (80% of RAM).
+   */
+  readonly memoryLimit?: string;
 }
 
 /** A row of a query result with JS values (BIGINT as number when safe, else bigint). */
@@ -72,6 +77,15 @@ export class Warehouse {
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
     try {
       await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
+      const memoryLimit = options.memoryLimit ?? process.env.GONGSHU_MEMORY_LIMIT;
+      if (memoryLimit) {
+        if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
+          throw new WarehouseError(
+            `memory limit: expected a size such as 1GB or 512MB; got ${JSON.stringify(memoryLimit)}. Fix: memoryLimit: '1GB' (or GONGSHU_MEMORY_LIMIT=1GB)`,
+          );
+        }
+        await wh.run(`SET memory_limit = '${memoryLimit}'`);
+      }
       if (!readOnly) await wh.migrate();
       await wh.installMacros();
     } catch (error) {

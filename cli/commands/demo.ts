@@ -72,7 +72,10 @@ export default async function demo(_args: unknown[], command: Command): Promise<
 
   const loaded = await loadProject(EXAMPLE_PROJECT);
   const warehousePath = warehousePathOf(loaded);
-  const wh = await openWarehouse({ path: warehousePath });
+  const wh = await openWarehouse({
+    path: warehousePath,
+    ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
+  });
   const progress = progressReporter(out);
   try {
     const summary = await runPipelines(wh, loaded.project, {

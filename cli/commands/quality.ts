@@ -45,7 +45,10 @@ export default async function quality(_args: unknown[], command: Command): Promi
   const reportsDir = loaded
     ? join(loaded.dir, '.gongshu', 'reports')
     : join(dirname(resolve(warehousePath!)), 'reports');
-  const wh = await openWarehouse({ path: warehousePath! });
+  const wh = await openWarehouse({
+    path: warehousePath!,
+    ...(loaded?.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
+  });
   try {
     const runIdFile = (id: string) => reportFilePath(reportsDir, id);
     // The run id is made by runQuality; the file name is recorded after the run.

@@ -14,7 +14,10 @@ export default async function run(args: unknown[], command: Command): Promise<nu
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(opts);
-  const wh = await openWarehouse({ path: warehousePath });
+  const wh = await openWarehouse({
+    path: warehousePath,
+    ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
+  });
   const progress = progressReporter(out);
   try {
     const summary = await runPipelines(wh, loaded.project, {
