@@ -142,24 +142,36 @@ async function stageRelation(
   const columns = cols.map((c) => c.column_name);
   await createStage(wh, table, pipeline, columns);
   const values = cols.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
+  let verifyLines = false;
   try {
     if (relation.lines) {
-      const { file, firstDataLine } = relation.lines;
-      const breaks = cols.length
-        ? cols
-            .map(
-              (c) =>
-                `coalesce(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), '')), 0)`,
-            )
-            .join(' + ')
-        : '0';
-      await wh.run(
-        `INSERT INTO temp.${q(table)}
-         SELECT _r, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
-                NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')}
-         FROM (SELECT row_number() OVER () AS _r, ${breaks} AS _nl${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')}
-               FROM ${relation.sql})`,
-      );
+      // Common case first: no line breaks inside fields, so row r starts on line firstDataLine + r - 1.
+      // The physical line count confirms it; otherwise restage with the breaks accounted for.
+      const { file, firstDataLine, physicalLines } = relation.lines;
+      const insert = (location: string, from: string) =>
+        wh.run(
+          `INSERT INTO temp.${q(table)} SELECT _r, ${location}, NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${from}`,
+        );
+      const numbered = (extra = '') =>
+        `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
+      await insert(`${lit(`${file}:`)} || (${firstDataLine} + _r - 1)`, numbered());
+      const rows = (await wh.value<number>(`SELECT count(*) FROM temp.${q(table)}`)) ?? 0;
+      if (firstDataLine - 1 + rows !== physicalLines) {
+        await wh.run(`DELETE FROM temp.${q(table)}`);
+        const breaks = cols.length
+          ? cols
+              .map(
+                (c) =>
+                  `coalesce(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), '')), 0)`,
+              )
+              .join(' + ')
+          : '0';
+        await insert(
+          `${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))`,
+          numbered(`, ${breaks} AS _nl`),
+        );
+        verifyLines = true;
+      }
     } else {
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
@@ -171,7 +183,7 @@ async function stageRelation(
     return declined(error);
   }
   const rowsRead = (await wh.value<number>(`SELECT count(*) FROM temp.${q(table)}`)) ?? 0;
-  if (relation.lines) {
+  if (relation.lines && verifyLines) {
     const breaks = cols.length
       ? cols
           .map(
