@@ -194,7 +194,7 @@ export async function loadPipeline(
       notes: staged.notes,
     };
   } finally {
-    await wh.run(`DROP TABLE IF EXISTS temp.${q(staged.table)}`).catch(() => undefined);
+    await staged.dispose().catch(() => undefined);
   }
 }
 

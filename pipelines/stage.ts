@@ -28,6 +28,8 @@ export interface Staged {
   readonly rowsRead: number;
   readonly notes: readonly string[];
   readonly files: readonly ConsumedFile[];
+  /** Drops the staging table or view and removes temporary files; called when the load is done. */
+  dispose(): Promise<void>;
 }
 
 /** Options of `stageSource`. */
@@ -54,16 +56,19 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
   const source = pipeline.source;
   const relation = source.relation ? await source.relation() : undefined;
   if (relation) {
+    let kept = false;
     try {
       const staged = await stageRelation(wh, pipeline, table, relation);
       if (staged.ok) {
         options.onProgress?.(staged.value.rowsRead);
+        kept = true;
         return staged.value;
       }
       notes.push(`DuckDB fast path declined (${staged.why}); parsed in JS instead`);
-      await wh.run(`DROP TABLE IF EXISTS temp.${q(table)}`);
+      await dropStage(wh, table);
     } finally {
-      await relation.dispose?.();
+      // A staged view still reads the relation's files: they go when the load disposes the stage.
+      if (!kept) await relation.dispose?.();
     }
   }
   for await (const batch of source.extract({
@@ -93,7 +98,13 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
       columns,
     );
   }
-  return { table, columns, sourceTypes, rowsRead, notes, files };
+  return { table, columns, sourceTypes, rowsRead, notes, files, dispose: () => dropStage(wh, table) };
+}
+
+/** Drops a staging table or view (whichever it is). */
+async function dropStage(wh: Warehouse, table: string): Promise<void> {
+  await wh.run(`DROP VIEW IF EXISTS temp.${q(table)}`).catch(() => undefined);
+  await wh.run(`DROP TABLE IF EXISTS temp.${q(table)}`).catch(() => undefined);
 }
 
 /** DuckDB column types → the types a source can declare. */
@@ -145,33 +156,49 @@ async function stageRelation(
   let verifyLines = false;
   try {
     if (relation.lines) {
-      // Common case first: no line breaks inside fields, so row r starts on line firstDataLine + r - 1.
-      // The physical line count confirms it; otherwise restage with the breaks accounted for.
+      // Common case first: no line breaks inside fields, so row r starts on line firstDataLine + r - 1, and
+      // the stage is a view over DuckDB's reader (the file is parsed once more, by the checking query, with
+      // no copy in between). The physical line count confirms it; otherwise the rows are materialised with
+      // the breaks accounted for, and verified.
       const { file, firstDataLine, physicalLines } = relation.lines;
-      const insert = (location: string, from: string) =>
-        wh.run(
-          `INSERT INTO temp.${q(table)} SELECT _r, ${location}, NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${from}`,
-        );
       const numbered = (extra = '') =>
         `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
-      await insert(`${lit(`${file}:`)} || (${firstDataLine} + _r - 1)`, numbered());
-      const rows = (await wh.value<number>(`SELECT count(*) FROM temp.${q(table)}`)) ?? 0;
-      if (firstDataLine - 1 + rows !== physicalLines) {
-        await wh.run(`DELETE FROM temp.${q(table)}`);
-        const breaks = cols.length
-          ? cols
-              .map(
-                (c) =>
-                  `coalesce(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), '')), 0)`,
-              )
-              .join(' + ')
-          : '0';
-        await insert(
-          `${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))`,
-          numbered(`, ${breaks} AS _nl`),
+      const rows = (await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0;
+      if (firstDataLine - 1 + rows === physicalLines) {
+        await dropStage(wh, table);
+        await wh.run(
+          `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
+             NULL::VARCHAR AS _stage_problem${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
         );
-        verifyLines = true;
+        return {
+          ok: true,
+          value: {
+            table,
+            columns,
+            sourceTypes: cols.map(() => undefined),
+            rowsRead: rows,
+            notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rows} rows)`],
+            files: [],
+            dispose: async () => {
+              await dropStage(wh, table);
+              await relation.dispose?.();
+            },
+          },
+        };
       }
+      const breaks = cols.length
+        ? cols
+            .map(
+              (c) =>
+                `coalesce(length(${q(c.column_name)}) - length(replace(${q(c.column_name)}, chr(10), '')), 0)`,
+            )
+            .join(' + ')
+        : '0';
+      await wh.run(
+        `INSERT INTO temp.${q(table)} SELECT _r, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
+           NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
+      );
+      verifyLines = true;
     } else {
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
@@ -210,6 +237,10 @@ async function stageRelation(
       rowsRead,
       notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rowsRead} rows)`],
       files: [],
+      dispose: async () => {
+        await dropStage(wh, table);
+        await relation.dispose?.();
+      },
     },
   };
 }
