@@ -140,6 +140,34 @@ program
   .action(lazy(() => import('./commands/quality.ts')));
 
 program
+  .command('build')
+  .description(
+    'build foundation (基础库), theme (主题库) and topic (专题库) databases; names are built with their dependencies',
+  )
+  .argument(
+    '[models...]',
+    'foundations/models to build with everything upstream (e.g. topic.elderly_subsidy_2026); all when omitted',
+  )
+  .option('--select <selectors...>', 'build exactly these: x, +x (with upstream), x+ (with downstream)')
+  .option('--full-refresh', 'rebuild foundations fully instead of incrementally')
+  .option('--concurrency <n>', 'nodes in flight at once (SQL still runs one at a time)', '1')
+  .option('--no-gates', 'build models even when an upstream dataset fails an error-severity quality rule')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--json', 'print the build summary as JSON')
+  .action(lazy(() => import('./commands/build.ts')));
+
+program
+  .command('runs')
+  .description('list recorded runs (pipelines, builds, schedules, backfills), newest first')
+  .option('--kind <kind>', 'only runs of this kind: pipeline, build, schedule, backfill, …')
+  .option('--limit <n>', 'runs to list', '50')
+  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+  .option('--json', 'one JSON object per run')
+  .action(lazy(() => import('./commands/runs.ts')));
+
+program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
   .option('--people <n>', 'people to generate', '100000')

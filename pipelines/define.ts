@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
+import type { Foundation, Model, Schedule } from '../jobs/index.ts';
 import { datasetQualitySchema } from '../quality/index.ts';
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
@@ -125,6 +126,34 @@ export const projectSpecSchema = z
         'an official GB/T 2260 table (CSV code,name[,start,end], yescallop/areacodes result.csv, or "code name" lines) merged into the built-in one; relative to the project',
     }),
     pipelines: z.array(pipelineSchema).default([]),
+    // Jobs are checked structurally: pipelines/ sits below jobs/ and imports only its types.
+    foundations: z
+      .array(
+        z.custom<Foundation>(
+          (v) => typeof v === 'object' && v !== null && (v as Foundation).kind === 'foundation' && Object.isFrozen(v),
+          { message: 'a foundation made by defineFoundation({...})' },
+        ),
+      )
+      .default([])
+      .meta({ description: 'foundation databases (基础库): defineFoundation({ name, key, fields })' }),
+    models: z
+      .array(
+        z.custom<Model>(
+          (v) => typeof v === 'object' && v !== null && (v as Model).kind === 'model' && Array.isArray((v as Model).refs),
+          { message: 'a model made by defineModel / theme / topic' },
+        ),
+      )
+      .default([])
+      .meta({ description: 'theme (主题库) and topic (专题库) SQL models with ref()' }),
+    schedules: z
+      .array(
+        z.custom<Schedule>(
+          (v) => typeof v === 'object' && v !== null && Object.isFrozen(v) && 'cron' in v && 'run' in v,
+          { message: 'a schedule made by defineSchedule({...})' },
+        ),
+      )
+      .default([])
+      .meta({ description: 'cron schedules of pipelines and builds (gongshu serve)' }),
     quality: z
       .array(datasetQualitySchema)
       .default([])

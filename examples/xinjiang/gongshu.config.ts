@@ -1,4 +1,6 @@
 import { defineProject } from '../../pipelines/index.ts';
+import { xinjiangFoundations } from './foundations.ts';
+import { xinjiangModels } from './models.ts';
 import { xinjiangPipelines } from './pipelines.ts';
 import { xinjiangQuality } from './quality.ts';
 
@@ -9,4 +11,6 @@ export default defineProject({
   node: { id: '650000', level: 'region', name: '新疆维吾尔自治区' },
   pipelines: xinjiangPipelines(),
   quality: xinjiangQuality,
+  foundations: xinjiangFoundations,
+  models: xinjiangModels(),
 });

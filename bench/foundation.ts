@@ -1,0 +1,191 @@
+/**
+ * Benchmark of the population foundation build: 5 source datasets × N people (default 1,000,000 each),
+ * written straight into dataset tables shaped like loaded ones (key column + lineage columns, a
+ * `gongshu_datasets` and a `gongshu_loads` row each), so only the build is measured:
+ * (a) the floor: DuckDB doing the bare joins on the same tables (`CREATE TABLE … AS SELECT` of the 5 tables
+ *     left-joined on the key, one row per key assumed, no dedup, no conflicts, no history), best of 3;
+ * (b) gongshu full build, first time (creates the history), and a full rebuild (`fullRefresh`, with the
+ *     SCD2 diff against the existing history);
+ * (c) gongshu incremental build after a 1% change (a merge load touching 1% of the people in two sources).
+ * Writes `bench/results/foundation.json`.
+ *
+ * Run: `npx tsx bench/foundation.ts [--people N]`.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFoundation, defineFoundation } from '../jobs/index.ts';
+import { openWarehouse, type Warehouse } from '../warehouse/index.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const PEOPLE = arg('--people', 1_000_000);
+const CHANGE = Math.max(1, Math.round(PEOPLE * 0.01));
+
+const population = defineFoundation({
+  name: 'population',
+  key: 'citizen-id',
+  fields: {
+    name: { source: 'hukou', column: 'name' },
+    sex: { source: 'hukou', column: 'sex' },
+    birth_date: { source: 'hukou', column: 'birth_date' },
+    division: { source: 'hukou', column: 'division' },
+    marital_status: { source: 'marriage', column: 'kind', latest: 'registered_on' },
+    died_on: { source: 'births_deaths', column: 'event_date', where: "record_type = '死亡'" },
+    insured_status: { source: 'social_security', column: 'status' },
+    education: { source: 'education', column: 'degree' },
+  },
+  others: {
+    name: [{ source: 'social_security', column: 'name' }],
+    birth_date: [{ source: 'births_deaths', column: 'event_date', where: "record_type = '出生'" }],
+  },
+});
+
+const LINEAGE = (load: string) =>
+  `'${load}' AS _load_id, 'bench' AS _source, TIMESTAMPTZ '2026-01-01 00:00:00+08' AS _ingested_at, NULL::VARCHAR AS _key_original`;
+const ID = `lpad(CAST(i AS VARCHAR), 18, '0')`;
+
+const SOURCES: Record<string, string> = {
+  hukou: `SELECT ${ID} AS id_number, '人' || i AS name, CASE WHEN i % 2 = 0 THEN '1' ELSE '2' END AS sex,
+            DATE '1940-01-01' + CAST(i % 30000 AS INTEGER) AS birth_date, '6501' || lpad(CAST(i % 99 AS VARCHAR), 2, '0') AS division`,
+  marriage: `SELECT ${ID} AS id_number, CASE WHEN i % 7 = 0 THEN '离婚' ELSE '结婚' END AS kind,
+               DATE '2000-01-01' + CAST(i % 9000 AS INTEGER) AS registered_on`,
+  births_deaths: `SELECT ${ID} AS id_number, CASE WHEN i % 50 = 0 THEN '死亡' ELSE '出生' END AS record_type,
+                    DATE '1940-01-01' + CAST(i % 30000 AS INTEGER) + CAST(i % 1000 = 0 AS INTEGER) AS event_date`,
+  social_security: `SELECT ${ID} AS id_number, CASE WHEN i % 997 = 0 THEN '别名' || i ELSE '人' || i END AS name,
+                      CASE WHEN i % 10 = 0 THEN '暂停缴费' ELSE '参保缴费' END AS status`,
+  education: `SELECT ${ID} AS id_number, CASE i % 4 WHEN 0 THEN '本科' WHEN 1 THEN '大专' WHEN 2 THEN '高中' ELSE '初中' END AS degree`,
+};
+
+async function seed(wh: Warehouse): Promise<void> {
+  for (const [name, select] of Object.entries(SOURCES)) {
+    const load = `${name}-seed`;
+    await wh.run(
+      `CREATE OR REPLACE TABLE ${name} AS SELECT *, ${LINEAGE(load)} FROM (${select} FROM range(${PEOPLE}) r(i))`,
+    );
+    await wh.run(
+      `INSERT INTO gongshu_datasets VALUES ($1, $1, 'citizen-id', 'id_number', 'id', NULL, now())`,
+      [name],
+    );
+    await wh.run(
+      `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
+         finished_at, rows_read, rows_loaded, rows_quarantined) VALUES ($1, NULL, $2, $2, 'bench', 'bench', 'merge',
+         'committed', now(), now(), $3, $3, 0)`,
+      [load, name, PEOPLE],
+    );
+  }
+}
+
+/** A merge load changing 1% of the people in hukou and social_security (as the loader would write it). */
+async function change(wh: Warehouse): Promise<void> {
+  for (const [name, set] of [
+    ['hukou', `name = name || '改'`],
+    ['social_security', `status = '终止参保'`],
+  ] as const) {
+    const load = `${name}-change`;
+    await wh.run(
+      `UPDATE ${name} SET ${set}, _load_id = '${load}', _ingested_at = TIMESTAMPTZ '2026-02-01 00:00:00+08'
+       WHERE CAST(id_number AS BIGINT) % ${Math.round(PEOPLE / CHANGE)} = 3`,
+    );
+    await wh.run(
+      `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
+         finished_at, rows_read, rows_loaded, rows_quarantined) VALUES ($1, NULL, $2, $2, 'bench', 'bench', 'merge',
+         'committed', now(), now(), $3, $3, 0)`,
+      [load, name, CHANGE],
+    );
+  }
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { seconds: (performance.now() - t0) / 1000, result };
+}
+
+const FLOOR = `CREATE OR REPLACE TABLE floor AS
+  SELECT h.id_number, h.name, h.sex, h.birth_date, h.division, m.kind AS marital_status,
+         CASE WHEN b.record_type = '死亡' THEN b.event_date END AS died_on, s.status AS insured_status, e.degree AS education
+  FROM hukou h LEFT JOIN marriage m USING (id_number) LEFT JOIN births_deaths b USING (id_number)
+  LEFT JOIN social_security s USING (id_number) LEFT JOIN education e USING (id_number)`;
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'gongshu-bench-foundation-'));
+  const wh = await openWarehouse({ path: join(dir, 'bench.duckdb') });
+  try {
+    const g = await time(() => seed(wh));
+    const floors: number[] = [];
+    for (let i = 0; i < 3; i++) floors.push((await time(() => wh.run(FLOOR))).seconds);
+    await wh.run('DROP TABLE floor');
+    const floor = Math.min(...floors);
+    const first = await time(() =>
+      buildFoundation(wh, population, { now: new Date('2026-01-02T00:00:00Z') }),
+    );
+    const rebuilds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      rebuilds.push(
+        (
+          await time(() =>
+            buildFoundation(wh, population, {
+              fullRefresh: true,
+              now: new Date(`2026-01-0${3 + i}T00:00:00Z`),
+            }),
+          )
+        ).seconds,
+      );
+    }
+    const full = Math.min(...rebuilds);
+    await change(wh);
+    const inc = await time(() => buildFoundation(wh, population, { now: new Date('2026-02-02T00:00:00Z') }));
+    const result = {
+      benchmark: 'population foundation: 5 sources × people, full and incremental vs the bare joins',
+      date: new Date().toISOString(),
+      people: PEOPLE,
+      sources: Object.keys(SOURCES).length,
+      rowsPerSource: PEOPLE,
+      node: process.version,
+      cpus: cpus().length,
+      generateSeconds: round(g.seconds),
+      floor: {
+        seconds: round(floor),
+        note: 'CREATE TABLE AS SELECT of the 5 tables left-joined on the key (one row per key assumed); best of 3',
+      },
+      full: {
+        firstBuildSeconds: round(first.seconds),
+        seconds: round(full),
+        vsFloor: round(full / floor),
+        rows: first.result.rows,
+        conflicts: first.result.conflicts,
+        note: 'full rebuild (fullRefresh): dedup pick per source (arg_max), key union, joins, conflicts, SCD2 diff against the existing history, swap; one transaction; best of 3. firstBuildSeconds also creates the history',
+      },
+      incremental: {
+        seconds: round(inc.seconds),
+        vsFull: round(inc.seconds / full),
+        keysRecomputed: inc.result.keysRecomputed,
+        changedRowsPerSource: CHANGE,
+        history: inc.result.history,
+        mode: inc.result.mode,
+        note: 'after a merge load changing 1% of people in hukou and social_security',
+      },
+      targets: {
+        fullWithin2xFloor: full <= 2 * floor,
+        incrementalUnder10PctOfFull: inc.seconds < 0.1 * full,
+      },
+    };
+    const out = join(here, 'results', 'foundation.json');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(`${out}.partial`, `${JSON.stringify(result, null, 2)}\n`);
+    renameSync(`${out}.partial`, out);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    wh.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+await main();

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { listRuns } from '../../jobs/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { CliError } from '../errors.ts';
+import { formatTable, processOutput } from '../output.ts';
+import { projectAndWarehouse } from '../project-warehouse.ts';
+
+/** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
+export default async function runs(_args: unknown[], command: Command): Promise<number> {
+  const opts = command.opts<{
+    project: string;
+    warehouse?: string;
+    kind?: string;
+    limit: string;
+    json?: boolean;
+  }>();
+  const limit = Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new CliError(
+      `--limit: expected a positive integer; got ${JSON.stringify(opts.limit)}. Fix: --limit 20`,
+    );
+  }
+  const out = processOutput();
+  const { warehousePath } = await projectAndWarehouse(opts);
+  const wh = await openWarehouse({ path: warehousePath, readOnly: true });
+  try {
+    const rows = await listRuns(wh, { limit, ...(opts.kind ? { kind: opts.kind } : {}) });
+    if (opts.json) {
+      for (const r of rows) out.json(r);
+    } else {
+      const table = rows.map((r) => ({
+        run: r.run_id,
+        kind: r.kind,
+        target: r.target.length > 40 ? `${r.target.slice(0, 39)}…` : r.target,
+        status: r.status,
+        started: r.started_at.slice(0, 19).replace('T', ' '),
+        seconds: r.seconds,
+        rows: r.rows_loaded,
+        error: r.error ? r.error.split('\n')[0]!.slice(0, 60) : '',
+      }));
+      if (table.length === 0) out.note('no runs recorded yet');
+      else for (const line of formatTable(table)) out.data(line);
+    }
+    return 0;
+  } finally {
+    wh.close();
+  }
+}

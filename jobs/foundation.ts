@@ -1,0 +1,316 @@
+/**
+ * Builds a foundation database (基础库) into `foundation.<name>`, its conflicts into
+ * `foundation.<name>_conflicts` and its SCD2 history into `foundation.<name>_history`, in one transaction.
+ *
+ * Full build: every pick into temporary tables, the new table under a temporary name
+ * (`<name>__building`), conflicts, history, then drop + rename: a failure anywhere rolls everything back
+ * and the previous tables stay as they were.
+ *
+ * Incremental build: the keys touched by loads the foundation has not consumed yet (`_load_id` of their
+ * rows, from `gongshu_loads`) are recomputed with the same SQL restricted to those keys, and replace their
+ * rows in place in the same single transaction. Loads that replaced a whole table (write mode `replace`), a
+ * changed definition or a missing table force a full build, so the result always equals a full rebuild.
+ * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
+ */
+import { createHash } from 'node:crypto';
+import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { BuildError } from './errors.ts';
+import { type Foundation, foundationSources } from './foundation-define.ts';
+import {
+  assembleSql,
+  conflictsSql,
+  pickSql,
+  planPicks,
+  type Pick as SourcePick,
+  type SourceTable,
+} from './foundation-sql.ts';
+import { applyHistory, createAsOfMacro } from './history.ts';
+import { ensureJobTables } from './state.ts';
+
+/** Options of `buildFoundation`. */
+export interface FoundationBuildOptions {
+  /** Rebuild everything even when an incremental build is possible. Defaults to false. */
+  readonly fullRefresh?: boolean;
+  /** The build time: `valid_from`/`valid_to` of history versions. Defaults to now. */
+  readonly now?: Date;
+  readonly runId?: string;
+  /** Called after each step (picks, assemble, conflicts, history, swap) inside the transaction; a throw rolls back. */
+  readonly onStep?: (step: BuildStep) => void | Promise<void>;
+}
+
+/** Steps of a foundation build, in order. */
+export type BuildStep = 'touched' | 'picks' | 'assemble' | 'conflicts' | 'history' | 'swap';
+
+/** What one foundation build did. */
+export interface FoundationBuildResult {
+  readonly foundation: string;
+  readonly table: string;
+  readonly mode: 'full' | 'incremental' | 'unchanged';
+  /** Why this mode: first build, definition changed, --full-refresh, a replace load, n new loads. */
+  readonly reason: string;
+  readonly rows: number;
+  /** Keys recomputed (all keys for a full build). */
+  readonly keysRecomputed: number;
+  readonly conflicts: number;
+  readonly conflictsByField: Readonly<Record<string, number>>;
+  readonly history: { readonly opened: number; readonly closed: number };
+  /** Loads integrated by this build. */
+  readonly loads: readonly string[];
+  readonly sources: readonly string[];
+  readonly seconds: number;
+}
+
+/** A stable hash of what a foundation computes (a change forces a full rebuild). */
+export function definitionHash(f: Foundation): string {
+  const { key, keyColumn, fields, others } = f;
+  return createHash('sha256')
+    .update(JSON.stringify({ key, keyColumn, fields, others }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** Looks up the table and key column of each source dataset; an unloaded or differently keyed one is an error. */
+export async function resolveSources(wh: Warehouse, f: Foundation): Promise<Map<string, SourceTable>> {
+  const names = foundationSources(f);
+  const rows = await wh.all<{
+    dataset: string;
+    table_name: string;
+    key_kind: string | null;
+    key_column: string | null;
+  }>(
+    `SELECT dataset, table_name, key_kind, key_column FROM gongshu_datasets WHERE dataset IN ${inList(names)}`,
+  );
+  const found = new Map(rows.map((r) => [r.dataset, r]));
+  const missing = names.filter((n) => !found.has(n));
+  if (missing.length) {
+    throw new BuildError(
+      `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset ${missing.map((m) => `"${m}"`).join(', ')} ` +
+        `not loaded in the warehouse. Fix: run its pipeline first (gongshu run ${missing.join(' ')})`,
+      { foundation: f.name, missing },
+    );
+  }
+  const out = new Map<string, SourceTable>();
+  for (const n of names) {
+    const r = found.get(n)!;
+    if (r.key_kind !== f.key || !r.key_column) {
+      throw new BuildError(
+        `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset "${n}" is keyed by ${r.key_kind ?? 'nothing'}; ` +
+          `expected ${f.key}. Fix: key the pipeline of ${n} by ${f.key === 'citizen-id' ? 'citizenId(column)' : 'uscc(column)'}`,
+        { foundation: f.name, dataset: n, keyKind: r.key_kind },
+      );
+    }
+    out.set(n, { table: r.table_name, keyColumn: r.key_column });
+  }
+  return out;
+}
+
+type Pending = {
+  load_id: string;
+  dataset: string;
+  write_mode: string;
+};
+
+/** Builds one foundation (incrementally when it can); see the module comment. */
+export async function buildFoundation(
+  wh: Warehouse,
+  f: Foundation,
+  options: FoundationBuildOptions = {},
+): Promise<FoundationBuildResult> {
+  const t0 = performance.now();
+  await ensureJobTables(wh);
+  const at = options.now ?? new Date();
+  const sources = await resolveSources(wh, f);
+  const names = [...sources.keys()];
+  const hash = definitionHash(f);
+  const table = `foundation.${q(f.name)}`;
+  const conflictsTable = `foundation.${q(`${f.name}_conflicts`)}`;
+  const [state] = await wh.all<{ definition_hash: string }>(
+    'SELECT definition_hash FROM gongshu_foundations WHERE foundation = $1',
+    [f.name],
+  );
+  const exists =
+    (await wh.hasTable(`foundation.${f.name}`)) && (await wh.hasTable(`foundation.${f.name}_conflicts`));
+  const pending = await wh.all<Pending>(
+    `SELECT load_id, dataset, write_mode FROM gongshu_loads
+     WHERE dataset IN ${inList(names)} AND status = 'committed'
+       AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
+     ORDER BY started_at, load_id`,
+    [f.name],
+  );
+  const replaced = pending.find((p) => p.write_mode === 'replace');
+  const [mode, reason]: [FoundationBuildResult['mode'], string] = options.fullRefresh
+    ? ['full', 'full refresh requested']
+    : !exists || !state
+      ? ['full', 'first build']
+      : state.definition_hash !== hash
+        ? ['full', 'definition changed']
+        : pending.length === 0
+          ? ['unchanged', 'no new loads']
+          : replaced
+            ? ['full', `load ${replaced.load_id} replaced table ${replaced.dataset}`]
+            : ['incremental', `${pending.length} new load(s)`];
+
+  const step = async (s: BuildStep) => {
+    await options.onStep?.(s);
+  };
+  const picks = planPicks(f);
+  const pickTable = (p: SourcePick) => `temp.${q(`__gs_${f.name}_${p.id}`)}`;
+  const counts = async () => {
+    const rows = (await wh.value<number>(`SELECT count(*) FROM ${table}`)) ?? 0;
+    const byField = await wh.all<{ field: string; n: number }>(
+      `SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field ORDER BY field`,
+    );
+    return { rows, byField: Object.fromEntries(byField.map((r) => [r.field, r.n])) };
+  };
+  const result = (
+    extra: Pick<FoundationBuildResult, 'keysRecomputed' | 'history'>,
+    c: { rows: number; byField: Record<string, number> },
+    loads: readonly string[],
+  ): FoundationBuildResult => ({
+    foundation: f.name,
+    table: `foundation.${f.name}`,
+    mode,
+    reason,
+    rows: c.rows,
+    conflicts: Object.values(c.byField).reduce((a, n) => a + n, 0),
+    conflictsByField: c.byField,
+    loads,
+    sources: names,
+    seconds: (performance.now() - t0) / 1000,
+    ...extra,
+  });
+
+  if (mode === 'unchanged')
+    return result({ keysRecomputed: 0, history: { opened: 0, closed: 0 } }, await counts(), []);
+
+  const allLoads =
+    mode === 'full'
+      ? (
+          await wh.all<{ load_id: string }>(
+            `SELECT load_id FROM gongshu_loads WHERE dataset IN ${inList(names)} AND status = 'committed'
+             AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)`,
+            [f.name],
+          )
+        ).map((r) => r.load_id)
+      : pending.map((p) => p.load_id);
+
+  try {
+    return await wh.transaction(async () => {
+      let touched: string | undefined;
+      let keysRecomputed = 0;
+      if (mode === 'incremental') {
+        touched = `temp.${q(`__gs_${f.name}_touched`)}`;
+        await wh.run(
+          `CREATE OR REPLACE TEMP TABLE __gs_${f.name}_touched AS ${touchedSql(f, sources, pending)}`,
+        );
+        keysRecomputed = (await wh.value<number>(`SELECT count(*) FROM ${touched}`)) ?? 0;
+        await step('touched');
+      }
+      for (const p of picks) {
+        await wh.run(
+          `CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${p.id}`)} AS ${pickSql(f, p, sources.get(p.ref.source)!, touched)}`,
+        );
+      }
+      await step('picks');
+      const building = `foundation.${q(`${f.name}__building`)}`;
+      const fresh = mode === 'full' ? building : `temp.${q(`__gs_${f.name}_fresh`)}`;
+      await wh.run(
+        mode === 'full'
+          ? `CREATE OR REPLACE TABLE ${building} AS ${assembleSql(f, picks, pickTable)}`
+          : `CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_fresh`)} AS ${assembleSql(f, picks, pickTable)}`,
+      );
+      if (mode === 'full') keysRecomputed = (await wh.value<number>(`SELECT count(*) FROM ${building}`)) ?? 0;
+      await step('assemble');
+      const newConflicts = conflictsSql(f, sources, fresh, touched);
+      if (mode === 'full') {
+        await wh.run(
+          `CREATE OR REPLACE TABLE foundation.${q(`${f.name}_conflicts__building`)} AS ${newConflicts}`,
+        );
+      } else {
+        await wh.run(`DELETE FROM ${conflictsTable} WHERE key IN (SELECT k FROM ${touched})`);
+        await wh.run(`INSERT INTO ${conflictsTable} BY NAME ${newConflicts}`);
+      }
+      await step('conflicts');
+      const history = await applyHistory(wh, f, fresh, at, touched);
+      await step('history');
+      if (mode === 'full') {
+        await wh.run(`DROP TABLE IF EXISTS ${table}`);
+        await wh.run(`ALTER TABLE ${building} RENAME TO ${q(f.name)}`);
+        await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
+        await wh.run(
+          `ALTER TABLE foundation.${q(`${f.name}_conflicts__building`)} RENAME TO ${q(`${f.name}_conflicts`)}`,
+        );
+      } else {
+        await wh.run(`DELETE FROM ${table} WHERE ${q(f.keyColumn)} IN (SELECT k FROM ${touched})`);
+        await wh.run(`INSERT INTO ${table} BY NAME SELECT * FROM ${fresh}`);
+      }
+      await createAsOfMacro(wh, f);
+      for (const id of allLoads) {
+        await wh.run(
+          `INSERT INTO gongshu_foundation_loads VALUES ($1, $2, $3, $4::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
+          [f.name, id, options.runId ?? null, at.toISOString()],
+        );
+      }
+      const c = await counts();
+      await wh.run(
+        `INSERT INTO gongshu_foundations VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6, $7)
+         ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
+           built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
+           conflicts = excluded.conflicts`,
+        [
+          f.name,
+          hash,
+          at.toISOString(),
+          options.runId ?? null,
+          mode,
+          c.rows,
+          Object.values(c.byField).reduce((a, n) => a + n, 0),
+        ],
+      );
+      await step('swap');
+      for (const p of picks) await wh.run(`DROP TABLE IF EXISTS ${pickTable(p)}`);
+      if (touched) await wh.run(`DROP TABLE IF EXISTS ${touched}`);
+      if (mode === 'incremental') await wh.run(`DROP TABLE IF EXISTS ${fresh}`);
+      return result({ keysRecomputed, history }, c, allLoads);
+    });
+  } catch (error) {
+    if (error instanceof BuildError) throw error;
+    throw new BuildError(
+      `${f.file ?? 'foundation'}: foundation ${f.name}: ${mode} build failed, previous tables kept: ${(error as Error).message}`,
+      { foundation: f.name, mode },
+      error,
+    );
+  }
+}
+
+/** The keys in rows written by the pending loads, read through every key column the refs of each source use. */
+function touchedSql(
+  f: Foundation,
+  sources: ReadonlyMap<string, SourceTable>,
+  pending: readonly Pending[],
+): string {
+  const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
+  const parts: string[] = [];
+  for (const [name, src] of sources) {
+    const ids = pending.filter((p) => p.dataset === name).map((p) => p.load_id);
+    if (!ids.length) continue;
+    const keyLists = new Set(
+      refs.filter((r) => r.source === name).map((r) => JSON.stringify(r.keys ?? null)),
+    );
+    for (const list of keyLists) {
+      const keys = (JSON.parse(list) as string[] | null) ?? [src.keyColumn];
+      const norm = f.key === 'citizen-id' ? 'gs_citizen_id_normalize' : 'gs_uscc_normalize';
+      const expr =
+        keys.length === 1 && keys[0] === src.keyColumn
+          ? q(keys[0])
+          : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${norm}(${q(k)})`)).join(', ')}])`;
+      parts.push(`SELECT ${expr} AS k FROM ${q(src.table)} WHERE _load_id IN ${inList(ids)}`);
+    }
+  }
+  return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
+}
+
+/** `('a', 'b')` — a SQL list of text literals (DuckDB cannot bind JS arrays). */
+export function inList(values: readonly string[]): string {
+  return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
+}

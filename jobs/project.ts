@@ -1,0 +1,51 @@
+/** Reads the jobs of a project (`foundations`, `models`, `schedules`, added to `defineProject` by the lead). */
+import type { Project } from '../pipelines/index.ts';
+import { buildGraph, type JobGraph } from './dag.ts';
+import type { Foundation } from './foundation-define.ts';
+import type { Model } from './model-define.ts';
+import type { Schedule } from './scheduler-define.ts';
+
+/** A project as the jobs layer reads it. */
+export type ProjectWithJobs = Project & {
+  readonly foundations?: readonly Foundation[];
+  readonly models?: readonly Model[];
+  readonly schedules?: readonly Schedule[];
+};
+
+/** The jobs of a project and their validated DAG (a definition error when refs are unknown or cyclic). */
+export function projectJobs(project: Project): {
+  foundations: readonly Foundation[];
+  models: readonly Model[];
+  schedules: readonly Schedule[];
+  graph: JobGraph;
+} {
+  const p = project as ProjectWithJobs;
+  const foundations = p.foundations ?? [];
+  const models = p.models ?? [];
+  const graph = buildGraph({
+    foundations,
+    models,
+    datasets: project.pipelines.map((x) => x.dataset.name),
+    file: project.file,
+  });
+  return { foundations, models, schedules: p.schedules ?? [], graph };
+}
+
+/**
+ * Validates a project's jobs when it is defined: call from `defineProject` with the parsed spec.
+ * Throws a DefinitionError naming the models for unknown refs, cycles, duplicate names, or foundation
+ * sources that no pipeline loads.
+ */
+export function validateJobs(spec: {
+  pipelines: readonly { dataset: { name: string } }[];
+  foundations?: readonly Foundation[];
+  models?: readonly Model[];
+  file?: string | undefined;
+}): JobGraph {
+  return buildGraph({
+    foundations: spec.foundations ?? [],
+    models: spec.models ?? [],
+    datasets: spec.pipelines.map((p) => p.dataset.name),
+    file: spec.file,
+  });
+}

@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { asOfSql, buildFoundation, defineFoundation } from '../../jobs/index.ts';
+import { loadPipeline } from '../../pipelines/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { ids, memPipeline } from './helpers.ts';
+
+const KEYS = ids(12);
+const people = defineFoundation({
+  name: 'people',
+  key: 'citizen-id',
+  fields: {
+    name: { source: 'reg', column: 'name' },
+    town: { source: 'reg', column: 'town', where: "town <> 'X'" },
+    status: { source: 'ss', column: 'status', latest: 'since' },
+  },
+  others: { name: [{ source: 'ss', column: 'name' }] },
+});
+
+type Change =
+  | { ds: 'reg'; mode: 'merge' | 'append'; rows: [number, string, string][] }
+  | { ds: 'ss'; mode: 'merge' | 'append'; rows: [number, string, string, string][] };
+
+const name = fc.constantFrom('甲', '乙', '丙', '丁');
+const change: fc.Arbitrary<Change> = fc.oneof(
+  fc.record({
+    ds: fc.constant('reg' as const),
+    mode: fc.constantFrom('merge' as const, 'append' as const),
+    rows: fc.array(fc.tuple(fc.nat(KEYS.length - 1), name, fc.constantFrom('A', 'B', 'X')), {
+      minLength: 1,
+      maxLength: 5,
+    }),
+  }),
+  fc.record({
+    ds: fc.constant('ss' as const),
+    mode: fc.constantFrom('merge' as const, 'append' as const),
+    rows: fc.array(
+      fc.tuple(
+        fc.nat(KEYS.length - 1),
+        name,
+        fc.constantFrom('参保', '停保'),
+        fc.constantFrom('2020-01-01', '2021-01-01', '2022-01-01'),
+      ),
+      { minLength: 1, maxLength: 5 },
+    ),
+  }),
+);
+
+async function apply(wh: Warehouse, c: Change, i: number) {
+  const p =
+    c.ds === 'reg'
+      ? memPipeline(
+          'reg',
+          ['id', 'name', 'town'],
+          c.rows.map(([k, n, t]) => [KEYS[k]!, n, t]),
+          { writeMode: c.mode },
+        )
+      : memPipeline(
+          'ss',
+          ['id', 'name', 'status', 'since'],
+          c.rows.map(([k, n, s, d]) => [KEYS[k]!, n, s, d]),
+          {
+            writeMode: c.mode,
+          },
+        );
+  await loadPipeline(wh, p, { now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
+}
+
+const snapshot = async (wh: Warehouse) => ({
+  rows: await wh.all('SELECT * FROM foundation.people ORDER BY ALL'),
+  conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
+  history: await wh.all('SELECT * FROM foundation.people_history ORDER BY ALL'),
+});
+
+describe('incremental foundation builds', () => {
+  it('equal a full rebuild after every random change set (rows, conflicts and history)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 6 }), async (changes) => {
+        const inc = await openWarehouse({ path: ':memory:' });
+        const full = await openWarehouse({ path: ':memory:' });
+        try {
+          // Both sources exist before the first build.
+          const seed: Change[] = [
+            { ds: 'reg', mode: 'merge', rows: [[0, '甲', 'A']] },
+            { ds: 'ss', mode: 'merge', rows: [[1, '乙', '参保', '2020-01-01']] },
+          ];
+          let step = 0;
+          for (const c of [...seed, ...changes]) {
+            step++;
+            await apply(inc, c, step);
+            await apply(full, c, step);
+            if (step < seed.length) continue;
+            const now = new Date(Date.UTC(2026, 1, step));
+            const a = await buildFoundation(inc, people, { now });
+            const b = await buildFoundation(full, people, { now, fullRefresh: true });
+            expect(a.mode).toBe(step === seed.length ? 'full' : 'incremental');
+            expect(b.mode).toBe('full');
+            expect(await snapshot(inc)).toEqual(await snapshot(full));
+          }
+        } finally {
+          inc.close();
+          full.close();
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('recomputes only the touched keys, and does nothing when no load is new', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    await loadPipeline(
+      wh,
+      memPipeline(
+        'reg',
+        ['id', 'name', 'town'],
+        KEYS.map((k) => [k, '甲', 'A']),
+      ),
+    );
+    await loadPipeline(
+      wh,
+      memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '乙', '参保', '2020-01-01']]),
+    );
+    expect((await buildFoundation(wh, people)).mode).toBe('full');
+    expect(await buildFoundation(wh, people)).toMatchObject({ mode: 'unchanged', keysRecomputed: 0 });
+    await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[3]!, '丙', 'B']]));
+    const r = await buildFoundation(wh, people);
+    expect(r).toMatchObject({
+      mode: 'incremental',
+      keysRecomputed: 1,
+      rows: KEYS.length,
+      history: { opened: 1, closed: 1 },
+    });
+    // a replace load forces a full build
+    await loadPipeline(
+      wh,
+      memPipeline('reg', ['id', 'name', 'town'], [[KEYS[3]!, '丙', 'B']], { writeMode: 'replace' }),
+    );
+    const f = await buildFoundation(wh, people);
+    expect(f.mode).toBe('full');
+    expect(f.reason).toMatch(/replaced table reg/);
+    expect(f.rows).toBe(2); // KEYS[3] from reg, KEYS[0] from ss
+    wh.close();
+  });
+});
+
+describe('foundation history (SCD2)', () => {
+  it('answers what the foundation said at any past time', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const t = (d: number) => new Date(Date.UTC(2026, 0, d));
+    await loadPipeline(
+      wh,
+      memPipeline(
+        'reg',
+        ['id', 'name', 'town'],
+        [
+          [KEYS[0]!, '甲', 'A'],
+          [KEYS[1]!, '乙', 'A'],
+        ],
+      ),
+    );
+    await loadPipeline(
+      wh,
+      memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '甲', '参保', '2020-01-01']]),
+    );
+    await buildFoundation(wh, people, { now: t(1) });
+    await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[0]!, '甲', 'B']]));
+    await buildFoundation(wh, people, { now: t(10) });
+    await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[1]!, '乙', 'X']])); // town filtered → NULL
+    await buildFoundation(wh, people, { now: t(20) });
+
+    const at = async (d: string) =>
+      (
+        await wh.all<{ id_number: string; town: string | null }>(`${asOfSql(people, d)} ORDER BY id_number`)
+      ).map((r) => [r.id_number, r.town]);
+    expect(await at('2025-12-31')).toEqual([]);
+    expect(await at('2026-01-05')).toEqual(
+      [
+        [KEYS[0], 'A'],
+        [KEYS[1], 'A'],
+      ].sort(),
+    );
+    expect(await at('2026-01-15')).toEqual(
+      [
+        [KEYS[0], 'B'],
+        [KEYS[1], 'A'],
+      ].sort(),
+    );
+    expect(await at('2026-02-01')).toEqual(
+      [
+        [KEYS[0], 'B'],
+        [KEYS[1], null],
+      ].sort(),
+    );
+    // the same through the table macro
+    expect(
+      await wh.value<string>(
+        `SELECT town FROM foundation.people_as_of(TIMESTAMPTZ '2026-01-05 00:00:00+08') WHERE id_number = $1`,
+        [KEYS[0]],
+      ),
+    ).toBe('A');
+    const versions = await wh.all<{ n: number }>(
+      'SELECT count(*) AS n FROM foundation.people_history GROUP BY id_number ORDER BY id_number',
+    );
+    expect(versions.map((v) => v.n).sort()).toEqual([2, 2]);
+    wh.close();
+  });
+});
