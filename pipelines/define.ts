@@ -130,7 +130,11 @@ export const projectSpecSchema = z
     foundations: z
       .array(
         z.custom<Foundation>(
-          (v) => typeof v === 'object' && v !== null && (v as Foundation).kind === 'foundation' && Object.isFrozen(v),
+          (v) =>
+            typeof v === 'object' &&
+            v !== null &&
+            (v as Foundation).kind === 'foundation' &&
+            Object.isFrozen(v),
           { message: 'a foundation made by defineFoundation({...})' },
         ),
       )
@@ -139,7 +143,11 @@ export const projectSpecSchema = z
     models: z
       .array(
         z.custom<Model>(
-          (v) => typeof v === 'object' && v !== null && (v as Model).kind === 'model' && Array.isArray((v as Model).refs),
+          (v) =>
+            typeof v === 'object' &&
+            v !== null &&
+            (v as Model).kind === 'model' &&
+            Array.isArray((v as Model).refs),
           { message: 'a model made by defineModel / theme / topic' },
         ),
       )
