@@ -168,6 +168,17 @@ program
   .action(lazy(() => import('./commands/runs.ts')));
 
 program
+  .command('report')
+  .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--out <dir>', 'output folder; defaults to <project>/out/report')
+  .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
+  .option('--report <file>', 'the quality report JSON; defaults to the newest in <project>/.gongshu/reports')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--json', 'print what was written as JSON')
+  .action(lazy(() => import('./commands/report.ts')));
+
+program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
   .option('--people <n>', 'people to generate', '100000')

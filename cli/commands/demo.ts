@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
+import { buildProject } from '../../jobs/index.ts';
 import { loadProject, type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
+import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
@@ -92,8 +94,24 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
       report,
     );
+    // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
+    // error-severity rule) would skip every model; the demo builds without them and says so.
+    const build = await buildProject(wh, loaded.project, { gates: false, logger });
+    const dashboard = await writeDashboard({
+      report,
+      warehouse: wh,
+      outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+    });
     if (opts.json)
-      out.json({ ...summary, warehouse: warehousePath, manifestCheck: check, quality: report, reportFile });
+      out.json({
+        ...summary,
+        warehouse: warehousePath,
+        manifestCheck: check,
+        quality: report,
+        reportFile,
+        build,
+        dashboard: dashboard.index,
+      });
     else {
       printRunSummary(out, summary);
       printCheck(out, check);
@@ -102,12 +120,28 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       printQualitySummary(out, report);
       out.data(`quality report: ${reportFile}`);
       out.data('');
+      out.data('build (基础库 → 主题库 → 专题库; quality gates off in the demo):');
+      for (const line of formatTable(
+        build.nodes.map((n) => ({
+          node: n.node,
+          kind: n.kind,
+          status: n.status,
+          rows: n.rows,
+          seconds: Number(n.seconds.toFixed(2)),
+          reason: n.reason,
+        })),
+      )) {
+        out.data(line);
+      }
+      out.data(`dashboard: ${dashboard.index}`);
+      out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(
         `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM gongshu_quarantine GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
       );
     }
-    const ok = summary.status === 'succeeded' && check.every((r) => r.match === '✓');
+    const ok =
+      summary.status === 'succeeded' && check.every((r) => r.match === '✓') && build.status === 'succeeded';
     return ok ? EXIT.ok : EXIT.failures;
   } finally {
     progress.stop();

@@ -1,0 +1,33 @@
+// The quality dashboard: the model (report.json), gathering it from the warehouse, and rendering the static site.
+
+export { RULES_CSV_COLUMNS, renderRulesCsv } from './csv.ts';
+export { ReportError } from './errors.ts';
+export {
+  displaySource,
+  type GatherOptions,
+  gatherDashboard,
+  readFoundations,
+  readHierarchy,
+  type SectionReader,
+} from './gather.ts';
+export { REPORT_LANGS, type ReportLang, texts } from './i18n.ts';
+export { renderMarkdown } from './markdown.ts';
+export {
+  type CatalogItem,
+  DASHBOARD_SCHEMA_VERSION,
+  DashboardModel,
+  type DatasetExtras,
+  FoundationsSection,
+  HierarchySection,
+} from './model.ts';
+export { CITIZEN_ID_PATTERN, findCitizenIds, scrubDeep, scrubText } from './scrub.ts';
+export { renderSite } from './site.ts';
+export {
+  type DashboardResult,
+  DEFAULT_DASHBOARD_DIR,
+  latestReportFile,
+  REPORTS_DIR,
+  readReportFile,
+  type WriteDashboardOptions,
+  writeDashboard,
+} from './write.ts';

@@ -1,0 +1,201 @@
+/**
+ * The dashboard model: everything the static site shows, as one JSON document (`report.json`). The quality
+ * report is embedded as is; the warehouse adds history, quarantine, drift, loads, the catalog and the sections
+ * other layers own (foundations, hierarchy), each of which is either `not-configured` or carries typed data.
+ * Rendering is a pure function of this model (`renderSite`), so golden tests feed it fixed JSON.
+ */
+import { z } from 'zod';
+import { QualityReport } from '../schemas/quality-report.ts';
+
+/** Version of the dashboard model; bumped on breaking changes. */
+export const DASHBOARD_SCHEMA_VERSION = 1;
+
+/** One quality run of the node, for the trend chart (`gongshu_quality_runs`). */
+export const RunPoint = z.object({
+  runId: z.string(),
+  at: z.string().meta({ description: 'ISO time the run finished' }),
+  asOf: z.string(),
+  score: z.number().nullable(),
+  status: z.string(),
+  rules: z.number().int(),
+});
+/** A run of the node. */
+export type RunPoint = z.output<typeof RunPoint>;
+
+/** A dataset's score in one run (`gongshu_metrics`, metric `score`). */
+export const ScorePoint = z.object({ runId: z.string(), at: z.string(), score: z.number().nullable() });
+/** A dataset score point. */
+export type ScorePoint = z.output<typeof ScorePoint>;
+
+/** Quarantined rows of one reason for the assessed loads; key values masked. */
+export const QuarantineReason = z.object({
+  reason: z.string(),
+  count: z.number().int(),
+  samples: z
+    .array(z.object({ location: z.string(), key: z.string().nullable() }))
+    .meta({ description: 'the first rows (source location, masked key value)' }),
+});
+/** Quarantine of one reason. */
+export type QuarantineReason = z.output<typeof QuarantineReason>;
+
+/** One schema change (`gongshu_schema_changes`). */
+export const DriftRow = z.object({
+  loadId: z.string(),
+  at: z.string(),
+  change: z.string(),
+  column: z.string(),
+  oldType: z.string().nullable(),
+  newType: z.string().nullable(),
+  action: z.string(),
+});
+/** A schema change. */
+export type DriftRow = z.output<typeof DriftRow>;
+
+/** One load (`gongshu_loads`). */
+export const LoadRow = z.object({
+  loadId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  connector: z.string(),
+  source: z.string().meta({ description: 'file name or URL (directories are not shown)' }),
+  writeMode: z.string(),
+  status: z.string(),
+  rowsRead: z.number(),
+  rowsLoaded: z.number(),
+  rowsQuarantined: z.number(),
+});
+/** A load. */
+export type LoadRow = z.output<typeof LoadRow>;
+
+/** What the warehouse adds to one dataset of the report. */
+export const DatasetExtras = z.object({
+  scoreTrend: z.array(ScorePoint).meta({ description: 'earlier and current scores, oldest first' }),
+  quarantine: z.array(QuarantineReason),
+  drift: z.array(DriftRow),
+  loads: z.array(LoadRow).meta({ description: 'the latest loads, newest first' }),
+});
+/** Warehouse extras of a dataset. */
+export type DatasetExtras = z.output<typeof DatasetExtras>;
+
+/** Problems of a catalog entry the dashboard flags. */
+export const CatalogProblem = z.enum([
+  'overdue',
+  'never-loaded',
+  'share-condition-missing',
+  'legal-basis-missing',
+  'open-condition-missing',
+  'review-overdue',
+]);
+/** A catalog problem. */
+export type CatalogProblem = z.output<typeof CatalogProblem>;
+
+/** One catalog entry as the dashboard shows it (enum values raw; labels are applied when rendering). */
+export const CatalogItem = z.object({
+  dataset: z.string().nullable(),
+  code: z.string(),
+  name: z.string(),
+  provider: z.string(),
+  kind: z.string().nullable(),
+  shareType: z.string(),
+  openType: z.string(),
+  updateCycle: z.string(),
+  publishedAt: z.string().nullable(),
+  securityGrade: z.string(),
+  generalSubLevel: z.string().nullable(),
+  personalInfo: z.string().nullable(),
+  fields: z.number().int(),
+  sensitiveFields: z.number().int(),
+  lastLoadAt: z.string().nullable(),
+  ageDays: z.number().nullable().meta({ description: 'days since the last load, at the report date' }),
+  maxAgeDays: z.number().nullable().meta({ description: 'UPDATE_CYCLE_MAX_AGE_DAYS of the update cycle' }),
+  problems: z.array(CatalogProblem),
+});
+/** A catalog item. */
+export type CatalogItem = z.output<typeof CatalogItem>;
+
+/** A section another layer owns: not configured on this node, or its data. */
+const section = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('status', [
+    z.object({
+      status: z.literal('not-configured'),
+      note: z.string().nullable().meta({ description: 'what is missing (e.g. the tables looked for)' }),
+    }),
+    z.object({ status: z.literal('ok'), data }),
+  ]);
+
+/** Foundations (基础库): sources per field, conflicts, duplicate collection. Filled by the jobs layer. */
+export const FoundationsData = z.object({
+  sources: z.array(
+    z.object({
+      foundation: z.string(),
+      field: z.string(),
+      source: z.string(),
+      department: z.string().nullable(),
+    }),
+  ),
+  conflicts: z.array(
+    z.object({ foundation: z.string(), field: z.string(), department: z.string(), count: z.number() }),
+  ),
+  duplicates: z.array(
+    z.object({
+      field: z.string(),
+      department: z.string().meta({ description: 'the non-authoritative department collecting it' }),
+      authoritative: z.string().meta({ description: 'the authoritative source already holding it' }),
+      count: z.number().nullable(),
+    }),
+  ),
+});
+/** Foundations data. */
+export type FoundationsData = z.output<typeof FoundationsData>;
+/** The foundations section. */
+export const FoundationsSection = section(FoundationsData);
+/** The foundations section. */
+export type FoundationsSection = z.output<typeof FoundationsSection>;
+
+/** Hierarchy (层级): pushes per child node and backflow served. Filled by the platform layer. */
+export const HierarchyData = z.object({
+  pushes: z.array(
+    z.object({
+      node: z.string().meta({ description: 'the child node id (division code)' }),
+      dataset: z.string(),
+      batches: z.number(),
+      rows: z.number(),
+      lastAt: z.string().nullable(),
+      status: z.string(),
+    }),
+  ),
+  backflow: z.array(
+    z.object({
+      node: z.string(),
+      dataset: z.string(),
+      requests: z.number(),
+      rows: z.number(),
+      lastAt: z.string().nullable(),
+    }),
+  ),
+});
+/** Hierarchy data. */
+export type HierarchyData = z.output<typeof HierarchyData>;
+/** The hierarchy section. */
+export const HierarchySection = section(HierarchyData);
+/** The hierarchy section. */
+export type HierarchySection = z.output<typeof HierarchySection>;
+
+/** The whole dashboard model (`report.json`). */
+export const DashboardModel = z.object({
+  schemaVersion: z.literal(DASHBOARD_SCHEMA_VERSION),
+  builtAt: z.string().meta({ description: 'ISO time the dashboard was built' }),
+  quality: QualityReport,
+  runs: z.array(RunPoint).meta({ description: 'quality runs of the node, oldest first (at most 60)' }),
+  datasets: z.record(z.string(), DatasetExtras),
+  catalog: section(z.array(CatalogItem)),
+  foundations: FoundationsSection,
+  hierarchy: HierarchySection,
+  notes: z
+    .array(z.string())
+    .meta({ description: 'what could not be gathered, e.g. an unreadable warehouse' }),
+});
+/** The dashboard model. */
+export type DashboardModel = z.output<typeof DashboardModel>;
+/** The catalog section. */
+export type CatalogSection = DashboardModel['catalog'];
