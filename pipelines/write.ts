@@ -178,9 +178,9 @@ async function write(
       : 'NULL::VARCHAR AS _key_original',
     ...(w.hashed ? ['_stage_hash AS _row_hash'] : []),
   ].join(', ');
-  // No ORDER BY: the checked table is in staging order and DuckDB preserves insertion order (a sort of
-  // every row would cost more than the rest of the write).
-  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}`;
+  // Rows keep source order (tables read in file order; foundations break ties by the first row in source
+  // order). DuckDB's parallel insert does not guarantee it without ORDER BY.
+  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest} ORDER BY _stage_row`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
   if (rebuild || !ctx.tableExists) {
