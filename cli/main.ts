@@ -140,6 +140,17 @@ program
   .action(lazy(() => import('./commands/quality.ts')));
 
 program
+  .command('report')
+  .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--out <dir>', 'output folder; defaults to <project>/out/report')
+  .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
+  .option('--report <file>', 'the quality report JSON; defaults to the newest in <project>/.gongshu/reports')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--json', 'print what was written as JSON')
+  .action(lazy(() => import('./commands/report.ts')));
+
+program
   .command('build')
   .description(
     'build foundation (基础库), theme (主题库) and topic (专题库) databases; names are built with their dependencies',
@@ -168,22 +179,63 @@ program
   .action(lazy(() => import('./commands/runs.ts')));
 
 program
-  .command('report')
-  .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
-  .option('--out <dir>', 'output folder; defaults to <project>/out/report')
-  .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
-  .option('--report <file>', 'the quality report JSON; defaults to the newest in <project>/.gongshu/reports')
-  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
-  .option('--json', 'print what was written as JSON')
-  .action(lazy(() => import('./commands/report.ts')));
-
-program
   .command('demo')
   .description('generate the example region (Xinjiang) and run it end to end')
   .option('--people <n>', 'people to generate', '100000')
   .option('--seed <n>', 'generator seed', '20261129')
   .option('--json', 'print the run summary as JSON')
   .action(lazy(() => import('./commands/demo.ts')));
+
+program
+  .command('keys')
+  .description("create or show this node's ed25519 key pair (platform identity)")
+  .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
+  .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)', '.')
+  .option('--force', 'init: replace an existing key pair')
+  .option('--json', 'print { node, publicKey } as JSON')
+  .action(lazy(() => import('./commands/keys.ts')));
+
+program
+  .command('push')
+  .description('push catalogued datasets changed since the last acknowledged push to the parent node (上报)')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
+  .option('--json', 'print the push summary as JSON')
+  .action(lazy(() => import('./commands/push.ts')));
+
+program
+  .command('backflow')
+  .description("ask the parent node for this node's rows of a dataset (回流), into backflow.<dataset>")
+  .argument('<dataset>', 'the dataset')
+  .option('--columns <list>', 'comma-separated catalog columns; default all this node is entitled to')
+  .option('--purpose <text>', 'the use scenario of the request (required, recorded in the audit)')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+  .option('--json', 'print the result as JSON')
+  .action(lazy(() => import('./commands/backflow.ts')));
+
+program
+  .command('audit')
+  .description('list or verify the hash-chained audit of transfers (push, backflow)')
+  .addArgument(program.createArgument('<action>', 'list or verify').choices(['list', 'verify']))
+  .option('--dataset <name>', 'list: only this dataset')
+  .option('--action <action>', 'list: only this action (push-sent, push-received, backflow-served, …)')
+  .option('--limit <n>', 'list: newest entries to show', '50')
+  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+  .option('--json', 'one JSON object per entry (list) or the verification (verify)')
+  .action(lazy(() => import('./commands/audit.ts')));
+
+program
+  .command('serve')
+  .description("run the node's HTTP service (push from children, backflow, health) and its schedules")
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+  .option('--port <n>', 'port; defaults to platform.listen.port (0: any free port)')
+  .option('--host <host>', 'address to listen on; defaults to platform.listen.host')
+  .option('--no-schedules', 'do not run the project schedules')
+  .option('--json', 'print { listening: { url, … } } as JSON when ready')
+  .action(lazy(() => import('./commands/serve.ts')));
 
 await program.parseAsync(process.argv);

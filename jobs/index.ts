@@ -1,6 +1,12 @@
 // The jobs layer: foundation / theme / topic builds, their DAG and runs, the scheduler and backfill.
 export { type BackfillRange, backfill, inRange } from './backfill.ts';
 export {
+  BACKFLOW_SCHEMA,
+  type BackflowOptions,
+  type BackflowResult,
+  requestBackflow,
+} from './backflow.ts';
+export {
   type BuildOptions,
   type BuildSummary,
   buildModel,
@@ -47,6 +53,7 @@ export {
   modelSchema,
 } from './model-define.ts';
 export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
+export { PUSH_PURPOSE, type PushedBatch, type PushOptions, type PushSummary, pushUpward } from './push.ts';
 export { finishRun, listRuns, newRunId, type RunRecord, startRun } from './runs.ts';
 export { type RunningScheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
 export {

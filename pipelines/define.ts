@@ -162,6 +162,10 @@ export const projectSpecSchema = z
       )
       .default([])
       .meta({ description: 'cron schedules of pipelines and builds (gongshu serve)' }),
+    platform: z.unknown().optional().meta({
+      description:
+        'platform hierarchy: keys, parent, children, entitlements; parsed by platformSchema (platform/config.ts) when a command needs it',
+    }),
     quality: z
       .array(datasetQualitySchema)
       .default([])

@@ -130,4 +130,79 @@ export const SYSTEM_TABLES: readonly string[] = [
     failed BIGINT,
     value DOUBLE                      -- rows, score (0-100) or pass rate (0-1); NULL when not computed
   )`,
+  // Platform hierarchy (platform/, jobs/push.ts, jobs/backflow.ts). Receiving side: one row per stored
+  // chunk, keyed by the sending node, its batch and the chunk sequence, written in the transaction of the rows.
+  `CREATE TABLE IF NOT EXISTS gongshu_push_chunks (
+    origin_node VARCHAR NOT NULL,     -- the node that sent the chunk (a direct child)
+    batch VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    dataset VARCHAR NOT NULL,
+    chunks INTEGER NOT NULL,          -- chunks in the batch
+    rows BIGINT NOT NULL,
+    content_hash VARCHAR NOT NULL,    -- SM3 of the Arrow IPC body
+    received_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (origin_node, batch, seq)
+  )`,
+  // Sending side: a planned push batch (its rows copied into an outbox table), its chunks' acknowledgements,
+  // the units (origin node, origin batch) it carries, and which local load belongs to which unit.
+  `CREATE TABLE IF NOT EXISTS gongshu_push_batches (
+    batch VARCHAR PRIMARY KEY,
+    dataset VARCHAR NOT NULL,
+    parent VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,          -- 'pending' | 'done' | 'abandoned'
+    chunks INTEGER NOT NULL,
+    rows BIGINT NOT NULL,
+    live JSON NOT NULL,               -- origin node → live origin batches, applied by the parent on completion
+    columns JSON NOT NULL,
+    outbox VARCHAR NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_push_acks (
+    batch VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    rows BIGINT NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    duplicate BOOLEAN NOT NULL,       -- the parent had stored this chunk already
+    acked_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (batch, seq)
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_push_units (
+    dataset VARCHAR NOT NULL,
+    load_id VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,            -- the origin batch id the load's rows travel under
+    PRIMARY KEY (dataset, load_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS gongshu_push_sent (
+    dataset VARCHAR NOT NULL,
+    origin_node VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    PRIMARY KEY (dataset, origin_node, unit, batch)
+  )`,
+  // Request nonces seen in the last minutes (replay protection across restarts).
+  `CREATE TABLE IF NOT EXISTS gongshu_nonces (
+    node VARCHAR NOT NULL,
+    nonce VARCHAR NOT NULL,
+    seen_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (node, nonce)
+  )`,
+  // Append-only, hash-chained audit of every transfer: hash = SM3(prev_hash || canonical JSON of the entry).
+  `CREATE TABLE IF NOT EXISTS gongshu_audit (
+    seq BIGINT PRIMARY KEY,
+    recorded_at VARCHAR NOT NULL,     -- ISO-8601 UTC, as hashed
+    node VARCHAR NOT NULL,            -- this node
+    action VARCHAR NOT NULL,          -- 'push-sent' | 'push-received' | 'backflow-served' | 'backflow-received' | 'rejected'
+    peer VARCHAR,
+    dataset VARCHAR,
+    columns VARCHAR,                  -- JSON array, as hashed
+    rows BIGINT,
+    content_hash VARCHAR,
+    purpose VARCHAR,
+    batch VARCHAR,
+    chunk INTEGER,
+    details VARCHAR,                  -- JSON object, as hashed
+    prev_hash VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL
+  )`,
 ];

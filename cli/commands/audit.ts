@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { listAudit, verifyAudit } from '../../platform/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { formatTable, processOutput } from '../output.ts';
+import { projectAndWarehouse } from '../project-warehouse.ts';
+
+interface AuditOptions {
+  project: string;
+  warehouse?: string;
+  dataset?: string;
+  action?: string;
+  limit: string;
+  json?: boolean;
+}
+
+/** `gongshu audit list|verify`: the hash-chained transfer audit. */
+export default async function audit(args: unknown[], command: Command): Promise<number> {
+  const [action] = args as ['list' | 'verify'];
+  const o = command.opts<AuditOptions>();
+  const out = processOutput();
+  const path = o.warehouse ?? (await projectAndWarehouse(o)).warehousePath;
+  const wh = await openWarehouse({ path, readOnly: true });
+  try {
+    if (action === 'verify') {
+      const v = await verifyAudit(wh);
+      if (o.json) out.json(v);
+      else {
+        out.data(
+          v.ok
+            ? `audit verify: ${v.entries} entries, chain intact (head ${v.head ?? 'none'})`
+            : `audit verify: ${v.problems.length} problems in ${v.entries} entries`,
+        );
+        for (const p of v.problems) out.data(`  ${p.problem}: ${p.message}`);
+      }
+      return v.ok ? EXIT.ok : EXIT.failures;
+    }
+    if (action !== 'list') throw new CliError(`audit: expected list or verify; got ${String(action)}`);
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
+    const rows = await listAudit(wh, {
+      ...(o.dataset ? { dataset: o.dataset } : {}),
+      ...(o.action ? { action: o.action } : {}),
+      limit,
+    });
+    if (o.json) for (const r of rows) out.json(r);
+    else
+      for (const line of formatTable(
+        rows.map((r) => ({
+          seq: r.seq,
+          at: r.recorded_at,
+          action: r.action,
+          peer: r.peer,
+          dataset: r.dataset,
+          rows: r.rows,
+          batch: r.batch,
+          chunk: r.chunk,
+          hash: r.hash.slice(0, 12),
+        })),
+      ))
+        out.data(line);
+    return EXIT.ok;
+  } finally {
+    wh.close();
+  }
+}

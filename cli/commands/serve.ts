@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { pushUpward } from '../../jobs/push.ts';
+import { createNodeServer, createSerial, listen, loadKeys, nodeContext } from '../../platform/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { processOutput } from '../output.ts';
+import { projectAndWarehouse } from '../project-warehouse.ts';
+
+interface ServeOptions {
+  project: string;
+  warehouse?: string;
+  port?: string;
+  host?: string;
+  json?: boolean;
+  schedules?: boolean;
+}
+
+/** The scheduler the jobs layer may export (imported dynamically: the serve command works without it). */
+type StartScheduler = (
+  project: unknown,
+  options: { warehousePath: string; logger: unknown; [k: string]: unknown },
+) => { stop(): void | Promise<void> };
+
+/**
+ * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
+ * (the single writer) for as long as it runs; forwards upward on start and after each child batch completes
+ * (multi-hop), and runs the project's schedules when the jobs layer provides `startScheduler`.
+ */
+export default async function serve(_args: unknown[], command: Command): Promise<number> {
+  const o = command.opts<ServeOptions>();
+  const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
+  const out = processOutput();
+  const logger = createLogger(globals.logLevel);
+  const { loaded, warehousePath } = await projectAndWarehouse(o);
+  const node = nodeContext(loaded.project, loaded.dir);
+  const port = o.port === undefined ? undefined : Number(o.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new CliError(`--port: expected 0-65535; got ${o.port}`);
+  }
+  const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  const wh = await openWarehouse({ path: warehousePath });
+  const serial = createSerial();
+  const abort = new AbortController();
+  let forwarding: Promise<void> | undefined;
+  let again = false;
+  let retry: NodeJS.Timeout | undefined;
+  const forward = () => {
+    if (!node.platform.parent || !keys || !node.platform.push.forward || abort.signal.aborted) return;
+    if (forwarding) {
+      again = true;
+      return;
+    }
+    forwarding = (async () => {
+      do {
+        again = false;
+        try {
+          await pushUpward({ wh, node, project: loaded.project, keys, logger, serial, signal: abort.signal });
+        } catch (error) {
+          if (abort.signal.aborted) break;
+          logger.error(`push → ${node.platform.parent?.id}: ${(error as Error).message}; retrying in 5 s`);
+          retry = setTimeout(() => {
+            retry = undefined;
+            forward();
+          }, 5000);
+        }
+      } while (again && !abort.signal.aborted);
+    })().finally(() => {
+      forwarding = undefined;
+    });
+  };
+  const app = createNodeServer({
+    node: o.host
+      ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
+      : node,
+    project: loaded.project,
+    wh,
+    logger,
+    serial,
+    onBatchComplete: forward,
+    health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+  });
+  let scheduler: { stop(): void | Promise<void> } | undefined;
+  try {
+    const url = await listen(
+      app,
+      o.host
+        ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
+        : node,
+      port,
+    );
+    if (o.schedules !== false) {
+      const jobs = (await import('../../jobs/index.ts' as string).catch(() => undefined)) as
+        | { startScheduler?: StartScheduler }
+        | undefined;
+      if (typeof jobs?.startScheduler === 'function') {
+        scheduler = jobs.startScheduler(loaded.project, {
+          warehousePath,
+          logger,
+          // The service holds the warehouse: a scheduler that can use an open one should run through these.
+          warehouse: wh,
+          withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
+        });
+        logger.info('serve: schedules started');
+      }
+    }
+    const info = {
+      node: node.id,
+      level: node.level,
+      url,
+      parent: node.platform.parent?.id ?? null,
+      pid: process.pid,
+    };
+    if (o.json) out.json({ listening: info });
+    else out.note(`serve: node ${node.id} (${node.name}) listening on ${url}`);
+    forward();
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    logger.info('serve: stopping');
+  } finally {
+    abort.abort(new Error('serve stopped'));
+    if (retry) clearTimeout(retry);
+    await scheduler?.stop();
+    await app.close();
+    await forwarding?.catch(() => undefined);
+    await serial(async () => wh.close());
+  }
+  return EXIT.ok;
+}

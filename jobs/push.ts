@@ -1,0 +1,467 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { appendAudit } from '../platform/audit.ts';
+import {
+  type CatalogProject,
+  datasetPolicies,
+  isReportable,
+  shareableColumns,
+  TRAVELLING_LINEAGE,
+} from '../platform/catalog-policy.ts';
+import { signedRequest, withRetries } from '../platform/client.ts';
+import type { NodeContext } from '../platform/config.ts';
+import { PlatformConfigError, TransportError } from '../platform/errors.ts';
+import type { NodeKeys } from '../platform/keys.ts';
+import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from '../platform/receive.ts';
+import { createSerial, type Serial } from '../platform/serial.ts';
+import { sm3 } from '../platform/signing.ts';
+import { ARROW_STREAM, encodeChunk, type WireColumn } from '../platform/wire.ts';
+import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+
+/** The purpose recorded for upward reporting. */
+export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
+
+/** Options of `pushUpward`. */
+export interface PushOptions {
+  readonly wh: Warehouse;
+  readonly node: NodeContext;
+  readonly project: CatalogProject;
+  readonly keys: NodeKeys;
+  readonly logger?: Logger;
+  /** Only these datasets (default: platform.push.datasets, else every reportable dataset). */
+  readonly datasets?: readonly string[];
+  /** Serialises warehouse work with other users of the same connection (the node service). */
+  readonly serial?: Serial;
+  readonly signal?: AbortSignal;
+  /** Called after each acknowledged chunk. */
+  readonly onChunk?: (info: {
+    dataset: string;
+    batch: string;
+    seq: number;
+    chunks: number;
+    duplicate: boolean;
+  }) => void;
+}
+
+/** One batch a push sent (or resumed). */
+export interface PushedBatch {
+  readonly batch: string;
+  readonly dataset: string;
+  readonly chunks: number;
+  readonly rows: number;
+  /** Chunks sent in this run (the rest were acknowledged before a crash). */
+  readonly sent: number;
+  /** Chunks the parent already had (acknowledged as duplicates). */
+  readonly duplicates: number;
+  readonly resumed: boolean;
+}
+
+/** What `pushUpward` did. */
+export interface PushSummary {
+  readonly node: string;
+  readonly parent: string;
+  readonly batches: readonly PushedBatch[];
+  /** Datasets with nothing new since the last acknowledged push. */
+  readonly upToDate: readonly string[];
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+interface BatchRecord extends Record<string, unknown> {
+  batch: string;
+  dataset: string;
+  chunks: number;
+  rows: number;
+  live: string;
+  columns: string;
+  outbox: string;
+}
+
+/**
+ * Pushes this node's catalogued, reportable datasets (its own tables and, multi-hop, what it received from its
+ * children) to its parent: first finishes any batch a crash interrupted, then plans one batch per dataset with
+ * everything not yet acknowledged, copied into an outbox table in one transaction and split into size-bounded
+ * chunks, and sends each chunk signed, with retries and backoff; each acknowledgement is recorded with an audit
+ * entry. Units of change are (origin node, origin batch): a local load travels once; a replaced load is
+ * withdrawn at the parent when the next batch completes (its `live` set).
+ */
+export async function pushUpward(options: PushOptions): Promise<PushSummary> {
+  const t0 = performance.now();
+  const { wh, node } = options;
+  const parent = node.platform.parent;
+  if (!parent) {
+    throw new PlatformConfigError(
+      `node ${node.id} has no parent to push to. Fix: set platform.parent: { id, url, publicKey } in the project (the top node does not push)`,
+      { field: 'platform.parent' },
+    );
+  }
+  const serial = options.serial ?? createSerial();
+  const batches: PushedBatch[] = [];
+  const upToDate: string[] = [];
+  const pending = await serial(() =>
+    wh.all<BatchRecord>(
+      `SELECT batch, dataset, chunks, rows, live, columns, outbox FROM gongshu_push_batches
+       WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
+      [parent.id],
+    ),
+  );
+  for (const b of pending) batches.push(await sendBatch(options, serial, b, true));
+
+  const policies = await serial(() => datasetPolicies(wh, options.project));
+  const wanted = options.datasets ?? node.platform.push.datasets;
+  const names = [...policies.keys()].filter((d) => !wanted || wanted.includes(d)).sort();
+  for (const w of wanted ?? []) {
+    if (!policies.has(w)) options.logger?.warn(`push: dataset ${w} is not known on node ${node.id}; skipped`);
+  }
+  for (const dataset of names) {
+    const policy = policies.get(dataset);
+    if (!isReportable(policy)) {
+      if (wanted?.includes(dataset))
+        options.logger?.warn(`push: dataset ${dataset} is not catalogued as reportable; skipped`);
+      continue;
+    }
+    const planned = await serial(() =>
+      planBatch(
+        wh,
+        node,
+        parent.id,
+        dataset,
+        shareableColumns(policy.catalog),
+        node.platform.push.chunkBytes,
+      ),
+    );
+    if (!planned) {
+      upToDate.push(dataset);
+      continue;
+    }
+    batches.push(await sendBatch(options, serial, planned, false));
+  }
+  const summary = {
+    node: node.id,
+    parent: parent.id,
+    batches,
+    upToDate,
+    rows: batches.reduce((n, b) => n + b.rows, 0),
+    seconds: (performance.now() - t0) / 1000,
+  };
+  options.logger?.info(
+    `push → ${parent.id}: ${summary.rows.toLocaleString('en')} rows in ${batches.length} batches in ${summary.seconds.toFixed(1)} s`,
+  );
+  return summary;
+}
+
+async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<Map<string, string>> {
+  const temp = schema === 'temp';
+  const rows = await wh.all<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_catalog = ${temp ? "'temp'" : 'current_database()'} AND table_schema = $1 AND table_name = $2
+     ORDER BY ordinal_position`,
+    [temp ? 'main' : schema, table],
+  );
+  return new Map(rows.map((r) => [r.column_name, r.data_type]));
+}
+
+/**
+ * Plans the next batch of a dataset, in one transaction: maps new local loads to a unit (a merge load makes a
+ * new unit of the whole table, since it rewrites rows in place), finds the units not yet acknowledged, copies
+ * their rows into the outbox with a chunk number (cumulative text size / chunkBytes), and records the batch.
+ * Returns undefined when the parent already has everything.
+ */
+async function planBatch(
+  wh: Warehouse,
+  node: NodeContext,
+  parent: string,
+  dataset: string,
+  shareable: readonly string[],
+  chunkBytes: number,
+): Promise<BatchRecord | undefined> {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const batch = `${node.id}-${dataset}-${stamp}-${randomBytes(4).toString('hex')}`;
+  return wh.transaction(async () => {
+    const allowed = (cols: Map<string, string>) =>
+      [...cols.keys()].filter(
+        (c) =>
+          shareable.includes(c) ||
+          ((TRAVELLING_LINEAGE as readonly string[]).includes(c) &&
+            c !== '_origin_node' &&
+            c !== '_origin_batch'),
+      );
+    const local = await columnsOf(wh, 'main', dataset);
+    const received = await columnsOf(wh, RECEIVED_SCHEMA, dataset);
+    const live = new Map<string, Set<string>>();
+    const add = (o: string, u: string) => {
+      if (!live.has(o)) live.set(o, new Set());
+      live.get(o)!.add(u);
+    };
+    const parts: string[] = [];
+    /** Units whose rows may travel now: all local ones, and received ones whose delivering batch completed. */
+    const ready = new Set<string>();
+    if (local.has('_load_id')) {
+      const unmapped = await wh.all<{ load_id: string; write_mode: string | null }>(
+        `SELECT DISTINCT t._load_id AS load_id, l.write_mode FROM main.${q(dataset)} t
+         LEFT JOIN gongshu_loads l ON l.load_id = t._load_id
+         WHERE t._load_id NOT IN (SELECT load_id FROM gongshu_push_units WHERE dataset = $1)`,
+        [dataset],
+      );
+      if (unmapped.some((u) => u.write_mode === 'merge')) {
+        await wh.run(
+          `INSERT INTO gongshu_push_units SELECT DISTINCT $1, _load_id, $2 FROM main.${q(dataset)}
+           ON CONFLICT (dataset, load_id) DO UPDATE SET unit = excluded.unit`,
+          [dataset, batch],
+        );
+      } else if (unmapped.length > 0) {
+        await wh.append(
+          'gongshu_push_units',
+          unmapped.map((u) => [dataset, u.load_id, batch]),
+        );
+      }
+      const units = await wh.all<{ unit: string }>(
+        `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM main.${q(dataset)}) t
+         JOIN gongshu_push_units u ON u.dataset = $1 AND u.load_id = t._load_id`,
+        [dataset],
+      );
+      for (const u of units) {
+        add(node.id, u.unit);
+        ready.add(`${node.id}/${u.unit}`);
+      }
+      parts.push(
+        `SELECT ${allowed(local)
+          .map((c) => `t.${q(c)}`)
+          .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
+         FROM main.${q(dataset)} t JOIN gongshu_push_units u ON u.dataset = $dataset AND u.load_id = t._load_id
+         WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
+      );
+    }
+    if (received.size > 0) {
+      const complete = await wh.all<{ o: string; u: string }>(
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${RECEIVED_SCHEMA}.${q(dataset)}
+         WHERE ${q(RECEIVED_BATCH_COLUMN)} IN (
+           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
+        [dataset],
+      );
+      const all = await wh.all<{ o: string; u: string }>(
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${RECEIVED_SCHEMA}.${q(dataset)}`,
+      );
+      for (const r of all) add(r.o, r.u);
+      for (const r of complete) ready.add(`${r.o}/${r.u}`);
+      parts.push(
+        `SELECT ${allowed(received)
+          .map((c) => `r.${q(c)}`)
+          .join(', ')}, r._origin_node, r._origin_batch
+         FROM ${RECEIVED_SCHEMA}.${q(dataset)} r
+         WHERE (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
+      );
+    }
+    if (parts.length === 0) return undefined;
+    const sent = new Set(
+      (
+        await wh.all<{ o: string; u: string }>(
+          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+           WHERE s.dataset = $1 AND b.parent = $2 AND b.status = 'done'`,
+          [dataset, parent],
+        )
+      ).map((r) => `${r.o}/${r.u}`),
+    );
+    const liveJson = Object.fromEntries(
+      [...live].sort(([a], [b]) => a.localeCompare(b)).map(([o, us]) => [o, [...us].sort()]),
+    );
+    const fresh = [...live].flatMap(([o, us]) =>
+      [...us].filter((u) => !sent.has(`${o}/${u}`) && ready.has(`${o}/${u}`)).map((u) => [o, u] as const),
+    );
+    const [lastLive] = await wh.all<{ live: string }>(
+      `SELECT CAST(live AS VARCHAR) AS live FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'done'
+       ORDER BY finished_at DESC LIMIT 1`,
+      [dataset, parent],
+    );
+    if (
+      fresh.length === 0 &&
+      (!lastLive ? live.size === 0 : canonical(JSON.parse(lastLive.live)) === canonical(liveJson))
+    ) {
+      return undefined;
+    }
+    await wh.run('CREATE OR REPLACE TEMP TABLE push_new_units (origin VARCHAR, unit VARCHAR)');
+    if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
+    const outbox = `gongshu_outbox_${batch.replace(/\W/g, '_')}`;
+    const src = parts.join(' UNION ALL BY NAME ');
+    const stage = `push_plan_${batch.replace(/\W/g, '_')}`;
+    await wh.run(`CREATE TEMP TABLE ${q(stage)} AS SELECT * FROM (${src})`, paramsFor(src, node.id, dataset));
+    const cols = [...(await columnsOf(wh, 'temp', stage)).keys()];
+    const len = cols.map((c) => `coalesce(strlen(CAST(${q(c)} AS VARCHAR)), 0) + 4`).join(' + ');
+    await wh.run(
+      `CREATE TABLE ${q(outbox)} AS
+       WITH numbered AS (SELECT *, row_number() OVER () AS _seq, ${len} AS _len FROM temp.${q(stage)}),
+            sized AS (SELECT *, sum(_len) OVER (ORDER BY _seq ROWS UNBOUNDED PRECEDING) AS _cum FROM numbered)
+       SELECT * EXCLUDE (_cum, _len),
+         CAST(dense_rank() OVER (ORDER BY floor((_cum - 1) / ${Math.floor(chunkBytes)})) - 1 AS INTEGER) AS _chunk
+       FROM sized`,
+    );
+    await wh.run(`DROP TABLE temp.${q(stage)}`);
+    const rows = (await wh.value<number>(`SELECT count(*) FROM ${q(outbox)}`)) ?? 0;
+    const chunks =
+      rows === 0 ? 1 : ((await wh.value<number>(`SELECT max(_chunk) + 1 FROM ${q(outbox)}`)) ?? 1);
+    const types = await columnsOf(wh, 'main', outbox);
+    const columns: WireColumn[] = cols.map((c) => ({ name: c, type: types.get(c) ?? 'VARCHAR' }));
+    const record: BatchRecord = {
+      batch,
+      dataset,
+      chunks,
+      rows,
+      live: JSON.stringify(liveJson),
+      columns: JSON.stringify(columns),
+      outbox,
+    };
+    await wh.run(
+      `INSERT INTO gongshu_push_batches VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
+      [batch, dataset, parent, chunks, rows, record.live, record.columns, outbox],
+    );
+    if (fresh.length > 0)
+      await wh.append(
+        'gongshu_push_sent',
+        fresh.map(([o, u]) => [dataset, o, u, batch]),
+      );
+    await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
+    return record;
+  });
+}
+
+function paramsFor(sql: string, self: string, dataset: string): Record<string, string> {
+  return { ...(sql.includes('$self') ? { self } : {}), ...(sql.includes('$dataset') ? { dataset } : {}) };
+}
+
+function canonical(live: Record<string, string[]>): string {
+  return JSON.stringify(
+    Object.keys(live)
+      .sort()
+      .map((k) => [k, [...(live[k] ?? [])].sort()]),
+  );
+}
+
+/** Sends the chunks of a batch the parent has not acknowledged; marks it done and drops its outbox at the end. */
+async function sendBatch(
+  options: PushOptions,
+  serial: Serial,
+  b: BatchRecord,
+  resumed: boolean,
+): Promise<PushedBatch> {
+  const { wh, node, logger } = options;
+  const parent = node.platform.parent!;
+  const cfg = node.platform.push;
+  const columns = JSON.parse(b.columns) as WireColumn[];
+  const live = JSON.parse(b.live) as Record<string, string[]>;
+  const acked = new Set(
+    (
+      await serial(() =>
+        wh.all<{ seq: number }>('SELECT seq FROM gongshu_push_acks WHERE batch = $1', [b.batch]),
+      )
+    ).map((r) => r.seq),
+  );
+  if (resumed)
+    logger?.info(
+      `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${b.chunks} chunks`,
+    );
+  let sent = 0;
+  let duplicates = 0;
+  for (let seq = 0; seq < b.chunks; seq++) {
+    if (acked.has(seq)) continue;
+    if (options.signal?.aborted) throw options.signal.reason;
+    const rows = await serial(() =>
+      wh.all<Record<string, string | null>>(
+        `SELECT ${columns.map((c) => `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}`).join(', ')} FROM ${q(b.outbox)}
+         WHERE _chunk = $1 ORDER BY _seq`,
+        [seq],
+      ),
+    );
+    const values = columns.map((c) => rows.map((r) => r[c.name] ?? null));
+    const header = {
+      v: 1,
+      dataset: b.dataset,
+      batch: b.batch,
+      seq,
+      chunks: b.chunks,
+      live,
+      purpose: PUSH_PURPOSE,
+    };
+    const body = encodeChunk(header, columns, values);
+    const contentHash = sm3(body);
+    const answer = await withRetries(
+      async () => {
+        const res = await signedRequest({
+          baseUrl: parent.url,
+          node: node.id,
+          keys: options.keys,
+          method: 'POST',
+          path: '/v1/push',
+          body,
+          contentType: ARROW_STREAM,
+          timeoutMs: cfg.timeoutMs,
+        });
+        const a = res.json<{
+          ack?: boolean;
+          rows?: number;
+          duplicate?: boolean;
+          batch?: string;
+          seq?: number;
+        }>();
+        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows.length) {
+          throw new TransportError(
+            `push ${b.dataset}: the parent answered ${JSON.stringify(a)} for chunk ${seq}`,
+            { retryable: true },
+          );
+        }
+        return a;
+      },
+      {
+        attempts: cfg.attempts,
+        backoffMs: cfg.backoffMs,
+        logger,
+        what: `push ${b.dataset} chunk ${seq + 1}/${b.chunks}`,
+        signal: options.signal,
+      },
+    );
+    await serial(() =>
+      wh.transaction(async () => {
+        await wh.run(
+          'INSERT INTO gongshu_push_acks VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING',
+          [b.batch, seq, rows.length, contentHash, Boolean(answer.duplicate)],
+        );
+        await appendAudit(wh, node.id, {
+          action: 'push-sent',
+          peer: parent.id,
+          dataset: b.dataset,
+          columns: columns.map((c) => c.name),
+          rows: rows.length,
+          contentHash,
+          purpose: PUSH_PURPOSE,
+          batch: b.batch,
+          chunk: seq,
+          details: { chunks: b.chunks, ...(answer.duplicate ? { duplicate: true } : {}) },
+        });
+      }),
+    );
+    sent++;
+    if (answer.duplicate) duplicates++;
+    logger?.debug(
+      { dataset: b.dataset, batch: b.batch, seq },
+      `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${b.chunks} acked (${rows.length} rows)`,
+    );
+    options.onChunk?.({
+      dataset: b.dataset,
+      batch: b.batch,
+      seq,
+      chunks: b.chunks,
+      duplicate: Boolean(answer.duplicate),
+    });
+  }
+  await serial(() =>
+    wh.transaction(async () => {
+      await wh.run(`UPDATE gongshu_push_batches SET status = 'done', finished_at = now() WHERE batch = $1`, [
+        b.batch,
+      ]);
+      await wh.run(`DROP TABLE IF EXISTS ${q(b.outbox)}`);
+    }),
+  );
+  logger?.info(
+    `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${b.rows.toLocaleString('en')} rows in ${b.chunks} chunks`,
+  );
+  return { batch: b.batch, dataset: b.dataset, chunks: b.chunks, rows: b.rows, sent, duplicates, resumed };
+}

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { quoteIdent as q, type Warehouse, WarehouseError } from '../warehouse/index.ts';
+import { appendAudit } from './audit.ts';
+import { type DatasetPolicy, isReportable, unsharedColumns } from './catalog-policy.ts';
+import { divisionPrefix } from './config.ts';
+import { PlatformRejection } from './errors.ts';
+import type { DecodedChunk } from './wire.ts';
+
+/** The DuckDB schema holding rows received from children: `received.<dataset>`. */
+export const RECEIVED_SCHEMA = 'received';
+/** Column of received tables naming the transport batch that delivered a row (never sent upward). */
+export const RECEIVED_BATCH_COLUMN = '_received_batch';
+
+const ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** The header of a pushed chunk (in the Arrow schema metadata, so inside the signed body). */
+export const pushHeaderSchema = z
+  .object({
+    v: z.literal(1),
+    dataset: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    batch: z.string().regex(ID),
+    seq: z.number().int().min(0),
+    chunks: z.number().int().min(1),
+    /** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
+    live: z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(ID))),
+    purpose: z.string().min(1).max(500),
+  })
+  .strict()
+  .refine((h) => h.seq < h.chunks, { message: 'seq must be below chunks' });
+
+/** A chunk header. */
+export type PushHeader = z.output<typeof pushHeaderSchema>;
+
+/** Parses a chunk header, refusing a bad one with 400. */
+export function parsePushHeader(raw: unknown): PushHeader {
+  const r = pushHeaderSchema.safeParse(raw);
+  if (!r.success) {
+    throw new PlatformRejection(
+      400,
+      'malformed-header',
+      `chunk header: ${r.error.issues.map((i) => `${i.path.join('.') || '(header)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return r.data;
+}
+
+/** What storing a chunk did. */
+export interface StoreResult {
+  readonly duplicate: boolean;
+  readonly rows: number;
+  /** True when this chunk completed its batch (the live set was applied). */
+  readonly complete: boolean;
+  /** Rows removed because their origin batch is no longer live at the sender (a replaced load). */
+  readonly superseded: number;
+}
+
+/**
+ * Checks a decoded chunk against this node's catalog (reportable dataset, shared columns) and the sender's
+ * jurisdiction (every `_origin_node` under the sender's division), all before anything is written; then
+ * stores it in one transaction with its (sender, batch, seq) record and the audit entry. A chunk already
+ * recorded is acknowledged as a duplicate without inserting.
+ */
+export async function storeChunk(
+  wh: Warehouse,
+  options: {
+    self: string;
+    sender: string;
+    policy: DatasetPolicy | undefined;
+    chunk: DecodedChunk<PushHeader>;
+    contentHash: string;
+  },
+): Promise<StoreResult> {
+  const { chunk, sender } = options;
+  const h = chunk.header;
+  if (!isReportable(options.policy)) {
+    throw new PlatformRejection(
+      403,
+      'not-reportable',
+      `dataset ${h.dataset}: not catalogued as reportable on node ${options.self} (${options.policy?.catalog ? 'its share type is "none" (不予共享)' : 'no catalog entry'}); nothing was stored. Fix: catalogue the dataset with shareType "unconditional" or "conditional" on both nodes, or stop pushing it`,
+      { dataset: h.dataset },
+    );
+  }
+  const names = chunk.columns.map((c) => c.name);
+  const refused = unsharedColumns(options.policy.catalog, names);
+  if (refused.length > 0) {
+    throw new PlatformRejection(
+      403,
+      'column-not-shared',
+      `dataset ${h.dataset}: columns ${refused.map((r) => `${r.column} (${r.why})`).join(', ')} may not be reported upward; nothing was stored. Fix: leave them out of the push (gongshu push sends only shareable catalog fields)`,
+      { dataset: h.dataset, columns: refused.map((r) => r.column) },
+    );
+  }
+  const originIdx = names.indexOf('_origin_node');
+  const batchIdx = names.indexOf('_origin_batch');
+  if (originIdx < 0 || batchIdx < 0) {
+    throw new PlatformRejection(
+      400,
+      'missing-provenance',
+      `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns`,
+    );
+  }
+  const prefix = divisionPrefix(sender);
+  const outside = [
+    ...chunk.values[originIdx]!.filter((o) => o === null || !o.startsWith(prefix)),
+    ...Object.keys(h.live).filter((o) => !o.startsWith(prefix)),
+  ];
+  if (outside.length > 0 || chunk.values[batchIdx]!.some((b) => b === null || !ID.test(b))) {
+    throw new PlatformRejection(
+      403,
+      'outside-jurisdiction',
+      `node ${sender} sent rows whose _origin_node (${[...new Set(outside)].slice(0, 3).join(', ') || 'blank origin batch'}) is not under its division ${prefix}; nothing was stored`,
+      { node: sender },
+    );
+  }
+  const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
+  return wh.transaction(async () => {
+    const dup = await wh.value<number>(
+      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
+      [sender, h.batch, h.seq],
+    );
+    if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
+    const existing = new Map(
+      (
+        await wh.all<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
+          [RECEIVED_SCHEMA, h.dataset],
+        )
+      ).map((r) => [r.column_name, r.data_type]),
+    );
+    if (existing.size === 0) {
+      const cols = [
+        ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
+        `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
+      ];
+      await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
+      for (const c of chunk.columns) existing.set(c.name, c.type);
+    } else {
+      for (const c of chunk.columns) {
+        if (!existing.has(c.name)) {
+          await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
+          existing.set(c.name, c.type);
+        }
+      }
+    }
+    const stage = `push_stage_${h.seq}_${Math.random().toString(36).slice(2, 10)}`;
+    await wh.run(`CREATE TEMP TABLE ${q(stage)} (${names.map((n) => `${q(n)} VARCHAR`).join(', ')})`);
+    try {
+      if (chunk.rows > 0) await wh.append(stage, rowsOf(chunk.values, chunk.rows), { catalog: 'temp' });
+      try {
+        await wh.run(
+          `INSERT INTO ${table} (${[...names, RECEIVED_BATCH_COLUMN].map(q).join(', ')})
+           SELECT ${names.map((n) => `CAST(${q(n)} AS ${existing.get(n)})`).join(', ')}, $1 FROM temp.${q(stage)}`,
+          [h.batch],
+        );
+      } catch (error) {
+        if (error instanceof WarehouseError) {
+          throw new PlatformRejection(
+            400,
+            'bad-value',
+            `dataset ${h.dataset}: a value does not convert to its column's type (${String(error.message).split('\n')[0]}); nothing was stored`,
+          );
+        }
+        throw error;
+      }
+    } finally {
+      // After a failed statement the transaction is aborted and rolls back the stage with it.
+      await wh.run(`DROP TABLE IF EXISTS temp.${q(stage)}`).catch(() => undefined);
+    }
+    await wh.run(`INSERT INTO gongshu_push_chunks VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+      sender,
+      h.batch,
+      h.seq,
+      h.dataset,
+      h.chunks,
+      chunk.rows,
+      options.contentHash,
+    ]);
+    const stored = await wh.value<number>(
+      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2',
+      [sender, h.batch],
+    );
+    let superseded = 0;
+    const complete = stored === h.chunks;
+    if (complete) superseded = await applyLive(wh, table, prefix, h.live);
+    await appendAudit(wh, options.self, {
+      action: 'push-received',
+      peer: sender,
+      dataset: h.dataset,
+      columns: names,
+      rows: chunk.rows,
+      contentHash: options.contentHash,
+      purpose: h.purpose,
+      batch: h.batch,
+      chunk: h.seq,
+      details: { chunks: h.chunks, ...(complete ? { batchComplete: true, superseded } : {}) },
+    });
+    return { duplicate: false, rows: chunk.rows, complete, superseded };
+  });
+}
+
+/** Deletes the sender's subtree rows whose (origin node, origin batch) the sender no longer holds. */
+async function applyLive(
+  wh: Warehouse,
+  table: string,
+  prefix: string,
+  live: Record<string, string[]>,
+): Promise<number> {
+  const tmp = `push_live_${Math.random().toString(36).slice(2, 10)}`;
+  await wh.run(`CREATE TEMP TABLE ${q(tmp)} (origin VARCHAR, unit VARCHAR)`);
+  try {
+    const pairs = Object.entries(live).flatMap(([o, units]) => units.map((u) => [o, u] as const));
+    if (pairs.length > 0) await wh.append(tmp, pairs, { catalog: 'temp' });
+    const stale = `starts_with(_origin_node, $1) AND (_origin_node || '/' || _origin_batch) NOT IN
+      (SELECT origin || '/' || unit FROM temp.${q(tmp)})`;
+    const n = (await wh.value<number>(`SELECT count(*) FROM ${table} WHERE ${stale}`, [prefix])) ?? 0;
+    if (n > 0) await wh.run(`DELETE FROM ${table} WHERE ${stale}`, [prefix]);
+    return n;
+  } finally {
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
+  }
+}
+
+function* rowsOf(
+  values: readonly (readonly (string | null)[])[],
+  rows: number,
+): Generator<(string | null)[]> {
+  const w = values.length;
+  for (let r = 0; r < rows; r++) {
+    const row = new Array<string | null>(w);
+    for (let c = 0; c < w; c++) row[c] = values[c]![r]!;
+    yield row;
+  }
+}

@@ -1,0 +1,389 @@
+import { chmodSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requestBackflow } from '../../jobs/backflow.ts';
+import { pushUpward } from '../../jobs/push.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import {
+  appendAudit,
+  createNodeServer,
+  createSerial,
+  encodeChunk,
+  initKeys,
+  listen,
+  loadKeys,
+  nodeContext,
+  parsePublicKey,
+  publicKeyText,
+  signRequest,
+  verifyAudit,
+  verifyRequest,
+} from '../../platform/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { hukouRows, nodeProject } from './fixture.ts';
+
+const logger = pino({ level: 'silent' });
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+describe('node keys', () => {
+  it('creates a 0600 private key, shows the same public key, and refuses a world-readable key', () => {
+    const dir = join(tempDir(), 'keys');
+    const k = initKeys(dir);
+    expect(k.created).toBe(true);
+    expect(statSync(join(dir, 'node.key')).mode & 0o777).toBe(0o600);
+    expect(k.publicText).toMatch(/^ed25519:[A-Za-z0-9+/]{43}=$/);
+    expect(loadKeys(dir).publicText).toBe(k.publicText);
+    expect(initKeys(dir).created).toBe(false);
+    expect(publicKeyText(parsePublicKey(k.publicText))).toBe(k.publicText);
+    chmodSync(join(dir, 'node.key'), 0o644);
+    expect(() => loadKeys(dir)).toThrow(/readable by others.*chmod 600/);
+    expect(() => parsePublicKey('ed25519:AAAA')).toThrow(/not an ed25519 public key/);
+  });
+});
+
+describe('request signatures', () => {
+  const dir = () => join(tempDir(), 'k');
+  it('verifies a signed request and refuses tampering, staleness and unknown nodes', () => {
+    const k = initKeys(dir());
+    const body = Buffer.from('chunk');
+    const headers = signRequest({
+      node: '650102',
+      privateKey: k.privateKey,
+      method: 'POST',
+      path: '/v1/push',
+      body,
+    });
+    const base = {
+      method: 'POST',
+      path: '/v1/push',
+      headers,
+      body,
+      keyOf: () => k.publicKey,
+      maxSkewSeconds: 300,
+    };
+    expect(verifyRequest(base).node).toBe('650102');
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return (e as { code: string }).code;
+      }
+    };
+    expect(code(() => verifyRequest({ ...base, body: Buffer.from('chunk!') }))).toBe(
+      'platform-bad-signature',
+    );
+    expect(code(() => verifyRequest({ ...base, path: '/v1/push?x=1' }))).toBe('platform-bad-signature');
+    expect(code(() => verifyRequest({ ...base, now: Date.now() + 301_000 }))).toBe(
+      'platform-stale-timestamp',
+    );
+    expect(code(() => verifyRequest({ ...base, keyOf: () => undefined }))).toBe('platform-unknown-node');
+    expect(code(() => verifyRequest({ ...base, headers: {} }))).toBe('platform-unsigned');
+    const other = initKeys(dir());
+    expect(code(() => verifyRequest({ ...base, keyOf: () => other.publicKey }))).toBe(
+      'platform-bad-signature',
+    );
+  });
+});
+
+describe('audit chain', () => {
+  it('verifies, and detects an edited, a deleted and a truncated entry', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    closers.push(() => wh.close());
+    for (let i = 0; i < 4; i++) {
+      await appendAudit(wh, '650100', {
+        action: 'push-received',
+        peer: '650102',
+        dataset: 'hukou',
+        rows: i,
+        columns: ['a'],
+      });
+    }
+    expect((await verifyAudit(wh)).ok).toBe(true);
+    await wh.run('UPDATE gongshu_audit SET rows = 99 WHERE seq = 2');
+    expect((await verifyAudit(wh)).problems.map((p) => [p.seq, p.problem])).toEqual([[2, 'edited']]);
+    await wh.run('UPDATE gongshu_audit SET rows = 1 WHERE seq = 2');
+    await wh.run('DELETE FROM gongshu_audit WHERE seq = 3');
+    expect((await verifyAudit(wh)).problems.map((p) => p.problem)).toEqual(['deleted', 'broken-link']);
+    const wh2 = await openWarehouse({ path: ':memory:' });
+    closers.push(() => wh2.close());
+    for (let i = 0; i < 3; i++) await appendAudit(wh2, '650100', { action: 'push-sent', rows: i });
+    await wh2.run('DELETE FROM gongshu_audit WHERE seq = 3');
+    expect((await verifyAudit(wh2)).problems.map((p) => p.problem)).toEqual(['truncated']);
+  });
+});
+
+/** A prefecture serving on loopback and a county pushing to it, in one process. */
+async function pair(options: { countyRows?: number; chunkBytes?: number; maxBodyBytes?: number } = {}) {
+  const root = tempDir();
+  const kc = initKeys(join(root, 'c/.gongshu/keys'));
+  const kp = initKeys(join(root, 'p/.gongshu/keys'));
+  const pproj = nodeProject(
+    '650100',
+    'prefecture',
+    [...hukouRows('650103', 30), ...hukouRows('650102', 12, 500)],
+    {
+      listen: { port: 0 },
+      children: [{ id: '650102', publicKey: kc.publicText }],
+      entitlements: { hukou: { levels: { county: ['id_number', 'name', 'division'] } } },
+      ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    },
+  );
+  const pnode = nodeContext(pproj, join(root, 'p'));
+  const pwh = await openWarehouse({ path: join(root, 'p.duckdb') });
+  await runPipelines(pwh, pproj);
+  const app = createNodeServer({ node: pnode, project: pproj, wh: pwh, logger, serial: createSerial() });
+  const url = await listen(app, pnode, 0);
+  closers.push(() => pwh.close());
+  closers.push(() => app.close());
+  const cproj = nodeProject('650102', 'county', hukouRows('650102', options.countyRows ?? 200), {
+    parent: { id: '650100', url, publicKey: kp.publicText },
+    push: { chunkBytes: options.chunkBytes ?? 4096, backoffMs: 10, attempts: 3 },
+  });
+  const cnode = nodeContext(cproj, join(root, 'c'));
+  const cwh = await openWarehouse({ path: join(root, 'c.duckdb') });
+  closers.push(() => cwh.close());
+  await runPipelines(cwh, cproj);
+  return {
+    app,
+    url,
+    pwh,
+    cwh,
+    cproj,
+    cnode,
+    kc,
+    kp,
+    pnode,
+    push: () => pushUpward({ wh: cwh, node: cnode, project: cproj, keys: kc, logger }),
+  };
+}
+
+async function received(wh: Warehouse) {
+  return wh.all<{ o: string; n: number; d: number }>(
+    `SELECT _origin_node AS o, count(*) AS n, count(DISTINCT id_number) AS d FROM received.hukou GROUP BY 1 ORDER BY 1`,
+  );
+}
+
+describe('push to the parent', () => {
+  it('sends only shareable columns, exactly once, and is up to date afterwards', async () => {
+    const p = await pair();
+    const first = await p.push();
+    expect(first.batches[0]!.chunks).toBeGreaterThan(3);
+    expect(await received(p.pwh)).toEqual([{ o: '650102', n: 200, d: 200 }]);
+    const cols = (
+      await p.pwh.all<{ c: string }>(`SELECT column_name AS c FROM (DESCRIBE received.hukou)`)
+    ).map((r) => r.c);
+    expect(cols).not.toContain('mobile');
+    expect(cols).toEqual(
+      expect.arrayContaining(['id_number', 'name', '_origin_node', '_origin_batch', '_load_id']),
+    );
+    const again = await p.push();
+    expect(again).toMatchObject({ batches: [], upToDate: ['hukou'] });
+    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await verifyAudit(p.cwh)).ok).toBe(true);
+    const sent = await p.cwh.value<number>(`SELECT count(*) FROM gongshu_audit WHERE action = 'push-sent'`);
+    const got = await p.pwh.value<number>(
+      `SELECT count(*) FROM gongshu_audit WHERE action = 'push-received'`,
+    );
+    expect(sent).toBe(first.batches[0]!.chunks);
+    expect(got).toBe(sent);
+  });
+
+  it('resumes after the child stops mid-batch, and a re-sent chunk is acknowledged without a second insert', async () => {
+    const p = await pair();
+    let n = 0;
+    await expect(
+      pushUpward({
+        wh: p.cwh,
+        node: p.cnode,
+        project: p.cproj,
+        keys: p.kc,
+        logger,
+        onChunk: () => {
+          if (++n === 3) throw new Error('crash after 3 chunks');
+        },
+      }),
+    ).rejects.toThrow(/crash/);
+    // Forget the last acknowledgement, as if the child died after the parent committed but before recording it.
+    await p.cwh.run('DELETE FROM gongshu_push_acks WHERE seq = 2');
+    const resumed = await p.push();
+    expect(resumed.batches[0]).toMatchObject({ resumed: true, duplicates: 1 });
+    expect(resumed.batches[0]!.sent).toBe(resumed.batches[0]!.chunks - 2);
+    expect(await received(p.pwh)).toEqual([{ o: '650102', n: 200, d: 200 }]);
+  });
+
+  it('withdraws a replaced load at the parent when the new batch completes', async () => {
+    const p = await pair();
+    await p.push();
+    await runPipelines(p.cwh, p.cproj); // replace: a new load of the same rows
+    const second = await p.push();
+    expect(second.batches).toHaveLength(1);
+    expect(await received(p.pwh)).toEqual([{ o: '650102', n: 200, d: 200 }]);
+  });
+
+  it('refuses bad requests with a clear 4xx and stores nothing', async () => {
+    const p = await pair({ maxBodyBytes: 64 * 1024 });
+    const chunk = (
+      columns: { name: string; type: string }[],
+      values: (string | null)[][],
+      header: Record<string, unknown> = {},
+    ) =>
+      encodeChunk(
+        { v: 1, dataset: 'hukou', batch: 'b1', seq: 0, chunks: 1, live: {}, purpose: 'test', ...header },
+        columns,
+        values,
+      );
+    const good = chunk(
+      [
+        { name: 'id_number', type: 'VARCHAR' },
+        { name: '_origin_node', type: 'VARCHAR' },
+        { name: '_origin_batch', type: 'VARCHAR' },
+      ],
+      [['650102198001010011'], ['650102'], ['u1']],
+    );
+    const send = async (
+      body: Buffer,
+      opts: { key?: typeof p.kc; node?: string; now?: number; headers?: Record<string, string> } = {},
+    ) => {
+      const headers =
+        opts.headers ??
+        signRequest({
+          node: opts.node ?? '650102',
+          privateKey: (opts.key ?? p.kc).privateKey,
+          method: 'POST',
+          path: '/v1/push',
+          body,
+          ...(opts.now ? { now: opts.now } : {}),
+        });
+      const res = await p.app.inject({
+        method: 'POST',
+        url: '/v1/push',
+        headers: { ...headers, 'content-type': 'application/vnd.apache.arrow.stream' },
+        payload: body,
+      });
+      return {
+        status: res.statusCode,
+        code: (res.json() as { error?: { code: string } }).error?.code,
+        headers,
+      };
+    };
+    const replayed = await send(good);
+    expect(replayed.status).toBe(200);
+    await p.pwh.run('DELETE FROM received.hukou');
+    await p.pwh.run('DELETE FROM gongshu_push_chunks');
+    const cases: [string, Promise<{ status: number; code: string | undefined }>, number, string][] = [
+      ['replay', send(good, { headers: replayed.headers }), 409, 'replayed'],
+      ['forged', send(good, { key: p.kp }), 401, 'bad-signature'],
+      ['unknown node', send(good, { node: '650103' }), 403, 'unknown-node'],
+      ['stale', send(good, { now: Date.now() - 6 * 60_000 }), 401, 'stale-timestamp'],
+      ['oversized', send(Buffer.alloc(70 * 1024, 1)), 413, 'too-large'],
+      ['malformed', send(Buffer.from('not arrow at all')), 400, 'malformed-arrow'],
+      [
+        'not reportable',
+        send(
+          chunk(
+            [
+              { name: '_origin_node', type: 'VARCHAR' },
+              { name: '_origin_batch', type: 'VARCHAR' },
+            ],
+            [['650102'], ['u']],
+            { dataset: 'secret', batch: 'b2' },
+          ),
+        ),
+        403,
+        'not-reportable',
+      ],
+      [
+        'unshared column',
+        send(
+          chunk(
+            [
+              { name: 'mobile', type: 'VARCHAR' },
+              { name: '_origin_node', type: 'VARCHAR' },
+              { name: '_origin_batch', type: 'VARCHAR' },
+            ],
+            [['138'], ['650102'], ['u']],
+            { batch: 'b3' },
+          ),
+        ),
+        403,
+        'column-not-shared',
+      ],
+      [
+        'other jurisdiction',
+        send(
+          chunk(
+            [
+              { name: 'id_number', type: 'VARCHAR' },
+              { name: '_origin_node', type: 'VARCHAR' },
+              { name: '_origin_batch', type: 'VARCHAR' },
+            ],
+            [['x'], ['650103'], ['u']],
+            { batch: 'b4' },
+          ),
+        ),
+        403,
+        'outside-jurisdiction',
+      ],
+      [
+        'bad value',
+        send(
+          chunk(
+            [
+              { name: 'birth_date', type: 'DATE' },
+              { name: '_origin_node', type: 'VARCHAR' },
+              { name: '_origin_batch', type: 'VARCHAR' },
+            ],
+            [['not a date'], ['650102'], ['u']],
+            { batch: 'b5' },
+          ),
+        ),
+        400,
+        'bad-value',
+      ],
+    ];
+    for (const [what, pending, status, code] of cases) {
+      expect({ what, ...(await pending) }).toMatchObject({ what, status, code });
+    }
+    expect(await p.pwh.value('SELECT count(*) FROM received.hukou')).toBe(0);
+    expect(await p.pwh.value('SELECT count(*) FROM gongshu_push_chunks')).toBe(0);
+    expect(await p.pwh.value(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'secret'`)).toBe(0);
+  });
+});
+
+describe('backflow', () => {
+  it("returns the rows under the child's division, only entitled columns, and refuses others", async () => {
+    const p = await pair();
+    await p.push();
+    const r = await requestBackflow({
+      wh: p.cwh,
+      node: p.cnode,
+      keys: p.kc,
+      dataset: 'hukou',
+      columns: ['name', 'division'],
+      purpose: '测试',
+    });
+    expect(r).toMatchObject({ rows: 12, columns: ['id_number', 'name', 'division'] });
+    const rows = await p.cwh.all<{ d: string; o: string; n: number }>(
+      'SELECT division AS d, _origin_node AS o, count(*) AS n FROM backflow.hukou GROUP BY ALL',
+    );
+    expect(rows).toEqual([{ d: '650102', o: '650100', n: 12 }]);
+    await expect(
+      requestBackflow({
+        wh: p.cwh,
+        node: p.cnode,
+        keys: p.kc,
+        dataset: 'hukou',
+        columns: ['birth_date'],
+        purpose: '测试',
+      }),
+    ).rejects.toThrow(/403 not-entitled.*birth_date/);
+    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect(await p.pwh.value(`SELECT count(*) FROM gongshu_audit WHERE action = 'backflow-served'`)).toBe(1);
+  });
+});
