@@ -4,20 +4,22 @@ import { DefinitionError, definitionMessage } from '../schemas/errors.ts';
 import { SourceError } from './errors.ts';
 
 /**
- * Validates a file connector's options once with its zod schema, fills defaults and freezes the result;
- * throws a DefinitionError naming the field, the value given and an example call (like `csv()` does).
+ * Validates a connector's options once with its zod schema, fills defaults and deep-freezes the result;
+ * throws a DefinitionError naming the field, the value given and an example call. Values of fields matching
+ * `secret` (passwords, connection strings) are never echoed back.
  */
 export function parseConnectorOptions<S extends z.ZodType>(
   schema: S,
   input: unknown,
   where: string,
   fix: string,
+  options: { secret?: RegExp } = {},
 ): Readonly<z.output<S>> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(options)';
-    const got = issue ? valueAt(input, issue.path) : undefined;
+    const got = issue && !options.secret?.test(field) ? valueAt(input, issue.path) : undefined;
     const message = definitionMessage({
       where,
       field,
@@ -27,7 +29,15 @@ export function parseConnectorOptions<S extends z.ZodType>(
     });
     throw new DefinitionError(message, { field, issues: result.error.issues });
   }
-  return Object.freeze(result.data) as Readonly<z.output<S>>;
+  return deepFreeze(result.data) as Readonly<z.output<S>>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) if (typeof v !== 'function') deepFreeze(v);
+  }
+  return value;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

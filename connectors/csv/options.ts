@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DefinitionError, definitionMessage } from '../../schemas/errors.ts';
+import { parseConnectorOptions } from '../file-source.ts';
 
 /** Candidate delimiters, in the order sniffing prefers them on a tie. */
 export const CSV_DELIMITERS = [',', '\t', ';', '|'] as const;
@@ -67,30 +67,10 @@ export type CsvOptions = Readonly<z.output<typeof csvOptionsSchema>>;
 
 /** Validates `csv()` options once, fills defaults and freezes them; throws a DefinitionError naming the field. */
 export function parseCsvOptions(input: unknown): CsvOptions {
-  const result = csvOptionsSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(options)';
-    const got = issue ? valueAt(input, issue.path) : undefined;
-    const message = definitionMessage({
-      where: 'csv()',
-      field,
-      expected: issue?.message ?? 'valid options',
-      ...(got === undefined ? {} : { got: JSON.stringify(got) }),
-      fix: `csv({ path: 'data/file.csv', encoding: 'auto', delimiter: 'auto', header: true, skipLines: 0 })`,
-    });
-    throw new DefinitionError(message, { field, issues: result.error.issues });
-  }
-  const options = result.data;
-  if (Array.isArray(options.header)) Object.freeze(options.header);
-  return Object.freeze(options);
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value: unknown = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
+  return parseConnectorOptions(
+    csvOptionsSchema,
+    input,
+    'csv()',
+    `csv({ path: 'data/file.csv', encoding: 'auto', delimiter: 'auto', header: true, skipLines: 0 })`,
+  );
 }
