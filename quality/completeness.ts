@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { quoteIdent, quoteLiteral } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
-import { type CompileFn, columnSql, isText, maskOf, num, presentSql } from './plan.ts';
+import { type CompileFn, columnSql, isBlankValueSql, isText, maskOf, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
 
 const blankValuesArg = z
@@ -36,8 +36,7 @@ const compileNotNull: CompileFn = (rule, ctx) => {
   const name = rule.column!;
   const c = columnSql(ctx, name);
   const blanks = (rule.args.blankValues as string[]) ?? [];
-  const blankSql =
-    blanks.length && isText(ctx, name) ? ` OR trim(${c}) IN (${blanks.map(quoteLiteral).join(', ')})` : '';
+  const blankSql = blanks.length && isText(ctx, name) ? ` OR ${isBlankValueSql(blanks, c)}` : '';
   return {
     type: 'row',
     applies: 'TRUE',

@@ -2,7 +2,7 @@
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import type { MaskKind } from '../schemas/masking.ts';
 import type { QualitySample } from '../schemas/quality-report.ts';
-import type { Row } from '../warehouse/index.ts';
+import { quoteLiteral, type Row } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import type { Rule } from './rule.ts';
 
@@ -119,10 +119,36 @@ export function isText(ctx: CompileContext, name: string): boolean {
   return (ctx.columns.get(name) ?? 'VARCHAR').toUpperCase() === 'VARCHAR';
 }
 
-/** SQL for "the value is present": not NULL and, for text, not blank. */
+/**
+ * SQL for "the value is present": not NULL and, for text, not blank. DuckDB's `trim` strips the Unicode space
+ * separators (U+0020, U+00A0, U+1680, U+2000–U+200A, U+202F, U+205F, U+3000) and copies the string; a value
+ * whose first character is printable ASCII or a CJK ideograph cannot be blank, so `trim` runs only for the rest.
+ * Written as CASE because DuckDB short-circuits CASE per row but evaluates both sides of AND/OR. Same result as
+ * `c IS NOT NULL AND trim(c) <> ''` (test/quality/fast-paths.test.ts), about 2× cheaper on a high-cardinality column.
+ */
 export function presentSql(ctx: CompileContext, name: string): string {
   const c = columnSql(ctx, name);
-  return isText(ctx, name) ? `(${c} IS NOT NULL AND trim(${c}) <> '')` : `(${c} IS NOT NULL)`;
+  return isText(ctx, name)
+    ? `(CASE WHEN ${c} IS NULL THEN false WHEN ascii(${c}) BETWEEN 33 AND 126 THEN true WHEN ascii(${c}) BETWEEN 19968 AND 40959 THEN true ELSE trim(${c}) <> '' END)`
+    : `(${c} IS NOT NULL)`;
+}
+
+/**
+ * `NOT list_contains(values, trim(v))` that trims only values not already in the list (nearly all valid values
+ * are stored untrimmed); same result.
+ */
+export function notInListSql(values: readonly string[], v: string): string {
+  const list = `[${values.map(quoteLiteral).join(', ')}]`;
+  return `(CASE WHEN list_contains(${list}, ${v}) THEN false ELSE NOT list_contains(${list}, trim(${v})) END)`;
+}
+
+/**
+ * `trim(v) IN (blanks)` that trims only values containing one of the blanks (a value that does not contain
+ * "无" cannot trim to "无"); same result.
+ */
+export function isBlankValueSql(blanks: readonly string[], v: string): string {
+  const guard = blanks.map((b) => `contains(${v}, ${quoteLiteral(b)})`).join(' OR ');
+  return `(CASE WHEN ${guard} THEN trim(${v}) IN (${blanks.map(quoteLiteral).join(', ')}) WHEN ${v} IS NOT NULL THEN false END)`;
 }
 
 /** The masking of a column from the catalog (`none` → null); for unknown columns null. */

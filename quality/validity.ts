@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { maskSqlExpression } from '../schemas/masking.ts';
 import { quoteLiteral } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
-import { type CompileFn, columnSql, isText, maskOf, presentSql } from './plan.ts';
+import { type CompileFn, columnSql, isText, maskOf, notInListSql, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
 
 const text = (ctx: Parameters<CompileFn>[1], name: string) => `CAST(${columnSql(ctx, name)} AS VARCHAR)`;
@@ -199,12 +199,11 @@ export function inCodeTable(column: string, table: CodeTableName, options: RuleO
 const compileCodeTable: CompileFn = (rule, ctx) => {
   const name = rule.column!;
   const table = rule.args.table as CodeTableName;
-  const v = `trim(${text(ctx, name)})`;
-  if (table === 'division') return rowPlan(ctx, name, `NOT gs_division_known(${v})`);
+  if (table === 'division') return rowPlan(ctx, name, `NOT gs_division_known(trim(${text(ctx, name)}))`);
   const accepted = ctx.codeTables.get(table);
   if (!accepted?.length) throw new RuleError(`code table "${table}" is empty in gongshu_code_tables`);
   // list_contains on a constant list is a hash lookup; a long `NOT IN (…)` is evaluated as an OR chain (~100× slower).
-  return rowPlan(ctx, name, `NOT list_contains([${accepted.map(quoteLiteral).join(', ')}], ${v})`);
+  return rowPlan(ctx, name, notInListSql(accepted, text(ctx, name)));
 };
 
 /** Types a value can be required to parse as. */
@@ -405,7 +404,10 @@ export const VALIDITY_COMPILERS: Readonly<Record<string, CompileFn>> = {
     rowPlan(
       ctx,
       rule.column!,
-      `NOT list_contains([${(rule.args.values as (string | number)[]).map((v) => quoteLiteral(String(v))).join(', ')}], trim(${text(ctx, rule.column!)}))`,
+      notInListSql(
+        (rule.args.values as (string | number)[]).map((v) => String(v)),
+        text(ctx, rule.column!),
+      ),
     ),
   'code-table': compileCodeTable,
   parses: compileParses,

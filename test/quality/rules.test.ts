@@ -129,8 +129,9 @@ describe('rule families (people: 9 rows loaded, 10 + 1 read)', () => {
     expect(rule('scoped:latest-load').scope).toMatch(/^_load_id = 'people-/);
   });
 
-  it('compiles all row rules into one scan plus one query per join and gap search', () => {
-    expect(people().queries).toMatchObject({ scans: 1, joins: 3, aggregates: 1, fallback: 0 });
+  it('compiles all row rules into one scan plus one query per join, gap search and uniqueness', () => {
+    // aggregates: 1 gap search + 3 uniqueness counts (key-unique, unique on id_number, unique on name + sex)
+    expect(people().queries).toMatchObject({ scans: 1, joins: 3, aggregates: 4, fallback: 0 });
   });
 
   it('masks samples with the catalog masking and gives a reproducing SQL that finds the rows', async () => {
