@@ -70,7 +70,9 @@ export async function checkAndWrite(
   const reasons = [
     'WHEN _stage_problem IS NOT NULL THEN _stage_problem',
     ...(macros
-      ? [`WHEN ${macros.reason}(${keyCol}) IS NOT NULL THEN 'key:' || ${macros.reason}(${keyCol})`]
+      ? [
+          `WHEN ${macros.reasonOfNormalized}(_stage_key) IS NOT NULL THEN 'key:' || ${macros.reasonOfNormalized}(_stage_key)`,
+        ]
       : []),
     ...(cursorPlan
       ? [`WHEN ${values[ctx.plans.indexOf(cursorPlan)]!.ref} IS NULL THEN 'cursor:missing'`]

@@ -8,11 +8,13 @@
  * are deliberately not applied: they cannot be mirrored cheaply in SQL, and such input is rejected as
  * `format` on both sides.
  *
- * Performance (≈0.7 s per million rows on 2 cores, see bench/identifiers.ts): each normalising macro first
- * tests the already-clean shape with one RE2 match and folds only otherwise; the normalised value is bound
- * once through a scalar subquery (DuckDB decorrelates it); the checks are written without CASE, as
+ * Performance (see bench/identifiers.ts): each normalising macro first tests the already-clean shape with one
+ * GLOB (cheaper than RE2, same strings) and folds only otherwise; the normalised value is bound once through a
+ * scalar subquery (DuckDB decorrelates it) — callers that already hold the normalised value (the loader) call
+ * `gs__cid_reason(n)` directly and skip that join; the checks are written without CASE, as
  * `list_position([check, …], true)`, because DuckDB does not share sub-expressions inside CASE; the MOD 11-2
- * sum is integer arithmetic on one BIGINT; the division check is a hash mark join on `gongshu_divisions`.
+ * sum is integer arithmetic on one BIGINT with 3-digit table lookups; the birth date is checked with integer
+ * arithmetic; the division check is a hash mark join on `gongshu_divisions`.
  * Because of the subqueries, the macros cannot be used in CHECK constraints or generated columns.
  */
 import { CITIZEN_ID_CHECK_CHARS, CITIZEN_ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS } from './checksums.ts';
@@ -48,9 +50,25 @@ export const CITIZEN_ID_PATTERN = '[0-9]{17}[0-9X]';
 /** RE2/JS pattern of a well-formed USCC (GB 32100 charset). */
 export const USCC_PATTERN = '[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}';
 
-// Σ digit_i · W_i over a 17-digit BIGINT, digit i = (b // 10^(17-i)) % 10.
+// Σ digit_i · W_i over a 17-digit BIGINT `b`, three digits at a time: each 3-digit group (the first has 2) is
+// looked up in a constant list of its weighted digit sums — 12 integer divisions instead of 34.
+const CID_GROUPS: readonly (readonly [number, number])[] = [0, 2, 5, 8, 11, 14].map((s, i, a) => [
+  s,
+  a[i + 1] ?? 17,
+]);
 const cidSum = (b: string): string =>
-  CITIZEN_ID_WEIGHTS.map((w, i) => `((${b} // ${10n ** BigInt(16 - i)}) % 10) * ${w}`).join(' + ');
+  CID_GROUPS.map(([start, end]) => {
+    const len = end - start;
+    const sums = Array.from({ length: 10 ** len }, (_, v) => {
+      const digits = String(v).padStart(len, '0');
+      let t = 0;
+      for (let k = 0; k < len; k++) t += Number(digits[k]) * CITIZEN_ID_WEIGHTS[start + k]!;
+      return t;
+    });
+    return `[${sums.join(',')}][(${b} // ${10n ** BigInt(17 - end)}) % ${10 ** len} + 1]`;
+  }).join(' + ');
+/** GLOB of a well-formed number (same strings as `CITIZEN_ID_PATTERN`; GLOB is about 2× cheaper than RE2). */
+const CITIZEN_ID_GLOB = `${'[0-9]'.repeat(17)}[0-9X]`;
 const usccSum = (n: string): string =>
   USCC_WEIGHTS.map((w, i) => `(strpos(${lit(USCC_CHARSET)}, substr(${n}, ${i + 1}, 1)) - 1) * ${w}`).join(
     ' + ',
@@ -69,25 +87,35 @@ export const IDENTIFIER_MACROS: readonly string[] = [
     division_code IN (SELECT d.code FROM gongshu_divisions AS d)`,
   // -- GB 11643 citizen identity number --------------------------------------------------------------------
   // Check character of a 17-digit body.
-  `CREATE OR REPLACE MACRO gs__cid_check(body) AS
-    substr(${lit(CITIZEN_ID_CHECK_CHARS)}, CAST((${cidSum('TRY_CAST(body AS BIGINT)')}) % 11 AS INTEGER) + 1, 1)`,
+  `CREATE OR REPLACE MACRO gs__cid_check_b(b) AS
+    substr(${lit(CITIZEN_ID_CHECK_CHARS)}, CAST((${cidSum('b')}) % 11 AS INTEGER) + 1, 1)`,
+  `CREATE OR REPLACE MACRO gs__cid_check(body) AS gs__cid_check_b(TRY_CAST(body AS BIGINT))`,
+  // Days in month m of year y (Gregorian), and whether YYYYMMDD (an integer) is not a real date in
+  // [1800-01-01, today] — integer arithmetic, as birthDateOk in citizen-id.ts (3× cheaper than try_strptime).
+  `CREATE OR REPLACE MACRO gs__days_in_month(y, m) AS
+    CASE WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+      ELSE 30 + ((m + m // 8) % 2) END`,
+  `CREATE OR REPLACE MACRO gs__bad_ymd(v) AS
+    v IS NULL OR v < 18000101 OR v > CAST(strftime(current_date, '%Y%m%d') AS INTEGER)
+      OR (v // 100) % 100 NOT BETWEEN 1 AND 12 OR v % 100 < 1 OR v % 100 > gs__days_in_month(v // 10000, (v // 100) % 100)`,
   `CREATE OR REPLACE MACRO gs__cid_upgrade(c) AS
     CASE WHEN length(c) = 15 AND regexp_full_match(c, '[0-9]{15}')
       THEN substr(c, 1, 6) || '19' || substr(c, 7) || gs__cid_check(substr(c, 1, 6) || '19' || substr(c, 7))
       ELSE c END`,
   `CREATE OR REPLACE MACRO gs_citizen_id_normalize(s) AS
-    CASE WHEN regexp_full_match(s, '${CITIZEN_ID_PATTERN}') THEN s ELSE gs__cid_upgrade(gs__fold(s)) END`,
+    CASE WHEN s GLOB '${CITIZEN_ID_GLOB}' THEN s ELSE gs__cid_upgrade(gs__fold(s)) END`,
   // The reason of a normalised number: the first failing check, written without CASE so that DuckDB shares
   // the sub-expressions (every check is safe on any text: TRY_CAST, try_strptime).
-  `CREATE OR REPLACE MACRO gs__cid_reason(n) AS
+  // (the body `b` as a BIGINT is bound once by gs__cid_reason; every check is safe on any text)
+  `CREATE OR REPLACE MACRO gs__cid_reason_b(n, b) AS
     ['missing', 'format', 'checksum', 'birth-date', 'division'][list_position([
       n IS NULL OR n = '',
-      NOT regexp_full_match(n, '${CITIZEN_ID_PATTERN}'),
-      gs__cid_check(substr(n, 1, 17)) <> substr(n, 18, 1),
-      try_strptime(substr(n, 7, 8), '%Y%m%d') IS NULL OR substr(n, 7, 8) < '18000101'
-        OR substr(n, 7, 8) > strftime(current_date, '%Y%m%d'),
+      NOT (n GLOB '${CITIZEN_ID_GLOB}'),
+      gs__cid_check_b(b) <> substr(n, 18, 1),
+      gs__bad_ymd(CAST((b // 1000) % 100000000 AS INTEGER)),
       NOT gs_division_known(substr(n, 1, 6))
     ], true)]`,
+  `CREATE OR REPLACE MACRO gs__cid_reason(n) AS gs__cid_reason_b(n, TRY_CAST(substr(n, 1, 17) AS BIGINT))`,
   `CREATE OR REPLACE MACRO gs_citizen_id_reason(s) AS ${withNormalized('gs_citizen_id_normalize', 'gs__cid_reason(n)')}`,
   `CREATE OR REPLACE MACRO gs_citizen_id_birth_date(s) AS ${withNormalized(
     'gs_citizen_id_normalize',
