@@ -1,8 +1,8 @@
 /**
  * The SQL of a foundation build. One "pick" per distinct (source, key columns, filter, order) reads a dataset
  * once and keeps one row per key (`arg_max` by the order: the latest load first, then the first row in
- * source order, or the declared `latest` column); the foundation row is the union of keys of the
- * authoritative picks left-joined to each pick. Other sources are compared value by value (every distinct
+ * source order, or the declared `latest` column); the foundation rows are the picks full-outer-joined on the key,
+ * and a build applies only their difference with the current rows (`deltaSql`). Other sources are compared value by value (every distinct
  * value they hold, not only one row per key) and disagreements become conflict rows.
  */
 import { quoteLiteral as lit, quoteIdent as q } from '../warehouse/index.ts';
@@ -46,28 +46,55 @@ export function planPicks(f: Foundation): Pick[] {
 }
 
 /**
- * The rows of a source as `(__k, __rowid, *)`: the key (normalised again when read from a non-key column,
- * one row per key column), restricted by the ref's filter and key prefixes, and optionally to touched keys.
+ * Restricts SQL to some keys: `keys` names a table of keys `k`; `rows` maps `rowsKey(ref)` to a table of that
+ * source's rows already read for (at least) those keys, as `keyedRowsSql` returns them.
  */
-export function sourceRows(f: Foundation, r: SourceRef, src: SourceTable, touched?: string): string {
-  const keys = r.keys ?? [src.keyColumn];
+export interface Scope {
+  readonly keys: string;
+  readonly rows?: ReadonlyMap<string, string>;
+}
+
+/** Refs reading the same source through the same key columns share their rows. */
+export const rowsKey = (r: SourceRef): string => JSON.stringify([r.source, r.keys ?? null]);
+
+/**
+ * The rows of a source as `(*, __rowid, __k)`: the key normalised again when read from a non-key column, one
+ * row per key column; optionally only rows whose key is in the table `keys`.
+ */
+export function keyedRowsSql(f: Foundation, r: SourceRef, src: SourceTable, keys?: string): string {
+  const cols = r.keys ?? [src.keyColumn];
   const keyExpr =
-    keys.length === 1 && keys[0] === src.keyColumn
+    cols.length === 1 && cols[0] === src.keyColumn
       ? q(src.keyColumn)
-      : keys.length === 1
-        ? `${NORMALIZE[f.key]}(${q(keys[0]!)})`
-        : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${NORMALIZE[f.key]}(${q(k)})`)).join(', ')}])`;
+      : cols.length === 1
+        ? `${NORMALIZE[f.key]}(${q(cols[0]!)})`
+        : `unnest([${cols.map((k) => (k === src.keyColumn ? q(k) : `${NORMALIZE[f.key]}(${q(k)})`)).join(', ')}])`;
+  const all = `SELECT *, rowid AS __rowid, ${keyExpr} AS __k FROM ${q(src.table)}`;
+  return keys ? `SELECT * FROM (${all}) WHERE __k IN (SELECT k FROM ${keys})` : all;
+}
+
+/**
+ * The rows of a source as `(*, __rowid, __k)` (see `keyedRowsSql`), restricted by the ref's filter and key
+ * prefixes, and optionally to a scope (read from its pre-read rows when it has them).
+ */
+export function sourceRows(f: Foundation, r: SourceRef, src: SourceTable, scope?: Scope): string {
   const where = [
     '__k IS NOT NULL',
     ...(r.where ? [`(${r.where})`] : []),
-    ...(r.keyPrefix ? [`(${r.keyPrefix.map((p) => `starts_with(__k, ${lit(p)})`).join(' OR ')})`] : []),
-    ...(touched ? [`__k IN (SELECT k FROM ${touched})`] : []),
+    ...(r.keyPrefix ? [`(${prefixSql(r.keyPrefix, '__k')})`] : []),
+    ...(scope ? [`__k IN (SELECT k FROM ${scope.keys})`] : []),
   ];
-  return `(SELECT * FROM (SELECT *, rowid AS __rowid, ${keyExpr} AS __k FROM ${q(src.table)}) WHERE ${where.join(' AND ')})`;
+  const from = scope?.rows?.get(rowsKey(r)) ?? `(${keyedRowsSql(f, r, src)})`;
+  return `(SELECT * FROM ${from} WHERE ${where.join(' AND ')})`;
+}
+
+/** `starts_with(key, '9') OR …`. */
+export function prefixSql(prefixes: readonly string[], keySql: string): string {
+  return prefixes.map((p) => `starts_with(${keySql}, ${lit(p)})`).join(' OR ');
 }
 
 /** One row per key of a pick: `k` and one column per field. */
-export function pickSql(f: Foundation, p: Pick, src: SourceTable, touched?: string): string {
+export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope): string {
   const order = [
     ...(p.ref.latest ? [`${q(p.ref.latest)} IS NOT NULL`, q(p.ref.latest)] : []),
     '_ingested_at',
@@ -76,31 +103,90 @@ export function pickSql(f: Foundation, p: Pick, src: SourceTable, touched?: stri
   const struct = p.values.map((v) => `${q(v.field)} := ${v.sql}`).join(', ');
   return `SELECT k, ${p.values.map((v) => `s.${q(v.field)} AS ${q(v.field)}`).join(', ')}
     FROM (SELECT __k AS k, arg_max(struct_pack(${struct}), (${order})) AS s
-          FROM ${sourceRows(f, p.ref, src, touched)} GROUP BY __k)`;
+          FROM ${sourceRows(f, p.ref, src, scope)} GROUP BY __k)`;
 }
 
-/** The foundation rows from materialised picks (temp tables named by pick id, with a prefix). */
-export function assembleSql(f: Foundation, picks: readonly Pick[], table: (p: Pick) => string): string {
-  const keys = picks.map((p) => `SELECT k FROM ${table(p)}`).join(' UNION ');
+const pickName = (p: Pick) => q(`__gs_${p.id}`);
+
+/**
+ * The foundation rows, computed in one statement: each pick an inline aggregate (`__gs_p0`, …), joined by a
+ * chain of full outer joins on the key (each pick has one row per key, so the chain is the union of keys
+ * with every pick's values). With a scope, only its keys.
+ */
+export function freshSql(
+  f: Foundation,
+  picks: readonly Pick[],
+  sources: ReadonlyMap<string, SourceTable>,
+  scope?: Scope,
+): string {
+  return reuseSql(f, picks, [], sources, scope);
+}
+
+/**
+ * Like `freshSql`, but the values of `kept` picks (of sources without new loads) are taken from the current
+ * rows (`current`: a table with the key column and the fields) instead of being read again. Only exact when
+ * every key of `current` in scope is also a key of one of the recomputed `picks`: the caller checks.
+ */
+export function reuseSql(
+  f: Foundation,
+  picks: readonly Pick[],
+  kept: readonly Pick[],
+  sources: ReadonlyMap<string, SourceTable>,
+  scope?: Scope,
+  current?: string,
+): string {
+  const ctes = picks.map((p) => `${pickName(p)} AS (${pickSql(f, p, sources.get(p.ref.source)!, scope)})`);
   const columns = Object.keys(f.fields).map((field) => {
-    const from = picks.filter((p) => p.values.some((v) => v.field === field));
-    const exprs = from.map((p) => `${p.id}.${q(field)}`);
+    const exprs = [
+      ...picks
+        .filter((p) => p.values.some((v) => v.field === field))
+        .map((p) => `${pickName(p)}.${q(field)}`),
+      ...kept
+        .filter((p) => p.values.some((v) => v.field === field))
+        .map((p) =>
+          p.ref.keyPrefix
+            ? `CASE WHEN ${prefixSql(p.ref.keyPrefix, 'k')} THEN __cur.${q(field)} END`
+            : `__cur.${q(field)}`,
+        ),
+    ];
     return `${exprs.length === 1 ? exprs[0] : `coalesce(${exprs.join(', ')})`} AS ${q(field)}`;
   });
-  const joins = picks.map((p) => `LEFT JOIN ${table(p)} AS ${p.id} ON ${p.id}.k = keys.k`).join('\n    ');
-  return `SELECT keys.k AS ${q(f.keyColumn)}, ${columns.join(', ')}
-    FROM (${keys}) AS keys
-    ${joins}`;
+  const from = [
+    ...picks.map((p, i) => (i === 0 ? pickName(p) : `FULL JOIN ${pickName(p)} USING (k)`)),
+    ...(kept.length && current ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`] : []),
+  ].join('\n    ');
+  return `WITH ${ctes.join(',\n  ')}
+    SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}
+    FROM ${from}`;
+}
+
+/**
+ * The difference between the fresh rows (`fresh`) and the current foundation rows (`current`, with its rowid as
+ * `__rid`), both tables over the same keys: one row per key that appeared, disappeared or changed in any field,
+ * with the fresh values, `__k` (the key), `__old` (a current row exists: delete it by `__rid`, close its history
+ * version), `__new` (a fresh row exists: insert it, open a version) and, for each of `flagged`, whether that
+ * field changed (`__changed_<field>`).
+ */
+export function deltaSql(
+  f: Foundation,
+  fresh: string,
+  current: string,
+  flagged: readonly string[] = [],
+): string {
+  const key = q(f.keyColumn);
+  const differs = (c: string) => `n.${q(c)} IS DISTINCT FROM c.${q(c)}`;
+  const flags = flagged.map((c) => `, ${differs(c)} AS ${q(`__changed_${c}`)}`).join('');
+  return `SELECT n.*, coalesce(n.${key}, c.${key}) AS __k, c.${key} IS NOT NULL AS __old,
+      n.${key} IS NOT NULL AS __new, c.__rid AS __rid${flags}
+    FROM ${fresh} AS n FULL JOIN ${current} AS c ON n.${key} = c.${key}
+    WHERE n.${key} IS NULL OR c.${key} IS NULL OR ${Object.keys(f.fields).map(differs).join(' OR ')}`;
 }
 
 /** SQL naming the authoritative source of a field for the key in `keySql` (a CASE when split by prefix). */
 export function authoritySql(refs: readonly SourceRef[], keySql: string): string {
   if (refs.length === 1) return lit(refs[0]!.source);
   return `CASE ${refs
-    .map(
-      (r) =>
-        `WHEN ${r.keyPrefix!.map((p) => `starts_with(${keySql}, ${lit(p)})`).join(' OR ')} THEN ${lit(r.source)}`,
-    )
+    .map((r) => `WHEN ${prefixSql(r.keyPrefix!, keySql)} THEN ${lit(r.source)}`)
     .join(' ')} END`;
 }
 
@@ -111,29 +197,32 @@ export function comparisonSql(
   o: SourceRef,
   src: SourceTable,
   built: string,
-  touched?: string,
+  scope?: Scope,
 ): string {
   const key = `b.${q(f.keyColumn)}`;
   return `SELECT DISTINCT ${key} AS key, ${lit(field)} AS field,
       ${authoritySql(f.fields[field]!, key)} AS source, CAST(b.${q(field)} AS VARCHAR) AS value,
       ${lit(o.source)} AS other_source, CAST(o.__v AS VARCHAR) AS other_value
-    FROM (SELECT __k, ${valueSql(o)} AS __v FROM ${sourceRows(f, o, src, touched)}) AS o
+    FROM (SELECT __k, ${valueSql(o)} AS __v FROM ${sourceRows(f, o, src, scope)}) AS o
     JOIN ${built} AS b ON ${key} = o.__k
     WHERE o.__v IS NOT NULL AND b.${q(field)} IS NOT NULL`;
 }
 
-/** The conflicts: comparisons whose values differ (compared as text). */
+/** The conflicts: comparisons whose values differ (compared as text); optionally only some (field, ref)s. */
 export function conflictsSql(
   f: Foundation,
   sources: ReadonlyMap<string, SourceTable>,
   built: string,
-  touched?: string,
+  scope?: Scope,
+  only?: (field: string, ref: SourceRef) => boolean,
 ): string {
   const parts = Object.entries(f.others).flatMap(([field, refs]) =>
-    refs.map(
-      (o) =>
-        `SELECT * FROM (${comparisonSql(f, field, o, sources.get(o.source)!, built, touched)}) WHERE value <> other_value`,
-    ),
+    refs
+      .filter((o) => only?.(field, o) ?? true)
+      .map(
+        (o) =>
+          `SELECT * FROM (${comparisonSql(f, field, o, sources.get(o.source)!, built, scope)}) WHERE value <> other_value`,
+      ),
   );
   return parts.length
     ? parts.join('\nUNION ALL\n')

@@ -1,30 +1,27 @@
 /**
  * Builds a foundation database (基础库) into `foundation.<name>`, its conflicts into
- * `foundation.<name>_conflicts` and its SCD2 history into `foundation.<name>_history`, in one transaction.
+ * `foundation.<name>_conflicts` and its SCD2 history into `foundation.<name>_history`, in one transaction:
+ * a failure anywhere rolls everything back and the previous tables stay as they were.
  *
- * Full build: every pick into temporary tables, the new table under a temporary name
- * (`<name>__building`), conflicts, history, then drop + rename: a failure anywhere rolls everything back
- * and the previous tables stay as they were.
+ * First build (or a changed definition, or changed column types): the rows are written under a temporary name
+ * (`<name>__building`), then conflicts and history, then drop + rename.
+ *
+ * Full rebuild: every pick is recomputed from the sources and compared with the current rows; only the keys
+ * that appeared, disappeared or changed are written (`foundation-delta.ts`), the conflicts are recomputed.
  *
  * Incremental build: the keys touched by loads the foundation has not consumed yet (`_load_id` of their
  * rows, from `gongshu_loads`) are recomputed with the same SQL restricted to those keys, and replace their
- * rows in place in the same single transaction. Loads that replaced a whole table (write mode `replace`), a
- * changed definition or a missing table force a full build, so the result always equals a full rebuild.
+ * rows in place. Loads that replaced a whole table (write mode `replace`), a changed definition or a missing
+ * table force a full build, so the result always equals a full rebuild.
  * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
  */
 import { createHash } from 'node:crypto';
 import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
 import { type Foundation, foundationSources } from './foundation-define.ts';
-import {
-  assembleSql,
-  conflictsSql,
-  pickSql,
-  planPicks,
-  type Pick as SourcePick,
-  type SourceTable,
-} from './foundation-sql.ts';
-import { applyHistory, createAsOfMacro } from './history.ts';
+import { buildInPlace } from './foundation-delta.ts';
+import { conflictsSql, freshSql, planPicks, type SourceTable } from './foundation-sql.ts';
+import { applyHistory, createAsOfMacro, type HistoryChange } from './history.ts';
 import { ensureJobTables } from './state.ts';
 
 /** Options of `buildFoundation`. */
@@ -128,8 +125,14 @@ export async function buildFoundation(
     'SELECT definition_hash FROM gongshu_foundations WHERE foundation = $1',
     [f.name],
   );
-  const exists =
-    (await wh.hasTable(`foundation.${f.name}`)) && (await wh.hasTable(`foundation.${f.name}_conflicts`));
+  const have = await wh.all<{ t: string }>(
+    `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name IN ${inList([
+      f.name,
+      `${f.name}_conflicts`,
+      `${f.name}_history`,
+    ])}`,
+  );
+  const exists = have.length === 3;
   const pending = await wh.all<Pending>(
     `SELECT load_id, dataset, write_mode FROM gongshu_loads
      WHERE dataset IN ${inList(names)} AND status = 'committed'
@@ -154,7 +157,6 @@ export async function buildFoundation(
     await options.onStep?.(s);
   };
   const picks = planPicks(f);
-  const pickTable = (p: SourcePick) => `temp.${q(`__gs_${f.name}_${p.id}`)}`;
   const counts = async () => {
     const rows = (await wh.value<number>(`SELECT count(*) FROM ${table}`)) ?? 0;
     const byField = await wh.all<{ field: string; n: number }>(
@@ -206,45 +208,42 @@ export async function buildFoundation(
         keysRecomputed = (await wh.value<number>(`SELECT count(*) FROM ${touched}`)) ?? 0;
         await step('touched');
       }
-      for (const p of picks) {
-        await wh.run(
-          `CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${p.id}`)} AS ${pickSql(f, p, sources.get(p.ref.source)!, touched)}`,
-        );
-      }
-      await step('picks');
-      const building = `foundation.${q(`${f.name}__building`)}`;
-      const fresh = mode === 'full' ? building : `temp.${q(`__gs_${f.name}_fresh`)}`;
-      await wh.run(
-        mode === 'full'
-          ? `CREATE OR REPLACE TABLE ${building} AS ${assembleSql(f, picks, pickTable)}`
-          : `CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_fresh`)} AS ${assembleSql(f, picks, pickTable)}`,
-      );
-      if (mode === 'full') keysRecomputed = (await wh.value<number>(`SELECT count(*) FROM ${building}`)) ?? 0;
-      await step('assemble');
-      const newConflicts = conflictsSql(f, sources, fresh, touched);
-      if (mode === 'full') {
-        await wh.run(
-          `CREATE OR REPLACE TABLE foundation.${q(`${f.name}_conflicts__building`)} AS ${newConflicts}`,
-        );
-      } else {
-        await wh.run(`DELETE FROM ${conflictsTable} WHERE key IN (SELECT k FROM ${touched})`);
-        await wh.run(`INSERT INTO ${conflictsTable} BY NAME ${newConflicts}`);
-      }
-      await step('conflicts');
-      const history = await applyHistory(wh, f, fresh, at, touched);
-      await step('history');
-      if (mode === 'full') {
+      const fresh = freshSql(f, picks, sources);
+      // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
+      // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
+      const rewrite =
+        mode === 'full' &&
+        (!exists || !state || state.definition_hash !== hash || !(await sameColumns(wh, fresh, table)));
+      let history: HistoryChange;
+      const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;
+      if (rewrite) {
+        const building = `foundation.${q(`${f.name}__building`)}`;
+        await wh.run(`CREATE OR REPLACE TABLE ${building} AS ${fresh}`);
+        await step('picks');
+        await step('assemble');
+        await wh.run(`CREATE OR REPLACE TABLE ${conflictsBuilding} AS ${conflictsSql(f, sources, building)}`);
+        await step('conflicts');
+        history = await applyHistory(wh, f, building, at);
+        await step('history');
         await wh.run(`DROP TABLE IF EXISTS ${table}`);
         await wh.run(`ALTER TABLE ${building} RENAME TO ${q(f.name)}`);
-        await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
-        await wh.run(
-          `ALTER TABLE foundation.${q(`${f.name}_conflicts__building`)} RENAME TO ${q(`${f.name}_conflicts`)}`,
-        );
+        await createAsOfMacro(wh, f);
       } else {
-        await wh.run(`DELETE FROM ${table} WHERE ${q(f.keyColumn)} IN (SELECT k FROM ${touched})`);
-        await wh.run(`INSERT INTO ${table} BY NAME SELECT * FROM ${fresh}`);
+        history = await buildInPlace(wh, {
+          f,
+          sources,
+          picks,
+          at,
+          touched,
+          changed: new Set(pending.map((p) => p.dataset)),
+          conflictsBuilding,
+          step,
+        });
       }
-      await createAsOfMacro(wh, f);
+      if (mode === 'full') {
+        await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
+        await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
+      }
       for (const id of allLoads) {
         await wh.run(
           `INSERT INTO gongshu_foundation_loads VALUES ($1, $2, $3, $4::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
@@ -252,6 +251,7 @@ export async function buildFoundation(
         );
       }
       const c = await counts();
+      if (mode === 'full') keysRecomputed = c.rows;
       await wh.run(
         `INSERT INTO gongshu_foundations VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6, $7)
          ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
@@ -268,9 +268,7 @@ export async function buildFoundation(
         ],
       );
       await step('swap');
-      for (const p of picks) await wh.run(`DROP TABLE IF EXISTS ${pickTable(p)}`);
       if (touched) await wh.run(`DROP TABLE IF EXISTS ${touched}`);
-      if (mode === 'incremental') await wh.run(`DROP TABLE IF EXISTS ${fresh}`);
       return result({ keysRecomputed, history }, c, allLoads);
     });
   } catch (error) {
@@ -281,6 +279,15 @@ export async function buildFoundation(
       error,
     );
   }
+}
+
+/** Whether the fresh rows (SQL) have the columns, in order and with the types, of an existing table. */
+async function sameColumns(wh: Warehouse, fresh: string, table: string): Promise<boolean> {
+  const describe = async (sql: string) =>
+    (await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`))
+      .map((r) => `${r.column_name} ${r.column_type}`)
+      .join(', ');
+  return (await describe(fresh)) === (await describe(`SELECT * FROM ${table}`));
 }
 
 /** The keys in rows written by the pending loads, read through every key column the refs of each source use. */

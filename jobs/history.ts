@@ -75,6 +75,43 @@ export async function applyHistory(
   return { opened: opened ?? 0, closed };
 }
 
+/**
+ * Applies a build's difference with the current rows (a `deltaSql` table: `__k`, `__old`, `__new` and the fresh
+ * values) to the history, inside the caller's transaction: the open version of every `__old` key is closed at
+ * `at`, every `__new` row opens a version at `at`. Only changed keys are written. A version is closed by
+ * deleting it and inserting it again with `valid_to` set: DuckDB commits scattered deletes and appends cheaply,
+ * while an UPDATE touching rows all over a large table makes the commit checkpoint it.
+ */
+export async function applyDelta(
+  wh: Warehouse,
+  f: Foundation,
+  delta: string,
+  counts: HistoryChange,
+  at: Date,
+): Promise<void> {
+  const hist = historyTable(f);
+  const stamp = `${lit(at.toISOString())}::TIMESTAMPTZ`;
+  if (counts.closed) {
+    const closing = q(`__gs_${f.name}_closing`);
+    await wh.run(
+      `CREATE OR REPLACE TEMP TABLE ${closing} AS SELECT rowid AS __hr, * FROM ${hist}
+       WHERE valid_to IS NULL AND ${q(f.keyColumn)} IN (SELECT __k FROM ${delta} WHERE __old)`,
+    );
+    await wh.run(`DELETE FROM ${hist} WHERE rowid IN (SELECT __hr FROM temp.${closing})`);
+    await wh.run(
+      `INSERT INTO ${hist} BY NAME SELECT * EXCLUDE (__hr) REPLACE (${stamp} AS valid_to) FROM temp.${closing}`,
+    );
+    await wh.run(`DROP TABLE temp.${closing}`);
+  }
+  if (counts.opened) {
+    const cols = [f.keyColumn, ...Object.keys(f.fields)].map(q).join(', ');
+    await wh.run(
+      `INSERT INTO ${hist} (${cols}, valid_from, valid_to)
+       SELECT ${cols}, ${stamp}, NULL FROM ${delta} WHERE __new`,
+    );
+  }
+}
+
 /** Creates (or replaces) the `foundation.<name>_as_of(ts)` table macro over the history. */
 export async function createAsOfMacro(wh: Warehouse, f: Foundation): Promise<void> {
   await wh.run(
