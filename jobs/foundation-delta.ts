@@ -70,7 +70,7 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     scope = { keys: touched, rows };
     current = await create(
       'current',
-      `SELECT rowid AS __rid, * FROM ${table} WHERE ${key} IN (SELECT k FROM ${touched})`,
+      `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
     );
     const read = picks.filter((p) => b.changed.has(p.ref.source));
     const kept = picks.filter((p) => !b.changed.has(p.ref.source));

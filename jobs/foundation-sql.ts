@@ -70,7 +70,11 @@ export function keyedRowsSql(f: Foundation, r: SourceRef, src: SourceTable, keys
         ? `${NORMALIZE[f.key]}(${q(cols[0]!)})`
         : `unnest([${cols.map((k) => (k === src.keyColumn ? q(k) : `${NORMALIZE[f.key]}(${q(k)})`)).join(', ')}])`;
   const all = `SELECT *, rowid AS __rowid, ${keyExpr} AS __k FROM ${q(src.table)}`;
-  return keys ? `SELECT * FROM (${all}) WHERE __k IN (SELECT k FROM ${keys})` : all;
+  if (!keys) return all;
+  // A semi join on the key column itself reads the other columns only for the matching rows.
+  return keyExpr === q(src.keyColumn)
+    ? `SELECT s.*, s.rowid AS __rowid, s.${keyExpr} AS __k FROM ${q(src.table)} AS s SEMI JOIN ${keys} AS t ON s.${keyExpr} = t.k`
+    : `SELECT * FROM (${all}) WHERE __k IN (SELECT k FROM ${keys})`;
 }
 
 /**

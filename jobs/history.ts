@@ -94,8 +94,9 @@ export async function applyDelta(
   if (counts.closed) {
     const closing = q(`__gs_${f.name}_closing`);
     await wh.run(
-      `CREATE OR REPLACE TEMP TABLE ${closing} AS SELECT rowid AS __hr, * FROM ${hist}
-       WHERE valid_to IS NULL AND ${q(f.keyColumn)} IN (SELECT __k FROM ${delta} WHERE __old)`,
+      `CREATE OR REPLACE TEMP TABLE ${closing} AS SELECT h.rowid AS __hr, h.* FROM ${hist} AS h
+       SEMI JOIN (SELECT __k FROM ${delta} WHERE __old) AS d ON h.${q(f.keyColumn)} = d.__k
+       WHERE h.valid_to IS NULL`,
     );
     await wh.run(`DELETE FROM ${hist} WHERE rowid IN (SELECT __hr FROM temp.${closing})`);
     await wh.run(
