@@ -181,8 +181,13 @@ async function write(
     ...(w.hashed ? ['_stage_hash AS _row_hash'] : []),
   ].join(', ');
   // Rows keep source order (tables read in file order; foundations break ties by the first row in source
-  // order). DuckDB's parallel insert does not guarantee it without ORDER BY.
-  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest} ORDER BY _stage_row`;
+  // order). DuckDB keeps insertion order through scans and filters (preserve_insertion_order), so when the
+  // checked rows are already in staging order (one cheap scan tells) no sort is needed — sorting every row
+  // by ORDER BY costs more than the rest of the write. A merge's QUALIFY (a window) reorders, so it sorts.
+  const inOrder =
+    !latest &&
+    ((await wh.value<number>(`SELECT count_if(_stage_row <> rowid + 1) FROM ${checked}`)) ?? 1) === 0;
+  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}${inOrder ? '' : ' ORDER BY _stage_row'}`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
   if (rebuild || !ctx.tableExists) {
