@@ -15,7 +15,7 @@ import type { NodeKeys } from '../platform/keys.ts';
 import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from '../platform/receive.ts';
 import { createSerial, type Serial } from '../platform/serial.ts';
 import { sm3 } from '../platform/signing.ts';
-import { ARROW_STREAM, encodeChunk, type WireColumn } from '../platform/wire.ts';
+import { ARROW_STREAM, encodeTextChunk, type WireColumn } from '../platform/wire.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 
 /** The purpose recorded for upward reporting. */
@@ -164,7 +164,8 @@ async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<
 /**
  * Plans the next batch of a dataset, in one transaction: maps new local loads to a unit (a merge load makes a
  * new unit of the whole table, since it rewrites rows in place), finds the units not yet acknowledged, copies
- * their rows into the outbox with a chunk number (cumulative text size / chunkBytes), and records the batch.
+ * their rows into the outbox and splits them into row ranges of at most chunkBytes of text (recorded in
+ * `<outbox>_chunks`), and records the batch.
  * Returns undefined when the parent already has everything.
  */
 async function planBatch(
@@ -283,24 +284,25 @@ async function planBatch(
     if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
     const outbox = `gongshu_outbox_${batch.replace(/\W/g, '_')}`;
     const src = parts.join(' UNION ALL BY NAME ');
-    const stage = `push_plan_${batch.replace(/\W/g, '_')}`;
-    await wh.run(`CREATE TEMP TABLE ${q(stage)} AS SELECT * FROM (${src})`, paramsFor(src, node.id, dataset));
-    const cols = [...(await columnsOf(wh, 'temp', stage)).keys()];
-    const len = cols.map((c) => `coalesce(strlen(CAST(${q(c)} AS VARCHAR)), 0) + 4`).join(' + ');
-    await wh.run(
-      `CREATE TABLE ${q(outbox)} AS
-       WITH numbered AS (SELECT *, row_number() OVER () AS _seq, ${len} AS _len FROM temp.${q(stage)}),
-            sized AS (SELECT *, sum(_len) OVER (ORDER BY _seq ROWS UNBOUNDED PRECEDING) AS _cum FROM numbered)
-       SELECT * EXCLUDE (_cum, _len),
-         CAST(dense_rank() OVER (ORDER BY floor((_cum - 1) / ${Math.floor(chunkBytes)})) - 1 AS INTEGER) AS _chunk
-       FROM sized`,
-    );
-    await wh.run(`DROP TABLE temp.${q(stage)}`);
-    const rows = (await wh.value<number>(`SELECT count(*) FROM ${q(outbox)}`)) ?? 0;
-    const chunks =
-      rows === 0 ? 1 : ((await wh.value<number>(`SELECT max(_chunk) + 1 FROM ${q(outbox)}`)) ?? 1);
+    // The outbox freezes the batch's rows (a resumed batch sends exactly them); its rowid orders them.
+    await wh.run(`CREATE TABLE ${q(outbox)} AS SELECT * FROM (${src})`, paramsFor(src, node.id, dataset));
     const types = await columnsOf(wh, 'main', outbox);
-    const columns: WireColumn[] = cols.map((c) => ({ name: c, type: types.get(c) ?? 'VARCHAR' }));
+    const columns: WireColumn[] = [...types].map(([name, type]) => ({ name, type }));
+    const size = columns.map((c) => `coalesce(strlen(CAST(${q(c.name)} AS VARCHAR)), 0) + 4`).join(' + ');
+    // Chunks are ranges of row positions; after commit a fresh table's rowids are exactly those positions.
+    const [sizes = new Int32Array(0)] = await wh.int32Columns(
+      `SELECT CAST(${size} AS INTEGER) FROM ${q(outbox)} ORDER BY rowid`,
+    );
+    const rows = sizes.length;
+    const ranges = chunkRanges(sizes, chunkBytes);
+    const chunks = ranges.length;
+    await wh.run(
+      `CREATE TABLE ${q(chunksTable(outbox))} (seq INTEGER PRIMARY KEY, first_row INTEGER NOT NULL, end_row INTEGER NOT NULL)`,
+    );
+    await wh.append(
+      chunksTable(outbox),
+      ranges.map((r, seq) => [seq, r.first, r.end]),
+    );
     const record: BatchRecord = {
       batch,
       dataset,
@@ -326,6 +328,32 @@ async function planBatch(
 
 function paramsFor(sql: string, self: string, dataset: string): Record<string, string> {
   return { ...(sql.includes('$self') ? { self } : {}), ...(sql.includes('$dataset') ? { dataset } : {}) };
+}
+
+/** The table holding the rowid range of each chunk of an outbox. */
+function chunksTable(outbox: string): string {
+  return `${outbox}_chunks`;
+}
+
+/**
+ * Splits rows (their estimated text sizes, in order) into chunks of at most `chunkBytes` (a row larger than that
+ * travels alone): each chunk is the row-position range [first, end). Always at least one chunk.
+ */
+function chunkRanges(sizes: Int32Array, chunkBytes: number): { first: number; end: number }[] {
+  const ranges: { first: number; end: number }[] = [];
+  let first = 0;
+  let bytes = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const size = sizes[i]!;
+    if (bytes > 0 && bytes + size > chunkBytes) {
+      ranges.push({ first, end: i });
+      first = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  ranges.push({ first, end: sizes.length });
+  return ranges;
 }
 
 function canonical(live: Record<string, string[]>): string {
@@ -359,30 +387,66 @@ async function sendBatch(
     logger?.info(
       `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${b.chunks} chunks`,
     );
-  let sent = 0;
-  let duplicates = 0;
-  for (let seq = 0; seq < b.chunks; seq++) {
-    if (acked.has(seq)) continue;
-    if (options.signal?.aborted) throw options.signal.reason;
-    const rows = await serial(() =>
-      wh.all<Record<string, string | null>>(
-        `SELECT ${columns.map((c) => `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}`).join(', ')} FROM ${q(b.outbox)}
-         WHERE _chunk = $1 ORDER BY _seq`,
-        [seq],
+  const ranges = new Map(
+    (
+      await serial(() =>
+        wh.all<{ seq: number; first_row: number; end_row: number }>(
+          `SELECT seq, first_row, end_row FROM ${q(chunksTable(b.outbox))}`,
+        ),
+      )
+    ).map((r) => [r.seq, r]),
+  );
+  const layout = await serial(() =>
+    wh.all<{ n: number; lo: number | null; hi: number | null }>(
+      `SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${q(b.outbox)}`,
+    ),
+  );
+  const { n = 0, lo = null, hi = null } = layout[0] ?? {};
+  if (n !== b.rows || (n > 0 && (lo !== 0 || hi !== n - 1))) {
+    throw new PlatformConfigError(
+      `push ${b.dataset}: outbox ${b.outbox} of batch ${b.batch} holds ${n} rows (rowids ${lo}…${hi}); expected ${b.rows} rows numbered from 0. Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+      { field: 'batch' },
+    );
+  }
+  const header = (seq: number) => ({
+    v: 1,
+    dataset: b.dataset,
+    batch: b.batch,
+    seq,
+    chunks: b.chunks,
+    live,
+    purpose: PUSH_PURPOSE,
+  });
+  /** Reads a chunk from the outbox (columnar, as Arrow Utf8) and encodes and hashes it. */
+  const prepare = async (seq: number) => {
+    const range = ranges.get(seq);
+    if (!range) {
+      throw new PlatformConfigError(
+        `push ${b.dataset}: batch ${b.batch} has no row range for chunk ${seq} in ${chunksTable(b.outbox)}. Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+        { field: 'batch' },
+      );
+    }
+    const text = await serial(() =>
+      wh.textColumns(
+        { from: q(b.outbox), where: 'rowid >= $1 AND rowid < $2', orderBy: 'rowid' },
+        columns.map((c) => q(c.name)),
+        [range.first_row, range.end_row],
       ),
     );
-    const values = columns.map((c) => rows.map((r) => r[c.name] ?? null));
-    const header = {
-      v: 1,
-      dataset: b.dataset,
-      batch: b.batch,
-      seq,
-      chunks: b.chunks,
-      live,
-      purpose: PUSH_PURPOSE,
-    };
-    const body = encodeChunk(header, columns, values);
-    const contentHash = sm3(body);
+    const body = encodeTextChunk(header(seq), columns, text);
+    return { body, rows: text[0]?.length ?? 0, contentHash: sm3(body) };
+  };
+  const todo = Array.from({ length: b.chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
+  let sent = 0;
+  let duplicates = 0;
+  // The next chunk is read and encoded while the parent stores the current one.
+  let next = todo.length > 0 ? prepare(todo[0]!) : undefined;
+  for (let k = 0; k < todo.length; k++) {
+    const seq = todo[k]!;
+    if (options.signal?.aborted) throw options.signal.reason;
+    const { body, rows, contentHash } = await next!;
+    next = k + 1 < todo.length ? prepare(todo[k + 1]!) : undefined;
+    next?.catch(() => undefined); // awaited (and its error surfaced) on the next turn
     const answer = await withRetries(
       async () => {
         const res = await signedRequest({
@@ -392,6 +456,7 @@ async function sendBatch(
           method: 'POST',
           path: '/v1/push',
           body,
+          bodyHash: contentHash,
           contentType: ARROW_STREAM,
           timeoutMs: cfg.timeoutMs,
         });
@@ -402,7 +467,7 @@ async function sendBatch(
           batch?: string;
           seq?: number;
         }>();
-        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows.length) {
+        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows) {
           throw new TransportError(
             `push ${b.dataset}: the parent answered ${JSON.stringify(a)} for chunk ${seq}`,
             { retryable: true },
@@ -422,14 +487,14 @@ async function sendBatch(
       wh.transaction(async () => {
         await wh.run(
           'INSERT INTO gongshu_push_acks VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING',
-          [b.batch, seq, rows.length, contentHash, Boolean(answer.duplicate)],
+          [b.batch, seq, rows, contentHash, Boolean(answer.duplicate)],
         );
         await appendAudit(wh, node.id, {
           action: 'push-sent',
           peer: parent.id,
           dataset: b.dataset,
           columns: columns.map((c) => c.name),
-          rows: rows.length,
+          rows,
           contentHash,
           purpose: PUSH_PURPOSE,
           batch: b.batch,
@@ -442,7 +507,7 @@ async function sendBatch(
     if (answer.duplicate) duplicates++;
     logger?.debug(
       { dataset: b.dataset, batch: b.batch, seq },
-      `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${b.chunks} acked (${rows.length} rows)`,
+      `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${b.chunks} acked (${rows} rows)`,
     );
     options.onChunk?.({
       dataset: b.dataset,
@@ -458,6 +523,7 @@ async function sendBatch(
         b.batch,
       ]);
       await wh.run(`DROP TABLE IF EXISTS ${q(b.outbox)}`);
+      await wh.run(`DROP TABLE IF EXISTS ${q(chunksTable(b.outbox))}`);
     }),
   );
   logger?.info(

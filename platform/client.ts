@@ -19,6 +19,8 @@ export async function signedRequest(options: {
   method: 'GET' | 'POST';
   path: string;
   body?: Buffer;
+  /** The SM3 of `body`, when the caller computed it already. */
+  bodyHash?: string;
   contentType?: string;
   timeoutMs?: number;
 }): Promise<NodeResponse> {
@@ -30,6 +32,7 @@ export async function signedRequest(options: {
     method: options.method,
     path,
     ...(options.body ? { body: options.body } : {}),
+    ...(options.body && options.bodyHash ? { bodyHash: options.bodyHash } : {}),
   });
   if (options.body) headers['content-type'] = options.contentType ?? 'application/octet-stream';
   let res: Response;

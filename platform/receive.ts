@@ -100,53 +100,59 @@ export async function storeChunk(
     );
   }
   const prefix = divisionPrefix(sender);
-  const outside = [
-    ...chunk.values[originIdx]!.filter((o) => o === null || !o.startsWith(prefix)),
-    ...Object.keys(h.live).filter((o) => !o.startsWith(prefix)),
-  ];
-  if (outside.length > 0 || chunk.values[batchIdx]!.some((b) => b === null || !ID.test(b))) {
-    throw new PlatformRejection(
+  const outsideLive = Object.keys(h.live).filter((o) => !o.startsWith(prefix));
+  const refuseOutside = (origins: readonly string[]) =>
+    new PlatformRejection(
       403,
       'outside-jurisdiction',
-      `node ${sender} sent rows whose _origin_node (${[...new Set(outside)].slice(0, 3).join(', ') || 'blank origin batch'}) is not under its division ${prefix}; nothing was stored`,
+      `node ${sender} sent rows whose _origin_node (${[...new Set(origins)].slice(0, 3).join(', ') || 'blank origin batch'}) is not under its division ${prefix}; nothing was stored`,
       { node: sender },
     );
-  }
+  if (outsideLive.length > 0) throw refuseOutside(outsideLive);
   const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
   return wh.transaction(async () => {
-    const dup = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
-      [sender, h.batch, h.seq],
-    );
-    if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
-    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
-    const existing = new Map(
-      (
-        await wh.all<{ column_name: string; data_type: string }>(
-          `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
-          [RECEIVED_SCHEMA, h.dataset],
-        )
-      ).map((r) => [r.column_name, r.data_type]),
-    );
-    if (existing.size === 0) {
-      const cols = [
-        ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
-        `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
-      ];
-      await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
-      for (const c of chunk.columns) existing.set(c.name, c.type);
-    } else {
-      for (const c of chunk.columns) {
-        if (!existing.has(c.name)) {
-          await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
-          existing.set(c.name, c.type);
-        }
-      }
-    }
+    // The chunk's text goes into a temporary VARCHAR table first (columnar), where the jurisdiction checks run
+    // before anything is written; a refusal rolls the transaction back with the stage in it.
     const stage = `push_stage_${h.seq}_${Math.random().toString(36).slice(2, 10)}`;
     await wh.run(`CREATE TEMP TABLE ${q(stage)} (${names.map((n) => `${q(n)} VARCHAR`).join(', ')})`);
     try {
-      if (chunk.rows > 0) await wh.append(stage, rowsOf(chunk.values, chunk.rows), { catalog: 'temp' });
+      if (chunk.rows > 0) await wh.appendText(stage, chunk.text, { catalog: 'temp' });
+      const origins = await wh.all<{ o: string | null; b: string | null }>(
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS b FROM temp.${q(stage)}`,
+      );
+      const outside = origins.filter((r) => r.o === null || !r.o.startsWith(prefix));
+      if (outside.length > 0 || origins.some((r) => r.b === null || !ID.test(r.b))) {
+        throw refuseOutside(outside.map((r) => r.o ?? '(blank)'));
+      }
+      const dup = await wh.value<number>(
+        'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
+        [sender, h.batch, h.seq],
+      );
+      if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
+      await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
+      const existing = new Map(
+        (
+          await wh.all<{ column_name: string; data_type: string }>(
+            `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
+            [RECEIVED_SCHEMA, h.dataset],
+          )
+        ).map((r) => [r.column_name, r.data_type]),
+      );
+      if (existing.size === 0) {
+        const cols = [
+          ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
+          `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
+        ];
+        await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
+        for (const c of chunk.columns) existing.set(c.name, c.type);
+      } else {
+        for (const c of chunk.columns) {
+          if (!existing.has(c.name)) {
+            await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
+            existing.set(c.name, c.type);
+          }
+        }
+      }
       try {
         await wh.run(
           `INSERT INTO ${table} (${[...names, RECEIVED_BATCH_COLUMN].map(q).join(', ')})
@@ -218,17 +224,5 @@ async function applyLive(
     return n;
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
-  }
-}
-
-function* rowsOf(
-  values: readonly (readonly (string | null)[])[],
-  rows: number,
-): Generator<(string | null)[]> {
-  const w = values.length;
-  for (let r = 0; r < rows; r++) {
-    const row = new Array<string | null>(w);
-    for (let c = 0; c < w; c++) row[c] = values[c]![r]!;
-    yield row;
   }
 }

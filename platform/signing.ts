@@ -50,6 +50,8 @@ export function signRequest(options: {
   method: string;
   path: string;
   body?: Buffer;
+  /** The SM3 of `body` when the caller has it already (it is computed otherwise). */
+  bodyHash?: string;
   now?: number;
   nonce?: string;
 }): Record<string, string> {
@@ -61,7 +63,7 @@ export function signRequest(options: {
     node: options.node,
     timestamp,
     nonce,
-    bodyHash: sm3(options.body ?? Buffer.alloc(0)),
+    bodyHash: options.bodyHash ?? sm3(options.body ?? Buffer.alloc(0)),
   });
   return {
     [SIGNATURE_HEADERS.node]: options.node,

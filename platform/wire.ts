@@ -10,6 +10,7 @@ import {
   tableToIPC,
   Utf8,
 } from 'apache-arrow';
+import { invalidUtf8Row, type TextColumn } from '../warehouse/index.ts';
 import { PlatformRejection } from './errors.ts';
 
 /** The media type of pushed and returned chunks. */
@@ -30,10 +31,13 @@ export interface WireColumn {
   readonly type: string;
 }
 
-/** A decoded chunk: its header, columns, and values column by column (text or null). */
+/** A decoded chunk: its header, columns, and values column by column (Arrow Utf8 buffers; text or null). */
 export interface DecodedChunk<H> {
   readonly header: H;
   readonly columns: readonly WireColumn[];
+  /** The columns as received (UTF-8 checked), for columnar loading. */
+  readonly text: readonly TextColumn[];
+  /** The values as JS strings, decoded on first use. */
   readonly values: readonly (readonly (string | null)[])[];
   readonly rows: number;
 }
@@ -49,60 +53,120 @@ export function encodeChunk(
   values: readonly (readonly (string | null)[])[],
 ): Buffer {
   const rows = values[0]?.length ?? 0;
+  return encodeTextChunk(
+    header,
+    columns,
+    columns.map((_, i) => textColumn(values[i]!, rows)),
+  );
+}
+
+/** `encodeChunk` from columns already in Arrow Utf8 layout (as `Warehouse.textColumns` reads them). */
+export function encodeTextChunk(
+  header: unknown,
+  columns: readonly WireColumn[],
+  text: readonly TextColumn[],
+): Buffer {
+  const rows = text[0]?.length ?? 0;
   const fields = columns.map((c) => new Field(c.name, new Utf8(), true, new Map([[TYPE_KEY, c.type]])));
-  const children = columns.map((_, i) => utf8Data(values[i]!, rows));
+  const children = text.map((t) =>
+    makeData({
+      type: new Utf8(),
+      length: t.length,
+      nullCount: t.nullCount,
+      nullBitmap: t.nullCount > 0 ? t.validity : null,
+      valueOffsets: t.offsets,
+      data: t.data,
+    }),
+  );
   const schema = new Schema(fields, new Map([[HEADER_KEY, JSON.stringify(header)]]));
   const data = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   const table = new Table([new RecordBatch(schema, data)]);
-  return Buffer.from(tableToIPC(table, 'stream'));
+  const bytes = tableToIPC(table, 'stream');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Builds Arrow Utf8 data directly (offsets, UTF-8 bytes, validity): several times faster than a Builder. */
-function utf8Data(values: readonly (string | null)[], rows: number) {
+/** Builds an Arrow Utf8 column from JS strings (offsets, UTF-8 bytes, validity). */
+function textColumn(values: readonly (string | null)[], rows: number): TextColumn {
   let bytes = 0;
   for (let r = 0; r < rows; r++) {
     const v = values[r];
     if (v) bytes += v.length * 3;
   }
   const data = Buffer.allocUnsafe(bytes);
-  const valueOffsets = new Int32Array(rows + 1);
-  const nullBitmap = new Uint8Array(((rows + 63) >> 6) << 3);
+  const offsets = new Int32Array(rows + 1);
+  const validity = new Uint8Array(((rows + 63) >> 6) << 3);
   let nullCount = 0;
   let at = 0;
   for (let r = 0; r < rows; r++) {
     const v = values[r];
     if (v === null || v === undefined) nullCount++;
     else {
-      nullBitmap[r >> 3]! |= 1 << (r & 7);
+      validity[r >> 3]! |= 1 << (r & 7);
       if (v.length > 0) at += data.write(v, at, 'utf8');
     }
-    valueOffsets[r + 1] = at;
+    offsets[r + 1] = at;
   }
-  return makeData({
-    type: new Utf8(),
+  return {
     length: rows,
-    nullCount,
-    nullBitmap: nullCount > 0 ? nullBitmap : null,
-    valueOffsets,
+    offsets,
     data: new Uint8Array(data.buffer, data.byteOffset, at),
-  });
+    validity: nullCount > 0 ? validity : null,
+    nullCount,
+  };
 }
 
-/** The values of a Utf8 column, read straight from its buffers. */
-function utf8Values(table: Table, column: number): (string | null)[] {
-  const out = new Array<string | null>(table.numRows);
-  let r = 0;
-  for (const batch of table.batches) {
-    const d = batch.data.children[column]!;
-    const offsets = d.valueOffsets as Int32Array;
-    const bytes = Buffer.from(d.values.buffer, d.values.byteOffset, d.values.byteLength);
+/** A Utf8 column of a decoded table as one TextColumn (copied together when the stream has several batches). */
+function columnOf(table: Table, column: number): TextColumn {
+  const parts = table.batches.map((b) => b.data.children[column]!);
+  if (parts.length === 1 && parts[0]!.offset === 0) {
+    const d = parts[0]!;
     const bitmap = d.nullBitmap;
-    const hasNulls = d.nullCount > 0 && bitmap && bitmap.length > 0;
+    return {
+      length: d.length,
+      offsets: d.valueOffsets as Int32Array,
+      data: d.values as Uint8Array,
+      validity: d.nullCount > 0 && bitmap && bitmap.length > 0 ? bitmap : null,
+      nullCount: d.nullCount > 0 && bitmap && bitmap.length > 0 ? d.nullCount : 0,
+    };
+  }
+  const rows = table.numRows;
+  const offsets = new Int32Array(rows + 1);
+  const validity = new Uint8Array(((rows + 63) >> 6) << 3);
+  let total = 0;
+  for (const d of parts) {
+    const o = d.valueOffsets as Int32Array;
+    total += o[d.offset + d.length]! - o[d.offset]!;
+  }
+  const data = new Uint8Array(total);
+  let r = 0;
+  let at = 0;
+  let nullCount = 0;
+  for (const d of parts) {
+    const o = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    const bitmap = d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null;
     for (let i = 0; i < d.length; i++, r++) {
       const j = d.offset + i;
-      if (hasNulls && !(bitmap![j >> 3]! & (1 << (j & 7)))) out[r] = null;
-      else out[r] = bytes.toString('utf8', offsets[j]!, offsets[j + 1]!);
+      if (bitmap && !(bitmap[j >> 3]! & (1 << (j & 7)))) nullCount++;
+      else {
+        validity[r >> 3]! |= 1 << (r & 7);
+        data.set(bytes.subarray(o[j]!, o[j + 1]!), at);
+        at += o[j + 1]! - o[j]!;
+      }
+      offsets[r + 1] = at;
     }
+  }
+  return { length: rows, offsets, data, validity: nullCount > 0 ? validity : null, nullCount };
+}
+
+/** The values of a text column as JS strings. */
+function textValues(t: TextColumn): (string | null)[] {
+  const out = new Array<string | null>(t.length);
+  const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const { offsets, validity } = t;
+  for (let r = 0; r < t.length; r++) {
+    if (validity && !(validity[r >> 3]! & (1 << (r & 7)))) out[r] = null;
+    else out[r] = bytes.toString('utf8', offsets[r]!, offsets[r + 1]!);
   }
   return out;
 }
@@ -134,7 +198,7 @@ export function decodeChunk<H>(body: Buffer, parseHeader: (raw: unknown) => H): 
     );
   }
   const columns: WireColumn[] = [];
-  const values: (string | null)[][] = [];
+  const text: TextColumn[] = [];
   const seen = new Set<string>();
   for (const [i, f] of table.schema.fields.entries()) {
     const type = f.metadata.get(TYPE_KEY) ?? '';
@@ -147,7 +211,26 @@ export function decodeChunk<H>(body: Buffer, parseHeader: (raw: unknown) => H): 
     }
     seen.add(f.name);
     columns.push({ name: f.name, type });
-    values.push(utf8Values(table, i));
+    const t = columnOf(table, i);
+    const bad = invalidUtf8Row(t);
+    if (bad >= 0) {
+      throw new PlatformRejection(
+        400,
+        'malformed-arrow',
+        `column ${JSON.stringify(f.name)}: row ${bad + 1} is not well-formed UTF-8 text; nothing was stored`,
+      );
+    }
+    text.push(t);
   }
-  return { header, columns, values, rows: table.numRows };
+  let values: (string | null)[][] | undefined;
+  return {
+    header,
+    columns,
+    text,
+    get values() {
+      values ??= text.map(textValues);
+      return values;
+    },
+    rows: table.numRows,
+  };
 }

@@ -1,6 +1,7 @@
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
 export { quoteIdent, quoteLiteral } from './sql.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
+export { invalidUtf8Row, type TextColumn, type TextSelection } from './text-columns.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,

@@ -9,6 +9,13 @@ import { VALUE_MACROS } from '../schemas/value-macros.ts';
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
+import {
+  appendTextColumns,
+  readInt32Columns,
+  readTextColumns,
+  type TextColumn,
+  type TextSelection,
+} from './text-columns.ts';
 
 /** The default warehouse file of a project, relative to the project directory. */
 export const DEFAULT_WAREHOUSE_PATH = '.gongshu/warehouse.duckdb';
@@ -184,6 +191,54 @@ export class Warehouse {
       appender.closeSync();
     }
     return n;
+  }
+
+  /**
+   * Reads the INTEGER columns of a query into Int32Arrays (NULL reads as 0), columnar: no JS value per row.
+   * @example const [lengths] = await wh.int32Columns('SELECT CAST(strlen(name) AS INTEGER) FROM t ORDER BY rowid');
+   */
+  async int32Columns(sql: string, params: Params = []): Promise<Int32Array[]> {
+    try {
+      return await readInt32Columns(this.connection, sql, bind(params));
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(sql, error);
+    }
+  }
+
+  /**
+   * Reads expressions of a relation as text (`CAST(… AS VARCHAR)`) into Arrow Utf8 columns (bytes, offsets,
+   * validity) without a JS string per value; rows in `selection.orderBy` order.
+   * @example const [ids, names] = await wh.textColumns({ from: 't', orderBy: 'rowid' }, ['id', 'name']);
+   */
+  async textColumns(
+    selection: TextSelection,
+    expressions: readonly string[],
+    params: Params = [],
+  ): Promise<TextColumn[]> {
+    try {
+      return await readTextColumns(this.connection, selection, expressions, bind(params));
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(`SELECT ${expressions.join(', ')} FROM ${selection.from}`, error);
+    }
+  }
+
+  /**
+   * Appends Arrow Utf8 columns as rows to a table of VARCHAR columns (in the current transaction, if any),
+   * a DuckDB data chunk at a time. Values must be well-formed UTF-8 (see `invalidUtf8Row`).
+   */
+  async appendText(
+    table: string,
+    columns: readonly TextColumn[],
+    opts: { schema?: string; catalog?: string } = {},
+  ): Promise<number> {
+    try {
+      return await appendTextColumns(this.connection, table, columns, opts);
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(`append to ${table}`, error);
+    }
   }
 
   /** Whether a table or view exists (schema `main` unless qualified as `schema.name`). */

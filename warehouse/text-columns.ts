@@ -1,0 +1,243 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBTypeId,
+  type DuckDBValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import { WarehouseError } from './errors.ts';
+
+/**
+ * A column of text in Apache Arrow's Utf8 layout: the UTF-8 bytes of all values back to back, `length + 1`
+ * offsets into them, and a validity bitmap (bit `i` of byte `i >> 3` set when row `i` is not NULL; null when
+ * no row is NULL). Moving text between DuckDB and Arrow this way never makes a JS string per value.
+ */
+export interface TextColumn {
+  readonly length: number;
+  readonly offsets: Int32Array;
+  readonly data: Uint8Array;
+  readonly validity: Uint8Array | null;
+  readonly nullCount: number;
+}
+
+/** Which rows `readTextColumns` reads: `SELECT … FROM <from> [WHERE <where>]` in `orderBy` order. */
+export interface TextSelection {
+  readonly from: string;
+  readonly where?: string;
+  /** A total order of the rows (e.g. `rowid`): the lengths and the bytes are read in two passes. */
+  readonly orderBy: string;
+}
+
+/** Rows a DuckDB vector holds (the C API's STANDARD_VECTOR_SIZE). */
+const VECTOR_SIZE = duckdb.vector_size();
+/** Longest string DuckDB stores inline in its 16-byte string header. */
+const INLINE_BYTES = 12;
+
+type Bind = DuckDBValue[] | Record<string, DuckDBValue> | undefined;
+
+function int32s(bytes: Uint8Array, count: number): Int32Array {
+  if (bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, count);
+  return new Int32Array(bytes.slice(0, count * 4).buffer);
+}
+
+/** Reads INTEGER columns of a query into Int32Arrays (NULL reads as 0), straight from DuckDB's vectors. */
+export async function readInt32Columns(
+  connection: DuckDBConnection,
+  sql: string,
+  params: Bind,
+): Promise<Int32Array[]> {
+  const result = await connection.run(sql, params);
+  const width = result.columnCount;
+  for (let c = 0; c < width; c++) {
+    if (result.columnTypeId(c) !== DuckDBTypeId.INTEGER) {
+      throw new WarehouseError(
+        `int32 columns: column ${c + 1} (${result.columnName(c)}) is ${result.columnType(c)}; expected INTEGER. Fix: CAST(… AS INTEGER) in the query`,
+        { sql },
+      );
+    }
+  }
+  const parts: Int32Array[][] = Array.from({ length: width }, () => []);
+  let rows = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    for (let c = 0; c < width; c++) {
+      const v = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      const items = int32s(duckdb.vector_get_data(v, m * 4), m).slice();
+      const valid = duckdb.vector_get_validity(v, Math.ceil(m / 64) * 8);
+      if (valid) for (let i = 0; i < m; i++) if (!(valid[i >> 3]! & (1 << (i & 7)))) items[i] = 0;
+      parts[c]!.push(items);
+    }
+    rows += m;
+  }
+  return parts.map((ps) => {
+    if (ps.length === 1) return ps[0]!;
+    const out = new Int32Array(rows);
+    let at = 0;
+    for (const p of ps) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  });
+}
+
+/**
+ * Reads expressions of a relation as text (`CAST(… AS VARCHAR)`) into Arrow Utf8 columns: one pass reads each
+ * value's byte length from DuckDB's INTEGER vectors, a second reads each column's bytes as one ordered
+ * `string_agg`, so the cost is per column, not per value.
+ */
+export async function readTextColumns(
+  connection: DuckDBConnection,
+  selection: TextSelection,
+  expressions: readonly string[],
+  params: Bind,
+): Promise<TextColumn[]> {
+  const where = selection.where ? ` WHERE ${selection.where}` : '';
+  const text = expressions.map((e) => `CAST(${e} AS VARCHAR)`);
+  const lengthsSql = `SELECT ${text.map((t) => `CAST(strlen(${t}) AS INTEGER)`).join(', ')} FROM ${selection.from}${where} ORDER BY ${selection.orderBy}`;
+  const result = await connection.run(lengthsSql, params);
+  const width = expressions.length;
+  const lengths: Int32Array[][] = Array.from({ length: width }, () => []);
+  const valids: (Uint8Array | null)[][] = Array.from({ length: width }, () => []);
+  let rows = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    for (let c = 0; c < width; c++) {
+      const v = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      lengths[c]!.push(int32s(duckdb.vector_get_data(v, m * 4), m).slice());
+      const valid = duckdb.vector_get_validity(v, Math.ceil(m / 64) * 8);
+      valids[c]!.push(valid ? valid.slice() : null);
+    }
+    rows += m;
+  }
+  const bytesSql = `SELECT ${text.map((t) => `encode(string_agg(${t}, '' ORDER BY ${selection.orderBy}))`).join(', ')} FROM ${selection.from}${where}`;
+  const reader = await connection.runAndReadAll(bytesSql, params);
+  const joined = reader.getRows()[0] ?? [];
+  return expressions.map((e, c) => {
+    const offsets = new Int32Array(rows + 1);
+    let validity: Uint8Array | null = null;
+    let nullCount = 0;
+    let at = 0;
+    let end = 0;
+    const parts = lengths[c]!;
+    for (let p = 0; p < parts.length; p++) {
+      const lens = parts[p]!;
+      const valid = valids[c]![p];
+      for (let i = 0; i < lens.length; i++) {
+        if (valid && !(valid[i >> 3]! & (1 << (i & 7)))) {
+          if (!validity) validity = new Uint8Array(((rows + 63) >> 6) << 3).fill(0xff);
+          const r = at + i;
+          validity[r >> 3]! &= ~(1 << (r & 7));
+          nullCount++;
+        } else end += lens[i]!;
+        offsets[at + i + 1] = end;
+      }
+      at += lens.length;
+    }
+    const blob = joined[c] as { bytes?: Uint8Array } | null | undefined;
+    const data = blob?.bytes ?? new Uint8Array(0);
+    if (data.length !== end) {
+      throw new WarehouseError(
+        `text columns: ${e}: the lengths add up to ${end} bytes but the values hold ${data.length}; the relation changed between the two reads`,
+        { sql: bytesSql },
+      );
+    }
+    return { length: rows, offsets, data, validity: nullCount > 0 ? validity : null, nullCount };
+  });
+}
+
+/**
+ * Checks that every value of a text column is well-formed UTF-8 (the buffer as a whole, and no value starting
+ * inside a character), as DuckDB requires of VARCHAR. Returns the row of the first bad value, or -1.
+ */
+export function invalidUtf8Row(column: TextColumn): number {
+  const { offsets, data, length } = column;
+  if (length === 0) return -1;
+  const first = offsets[0]!;
+  const last = offsets[length]!;
+  if (first < 0 || last > data.length || first > last) return 0;
+  if (!isUtf8(data.subarray(first, last))) {
+    for (let r = 0; r < length; r++) if (!isUtf8(data.subarray(offsets[r]!, offsets[r + 1]!))) return r;
+    return 0;
+  }
+  for (let r = 0; r < length; r++) {
+    const s = offsets[r]!;
+    const e = offsets[r + 1]!;
+    if (e < s) return r;
+    if (s < last && (data[s]! & 0xc0) === 0x80 && e > s) return r;
+  }
+  return -1;
+}
+
+/**
+ * Appends text columns (as rows) to a table whose columns are all VARCHAR, one DuckDB data chunk per vector:
+ * values of up to 12 bytes are written straight into DuckDB's inline string headers, longer ones with one
+ * `duckdb_vector_assign_string_element_len` each. The caller checks UTF-8 first (`invalidUtf8Row`).
+ */
+export async function appendTextColumns(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly TextColumn[],
+  opts: { schema?: string; catalog?: string },
+): Promise<number> {
+  const rows = columns[0]?.length ?? 0;
+  for (const col of columns) {
+    if (col.length !== rows) {
+      throw new WarehouseError(`append text: columns of ${table} have ${rows} and ${col.length} rows`);
+    }
+  }
+  const appender = await connection.createAppender(table, opts.schema ?? null, opts.catalog ?? null);
+  try {
+    const types = columns.map(() => VARCHAR);
+    const headers = new Uint8Array(VECTOR_SIZE * 16);
+    const lengths = new Uint32Array(headers.buffer);
+    const validityWords = new Uint8Array(Math.ceil(VECTOR_SIZE / 64) * 8);
+    for (let start = 0; start < rows; start += VECTOR_SIZE) {
+      const m = Math.min(VECTOR_SIZE, rows - start);
+      const chunk = DuckDBDataChunk.create(types, m);
+      for (let c = 0; c < columns.length; c++) {
+        const { offsets, data, validity } = columns[c]!;
+        const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
+        headers.fill(0, 0, m * 16);
+        const long: number[] = [];
+        for (let i = 0; i < m; i++) {
+          const s = offsets[start + i]!;
+          const len = offsets[start + i + 1]! - s;
+          if (len > INLINE_BYTES) {
+            long.push(i);
+            continue;
+          }
+          lengths[i * 4] = len;
+          const h = i * 16 + 4;
+          for (let k = 0; k < len; k++) headers[h + k] = data[s + k]!;
+        }
+        duckdb.copy_data_to_vector(vector, 0, headers.buffer, 0, m * 16);
+        for (const i of long) {
+          duckdb.vector_assign_string_element_len(
+            vector,
+            i,
+            data.subarray(offsets[start + i]!, offsets[start + i + 1]!),
+          );
+        }
+        if (validity) {
+          validityWords.fill(0xff);
+          // `start` is a multiple of the vector size (a multiple of 64), so whole bytes line up.
+          validityWords.set(validity.subarray(start >> 3, Math.min(validity.length, (start + m + 7) >> 3)));
+          duckdb.vector_ensure_validity_writable(vector);
+          duckdb.copy_data_to_vector_validity(vector, 0, validityWords.buffer, 0, Math.ceil(m / 64) * 8);
+        }
+      }
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return rows;
+}
