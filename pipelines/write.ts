@@ -106,7 +106,9 @@ export async function checkAndWrite(
       ? [`_stage_hash IN (SELECT _row_hash FROM ${q(dataset.name)} WHERE _row_hash IS NOT NULL)`]
       : []),
   ];
-  const checkedSql = `SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
+  await wh.run(
+    `CREATE TEMP TABLE ${q(checked)} AS
+     SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
             ${skip.length ? `coalesce(${skip.join(' OR ')}, false)` : 'false'} AS _stage_skip
      FROM (
        SELECT s.*,
@@ -117,18 +119,8 @@ export async function checkAndWrite(
                 .map((v) => `, ${v.expr} AS ${v.ref}`)
                 .join('')}
        FROM temp.${q(ctx.staged.table)} AS s
-     )`;
-  const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
-  if (
-    (rebuild || !ctx.tableExists) &&
-    dataset.writeMode !== 'merge' &&
-    !hashed &&
-    !cursorPlan &&
-    dataset.contract !== 'discard-value'
-  ) {
-    return writeDirect(wh, pipeline, ctx, { checkedSql, values, keyCol, rowJson });
-  }
-  await wh.run(`CREATE TEMP TABLE ${q(checked)} AS ${checkedSql}`);
+     )`,
+  );
   try {
     return await write(wh, pipeline, ctx, {
       checked,
@@ -176,14 +168,23 @@ async function write(
   const latest = mergeKey
     ? `QUALIFY row_number() OVER (PARTITION BY ${mergeKey.map((k) => k.valueSql).join(', ')} ORDER BY _stage_row DESC) = 1`
     : '';
-  const select = rowSelect(pipeline, ctx, w.values, w.keyCol, w.hashed);
+  const written = w.values.filter((v) => !ctx.decision.excluded.has(v.target));
+  const select = [
+    ...written.map((v) => `${v.ref} AS ${q(v.target)}`),
+    ...[...ctx.decision.removed].map(([name, type]) => `NULL::${type} AS ${q(name)}`),
+    `${quoteLiteral(ctx.loadId)} AS _load_id`,
+    '_stage_location AS _source',
+    `${stamp} AS _ingested_at`,
+    key
+      ? `CASE WHEN ${w.keyCol} IS DISTINCT FROM _stage_key THEN ${w.keyCol} END AS _key_original`
+      : 'NULL::VARCHAR AS _key_original',
+    ...(w.hashed ? ['_stage_hash AS _row_hash'] : []),
+  ].join(', ');
   // Rows keep source order (tables read in file order; foundations break ties by the first row in source
   // order). DuckDB keeps insertion order through scans and filters (preserve_insertion_order), so when the
   // checked rows are already in staging order (one cheap scan tells) no sort is needed — sorting every row
   // by ORDER BY costs more than the rest of the write. A merge's QUALIFY (a window) reorders, so it sorts.
-  const inOrder =
-    !latest &&
-    ((await wh.value<number>(`SELECT count_if(_stage_row <> rowid + 1) FROM ${checked}`)) ?? 1) === 0;
+  const inOrder = !latest && (await inStageOrder(wh, checked));
   const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}${inOrder ? '' : ' ORDER BY _stage_row'}`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
@@ -231,94 +232,16 @@ async function write(
   return countRows(wh, checked, w, latest, ctx.loadId);
 }
 
-/** The dataset table's columns of a written row, over the checked rows. */
-function rowSelect(
-  pipeline: Pipeline,
-  ctx: WriteContext,
-  values: readonly (ColumnPlan & { i: number; ref: string })[],
-  keyCol: string | undefined,
-  hashed: boolean,
-): string {
-  const stamp = `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ`;
-  const written = values.filter((v) => !ctx.decision.excluded.has(v.target));
-  return [
-    ...written.map((v) => `${v.ref} AS ${q(v.target)}`),
-    ...[...ctx.decision.removed].map(([name, type]) => `NULL::${type} AS ${q(name)}`),
-    `${quoteLiteral(ctx.loadId)} AS _load_id`,
-    '_stage_location AS _source',
-    `${stamp} AS _ingested_at`,
-    pipeline.dataset.key
-      ? `CASE WHEN ${keyCol} IS DISTINCT FROM _stage_key THEN ${keyCol} END AS _key_original`
-      : 'NULL::VARCHAR AS _key_original',
-    ...(hashed ? ['_stage_hash AS _row_hash'] : []),
-  ].join(', ');
-}
-
 /**
- * The write of a load that creates or rebuilds its table without merge, cursor or discarded values (the
- * common first or replacing load): ONE pass writes every checked row into the new table with its reason (and,
- * for bad rows only, the raw key and source row); the bad rows are copied to the quarantine and deleted, and
- * the helper columns dropped — all in the caller's transaction. This skips materialising every checked row in
- * a temporary table first (the other path), which at 10M rows is the larger part of a load.
+ * Whether the checked rows (all staged rows, numbered 1…N by `_stage_row`) are stored in staging order: then
+ * `_stage_row − rowid` is the same on every row. (Rows written in the current transaction have row ids offset
+ * by a large constant, so the difference, not the row id, is compared.)
  */
-async function writeDirect(
-  wh: Warehouse,
-  pipeline: Pipeline,
-  ctx: WriteContext,
-  w: {
-    checkedSql: string;
-    values: readonly (ColumnPlan & { i: number; ref: string })[];
-    keyCol: string | undefined;
-    rowJson: string;
-  },
-): Promise<WriteCounts> {
-  const { dataset } = pipeline;
-  const table = q(dataset.name);
-  const stamp = `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ`;
-  const helpers = ['_stage_row', '_stage_reason', '_stage_key_raw', '_stage_row_json'];
-  await wh.run(
-    `CREATE OR REPLACE TABLE ${table} AS
-     SELECT ${rowSelect(pipeline, ctx, w.values, w.keyCol, false)}, _stage_row, _stage_reason,
-            CASE WHEN _stage_reason IS NOT NULL THEN ${w.keyCol ?? 'NULL::VARCHAR'} END AS _stage_key_raw,
-            CASE WHEN _stage_reason IS NOT NULL THEN ${w.rowJson} END AS _stage_row_json
-     FROM (${w.checkedSql})`,
+async function inStageOrder(wh: Warehouse, table: string): Promise<boolean> {
+  const [r] = await wh.all<{ same: boolean | null }>(
+    `SELECT min(_stage_row - rowid) = max(_stage_row - rowid) AS same FROM ${table}`,
   );
-  // DuckDB keeps the stage's order (preserve_insertion_order); a stage that was not in source order (one cheap
-  // scan tells) is sorted.
-  if (((await wh.value<number>(`SELECT count_if(_stage_row <> rowid + 1) FROM ${table}`)) ?? 0) > 0) {
-    await wh.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${table} ORDER BY _stage_row`);
-  }
-  await wh.run(
-    `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
-       quarantined_at, replayed_load_id, row_loaded)
-     SELECT $1, $2, _source, _stage_reason, $3, _stage_key_raw, _stage_row_json, ${stamp}, NULL, false
-     FROM ${table} WHERE _stage_reason IS NOT NULL ORDER BY _stage_row`,
-    [ctx.loadId, dataset.name, dataset.key?.column ?? null],
-  );
-  const reasons = await wh.all<{ reason: string; n: number }>(
-    `SELECT _stage_reason AS reason, count(*) AS n FROM ${table} WHERE _stage_reason IS NOT NULL
-     GROUP BY ALL ORDER BY n DESC, reason`,
-  );
-  const keyTarget = dataset.key ? w.values.find((v) => v.isKey)?.target : undefined;
-  const [c] = await wh.all<{ good: number; dup: number; norm: number }>(
-    `SELECT count(*) AS good, ${keyTarget ? `count(*) - count(DISTINCT ${q(keyTarget)})` : '0'} AS dup,
-            count_if(_key_original IS NOT NULL) AS norm
-     FROM ${table} WHERE _stage_reason IS NULL`,
-  );
-  await wh.run(`DELETE FROM ${table} WHERE _stage_reason IS NOT NULL`);
-  for (const h of helpers) await wh.run(`ALTER TABLE ${table} DROP COLUMN ${h}`);
-  return {
-    loaded: c?.good ?? 0,
-    quarantined: reasons.reduce((a, r) => a + r.n, 0),
-    skipped: 0,
-    superseded: 0,
-    byReason: Object.fromEntries(reasons.map((r) => [r.reason, r.n])),
-    duplicates: keyTarget ? (c?.dup ?? 0) : 0,
-    normalized: c?.norm ?? 0,
-    valuesDiscarded: 0,
-    maxCursor: null,
-    cursorType: null,
-  };
+  return r?.same !== false;
 }
 
 async function countRows(
