@@ -143,6 +143,14 @@ describe('rule families (people: 9 rows loaded, 10 + 1 read)', () => {
     expect(rows.map((r) => r._source)).toEqual(['first.csv#3']);
     const dup = await wh.all<{ _source: string }>(rule('key-unique').sql!);
     expect(dup.map((r) => r._source)).toEqual(['first.csv#7']);
+    // the uniqueness query's own samples: the repeating row, key masked
+    expect(rule('key-unique').samples).toEqual([
+      {
+        key: expect.stringMatching(/^\d{6}\*{8}[\dX]{4}$/),
+        source: 'first.csv#7',
+        value: expect.stringContaining('********'),
+      },
+    ]);
   });
 
   it('scores: row-weighted dimensions, mean over present dimensions', () => {
