@@ -19,7 +19,7 @@ import {
   type Scope,
   type SourceTable,
 } from './foundation-sql.ts';
-import { applyDelta, type HistoryChange } from './history.ts';
+import { applyDelta, type HistoryChange, historyTable } from './history.ts';
 
 /** What an in-place build works on. */
 export interface InPlaceBuild {
@@ -53,6 +53,7 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   let scope: Scope | undefined;
   let fresh: string;
   let current: string;
+  let fromHistory = false;
   if (!touched) {
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
@@ -68,9 +69,15 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       );
     }
     scope = { keys: touched, rows };
+    // The current rows of the touched keys are their open history versions (same values, plus `valid_from`):
+    // one scan of the history serves the comparison and the closing of versions, and the table is not read.
+    fromHistory = await historyHoldsRows(wh, f);
     current = await create(
       'current',
-      `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
+      fromHistory
+        ? `SELECT h.rowid AS __rid, h.* FROM ${historyTable(f)} AS h SEMI JOIN ${touched} AS t ON h.${key} = t.k
+           WHERE h.valid_to IS NULL`
+        : `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
     );
     const read = picks.filter((p) => b.changed.has(p.ref.source));
     const kept = picks.filter((p) => !b.changed.has(p.ref.source));
@@ -95,8 +102,13 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   );
   const history = { opened: counts?.new ?? 0, closed: counts?.old ?? 0 };
   await b.step('picks');
-  if (history.closed)
-    await wh.run(`DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`);
+  if (history.closed) {
+    await wh.run(
+      fromHistory
+        ? `DELETE FROM ${table} WHERE ${key} IN (SELECT __k FROM ${delta} WHERE __old)`
+        : `DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`,
+    );
+  }
   if (history.opened) {
     const cols = [key, ...fields.map(q)].join(', ');
     await wh.run(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM ${delta} WHERE __new`);
@@ -136,8 +148,24 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     }
   }
   await b.step('conflicts');
-  await applyDelta(wh, f, delta, history, b.at);
+  await applyDelta(wh, f, delta, history, b.at, fromHistory ? current : undefined);
   await b.step('history');
   for (const t of temps.reverse()) await wh.run(`DROP TABLE IF EXISTS ${t}`);
   return history;
+}
+
+/**
+ * Whether the open history versions can stand for the foundation rows: the history has the key and every field
+ * with the table's types (a full build may have changed a type the history kept).
+ */
+async function historyHoldsRows(wh: Warehouse, f: Foundation): Promise<boolean> {
+  const rows = await wh.all<{ t: string; c: string; ty: string }>(
+    `SELECT table_name AS t, column_name AS c, data_type AS ty FROM duckdb_columns()
+     WHERE schema_name = 'foundation' AND table_name IN ($1, $2)`,
+    [f.name, `${f.name}_history`],
+  );
+  const types = (t: string) => new Map(rows.filter((r) => r.t === t).map((r) => [r.c, r.ty]));
+  const table = types(f.name);
+  const hist = types(`${f.name}_history`);
+  return [f.keyColumn, ...Object.keys(f.fields)].every((c) => table.has(c) && hist.get(c) === table.get(c));
 }

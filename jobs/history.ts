@@ -81,6 +81,9 @@ export async function applyHistory(
  * `at`, every `__new` row opens a version at `at`. Only changed keys are written. A version is closed by
  * deleting it and inserting it again with `valid_to` set: DuckDB commits scattered deletes and appends cheaply,
  * while an UPDATE touching rows all over a large table makes the commit checkpoint it.
+ *
+ * `open`: when the current rows were read from the history (a table of open versions `h.*` with their rowid as
+ * `__rid`, which the delta's `__rid` then names), the versions to close are taken from it, not read again.
  */
 export async function applyDelta(
   wh: Warehouse,
@@ -88,10 +91,17 @@ export async function applyDelta(
   delta: string,
   counts: HistoryChange,
   at: Date,
+  open?: string,
 ): Promise<void> {
   const hist = historyTable(f);
   const stamp = `${lit(at.toISOString())}::TIMESTAMPTZ`;
-  if (counts.closed) {
+  if (counts.closed && open) {
+    await wh.run(`DELETE FROM ${hist} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`);
+    await wh.run(
+      `INSERT INTO ${hist} BY NAME SELECT o.* EXCLUDE (__rid) REPLACE (${stamp} AS valid_to) FROM ${open} AS o
+       SEMI JOIN (SELECT __rid FROM ${delta} WHERE __old) AS d ON o.__rid = d.__rid`,
+    );
+  } else if (counts.closed) {
     const closing = q(`__gs_${f.name}_closing`);
     await wh.run(
       `CREATE OR REPLACE TEMP TABLE ${closing} AS SELECT h.rowid AS __hr, h.* FROM ${hist} AS h
