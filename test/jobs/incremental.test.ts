@@ -142,6 +142,60 @@ describe('incremental foundation builds', () => {
     await equalsFullRebuild(mixed, 15);
   });
 
+  it('equal a full rebuild after a source column changed type (the history keeps the old type)', async () => {
+    const dated = defineFoundation({
+      name: 'people',
+      key: 'citizen-id',
+      fields: { name: { source: 'reg', column: 'name' }, since: { source: 'ss', column: 'since' } },
+    });
+    const [inc, full] = [
+      await openWarehouse({ path: ':memory:' }),
+      await openWarehouse({ path: ':memory:' }),
+    ];
+    try {
+      for (const wh of [inc, full]) {
+        await loadPipeline(
+          wh,
+          memPipeline(
+            'reg',
+            ['id', 'name'],
+            [
+              [KEYS[0]!, '甲'],
+              [KEYS[1]!, '乙'],
+            ],
+          ),
+        );
+        await loadPipeline(
+          wh,
+          memPipeline(
+            'ss',
+            ['id', 'status', 'since'],
+            [
+              [KEYS[0]!, '参保', '2020-01-01'],
+              [KEYS[1]!, '参保', '2021-01-01'],
+            ],
+          ),
+        );
+        await buildFoundation(wh, dated, { now: new Date(Date.UTC(2026, 0, 1)) });
+        await wh.run('ALTER TABLE ss ALTER COLUMN since TYPE DATE');
+        const r = await buildFoundation(wh, dated, {
+          now: new Date(Date.UTC(2026, 0, 2)),
+          fullRefresh: true,
+        });
+        expect(r.mode).toBe('full');
+        await loadPipeline(wh, memPipeline('reg', ['id', 'name'], [[KEYS[0]!, '丙']]));
+      }
+      const now = new Date(Date.UTC(2026, 0, 3));
+      expect((await buildFoundation(inc, dated, { now })).mode).toBe('incremental');
+      expect((await buildFoundation(full, dated, { now, fullRefresh: true })).mode).toBe('full');
+      expect(await snapshot(inc)).toEqual(await snapshot(full));
+      expect(await inc.value('SELECT typeof(since) FROM foundation.people LIMIT 1')).toBe('DATE');
+    } finally {
+      inc.close();
+      full.close();
+    }
+  });
+
   it('recomputes only the touched keys, and does nothing when no load is new', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
     await loadPipeline(
