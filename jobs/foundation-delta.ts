@@ -18,6 +18,7 @@ import {
   rowsKey,
   type Scope,
   type SourceTable,
+  usedColumns,
 } from './foundation-sql.ts';
 import { applyDelta, type HistoryChange, historyTable } from './history.ts';
 
@@ -58,15 +59,26 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
   } else {
-    // Rows of the sources with new loads, read once for the picks and the comparisons.
+    // Rows of the sources with new loads, read once for the picks and the comparisons (only the columns used).
     const rows = new Map<string, string>();
     const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
-    for (const r of refs.filter((r) => b.changed.has(r.source))) {
+    const changed = refs.filter((r) => b.changed.has(r.source));
+    const tables = [...new Set(changed.map((r) => sources.get(r.source)!.table))];
+    const columns = await wh.all<{ t: string; c: string }>(
+      `SELECT table_name AS t, column_name AS c FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = current_schema()
+         AND table_name IN (${tables.map(() => '?').join(', ')}) ORDER BY column_index`,
+      tables,
+    );
+    for (const r of changed) {
       if (rows.has(rowsKey(r))) continue;
-      rows.set(
-        rowsKey(r),
-        await create(`rows${rows.size}`, keyedRowsSql(f, r, sources.get(r.source)!, touched)),
+      const src = sources.get(r.source)!;
+      const used = usedColumns(
+        changed.filter((o) => rowsKey(o) === rowsKey(r)),
+        src,
+        columns.filter((c) => c.t === src.table).map((c) => c.c),
       );
+      rows.set(rowsKey(r), await create(`rows${rows.size}`, keyedRowsSql(f, r, src, touched, used)));
     }
     scope = { keys: touched, rows };
     // The current rows of the touched keys are their open history versions (same values, plus `valid_from`):

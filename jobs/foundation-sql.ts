@@ -59,9 +59,16 @@ export const rowsKey = (r: SourceRef): string => JSON.stringify([r.source, r.key
 
 /**
  * The rows of a source as `(*, __rowid, __k)`: the key normalised again when read from a non-key column, one
- * row per key column; optionally only rows whose key is in the table `keys`.
+ * row per key column; optionally only rows whose key is in the table `keys`, and only some `columns` (`*`: all).
  */
-export function keyedRowsSql(f: Foundation, r: SourceRef, src: SourceTable, keys?: string): string {
+export function keyedRowsSql(
+  f: Foundation,
+  r: SourceRef,
+  src: SourceTable,
+  keys?: string,
+  columns?: readonly string[],
+): string {
+  const star = (alias: string) => (columns ? columns.map((c) => `${alias}${q(c)}`).join(', ') : `${alias}*`);
   const cols = r.keys ?? [src.keyColumn];
   const keyExpr =
     cols.length === 1 && cols[0] === src.keyColumn
@@ -69,12 +76,35 @@ export function keyedRowsSql(f: Foundation, r: SourceRef, src: SourceTable, keys
       : cols.length === 1
         ? `${NORMALIZE[f.key]}(${q(cols[0]!)})`
         : `unnest([${cols.map((k) => (k === src.keyColumn ? q(k) : `${NORMALIZE[f.key]}(${q(k)})`)).join(', ')}])`;
-  const all = `SELECT *, rowid AS __rowid, ${keyExpr} AS __k FROM ${q(src.table)}`;
+  const all = `SELECT ${star('')}, rowid AS __rowid, ${keyExpr} AS __k FROM ${q(src.table)}`;
   if (!keys) return all;
   // A semi join on the key column itself reads the other columns only for the matching rows.
   return keyExpr === q(src.keyColumn)
-    ? `SELECT s.*, s.rowid AS __rowid, s.${keyExpr} AS __k FROM ${q(src.table)} AS s SEMI JOIN ${keys} AS t ON s.${keyExpr} = t.k`
+    ? `SELECT ${star('s.')}, s.rowid AS __rowid, s.${keyExpr} AS __k FROM ${q(src.table)} AS s SEMI JOIN ${keys} AS t ON s.${keyExpr} = t.k`
     : `SELECT * FROM (${all}) WHERE __k IN (SELECT k FROM ${keys})`;
+}
+
+/**
+ * The columns of a source table (`have`) that the refs reading it through the same key columns use: their
+ * columns, `latest`, key columns, `_ingested_at` and every column whose name appears in an `expr` or `where`
+ * (a superset: a missed column would fail loudly). Undefined (all columns) when a text may name columns
+ * indirectly (`*`, `COLUMNS(…)`).
+ */
+export function usedColumns(
+  refs: readonly SourceRef[],
+  src: SourceTable,
+  have: readonly string[],
+): string[] | undefined {
+  const texts = refs.flatMap((r) => [r.expr, r.where]).filter((t): t is string => t !== undefined);
+  if (texts.some((t) => /\*|columns/i.test(t))) return undefined;
+  // DuckDB matches identifiers case-insensitively.
+  const named = new Set(
+    [...refs.flatMap((r) => [r.column, r.latest, ...(r.keys ?? [])]), src.keyColumn, '_ingested_at']
+      .filter((c): c is string => c !== undefined)
+      .map((c) => c.toLowerCase()),
+  );
+  const lower = texts.map((t) => t.toLowerCase());
+  return have.filter((c) => named.has(c.toLowerCase()) || lower.some((t) => t.includes(c.toLowerCase())));
 }
 
 /**

@@ -89,6 +89,17 @@ const mixed = defineFoundation({
   others: { name: [{ source: 'ss', column: 'name' }] },
 });
 
+// Columns named only inside expr and where (an incremental build reads only the source columns its refs use).
+const exprs = defineFoundation({
+  name: 'people',
+  key: 'citizen-id',
+  fields: {
+    label: { source: 'reg', expr: "name || '/' || town", where: "town <> 'X'" },
+    status: { source: 'ss', column: 'status' },
+  },
+  others: { label: [{ source: 'ss', expr: "name || '/A'", where: "since >= '2021-01-01'" }] },
+});
+
 const rowsAndConflicts = async (wh: Warehouse) => {
   const { history: _, ...rest } = await snapshot(wh);
   return rest;
@@ -140,6 +151,10 @@ describe('incremental foundation builds', () => {
 
   it('equal a full rebuild when keys drop out of picks and a field is split by key prefix', async () => {
     await equalsFullRebuild(mixed, 15);
+  });
+
+  it('equal a full rebuild when values and filters are SQL over the source columns', async () => {
+    await equalsFullRebuild(exprs, 10);
   });
 
   it('equal a full rebuild after a source column changed type (the history keeps the old type)', async () => {
