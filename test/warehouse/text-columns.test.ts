@@ -70,6 +70,49 @@ describe('text columns', () => {
     }
   });
 
+  it('reads text that needs CSV quoting (quotes, delimiters, newlines, empty vs NULL) byte for byte', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const nasty = [
+        '',
+        '"',
+        '""',
+        'a"b',
+        'l1\nl2',
+        '\r',
+        'x\r\ny',
+        '\x1f',
+        'd\x1fe\x1f',
+        '\\',
+        'NULL',
+        ' ',
+        ',;\t',
+        '居"民\n',
+      ];
+      await wh.run('CREATE TABLE n (i INTEGER, s VARCHAR, t VARCHAR)');
+      // Every nasty value in both columns, next to NULLs and plain text, over more than one DuckDB vector.
+      const rows = Array.from({ length: 3000 }, (_, i) => [
+        i,
+        i % 5 === 4 ? null : nasty[i % nasty.length]!,
+        i % 3 === 0 ? null : `${nasty[(i * 7) % nasty.length]}${i}`,
+      ]);
+      await wh.append('n', rows);
+      const [s, t] = await wh.textColumns({ from: 'n', where: 'i >= $1', orderBy: 'i' }, ['s', 't'], [0]);
+      expect(values(s!)).toEqual(rows.map((r) => r[1]));
+      expect(values(t!)).toEqual(rows.map((r) => r[2]));
+      await wh.run('CREATE TABLE back (s VARCHAR, t VARCHAR)');
+      await wh.appendText('back', [s!, t!]);
+      expect(
+        await wh.value<number>(
+          `SELECT count(*) FROM (SELECT row_number() OVER () - 1 AS i, * FROM back) b JOIN n USING (i)
+           WHERE b.s IS NOT DISTINCT FROM n.s AND b.t IS NOT DISTINCT FROM n.t`,
+        ),
+      ).toBe(3000);
+    } finally {
+      wh.close();
+    }
+  });
+
   it('finds values that are not well-formed UTF-8', () => {
     const col = (bytes: number[], offsets: number[]): TextColumn => ({
       length: offsets.length - 1,
