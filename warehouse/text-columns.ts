@@ -87,8 +87,9 @@ export async function readInt32Columns(
 
 /**
  * Reads expressions of a relation as text (`CAST(… AS VARCHAR)`) into Arrow Utf8 columns: one pass reads each
- * value's byte length from DuckDB's INTEGER vectors, a second reads each column's bytes as one ordered
- * `string_agg`, so the cost is per column, not per value.
+ * value's byte length from DuckDB's INTEGER vectors, a second reads all the bytes as one ordered `string_agg` of
+ * the rows' concatenated values, which the lengths cut into columns; so DuckDB sorts once per read, and no JS
+ * value is made per row.
  */
 export async function readTextColumns(
   connection: DuckDBConnection,
@@ -116,10 +117,13 @@ export async function readTextColumns(
     }
     rows += m;
   }
-  const bytesSql = `SELECT ${text.map((t) => `encode(string_agg(${t}, '' ORDER BY ${selection.orderBy}))`).join(', ')} FROM ${selection.from}${where}`;
+  // The bytes: one ordered `string_agg` of each row's values concatenated (one sort for all columns, not one
+  // per column), cut into the columns with the lengths just read.
+  const bytesSql = `SELECT encode(string_agg(concat(${text.join(', ')}), '' ORDER BY ${selection.orderBy})) FROM ${selection.from}${where}`;
   const reader = await connection.runAndReadAll(bytesSql, params);
-  const joined = reader.getRows()[0] ?? [];
-  return expressions.map((e, c) => {
+  const blob = reader.getRows()[0]?.[0] as { bytes?: Uint8Array } | null | undefined;
+  const joined = blob?.bytes ?? new Uint8Array(0);
+  const columns = expressions.map((_, c) => {
     const offsets = new Int32Array(rows + 1);
     let validity: Uint8Array | null = null;
     let nullCount = 0;
@@ -140,16 +144,44 @@ export async function readTextColumns(
       }
       at += lens.length;
     }
-    const blob = joined[c] as { bytes?: Uint8Array } | null | undefined;
-    const data = blob?.bytes ?? new Uint8Array(0);
-    if (data.length !== end) {
-      throw new WarehouseError(
-        `text columns: ${e}: the lengths add up to ${end} bytes but the values hold ${data.length}; the relation changed between the two reads`,
-        { sql: bytesSql },
-      );
-    }
-    return { length: rows, offsets, data, validity: nullCount > 0 ? validity : null, nullCount };
+    return {
+      length: rows,
+      offsets,
+      data: new Uint8Array(end),
+      validity: nullCount > 0 ? validity : null,
+      nullCount,
+    };
   });
+  const total = columns.reduce((n, col) => n + col.data.length, 0);
+  if (joined.length !== total) {
+    throw new WarehouseError(
+      `text columns: the lengths add up to ${total} bytes but the values hold ${joined.length}; the relation changed between the two reads`,
+      { sql: bytesSql },
+    );
+  }
+  transpose(joined, columns);
+  return columns;
+}
+
+/** Copies rows of values laid out back to back (row by row, column by column) into the columns' buffers. */
+function transpose(rowMajor: Uint8Array, columns: readonly TextColumn[]): void {
+  const rows = columns[0]?.length ?? 0;
+  const width = columns.length;
+  const offsets = columns.map((col) => col.offsets);
+  const datas = columns.map((col) => col.data);
+  let p = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) {
+      const o = offsets[c]!;
+      let at = o[r]!;
+      const end = o[r + 1]!;
+      const data = datas[c]!;
+      if (end - at > 64) {
+        data.set(rowMajor.subarray(p, p + end - at), at);
+        p += end - at;
+      } else while (at < end) data[at++] = rowMajor[p++]!;
+    }
+  }
 }
 
 /**
