@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quoteIdent as q, type Warehouse, WarehouseError } from '../warehouse/index.ts';
+import { quoteIdent as q, type TextColumn, type Warehouse, WarehouseError } from '../warehouse/index.ts';
 import { appendAudit } from './audit.ts';
 import { type DatasetPolicy, isReportable, unsharedColumns } from './catalog-policy.ts';
 import { divisionPrefix } from './config.ts';
@@ -56,9 +56,10 @@ export interface StoreResult {
 
 /**
  * Checks a decoded chunk against this node's catalog (reportable dataset, shared columns) and the sender's
- * jurisdiction (every `_origin_node` under the sender's division), all before anything is written; then
- * stores it in one transaction with its (sender, batch, seq) record and the audit entry. A chunk already
- * recorded is acknowledged as a duplicate without inserting.
+ * jurisdiction (every `_origin_node` under the sender's division, every `_origin_batch` an id), all before
+ * anything is written; then stores it in one transaction (a columnar append that casts to the table's types)
+ * with its (sender, batch, seq) record and the audit entry. A chunk already recorded is acknowledged as a
+ * duplicate without inserting.
  */
 export async function storeChunk(
   wh: Warehouse,
@@ -109,56 +110,56 @@ export async function storeChunk(
       { node: sender },
     );
   if (outsideLive.length > 0) throw refuseOutside(outsideLive);
+  // The provenance columns are checked in the decoded chunk, before anything is written.
+  const origins = distinctValues(chunk.text[originIdx]!);
+  const originBatches = distinctValues(chunk.text[batchIdx]!);
+  const outside = origins.filter((o) => o === null || !o.startsWith(prefix));
+  if (outside.length > 0 || originBatches.some((b) => b === null || !ID.test(b))) {
+    throw refuseOutside(outside.map((o) => o ?? '(blank)'));
+  }
   const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
   return wh.transaction(async () => {
-    // The chunk's text goes into a temporary VARCHAR table first (columnar), where the jurisdiction checks run
-    // before anything is written; a refusal rolls the transaction back with the stage in it.
-    const stage = `push_stage_${h.seq}_${Math.random().toString(36).slice(2, 10)}`;
-    await wh.run(`CREATE TEMP TABLE ${q(stage)} (${names.map((n) => `${q(n)} VARCHAR`).join(', ')})`);
-    try {
-      if (chunk.rows > 0) await wh.appendText(stage, chunk.text, { catalog: 'temp' });
-      const origins = await wh.all<{ o: string | null; b: string | null }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS b FROM temp.${q(stage)}`,
-      );
-      const outside = origins.filter((r) => r.o === null || !r.o.startsWith(prefix));
-      if (outside.length > 0 || origins.some((r) => r.b === null || !ID.test(r.b))) {
-        throw refuseOutside(outside.map((r) => r.o ?? '(blank)'));
-      }
-      const dup = await wh.value<number>(
-        'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
-        [sender, h.batch, h.seq],
-      );
-      if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
-      await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
-      const existing = new Map(
-        (
-          await wh.all<{ column_name: string; data_type: string }>(
-            `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2`,
-            [RECEIVED_SCHEMA, h.dataset],
-          )
-        ).map((r) => [r.column_name, r.data_type]),
-      );
-      if (existing.size === 0) {
-        const cols = [
-          ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
-          `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
-        ];
-        await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
-        for (const c of chunk.columns) existing.set(c.name, c.type);
-      } else {
-        for (const c of chunk.columns) {
-          if (!existing.has(c.name)) {
-            await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
-            existing.set(c.name, c.type);
-          }
+    const dup = await wh.value<number>(
+      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
+      [sender, h.batch, h.seq],
+    );
+    if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
+    const existing = new Map(
+      (
+        await wh.all<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
+           ORDER BY ordinal_position`,
+          [RECEIVED_SCHEMA, h.dataset],
+        )
+      ).map((r) => [r.column_name, r.data_type]),
+    );
+    if (existing.size === 0) {
+      const cols = [
+        ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
+        `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
+      ];
+      await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
+      for (const c of chunk.columns) existing.set(c.name, c.type);
+      existing.set(RECEIVED_BATCH_COLUMN, 'VARCHAR');
+    } else {
+      for (const c of chunk.columns) {
+        if (!existing.has(c.name)) {
+          await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
+          existing.set(c.name, c.type);
         }
       }
+    }
+    if (chunk.rows > 0) {
+      // Columnar append straight into the table, in its column order: DuckDB casts each text value to the
+      // column's type (as CAST does); a value that does not convert fails the append and rolls everything back.
+      const columns = [...existing.keys()].map((name) => {
+        const i = names.indexOf(name);
+        if (i >= 0) return chunk.text[i]!;
+        return constantColumn(name === RECEIVED_BATCH_COLUMN ? h.batch : null, chunk.rows);
+      });
       try {
-        await wh.run(
-          `INSERT INTO ${table} (${[...names, RECEIVED_BATCH_COLUMN].map(q).join(', ')})
-           SELECT ${names.map((n) => `CAST(${q(n)} AS ${existing.get(n)})`).join(', ')}, $1 FROM temp.${q(stage)}`,
-          [h.batch],
-        );
+        await wh.appendText(h.dataset, columns, { schema: RECEIVED_SCHEMA });
       } catch (error) {
         if (error instanceof WarehouseError) {
           throw new PlatformRejection(
@@ -169,9 +170,6 @@ export async function storeChunk(
         }
         throw error;
       }
-    } finally {
-      // After a failed statement the transaction is aborted and rolls back the stage with it.
-      await wh.run(`DROP TABLE IF EXISTS temp.${q(stage)}`).catch(() => undefined);
     }
     await wh.run(`INSERT INTO gongshu_push_chunks VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
@@ -225,4 +223,52 @@ async function applyLive(
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
   }
+}
+
+/** The distinct values of a text column (null for NULL), comparing each value with the one before it. */
+function distinctValues(col: TextColumn): (string | null)[] {
+  const { offsets, data, validity } = col;
+  const seen = new Set<string | null>();
+  let ps = -1;
+  let pe = -1;
+  let pnull = false;
+  for (let r = 0; r < col.length; r++) {
+    const isNull = validity !== null && !(validity[r >> 3]! & (1 << (r & 7)));
+    const s = offsets[r]!;
+    const e = offsets[r + 1]!;
+    if (r > 0 && isNull === pnull) {
+      if (isNull) continue;
+      if (e - s === pe - ps) {
+        let k = 0;
+        while (k < e - s && data[s + k] === data[ps + k]) k++;
+        if (k === e - s) continue;
+      }
+    }
+    seen.add(isNull ? null : Buffer.from(data.buffer, data.byteOffset + s, e - s).toString('utf8'));
+    ps = s;
+    pe = e;
+    pnull = isNull;
+  }
+  return [...seen];
+}
+
+/** A text column holding one value (or NULL) in every row. */
+function constantColumn(value: string | null, rows: number): TextColumn {
+  if (value === null) {
+    return {
+      length: rows,
+      offsets: new Int32Array(rows + 1),
+      data: new Uint8Array(0),
+      validity: new Uint8Array(((rows + 63) >> 6) << 3),
+      nullCount: rows,
+    };
+  }
+  const bytes = Buffer.from(value, 'utf8');
+  const data = new Uint8Array(bytes.length * rows);
+  const offsets = new Int32Array(rows + 1);
+  for (let r = 0; r < rows; r++) {
+    data.set(bytes, r * bytes.length);
+    offsets[r + 1] = (r + 1) * bytes.length;
+  }
+  return { length: rows, offsets, data, validity: null, nullCount: 0 };
 }

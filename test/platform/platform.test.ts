@@ -331,6 +331,26 @@ describe('push to the parent', () => {
         'outside-jurisdiction',
       ],
       [
+        'other jurisdiction in a later row',
+        send(
+          chunk(
+            [
+              { name: 'id_number', type: 'VARCHAR' },
+              { name: '_origin_node', type: 'VARCHAR' },
+              { name: '_origin_batch', type: 'VARCHAR' },
+            ],
+            [
+              ['x', 'y', 'z'],
+              ['650102', '650102', '650103'],
+              ['u', 'u', 'u'],
+            ],
+            { batch: 'b6' },
+          ),
+        ),
+        403,
+        'outside-jurisdiction',
+      ],
+      [
         'bad value',
         send(
           chunk(
