@@ -23,7 +23,7 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const ROWS = arg('--rows', 1_000_000);
-const CHUNK_MIB = arg('--chunk-mib', 8);
+const CHUNK_MIB = arg('--chunk-mib', 32);
 const logger = pino({ level: 'silent' });
 
 const project = (id: string, level: 'county' | 'prefecture') => ({

