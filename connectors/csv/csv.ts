@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { SourceError } from '../errors.ts';
+import { fileError } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -213,7 +214,7 @@ async function* extractRows(
     while (ready.length > 0) yield ready.shift()!;
   } catch (error) {
     if (signal?.aborted || error instanceof SourceError) throw error;
-    throw fileError(options.path, error);
+    throw fileError('csv', options.path, error);
   } finally {
     stream.destroy();
   }
@@ -226,12 +227,12 @@ async function inspectFile(options: CsvOptions): Promise<Inspection> {
   try {
     file = await open(path, 'r');
   } catch (error) {
-    throw fileError(path, error);
+    throw fileError('csv', path, error);
   }
   try {
     const stats = await file.stat();
     if (stats.isDirectory())
-      throw fileError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+      throw fileError('csv', path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
     if (!stats.isFile()) {
       throw new SourceError(
         `${path}: not a regular file (a pipe, socket or device). Fix: copy the data into a file and point csv({ path }) at it`,
@@ -270,7 +271,7 @@ async function inspectFile(options: CsvOptions): Promise<Inspection> {
     };
   } catch (error) {
     if (error instanceof SourceError) throw error;
-    throw fileError(path, error);
+    throw fileError('csv', path, error);
   } finally {
     await file.close();
   }
@@ -314,40 +315,4 @@ export function normaliseHeader(fields: readonly string[]): { columns: string[];
 
 function joinProblem(a: string | null, b: string): string {
   return a === null ? b : `${a}; ${b}`;
-}
-
-/** Turns a file-system error into a SourceError that names the path and the fix. */
-function fileError(path: string, error: unknown): SourceError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const where = isAbsolute(path) ? path : `${path} (resolved to ${resolve(path)})`;
-  const details = { path, code };
-  switch (code) {
-    case 'ENOENT':
-      return new SourceError(
-        `${where}: file not found. Fix: check csv({ path }); relative paths resolve from the working directory`,
-        details,
-        { cause: error },
-      );
-    case 'EISDIR':
-      return new SourceError(
-        `${where}: is a directory, not a CSV file. Fix: point csv({ path }) at a file inside it`,
-        details,
-        { cause: error },
-      );
-    case 'EACCES':
-    case 'EPERM':
-      return new SourceError(
-        `${where}: permission denied. Fix: give the user running gongshu read access to the file (chmod/chown)`,
-        details,
-        { cause: error },
-      );
-    default: {
-      const reason = error instanceof Error ? error.message : String(error);
-      return new SourceError(
-        `${where}: cannot read the file (${reason}). Fix: check that it exists, is readable and is not being rewritten`,
-        details,
-        { cause: error, retryable: true },
-      );
-    }
-  }
 }

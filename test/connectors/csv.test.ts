@@ -422,7 +422,7 @@ describe('csv errors and check()', () => {
     const error = await extractAll(csv({ path })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect((error as Error).message.replace(dir, '<tmp>')).toMatchInlineSnapshot(
-      `"<tmp>/folder.csv: is a directory, not a CSV file. Fix: point csv({ path }) at a file inside it"`,
+      `"<tmp>/folder.csv: is a directory, not a file. Fix: point csv({ path }) at a file inside it"`,
     );
   });
 
