@@ -16,7 +16,7 @@ import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from '../platform/receive.ts';
 import { createSerial, type Serial } from '../platform/serial.ts';
 import { sm3 } from '../platform/signing.ts';
 import { ARROW_STREAM, encodeTextChunk, type WireColumn } from '../platform/wire.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { isFixedType, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 
 /** The purpose recorded for upward reporting. */
 export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
@@ -417,7 +417,11 @@ async function sendBatch(
     live,
     purpose: PUSH_PURPOSE,
   });
-  /** Reads a chunk from the outbox (columnar, as Arrow Utf8) and encodes and hashes it. */
+  // DATE, TIMESTAMP[ TZ], INTEGER and BIGINT columns travel as their Arrow types, read from DuckDB's vectors;
+  // the others as text.
+  const textNames = columns.filter((c) => !isFixedType(c.type)).map((c) => q(c.name));
+  const fixedNames = columns.filter((c) => isFixedType(c.type)).map((c) => q(c.name));
+  /** Reads a chunk from the outbox (columnar) and encodes and hashes it. */
   const prepare = async (seq: number) => {
     const range = ranges.get(seq);
     if (!range) {
@@ -426,15 +430,32 @@ async function sendBatch(
         { field: 'batch' },
       );
     }
-    const text = await serial(() =>
-      wh.textColumns(
-        { from: q(b.outbox), where: 'rowid >= $1 AND rowid < $2', orderBy: 'rowid' },
-        columns.map((c) => q(c.name)),
-        [range.first_row, range.end_row],
-      ),
-    );
-    const body = encodeTextChunk(header(seq), columns, text);
-    return { body, rows: text[0]?.length ?? 0, contentHash: sm3(body) };
+    const bounds = [range.first_row, range.end_row];
+    const [text, fixed] = await serial(async () => [
+      textNames.length > 0
+        ? await wh.textColumns(
+            { from: q(b.outbox), where: 'rowid >= $1 AND rowid < $2', orderBy: 'rowid' },
+            textNames,
+            bounds,
+          )
+        : [],
+      fixedNames.length > 0
+        ? await wh.fixedColumns(
+            `SELECT ${fixedNames.join(', ')} FROM ${q(b.outbox)} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`,
+            bounds,
+          )
+        : [],
+    ]);
+    const data = columns.map((c) => (isFixedType(c.type) ? fixed.shift()! : text.shift()!));
+    const rows = range.end_row - range.first_row;
+    if (data.some((d) => d.length !== rows)) {
+      throw new PlatformConfigError(
+        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${data.map((d) => d.length).join('/')} rows; expected ${rows} (rowids ${range.first_row}…${range.end_row - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+        { field: 'batch' },
+      );
+    }
+    const body = encodeTextChunk(header(seq), columns, data);
+    return { body, rows, contentHash: sm3(body) };
   };
   const todo = Array.from({ length: b.chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
   let sent = 0;

@@ -111,8 +111,17 @@ export async function storeChunk(
     );
   if (outsideLive.length > 0) throw refuseOutside(outsideLive);
   // The provenance columns are checked in the decoded chunk, before anything is written.
-  const origins = distinctValues(chunk.text[originIdx]!);
-  const originBatches = distinctValues(chunk.text[batchIdx]!);
+  const originText = chunk.data[originIdx]!;
+  const batchText = chunk.data[batchIdx]!;
+  if ('type' in originText || 'type' in batchText) {
+    throw new PlatformRejection(
+      400,
+      'missing-provenance',
+      `dataset ${h.dataset}: _origin_node and _origin_batch must travel as Utf8 text`,
+    );
+  }
+  const origins = distinctValues(originText);
+  const originBatches = distinctValues(batchText);
   const outside = origins.filter((o) => o === null || !o.startsWith(prefix));
   if (outside.length > 0 || originBatches.some((b) => b === null || !ID.test(b))) {
     throw refuseOutside(outside.map((o) => o ?? '(blank)'));
@@ -155,7 +164,7 @@ export async function storeChunk(
       // column's type (as CAST does); a value that does not convert fails the append and rolls everything back.
       const columns = [...existing.keys()].map((name) => {
         const i = names.indexOf(name);
-        if (i >= 0) return chunk.text[i]!;
+        if (i >= 0) return chunk.data[i]!;
         return constantColumn(name === RECEIVED_BATCH_COLUMN ? h.batch : null, chunk.rows);
       });
       try {

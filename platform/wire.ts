@@ -1,16 +1,30 @@
 import {
+  type Data,
   DataType,
+  DateDay,
+  DateUnit,
   Field,
+  Int32,
+  Int64,
   makeData,
   RecordBatch,
   Schema,
   Struct,
   Table,
+  TimestampMicrosecond,
+  TimeUnit,
   tableFromIPC,
   tableToIPC,
   Utf8,
 } from 'apache-arrow';
-import { invalidUtf8Row, type TextColumn } from '../warehouse/index.ts';
+import {
+  FIXED_TYPES,
+  type FixedColumn,
+  type FixedType,
+  invalidUtf8Row,
+  isFixedType,
+  type TextColumn,
+} from '../warehouse/index.ts';
 import { PlatformRejection } from './errors.ts';
 
 /** The media type of pushed and returned chunks. */
@@ -21,7 +35,7 @@ const TYPE_KEY = 'gongshu:type';
 /** Schema-metadata key holding the chunk header (JSON). */
 const HEADER_KEY = 'gongshu:header';
 
-/** DuckDB column types a chunk may declare (values travel as text and are cast on arrival). */
+/** DuckDB column types a chunk may declare as Utf8 (values travel as text and are cast on arrival). */
 const SQL_TYPE =
   /^(VARCHAR|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|DOUBLE|FLOAT|BOOLEAN|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE|TIMESTAMP_NS|TIMESTAMP_MS|TIMESTAMP_S|UUID|JSON|DECIMAL\(\d{1,2},\d{1,2}\))$/;
 
@@ -31,21 +45,62 @@ export interface WireColumn {
   readonly type: string;
 }
 
-/** A decoded chunk: its header, columns, and values column by column (Arrow Utf8 buffers; text or null). */
+/** The Arrow type a fixed-width DuckDB type travels as. */
+function arrowType(type: FixedType): DataType {
+  switch (type) {
+    case 'INTEGER':
+      return new Int32();
+    case 'BIGINT':
+      return new Int64();
+    case 'DATE':
+      return new DateDay();
+    case 'TIMESTAMP':
+      return new TimestampMicrosecond();
+    case 'TIMESTAMP WITH TIME ZONE':
+      return new TimestampMicrosecond('UTC');
+  }
+}
+
+/** Whether an Arrow field type is exactly the one `type` travels as. */
+function isArrowTypeOf(t: DataType, type: FixedType): boolean {
+  switch (type) {
+    case 'INTEGER':
+      return DataType.isInt(t) && t.isSigned && t.bitWidth === 32;
+    case 'BIGINT':
+      return DataType.isInt(t) && t.isSigned && t.bitWidth === 64;
+    case 'DATE':
+      return DataType.isDate(t) && t.unit === DateUnit.DAY;
+    case 'TIMESTAMP':
+      return DataType.isTimestamp(t) && t.unit === TimeUnit.MICROSECOND && !t.timezone;
+    case 'TIMESTAMP WITH TIME ZONE':
+      return DataType.isTimestamp(t) && t.unit === TimeUnit.MICROSECOND && t.timezone === 'UTC';
+  }
+}
+
+/** A decoded chunk: its header, columns, and values column by column. */
 export interface DecodedChunk<H> {
   readonly header: H;
   readonly columns: readonly WireColumn[];
-  /** The columns as received (UTF-8 checked), for columnar loading. */
-  readonly text: readonly TextColumn[];
+  /**
+   * The columns as received, for columnar loading: Utf8 columns as `TextColumn` (UTF-8 checked), typed columns
+   * as `FixedColumn`.
+   */
+  readonly data: readonly (TextColumn | FixedColumn)[];
   /** The values as JS strings, decoded on first use. */
   readonly values: readonly (readonly (string | null)[])[];
   readonly rows: number;
 }
 
 /**
- * Encodes rows as one Arrow IPC stream: every column Utf8 (the exact text of the value, so DECIMAL, DATE and
- * TIMESTAMPTZ round-trip losslessly) with its DuckDB type in the field metadata, and a JSON header in the schema
- * metadata (inside the signed body).
+ * Encodes rows as one Arrow IPC stream, the format of pushed and returned chunks:
+ * - the schema metadata `gongshu:header` holds the JSON header (inside the signed body);
+ * - every field carries its DuckDB type in the field metadata `gongshu:type`, and its Arrow type is fixed by it:
+ *   INTEGER → Int32, BIGINT → Int64, DATE → Date32 (days since 1970-01-01), TIMESTAMP → Timestamp(µs),
+ *   TIMESTAMP WITH TIME ZONE → Timestamp(µs, "UTC") (the instant; DuckDB's own representation), or any of
+ *   `SQL_TYPE` as Utf8 holding the exact text of the value (cast on arrival; so DECIMAL etc. round-trip
+ *   losslessly);
+ * - any other combination, a buffer shorter than its rows or text that is not UTF-8 is refused (400).
+ * This function writes every column as Utf8 (for JS values); `encodeColumns` writes typed columns natively.
  */
 export function encodeChunk(
   header: unknown,
@@ -60,24 +115,51 @@ export function encodeChunk(
   );
 }
 
-/** `encodeChunk` from columns already in Arrow Utf8 layout (as `Warehouse.textColumns` reads them). */
+/**
+ * `encodeChunk` from columns already in columnar layout (as `Warehouse.textColumns` and `fixedColumns` read
+ * them): a `FixedColumn` travels as its Arrow type, a `TextColumn` as Utf8.
+ */
 export function encodeTextChunk(
   header: unknown,
   columns: readonly WireColumn[],
-  text: readonly TextColumn[],
+  values: readonly (TextColumn | FixedColumn)[],
 ): Buffer {
-  const rows = text[0]?.length ?? 0;
-  const fields = columns.map((c) => new Field(c.name, new Utf8(), true, new Map([[TYPE_KEY, c.type]])));
-  const children = text.map((t) =>
-    makeData({
+  const rows = values[0]?.length ?? 0;
+  const fields = columns.map((c, i) => {
+    const d = values[i]!;
+    if ('type' in d && d.type !== c.type) {
+      throw new Error(`encode: column ${c.name} is ${c.type} but its values are ${d.type}`);
+    }
+    const type = 'type' in d ? arrowType(d.type) : new Utf8();
+    return new Field(c.name, type, true, new Map([[TYPE_KEY, c.type]]));
+  });
+  const children = values.map((t, i): Data => {
+    const nullBitmap = t.nullCount > 0 ? t.validity : null;
+    if ('type' in t) {
+      const { buffer, byteOffset } = t.data;
+      const props = { length: t.length, nullCount: t.nullCount, nullBitmap };
+      // makeData dispatches on the type id; Date32 and Timestamp(µs) share Int32's and Int64's buffer layout.
+      return FIXED_TYPES[t.type].width === 8
+        ? makeData({
+            ...props,
+            type: fields[i]!.type as Int64,
+            data: new BigInt64Array(buffer, byteOffset, t.length),
+          })
+        : makeData({
+            ...props,
+            type: fields[i]!.type as Int32,
+            data: new Int32Array(buffer, byteOffset, t.length),
+          });
+    }
+    return makeData({
       type: new Utf8(),
       length: t.length,
       nullCount: t.nullCount,
-      nullBitmap: t.nullCount > 0 ? t.validity : null,
+      nullBitmap,
       valueOffsets: t.offsets,
       data: t.data,
-    }),
-  );
+    });
+  });
   const schema = new Schema(fields, new Map([[HEADER_KEY, JSON.stringify(header)]]));
   const data = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   const table = new Table([new RecordBatch(schema, data)]);
@@ -159,6 +241,75 @@ function columnOf(table: Table, column: number): TextColumn {
   return { length: rows, offsets, data, validity: nullCount > 0 ? validity : null, nullCount };
 }
 
+/** A fixed-width column of a decoded table as one FixedColumn (copied when the stream has several batches). */
+function fixedOf(table: Table, column: number, type: FixedType): FixedColumn {
+  const w = FIXED_TYPES[type].width;
+  const rows = table.numRows;
+  const data = new Uint8Array(rows * w);
+  let validity: Uint8Array | null = null;
+  let nullCount = 0;
+  let r = 0;
+  for (const b of table.batches) {
+    const d = b.data.children[column]!;
+    const v = d.values as Int32Array | BigInt64Array | undefined;
+    if (!v || v.BYTES_PER_ELEMENT !== w || v.length < d.offset + d.length) {
+      throw new Error(`its values hold ${v?.length ?? 0} numbers for ${d.length} rows`);
+    }
+    data.set(new Uint8Array(v.buffer, v.byteOffset + d.offset * w, d.length * w), r * w);
+    const bitmap = d.nullCount > 0 && d.nullBitmap && d.nullBitmap.length > 0 ? d.nullBitmap : null;
+    if (bitmap) {
+      if (bitmap.length * 8 < d.offset + d.length)
+        throw new Error('its validity bitmap is shorter than its rows');
+      for (let i = 0; i < d.length; i++) {
+        const j = d.offset + i;
+        if (bitmap[j >> 3]! & (1 << (j & 7))) continue;
+        validity ??= new Uint8Array(((rows + 63) >> 6) << 3).fill(0xff);
+        validity[(r + i) >> 3]! &= ~(1 << ((r + i) & 7));
+        nullCount++;
+      }
+    }
+    r += d.length;
+  }
+  return { type, length: rows, data, validity: nullCount > 0 ? validity : null, nullCount };
+}
+
+const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');
+
+/** The values of a fixed-width column as the text DuckDB reads back (`CAST(… AS <type>)`). */
+function fixedValues(f: FixedColumn): (string | null)[] {
+  const out = new Array<string | null>(f.length);
+  const w = FIXED_TYPES[f.type].width;
+  const view = new DataView(f.data.buffer, f.data.byteOffset, f.data.byteLength);
+  const dayText = (days: number) => {
+    const d = new Date(days * 86_400_000);
+    const y = d.getUTCFullYear();
+    const year = y > 0 ? pad(y, 4) : `${pad(1 - y, 4)}`;
+    return `${year}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}${y > 0 ? '' : ' (BC)'}`;
+  };
+  for (let r = 0; r < f.length; r++) {
+    if (f.validity && !(f.validity[r >> 3]! & (1 << (r & 7)))) {
+      out[r] = null;
+      continue;
+    }
+    if (w === 4) {
+      const n = view.getInt32(r * 4, true);
+      out[r] = f.type === 'DATE' ? dayText(n) : String(n);
+      continue;
+    }
+    const n = view.getBigInt64(r * 8, true);
+    if (f.type === 'BIGINT') {
+      out[r] = String(n);
+      continue;
+    }
+    const day = n >= 0n ? n / 86_400_000_000n : -((-n + 86_399_999_999n) / 86_400_000_000n);
+    const us = n - day * 86_400_000_000n;
+    const [date, bc = ''] = dayText(Number(day)).split(' ');
+    const time = `${pad(us / 3_600_000_000n, 2)}:${pad((us / 60_000_000n) % 60n, 2)}:${pad((us / 1_000_000n) % 60n, 2)}.${pad(us % 1_000_000n, 6)}`;
+    out[r] = `${date} ${time}${f.type === 'TIMESTAMP' ? '' : '+00'}${bc ? ` ${bc}` : ''}`;
+  }
+  return out;
+}
+
 /** The values of a text column as JS strings. */
 function textValues(t: TextColumn): (string | null)[] {
   const out = new Array<string | null>(t.length);
@@ -198,19 +349,46 @@ export function decodeChunk<H>(body: Buffer, parseHeader: (raw: unknown) => H): 
     );
   }
   const columns: WireColumn[] = [];
-  const text: TextColumn[] = [];
+  const data: (TextColumn | FixedColumn)[] = [];
   const seen = new Set<string>();
-  for (const [i, f] of table.schema.fields.entries()) {
-    const type = f.metadata.get(TYPE_KEY) ?? '';
-    if (!DataType.isUtf8(f.type) || !SQL_TYPE.test(type) || seen.has(f.name) || f.name.length === 0) {
+  for (const b of table.batches) {
+    const bad = b.data.children.findIndex((d) => d.length !== b.numRows);
+    if (bad >= 0) {
       throw new PlatformRejection(
         400,
         'malformed-arrow',
-        `column ${JSON.stringify(f.name)}: expected a unique Utf8 column with a "${TYPE_KEY}" of a DuckDB type; got ${f.type} ${JSON.stringify(type)}`,
+        `column ${JSON.stringify(table.schema.fields[bad]?.name)}: holds ${b.data.children[bad]!.length} values in a batch of ${b.numRows} rows; nothing was stored`,
+      );
+    }
+  }
+  for (const [i, f] of table.schema.fields.entries()) {
+    const type = f.metadata.get(TYPE_KEY) ?? '';
+    const fixed = isFixedType(type) && isArrowTypeOf(f.type, type);
+    if (
+      !(fixed || (DataType.isUtf8(f.type) && SQL_TYPE.test(type))) ||
+      seen.has(f.name) ||
+      f.name.length === 0
+    ) {
+      throw new PlatformRejection(
+        400,
+        'malformed-arrow',
+        `column ${JSON.stringify(f.name)}: expected a unique column with a "${TYPE_KEY}" of a DuckDB type, as Utf8 or (INTEGER, BIGINT, DATE, TIMESTAMP, TIMESTAMP WITH TIME ZONE) as Int32, Int64, Date32, Timestamp(µs), Timestamp(µs, "UTC"); got ${f.type} ${JSON.stringify(type)}`,
       );
     }
     seen.add(f.name);
     columns.push({ name: f.name, type });
+    if (fixed) {
+      try {
+        data.push(fixedOf(table, i, type));
+      } catch (error) {
+        throw new PlatformRejection(
+          400,
+          'malformed-arrow',
+          `column ${JSON.stringify(f.name)}: ${(error as Error).message}; nothing was stored`,
+        );
+      }
+      continue;
+    }
     const t = columnOf(table, i);
     const bad = invalidUtf8Row(t);
     if (bad >= 0) {
@@ -220,15 +398,15 @@ export function decodeChunk<H>(body: Buffer, parseHeader: (raw: unknown) => H): 
         `column ${JSON.stringify(f.name)}: row ${bad + 1} is not well-formed UTF-8 text; nothing was stored`,
       );
     }
-    text.push(t);
+    data.push(t);
   }
   let values: (string | null)[][] | undefined;
   return {
     header,
     columns,
-    text,
+    data,
     get values() {
-      values ??= text.map(textValues);
+      values ??= data.map((d) => ('type' in d ? fixedValues(d) : textValues(d)));
       return values;
     },
     rows: table.numRows,

@@ -1,7 +1,15 @@
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
 export { quoteIdent, quoteLiteral } from './sql.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
-export { invalidUtf8Row, type TextColumn, type TextSelection } from './text-columns.ts';
+export {
+  FIXED_TYPES,
+  type FixedColumn,
+  type FixedType,
+  invalidUtf8Row,
+  isFixedType,
+  type TextColumn,
+  type TextSelection,
+} from './text-columns.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,

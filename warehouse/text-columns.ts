@@ -1,9 +1,15 @@
 import { isUtf8 } from 'node:buffer';
 import {
+  BIGINT,
+  DATE,
   type DuckDBConnection,
   DuckDBDataChunk,
+  type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
+  INTEGER,
+  TIMESTAMP,
+  TIMESTAMPTZ,
   VARCHAR,
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
@@ -17,6 +23,39 @@ import { WarehouseError } from './errors.ts';
 export interface TextColumn {
   readonly length: number;
   readonly offsets: Int32Array;
+  readonly data: Uint8Array;
+  readonly validity: Uint8Array | null;
+  readonly nullCount: number;
+}
+
+/** DuckDB types whose values move as fixed-width little-endian numbers (the same bytes in DuckDB and Arrow). */
+export const FIXED_TYPES = {
+  INTEGER: { width: 4, duckdb: INTEGER, id: DuckDBTypeId.INTEGER },
+  BIGINT: { width: 8, duckdb: BIGINT, id: DuckDBTypeId.BIGINT },
+  /** Days since 1970-01-01 (Arrow Date32). */
+  DATE: { width: 4, duckdb: DATE, id: DuckDBTypeId.DATE },
+  /** Microseconds since 1970-01-01 (Arrow Timestamp(µs)). */
+  TIMESTAMP: { width: 8, duckdb: TIMESTAMP, id: DuckDBTypeId.TIMESTAMP },
+  /** Microseconds since 1970-01-01 UTC (Arrow Timestamp(µs, "UTC")). */
+  'TIMESTAMP WITH TIME ZONE': { width: 8, duckdb: TIMESTAMPTZ, id: DuckDBTypeId.TIMESTAMP_TZ },
+} as const satisfies Record<string, { width: 4 | 8; duckdb: DuckDBType; id: DuckDBTypeId }>;
+
+/** A DuckDB type that moves as fixed-width numbers. */
+export type FixedType = keyof typeof FIXED_TYPES;
+
+/** Whether a DuckDB type name moves as fixed-width numbers. */
+export function isFixedType(type: string): type is FixedType {
+  return Object.hasOwn(FIXED_TYPES, type);
+}
+
+/**
+ * A column of fixed-width values in the layout DuckDB's vectors and Arrow's primitive arrays share: `length`
+ * little-endian values of the type's width back to back (a NULL's bytes are unspecified), and a validity bitmap
+ * as in `TextColumn`.
+ */
+export interface FixedColumn {
+  readonly type: FixedType;
+  readonly length: number;
   readonly data: Uint8Array;
   readonly validity: Uint8Array | null;
   readonly nullCount: number;
@@ -82,6 +121,72 @@ export async function readInt32Columns(
       at += p.length;
     }
     return out;
+  });
+}
+
+/**
+ * Reads the columns of a query whose types are in `FIXED_TYPES` straight from DuckDB's vectors (no JS value per
+ * row); the buffers start 8-byte aligned.
+ */
+export async function readFixedColumns(
+  connection: DuckDBConnection,
+  sql: string,
+  params: Bind,
+): Promise<FixedColumn[]> {
+  const result = await connection.run(sql, params);
+  const width = result.columnCount;
+  const types: FixedType[] = [];
+  for (let c = 0; c < width; c++) {
+    const name = String(result.columnType(c));
+    const id = result.columnTypeId(c);
+    const type = (Object.keys(FIXED_TYPES) as FixedType[]).find((t) => FIXED_TYPES[t].id === id);
+    if (!type) {
+      throw new WarehouseError(
+        `fixed columns: column ${c + 1} (${result.columnName(c)}) is ${name}; expected one of ${Object.keys(FIXED_TYPES).join(', ')}. Fix: read it as text`,
+        { sql },
+      );
+    }
+    types.push(type);
+  }
+  const datas: Uint8Array[][] = Array.from({ length: width }, () => []);
+  const valids: (Uint8Array | null)[][] = Array.from({ length: width }, () => []);
+  const counts: number[] = [];
+  let rows = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    for (let c = 0; c < width; c++) {
+      const v = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      datas[c]!.push(duckdb.vector_get_data(v, m * FIXED_TYPES[types[c]!].width).slice());
+      const valid = duckdb.vector_get_validity(v, Math.ceil(m / 64) * 8);
+      valids[c]!.push(valid ? valid.slice() : null);
+    }
+    counts.push(m);
+    rows += m;
+  }
+  return types.map((type, c) => {
+    const w = FIXED_TYPES[type].width;
+    const data = new Uint8Array(rows * w);
+    let validity: Uint8Array | null = null;
+    let nullCount = 0;
+    let at = 0;
+    for (let p = 0; p < counts.length; p++) {
+      const m = counts[p]!;
+      data.set(datas[c]![p]!, at * w);
+      const valid = valids[c]![p];
+      if (valid) {
+        for (let i = 0; i < m; i++) {
+          if (valid[i >> 3]! & (1 << (i & 7))) continue;
+          validity ??= new Uint8Array(((rows + 63) >> 6) << 3).fill(0xff);
+          const r = at + i;
+          validity[r >> 3]! &= ~(1 << (r & 7));
+          nullCount++;
+        }
+      }
+      at += m;
+    }
+    return { type, length: rows, data, validity: nullCount > 0 ? validity : null, nullCount };
   });
 }
 
@@ -208,25 +313,27 @@ export function invalidUtf8Row(column: TextColumn): number {
 }
 
 /**
- * Appends text columns (as rows) to a table whose columns are all VARCHAR, one DuckDB data chunk per vector:
- * values of up to 12 bytes are written straight into DuckDB's inline string headers, longer ones with one
- * `duckdb_vector_assign_string_element_len` each. The caller checks UTF-8 first (`invalidUtf8Row`).
+ * Appends columns (as rows) to a table, one DuckDB data chunk per vector, each column in its own type: fixed-width
+ * columns are copied into DuckDB's vectors as they are; text columns are VARCHAR vectors (values of up to 12
+ * bytes written straight into DuckDB's inline string headers, longer ones with one
+ * `duckdb_vector_assign_string_element_len` each). DuckDB casts a vector whose type differs from the table
+ * column's, as CAST does. The caller checks text for UTF-8 first (`invalidUtf8Row`).
  */
-export async function appendTextColumns(
+export async function appendColumns(
   connection: DuckDBConnection,
   table: string,
-  columns: readonly TextColumn[],
+  columns: readonly (TextColumn | FixedColumn)[],
   opts: { schema?: string; catalog?: string },
 ): Promise<number> {
   const rows = columns[0]?.length ?? 0;
   for (const col of columns) {
     if (col.length !== rows) {
-      throw new WarehouseError(`append text: columns of ${table} have ${rows} and ${col.length} rows`);
+      throw new WarehouseError(`append: columns of ${table} have ${rows} and ${col.length} rows`);
     }
   }
   const appender = await connection.createAppender(table, opts.schema ?? null, opts.catalog ?? null);
   try {
-    const types = columns.map(() => VARCHAR);
+    const types = columns.map((c) => ('type' in c ? FIXED_TYPES[c.type].duckdb : VARCHAR));
     const headers = new Uint8Array(VECTOR_SIZE * 16);
     const lengths = new Uint32Array(headers.buffer);
     const validityWords = new Uint8Array(Math.ceil(VECTOR_SIZE / 64) * 8);
@@ -234,29 +341,43 @@ export async function appendTextColumns(
       const m = Math.min(VECTOR_SIZE, rows - start);
       const chunk = DuckDBDataChunk.create(types, m);
       for (let c = 0; c < columns.length; c++) {
-        const { offsets, data, validity } = columns[c]!;
+        const column = columns[c]!;
         const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
-        headers.fill(0, 0, m * 16);
-        const long: number[] = [];
-        for (let i = 0; i < m; i++) {
-          const s = offsets[start + i]!;
-          const len = offsets[start + i + 1]! - s;
-          if (len > INLINE_BYTES) {
-            long.push(i);
-            continue;
-          }
-          lengths[i * 4] = len;
-          const h = i * 16 + 4;
-          for (let k = 0; k < len; k++) headers[h + k] = data[s + k]!;
-        }
-        duckdb.copy_data_to_vector(vector, 0, headers.buffer, 0, m * 16);
-        for (const i of long) {
-          duckdb.vector_assign_string_element_len(
+        if ('type' in column) {
+          const w = FIXED_TYPES[column.type].width;
+          const { data } = column;
+          duckdb.copy_data_to_vector(
             vector,
-            i,
-            data.subarray(offsets[start + i]!, offsets[start + i + 1]!),
+            0,
+            data.buffer as ArrayBuffer,
+            data.byteOffset + start * w,
+            m * w,
           );
+        } else {
+          const { offsets, data } = column;
+          headers.fill(0, 0, m * 16);
+          const long: number[] = [];
+          for (let i = 0; i < m; i++) {
+            const s = offsets[start + i]!;
+            const len = offsets[start + i + 1]! - s;
+            if (len > INLINE_BYTES) {
+              long.push(i);
+              continue;
+            }
+            lengths[i * 4] = len;
+            const h = i * 16 + 4;
+            for (let k = 0; k < len; k++) headers[h + k] = data[s + k]!;
+          }
+          duckdb.copy_data_to_vector(vector, 0, headers.buffer, 0, m * 16);
+          for (const i of long) {
+            duckdb.vector_assign_string_element_len(
+              vector,
+              i,
+              data.subarray(offsets[start + i]!, offsets[start + i + 1]!),
+            );
+          }
         }
+        const { validity } = column;
         if (validity) {
           validityWords.fill(0xff);
           // `start` is a multiple of the vector size (a multiple of 64), so whole bytes line up.

@@ -10,7 +10,9 @@ import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
 import {
-  appendTextColumns,
+  appendColumns,
+  type FixedColumn,
+  readFixedColumns,
   readInt32Columns,
   readTextColumns,
   type TextColumn,
@@ -214,6 +216,19 @@ export class Warehouse {
   }
 
   /**
+   * Reads the DATE, TIMESTAMP[ TZ], INTEGER and BIGINT columns of a query straight from DuckDB's vectors.
+   * @example const [born] = await wh.fixedColumns('SELECT birth_date FROM t ORDER BY rowid');
+   */
+  async fixedColumns(sql: string, params: Params = []): Promise<FixedColumn[]> {
+    try {
+      return await readFixedColumns(this.connection, sql, bind(params));
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(sql, error);
+    }
+  }
+
+  /**
    * Reads expressions of a relation as text (`CAST(… AS VARCHAR)`) into Arrow Utf8 columns (bytes, offsets,
    * validity) without a JS string per value; rows in `selection.orderBy` order.
    * @example const [ids, names] = await wh.textColumns({ from: 't', orderBy: 'rowid' }, ['id', 'name']);
@@ -232,16 +247,17 @@ export class Warehouse {
   }
 
   /**
-   * Appends Arrow Utf8 columns as rows to a table of VARCHAR columns (in the current transaction, if any),
-   * a DuckDB data chunk at a time. Values must be well-formed UTF-8 (see `invalidUtf8Row`).
+   * Appends Arrow Utf8 and fixed-width columns as rows to a table (in the current transaction, if any), a DuckDB
+   * data chunk at a time; DuckDB casts to the table's column types. Text must be well-formed UTF-8 (see
+   * `invalidUtf8Row`).
    */
   async appendText(
     table: string,
-    columns: readonly TextColumn[],
+    columns: readonly (TextColumn | FixedColumn)[],
     opts: { schema?: string; catalog?: string } = {},
   ): Promise<number> {
     try {
-      return await appendTextColumns(this.connection, table, columns, opts);
+      return await appendColumns(this.connection, table, columns, opts);
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
       throw queryError(`append to ${table}`, error);
