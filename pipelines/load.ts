@@ -152,7 +152,7 @@ export async function loadPipeline(
       await wh.run(
         `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
            started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, now(), $9, $10, $11, $12, $13, $14)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14)`,
         [
           loadId,
           options.runId ?? null,
@@ -168,6 +168,8 @@ export async function loadPipeline(
           JSON.stringify(description.options),
           JSON.stringify(staged.notes),
           counts.skipped,
+          // the load's clock (`options.now`, else the real start) plus the time it took
+          new Date(started.getTime() + (performance.now() - t0)).toISOString(),
         ],
       );
       await options.inTransaction?.(wh, loadId);
