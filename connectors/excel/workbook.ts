@@ -93,6 +93,11 @@ export async function openSheet(path: string, wanted: string | number | undefine
     return proto._parseSharedStrings.call(this, entry.pipe(utf8Transform()));
   };
   reader._parseWorksheet = function (iterator, sheetNo) {
+    // A sheet that comes before the shared strings is parked by exceljs in a temporary file and reopened
+    // lazily; when we pass over such a sheet, exceljs deletes its file at once and the pending open fails with
+    // ENOENT on a stream nobody reads — an unhandled 'error' event. A sheet that is read still sees its errors
+    // through its iterator; this listener only keeps a skipped one from crashing the process.
+    (iterator as { on?: (event: string, fn: () => void) => unknown }).on?.('error', () => undefined);
     return proto._parseWorksheet.call(this, decodeUtf8(iterator), sheetNo);
   };
   const sheets = reader[Symbol.asyncIterator]();

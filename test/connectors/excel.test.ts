@@ -194,6 +194,30 @@ describe('excel errors', () => {
     expect(check.ok).toBe(false);
   });
 
+  it('passes over sheets exceljs parked in temporary files without an unhandled error', async () => {
+    // The streaming writer puts the shared strings after the sheets, so the reader parks every sheet in a
+    // temporary file; asking for a missing sheet walks past all of them (this used to raise ENOENT on a
+    // stream nobody read, which vitest reports as an unhandled error).
+    const path = join(dir, 'parked.xlsx');
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+    for (const name of ['户籍', '企业', '其他']) {
+      const sheet = book.addWorksheet(name);
+      for (let i = 0; i < 2000; i++) sheet.addRow([`姓名${i}`, '公民身份号码', i]).commit();
+      sheet.commit();
+    }
+    await book.commit();
+    const uncaught: unknown[] = [];
+    const onError = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 20; i++) expect((await excel({ path, sheet: '人口' }).check()).ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('refuses an .xls (BIFF) file and a file that is not a workbook, saying to save as .xlsx', async () => {
     const xls = join(dir, 'old.xls');
     await writeFile(
