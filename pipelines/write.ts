@@ -63,12 +63,7 @@ export async function checkAndWrite(
       i,
       expr,
       // the key column is the normalised key, computed once as `_stage_key`
-      ref:
-        expr === q(p.source)
-          ? expr
-          : macros && expr === `${macros.normalize}(${keyCol})`
-            ? '_stage_key'
-            : `_v_${i}`,
+      ref: expr === q(p.source) ? expr : p.isKey && !cast ? '_stage_key' : `_v_${i}`,
       canFail: p.canFail || cast !== undefined,
     };
   });

@@ -1,7 +1,8 @@
 /**
  * The compiler: a dataset's row-level rules (and scan aggregates such as dataset freshness) become ONE aggregate
  * scan — `count_if` per rule plus the first failing rows (`arg_min(…, rowid, n)`) as samples; cross-table rules
- * become one join query each; uniqueness (a DISTINCT count, slow next to other aggregates) one query each; rules computed from the load ledger and quarantine need no query. When the combined scan fails,
+ * become one join query each, uniqueness one GROUP BY query each; rules computed from the load ledger and
+ * quarantine need no query. When the combined scan fails,
  * each rule runs alone so that one broken rule (a bad SQL predicate) cannot hide the others; the broken one is
  * reported with its error.
  */

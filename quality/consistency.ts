@@ -19,8 +19,10 @@ import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './r
 export function sexCodeSql(v: string): string {
   const s = `CAST(${v} AS VARCHAR)`;
   const t = `upper(trim(${s}))`;
+  const male = `'1', '男', '男性', 'M'`;
+  const female = `'2', '女', '女性', 'F'`;
   // The spellings as stored are looked up first, so that only unusual values pay for trim and upper.
-  return `(CASE WHEN ${s} IN ('1', '男', '男性', 'M') THEN '1' WHEN ${s} IN ('2', '女', '女性', 'F') THEN '2' WHEN ${t} IN ('1', '男', '男性', 'M', 'MALE') THEN '1' WHEN ${t} IN ('2', '女', '女性', 'F', 'FEMALE') THEN '2' END)`;
+  return `(CASE WHEN ${s} IN (${male}) THEN '1' WHEN ${s} IN (${female}) THEN '2' WHEN ${t} IN (${male}, 'MALE') THEN '1' WHEN ${t} IN (${female}, 'FEMALE') THEN '2' END)`;
 }
 
 const KEY_PARTS = ['birth-date', 'sex', 'division'] as const;
@@ -133,17 +135,14 @@ function compileUniqueOf(cols: readonly string[], ctx: CompileContext, scope: st
   const present = cols.map((c) => presentSql(ctx, c)).join(' AND ');
   const tuple = quoted.length === 1 ? quoted[0]! : `(${quoted.join(', ')})`;
   const valueCol = cols.length === 1 ? cols[0]! : null;
-  const value = valueCol
-    ? masked && maskOf(ctx, valueCol)
-      ? maskSqlExpression(maskOf(ctx, valueCol)!, quoted[0]!)
-      : `CAST(${quoted[0]} AS VARCHAR)`
-    : `concat_ws(' + ', ${quoted.map((q) => `CAST(${q} AS VARCHAR)`).join(', ')})`;
-  // Its own query rather than an aggregate of the shared scan (DuckDB evaluates a DISTINCT aggregate next to
-  // other aggregates far more slowly than alone): one GROUP BY gives the count, the repeats, and as samples the
-  // last row of each of the first repeated values — so no second query has to look for the duplicates.
+  const mask = valueCol ? maskOf(ctx, valueCol) : null;
   const observed = valueCol
     ? `CAST(${quoted[0]} AS VARCHAR)`
     : `concat_ws(' + ', ${quoted.map((q) => `CAST(${q} AS VARCHAR)`).join(', ')})`;
+  const value = masked && mask ? maskSqlExpression(mask, quoted[0]!) : observed;
+  // Its own query rather than an aggregate of the shared scan (DuckDB evaluates a DISTINCT aggregate next to
+  // other aggregates far more slowly than alone): one GROUP BY gives the count, the repeats, and as samples the
+  // last row of each of the first repeated values — so no second query has to look for the duplicates.
   return {
     type: 'query',
     kind: 'aggregate',
@@ -157,7 +156,7 @@ FROM (SELECT count(*) AS n, min(rowid) AS first, max(rowid) AS last FROM ${ctx.t
       rowids: ((v.s as unknown[] | null) ?? []).map(String),
     }),
     observed,
-    mask: valueCol ? maskOf(ctx, valueCol) : null,
+    mask,
     sampleSql:
       `SELECT ${sampleKeySql(ctx, masked)} AS key, ${sourceSql(ctx)} AS _source, ${value} AS value FROM ${ctx.tableSql} ` +
       `WHERE ${scope} AND ${present} AND ${tuple} IN (SELECT ${tuple} FROM ${ctx.tableSql} WHERE ${scope} AND ${present} GROUP BY ALL HAVING count(*) > 1) ` +

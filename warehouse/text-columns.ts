@@ -87,40 +87,13 @@ export async function readInt32Columns(
   sql: string,
   params: Bind,
 ): Promise<Int32Array[]> {
-  const result = await connection.run(sql, params);
-  const width = result.columnCount;
-  for (let c = 0; c < width; c++) {
-    if (result.columnTypeId(c) !== DuckDBTypeId.INTEGER) {
-      throw new WarehouseError(
-        `int32 columns: column ${c + 1} (${result.columnName(c)}) is ${result.columnType(c)}; expected INTEGER. Fix: CAST(… AS INTEGER) in the query`,
-        { sql },
-      );
-    }
-  }
-  const parts: Int32Array[][] = Array.from({ length: width }, () => []);
-  let rows = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const m = chunk.rowCount;
-    for (let c = 0; c < width; c++) {
-      const v = duckdb.data_chunk_get_vector(chunk.chunk, c);
-      const items = int32s(duckdb.vector_get_data(v, m * 4), m).slice();
-      const valid = duckdb.vector_get_validity(v, Math.ceil(m / 64) * 8);
-      if (valid) for (let i = 0; i < m; i++) if (!(valid[i >> 3]! & (1 << (i & 7)))) items[i] = 0;
-      parts[c]!.push(items);
-    }
-    rows += m;
-  }
-  return parts.map((ps) => {
-    if (ps.length === 1) return ps[0]!;
-    const out = new Int32Array(rows);
-    let at = 0;
-    for (const p of ps) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+  const columns = await readFixedColumns(connection, sql, params, 'INTEGER');
+  return columns.map((column) => {
+    const items = int32s(column.data, column.length);
+    const { validity } = column;
+    if (validity)
+      for (let i = 0; i < column.length; i++) if (!(validity[i >> 3]! & (1 << (i & 7)))) items[i] = 0;
+    return items;
   });
 }
 
@@ -132,6 +105,7 @@ export async function readFixedColumns(
   connection: DuckDBConnection,
   sql: string,
   params: Bind,
+  only?: FixedType,
 ): Promise<FixedColumn[]> {
   const result = await connection.run(sql, params);
   const width = result.columnCount;
@@ -140,6 +114,12 @@ export async function readFixedColumns(
     const name = String(result.columnType(c));
     const id = result.columnTypeId(c);
     const type = (Object.keys(FIXED_TYPES) as FixedType[]).find((t) => FIXED_TYPES[t].id === id);
+    if (only && type !== only) {
+      throw new WarehouseError(
+        `${only.toLowerCase()} columns: column ${c + 1} (${result.columnName(c)}) is ${name}; expected ${only}. Fix: CAST(… AS ${only}) in the query`,
+        { sql },
+      );
+    }
     if (!type) {
       throw new WarehouseError(
         `fixed columns: column ${c + 1} (${result.columnName(c)}) is ${name}; expected one of ${Object.keys(FIXED_TYPES).join(', ')}. Fix: read it as text`,
