@@ -74,8 +74,8 @@ async function seed(wh: Warehouse): Promise<void> {
     );
     await wh.run(
       `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
-         finished_at, rows_read, rows_loaded, rows_quarantined) VALUES ($1, NULL, $2, $2, 'bench', 'bench', 'merge',
-         'committed', now(), now(), $3, $3, 0)`,
+         finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced) VALUES ($1, NULL, $2, $2, 'bench', 'bench',
+         'merge', 'committed', now(), now(), $3, $3, 0, 0)`,
       [load, name, PEOPLE],
     );
   }
@@ -83,8 +83,8 @@ async function seed(wh: Warehouse): Promise<void> {
 
 /**
  * A merge load changing 1% of the people in hukou and social_security, written as the loader writes a merge
- * (`pipelines/write.ts`: the matched rows deleted, the new versions inserted at the end of the table, in one
- * transaction): round `r` changes the people whose number is `r` modulo 100, so every round changes different
+ * (`pipelines/write.ts`: the matched rows deleted, the new versions inserted at the end of the table, the
+ * count of replaced rows recorded with the load, in one transaction): round `r` changes the people whose number is `r` modulo 100, so every round changes different
  * people.
  */
 async function change(wh: Warehouse, round: number): Promise<void> {
@@ -105,8 +105,8 @@ async function change(wh: Warehouse, round: number): Promise<void> {
       await wh.run('DROP TABLE bench_change');
       await wh.run(
         `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
-           finished_at, rows_read, rows_loaded, rows_quarantined) VALUES ($1, NULL, $2, $2, 'bench', 'bench', 'merge',
-           'committed', now(), now(), $3, $3, 0)`,
+           finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced) VALUES ($1, NULL, $2, $2, 'bench', 'bench',
+           'merge', 'committed', now(), now(), $3, $3, 0, $3)`,
         [load, name, CHANGE],
       );
     });

@@ -105,6 +105,8 @@ type Pending = {
   load_id: string;
   dataset: string;
   write_mode: string;
+  /** Rows of earlier loads a merge deleted; NULL when the load predates that record. */
+  rows_replaced: number | null;
 };
 
 /** Builds one foundation (incrementally when it can); see the module comment. */
@@ -134,13 +136,14 @@ export async function buildFoundation(
   );
   const exists = have.length === 3;
   const pending = await wh.all<Pending>(
-    `SELECT load_id, dataset, write_mode FROM gongshu_loads
+    `SELECT load_id, dataset, write_mode, rows_replaced FROM gongshu_loads
      WHERE dataset IN ${inList(names)} AND status = 'committed'
        AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
      ORDER BY started_at, load_id`,
     [f.name],
   );
   const replaced = pending.find((p) => p.write_mode === 'replace');
+  const hidden = pending.find((p) => hidesKeys(f, sources, p));
   const [mode, reason]: [FoundationBuildResult['mode'], string] = options.fullRefresh
     ? ['full', 'full refresh requested']
     : !exists || !state
@@ -151,7 +154,12 @@ export async function buildFoundation(
           ? ['unchanged', 'no new loads']
           : replaced
             ? ['full', `load ${replaced.load_id} replaced table ${replaced.dataset}`]
-            : ['incremental', `${pending.length} new load(s)`];
+            : hidden
+              ? [
+                  'full',
+                  `merge load ${hidden.load_id} deleted rows of ${hidden.dataset} whose keys were not recorded`,
+                ]
+              : ['incremental', `${pending.length} new load(s)`];
 
   const step = async (s: BuildStep) => {
     await options.onStep?.(s);
@@ -290,7 +298,25 @@ async function sameColumns(wh: Warehouse, fresh: string, table: string): Promise
   return (await describe(fresh)) === (await describe(`SELECT * FROM ${table}`));
 }
 
-/** The keys in rows written by the pending loads, read through every key column the refs of each source use. */
+/**
+ * Whether a pending merge load deleted rows whose keys the incremental build cannot know: the load predates
+ * the record of replaced rows, or the foundation reads its dataset through other key columns (a deleted row's
+ * other keys are not recorded; only keys of the dataset's key column are, in `gongshu_merge_replaced`).
+ */
+function hidesKeys(f: Foundation, sources: ReadonlyMap<string, SourceTable>, p: Pending): boolean {
+  if (p.write_mode !== 'merge') return false;
+  if (p.rows_replaced === null) return true;
+  if (p.rows_replaced === 0) return false;
+  const keyColumn = sources.get(p.dataset)?.keyColumn;
+  return [...Object.values(f.fields), ...Object.values(f.others)]
+    .flat()
+    .some((r) => r.source === p.dataset && r.keys !== undefined && r.keys.some((k) => k !== keyColumn));
+}
+
+/**
+ * The keys in rows written by the pending loads, read through every key column the refs of each source use,
+ * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`).
+ */
 function touchedSql(
   f: Foundation,
   sources: ReadonlyMap<string, SourceTable>,
@@ -313,6 +339,7 @@ function touchedSql(
           : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${norm}(${q(k)})`)).join(', ')}])`;
       parts.push(`SELECT ${expr} AS k FROM ${q(src.table)} WHERE _load_id IN ${inList(ids)}`);
     }
+    parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(ids)}`);
   }
   return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
 }

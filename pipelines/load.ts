@@ -22,6 +22,8 @@ export interface LoadResult {
   readonly rowsSkipped: number;
   /** Rows of a merge load replaced by a later row with the same key in the same load. */
   readonly rowsSuperseded: number;
+  /** Rows of earlier loads a merge load deleted because it wrote their merge key again. */
+  readonly rowsReplaced: number;
   /** Quarantined rows by reason, e.g. `{ 'key:checksum': 12, 'field-count: …': 1 }`. */
   readonly quarantinedByReason: Readonly<Record<string, number>>;
   /** Loaded rows whose key repeats an earlier loaded row (kept; the quality engine scores uniqueness). */
@@ -151,8 +153,9 @@ export async function loadPipeline(
       );
       await wh.run(
         `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
-           started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14)`,
+           started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped,
+           rows_replaced)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16)`,
         [
           loadId,
           options.runId ?? null,
@@ -170,6 +173,7 @@ export async function loadPipeline(
           counts.skipped,
           // the load's clock (`options.now`, else the real start) plus the time it took
           new Date(started.getTime() + (performance.now() - t0)).toISOString(),
+          counts.replaced,
         ],
       );
       await options.inTransaction?.(wh, loadId);
@@ -186,6 +190,7 @@ export async function loadPipeline(
       rowsQuarantined: counts.quarantined,
       rowsSkipped: counts.skipped,
       rowsSuperseded: counts.superseded,
+      rowsReplaced: counts.replaced,
       quarantinedByReason: counts.byReason,
       duplicateKeyRows: counts.duplicates,
       keysNormalized: counts.normalized,

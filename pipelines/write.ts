@@ -14,6 +14,8 @@ export interface WriteCounts {
   readonly skipped: number;
   /** Rows of a merge load replaced by a later row with the same key in the same load. */
   readonly superseded: number;
+  /** Rows of earlier loads a merge deleted because this load wrote their merge key again (0 otherwise). */
+  readonly replaced: number;
   readonly byReason: Readonly<Record<string, number>>;
   readonly duplicates: number;
   readonly normalized: number;
@@ -189,6 +191,7 @@ async function write(
   const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}${inOrder ? '' : ' ORDER BY _stage_row'}`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
+  let replaced = 0;
   if (rebuild || !ctx.tableExists) {
     await wh.run(`CREATE OR REPLACE TABLE ${table} AS ${rows}`);
   } else {
@@ -198,13 +201,7 @@ async function write(
     }
     if (w.hashed) await wh.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS _row_hash VARCHAR`);
     if (dataset.writeMode === 'replace') await wh.run(`DELETE FROM ${table}`);
-    if (mergeKey) {
-      const match = mergeKey.map((k) => `c.${k.valueSql} = t.${q(k.target)}`).join(' AND ');
-      await wh.run(
-        `DELETE FROM ${table} AS t WHERE EXISTS (
-           SELECT 1 FROM ${checked} AS c WHERE c._stage_reason IS NULL AND NOT c._stage_skip AND ${match})`,
-      );
-    }
+    if (mergeKey) replaced = await deleteMerged(wh, pipeline, ctx.loadId, checked, mergeKey, w.values);
     await wh.run(`INSERT INTO ${table} BY NAME ${rows}`);
   }
 
@@ -230,7 +227,46 @@ async function write(
       );
     }
   }
-  return countRows(wh, checked, w, latest, ctx.loadId);
+  return { ...(await countRows(wh, checked, w, latest, ctx.loadId)), replaced };
+}
+
+/**
+ * A merge's delete: the rows of the table whose merge key this load writes again. Returns how many. The keys
+ * of deleted rows that the load does not write again (possible only when the merge key leaves out the key
+ * column) go to `gongshu_merge_replaced`, so an incremental foundation build recomputes them too.
+ */
+async function deleteMerged(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  loadId: string,
+  checked: string,
+  mergeKey: readonly { target: string; valueSql: string }[],
+  values: readonly (ColumnPlan & { ref: string })[],
+): Promise<number> {
+  const table = q(pipeline.dataset.name);
+  const good = 'c._stage_reason IS NULL AND NOT c._stage_skip';
+  const match = mergeKey.map((k) => `c.${k.valueSql} = t.${q(k.target)}`).join(' AND ');
+  const keyPlan = values.find((v) => v.isKey);
+  const out = 'temp.__gs_merge_out';
+  await wh.run(
+    `CREATE OR REPLACE TEMP TABLE __gs_merge_out AS
+     SELECT t.rowid AS __rid${keyPlan ? `, t.${q(keyPlan.target)} AS __k` : ''} FROM ${table} AS t
+     WHERE EXISTS (SELECT 1 FROM ${checked} AS c WHERE ${good} AND ${match})`,
+  );
+  const n = (await wh.value<number>(`SELECT count(*) FROM ${out}`)) ?? 0;
+  if (n) {
+    await wh.run(`DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${out})`);
+    if (keyPlan && !mergeKey.some((k) => k.target === keyPlan.target)) {
+      await wh.run(
+        `INSERT INTO gongshu_merge_replaced SELECT DISTINCT $1, $2, o.__k FROM ${out} AS o
+         ANTI JOIN (SELECT c.${keyPlan.ref} AS k FROM ${checked} AS c WHERE ${good}) AS w ON w.k = o.__k
+         WHERE o.__k IS NOT NULL`,
+        [loadId, pipeline.dataset.name],
+      );
+    }
+  }
+  await wh.run(`DROP TABLE ${out}`);
+  return n;
 }
 
 /**
@@ -251,7 +287,7 @@ async function countRows(
   w: { keyCol: string | undefined; cursorValue: string | undefined; cursorType: string | null },
   latest: string,
   loadId: string,
-): Promise<WriteCounts> {
+): Promise<Omit<WriteCounts, 'replaced'>> {
   const reasons = await wh.all<{ reason: string; n: number }>(
     `SELECT _stage_reason AS reason, count(*) AS n FROM ${checked} WHERE _stage_reason IS NOT NULL
      GROUP BY ALL ORDER BY n DESC, reason`,

@@ -106,6 +106,15 @@ export const SYSTEM_TABLES: readonly string[] = [
   `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0`,
   `ALTER TABLE gongshu_cursors ADD COLUMN IF NOT EXISTS value_type VARCHAR`,
   `ALTER TABLE gongshu_divisions ADD COLUMN IF NOT EXISTS current BOOLEAN DEFAULT true`,
+  // Rows of earlier loads a merge load deleted (replaced); NULL for loads written before this was recorded.
+  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_replaced BIGINT`,
+  // Keys of rows a merge load deleted that it did not write again (a merge by a mergeKey without the key
+  // column: a corrected record may name another person). Incremental foundation builds recompute them.
+  `CREATE TABLE IF NOT EXISTS gongshu_merge_replaced (
+    load_id VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    key VARCHAR NOT NULL
+  )`,
   `CREATE TABLE IF NOT EXISTS gongshu_quality_runs (
     run_id VARCHAR PRIMARY KEY,
     started_at TIMESTAMPTZ NOT NULL,
