@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       },
       ratio: +(pushSeconds / floorSeconds).toFixed(2),
       target: 'push within 3× the floor',
-      note: 'sender and receiver in one Node process over loopback HTTP; includes the outbox copy and chunk planning, a columnar read of each chunk (DATE/TIMESTAMPTZ/INTEGER/BIGINT columns straight from DuckDB vectors as Arrow Date32/Timestamp(µs, UTC)/Int32/Int64; the other columns as Arrow Utf8: byte lengths from INTEGER vectors, bytes from one ordered string_agg of the concatenated rows, cut into columns in JS), Arrow IPC encode/decode, SM3 once per side, ed25519, a columnar append into the typed table (typed vectors as they are, text cast by DuckDB), per-chunk transactions and audit on both sides; the next chunk is read while the parent stores the current one',
+      note: 'sender and receiver in one Node process over loopback HTTP; includes planning (DuckDB COPY of the batch to an outbox Parquet file, chunk sizes read back from it), per chunk a parquet-wasm read of its row range into an Arrow IPC stream (schema message replaced by one carrying the header and column types), SM3 once per side, ed25519, Arrow IPC decode and checks at the parent (apache-arrow, no JS value per row), parquet-wasm writing the stream to a temporary Parquet file that DuckDB inserts from, per-chunk transactions and audit on both sides; the next chunk is read while the parent stores the current one. No row becomes a JS value',
       machineLoad: loadavg()[0],
       node: process.version,
       measuredAt: new Date().toISOString(),

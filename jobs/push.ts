@@ -15,8 +15,17 @@ import type { NodeKeys } from '../platform/keys.ts';
 import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from '../platform/receive.ts';
 import { createSerial, type Serial } from '../platform/serial.ts';
 import { sm3 } from '../platform/signing.ts';
-import { ARROW_STREAM, encodeTextChunk, type WireColumn } from '../platform/wire.ts';
-import { isFixedType, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { ARROW_STREAM, encodeStreamChunk, type WireColumn } from '../platform/wire.ts';
+import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import {
+  chunksTable,
+  deleteOutboxFile,
+  dropOutboxTables,
+  isOutboxFile,
+  openOutbox,
+  sweepOutboxes,
+  writeOutbox,
+} from './push-outbox.ts';
 
 /** The purpose recorded for upward reporting. */
 export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
@@ -80,8 +89,8 @@ interface BatchRecord extends Record<string, unknown> {
 /**
  * Pushes this node's catalogued, reportable datasets (its own tables and, multi-hop, what it received from its
  * children) to its parent: first finishes any batch a crash interrupted, then plans one batch per dataset with
- * everything not yet acknowledged, copied into an outbox table in one transaction and split into size-bounded
- * chunks, and sends each chunk signed, with retries and backoff; each acknowledgement is recorded with an audit
+ * everything not yet acknowledged, written to an outbox Parquet file (see `push-outbox.ts`) and split into
+ * size-bounded chunks in one transaction, and sends each chunk signed, with retries and backoff; each acknowledgement is recorded with an audit
  * entry. Units of change are (origin node, origin batch): a local load travels once; a replaced load is
  * withdrawn at the parent when the next batch completes (its `live` set).
  */
@@ -98,13 +107,14 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
   const serial = options.serial ?? createSerial();
   const batches: PushedBatch[] = [];
   const upToDate: string[] = [];
-  const pending = await serial(() =>
-    wh.all<BatchRecord>(
+  const pending = await serial(async () => {
+    await sweepOutboxes(wh);
+    return wh.all<BatchRecord>(
       `SELECT batch, dataset, chunks, rows, live, columns, outbox FROM gongshu_push_batches
        WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
       [parent.id],
-    ),
-  );
+    );
+  });
   for (const b of pending) batches.push(await sendBatch(options, serial, b, true));
 
   const policies = await serial(() => datasetPolicies(wh, options.project));
@@ -164,8 +174,8 @@ async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<
 /**
  * Plans the next batch of a dataset, in one transaction: maps new local loads to a unit (a merge load makes a
  * new unit of the whole table, since it rewrites rows in place), finds the units not yet acknowledged, copies
- * their rows into the outbox and splits them into row ranges of at most chunkBytes of text (recorded in
- * `<outbox>_chunks`), and records the batch.
+ * their rows into the outbox file and splits them into row ranges of at most chunkBytes of estimated wire size
+ * (recorded in `<outbox>_chunks`), and records the batch.
  * Returns undefined when the parent already has everything.
  */
 async function planBatch(
@@ -282,19 +292,11 @@ async function planBatch(
     }
     await wh.run('CREATE OR REPLACE TEMP TABLE push_new_units (origin VARCHAR, unit VARCHAR)');
     if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
-    const outbox = `gongshu_outbox_${batch.replace(/\W/g, '_')}`;
     const src = parts.join(' UNION ALL BY NAME ');
-    // The outbox freezes the batch's rows (a resumed batch sends exactly them); its rowid orders them.
-    await wh.run(`CREATE TABLE ${q(outbox)} AS SELECT * FROM (${src})`, paramsFor(src, node.id, dataset));
-    const types = await columnsOf(wh, 'main', outbox);
-    const columns: WireColumn[] = [...types].map(([name, type]) => ({ name, type }));
-    const size = columns.map((c) => `coalesce(strlen(CAST(${q(c.name)} AS VARCHAR)), 0) + 4`).join(' + ');
-    // Chunks are ranges of row positions; after commit a fresh table's rowids are exactly those positions.
-    const [sizes = new Int32Array(0)] = await wh.int32Columns(
-      `SELECT CAST(${size} AS INTEGER) FROM ${q(outbox)} ORDER BY rowid`,
-    );
-    const rows = sizes.length;
-    const ranges = chunkRanges(sizes, chunkBytes);
+    // The outbox file freezes the batch's rows (a resumed batch sends exactly them).
+    const written = await writeOutbox(wh, batch, src, { self: node.id, dataset }, chunkBytes);
+    const outbox = written.file;
+    const { columns, ranges, rows } = written;
     const chunks = ranges.length;
     await wh.run(
       `CREATE TABLE ${q(chunksTable(outbox))} (seq INTEGER PRIMARY KEY, first_row INTEGER NOT NULL, end_row INTEGER NOT NULL)`,
@@ -324,36 +326,6 @@ async function planBatch(
     await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
     return record;
   });
-}
-
-function paramsFor(sql: string, self: string, dataset: string): Record<string, string> {
-  return { ...(sql.includes('$self') ? { self } : {}), ...(sql.includes('$dataset') ? { dataset } : {}) };
-}
-
-/** The table holding the rowid range of each chunk of an outbox. */
-function chunksTable(outbox: string): string {
-  return `${outbox}_chunks`;
-}
-
-/**
- * Splits rows (their estimated text sizes, in order) into chunks of at most `chunkBytes` (a row larger than that
- * travels alone): each chunk is the row-position range [first, end). Always at least one chunk.
- */
-function chunkRanges(sizes: Int32Array, chunkBytes: number): { first: number; end: number }[] {
-  const ranges: { first: number; end: number }[] = [];
-  let first = 0;
-  let bytes = 0;
-  for (let i = 0; i < sizes.length; i++) {
-    const size = sizes[i]!;
-    if (bytes > 0 && bytes + size > chunkBytes) {
-      ranges.push({ first, end: i });
-      first = i;
-      bytes = 0;
-    }
-    bytes += size;
-  }
-  ranges.push({ first, end: sizes.length });
-  return ranges;
 }
 
 function canonical(live: Record<string, string[]>): string {
@@ -396,18 +368,7 @@ async function sendBatch(
       )
     ).map((r) => [r.seq, r]),
   );
-  const layout = await serial(() =>
-    wh.all<{ n: number; lo: number | null; hi: number | null }>(
-      `SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${q(b.outbox)}`,
-    ),
-  );
-  const { n = 0, lo = null, hi = null } = layout[0] ?? {};
-  if (n !== b.rows || (n > 0 && (lo !== 0 || hi !== n - 1))) {
-    throw new PlatformConfigError(
-      `push ${b.dataset}: outbox ${b.outbox} of batch ${b.batch} holds ${n} rows (rowids ${lo}…${hi}); expected ${b.rows} rows numbered from 0. Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
-      { field: 'batch' },
-    );
-  }
+  const readChunk = await serial(() => openOutbox(wh, b, columns));
   const header = (seq: number) => ({
     v: 1,
     dataset: b.dataset,
@@ -417,11 +378,7 @@ async function sendBatch(
     live,
     purpose: PUSH_PURPOSE,
   });
-  // DATE, TIMESTAMP[ TZ], INTEGER and BIGINT columns travel as their Arrow types, read from DuckDB's vectors;
-  // the others as text.
-  const textNames = columns.filter((c) => !isFixedType(c.type)).map((c) => q(c.name));
-  const fixedNames = columns.filter((c) => isFixedType(c.type)).map((c) => q(c.name));
-  /** Reads a chunk from the outbox (columnar) and encodes and hashes it. */
+  /** Reads a chunk from the outbox as an Arrow IPC stream (DuckDB → Parquet → Arrow) and signs it into a body. */
   const prepare = async (seq: number) => {
     const range = ranges.get(seq);
     if (!range) {
@@ -430,31 +387,18 @@ async function sendBatch(
         { field: 'batch' },
       );
     }
-    const bounds = [range.first_row, range.end_row];
-    const [text, fixed] = await serial(async () => [
-      textNames.length > 0
-        ? await wh.textColumns(
-            { from: q(b.outbox), where: 'rowid >= $1 AND rowid < $2', orderBy: 'rowid' },
-            textNames,
-            bounds,
-          )
-        : [],
-      fixedNames.length > 0
-        ? await wh.fixedColumns(
-            `SELECT ${fixedNames.join(', ')} FROM ${q(b.outbox)} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`,
-            bounds,
-          )
-        : [],
-    ]);
-    const data = columns.map((c) => (isFixedType(c.type) ? fixed.shift()! : text.shift()!));
-    const rows = range.end_row - range.first_row;
-    if (data.some((d) => d.length !== rows)) {
+    const first = Number(range.first_row);
+    const end = Number(range.end_row);
+    // A file is read in memory; an earlier version's outbox table through the warehouse.
+    const stream = await (isOutboxFile(b.outbox) ? readChunk(range) : serial(() => readChunk(range)));
+    const rows = end - first;
+    if (stream.rows !== rows) {
       throw new PlatformConfigError(
-        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${data.map((d) => d.length).join('/')} rows; expected ${rows} (rowids ${range.first_row}…${range.end_row - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${stream.rows} rows; expected ${rows} (rowids ${first}…${end - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
         { field: 'batch' },
       );
     }
-    const body = encodeTextChunk(header(seq), columns, data);
+    const body = encodeStreamChunk(header(seq), columns, stream.ipc);
     return { body, rows, contentHash: sm3(body) };
   };
   const todo = Array.from({ length: b.chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
@@ -543,10 +487,10 @@ async function sendBatch(
       await wh.run(`UPDATE gongshu_push_batches SET status = 'done', finished_at = now() WHERE batch = $1`, [
         b.batch,
       ]);
-      await wh.run(`DROP TABLE IF EXISTS ${q(b.outbox)}`);
-      await wh.run(`DROP TABLE IF EXISTS ${q(chunksTable(b.outbox))}`);
+      await dropOutboxTables(wh, b.outbox);
     }),
   );
+  deleteOutboxFile(b.outbox);
   logger?.info(
     `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${b.rows.toLocaleString('en')} rows in ${b.chunks} chunks`,
   );

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { quoteIdent as q, type TextColumn, type Warehouse, WarehouseError } from '../warehouse/index.ts';
+import {
+  quoteIdent as q,
+  quoteLiteral,
+  type TextColumn,
+  type Warehouse,
+  WarehouseError,
+} from '../warehouse/index.ts';
 import { appendAudit } from './audit.ts';
 import { type DatasetPolicy, isReportable, unsharedColumns } from './catalog-policy.ts';
 import { divisionPrefix } from './config.ts';
@@ -160,21 +166,29 @@ export async function storeChunk(
       }
     }
     if (chunk.rows > 0) {
-      // Columnar append straight into the table, in its column order: DuckDB casts each text value to the
-      // column's type (as CAST does); a value that does not convert fails the append and rolls everything back.
-      const columns = [...existing.keys()].map((name) => {
-        const i = names.indexOf(name);
-        if (i >= 0) return chunk.data[i]!;
-        return constantColumn(name === RECEIVED_BATCH_COLUMN ? h.batch : null, chunk.rows);
-      });
+      // DuckDB inserts the stream (as Parquet) itself, casting each column to the table's type where they differ;
+      // a value that does not convert names its column and rolls everything back.
+      const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
+      const exprs = [
+        ...chunk.columns.map((c, i) =>
+          convertedColumn(c.name, 'type' in chunk.data[i]! ? c.type : 'VARCHAR', existing.get(c.name)!),
+        ),
+        '$batch',
+      ];
       try {
-        await wh.appendText(h.dataset, columns, { schema: RECEIVED_SCHEMA });
+        await wh.insertArrow(
+          chunk.ipc,
+          (source) =>
+            `INSERT INTO ${table} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${source}`,
+          { batch: h.batch },
+        );
       } catch (error) {
-        if (error instanceof WarehouseError) {
+        const message = String((error as Error).message);
+        if (error instanceof WarehouseError && /does not convert to|Conversion Error/.test(message)) {
           throw new PlatformRejection(
             400,
             'bad-value',
-            `dataset ${h.dataset}: a value does not convert to its column's type (${String(error.message).split('\n')[0]}); nothing was stored`,
+            `dataset ${h.dataset}: a value does not convert to its column's type (${message.split('\n')[0]?.replace(/^query failed: /, '')}); nothing was stored`,
           );
         }
         throw error;
@@ -210,6 +224,18 @@ export async function storeChunk(
     });
     return { duplicate: false, rows: chunk.rows, complete, superseded };
   });
+}
+
+/**
+ * The SQL that converts a received column (Arrow type `arrives` as a DuckDB type) to its table column's type:
+ * the column itself when they agree; else a cast that fails naming the column and the value.
+ */
+function convertedColumn(name: string, arrives: string, type: string): string {
+  const c = q(name);
+  if (arrives === type) return c;
+  const what = quoteLiteral(`column ${JSON.stringify(name)}: value `);
+  const to = quoteLiteral(` does not convert to ${type}`);
+  return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${c} AS ${type}), error(${what} || to_json(CAST(${c} AS VARCHAR)) || ${to})) END`;
 }
 
 /** Deletes the sender's subtree rows whose (origin node, origin batch) the sender no longer holds. */
@@ -259,25 +285,4 @@ function distinctValues(col: TextColumn): (string | null)[] {
     pnull = isNull;
   }
   return [...seen];
-}
-
-/** A text column holding one value (or NULL) in every row. */
-function constantColumn(value: string | null, rows: number): TextColumn {
-  if (value === null) {
-    return {
-      length: rows,
-      offsets: new Int32Array(rows + 1),
-      data: new Uint8Array(0),
-      validity: new Uint8Array(((rows + 63) >> 6) << 3),
-      nullCount: rows,
-    };
-  }
-  const bytes = Buffer.from(value, 'utf8');
-  const data = new Uint8Array(bytes.length * rows);
-  const offsets = new Int32Array(rows + 1);
-  for (let r = 0; r < rows; r++) {
-    data.set(bytes, r * bytes.length);
-    offsets[r + 1] = (r + 1) * bytes.length;
-  }
-  return { length: rows, offsets, data, validity: null, nullCount: 0 };
 }

@@ -89,6 +89,8 @@ export interface DecodedChunk<H> {
   /** The values as JS strings, decoded on first use. */
   readonly values: readonly (readonly (string | null)[])[];
   readonly rows: number;
+  /** The stream as received (e.g. for `Warehouse.insertArrow`). */
+  readonly ipc: Uint8Array;
 }
 
 /**
@@ -165,6 +167,52 @@ export function encodeTextChunk(
   const table = new Table([new RecordBatch(schema, data)]);
   const bytes = tableToIPC(table, 'stream');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The byte length of the first message (the schema) of an Arrow IPC stream; metadata only, it has no body. */
+function schemaMessageBytes(ipc: Uint8Array): number {
+  const view = new DataView(ipc.buffer, ipc.byteOffset, ipc.byteLength);
+  if (ipc.byteLength < 8) return -1;
+  // An encapsulated message: 0xFFFFFFFF, the metadata length, the metadata (padded to 8 bytes).
+  if (view.getInt32(0, true) !== -1) return -1;
+  const end = 8 + view.getInt32(4, true);
+  return end > 8 && end <= ipc.byteLength ? end : -1;
+}
+
+/** The end-of-stream marker of an Arrow IPC stream. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+/**
+ * `encodeChunk` from an Arrow IPC stream the warehouse wrote (`Warehouse.arrowStream`, one column per wire column,
+ * in order, each of the Arrow type its DuckDB type travels as): its schema message is replaced by one carrying
+ * the header and the `gongshu:type` of each field; its record batches travel as they are (their layout does not
+ * depend on metadata), so no value is copied or decoded here.
+ */
+export function encodeStreamChunk(header: unknown, columns: readonly WireColumn[], ipc: Uint8Array): Buffer {
+  const theirs = schemaMessageBytes(ipc);
+  const found =
+    theirs > 0
+      ? tableFromIPC(Buffer.concat([ipc.subarray(0, theirs), END_OF_STREAM])).schema.fields
+      : undefined;
+  const bad = columns.findIndex((c, i) => {
+    const f = found?.[i];
+    if (!f || f.name !== c.name) return true;
+    return isFixedType(c.type) ? !isArrowTypeOf(f.type, c.type) : !DataType.isUtf8(f.type);
+  });
+  if (bad >= 0 || found?.length !== columns.length) {
+    const c = columns[bad] ?? columns[0];
+    throw new Error(
+      `encode: column ${c?.name} (${c?.type}) is ${found?.[bad]?.type ?? 'missing'} in the stream; expected ${columns.length} columns in order, each as the Arrow type of its DuckDB type (other types as Utf8)`,
+    );
+  }
+  const fields = columns.map((c) => {
+    const type = isFixedType(c.type) ? arrowType(c.type) : new Utf8();
+    return new Field(c.name, type, true, new Map([[TYPE_KEY, c.type]]));
+  });
+  const schema = new Schema(fields, new Map([[HEADER_KEY, JSON.stringify(header)]]));
+  const ours = tableToIPC(new Table(schema), 'stream');
+  const mine = schemaMessageBytes(ours);
+  return Buffer.concat([ours.subarray(0, mine), ipc.subarray(theirs)]);
 }
 
 /** Builds an Arrow Utf8 column from JS strings (offsets, UTF-8 bytes, validity). */
@@ -410,5 +458,6 @@ export function decodeChunk<H>(body: Buffer, parseHeader: (raw: unknown) => H): 
       return values;
     },
     rows: table.numRows,
+    ipc: body,
   };
 }

@@ -6,6 +6,7 @@ import { CODE_TABLES } from '../schemas/code-tables.ts';
 import { allDivisions } from '../schemas/divisions.ts';
 import { IDENTIFIER_MACROS } from '../schemas/identifier-macros.ts';
 import { VALUE_MACROS } from '../schemas/value-macros.ts';
+import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
@@ -261,6 +262,38 @@ export class Warehouse {
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
       throw queryError(`append to ${table}`, error);
+    }
+  }
+
+  /**
+   * Runs a query and returns its result as an Arrow IPC stream of one record batch, converted from Parquet
+   * that DuckDB writes (no JS value per row). Parameters cannot be bound: inline literals.
+   * @example const { ipc, rows } = await wh.arrowStream('SELECT name, birth_date FROM hukou WHERE rowid < 1000');
+   */
+  async arrowStream(sql: string): Promise<ArrowStream> {
+    try {
+      return await queryArrowStream(this.connection, sql);
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(sql, error);
+    }
+  }
+
+  /**
+   * Inserts an Arrow IPC stream with SQL (in the current transaction, if any): `insert` receives the relation to
+   * select from, a `read_parquet(…)` of the stream converted to a temporary Parquet file.
+   * @example await wh.insertArrow(ipc, (src) => `INSERT INTO t SELECT * FROM ${src}`);
+   */
+  async insertArrow(
+    ipc: Uint8Array,
+    insert: (source: string) => string,
+    params: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
+    try {
+      await insertArrowStream(this.connection, ipc, insert, Object.keys(params).length ? params : undefined);
+    } catch (error) {
+      if (error instanceof WarehouseError) throw error;
+      throw queryError(insert('<arrow stream>'), error);
     }
   }
 

@@ -266,17 +266,19 @@ describe('push to the parent', () => {
         headers: { ...headers, 'content-type': 'application/vnd.apache.arrow.stream' },
         payload: body,
       });
-      return {
-        status: res.statusCode,
-        code: (res.json() as { error?: { code: string } }).error?.code,
-        headers,
-      };
+      const error = (res.json() as { error?: { code: string; message: string } }).error;
+      return { status: res.statusCode, code: error?.code, message: error?.message, headers };
     };
     const replayed = await send(good);
     expect(replayed.status).toBe(200);
     await p.pwh.run('DELETE FROM received.hukou');
     await p.pwh.run('DELETE FROM gongshu_push_chunks');
-    const cases: [string, Promise<{ status: number; code: string | undefined }>, number, string][] = [
+    const cases: [
+      string,
+      Promise<{ status: number; code: string | undefined; message: string | undefined }>,
+      number,
+      string,
+    ][] = [
       ['replay', send(good, { headers: replayed.headers }), 409, 'replayed'],
       ['forged', send(good, { key: p.kp }), 401, 'bad-signature'],
       ['unknown node', send(good, { node: '650103' }), 403, 'unknown-node'],
@@ -368,7 +370,11 @@ describe('push to the parent', () => {
       ],
     ];
     for (const [what, pending, status, code] of cases) {
-      expect({ what, ...(await pending) }).toMatchObject({ what, status, code });
+      const answer = { what, ...(await pending) };
+      expect(answer).toMatchObject({ what, status, code });
+      // A value that does not convert names its column and the value.
+      if (code === 'bad-value')
+        expect(answer.message).toContain('column "birth_date": value "not a date" does not convert to DATE');
     }
     expect(await p.pwh.value('SELECT count(*) FROM received.hukou')).toBe(0);
     expect(await p.pwh.value('SELECT count(*) FROM gongshu_push_chunks')).toBe(0);
