@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PlatformConfigError } from '../platform/errors.ts';
@@ -7,7 +7,6 @@ import {
   type ArrowStream,
   FIXED_TYPES,
   isFixedType,
-  parquetArrowStream,
   quoteIdent as q,
   quoteLiteral,
   type Warehouse,
@@ -16,10 +15,10 @@ import {
 /**
  * The outbox of a push batch freezes the batch's rows, so that a batch resumed after a crash sends exactly the
  * chunks it planned. It is one Parquet file per batch, written by DuckDB (`COPY … TO`) when the batch is planned
- * and deleted when the parent acknowledged the last chunk: each chunk is a row range of the file, read by
- * parquet-wasm straight into the Arrow IPC stream that travels. No row becomes a JS value on the way.
- * Batches planned by earlier versions kept their outbox in a table (`gongshu_outbox_<batch>` with a
- * `<outbox>_chunks` table of row ranges); those are still read, chunk by chunk, until they complete.
+ * and deleted when the parent acknowledged the last chunk: each chunk is a row range of the file, which DuckDB
+ * and parquet-wasm turn into the Arrow IPC stream that travels. No row becomes a JS value on the way.
+ * Batches planned by earlier versions kept their outbox in a table (`gongshu_outbox_<batch>`); such a batch is
+ * refused with the fix (abandon it, push again: the next batch carries its rows).
  */
 
 let memoryOutboxes: string | undefined;
@@ -95,20 +94,28 @@ export async function writeOutbox(
   }
 }
 
+/** DuckDB's row group size: a chunk of whole row groups is written straight into the parent's database file. */
+const ROW_GROUP = 122_880;
+
 /**
  * Splits rows (their estimated sizes, in order) into chunks of at most `chunkBytes` (a row larger than that
- * travels alone): each chunk is the row-position range [first, end). Always at least one chunk.
+ * travels alone): each chunk is the row-position range [first, end). Always at least one chunk. A chunk that
+ * could hold more than a row group is cut at a whole number of row groups: DuckDB then writes the parent's
+ * rows as full row groups at insert time, instead of through its write-ahead log and a checkpoint.
  */
-function chunkRanges(sizes: Int32Array, chunkBytes: number): { first: number; end: number }[] {
+export function chunkRanges(sizes: Int32Array, chunkBytes: number): { first: number; end: number }[] {
   const ranges: { first: number; end: number }[] = [];
   let first = 0;
   let bytes = 0;
   for (let i = 0; i < sizes.length; i++) {
     const size = sizes[i]!;
     if (bytes > 0 && bytes + size > chunkBytes) {
-      ranges.push({ first, end: i });
-      first = i;
+      const end = i - first > ROW_GROUP ? first + Math.floor((i - first) / ROW_GROUP) * ROW_GROUP : i;
+      ranges.push({ first, end });
+      // Rows after the cut start the next chunk.
       bytes = 0;
+      for (let j = end; j < i; j++) bytes += sizes[j]!;
+      first = end;
     }
     bytes += size;
   }
@@ -130,46 +137,35 @@ export interface OutboxBatch {
 }
 
 /**
- * Opens a batch's outbox for reading chunks as Arrow IPC streams, after checking it still holds the batch's rows.
- * `read` is serialised by the caller for an outbox table (it queries the warehouse); a file is read in memory.
+ * Opens a batch's outbox file for reading chunks as Arrow IPC streams. Each chunk is read by DuckDB (its row
+ * range by `file_row_number`, whose filter skips the row groups before it) into a small Parquet file that
+ * parquet-wasm turns into the stream, so memory holds one chunk, not the batch. Serialise the reads with the
+ * warehouse's other work (they query it).
  */
-export async function openOutbox(
+export function openOutbox(
   wh: Warehouse,
   b: OutboxBatch,
-  columns: readonly WireColumn[],
-): Promise<(range: { first_row: number; end_row: number }) => Promise<ArrowStream>> {
+): (range: { first_row: number; end_row: number }) => Promise<ArrowStream> {
   const abandon = `Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`;
-  if (isOutboxFile(b.outbox)) {
-    if (!existsSync(b.outbox)) {
-      throw new PlatformConfigError(
-        `push ${b.dataset}: the outbox file ${b.outbox} of batch ${b.batch} is missing. ${abandon}`,
-        { field: 'batch' },
-      );
-    }
-    const bytes = readFileSync(b.outbox);
-    return (r) => parquetArrowStream(bytes, { offset: r.first_row, limit: r.end_row - r.first_row });
-  }
-  // An outbox table of an earlier version: its rowids are the row positions the chunk ranges name.
-  const [layout] = await wh.all<{ n: number; lo: number | null; hi: number | null }>(
-    `SELECT count(*) AS n, min(rowid) AS lo, max(rowid) AS hi FROM ${q(b.outbox)}`,
-  );
-  const { n = 0, lo = null, hi = null } = layout ?? {};
-  if (n !== b.rows || (n > 0 && (lo !== 0 || hi !== n - 1))) {
+  if (!isOutboxFile(b.outbox)) {
+    // Batches planned before outbox files kept their rows in a table; that format is no longer read.
     throw new PlatformConfigError(
-      `push ${b.dataset}: outbox ${b.outbox} of batch ${b.batch} holds ${n} rows (rowids ${lo}…${hi}); expected ${b.rows} rows numbered from 0. ${abandon}`,
+      `push ${b.dataset}: batch ${b.batch} was planned by an earlier version of gongshu (outbox table ${b.outbox}). ${abandon}`,
       { field: 'batch' },
     );
   }
-  const select = columns
-    .map((c) =>
-      isFixedType(c.type) || c.type === 'VARCHAR'
-        ? q(c.name)
-        : `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}`,
-    )
-    .join(', ');
+  if (!existsSync(b.outbox)) {
+    throw new PlatformConfigError(
+      `push ${b.dataset}: the outbox file ${b.outbox} of batch ${b.batch} is missing. ${abandon}`,
+      { field: 'batch' },
+    );
+  }
+  const file = quoteLiteral(b.outbox);
   return (r) =>
     wh.arrowStream(
-      `SELECT ${select} FROM ${q(b.outbox)} WHERE rowid >= ${Number(r.first_row)} AND rowid < ${Number(r.end_row)} ORDER BY rowid`,
+      `SELECT * EXCLUDE (file_row_number) FROM read_parquet(${file}, file_row_number = true)
+       WHERE file_row_number >= ${Number(r.first_row)} AND file_row_number < ${Number(r.end_row)}
+       ORDER BY file_row_number`,
     );
 }
 

@@ -21,7 +21,6 @@ import {
   chunksTable,
   deleteOutboxFile,
   dropOutboxTables,
-  isOutboxFile,
   openOutbox,
   sweepOutboxes,
   writeOutbox,
@@ -368,7 +367,7 @@ async function sendBatch(
       )
     ).map((r) => [r.seq, r]),
   );
-  const readChunk = await serial(() => openOutbox(wh, b, columns));
+  const readChunk = openOutbox(wh, b);
   const header = (seq: number) => ({
     v: 1,
     dataset: b.dataset,
@@ -390,7 +389,7 @@ async function sendBatch(
     const first = Number(range.first_row);
     const end = Number(range.end_row);
     // A file is read in memory; an earlier version's outbox table through the warehouse.
-    const stream = await (isOutboxFile(b.outbox) ? readChunk(range) : serial(() => readChunk(range)));
+    const stream = await serial(() => readChunk(range));
     const rows = end - first;
     if (stream.rows !== rows) {
       throw new PlatformConfigError(

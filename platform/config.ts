@@ -80,10 +80,10 @@ export const platformSchema = z
           .number()
           .int()
           .min(1024)
-          .default(32 * 1024 * 1024)
+          .default(48 * 1024 * 1024)
           .meta({
             description:
-              "target size of one chunk (estimated from the row text; keep it below the parent's maxBodyBytes); defaults to 32 MiB",
+              "target size of one chunk (estimated from the row text; keep it below the parent's maxBodyBytes; a chunk holding more than a DuckDB row group of 122,880 rows is cut at whole row groups); defaults to 48 MiB",
           }),
         attempts: z
           .number()
@@ -105,7 +105,7 @@ export const platformSchema = z
       })
       .strict()
       .default({
-        chunkBytes: 32 * 1024 * 1024,
+        chunkBytes: 48 * 1024 * 1024,
         attempts: 8,
         backoffMs: 200,
         timeoutMs: 120_000,

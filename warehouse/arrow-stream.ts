@@ -59,25 +59,6 @@ export async function queryArrowStream(connection: DuckDBConnection, sql: string
 }
 
 /**
- * Reads rows [offset, offset + limit) of a Parquet file (all its columns: parquet-wasm 0.8 ignores `columns`) (bytes already read, e.g. once per batch)
- * as an Arrow IPC stream of one record batch. arrow-rs skips the row groups before `offset` without decoding them.
- */
-export async function parquetArrowStream(
-  parquet: Uint8Array,
-  rows: { offset: number; limit: number },
-): Promise<ArrowStream> {
-  const pw = await parquetWasm();
-  const table = pw.readParquet(parquet, {
-    offset: rows.offset,
-    limit: rows.limit,
-    batchSize: Math.max(rows.limit, 1),
-  });
-  let n = 0;
-  for (const batch of table.recordBatches()) n += batch.numRows;
-  return { ipc: table.intoIPCStream(), rows: n };
-}
-
-/**
  * Inserts an Arrow IPC stream with SQL: parquet-wasm writes it to a temporary Parquet file, and
  * `insert(source)` is given `read_parquet('<file>')` to select from (e.g. `INSERT INTO t SELECT … FROM <source>`).
  * Runs in the current transaction, if any. The stream must be well formed (check it first: arrow-rs refuses a

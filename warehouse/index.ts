@@ -1,4 +1,4 @@
-export { type ArrowStream, parquetArrowStream } from './arrow-stream.ts';
+export type { ArrowStream } from './arrow-stream.ts';
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
 export { quoteIdent, quoteLiteral } from './sql.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
