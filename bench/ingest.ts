@@ -2,8 +2,8 @@
  * Ingest throughput, end to end through the loader (key normalisation + validation, lineage, quarantine,
  * ledger, one transaction), against DuckDB's bare `CREATE TABLE AS SELECT * FROM read_csv(...)` on the same
  * UTF-8 file (the floor). Each case runs in its own process so its peak RSS is its own. `bare` records lower
- * bounds: DuckDB alone keeping the columns as text, and also validating the key (with iconv-lite decoding first
- * for GB18030).
+ * bounds: DuckDB alone keeping the columns as text, then also validating the key, then also numbering the rows
+ * for their lineage (with iconv-lite decoding first for GB18030).
  *
  *   npx tsx bench/ingest.ts [--rows 1000000,10000000] [--xlsx-rows 100000]
  *
@@ -98,26 +98,31 @@ async function runCase(kind: string, path: string): Promise<void> {
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
   // A bounded footprint (the issue's target is peak RSS < 1 GiB at 10M rows).
-  const wh = await openWarehouse({ path: db, ...(kind === 'floor' ? {} : { memoryLimit: MEMORY_LIMIT }) });
+  const bare = kind === 'floor' || kind.startsWith('bare-');
+  const wh = await openWarehouse({ path: db, ...(bare ? {} : { memoryLimit: MEMORY_LIMIT }) });
   const t0 = performance.now();
   let rows = 0;
   if (kind === 'floor') {
     await wh.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}')`);
     rows = (await wh.value<number>('SELECT count(*) FROM t')) ?? 0;
-  } else if (kind === 'bare-text' || kind === 'bare-text-key' || kind === 'bare-gb-text-key') {
+  } else if (kind.startsWith('bare-')) {
     // Lower bounds of gongshu's work done by DuckDB alone: the columns kept as text (as gongshu stores
-    // uncatalogued columns), then also the key normalised and validated; for GB18030, after iconv-lite
+    // uncatalogued columns); then also the key normalised and validated; then also the lineage of each row
+    // (`file:line`, by row_number, as DuckDB's CSV reader gives no line numbers); for GB18030, after iconv-lite
     // decoded the file to UTF-8.
     let file = path;
-    if (kind === 'bare-gb-text-key') {
+    if (kind === 'bare-gb-text-key-lineage') {
       file = `${DIR}/decoded-${process.pid}.csv`;
       await pipeline(createReadStream(path), iconv.decodeStream('gb18030'), createWriteStream(file));
     }
     const key = '"公民身份号码"';
+    const keyed = `* REPLACE (gs_citizen_id_normalize(${key}) AS ${key}), gs_citizen_id_reason(${key}) AS _reason`;
     const select =
       kind === 'bare-text'
         ? '*'
-        : `* REPLACE (gs_citizen_id_normalize(${key}) AS ${key}), gs_citizen_id_reason(${key}) AS _reason`;
+        : kind === 'bare-text-key'
+          ? keyed
+          : `${keyed}, 'people.csv:' || (row_number() OVER () + 1) AS _source`;
     await wh.run(`CREATE TABLE t AS SELECT ${select} FROM read_csv('${file}', all_varchar = true)`);
     rows = (await wh.value<number>('SELECT count(*) FROM t')) ?? 0;
     if (file !== path) rmSync(file, { force: true });
@@ -171,23 +176,26 @@ async function main(): Promise<void> {
     const bare = {
       text: measure('bare-text', files.utf8, runs),
       textKey: measure('bare-text-key', files.utf8, runs),
-      gbTextKey: measure('bare-gb-text-key', files.gb, runs),
+      textKeyLineage: measure('bare-text-key-lineage', files.utf8, runs),
+      gbTextKeyLineage: measure('bare-gb-text-key-lineage', files.gb, runs),
     };
+    const vs = (b: { seconds: number }) => +(b.seconds / floor.seconds).toFixed(2);
     results.push({
       rows,
       floor,
       bare: {
-        note: 'DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize/_reason); gbTextKey first decodes the GB18030 file with iconv-lite to a UTF-8 file',
-        textVsFloor: +(bare.text.seconds / floor.seconds).toFixed(2),
-        textKeyVsFloor: +(bare.textKey.seconds / floor.seconds).toFixed(2),
-        gbTextKeyVsFloor: +(bare.gbTextKey.seconds / floor.seconds).toFixed(2),
+        note: 'lower bounds, DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize/_reason); textKeyLineage also numbers the rows for their file:line; gbTextKeyLineage does that after iconv-lite decoded the GB18030 file to a UTF-8 file',
+        textVsFloor: vs(bare.text),
+        textKeyVsFloor: vs(bare.textKey),
+        textKeyLineageVsFloor: vs(bare.textKeyLineage),
+        gbTextKeyLineageVsFloor: vs(bare.gbTextKeyLineage),
         ...bare,
       },
       utf8Csv: { ...utf8, vsFloor: +(utf8.seconds / floor.seconds).toFixed(2), target: 1.5 },
       gb18030Csv: { ...gb, vsFloor: +(gb.seconds / floor.seconds).toFixed(2), target: 2.5 },
     });
     process.stderr.write(
-      `${rows} rows: floor ${floor.seconds.toFixed(2)} s, bare text+key ${bare.textKey.seconds.toFixed(2)} s, GB decode+text+key ${bare.gbTextKey.seconds.toFixed(2)} s, UTF-8 ${utf8.seconds.toFixed(2)} s (${(utf8.seconds / floor.seconds).toFixed(2)}×), GB18030 ${gb.seconds.toFixed(2)} s (${(gb.seconds / floor.seconds).toFixed(2)}×), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
+      `${rows} rows: floor ${floor.seconds.toFixed(2)} s, bare text+key+lineage ${bare.textKeyLineage.seconds.toFixed(2)} s, GB decode+text+key+lineage ${bare.gbTextKeyLineage.seconds.toFixed(2)} s, UTF-8 ${utf8.seconds.toFixed(2)} s (${(utf8.seconds / floor.seconds).toFixed(2)}×), GB18030 ${gb.seconds.toFixed(2)} s (${(gb.seconds / floor.seconds).toFixed(2)}×), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
     );
   }
   const xlsxPath = await generateXlsx(xlsxRows);
