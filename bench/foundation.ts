@@ -85,7 +85,7 @@ async function seed(wh: Warehouse): Promise<void> {
 /**
  * A merge load changing 1% of the people in hukou and social_security, written as the loader writes a merge
  * (`pipelines/write.ts`: the matched rows deleted, the new versions inserted at the end of the table, the
- * count of replaced rows recorded with the load, in one transaction): round `r` changes the people whose number is `r` modulo 100, so every round changes different
+ * count of replaced rows and the merge key recorded with the load, in one transaction): round `r` changes the people whose number is `r` modulo 100, so every round changes different
  * people.
  */
 async function change(wh: Warehouse, round: number): Promise<void> {
@@ -106,8 +106,8 @@ async function change(wh: Warehouse, round: number): Promise<void> {
       await wh.run('DROP TABLE bench_change');
       await wh.run(
         `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
-           finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced) VALUES ($1, NULL, $2, $2, 'bench', 'bench',
-           'merge', 'committed', now(), now(), $3, $3, 0, $3)`,
+           finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced, merge_key) VALUES ($1, NULL, $2, $2, 'bench',
+           'bench', 'merge', 'committed', now(), now(), $3, $3, 0, $3, '["id_number"]')`,
         [load, name, CHANGE],
       );
     });

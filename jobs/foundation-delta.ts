@@ -3,9 +3,12 @@
  * written (deleted by rowid and inserted in the foundation table, closed and opened in the history), inside the
  * caller's transaction. A full build compares every key; an incremental one only the touched keys, reading the
  * sources that have new loads once (`__gs_<name>_rows<i>`) and taking the values of the other sources from the
- * current rows (they cannot have changed) unless a key might have lost its last recomputed source.
+ * current rows (they cannot have changed) unless a key might have lost its last recomputed source. A source
+ * whose new loads are all merges on its key column is read from those loads' rows only (they hold every row of
+ * the keys they wrote; for its other touched keys it is unchanged), so the work follows the size of the change,
+ * not of the source table.
  */
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { BuildStep } from './foundation.ts';
 import type { Foundation, SourceRef } from './foundation-define.ts';
 import {
@@ -32,6 +35,10 @@ export interface InPlaceBuild {
   readonly touched?: string | undefined;
   /** Datasets with new loads (incremental). */
   readonly changed: ReadonlySet<string>;
+  /** The new loads of each dataset (incremental). */
+  readonly loads?: ReadonlyMap<string, readonly string[]>;
+  /** Datasets whose new loads hold every row of the keys they wrote (merges on the key column). */
+  readonly exact?: ReadonlySet<string>;
   /** Where a full build writes the conflicts (swapped in by the caller). */
   readonly conflictsBuilding: string;
   readonly step: (s: BuildStep) => Promise<void>;
@@ -70,17 +77,36 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
          AND table_name IN (${tables.map(() => '?').join(', ')}) ORDER BY column_index`,
       tables,
     );
+    // A source whose new loads hold every row of the keys they wrote is read from those loads only (their rows
+    // are at the end of the table), with the keys they cover (`partial`); the others for every touched key.
+    const partial = new Map<string, string>();
     for (const r of changed) {
-      if (rows.has(rowsKey(r))) continue;
+      const rk = rowsKey(r);
+      if (rows.has(rk)) continue;
       const src = sources.get(r.source)!;
       const used = usedColumns(
-        changed.filter((o) => rowsKey(o) === rowsKey(r)),
+        changed.filter((o) => rowsKey(o) === rk),
         src,
         columns.filter((c) => c.t === src.table).map((c) => c.c),
       );
-      rows.set(rowsKey(r), await create(`rows${rows.size}`, keyedRowsSql(f, r, src, touched, used)));
+      const name = `rows${rows.size}`;
+      const loads = b.loads?.get(r.source);
+      if (loads && b.exact?.has(r.source) && (r.keys ?? [src.keyColumn]).join() === src.keyColumn) {
+        const cols = (used ?? ['*']).map((c) => (c === '*' ? c : q(c))).join(', ');
+        rows.set(
+          rk,
+          await create(
+            name,
+            `SELECT ${cols}, rowid AS __rowid, ${q(src.keyColumn)} AS __k FROM ${q(src.table)}
+             WHERE _load_id IN (${loads.map(lit).join(', ')}) AND ${q(src.keyColumn)} IS NOT NULL`,
+          ),
+        );
+        partial.set(rk, await create(`${name}_keys`, `SELECT DISTINCT __k AS k FROM ${temp(name)}`));
+      } else {
+        rows.set(rk, await create(name, keyedRowsSql(f, r, src, touched, used)));
+      }
     }
-    scope = { keys: touched, rows };
+    scope = { keys: touched, rows, partial };
     // The current rows of the touched keys are their open history versions (same values, plus `valid_from`):
     // one scan of the history serves the comparison and the closing of versions, and the table is not read.
     fromHistory = await historyHoldsRows(wh, f);
@@ -98,12 +124,15 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     } else {
       fresh = await create('fresh', reuseSql(f, read, kept, sources, scope, current));
       // A current key that no recomputed pick holds any more may still be held by a kept one: read them all.
-      const lost = kept.length
-        ? await wh.value<number>(
-            `SELECT count(*) FROM ${current} AS c WHERE NOT EXISTS (SELECT 1 FROM ${fresh} AS n WHERE n.${key} = c.${key})`,
-          )
-        : 0;
-      if (lost) fresh = await create('fresh', freshSql(f, picks, sources, scope));
+      // (So may a key no pick read from partial rows holds: that source is unchanged for the key.)
+      const lost =
+        kept.length || partial.size
+          ? await wh.value<number>(
+              `SELECT count(*) FROM ${current} AS c WHERE NOT EXISTS (SELECT 1 FROM ${fresh} AS n WHERE n.${key} = c.${key})`,
+            )
+          : 0;
+      // Then every pick is read again for every touched key (partial rows tables do not cover them all).
+      if (lost) fresh = await create('fresh', freshSql(f, picks, sources, complete(scope)));
     }
   }
   const delta = await create('delta', deltaSql(f, fresh, current, flagged));
@@ -143,20 +172,39 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       }
     }
     for (const { field, source, index } of groups.values()) {
-      const keys = b.changed.has(source)
-        ? touched
-        : (counts?.[`c${index}`] ?? 0) > 0
-          ? `(SELECT __k AS k FROM ${delta} WHERE ${q(`__changed_${field}`)})`
-          : undefined;
-      if (!keys) continue;
       const only = (fl: string, r: SourceRef) => fl === field && r.source === source;
-      await wh.run(
-        `DELETE FROM ${conflicts} WHERE field = $1 AND other_source = $2 AND key IN (SELECT k FROM ${keys})`,
-        [field, source],
-      );
-      await wh.run(
-        `INSERT INTO ${conflicts} BY NAME ${conflictsSql(f, sources, fresh, { ...scope, keys }, only)}`,
-      );
+      const valueChanged = (counts?.[`c${index}`] ?? 0) > 0;
+      const changedSelect = `SELECT __k AS k FROM ${delta} WHERE ${q(`__changed_${field}`)}`;
+      const parts = new Set((f.others[field] ?? []).filter((r) => r.source === source).map(rowsKey));
+      const covered = [...parts].every((k) => scope.partial?.has(k))
+        ? scope.partial?.get([...parts][0]!)
+        : undefined;
+      // Per scope: the keys whose comparisons are recomputed.
+      const scopes: Scope[] = [];
+      if (covered) {
+        // The other source's new loads hold all its rows of the keys they wrote; the keys whose authoritative
+        // value changed outside those are read from the table (none when both changed together).
+        scopes.push({ ...scope, keys: covered });
+        if (valueChanged) {
+          const rest = await create(
+            `conflict_keys${index}`,
+            `${changedSelect} EXCEPT SELECT k FROM ${covered}`,
+          );
+          if (await wh.value<number>(`SELECT count(*) FROM ${rest}`))
+            scopes.push({ ...complete(scope), keys: rest });
+        }
+      } else if (b.changed.has(source)) {
+        scopes.push({ ...complete(scope), keys: touched });
+      } else if (valueChanged) {
+        scopes.push({ ...scope, keys: `(${changedSelect})` });
+      }
+      for (const sc of scopes) {
+        await wh.run(
+          `DELETE FROM ${conflicts} WHERE field = $1 AND other_source = $2 AND key IN (SELECT k FROM ${sc.keys})`,
+          [field, source],
+        );
+        await wh.run(`INSERT INTO ${conflicts} BY NAME ${conflictsSql(f, sources, fresh, sc, only)}`);
+      }
     }
   }
   await b.step('conflicts');
@@ -164,6 +212,11 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   await b.step('history');
   for (const t of temps.reverse()) await wh.run(`DROP TABLE IF EXISTS ${t}`);
   return history;
+}
+
+/** A scope without the rows tables that cover only some of its keys (`Scope.partial`). */
+function complete(s: Scope): Scope {
+  return { keys: s.keys, rows: new Map([...(s.rows ?? [])].filter(([k]) => !s.partial?.has(k))) };
 }
 
 /**

@@ -52,6 +52,11 @@ export function planPicks(f: Foundation): Pick[] {
 export interface Scope {
   readonly keys: string;
   readonly rows?: ReadonlyMap<string, string>;
+  /**
+   * `rowsKey(ref)` → a table of keys `k`: that source's rows table holds every row of these keys only (the rows
+   * of its new loads); for the other keys in scope the source is unchanged, and its values are the current ones.
+   */
+  readonly partial?: ReadonlyMap<string, string>;
 }
 
 /** Refs reading the same source through the same key columns share their rows. */
@@ -170,24 +175,36 @@ export function reuseSql(
   current?: string,
 ): string {
   const ctes = picks.map((p) => `${pickName(p)} AS (${pickSql(f, p, sources.get(p.ref.source)!, scope)})`);
+  const currentValue = (p: Pick, field: string) =>
+    p.ref.keyPrefix
+      ? `CASE WHEN ${prefixSql(p.ref.keyPrefix, 'k')} THEN __cur.${q(field)} END`
+      : `__cur.${q(field)}`;
+  // A pick read from a partial rows table: its value for the keys the table is complete for, else the current.
+  const partial = picks.map((p) => scope?.partial?.get(rowsKey(p.ref)));
   const columns = Object.keys(f.fields).map((field) => {
     const exprs = [
-      ...picks
-        .filter((p) => p.values.some((v) => v.field === field))
-        .map((p) => `${pickName(p)}.${q(field)}`),
-      ...kept
-        .filter((p) => p.values.some((v) => v.field === field))
-        .map((p) =>
-          p.ref.keyPrefix
-            ? `CASE WHEN ${prefixSql(p.ref.keyPrefix, 'k')} THEN __cur.${q(field)} END`
-            : `__cur.${q(field)}`,
-        ),
+      ...picks.flatMap((p, i) => {
+        if (!p.values.some((v) => v.field === field)) return [];
+        const value = `${pickName(p)}.${q(field)}`;
+        return [
+          partial[i]
+            ? `CASE WHEN __t${i}.__tk IS NOT NULL THEN ${value} ELSE ${currentValue(p, field)} END`
+            : value,
+        ];
+      }),
+      ...kept.filter((p) => p.values.some((v) => v.field === field)).map((p) => currentValue(p, field)),
     ];
     return `${exprs.length === 1 ? exprs[0] : `coalesce(${exprs.join(', ')})`} AS ${q(field)}`;
   });
+  if (partial.some(Boolean) && !current) throw new Error('reuseSql: partial rows need the current rows');
   const from = [
     ...picks.map((p, i) => (i === 0 ? pickName(p) : `FULL JOIN ${pickName(p)} USING (k)`)),
-    ...(kept.length && current ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`] : []),
+    ...((kept.length || partial.some(Boolean)) && current
+      ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`]
+      : []),
+    ...partial.flatMap((t, i) =>
+      t ? [`LEFT JOIN (SELECT k AS __tk FROM ${t}) AS __t${i} ON __t${i}.__tk = k`] : [],
+    ),
   ].join('\n    ');
   return `WITH ${ctes.join(',\n  ')}
     SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}

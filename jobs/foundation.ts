@@ -107,6 +107,8 @@ type Pending = {
   write_mode: string;
   /** Rows of earlier loads a merge deleted; NULL when the load predates that record. */
   rows_replaced: number | null;
+  /** The columns a merge matched on (JSON); NULL for other loads. */
+  merge_key: string | null;
 };
 
 /** Builds one foundation (incrementally when it can); see the module comment. */
@@ -136,7 +138,7 @@ export async function buildFoundation(
   );
   const exists = have.length === 3;
   const pending = await wh.all<Pending>(
-    `SELECT load_id, dataset, write_mode, rows_replaced FROM gongshu_loads
+    `SELECT load_id, dataset, write_mode, rows_replaced, CAST(merge_key AS VARCHAR) AS merge_key FROM gongshu_loads
      WHERE dataset IN ${inList(names)} AND status = 'committed'
        AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
      ORDER BY started_at, load_id`,
@@ -244,6 +246,8 @@ export async function buildFoundation(
           at,
           touched,
           changed: new Set(pending.map((p) => p.dataset)),
+          loads: loadsOf(pending),
+          exact: exactSources(sources, pending),
           conflictsBuilding,
           step,
         });
@@ -311,6 +315,30 @@ function hidesKeys(f: Foundation, sources: ReadonlyMap<string, SourceTable>, p: 
   return [...Object.values(f.fields), ...Object.values(f.others)]
     .flat()
     .some((r) => r.source === p.dataset && r.keys !== undefined && r.keys.some((k) => k !== keyColumn));
+}
+
+/** The pending loads of each dataset. */
+function loadsOf(pending: readonly Pending[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of pending) out.set(p.dataset, [...(out.get(p.dataset) ?? []), p.load_id]);
+  return out;
+}
+
+/**
+ * Datasets whose pending loads hold every row of the keys they wrote: each is a merge on the key column alone,
+ * which deleted the earlier rows of those keys. An incremental build reads only those loads' rows of them.
+ */
+function exactSources(sources: ReadonlyMap<string, SourceTable>, pending: readonly Pending[]): Set<string> {
+  const out = new Set<string>();
+  for (const [name, src] of sources) {
+    const mine = pending.filter((p) => p.dataset === name);
+    const byKey = (p: Pending) => {
+      const cols = p.write_mode === 'merge' && p.merge_key ? (JSON.parse(p.merge_key) as unknown) : undefined;
+      return Array.isArray(cols) && cols.length === 1 && cols[0] === src.keyColumn;
+    };
+    if (mine.length && mine.every(byKey)) out.add(name);
+  }
+  return out;
 }
 
 /**

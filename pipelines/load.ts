@@ -154,8 +154,8 @@ export async function loadPipeline(
       await wh.run(
         `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
            started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped,
-           rows_replaced)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16)`,
+           rows_replaced, merge_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16, $17)`,
         [
           loadId,
           options.runId ?? null,
@@ -174,6 +174,9 @@ export async function loadPipeline(
           // the load's clock (`options.now`, else the real start) plus the time it took
           new Date(started.getTime() + (performance.now() - t0)).toISOString(),
           counts.replaced,
+          dataset.writeMode === 'merge'
+            ? JSON.stringify(dataset.mergeKey ?? (keyTarget ? [keyTarget] : []))
+            : null,
         ],
       );
       await options.inTransaction?.(wh, loadId);

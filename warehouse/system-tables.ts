@@ -108,6 +108,8 @@ export const SYSTEM_TABLES: readonly string[] = [
   `ALTER TABLE gongshu_divisions ADD COLUMN IF NOT EXISTS current BOOLEAN DEFAULT true`,
   // Rows of earlier loads a merge load deleted (replaced); NULL for loads written before this was recorded.
   `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_replaced BIGINT`,
+  // The columns a merge load matched on (JSON array of table columns); NULL for other loads and older ones.
+  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS merge_key JSON`,
   // Keys of rows a merge load deleted that it did not write again (a merge by a mergeKey without the key
   // column: a corrected record may name another person). Incremental foundation builds recompute them.
   `CREATE TABLE IF NOT EXISTS gongshu_merge_replaced (
