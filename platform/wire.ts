@@ -118,8 +118,8 @@ export function encodeChunk(
 }
 
 /**
- * `encodeChunk` from columns already in columnar layout (as `Warehouse.textColumns` and `fixedColumns` read
- * them): a `FixedColumn` travels as its Arrow type, a `TextColumn` as Utf8.
+ * `encodeChunk` from columns already in columnar layout (as `Warehouse.fixedColumns` reads typed ones): a
+ * `FixedColumn` travels as its Arrow type, a `TextColumn` as Utf8.
  */
 export function encodeTextChunk(
   header: unknown,

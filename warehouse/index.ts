@@ -9,7 +9,6 @@ export {
   invalidUtf8Row,
   isFixedType,
   type TextColumn,
-  type TextSelection,
 } from './text-columns.ts';
 export {
   type AppendValue,

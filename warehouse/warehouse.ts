@@ -10,15 +10,7 @@ import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-s
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
-import {
-  appendColumns,
-  type FixedColumn,
-  readFixedColumns,
-  readInt32Columns,
-  readTextColumns,
-  type TextColumn,
-  type TextSelection,
-} from './text-columns.ts';
+import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
 
 /** The WAL size at which DuckDB checkpoints the warehouse automatically. */
 const CHECKPOINT_THRESHOLD = '64MB';
@@ -226,42 +218,6 @@ export class Warehouse {
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
       throw queryError(sql, error);
-    }
-  }
-
-  /**
-   * Reads expressions of a relation as text (`CAST(… AS VARCHAR)`) into Arrow Utf8 columns (bytes, offsets,
-   * validity) without a JS string per value; rows in `selection.orderBy` order.
-   * @example const [ids, names] = await wh.textColumns({ from: 't', orderBy: 'rowid' }, ['id', 'name']);
-   */
-  async textColumns(
-    selection: TextSelection,
-    expressions: readonly string[],
-    params: Params = [],
-  ): Promise<TextColumn[]> {
-    try {
-      return await readTextColumns(this.connection, selection, expressions, bind(params));
-    } catch (error) {
-      if (error instanceof WarehouseError) throw error;
-      throw queryError(`SELECT ${expressions.join(', ')} FROM ${selection.from}`, error);
-    }
-  }
-
-  /**
-   * Appends Arrow Utf8 and fixed-width columns as rows to a table (in the current transaction, if any), a DuckDB
-   * data chunk at a time; DuckDB casts to the table's column types. Text must be well-formed UTF-8 (see
-   * `invalidUtf8Row`).
-   */
-  async appendText(
-    table: string,
-    columns: readonly (TextColumn | FixedColumn)[],
-    opts: { schema?: string; catalog?: string } = {},
-  ): Promise<number> {
-    try {
-      return await appendColumns(this.connection, table, columns, opts);
-    } catch (error) {
-      if (error instanceof WarehouseError) throw error;
-      throw queryError(`append to ${table}`, error);
     }
   }
 

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { PlatformRejection } from '../../platform/errors.ts';
 import { decodeChunk, encodeChunk } from '../../platform/index.ts';
-import { encodeTextChunk } from '../../platform/wire.ts';
+import { encodeStreamChunk } from '../../platform/wire.ts';
 import { isFixedType, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 
 const COLUMNS = [
@@ -25,38 +25,42 @@ const COLUMNS = [
   { name: 'amount', type: 'DECIMAL(12,2)' },
 ];
 
-/** Reads `src` rows [lo, hi) as the push job does: typed columns from vectors, the rest as text. */
-async function readChunk(wh: Warehouse, lo: number, hi: number) {
-  const names = (fixed: boolean) => COLUMNS.filter((c) => isFixedType(c.type) === fixed).map((c) => c.name);
-  const text = await wh.textColumns(
-    { from: 'src', where: 'i >= $1 AND i < $2', orderBy: 'i' },
-    names(false),
-    [lo, hi],
+/**
+ * Reads `src` rows [lo, hi) as the push job does (DuckDB → Parquet → parquet-wasm → Arrow IPC; types other
+ * than the fixed ones as text) and encodes them as a chunk.
+ */
+async function pushedChunk(wh: Warehouse, lo: number, hi: number): Promise<Buffer> {
+  const select = COLUMNS.map((c) =>
+    isFixedType(c.type) || c.type === 'VARCHAR' ? c.name : `CAST(${c.name} AS VARCHAR) AS ${c.name}`,
   );
-  const fixed = await wh.fixedColumns(
-    `SELECT ${names(true).join(', ')} FROM src WHERE i >= $1 AND i < $2 ORDER BY i`,
-    [lo, hi],
+  const stream = await wh.arrowStream(
+    `SELECT ${select.join(', ')} FROM src WHERE i >= ${lo} AND i < ${hi} ORDER BY i`,
   );
-  return COLUMNS.map((c) => (isFixedType(c.type) ? fixed.shift()! : text.shift()!));
+  return encodeStreamChunk({ v: 1 }, COLUMNS, stream.ipc);
+}
+
+/** Stores a decoded chunk as the parent does: DuckDB inserts the stream (via Parquet), casting text columns. */
+async function store(wh: Warehouse, ipc: Uint8Array): Promise<void> {
+  const cast = COLUMNS.map((c) => (isFixedType(c.type) ? c.name : `CAST(${c.name} AS ${c.type})`));
+  await wh.insertArrow(ipc, (source) => `INSERT INTO dst SELECT ${cast.join(', ')} FROM ${source}`);
 }
 
 describe('wire format: typed columns', () => {
-  it('round-trips INTEGER, BIGINT, DATE, TIMESTAMP[TZ] natively and text as Utf8: NULLs, Chinese, pre-1970, empty', async () => {
+  it('round-trips a pushed chunk: INTEGER, BIGINT, DATE, TIMESTAMP[TZ] natively and text as Utf8, NULLs, Chinese, pre-1970, empty', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
     try {
       await wh.run(`SET TimeZone = 'Asia/Shanghai'`);
       await wh.run(`CREATE TABLE src AS SELECT
           CAST(i AS BIGINT) * 1000000007 - 3000000000 AS i,
           CASE WHEN i % 9 = 0 THEN NULL ELSE CAST(i AS INTEGER) - 2500 END AS n,
-          CASE WHEN i % 7 = 0 THEN NULL ELSE '居民' || i END AS name,
+          CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN '' WHEN i % 13 = 0 THEN 'a"b,c' || chr(10) || '维吾尔' ELSE '居民' || i END AS name,
           CASE WHEN i % 5 = 0 THEN NULL ELSE DATE '1900-02-28' + CAST(i * 17 AS INTEGER) END AS born,
           CASE WHEN i % 6 = 0 THEN NULL ELSE TIMESTAMPTZ '1960-06-30 08:00:00.123456+08' + to_seconds(i * 86399) END AS seen_at,
           TIMESTAMP '1969-12-31 23:59:59.999999' + to_microseconds(i) AS local_at,
           CAST(i * 1.25 AS DECIMAL(12,2)) AS amount
         FROM range(5000) t(i)`);
       const ok = (raw: unknown) => raw as { v: number };
-      const body = encodeTextChunk({ v: 1 }, COLUMNS, await readChunk(wh, -1e15, 1e15));
-      const chunk = decodeChunk(body, ok);
+      const chunk = decodeChunk(await pushedChunk(wh, -1e15, 1e15), ok);
       expect(chunk.rows).toBe(5000);
       expect(chunk.columns).toEqual(COLUMNS);
       expect(chunk.data.map((d) => ('type' in d ? d.type : 'text'))).toEqual([
@@ -69,7 +73,8 @@ describe('wire format: typed columns', () => {
         'text',
       ]);
       await wh.run(`CREATE TABLE dst AS SELECT * FROM src LIMIT 0`);
-      expect(await wh.appendText('dst', chunk.data)).toBe(5000);
+      await store(wh, chunk.ipc);
+      expect(await wh.value<number>('SELECT count(*) FROM dst')).toBe(5000);
       const diff = `SELECT count(*) FROM ((SELECT * FROM src EXCEPT ALL SELECT * FROM dst) UNION ALL (SELECT * FROM dst EXCEPT ALL SELECT * FROM src))`;
       expect(await wh.value<number>(diff)).toBe(0);
       expect(await wh.value<number>('SELECT count(*) FROM dst WHERE born IS NULL')).toBe(1000);
@@ -90,10 +95,11 @@ describe('wire format: typed columns', () => {
       ).toBe(0);
 
       // An empty chunk keeps its columns and types.
-      const empty = decodeChunk(encodeTextChunk({ v: 1 }, COLUMNS, await readChunk(wh, 1e16, 1e16 + 1)), ok);
+      const empty = decodeChunk(await pushedChunk(wh, 1e16, 1e16 + 1), ok);
       expect(empty.rows).toBe(0);
       expect(empty.columns).toEqual(COLUMNS);
-      expect(await wh.appendText('dst', empty.data)).toBe(0);
+      await store(wh, empty.ipc);
+      expect(await wh.value<number>('SELECT count(*) FROM dst')).toBe(5000);
     } finally {
       wh.close();
     }
