@@ -210,7 +210,12 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   await b.step('conflicts');
   await applyDelta(wh, f, delta, history, b.at, fromHistory ? current : undefined);
   await b.step('history');
-  for (const t of temps.reverse()) await wh.run(`DROP TABLE IF EXISTS ${t}`);
+  await wh.run(
+    temps
+      .reverse()
+      .map((t) => `DROP TABLE IF EXISTS ${t};`)
+      .join('\n'),
+  );
   return history;
 }
 

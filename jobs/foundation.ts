@@ -256,10 +256,14 @@ export async function buildFoundation(
         await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
         await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
       }
-      for (const id of allLoads) {
+      for (let i = 0; i < allLoads.length; i += 1000) {
         await wh.run(
-          `INSERT INTO gongshu_foundation_loads VALUES ($1, $2, $3, $4::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
-          [f.name, id, options.runId ?? null, at.toISOString()],
+          `INSERT INTO gongshu_foundation_loads SELECT $1, unnest([${allLoads
+            .slice(i, i + 1000)
+            .map(lit)
+            .join(', ')}]),
+             $2, $3::TIMESTAMPTZ ON CONFLICT DO NOTHING`,
+          [f.name, options.runId ?? null, at.toISOString()],
         );
       }
       const c = await counts();
@@ -367,7 +371,13 @@ function touchedSql(
           : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${norm}(${q(k)})`)).join(', ')}])`;
       parts.push(`SELECT ${expr} AS k FROM ${q(src.table)} WHERE _load_id IN ${inList(ids)}`);
     }
-    parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(ids)}`);
+    // Only a merge that deleted rows can have recorded keys it did not write again.
+    const replacing = pending
+      .filter((p) => p.dataset === name && (p.rows_replaced ?? 1) > 0)
+      .map((p) => p.load_id);
+    if (replacing.length) {
+      parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(replacing)}`);
+    }
   }
   return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
 }
