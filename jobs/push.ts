@@ -89,8 +89,8 @@ interface BatchRecord extends Record<string, unknown> {
  * Pushes this node's catalogued, reportable datasets (its own tables and, multi-hop, what it received from its
  * children) to its parent: first finishes any batch a crash interrupted, then plans one batch per dataset with
  * everything not yet acknowledged, written to an outbox Parquet file (see `push-outbox.ts`) and split into
- * size-bounded chunks in one transaction, and sends each chunk signed, with retries and backoff; each acknowledgement is recorded with an audit
- * entry. Units of change are (origin node, origin batch): a local load travels once; a replaced load is
+ * size-bounded chunks in one transaction, and sends each chunk signed, with retries and backoff; each
+ * acknowledgement is recorded with an audit entry. Units of change are (origin node, origin batch): a local load travels once; a replaced load is
  * withdrawn at the parent when the next batch completes (its `live` set).
  */
 export async function pushUpward(options: PushOptions): Promise<PushSummary> {
@@ -388,7 +388,7 @@ async function sendBatch(
     }
     const first = Number(range.first_row);
     const end = Number(range.end_row);
-    // A file is read in memory; an earlier version's outbox table through the warehouse.
+    // DuckDB reads the chunk's rows from the outbox file: serialised with the warehouse's other work.
     const stream = await serial(() => readChunk(range));
     const rows = end - first;
     if (stream.rows !== rows) {
