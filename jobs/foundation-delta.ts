@@ -8,7 +8,7 @@
  * the keys they wrote; for its other touched keys it is unchanged), so the work follows the size of the change,
  * not of the source table.
  */
-import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { BuildStep } from './foundation.ts';
 import type { Foundation, SourceRef } from './foundation-define.ts';
 import {
@@ -16,6 +16,7 @@ import {
   deltaSql,
   freshSql,
   keyedRowsSql,
+  loadRowsSql,
   type Pick,
   reuseSql,
   rowsKey,
@@ -92,15 +93,7 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       const name = `rows${rows.size}`;
       const loads = b.loads?.get(r.source);
       if (loads && b.exact?.has(r.source) && (r.keys ?? [src.keyColumn]).join() === src.keyColumn) {
-        const cols = (used ?? ['*']).map((c) => (c === '*' ? c : q(c))).join(', ');
-        rows.set(
-          rk,
-          await create(
-            name,
-            `SELECT ${cols}, rowid AS __rowid, ${q(src.keyColumn)} AS __k FROM ${q(src.table)}
-             WHERE _load_id IN (${loads.map(lit).join(', ')}) AND ${q(src.keyColumn)} IS NOT NULL`,
-          ),
-        );
+        rows.set(rk, await create(name, loadRowsSql(src, loads, used)));
         partial.set(rk, await create(`${name}_keys`, `SELECT DISTINCT __k AS k FROM ${temp(name)}`));
       } else {
         rows.set(rk, await create(name, keyedRowsSql(f, r, src, touched, used)));

@@ -90,6 +90,22 @@ export function keyedRowsSql(
 }
 
 /**
+ * The rows of a source written by some loads, as `keyedRowsSql` returns them (read through the key column):
+ * the zone maps on `_load_id` skip the rest of the table, whose rows come before.
+ */
+export function loadRowsSql(src: SourceTable, loads: readonly string[], columns?: readonly string[]): string {
+  const key = q(src.keyColumn);
+  const cols = columns ? columns.map(q).join(', ') : '*';
+  return `SELECT ${cols}, rowid AS __rowid, ${key} AS __k FROM ${q(src.table)}
+    WHERE _load_id IN ${inList(loads)} AND ${key} IS NOT NULL`;
+}
+
+/** `('a', 'b')` — a SQL list of text literals (DuckDB cannot bind JS arrays). */
+export function inList(values: readonly string[]): string {
+  return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
+}
+
+/**
  * The columns of a source table (`have`) that the refs reading it through the same key columns use: their
  * columns, `latest`, key columns, `_ingested_at` and every column whose name appears in an `expr` or `where`
  * (a superset: a missed column would fail loudly). Undefined (all columns) when a text may name columns

@@ -20,7 +20,7 @@ import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehou
 import { BuildError } from './errors.ts';
 import { type Foundation, foundationSources } from './foundation-define.ts';
 import { buildInPlace } from './foundation-delta.ts';
-import { conflictsSql, freshSql, planPicks, type SourceTable } from './foundation-sql.ts';
+import { conflictsSql, freshSql, inList, planPicks, type SourceTable } from './foundation-sql.ts';
 import { applyHistory, createAsOfMacro, type HistoryChange } from './history.ts';
 import { ensureJobTables } from './state.ts';
 
@@ -380,9 +380,4 @@ function touchedSql(
     }
   }
   return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
-}
-
-/** `('a', 'b')` — a SQL list of text literals (DuckDB cannot bind JS arrays). */
-export function inList(values: readonly string[]): string {
-  return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
 }

@@ -169,10 +169,9 @@ export function openOutbox(
     );
 }
 
-/** Drops a batch's outbox tables (its chunk ranges; the rows too for an earlier version's outbox table). */
-export async function dropOutboxTables(wh: Warehouse, outbox: string): Promise<void> {
+/** Drops the table of a batch's chunk ranges. */
+export async function dropChunksTable(wh: Warehouse, outbox: string): Promise<void> {
   await wh.run(`DROP TABLE IF EXISTS ${q(chunksTable(outbox))}`);
-  if (!isOutboxFile(outbox)) await wh.run(`DROP TABLE IF EXISTS ${q(outbox)}`);
 }
 
 /** Deletes a batch's outbox file, after the transaction that marked the batch done committed. */

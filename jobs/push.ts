@@ -20,7 +20,7 @@ import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import {
   chunksTable,
   deleteOutboxFile,
-  dropOutboxTables,
+  dropChunksTable,
   openOutbox,
   sweepOutboxes,
   writeOutbox,
@@ -486,7 +486,7 @@ async function sendBatch(
       await wh.run(`UPDATE gongshu_push_batches SET status = 'done', finished_at = now() WHERE batch = $1`, [
         b.batch,
       ]);
-      await dropOutboxTables(wh, b.outbox);
+      await dropChunksTable(wh, b.outbox);
     }),
   );
   deleteOutboxFile(b.outbox);
