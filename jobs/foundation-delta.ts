@@ -1,7 +1,7 @@
 /**
  * In-place foundation builds: the fresh rows are compared with the current ones and only the difference is
- * written (deleted by rowid and inserted in the foundation table, closed and opened in the history), inside the
- * caller's transaction. A full build compares every key; an incremental one only the touched keys, reading the
+ * written, inside the caller's transaction: a replaced row is appended to the closed versions (`history.ts`) and
+ * deleted by rowid, a new row is inserted with `valid_from` = the build time. A full build compares every key; an incremental one only the touched keys, reading the
  * sources that have new loads once (`__gs_<name>_rows<i>`) and taking the values of the other sources from the
  * current rows (they cannot have changed) unless a key might have lost its last recomputed source. A source
  * whose new loads are all merges on its key column is read from those loads' rows only (they hold every row of
@@ -24,7 +24,7 @@ import {
   type SourceTable,
   usedColumns,
 } from './foundation-sql.ts';
-import { applyDelta, type HistoryChange, historyTable } from './history.ts';
+import { closedTable, type HistoryChange, stampSql } from './history.ts';
 
 /** What an in-place build works on. */
 export interface InPlaceBuild {
@@ -62,7 +62,6 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   let scope: Scope | undefined;
   let fresh: string;
   let current: string;
-  let fromHistory = false;
   if (!touched) {
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
@@ -100,15 +99,10 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       }
     }
     scope = { keys: touched, rows, partial };
-    // The current rows of the touched keys are their open history versions (same values, plus `valid_from`):
-    // one scan of the history serves the comparison and the closing of versions, and the table is not read.
-    fromHistory = await historyHoldsRows(wh, f);
+    // The current rows of the touched keys, with their rowid (to delete them) and `valid_from` (to close them).
     current = await create(
       'current',
-      fromHistory
-        ? `SELECT h.rowid AS __rid, h.* FROM ${historyTable(f)} AS h SEMI JOIN ${touched} AS t ON h.${key} = t.k
-           WHERE h.valid_to IS NULL`
-        : `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
+      `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
     );
     const read = picks.filter((p) => b.changed.has(p.ref.source));
     const kept = picks.filter((p) => !b.changed.has(p.ref.source));
@@ -136,16 +130,19 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   );
   const history = { opened: counts?.new ?? 0, closed: counts?.old ?? 0 };
   await b.step('picks');
+  // The replaced rows become closed versions, then leave the table; the new rows open versions at `at`.
   if (history.closed) {
     await wh.run(
-      fromHistory
-        ? `DELETE FROM ${table} WHERE ${key} IN (SELECT __k FROM ${delta} WHERE __old)`
-        : `DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`,
+      `INSERT INTO ${closedTable(f)} BY NAME SELECT c.* EXCLUDE (__rid), ${stampSql(b.at)} AS valid_to
+       FROM ${current} AS c SEMI JOIN (SELECT __rid FROM ${delta} WHERE __old) AS d ON c.__rid = d.__rid`,
     );
+    await wh.run(`DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`);
   }
   if (history.opened) {
     const cols = [key, ...fields.map(q)].join(', ');
-    await wh.run(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM ${delta} WHERE __new`);
+    await wh.run(
+      `INSERT INTO ${table} (${cols}, valid_from) SELECT ${cols}, ${stampSql(b.at)} FROM ${delta} WHERE __new`,
+    );
   }
   await b.step('assemble');
   if (!touched || !scope) {
@@ -201,7 +198,6 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     }
   }
   await b.step('conflicts');
-  await applyDelta(wh, f, delta, history, b.at, fromHistory ? current : undefined);
   await b.step('history');
   await wh.run(
     temps
@@ -215,20 +211,4 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
 /** A scope without the rows tables that cover only some of its keys (`Scope.partial`). */
 function complete(s: Scope): Scope {
   return { keys: s.keys, rows: new Map([...(s.rows ?? [])].filter(([k]) => !s.partial?.has(k))) };
-}
-
-/**
- * Whether the open history versions can stand for the foundation rows: the history has the key and every field
- * with the table's types (a full build may have changed a type the history kept).
- */
-async function historyHoldsRows(wh: Warehouse, f: Foundation): Promise<boolean> {
-  const rows = await wh.all<{ t: string; c: string; ty: string }>(
-    `SELECT table_name AS t, column_name AS c, data_type AS ty FROM duckdb_columns()
-     WHERE schema_name = 'foundation' AND table_name IN ($1, $2)`,
-    [f.name, `${f.name}_history`],
-  );
-  const types = (t: string) => new Map(rows.filter((r) => r.t === t).map((r) => [r.c, r.ty]));
-  const table = types(f.name);
-  const hist = types(`${f.name}_history`);
-  return [f.keyColumn, ...Object.keys(f.fields)].every((c) => table.has(c) && hist.get(c) === table.get(c));
 }

@@ -21,7 +21,7 @@ import { BuildError } from './errors.ts';
 import { type Foundation, foundationSources } from './foundation-define.ts';
 import { buildInPlace } from './foundation-delta.ts';
 import { conflictsSql, freshSql, inList, planPicks, type SourceTable } from './foundation-sql.ts';
-import { applyHistory, createAsOfMacro, type HistoryChange } from './history.ts';
+import { createHistoryView, type HistoryChange, rewriteHistory, stampSql, upgradeLayout } from './history.ts';
 import { ensureJobTables } from './state.ts';
 
 /** Options of `buildFoundation`. */
@@ -129,14 +129,22 @@ export async function buildFoundation(
     'SELECT definition_hash FROM gongshu_foundations WHERE foundation = $1',
     [f.name],
   );
-  const have = await wh.all<{ t: string }>(
-    `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name IN ${inList([
-      f.name,
-      `${f.name}_conflicts`,
-      `${f.name}_history`,
-    ])}`,
+  const have = new Set(
+    (
+      await wh.all<{ t: string }>(
+        `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name IN ${inList(
+          [f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`],
+        )}`,
+      )
+    ).map((r) => r.t),
   );
-  const exists = have.length === 3;
+  // A foundation stored in the first layout (a history table holding the open versions too) is converted.
+  if (have.has(f.name) && have.has(`${f.name}_history`)) {
+    await wh.transaction(() => upgradeLayout(wh, f, at));
+    have.delete(`${f.name}_history`);
+    have.add(`${f.name}_closed`);
+  }
+  const exists = [f.name, `${f.name}_conflicts`, `${f.name}_closed`].every((t) => have.has(t));
   const pending = await wh.all<Pending>(
     `SELECT load_id, dataset, write_mode, rows_replaced, CAST(merge_key AS VARCHAR) AS merge_key FROM gongshu_loads
      WHERE dataset IN ${inList(names)} AND status = 'committed'
@@ -227,17 +235,30 @@ export async function buildFoundation(
       let history: HistoryChange;
       const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;
       if (rewrite) {
-        const building = `foundation.${q(`${f.name}__building`)}`;
-        await wh.run(`CREATE OR REPLACE TABLE ${building} AS ${fresh}`);
+        const building = { name: `${f.name}__building`, table: `foundation.${q(`${f.name}__building`)}` };
+        // A key whose values did not change keeps the `valid_from` of its previous row.
+        const old = have.has(f.name) ? { name: f.name, table } : undefined;
+        const kept = old ? await keptSql(wh, f) : undefined;
+        await wh.run(
+          `CREATE OR REPLACE TABLE ${building.table} AS ${
+            old && kept
+              ? `SELECT n.*, CASE WHEN o.${q(f.keyColumn)} IS NOT NULL AND ${kept('n', 'o')} THEN o.valid_from
+                   ELSE ${stampSql(at)} END AS valid_from
+                 FROM (${fresh}) AS n LEFT JOIN ${table} AS o ON o.${q(f.keyColumn)} = n.${q(f.keyColumn)}`
+              : `SELECT *, ${stampSql(at)} AS valid_from FROM (${fresh})`
+          }`,
+        );
         await step('picks');
         await step('assemble');
-        await wh.run(`CREATE OR REPLACE TABLE ${conflictsBuilding} AS ${conflictsSql(f, sources, building)}`);
+        await wh.run(
+          `CREATE OR REPLACE TABLE ${conflictsBuilding} AS ${conflictsSql(f, sources, building.table)}`,
+        );
         await step('conflicts');
-        history = await applyHistory(wh, f, building, at);
+        history = await rewriteHistory(wh, f, building, old, kept ?? (() => 'false'), at);
         await step('history');
         await wh.run(`DROP TABLE IF EXISTS ${table}`);
-        await wh.run(`ALTER TABLE ${building} RENAME TO ${q(f.name)}`);
-        await createAsOfMacro(wh, f);
+        await wh.run(`ALTER TABLE ${building.table} RENAME TO ${q(f.name)}`);
+        await createHistoryView(wh, f);
       } else {
         history = await buildInPlace(wh, {
           f,
@@ -303,7 +324,31 @@ async function sameColumns(wh: Warehouse, fresh: string, table: string): Promise
     (await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`))
       .map((r) => `${r.column_name} ${r.column_type}`)
       .join(', ');
-  return (await describe(fresh)) === (await describe(`SELECT * FROM ${table}`));
+  return (await describe(fresh)) === (await describe(`SELECT * EXCLUDE (valid_from) FROM ${table}`));
+}
+
+/**
+ * SQL saying whether a new row `n` holds the same values as the current row `o` of the same key, for a build
+ * that rewrites the table (the definition or a column type may have changed): a field the current table lacks
+ * counts as NULL there, and values are compared as text.
+ */
+async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: string) => string> {
+  const have = new Set(
+    (
+      await wh.all<{ c: string }>(
+        `SELECT column_name AS c FROM duckdb_columns() WHERE schema_name = 'foundation' AND table_name = $1`,
+        [f.name],
+      )
+    ).map((r) => r.c),
+  );
+  return (n, o) =>
+    Object.keys(f.fields)
+      .map((c) =>
+        have.has(c)
+          ? `CAST(${n}.${q(c)} AS VARCHAR) IS NOT DISTINCT FROM CAST(${o}.${q(c)} AS VARCHAR)`
+          : `${n}.${q(c)} IS NULL`,
+      )
+      .join(' AND ');
 }
 
 /**

@@ -1,13 +1,25 @@
 /**
- * SCD2 history of a foundation: `foundation.<name>_history` holds every version of every key with
- * `valid_from` / `valid_to` (the build times at which the version appeared and was replaced; NULL = current).
- * `foundation.<name>_as_of(ts)` is a table macro returning the state at a point in time.
+ * SCD2 history of a foundation, in two tables and a view:
+ * - `foundation.<name>` holds the open (current) version of every key, with `valid_from`: the build time at
+ *   which its values appeared;
+ * - `foundation.<name>_closed` holds the versions that were replaced or disappeared, with `valid_from` and
+ *   `valid_to` (the build time at which they stopped holding);
+ * - `foundation.<name>_history` is the view of both: every version, `valid_to` NULL for the current one;
+ * - `foundation.<name>_as_of(ts)` is a table macro returning the state at a point in time.
+ *
+ * Why the open versions are not also kept in the history table: a build then reads the current rows once (from
+ * the foundation table, which it rewrites anyway) and only appends to the history. Keeping them in both, as
+ * the first layout did, made every incremental build scan and rewrite the whole history for the touched keys
+ * as well (`upgradeLayout` converts that layout).
  */
 import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { Foundation } from './foundation-define.ts';
 
-/** `foundation.<name>_history`, quoted. */
+/** `foundation.<name>_history` (a view of every version), quoted. */
 export const historyTable = (f: Pick<Foundation, 'name'>) => `foundation.${q(`${f.name}_history`)}`;
+
+/** `foundation.<name>_closed` (the replaced versions), quoted. */
+export const closedTable = (f: Pick<Foundation, 'name'>) => `foundation.${q(`${f.name}_closed`)}`;
 
 /** Versions opened and closed by one build. */
 export interface HistoryChange {
@@ -15,121 +27,113 @@ export interface HistoryChange {
   readonly closed: number;
 }
 
+/** `TIMESTAMPTZ` literal of a build time. */
+export const stampSql = (at: Date) => `${lit(at.toISOString())}::TIMESTAMPTZ`;
+
+type Column = { readonly name: string; readonly type: string };
+
+/** The columns of a table in schema `foundation`, in order. */
+async function columnsOf(wh: Warehouse, table: string): Promise<Column[]> {
+  return wh.all<Column>(
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
+     WHERE schema_name = 'foundation' AND table_name = $1 ORDER BY column_index`,
+    [table],
+  );
+}
+
 /**
- * Applies a build to the history, inside the caller's transaction. `fresh` holds the new rows of the keys
- * in `scope` (a table of keys `k`, or undefined for every key): open versions that changed or disappeared
- * are closed at `at`; new or changed rows open a version at `at`.
+ * Rewrites the history for a foundation table built anew (`building`, with `valid_from` already set: kept from
+ * the previous row of a key whose values did not change, else the build time): every previous row (`old`, the
+ * table being replaced) that was not kept is closed at `at`. The closed table gets every column it lacks and
+ * column types that changed; a type its values do not all convert to becomes VARCHAR. Inside the caller's
+ * transaction; the caller swaps the tables and then calls `createHistoryView`.
  */
-export async function applyHistory(
+export async function rewriteHistory(
   wh: Warehouse,
   f: Foundation,
-  fresh: string,
+  building: { readonly name: string; readonly table: string },
+  old: { readonly name: string; readonly table: string } | undefined,
+  keptSql: (n: string, o: string) => string,
   at: Date,
-  scope?: string,
 ): Promise<HistoryChange> {
-  const hist = historyTable(f);
+  const closed = closedTable(f);
   const key = q(f.keyColumn);
-  const fields = Object.keys(f.fields);
   await wh.run(
-    `CREATE TABLE IF NOT EXISTS ${hist} AS
-     SELECT *, NULL::TIMESTAMPTZ AS valid_from, NULL::TIMESTAMPTZ AS valid_to FROM ${fresh} LIMIT 0`,
+    `CREATE TABLE IF NOT EXISTS ${closed} AS
+     SELECT *, NULL::TIMESTAMPTZ AS valid_to FROM ${building.table} LIMIT 0`,
   );
-  // A field added to the definition: add the column (older versions hold NULL).
-  const have = new Set(
-    (
-      await wh.all<{ c: string }>(
-        `SELECT column_name AS c FROM duckdb_columns() WHERE schema_name = 'foundation' AND table_name = $1`,
-        [`${f.name}_history`],
-      )
-    ).map((r) => r.c),
-  );
-  const types = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${fresh}`);
-  for (const { column_name: c, column_type: t } of types) {
-    if (!have.has(c)) await wh.run(`ALTER TABLE ${hist} ADD COLUMN ${q(c)} ${t}`);
+  const have = new Map((await columnsOf(wh, `${f.name}_closed`)).map((c) => [c.name, c.type]));
+  const wanted = [...(old ? await columnsOf(wh, old.name) : []), ...(await columnsOf(wh, building.name))];
+  for (const c of wanted) {
+    const type = have.get(c.name);
+    if (type === undefined) {
+      await wh.run(`ALTER TABLE ${closed} ADD COLUMN ${q(c.name)} ${c.type}`);
+    } else if (type !== c.type) {
+      const lossless = !(await wh.value<number>(
+        `SELECT count(*) FROM ${closed} WHERE ${q(c.name)} IS NOT NULL AND TRY_CAST(${q(c.name)} AS ${c.type}) IS NULL`,
+      ));
+      const to = lossless ? c.type : 'VARCHAR';
+      if (to !== type) await wh.run(`ALTER TABLE ${closed} ALTER COLUMN ${q(c.name)} SET DATA TYPE ${to}`);
+    }
+    have.set(c.name, have.get(c.name) ?? c.type);
   }
-  const stamp = `${lit(at.toISOString())}::TIMESTAMPTZ`;
-  const differs = fields.map((c) => `h.${q(c)} IS DISTINCT FROM n.${q(c)}`).join(' OR ') || 'false';
-  const inScope = scope ? `AND h.${key} IN (SELECT k FROM ${scope})` : '';
-  await wh.run(
-    `CREATE OR REPLACE TEMP TABLE __gs_history_closed AS
-     SELECT h.${key} AS k FROM ${hist} AS h LEFT JOIN ${fresh} AS n ON n.${key} = h.${key}
-     WHERE h.valid_to IS NULL ${inScope} AND (n.${key} IS NULL OR ${differs})`,
-  );
-  const closed = (await wh.value<number>('SELECT count(*) FROM temp.__gs_history_closed')) ?? 0;
-  if (closed > 0) {
-    await wh.run(
-      `UPDATE ${hist} SET valid_to = ${stamp}
-       WHERE valid_to IS NULL AND ${key} IN (SELECT k FROM temp.__gs_history_closed)`,
-    );
-  }
-  await wh.run('DROP TABLE temp.__gs_history_closed');
-  const opened = await wh.value<number>(
-    `SELECT count(*) FROM ${fresh} AS n
-     WHERE NOT EXISTS (SELECT 1 FROM ${hist} AS h WHERE h.${key} = n.${key} AND h.valid_to IS NULL)`,
-  );
-  await wh.run(
-    `INSERT INTO ${hist} BY NAME
-     SELECT n.*, ${stamp} AS valid_from, NULL::TIMESTAMPTZ AS valid_to FROM ${fresh} AS n
-     WHERE NOT EXISTS (SELECT 1 FROM ${hist} AS h WHERE h.${key} = n.${key} AND h.valid_to IS NULL)`,
-  );
-  return { opened: opened ?? 0, closed };
+  const closedCount = old
+    ? ((await wh.value<number>(
+        `INSERT INTO ${closed} BY NAME SELECT o.*, ${stampSql(at)} AS valid_to FROM ${old.table} AS o
+         WHERE NOT EXISTS (SELECT 1 FROM ${building.table} AS n WHERE n.${key} = o.${key} AND ${keptSql('n', 'o')})`,
+      )) ?? 0)
+    : 0;
+  const opened = old
+    ? ((await wh.value<number>(
+        `SELECT count(*) FROM ${building.table} AS n
+         WHERE NOT EXISTS (SELECT 1 FROM ${old.table} AS o WHERE n.${key} = o.${key} AND ${keptSql('n', 'o')})`,
+      )) ?? 0)
+    : ((await wh.value<number>(`SELECT count(*) FROM ${building.table}`)) ?? 0);
+  return { opened, closed: closedCount };
 }
 
-/**
- * Applies a build's difference with the current rows (a `deltaSql` table: `__k`, `__old`, `__new` and the fresh
- * values) to the history, inside the caller's transaction: the open version of every `__old` key is closed at
- * `at`, every `__new` row opens a version at `at`. Only changed keys are written. A version is closed by
- * deleting it and inserting it again with `valid_to` set: DuckDB commits scattered deletes and appends cheaply,
- * while an UPDATE touching rows all over a large table makes the commit checkpoint it.
- *
- * `open`: when the current rows were read from the history (a table of open versions `h.*` with their rowid as
- * `__rid`, which the delta's `__rid` then names), the versions to close are taken from it, not read again.
- */
-export async function applyDelta(
-  wh: Warehouse,
-  f: Foundation,
-  delta: string,
-  counts: HistoryChange,
-  at: Date,
-  open?: string,
-): Promise<void> {
-  const hist = historyTable(f);
-  const stamp = `${lit(at.toISOString())}::TIMESTAMPTZ`;
-  if (counts.closed && open) {
-    await wh.run(`DELETE FROM ${hist} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`);
-    await wh.run(
-      `INSERT INTO ${hist} BY NAME SELECT o.* EXCLUDE (__rid) REPLACE (${stamp} AS valid_to) FROM ${open} AS o
-       SEMI JOIN (SELECT __rid FROM ${delta} WHERE __old) AS d ON o.__rid = d.__rid`,
-    );
-  } else if (counts.closed) {
-    const closing = q(`__gs_${f.name}_closing`);
-    await wh.run(
-      `CREATE OR REPLACE TEMP TABLE ${closing} AS SELECT h.rowid AS __hr, h.* FROM ${hist} AS h
-       SEMI JOIN (SELECT __k FROM ${delta} WHERE __old) AS d ON h.${q(f.keyColumn)} = d.__k
-       WHERE h.valid_to IS NULL`,
-    );
-    await wh.run(`DELETE FROM ${hist} WHERE rowid IN (SELECT __hr FROM temp.${closing})`);
-    await wh.run(
-      `INSERT INTO ${hist} BY NAME SELECT * EXCLUDE (__hr) REPLACE (${stamp} AS valid_to) FROM temp.${closing}`,
-    );
-    await wh.run(`DROP TABLE temp.${closing}`);
-  }
-  if (counts.opened) {
-    const cols = [f.keyColumn, ...Object.keys(f.fields)].map(q).join(', ');
-    await wh.run(
-      `INSERT INTO ${hist} (${cols}, valid_from, valid_to)
-       SELECT ${cols}, ${stamp}, NULL FROM ${delta} WHERE __new`,
-    );
-  }
-}
-
-/** Creates (or replaces) the `foundation.<name>_as_of(ts)` table macro over the history. */
-export async function createAsOfMacro(wh: Warehouse, f: Foundation): Promise<void> {
+/** Creates (or replaces) the `foundation.<name>_history` view and the `foundation.<name>_as_of(ts)` macro. */
+export async function createHistoryView(wh: Warehouse, f: Foundation): Promise<void> {
+  await wh.run(
+    `CREATE OR REPLACE VIEW ${historyTable(f)} AS
+     SELECT *, NULL::TIMESTAMPTZ AS valid_to FROM foundation.${q(f.name)}
+     UNION ALL BY NAME SELECT * FROM ${closedTable(f)}`,
+  );
   await wh.run(
     `CREATE OR REPLACE MACRO foundation.${q(`${f.name}_as_of`)}(ts) AS TABLE
      SELECT * EXCLUDE (valid_from, valid_to) FROM ${historyTable(f)}
      WHERE valid_from <= CAST(ts AS TIMESTAMPTZ) AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMPTZ))`,
   );
+}
+
+/**
+ * Converts a foundation stored in the first layout (`<name>_history` a table of every version, open ones
+ * included; `<name>` without `valid_from`) to the current one, inside the caller's transaction: the closed
+ * versions move to `<name>_closed`, the table gets the `valid_from` of its open versions, the history becomes
+ * the view. Columns an open version kept from an earlier definition (no longer in the table) are not carried
+ * over. Returns whether there was anything to convert.
+ */
+export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Promise<boolean> {
+  const [kind] = await wh.all<{ t: string }>(
+    `SELECT 'table' AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name = $1`,
+    [`${f.name}_history`],
+  );
+  if (!kind) return false;
+  const hist = historyTable(f);
+  const table = `foundation.${q(f.name)}`;
+  const key = q(f.keyColumn);
+  await wh.run(`CREATE TABLE ${closedTable(f)} AS SELECT * FROM ${hist} WHERE valid_to IS NOT NULL`);
+  const upgraded = `foundation.${q(`${f.name}__upgrading`)}`;
+  await wh.run(
+    `CREATE TABLE ${upgraded} AS SELECT t.*, coalesce(h.valid_from, ${stampSql(at)}) AS valid_from
+     FROM ${table} AS t LEFT JOIN (SELECT ${key}, max(valid_from) AS valid_from FROM ${hist}
+       WHERE valid_to IS NULL GROUP BY ${key}) AS h ON h.${key} = t.${key}`,
+  );
+  await wh.run(`DROP TABLE ${hist}`);
+  await wh.run(`DROP TABLE ${table}`);
+  await wh.run(`ALTER TABLE ${upgraded} RENAME TO ${q(f.name)}`);
+  await createHistoryView(wh, f);
+  return true;
 }
 
 /**

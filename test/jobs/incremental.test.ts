@@ -100,10 +100,11 @@ const exprs = defineFoundation({
   others: { label: [{ source: 'ss', expr: "name || '/A'", where: "since >= '2021-01-01'" }] },
 });
 
-const rowsAndConflicts = async (wh: Warehouse) => {
-  const { history: _, ...rest } = await snapshot(wh);
-  return rest;
-};
+// A first build opens every version at its own time: rows compare without `valid_from`.
+const rowsAndConflicts = async (wh: Warehouse) => ({
+  rows: await wh.all('SELECT * EXCLUDE (valid_from) FROM foundation.people ORDER BY ALL'),
+  conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
+});
 
 function equalsFullRebuild(definition: typeof people, numRuns: number) {
   return fc.assert(
@@ -338,5 +339,55 @@ describe('foundation history (SCD2)', () => {
     );
     expect(versions.map((v) => v.n).sort()).toEqual([2, 2]);
     wh.close();
+  });
+
+  it('converts a foundation stored in the first layout (every version in a history table) and goes on incrementally', async () => {
+    const [legacy, current] = [
+      await openWarehouse({ path: ':memory:' }),
+      await openWarehouse({ path: ':memory:' }),
+    ];
+    try {
+      for (const wh of [legacy, current]) {
+        await loadPipeline(
+          wh,
+          memPipeline(
+            'reg',
+            ['id', 'name', 'town'],
+            [
+              [KEYS[0]!, '甲', 'A'],
+              [KEYS[1]!, '乙', 'A'],
+            ],
+          ),
+        );
+        await loadPipeline(
+          wh,
+          memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '丙', '参保', '2020-01-01']]),
+        );
+        await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 1)) });
+        await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[0]!, '甲', 'B']]));
+        await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 2)) });
+      }
+      // The first layout: the history a table holding the open versions too, the table without valid_from.
+      await legacy.run(
+        `CREATE TABLE foundation.people_history_t AS SELECT * FROM foundation.people_history;
+         DROP VIEW foundation.people_history; DROP TABLE foundation.people_closed;
+         ALTER TABLE foundation.people_history_t RENAME TO people_history;
+         ALTER TABLE foundation.people DROP COLUMN valid_from`,
+      );
+      for (const wh of [legacy, current]) {
+        await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[1]!, '丁', 'A']]));
+        const r = await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 3)) });
+        expect(r).toMatchObject({ mode: 'incremental', history: { opened: 1, closed: 1 } });
+      }
+      expect(await snapshot(legacy)).toEqual(await snapshot(current));
+      expect(
+        await legacy.value(
+          `SELECT table_type FROM information_schema.tables WHERE table_schema = 'foundation' AND table_name = 'people_history'`,
+        ),
+      ).toBe('VIEW');
+    } finally {
+      legacy.close();
+      current.close();
+    }
   });
 });
