@@ -12,6 +12,7 @@ import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { BuildStep } from './foundation.ts';
 import type { Foundation, SourceRef } from './foundation-define.ts';
 import {
+  compareSql,
   conflictsSql,
   deltaSql,
   freshSql,
@@ -40,6 +41,8 @@ export interface InPlaceBuild {
   readonly loads?: ReadonlyMap<string, readonly string[]>;
   /** Datasets whose new loads hold every row of the keys they wrote (merges on the key column). */
   readonly exact?: ReadonlySet<string>;
+  /** The columns of each source table (the catalog, read by the caller). */
+  readonly columns: ReadonlyMap<string, readonly string[]>;
   /** Where a full build writes the conflicts (swapped in by the caller). */
   readonly conflictsBuilding: string;
   readonly step: (s: BuildStep) => Promise<void>;
@@ -53,15 +56,21 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
   const fields = Object.keys(f.fields);
   const temp = (s: string) => `temp.${q(`__gs_${f.name}_${s}`)}`;
   const temps: string[] = [];
+  // Temporary tables, and how many rows each got (DuckDB answers a CREATE TABLE AS with the count).
+  const sizes = new Map<string, number>();
   const create = async (name: string, sql: string) => {
-    await wh.run(`CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${name}`)} AS ${sql}`);
-    temps.push(temp(name));
+    const n = await wh.value<number>(`CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${name}`)} AS ${sql}`);
+    if (!sizes.has(temp(name))) temps.push(temp(name));
+    sizes.set(temp(name), Number(n ?? 0));
     return temp(name);
   };
   const flagged = touched ? Object.keys(f.others) : [];
   let scope: Scope | undefined;
   let fresh: string;
   let current: string;
+  // The difference to apply (`deltaSql` columns) and its counts, when computed with the fresh rows.
+  let delta: string | undefined;
+  let counts: Record<string, number> | undefined;
   if (!touched) {
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
@@ -70,13 +79,6 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     const rows = new Map<string, string>();
     const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
     const changed = refs.filter((r) => b.changed.has(r.source));
-    const tables = [...new Set(changed.map((r) => sources.get(r.source)!.table))];
-    const columns = await wh.all<{ t: string; c: string }>(
-      `SELECT table_name AS t, column_name AS c FROM duckdb_columns()
-       WHERE database_name = current_database() AND schema_name = current_schema()
-         AND table_name IN (${tables.map(() => '?').join(', ')}) ORDER BY column_index`,
-      tables,
-    );
     // A source whose new loads hold every row of the keys they wrote is read from those loads only (their rows
     // are at the end of the table), with the keys they cover (`partial`); the others for every touched key.
     const partial = new Map<string, string>();
@@ -87,13 +89,13 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       const used = usedColumns(
         changed.filter((o) => rowsKey(o) === rk),
         src,
-        columns.filter((c) => c.t === src.table).map((c) => c.c),
+        b.columns.get(src.table),
       );
       const name = `rows${rows.size}`;
       const loads = b.loads?.get(r.source);
       if (loads && b.exact?.has(r.source) && (r.keys ?? [src.keyColumn]).join() === src.keyColumn) {
         rows.set(rk, await create(name, loadRowsSql(src, loads, used)));
-        partial.set(rk, await create(`${name}_keys`, `SELECT DISTINCT __k AS k FROM ${temp(name)}`));
+        partial.set(rk, `(SELECT DISTINCT __k AS k FROM ${temp(name)})`);
       } else {
         rows.set(rk, await create(name, keyedRowsSql(f, r, src, touched, used)));
       }
@@ -108,26 +110,32 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     const kept = picks.filter((p) => !b.changed.has(p.ref.source));
     if (!read.length) {
       fresh = await create('fresh', `SELECT ${[key, ...fields.map(q)].join(', ')} FROM ${current}`);
+    } else if (kept.length || partial.size) {
+      // Every current key should still be held by a pick (a kept one at least): the fresh rows are compared with
+      // the current ones in the same statement, and a current key missing from them (lost) is checked by count.
+      fresh = await create(
+        'fresh',
+        compareSql(f, reuseSql(f, read, kept, sources, scope, current, true), flagged),
+      );
+      const [c] = await wh.all<Record<string, number>>(
+        `SELECT count(__rid) AS matched, ${countsSql(flagged)} FROM ${fresh}`,
+      );
+      // A current key that no recomputed pick holds any more may still be held by a kept one (or by a source
+      // read from partial rows, unchanged for the key): then every pick is read again for every touched key.
+      if ((c?.matched ?? 0) < sizes.get(current)!) {
+        fresh = await create('fresh', freshSql(f, picks, sources, complete(scope)));
+      } else {
+        delta = `(SELECT * FROM ${fresh} WHERE __new)`;
+        counts = c;
+      }
     } else {
       fresh = await create('fresh', reuseSql(f, read, kept, sources, scope, current));
-      // A current key that no recomputed pick holds any more may still be held by a kept one: read them all.
-      // (So may a key no pick read from partial rows holds: that source is unchanged for the key.)
-      const lost =
-        kept.length || partial.size
-          ? await wh.value<number>(
-              `SELECT count(*) FROM ${current} AS c WHERE NOT EXISTS (SELECT 1 FROM ${fresh} AS n WHERE n.${key} = c.${key})`,
-            )
-          : 0;
-      // Then every pick is read again for every touched key (partial rows tables do not cover them all).
-      if (lost) fresh = await create('fresh', freshSql(f, picks, sources, complete(scope)));
     }
   }
-  const delta = await create('delta', deltaSql(f, fresh, current, flagged));
-  const [counts] = await wh.all<Record<string, number>>(
-    `SELECT count(*) FILTER (WHERE __old) AS old, count(*) FILTER (WHERE __new) AS new${flagged
-      .map((c, i) => `, count(*) FILTER (WHERE ${q(`__changed_${c}`)}) AS ${q(`c${i}`)}`)
-      .join('')} FROM ${delta}`,
-  );
+  if (!delta) {
+    delta = await create('delta', deltaSql(f, fresh, current, flagged));
+    [counts] = await wh.all<Record<string, number>>(`SELECT ${countsSql(flagged)} FROM ${delta}`);
+  }
   const history = { opened: counts?.new ?? 0, closed: counts?.old ?? 0 };
   await b.step('picks');
   // The replaced rows become closed versions, then leave the table; the new rows open versions at `at`.
@@ -176,12 +184,13 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
         // value changed outside those are read from the table (none when both changed together).
         scopes.push({ ...scope, keys: covered });
         if (valueChanged) {
-          const rest = await create(
-            `conflict_keys${index}`,
-            `${changedSelect} EXCEPT SELECT k FROM ${covered}`,
-          );
-          if (await wh.value<number>(`SELECT count(*) FROM ${rest}`))
-            scopes.push({ ...complete(scope), keys: rest });
+          const rest = `(${changedSelect} EXCEPT SELECT k FROM ${covered})`;
+          if (await wh.value<number>(`SELECT count(*) FROM ${rest}`)) {
+            scopes.push({
+              ...complete(scope),
+              keys: await create(`conflict_keys${index}`, `SELECT * FROM ${rest}`),
+            });
+          }
         }
       } else if (b.changed.has(source)) {
         scopes.push({ ...complete(scope), keys: touched });
@@ -206,6 +215,13 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       .join('\n'),
   );
   return history;
+}
+
+/** Counts of a difference (`deltaSql` columns): old and new rows, and each flagged field's changes. */
+function countsSql(flagged: readonly string[]): string {
+  return `count(*) FILTER (WHERE __old) AS old, count(*) FILTER (WHERE __new) AS new${flagged
+    .map((c, i) => `, count(*) FILTER (WHERE ${q(`__changed_${c}`)}) AS ${q(`c${i}`)}`)
+    .join('')}`;
 }
 
 /** A scope without the rows tables that cover only some of its keys (`Scope.partial`). */

@@ -55,6 +55,7 @@ export interface Scope {
   /**
    * `rowsKey(ref)` → a table of keys `k`: that source's rows table holds every row of these keys only (the rows
    * of its new loads); for the other keys in scope the source is unchanged, and its values are the current ones.
+   * Such a rows table is only combined with scopes whose keys include all of its keys.
    */
   readonly partial?: ReadonlyMap<string, string>;
 }
@@ -109,15 +110,15 @@ export function inList(values: readonly string[]): string {
  * The columns of a source table (`have`) that the refs reading it through the same key columns use: their
  * columns, `latest`, key columns, `_ingested_at` and every column whose name appears in an `expr` or `where`
  * (a superset: a missed column would fail loudly). Undefined (all columns) when a text may name columns
- * indirectly (`*`, `COLUMNS(…)`).
+ * indirectly (`*`, `COLUMNS(…)`), or when the table's columns are not known.
  */
 export function usedColumns(
   refs: readonly SourceRef[],
   src: SourceTable,
-  have: readonly string[],
+  have: readonly string[] | undefined,
 ): string[] | undefined {
   const texts = refs.flatMap((r) => [r.expr, r.where]).filter((t): t is string => t !== undefined);
-  if (texts.some((t) => /\*|columns/i.test(t))) return undefined;
+  if (!have || texts.some((t) => /\*|columns/i.test(t))) return undefined;
   // DuckDB matches identifiers case-insensitively.
   const named = new Set(
     [...refs.flatMap((r) => [r.column, r.latest, ...(r.keys ?? [])]), src.keyColumn, '_ingested_at']
@@ -133,11 +134,13 @@ export function usedColumns(
  * prefixes, and optionally to a scope (read from its pre-read rows when it has them).
  */
 export function sourceRows(f: Foundation, r: SourceRef, src: SourceTable, scope?: Scope): string {
+  // A partial rows table holds only keys of any scope it comes with (the touched keys, or its own keys).
+  const inScope = scope && !scope.partial?.has(rowsKey(r));
   const where = [
     '__k IS NOT NULL',
     ...(r.where ? [`(${r.where})`] : []),
     ...(r.keyPrefix ? [`(${prefixSql(r.keyPrefix, '__k')})`] : []),
-    ...(scope ? [`__k IN (SELECT k FROM ${scope.keys})`] : []),
+    ...(inScope ? [`__k IN (SELECT k FROM ${scope.keys})`] : []),
   ];
   const from = scope?.rows?.get(rowsKey(r)) ?? `(${keyedRowsSql(f, r, src)})`;
   return `(SELECT * FROM ${from} WHERE ${where.join(' AND ')})`;
@@ -189,6 +192,7 @@ export function reuseSql(
   sources: ReadonlyMap<string, SourceTable>,
   scope?: Scope,
   current?: string,
+  withCurrent = false,
 ): string {
   const ctes = picks.map((p) => `${pickName(p)} AS (${pickSql(f, p, sources.get(p.ref.source)!, scope)})`);
   const currentValue = (p: Pick, field: string) =>
@@ -196,17 +200,18 @@ export function reuseSql(
       ? `CASE WHEN ${prefixSql(p.ref.keyPrefix, 'k')} THEN __cur.${q(field)} END`
       : `__cur.${q(field)}`;
   // A pick read from a partial rows table: its value for the keys the table is complete for, else the current.
+  // Without a filter the pick has a row for exactly those keys; with one, they are looked up (`__t<i>`).
   const partial = picks.map((p) => scope?.partial?.get(rowsKey(p.ref)));
+  const lookup = picks.map((p, i) =>
+    partial[i] && (p.ref.where || p.ref.keyPrefix) ? partial[i] : undefined,
+  );
   const columns = Object.keys(f.fields).map((field) => {
     const exprs = [
       ...picks.flatMap((p, i) => {
         if (!p.values.some((v) => v.field === field)) return [];
         const value = `${pickName(p)}.${q(field)}`;
-        return [
-          partial[i]
-            ? `CASE WHEN __t${i}.__tk IS NOT NULL THEN ${value} ELSE ${currentValue(p, field)} END`
-            : value,
-        ];
+        const held = lookup[i] ? `__t${i}.__tk IS NOT NULL` : `${pickName(p)}.k IS NOT NULL`;
+        return [partial[i] ? `CASE WHEN ${held} THEN ${value} ELSE ${currentValue(p, field)} END` : value];
       }),
       ...kept.filter((p) => p.values.some((v) => v.field === field)).map((p) => currentValue(p, field)),
     ];
@@ -215,15 +220,20 @@ export function reuseSql(
   if (partial.some(Boolean) && !current) throw new Error('reuseSql: partial rows need the current rows');
   const from = [
     ...picks.map((p, i) => (i === 0 ? pickName(p) : `FULL JOIN ${pickName(p)} USING (k)`)),
-    ...((kept.length || partial.some(Boolean)) && current
+    ...((kept.length || partial.some(Boolean) || withCurrent) && current
       ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`]
       : []),
-    ...partial.flatMap((t, i) =>
+    ...lookup.flatMap((t, i) =>
       t ? [`LEFT JOIN (SELECT k AS __tk FROM ${t}) AS __t${i} ON __t${i}.__tk = k`] : [],
     ),
   ].join('\n    ');
+  const old = withCurrent
+    ? `, __cur.__rid AS __rid${Object.keys(f.fields)
+        .map((c) => `, __cur.${q(c)} AS ${q(`__o_${c}`)}`)
+        .join('')}`
+    : '';
   return `WITH ${ctes.join(',\n  ')}
-    SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}
+    SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}${old}
     FROM ${from}`;
 }
 
@@ -249,6 +259,22 @@ export function deltaSql(
     WHERE n.${key} IS NULL OR c.${key} IS NULL OR ${Object.keys(f.fields).map(differs).join(' OR ')}`;
 }
 
+/**
+ * The fresh rows with the `deltaSql` columns, from `reuseSql(…, withCurrent)` rows (which carry the current
+ * row's `__rid` and values as `__o_<field>`): `__new` marks the rows to write (new or changed). Only for when
+ * every current key is also a fresh key (the caller checks that `count(__rid)` equals the current rows), so no
+ * row disappears.
+ */
+export function compareSql(f: Foundation, fresh: string, flagged: readonly string[]): string {
+  const fields = Object.keys(f.fields);
+  const differs = (c: string) => `n.${q(c)} IS DISTINCT FROM n.${q(`__o_${c}`)}`;
+  const changed = `(n.__rid IS NULL OR ${fields.map(differs).join(' OR ')})`;
+  const flags = flagged.map((c) => `, ${differs(c)} AS ${q(`__changed_${c}`)}`).join('');
+  return `SELECT n.* EXCLUDE (${fields.map((c) => q(`__o_${c}`)).join(', ')}), n.${q(f.keyColumn)} AS __k,
+      n.__rid IS NOT NULL AND ${changed} AS __old, ${changed} AS __new${flags}
+    FROM (${fresh}) AS n`;
+}
+
 /** SQL naming the authoritative source of a field for the key in `keySql` (a CASE when split by prefix). */
 export function authoritySql(refs: readonly SourceRef[], keySql: string): string {
   if (refs.length === 1) return lit(refs[0]!.source);
@@ -257,7 +283,10 @@ export function authoritySql(refs: readonly SourceRef[], keySql: string): string
     .join(' ')} END`;
 }
 
-/** Every comparison of another source's values with the built foundation (`built`): key, field, both values. */
+/**
+ * Every comparison of another source's values with the built foundation (`built`): key, field, both values
+ * (only those that differ, compared as text, with `differing`).
+ */
 export function comparisonSql(
   f: Foundation,
   field: string,
@@ -265,14 +294,17 @@ export function comparisonSql(
   src: SourceTable,
   built: string,
   scope?: Scope,
+  differing = false,
 ): string {
   const key = `b.${q(f.keyColumn)}`;
+  // Only differing values: filtered before the DISTINCT, which then sees the few conflicts, not every value.
+  const differ = differing ? ` AND CAST(b.${q(field)} AS VARCHAR) <> CAST(o.__v AS VARCHAR)` : '';
   return `SELECT DISTINCT ${key} AS key, ${lit(field)} AS field,
       ${authoritySql(f.fields[field]!, key)} AS source, CAST(b.${q(field)} AS VARCHAR) AS value,
       ${lit(o.source)} AS other_source, CAST(o.__v AS VARCHAR) AS other_value
     FROM (SELECT __k, ${valueSql(o)} AS __v FROM ${sourceRows(f, o, src, scope)}) AS o
     JOIN ${built} AS b ON ${key} = o.__k
-    WHERE o.__v IS NOT NULL AND b.${q(field)} IS NOT NULL`;
+    WHERE o.__v IS NOT NULL AND b.${q(field)} IS NOT NULL${differ}`;
 }
 
 /** The conflicts: comparisons whose values differ (compared as text); optionally only some (field, ref)s. */
@@ -286,10 +318,7 @@ export function conflictsSql(
   const parts = Object.entries(f.others).flatMap(([field, refs]) =>
     refs
       .filter((o) => only?.(field, o) ?? true)
-      .map(
-        (o) =>
-          `SELECT * FROM (${comparisonSql(f, field, o, sources.get(o.source)!, built, scope)}) WHERE value <> other_value`,
-      ),
+      .map((o) => comparisonSql(f, field, o, sources.get(o.source)!, built, scope, true)),
   );
   return parts.length
     ? parts.join('\nUNION ALL\n')

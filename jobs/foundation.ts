@@ -125,23 +125,24 @@ export async function buildFoundation(
   const hash = definitionHash(f);
   const table = `foundation.${q(f.name)}`;
   const conflictsTable = `foundation.${q(`${f.name}_conflicts`)}`;
-  const [state] = await wh.all<{ definition_hash: string }>(
-    'SELECT definition_hash FROM gongshu_foundations WHERE foundation = $1',
+  const [state] = await wh.all<{ definition_hash: string; rows: number | null }>(
+    'SELECT definition_hash, rows FROM gongshu_foundations WHERE foundation = $1',
     [f.name],
   );
-  const have = new Set(
-    (
-      await wh.all<{ t: string }>(
-        `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name IN ${inList(
-          [f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`],
-        )}`,
-      )
-    ).map((r) => r.t),
+  // The foundation's tables and the source tables, with their columns, in one catalog query.
+  const catalog = await wh.all<{ s: string; t: string; cols: string[] }>(
+    `SELECT schema_name AS s, table_name AS t, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns()
+     WHERE database_name = current_database() AND (
+       (schema_name = 'foundation' AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])})
+       OR (schema_name = current_schema() AND table_name IN ${inList([...sources.values()].map((s) => s.table))}))
+     GROUP BY ALL`,
   );
-  // A foundation stored in the first layout (a history table holding the open versions too) is converted.
-  if (have.has(f.name) && have.has(`${f.name}_history`)) {
+  const have = new Set(catalog.filter((r) => r.s === 'foundation').map((r) => r.t));
+  const columns = new Map(catalog.filter((r) => r.s !== 'foundation').map((r) => [r.t, r.cols]));
+  // A foundation stored in the first layout (a history table holding the open versions too, no closed
+  // versions table) is converted.
+  if (have.has(f.name) && have.has(`${f.name}_history`) && !have.has(`${f.name}_closed`)) {
     await wh.transaction(() => upgradeLayout(wh, f, at));
-    have.delete(`${f.name}_history`);
     have.add(`${f.name}_closed`);
   }
   const exists = [f.name, `${f.name}_conflicts`, `${f.name}_closed`].every((t) => have.has(t));
@@ -175,8 +176,9 @@ export async function buildFoundation(
     await options.onStep?.(s);
   };
   const picks = planPicks(f);
-  const counts = async () => {
-    const rows = (await wh.value<number>(`SELECT count(*) FROM ${table}`)) ?? 0;
+  // `known`: the row count when the build can derive it (the previous count, plus rows opened, minus closed).
+  const counts = async (known?: number) => {
+    const rows = known ?? (await wh.value<number>(`SELECT count(*) FROM ${table}`)) ?? 0;
     const byField = await wh.all<{ field: string; n: number }>(
       `SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field ORDER BY field`,
     );
@@ -201,7 +203,11 @@ export async function buildFoundation(
   });
 
   if (mode === 'unchanged')
-    return result({ keysRecomputed: 0, history: { opened: 0, closed: 0 } }, await counts(), []);
+    return result(
+      { keysRecomputed: 0, history: { opened: 0, closed: 0 } },
+      await counts(state?.rows ?? undefined),
+      [],
+    );
 
   const allLoads =
     mode === 'full'
@@ -220,10 +226,12 @@ export async function buildFoundation(
       let keysRecomputed = 0;
       if (mode === 'incremental') {
         touched = `temp.${q(`__gs_${f.name}_touched`)}`;
-        await wh.run(
-          `CREATE OR REPLACE TEMP TABLE __gs_${f.name}_touched AS ${touchedSql(f, sources, pending)}`,
+        // DuckDB answers a CREATE TABLE AS with the number of rows.
+        keysRecomputed = Number(
+          (await wh.value<number>(
+            `CREATE OR REPLACE TEMP TABLE __gs_${f.name}_touched AS ${touchedSql(f, sources, pending)}`,
+          )) ?? 0,
         );
-        keysRecomputed = (await wh.value<number>(`SELECT count(*) FROM ${touched}`)) ?? 0;
         await step('touched');
       }
       const fresh = freshSql(f, picks, sources);
@@ -239,14 +247,15 @@ export async function buildFoundation(
         // A key whose values did not change keeps the `valid_from` of its previous row.
         const old = have.has(f.name) ? { name: f.name, table } : undefined;
         const kept = old ? await keptSql(wh, f) : undefined;
-        await wh.run(
-          `CREATE OR REPLACE TABLE ${building.table} AS ${
-            old && kept
-              ? `SELECT n.*, CASE WHEN o.${q(f.keyColumn)} IS NOT NULL AND ${kept('n', 'o')} THEN o.valid_from
-                   ELSE ${stampSql(at)} END AS valid_from
-                 FROM (${fresh}) AS n LEFT JOIN ${table} AS o ON o.${q(f.keyColumn)} = n.${q(f.keyColumn)}`
-              : `SELECT *, ${stampSql(at)} AS valid_from FROM (${fresh})`
-          }`,
+        await createTable(
+          wh,
+          building.table,
+          f.keyColumn,
+          old && kept
+            ? `SELECT n.*, CASE WHEN o.${q(f.keyColumn)} IS NOT NULL AND ${kept('n', 'o')} THEN o.valid_from
+                 ELSE ${stampSql(at)} END AS valid_from
+               FROM (${fresh}) AS n LEFT JOIN ${table} AS o ON o.${q(f.keyColumn)} = n.${q(f.keyColumn)}`
+            : `SELECT *, ${stampSql(at)} AS valid_from FROM (${fresh})`,
         );
         await step('picks');
         await step('assemble');
@@ -269,6 +278,7 @@ export async function buildFoundation(
           changed: new Set(pending.map((p) => p.dataset)),
           loads: loadsOf(pending),
           exact: exactSources(sources, pending),
+          columns,
           conflictsBuilding,
           step,
         });
@@ -287,7 +297,9 @@ export async function buildFoundation(
           [f.name, options.runId ?? null, at.toISOString()],
         );
       }
-      const c = await counts();
+      const c = await counts(
+        rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed,
+      );
       if (mode === 'full') keysRecomputed = c.rows;
       await wh.run(
         `INSERT INTO gongshu_foundations VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6, $7)
@@ -316,6 +328,21 @@ export async function buildFoundation(
       error,
     );
   }
+}
+
+/**
+ * Creates (or replaces) a foundation table with the rows of `select`, its key column stored uncompressed: every
+ * incremental build finds the touched keys' rows by scanning that column, and decoding FSST-compressed
+ * citizen IDs took about a third of that scan (1M keys: 11 → 8 ms; the column is about 18 MB instead of ~10).
+ */
+async function createTable(wh: Warehouse, table: string, keyColumn: string, select: string): Promise<void> {
+  const columns = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${select}`);
+  const ddl = columns.map(
+    (c) =>
+      `${q(c.column_name)} ${c.column_type}${c.column_name === keyColumn ? ' USING COMPRESSION uncompressed' : ''}`,
+  );
+  await wh.run(`CREATE OR REPLACE TABLE ${table} (${ddl.join(', ')})`);
+  await wh.run(`INSERT INTO ${table} ${select}`);
 }
 
 /** Whether the fresh rows (SQL) have the columns, in order and with the types, of an existing table. */

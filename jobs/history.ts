@@ -111,14 +111,9 @@ export async function createHistoryView(wh: Warehouse, f: Foundation): Promise<v
  * included; `<name>` without `valid_from`) to the current one, inside the caller's transaction: the closed
  * versions move to `<name>_closed`, the table gets the `valid_from` of its open versions, the history becomes
  * the view. Columns an open version kept from an earlier definition (no longer in the table) are not carried
- * over. Returns whether there was anything to convert.
+ * over. The caller has checked the layout (`<name>_history` a table, no `<name>_closed`).
  */
-export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Promise<boolean> {
-  const [kind] = await wh.all<{ t: string }>(
-    `SELECT 'table' AS t FROM duckdb_tables() WHERE schema_name = 'foundation' AND table_name = $1`,
-    [`${f.name}_history`],
-  );
-  if (!kind) return false;
+export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Promise<void> {
   const hist = historyTable(f);
   const table = `foundation.${q(f.name)}`;
   const key = q(f.keyColumn);
@@ -133,7 +128,6 @@ export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Pro
   await wh.run(`DROP TABLE ${table}`);
   await wh.run(`ALTER TABLE ${upgraded} RENAME TO ${q(f.name)}`);
   await createHistoryView(wh, f);
-  return true;
 }
 
 /**

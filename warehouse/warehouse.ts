@@ -86,6 +86,9 @@ export class Warehouse {
       // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
       // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).
       await wh.run(`SET checkpoint_threshold = '${CHECKPOINT_THRESHOLD}'`);
+      // Memory a large statement frees is returned to the OS by a background thread, not by the statements
+      // that follow it (an incremental foundation build right after a full one: ~135 → ~110 ms in its first runs).
+      await wh.run('SET allocator_background_threads = true');
       const memoryLimit = options.memoryLimit ?? process.env.GONGSHU_MEMORY_LIMIT;
       if (memoryLimit) {
         if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
