@@ -5,8 +5,8 @@
  */
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
-import { resolveSources } from './foundation.ts';
 import type { Foundation } from './foundation-define.ts';
+import { resolveSources } from './foundation-plan.ts';
 import { comparisonSql } from './foundation-sql.ts';
 
 /** One line of the duplicate-collection report. */

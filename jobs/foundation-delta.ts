@@ -23,7 +23,7 @@ import {
   rowsKey,
   type Scope,
   type SourceTable,
-  usedColumns,
+  usedColumnsSql,
 } from './foundation-sql.ts';
 import { closedTable, type HistoryChange, stampSql } from './history.ts';
 
@@ -41,8 +41,6 @@ export interface InPlaceBuild {
   readonly loads?: ReadonlyMap<string, readonly string[]>;
   /** Datasets whose new loads hold every row of the keys they wrote (merges on the key column). */
   readonly exact?: ReadonlySet<string>;
-  /** The columns of each source table (the catalog, read by the caller). */
-  readonly columns: ReadonlyMap<string, readonly string[]>;
   /** Where a full build writes the conflicts (swapped in by the caller). */
   readonly conflictsBuilding: string;
   readonly step: (s: BuildStep) => Promise<void>;
@@ -86,10 +84,9 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
       const rk = rowsKey(r);
       if (rows.has(rk)) continue;
       const src = sources.get(r.source)!;
-      const used = usedColumns(
+      const used = usedColumnsSql(
         changed.filter((o) => rowsKey(o) === rk),
         src,
-        b.columns.get(src.table),
       );
       const name = `rows${rows.size}`;
       const loads = b.loads?.get(r.source);

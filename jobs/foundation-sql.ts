@@ -65,16 +65,17 @@ export const rowsKey = (r: SourceRef): string => JSON.stringify([r.source, r.key
 
 /**
  * The rows of a source as `(*, __rowid, __k)`: the key normalised again when read from a non-key column, one
- * row per key column; optionally only rows whose key is in the table `keys`, and only some `columns` (`*`: all).
+ * row per key column; optionally only rows whose key is in the table `keys`, and only some columns (`columns`:
+ * a select list, `usedColumnsSql`; all by default).
  */
 export function keyedRowsSql(
   f: Foundation,
   r: SourceRef,
   src: SourceTable,
   keys?: string,
-  columns?: readonly string[],
+  columns?: string,
 ): string {
-  const star = (alias: string) => (columns ? columns.map((c) => `${alias}${q(c)}`).join(', ') : `${alias}*`);
+  const star = (alias: string) => columns ?? `${alias}*`;
   const cols = r.keys ?? [src.keyColumn];
   const keyExpr =
     cols.length === 1 && cols[0] === src.keyColumn
@@ -94,10 +95,9 @@ export function keyedRowsSql(
  * The rows of a source written by some loads, as `keyedRowsSql` returns them (read through the key column):
  * the zone maps on `_load_id` skip the rest of the table, whose rows come before.
  */
-export function loadRowsSql(src: SourceTable, loads: readonly string[], columns?: readonly string[]): string {
+export function loadRowsSql(src: SourceTable, loads: readonly string[], columns?: string): string {
   const key = q(src.keyColumn);
-  const cols = columns ? columns.map(q).join(', ') : '*';
-  return `SELECT ${cols}, rowid AS __rowid, ${key} AS __k FROM ${q(src.table)}
+  return `SELECT ${columns ?? '*'}, rowid AS __rowid, ${key} AS __k FROM ${q(src.table)}
     WHERE _load_id IN ${inList(loads)} AND ${key} IS NOT NULL`;
 }
 
@@ -107,26 +107,25 @@ export function inList(values: readonly string[]): string {
 }
 
 /**
- * The columns of a source table (`have`) that the refs reading it through the same key columns use: their
- * columns, `latest`, key columns, `_ingested_at` and every column whose name appears in an `expr` or `where`
- * (a superset: a missed column would fail loudly). Undefined (all columns) when a text may name columns
- * indirectly (`*`, `COLUMNS(…)`), or when the table's columns are not known.
+ * A select list of the columns of a source table that the refs reading it through the same key columns use:
+ * their columns, `latest`, key columns, `_ingested_at` and every column whose name appears in an `expr` or
+ * `where` (a superset: a missed column would fail loudly). DuckDB picks them by name (`COLUMNS(lambda)`), so
+ * the table's columns need not be read from the catalog first. Undefined (all columns) when a text may name
+ * columns indirectly (`*`, `COLUMNS(…)`).
  */
-export function usedColumns(
-  refs: readonly SourceRef[],
-  src: SourceTable,
-  have: readonly string[] | undefined,
-): string[] | undefined {
+export function usedColumnsSql(refs: readonly SourceRef[], src: SourceTable): string | undefined {
   const texts = refs.flatMap((r) => [r.expr, r.where]).filter((t): t is string => t !== undefined);
-  if (!have || texts.some((t) => /\*|columns/i.test(t))) return undefined;
+  if (texts.some((t) => /\*|columns/i.test(t))) return undefined;
   // DuckDB matches identifiers case-insensitively.
-  const named = new Set(
-    [...refs.flatMap((r) => [r.column, r.latest, ...(r.keys ?? [])]), src.keyColumn, '_ingested_at']
-      .filter((c): c is string => c !== undefined)
-      .map((c) => c.toLowerCase()),
-  );
-  const lower = texts.map((t) => t.toLowerCase());
-  return have.filter((c) => named.has(c.toLowerCase()) || lower.some((t) => t.includes(c.toLowerCase())));
+  const named = [
+    ...new Set(
+      [...refs.flatMap((r) => [r.column, r.latest, ...(r.keys ?? [])]), src.keyColumn, '_ingested_at']
+        .filter((c): c is string => c !== undefined)
+        .map((c) => c.toLowerCase()),
+    ),
+  ];
+  const inText = texts.length ? ` OR contains(${lit(texts.join('\n').toLowerCase())}, lower(c))` : '';
+  return `COLUMNS(c -> lower(c) IN ${inList(named)}${inText})`;
 }
 
 /**

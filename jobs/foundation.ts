@@ -18,9 +18,10 @@
 import { createHash } from 'node:crypto';
 import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
-import { type Foundation, foundationSources } from './foundation-define.ts';
+import type { Foundation } from './foundation-define.ts';
 import { buildInPlace } from './foundation-delta.ts';
-import { conflictsSql, freshSql, inList, planPicks, type SourceTable } from './foundation-sql.ts';
+import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './foundation-plan.ts';
+import { conflictsSql, freshSql, inList, planPicks } from './foundation-sql.ts';
 import { createHistoryView, type HistoryChange, rewriteHistory, stampSql, upgradeLayout } from './history.ts';
 import { ensureJobTables } from './state.ts';
 
@@ -66,51 +67,6 @@ export function definitionHash(f: Foundation): string {
     .slice(0, 16);
 }
 
-/** Looks up the table and key column of each source dataset; an unloaded or differently keyed one is an error. */
-export async function resolveSources(wh: Warehouse, f: Foundation): Promise<Map<string, SourceTable>> {
-  const names = foundationSources(f);
-  const rows = await wh.all<{
-    dataset: string;
-    table_name: string;
-    key_kind: string | null;
-    key_column: string | null;
-  }>(
-    `SELECT dataset, table_name, key_kind, key_column FROM gongshu_datasets WHERE dataset IN ${inList(names)}`,
-  );
-  const found = new Map(rows.map((r) => [r.dataset, r]));
-  const missing = names.filter((n) => !found.has(n));
-  if (missing.length) {
-    throw new BuildError(
-      `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset ${missing.map((m) => `"${m}"`).join(', ')} ` +
-        `not loaded in the warehouse. Fix: run its pipeline first (gongshu run ${missing.join(' ')})`,
-      { foundation: f.name, missing },
-    );
-  }
-  const out = new Map<string, SourceTable>();
-  for (const n of names) {
-    const r = found.get(n)!;
-    if (r.key_kind !== f.key || !r.key_column) {
-      throw new BuildError(
-        `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset "${n}" is keyed by ${r.key_kind ?? 'nothing'}; ` +
-          `expected ${f.key}. Fix: key the pipeline of ${n} by ${f.key === 'citizen-id' ? 'citizenId(column)' : 'uscc(column)'}`,
-        { foundation: f.name, dataset: n, keyKind: r.key_kind },
-      );
-    }
-    out.set(n, { table: r.table_name, keyColumn: r.key_column });
-  }
-  return out;
-}
-
-type Pending = {
-  load_id: string;
-  dataset: string;
-  write_mode: string;
-  /** Rows of earlier loads a merge deleted; NULL when the load predates that record. */
-  rows_replaced: number | null;
-  /** The columns a merge matched on (JSON); NULL for other loads. */
-  merge_key: string | null;
-};
-
 /** Builds one foundation (incrementally when it can); see the module comment. */
 export async function buildFoundation(
   wh: Warehouse,
@@ -120,39 +76,17 @@ export async function buildFoundation(
   const t0 = performance.now();
   await ensureJobTables(wh);
   const at = options.now ?? new Date();
-  const sources = await resolveSources(wh, f);
+  const { sources, state, tables: have, pending } = await readPlan(wh, f);
   const names = [...sources.keys()];
   const hash = definitionHash(f);
   const table = `foundation.${q(f.name)}`;
   const conflictsTable = `foundation.${q(`${f.name}_conflicts`)}`;
-  const [state] = await wh.all<{ definition_hash: string; rows: number | null }>(
-    'SELECT definition_hash, rows FROM gongshu_foundations WHERE foundation = $1',
-    [f.name],
-  );
-  // The foundation's tables and the source tables, with their columns, in one catalog query.
-  const catalog = await wh.all<{ s: string; t: string; cols: string[] }>(
-    `SELECT schema_name AS s, table_name AS t, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns()
-     WHERE database_name = current_database() AND (
-       (schema_name = 'foundation' AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])})
-       OR (schema_name = current_schema() AND table_name IN ${inList([...sources.values()].map((s) => s.table))}))
-     GROUP BY ALL`,
-  );
-  const have = new Set(catalog.filter((r) => r.s === 'foundation').map((r) => r.t));
-  const columns = new Map(catalog.filter((r) => r.s !== 'foundation').map((r) => [r.t, r.cols]));
-  // A foundation stored in the first layout (a history table holding the open versions too, no closed
-  // versions table) is converted.
-  if (have.has(f.name) && have.has(`${f.name}_history`) && !have.has(`${f.name}_closed`)) {
+  // A foundation stored in the first layout (a history table holding the open versions too) is converted.
+  if (have.has(f.name) && have.has(`${f.name}_history`)) {
     await wh.transaction(() => upgradeLayout(wh, f, at));
     have.add(`${f.name}_closed`);
   }
   const exists = [f.name, `${f.name}_conflicts`, `${f.name}_closed`].every((t) => have.has(t));
-  const pending = await wh.all<Pending>(
-    `SELECT load_id, dataset, write_mode, rows_replaced, CAST(merge_key AS VARCHAR) AS merge_key FROM gongshu_loads
-     WHERE dataset IN ${inList(names)} AND status = 'committed'
-       AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
-     ORDER BY started_at, load_id`,
-    [f.name],
-  );
   const replaced = pending.find((p) => p.write_mode === 'replace');
   const hidden = pending.find((p) => hidesKeys(f, sources, p));
   const [mode, reason]: [FoundationBuildResult['mode'], string] = options.fullRefresh
@@ -278,7 +212,6 @@ export async function buildFoundation(
           changed: new Set(pending.map((p) => p.dataset)),
           loads: loadsOf(pending),
           exact: exactSources(sources, pending),
-          columns,
           conflictsBuilding,
           step,
         });
@@ -287,37 +220,36 @@ export async function buildFoundation(
         await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
         await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
       }
-      for (let i = 0; i < allLoads.length; i += 1000) {
-        await wh.run(
-          `INSERT INTO gongshu_foundation_loads SELECT $1, unnest([${allLoads
-            .slice(i, i + 1000)
-            .map(lit)
-            .join(', ')}]),
-             $2, $3::TIMESTAMPTZ ON CONFLICT DO NOTHING`,
-          [f.name, options.runId ?? null, at.toISOString()],
-        );
-      }
       const c = await counts(
         rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed,
       );
       if (mode === 'full') keysRecomputed = c.rows;
+      // The bookkeeping in one round trip: the loads integrated (never recorded before: they were selected as
+      // not consumed, and the primary key would refuse a second record), the build's state.
+      const chunks: string[] = [];
+      for (let i = 0; i < allLoads.length; i += 1000)
+        chunks.push(
+          allLoads
+            .slice(i, i + 1000)
+            .map(lit)
+            .join(', '),
+        );
+      const runId = options.runId === undefined ? 'NULL' : lit(options.runId);
       await wh.run(
-        `INSERT INTO gongshu_foundations VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6, $7)
-         ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
-           built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
-           conflicts = excluded.conflicts`,
         [
-          f.name,
-          hash,
-          at.toISOString(),
-          options.runId ?? null,
-          mode,
-          c.rows,
-          Object.values(c.byField).reduce((a, n) => a + n, 0),
-        ],
+          ...chunks.map(
+            (ids) =>
+              `INSERT INTO gongshu_foundation_loads SELECT ${lit(f.name)}, unnest([${ids}]), ${runId}, ${stampSql(at)};`,
+          ),
+          `INSERT INTO gongshu_foundations VALUES (${lit(f.name)}, ${lit(hash)}, ${stampSql(at)}, ${runId}, ${lit(mode)},
+             ${c.rows}, ${Object.values(c.byField).reduce((a, n) => a + n, 0)})
+           ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
+             built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
+             conflicts = excluded.conflicts;`,
+          ...(touched ? [`DROP TABLE IF EXISTS ${touched};`] : []),
+        ].join('\n'),
       );
       await step('swap');
-      if (touched) await wh.run(`DROP TABLE IF EXISTS ${touched}`);
       return result({ keysRecomputed, history }, c, allLoads);
     });
   } catch (error) {
@@ -376,80 +308,4 @@ async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: str
           : `${n}.${q(c)} IS NULL`,
       )
       .join(' AND ');
-}
-
-/**
- * Whether a pending merge load deleted rows whose keys the incremental build cannot know: the load predates
- * the record of replaced rows, or the foundation reads its dataset through other key columns (a deleted row's
- * other keys are not recorded; only keys of the dataset's key column are, in `gongshu_merge_replaced`).
- */
-function hidesKeys(f: Foundation, sources: ReadonlyMap<string, SourceTable>, p: Pending): boolean {
-  if (p.write_mode !== 'merge') return false;
-  if (p.rows_replaced === null) return true;
-  if (p.rows_replaced === 0) return false;
-  const keyColumn = sources.get(p.dataset)?.keyColumn;
-  return [...Object.values(f.fields), ...Object.values(f.others)]
-    .flat()
-    .some((r) => r.source === p.dataset && r.keys !== undefined && r.keys.some((k) => k !== keyColumn));
-}
-
-/** The pending loads of each dataset. */
-function loadsOf(pending: readonly Pending[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const p of pending) out.set(p.dataset, [...(out.get(p.dataset) ?? []), p.load_id]);
-  return out;
-}
-
-/**
- * Datasets whose pending loads hold every row of the keys they wrote: each is a merge on the key column alone,
- * which deleted the earlier rows of those keys. An incremental build reads only those loads' rows of them.
- */
-function exactSources(sources: ReadonlyMap<string, SourceTable>, pending: readonly Pending[]): Set<string> {
-  const out = new Set<string>();
-  for (const [name, src] of sources) {
-    const mine = pending.filter((p) => p.dataset === name);
-    const byKey = (p: Pending) => {
-      const cols = p.write_mode === 'merge' && p.merge_key ? (JSON.parse(p.merge_key) as unknown) : undefined;
-      return Array.isArray(cols) && cols.length === 1 && cols[0] === src.keyColumn;
-    };
-    if (mine.length && mine.every(byKey)) out.add(name);
-  }
-  return out;
-}
-
-/**
- * The keys in rows written by the pending loads, read through every key column the refs of each source use,
- * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`).
- */
-function touchedSql(
-  f: Foundation,
-  sources: ReadonlyMap<string, SourceTable>,
-  pending: readonly Pending[],
-): string {
-  const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
-  const parts: string[] = [];
-  for (const [name, src] of sources) {
-    const ids = pending.filter((p) => p.dataset === name).map((p) => p.load_id);
-    if (!ids.length) continue;
-    const keyLists = new Set(
-      refs.filter((r) => r.source === name).map((r) => JSON.stringify(r.keys ?? null)),
-    );
-    for (const list of keyLists) {
-      const keys = (JSON.parse(list) as string[] | null) ?? [src.keyColumn];
-      const norm = f.key === 'citizen-id' ? 'gs_citizen_id_normalize' : 'gs_uscc_normalize';
-      const expr =
-        keys.length === 1 && keys[0] === src.keyColumn
-          ? q(keys[0])
-          : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${norm}(${q(k)})`)).join(', ')}])`;
-      parts.push(`SELECT ${expr} AS k FROM ${q(src.table)} WHERE _load_id IN ${inList(ids)}`);
-    }
-    // Only a merge that deleted rows can have recorded keys it did not write again.
-    const replacing = pending
-      .filter((p) => p.dataset === name && (p.rows_replaced ?? 1) > 0)
-      .map((p) => p.load_id);
-    if (replacing.length) {
-      parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(replacing)}`);
-    }
-  }
-  return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
 }

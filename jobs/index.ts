@@ -30,7 +30,6 @@ export {
   definitionHash,
   type FoundationBuildOptions,
   type FoundationBuildResult,
-  resolveSources,
 } from './foundation.ts';
 export {
   defineFoundation,
@@ -42,6 +41,7 @@ export {
   type SourceRefSpec,
   sourceRefSchema,
 } from './foundation-define.ts';
+export { resolveSources } from './foundation-plan.ts';
 export { asOfSql, historyTable } from './history.ts';
 export {
   defineModel,

@@ -1,0 +1,192 @@
+/**
+ * What a foundation build starts from (`readPlan`), read in one query: the source datasets' tables and key
+ * columns, the last build's state, the foundation's tables, and the loads of
+ * the sources the foundation has not integrated yet; and what those loads allow (`hidesKeys`, `exactSources`,
+ * `touchedSql`).
+ */
+import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { BuildError } from './errors.ts';
+import { type Foundation, foundationSources } from './foundation-define.ts';
+import { inList, type SourceTable } from './foundation-sql.ts';
+
+/** A `gongshu_datasets` row of a source. */
+type DatasetRow = {
+  dataset: string;
+  table_name: string;
+  key_kind: string | null;
+  key_column: string | null;
+};
+
+/** A load of a source that the foundation has not integrated yet. */
+export type Pending = {
+  load_id: string;
+  dataset: string;
+  write_mode: string;
+  /** Rows of earlier loads a merge deleted; NULL when the load predates that record. */
+  rows_replaced: number | null;
+  /** The columns a merge matched on (JSON); NULL for other loads. */
+  merge_key: string | null;
+};
+
+/** What a build starts from; see the module comment. */
+export interface BuildPlan {
+  readonly sources: Map<string, SourceTable>;
+  /** The last build, if any (`gongshu_foundations`). */
+  readonly state: { readonly definition_hash: string; readonly rows: number | null } | undefined;
+  /**
+   * The foundation's tables in schema `foundation` (`<name>`, `_conflicts`, `_closed`; `_history` only in the
+   * first layout, where it was a table: it is a view now).
+   */
+  readonly tables: Set<string>;
+  /** The loads not integrated yet, oldest first. */
+  readonly pending: Pending[];
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Reads a build's plan in one query (see the module comment); an unloaded or differently keyed source is an error. */
+export async function readPlan(wh: Warehouse, f: Foundation): Promise<BuildPlan> {
+  const names = inList(foundationSources(f));
+  const [row] = await wh.all<{
+    datasets: DatasetRow[] | null;
+    state: { definition_hash: string; rows: unknown }[] | null;
+    tables: string[] | null;
+    pending: (Omit<Pending, 'rows_replaced'> & { rows_replaced: unknown })[] | null;
+  }>(
+    `SELECT
+      (SELECT list({'dataset': dataset, 'table_name': table_name, 'key_kind': key_kind, 'key_column': key_column})
+         FROM gongshu_datasets WHERE dataset IN ${names}) AS datasets,
+      (SELECT list({'definition_hash': definition_hash, 'rows': rows}) FROM gongshu_foundations
+         WHERE foundation = $1) AS state,
+      (SELECT list(table_name) FROM duckdb_tables() WHERE schema_name = 'foundation'
+         AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])}) AS tables,
+      (SELECT list({'load_id': load_id, 'dataset': dataset, 'write_mode': write_mode, 'rows_replaced': rows_replaced,
+                    'merge_key': CAST(merge_key AS VARCHAR)} ORDER BY started_at, load_id)
+         FROM gongshu_loads WHERE dataset IN ${names} AND status = 'committed'
+           AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)) AS pending`,
+    [f.name],
+  );
+  const state = row?.state?.[0];
+  return {
+    sources: sourcesOf(f, row?.datasets ?? []),
+    state: state && { definition_hash: state.definition_hash, rows: num(state.rows) },
+    tables: new Set(row?.tables ?? []),
+    pending: (row?.pending ?? []).map((p) => ({ ...p, rows_replaced: num(p.rows_replaced) })),
+  };
+}
+
+/** Looks up the table and key column of each source dataset; an unloaded or differently keyed one is an error. */
+export async function resolveSources(wh: Warehouse, f: Foundation): Promise<Map<string, SourceTable>> {
+  return sourcesOf(
+    f,
+    await wh.all<DatasetRow>(
+      `SELECT dataset, table_name, key_kind, key_column FROM gongshu_datasets WHERE dataset IN ${inList(foundationSources(f))}`,
+    ),
+  );
+}
+
+/** The source tables of a foundation from their `gongshu_datasets` rows; see `resolveSources`. */
+function sourcesOf(f: Foundation, rows: readonly DatasetRow[]): Map<string, SourceTable> {
+  const names = foundationSources(f);
+  const found = new Map(rows.map((r) => [r.dataset, r]));
+  const missing = names.filter((n) => !found.has(n));
+  if (missing.length) {
+    throw new BuildError(
+      `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset ${missing.map((m) => `"${m}"`).join(', ')} ` +
+        `not loaded in the warehouse. Fix: run its pipeline first (gongshu run ${missing.join(' ')})`,
+      { foundation: f.name, missing },
+    );
+  }
+  const out = new Map<string, SourceTable>();
+  for (const n of names) {
+    const r = found.get(n)!;
+    if (r.key_kind !== f.key || !r.key_column) {
+      throw new BuildError(
+        `${f.file ?? 'foundation'}: foundation ${f.name}: source dataset "${n}" is keyed by ${r.key_kind ?? 'nothing'}; ` +
+          `expected ${f.key}. Fix: key the pipeline of ${n} by ${f.key === 'citizen-id' ? 'citizenId(column)' : 'uscc(column)'}`,
+        { foundation: f.name, dataset: n, keyKind: r.key_kind },
+      );
+    }
+    out.set(n, { table: r.table_name, keyColumn: r.key_column });
+  }
+  return out;
+}
+
+/**
+ * Whether a pending merge load deleted rows whose keys the incremental build cannot know: the load predates
+ * the record of replaced rows, or the foundation reads its dataset through other key columns (a deleted row's
+ * other keys are not recorded; only keys of the dataset's key column are, in `gongshu_merge_replaced`).
+ */
+export function hidesKeys(f: Foundation, sources: ReadonlyMap<string, SourceTable>, p: Pending): boolean {
+  if (p.write_mode !== 'merge') return false;
+  if (p.rows_replaced === null) return true;
+  if (p.rows_replaced === 0) return false;
+  const keyColumn = sources.get(p.dataset)?.keyColumn;
+  return [...Object.values(f.fields), ...Object.values(f.others)]
+    .flat()
+    .some((r) => r.source === p.dataset && r.keys !== undefined && r.keys.some((k) => k !== keyColumn));
+}
+
+/** The pending loads of each dataset. */
+export function loadsOf(pending: readonly Pending[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of pending) out.set(p.dataset, [...(out.get(p.dataset) ?? []), p.load_id]);
+  return out;
+}
+
+/**
+ * Datasets whose pending loads hold every row of the keys they wrote: each is a merge on the key column alone,
+ * which deleted the earlier rows of those keys. An incremental build reads only those loads' rows of them.
+ */
+export function exactSources(
+  sources: ReadonlyMap<string, SourceTable>,
+  pending: readonly Pending[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const [name, src] of sources) {
+    const mine = pending.filter((p) => p.dataset === name);
+    const byKey = (p: Pending) => {
+      const cols = p.write_mode === 'merge' && p.merge_key ? (JSON.parse(p.merge_key) as unknown) : undefined;
+      return Array.isArray(cols) && cols.length === 1 && cols[0] === src.keyColumn;
+    };
+    if (mine.length && mine.every(byKey)) out.add(name);
+  }
+  return out;
+}
+
+/**
+ * The keys in rows written by the pending loads, read through every key column the refs of each source use,
+ * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`).
+ */
+export function touchedSql(
+  f: Foundation,
+  sources: ReadonlyMap<string, SourceTable>,
+  pending: readonly Pending[],
+): string {
+  const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
+  const parts: string[] = [];
+  for (const [name, src] of sources) {
+    const ids = pending.filter((p) => p.dataset === name).map((p) => p.load_id);
+    if (!ids.length) continue;
+    const keyLists = new Set(
+      refs.filter((r) => r.source === name).map((r) => JSON.stringify(r.keys ?? null)),
+    );
+    for (const list of keyLists) {
+      const keys = (JSON.parse(list) as string[] | null) ?? [src.keyColumn];
+      const norm = f.key === 'citizen-id' ? 'gs_citizen_id_normalize' : 'gs_uscc_normalize';
+      const expr =
+        keys.length === 1 && keys[0] === src.keyColumn
+          ? q(keys[0])
+          : `unnest([${keys.map((k) => (k === src.keyColumn ? q(k) : `${norm}(${q(k)})`)).join(', ')}])`;
+      parts.push(`SELECT ${expr} AS k FROM ${q(src.table)} WHERE _load_id IN ${inList(ids)}`);
+    }
+    // Only a merge that deleted rows can have recorded keys it did not write again.
+    const replacing = pending
+      .filter((p) => p.dataset === name && (p.rows_replaced ?? 1) > 0)
+      .map((p) => p.load_id);
+    if (replacing.length) {
+      parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(replacing)}`);
+    }
+  }
+  return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;
+}
