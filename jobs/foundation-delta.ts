@@ -8,7 +8,7 @@
  * the keys they wrote; for its other touched keys it is unchanged), so the work follows the size of the change,
  * not of the source table.
  */
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { BuildStep } from './foundation.ts';
 import type { Foundation, SourceRef } from './foundation-define.ts';
 import {
@@ -33,8 +33,11 @@ export interface InPlaceBuild {
   readonly sources: ReadonlyMap<string, SourceTable>;
   readonly picks: readonly Pick[];
   readonly at: Date;
-  /** A table of the touched keys `k` (incremental), or undefined (full: every key). */
-  readonly touched?: string | undefined;
+  /**
+   * Incremental: the SQL of the touched keys `k`, given the rows tables already read from new loads (by
+   * `rowsKey`), whose keys it takes instead of reading the loads again. Undefined for a full build (every key).
+   */
+  readonly touched?: ((rows: ReadonlyMap<string, string>) => string) | undefined;
   /** Datasets with new loads (incremental). */
   readonly changed: ReadonlySet<string>;
   /** The new loads of each dataset (incremental). */
@@ -43,33 +46,53 @@ export interface InPlaceBuild {
   readonly exact?: ReadonlySet<string>;
   /** Where a full build writes the conflicts (swapped in by the caller). */
   readonly conflictsBuilding: string;
-  readonly step: (s: BuildStep) => Promise<void>;
+  /** Called after each step (a test hook; a throw rolls back). Without it, statements go in fewer round trips. */
+  readonly step?: ((s: BuildStep) => Promise<void>) | undefined;
 }
 
-/** Builds a foundation in place; see the module comment. Returns the history versions opened and closed. */
-export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<HistoryChange> {
-  const { f, sources, picks, touched } = b;
+/**
+ * Builds a foundation in place; see the module comment. Returns the history versions opened and closed, and the
+ * keys recomputed (the touched keys; 0 for a full build, which recomputes every key).
+ */
+export async function buildInPlace(
+  wh: Warehouse,
+  b: InPlaceBuild,
+): Promise<HistoryChange & { readonly keys: number }> {
+  const { f, sources, picks } = b;
   const table = `foundation.${q(f.name)}`;
   const key = q(f.keyColumn);
   const fields = Object.keys(f.fields);
   const temp = (s: string) => `temp.${q(`__gs_${f.name}_${s}`)}`;
   const temps: string[] = [];
-  // Temporary tables, and how many rows each got (DuckDB answers a CREATE TABLE AS with the count).
-  const sizes = new Map<string, number>();
-  const create = async (name: string, sql: string) => {
-    const n = await wh.value<number>(`CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${name}`)} AS ${sql}`);
-    if (!sizes.has(temp(name))) temps.push(temp(name));
-    sizes.set(temp(name), Number(n ?? 0));
+  // Statements that need no answer are sent together, in one round trip, before the next query.
+  const queued: string[] = [];
+  const flush = async () => {
+    if (queued.length) await wh.run(queued.splice(0).join(';\n'));
+  };
+  const ask = async (sql: string) => {
+    await flush();
+    return (await wh.all<Record<string, number>>(sql))[0] ?? {};
+  };
+  const create = (name: string, sql: string) => {
+    queued.push(`CREATE OR REPLACE TEMP TABLE ${q(`__gs_${f.name}_${name}`)} AS ${sql}`);
+    if (!temps.includes(temp(name))) temps.push(temp(name));
     return temp(name);
   };
-  const flagged = touched ? Object.keys(f.others) : [];
+  // A test hook after each step: the statements so far are sent first.
+  const step = async (s: BuildStep) => {
+    if (!b.step) return;
+    await flush();
+    await b.step(s);
+  };
+  const flagged = b.touched ? Object.keys(f.others) : [];
   let scope: Scope | undefined;
   let fresh: string;
   let current: string;
-  // The difference to apply (`deltaSql` columns) and its counts, when computed with the fresh rows.
+  // The difference to apply (`deltaSql` columns) and its counts.
   let delta: string | undefined;
-  let counts: Record<string, number> | undefined;
-  if (!touched) {
+  let counts: Record<string, number> = {};
+  let touched: string | undefined;
+  if (!b.touched) {
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
   } else {
@@ -80,138 +103,166 @@ export async function buildInPlace(wh: Warehouse, b: InPlaceBuild): Promise<Hist
     // A source whose new loads hold every row of the keys they wrote is read from those loads only (their rows
     // are at the end of the table), with the keys they cover (`partial`); the others for every touched key.
     const partial = new Map<string, string>();
+    const sourceOf = (r: SourceRef) => sources.get(r.source)!;
+    const usedBy = (r: SourceRef) =>
+      usedColumnsSql(
+        changed.filter((o) => rowsKey(o) === rowsKey(r)),
+        sourceOf(r),
+      );
     for (const r of changed) {
       const rk = rowsKey(r);
-      if (rows.has(rk)) continue;
-      const src = sources.get(r.source)!;
-      const used = usedColumnsSql(
-        changed.filter((o) => rowsKey(o) === rk),
-        src,
-      );
-      const name = `rows${rows.size}`;
+      const src = sourceOf(r);
       const loads = b.loads?.get(r.source);
-      if (loads && b.exact?.has(r.source) && (r.keys ?? [src.keyColumn]).join() === src.keyColumn) {
-        rows.set(rk, await create(name, loadRowsSql(src, loads, used)));
-        partial.set(rk, `(SELECT DISTINCT __k AS k FROM ${temp(name)})`);
-      } else {
-        rows.set(rk, await create(name, keyedRowsSql(f, r, src, touched, used)));
-      }
+      const exact = loads && b.exact?.has(r.source) && (r.keys ?? [src.keyColumn]).join() === src.keyColumn;
+      if (rows.has(rk) || !exact) continue;
+      const t = create(`rows${rows.size}`, loadRowsSql(src, loads, usedBy(r)));
+      rows.set(rk, t);
+      partial.set(rk, `(SELECT __k AS k FROM ${t})`);
+    }
+    // The touched keys (those of the partial rows tables taken from them), then the other rows for every one.
+    touched = create('touched', b.touched(rows));
+    await step('touched');
+    for (const r of changed) {
+      const rk = rowsKey(r);
+      if (!rows.has(rk))
+        rows.set(rk, create(`rows${rows.size}`, keyedRowsSql(f, r, sourceOf(r), touched, usedBy(r))));
     }
     scope = { keys: touched, rows, partial };
     // The current rows of the touched keys, with their rowid (to delete them) and `valid_from` (to close them).
-    current = await create(
+    current = create(
       'current',
       `SELECT c.rowid AS __rid, c.* FROM ${table} AS c SEMI JOIN ${touched} AS t ON c.${key} = t.k`,
     );
     const read = picks.filter((p) => b.changed.has(p.ref.source));
     const kept = picks.filter((p) => !b.changed.has(p.ref.source));
-    if (!read.length) {
-      fresh = await create('fresh', `SELECT ${[key, ...fields.map(q)].join(', ')} FROM ${current}`);
-    } else if (kept.length || partial.size) {
+    const sizes = `(SELECT count(*) FROM ${touched}) AS keys, (SELECT count(*) FROM ${current}) AS current`;
+    if (read.length && (kept.length || partial.size)) {
       // Every current key should still be held by a pick (a kept one at least): the fresh rows are compared with
       // the current ones in the same statement, and a current key missing from them (lost) is checked by count.
-      fresh = await create(
-        'fresh',
-        compareSql(f, reuseSql(f, read, kept, sources, scope, current, true), flagged),
-      );
-      const [c] = await wh.all<Record<string, number>>(
-        `SELECT count(__rid) AS matched, ${countsSql(flagged)} FROM ${fresh}`,
-      );
+      fresh = create('fresh', compareSql(f, reuseSql(f, read, kept, sources, scope, current, true), flagged));
+      delta = `(SELECT * FROM ${fresh} WHERE __new)`;
+      counts = await ask(`SELECT ${sizes}, count(__rid) AS matched, ${countsSql(flagged)} FROM ${fresh}`);
       // A current key that no recomputed pick holds any more may still be held by a kept one (or by a source
       // read from partial rows, unchanged for the key): then every pick is read again for every touched key.
-      if ((c?.matched ?? 0) < sizes.get(current)!) {
-        fresh = await create('fresh', freshSql(f, picks, sources, complete(scope)));
-      } else {
-        delta = `(SELECT * FROM ${fresh} WHERE __new)`;
-        counts = c;
+      if ((counts.matched ?? 0) < (counts.current ?? 0)) {
+        fresh = create('fresh', freshSql(f, picks, sources, complete(scope)));
+        delta = undefined;
       }
     } else {
-      fresh = await create('fresh', reuseSql(f, read, kept, sources, scope, current));
+      fresh = create(
+        'fresh',
+        read.length
+          ? reuseSql(f, read, kept, sources, scope, current)
+          : `SELECT ${[key, ...fields.map(q)].join(', ')} FROM ${current}`,
+      );
+      counts = await ask(`SELECT ${sizes}`);
     }
   }
   if (!delta) {
-    delta = await create('delta', deltaSql(f, fresh, current, flagged));
-    [counts] = await wh.all<Record<string, number>>(`SELECT ${countsSql(flagged)} FROM ${delta}`);
+    delta = create('delta', deltaSql(f, fresh, current, flagged));
+    counts = { ...counts, ...(await ask(`SELECT ${countsSql(flagged)} FROM ${delta}`)) };
   }
-  const history = { opened: counts?.new ?? 0, closed: counts?.old ?? 0 };
-  await b.step('picks');
+  const history = { opened: Number(counts.new ?? 0), closed: Number(counts.old ?? 0) };
+  await step('picks');
   // The replaced rows become closed versions, then leave the table; the new rows open versions at `at`.
   if (history.closed) {
-    await wh.run(
+    queued.push(
       `INSERT INTO ${closedTable(f)} BY NAME SELECT c.* EXCLUDE (__rid), ${stampSql(b.at)} AS valid_to
        FROM ${current} AS c SEMI JOIN (SELECT __rid FROM ${delta} WHERE __old) AS d ON c.__rid = d.__rid`,
+      `DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`,
     );
-    await wh.run(`DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${delta} WHERE __old)`);
   }
   if (history.opened) {
     const cols = [key, ...fields.map(q)].join(', ');
-    await wh.run(
+    queued.push(
       `INSERT INTO ${table} (${cols}, valid_from) SELECT ${cols}, ${stampSql(b.at)} FROM ${delta} WHERE __new`,
     );
   }
-  await b.step('assemble');
+  await step('assemble');
   if (!touched || !scope) {
-    await wh.run(`CREATE OR REPLACE TABLE ${b.conflictsBuilding} AS ${conflictsSql(f, sources, table)}`);
+    queued.push(`CREATE OR REPLACE TABLE ${b.conflictsBuilding} AS ${conflictsSql(f, sources, table)}`);
   } else {
-    // Per (field, other source): recompute the keys it was read for again (touched, when it has new loads)
-    // and the keys whose authoritative value changed.
-    const conflicts = `foundation.${q(`${f.name}_conflicts`)}`;
-    const groups = new Map<string, { field: string; source: string; index: number }>();
-    for (const [field, refs] of Object.entries(f.others)) {
-      for (const r of refs) {
-        groups.set(JSON.stringify([field, r.source]), {
-          field,
-          source: r.source,
-          index: flagged.indexOf(field),
+    queued.push(
+      ...(await conflictUpdates(f, sources, {
+        scope,
+        fresh,
+        delta,
+        counts,
+        changed: b.changed,
+        create,
+        ask,
+      })),
+    );
+  }
+  await step('conflicts');
+  await step('history');
+  queued.push(...temps.reverse().map((t) => `DROP TABLE IF EXISTS ${t}`));
+  await flush();
+  return { ...history, keys: Number(counts.keys ?? 0) };
+}
+
+/**
+ * The statements that bring the conflicts of an incremental build up to date. Per (field, other source), the
+ * comparisons are recomputed for the keys it was read for again (touched, when it has new loads) and the keys
+ * whose authoritative value changed.
+ */
+async function conflictUpdates(
+  f: Foundation,
+  sources: ReadonlyMap<string, SourceTable>,
+  c: {
+    readonly scope: Scope;
+    readonly fresh: string;
+    readonly delta: string;
+    readonly counts: Readonly<Record<string, number>>;
+    readonly changed: ReadonlySet<string>;
+    readonly create: (name: string, sql: string) => string;
+    readonly ask: (sql: string) => Promise<Record<string, number>>;
+  },
+): Promise<string[]> {
+  const { scope } = c;
+  const conflicts = `foundation.${q(`${f.name}_conflicts`)}`;
+  const flagged = Object.keys(f.others);
+  const out: string[] = [];
+  const groups = new Map<string, { field: string; source: string }>();
+  for (const [field, refs] of Object.entries(f.others)) {
+    for (const r of refs) groups.set(JSON.stringify([field, r.source]), { field, source: r.source });
+  }
+  let restTables = 0;
+  for (const { field, source } of groups.values()) {
+    const only = (fl: string, r: SourceRef) => fl === field && r.source === source;
+    const valueChanged = (c.counts[`c${flagged.indexOf(field)}`] ?? 0) > 0;
+    const changedSelect = `SELECT __k AS k FROM ${c.delta} WHERE ${q(`__changed_${field}`)}`;
+    const parts = new Set((f.others[field] ?? []).filter((r) => r.source === source).map(rowsKey));
+    const covered = [...parts].every((k) => scope.partial?.has(k))
+      ? scope.partial?.get([...parts][0]!)
+      : undefined;
+    // Per scope: the keys whose comparisons are recomputed.
+    const scopes: Scope[] = [];
+    if (covered) {
+      // The other source's new loads hold all its rows of the keys they wrote; the keys whose authoritative
+      // value changed outside those are read from the table (none when both changed together).
+      scopes.push({ ...scope, keys: covered });
+      const rest = `(${changedSelect} EXCEPT SELECT k FROM ${covered})`;
+      if (valueChanged && (await c.ask(`SELECT count(*) AS n FROM ${rest}`)).n) {
+        scopes.push({
+          ...complete(scope),
+          keys: c.create(`conflict_keys${restTables++}`, `SELECT * FROM ${rest}`),
         });
       }
+    } else if (c.changed.has(source)) {
+      scopes.push({ ...complete(scope), keys: scope.keys });
+    } else if (valueChanged) {
+      scopes.push({ ...scope, keys: `(${changedSelect})` });
     }
-    for (const { field, source, index } of groups.values()) {
-      const only = (fl: string, r: SourceRef) => fl === field && r.source === source;
-      const valueChanged = (counts?.[`c${index}`] ?? 0) > 0;
-      const changedSelect = `SELECT __k AS k FROM ${delta} WHERE ${q(`__changed_${field}`)}`;
-      const parts = new Set((f.others[field] ?? []).filter((r) => r.source === source).map(rowsKey));
-      const covered = [...parts].every((k) => scope.partial?.has(k))
-        ? scope.partial?.get([...parts][0]!)
-        : undefined;
-      // Per scope: the keys whose comparisons are recomputed.
-      const scopes: Scope[] = [];
-      if (covered) {
-        // The other source's new loads hold all its rows of the keys they wrote; the keys whose authoritative
-        // value changed outside those are read from the table (none when both changed together).
-        scopes.push({ ...scope, keys: covered });
-        if (valueChanged) {
-          const rest = `(${changedSelect} EXCEPT SELECT k FROM ${covered})`;
-          if (await wh.value<number>(`SELECT count(*) FROM ${rest}`)) {
-            scopes.push({
-              ...complete(scope),
-              keys: await create(`conflict_keys${index}`, `SELECT * FROM ${rest}`),
-            });
-          }
-        }
-      } else if (b.changed.has(source)) {
-        scopes.push({ ...complete(scope), keys: touched });
-      } else if (valueChanged) {
-        scopes.push({ ...scope, keys: `(${changedSelect})` });
-      }
-      for (const sc of scopes) {
-        await wh.run(
-          `DELETE FROM ${conflicts} WHERE field = $1 AND other_source = $2 AND key IN (SELECT k FROM ${sc.keys})`,
-          [field, source],
-        );
-        await wh.run(`INSERT INTO ${conflicts} BY NAME ${conflictsSql(f, sources, fresh, sc, only)}`);
-      }
+    for (const sc of scopes) {
+      out.push(
+        `DELETE FROM ${conflicts} WHERE field = ${lit(field)} AND other_source = ${lit(source)}
+           AND key IN (SELECT k FROM ${sc.keys})`,
+        `INSERT INTO ${conflicts} BY NAME ${conflictsSql(f, sources, c.fresh, sc, only)}`,
+      );
     }
   }
-  await b.step('conflicts');
-  await b.step('history');
-  await wh.run(
-    temps
-      .reverse()
-      .map((t) => `DROP TABLE IF EXISTS ${t};`)
-      .join('\n'),
-  );
-  return history;
+  return out;
 }
 
 /** Counts of a difference (`deltaSql` columns): old and new rows, and each flagged field's changes. */

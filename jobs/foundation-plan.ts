@@ -156,12 +156,15 @@ export function exactSources(
 
 /**
  * The keys in rows written by the pending loads, read through every key column the refs of each source use,
- * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`).
+ * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`). `rows`:
+ * tables of those loads' rows already read (by `rowsKey`, as `loadRowsSql` returns them), whose keys `__k` are
+ * taken instead.
  */
 export function touchedSql(
   f: Foundation,
   sources: ReadonlyMap<string, SourceTable>,
   pending: readonly Pending[],
+  rows: ReadonlyMap<string, string> = new Map(),
 ): string {
   const refs = [...Object.values(f.fields), ...Object.values(f.others)].flat();
   const parts: string[] = [];
@@ -172,6 +175,11 @@ export function touchedSql(
       refs.filter((r) => r.source === name).map((r) => JSON.stringify(r.keys ?? null)),
     );
     for (const list of keyLists) {
+      const read = rows.get(JSON.stringify([name, JSON.parse(list)]));
+      if (read) {
+        parts.push(`SELECT __k AS k FROM ${read}`);
+        continue;
+      }
       const keys = (JSON.parse(list) as string[] | null) ?? [src.keyColumn];
       const norm = f.key === 'citizen-id' ? 'gs_citizen_id_normalize' : 'gs_uscc_normalize';
       const expr =

@@ -53,7 +53,7 @@ export interface Scope {
   readonly keys: string;
   readonly rows?: ReadonlyMap<string, string>;
   /**
-   * `rowsKey(ref)` → a table of keys `k`: that source's rows table holds every row of these keys only (the rows
+   * `rowsKey(ref)` → a table of keys `k` (repeated, maybe): that source's rows table holds every row of these keys only (the rows
    * of its new loads); for the other keys in scope the source is unchanged, and its values are the current ones.
    * Such a rows table is only combined with scopes whose keys include all of its keys.
    */
@@ -223,7 +223,7 @@ export function reuseSql(
       ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`]
       : []),
     ...lookup.flatMap((t, i) =>
-      t ? [`LEFT JOIN (SELECT k AS __tk FROM ${t}) AS __t${i} ON __t${i}.__tk = k`] : [],
+      t ? [`LEFT JOIN (SELECT DISTINCT k AS __tk FROM ${t}) AS __t${i} ON __t${i}.__tk = k`] : [],
     ),
   ].join('\n    ');
   const old = withCurrent

@@ -156,18 +156,7 @@ export async function buildFoundation(
 
   try {
     return await wh.transaction(async () => {
-      let touched: string | undefined;
       let keysRecomputed = 0;
-      if (mode === 'incremental') {
-        touched = `temp.${q(`__gs_${f.name}_touched`)}`;
-        // DuckDB answers a CREATE TABLE AS with the number of rows.
-        keysRecomputed = Number(
-          (await wh.value<number>(
-            `CREATE OR REPLACE TEMP TABLE __gs_${f.name}_touched AS ${touchedSql(f, sources, pending)}`,
-          )) ?? 0,
-        );
-        await step('touched');
-      }
       const fresh = freshSql(f, picks, sources);
       // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
       // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
@@ -203,18 +192,20 @@ export async function buildFoundation(
         await wh.run(`ALTER TABLE ${building.table} RENAME TO ${q(f.name)}`);
         await createHistoryView(wh, f);
       } else {
-        history = await buildInPlace(wh, {
+        const built = await buildInPlace(wh, {
           f,
           sources,
           picks,
           at,
-          touched,
+          touched: mode === 'incremental' ? (rows) => touchedSql(f, sources, pending, rows) : undefined,
           changed: new Set(pending.map((p) => p.dataset)),
           loads: loadsOf(pending),
           exact: exactSources(sources, pending),
           conflictsBuilding,
-          step,
+          step: options.onStep && step,
         });
+        history = built;
+        keysRecomputed = built.keys;
       }
       if (mode === 'full') {
         await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
@@ -246,7 +237,6 @@ export async function buildFoundation(
            ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
              built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
              conflicts = excluded.conflicts;`,
-          ...(touched ? [`DROP TABLE IF EXISTS ${touched};`] : []),
         ].join('\n'),
       );
       await step('swap');
