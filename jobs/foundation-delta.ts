@@ -92,6 +92,7 @@ export async function buildInPlace(
   let delta: string | undefined;
   let counts: Record<string, number> = {};
   let touched: string | undefined;
+  let groups: ConflictGroup[] = [];
   if (!b.touched) {
     fresh = `(${freshSql(f, picks, sources)})`;
     current = `(SELECT rowid AS __rid, * FROM ${table})`;
@@ -141,7 +142,10 @@ export async function buildInPlace(
       // the current ones in the same statement, and a current key missing from them (lost) is checked by count.
       fresh = create('fresh', compareSql(f, reuseSql(f, read, kept, sources, scope, current, true), flagged));
       delta = `(SELECT * FROM ${fresh} WHERE __new)`;
-      counts = await ask(`SELECT ${sizes}, count(__rid) AS matched, ${countsSql(flagged)} FROM ${fresh}`);
+      groups = conflictGroups(f, scope, delta);
+      counts = await ask(
+        `SELECT ${sizes}, count(__rid) AS matched, ${countsSql(flagged)}${restCounts(groups)} FROM ${fresh}`,
+      );
       // A current key that no recomputed pick holds any more may still be held by a kept one (or by a source
       // read from partial rows, unchanged for the key): then every pick is read again for every touched key.
       if ((counts.matched ?? 0) < (counts.current ?? 0)) {
@@ -160,7 +164,8 @@ export async function buildInPlace(
   }
   if (!delta) {
     delta = create('delta', deltaSql(f, fresh, current, flagged));
-    counts = { ...counts, ...(await ask(`SELECT ${countsSql(flagged)} FROM ${delta}`)) };
+    groups = scope ? conflictGroups(f, scope, delta) : [];
+    counts = { ...counts, ...(await ask(`SELECT ${countsSql(flagged)}${restCounts(groups)} FROM ${delta}`)) };
   }
   const history = { opened: Number(counts.new ?? 0), closed: Number(counts.old ?? 0) };
   await step('picks');
@@ -182,17 +187,7 @@ export async function buildInPlace(
   if (!touched || !scope) {
     queued.push(`CREATE OR REPLACE TABLE ${b.conflictsBuilding} AS ${conflictsSql(f, sources, table)}`);
   } else {
-    queued.push(
-      ...(await conflictUpdates(f, sources, {
-        scope,
-        fresh,
-        delta,
-        counts,
-        changed: b.changed,
-        create,
-        ask,
-      })),
-    );
+    queued.push(...conflictUpdates(f, sources, groups, { scope, fresh, counts, changed: b.changed, create }));
   }
   await step('conflicts');
   await step('history');
@@ -201,58 +196,84 @@ export async function buildInPlace(
   return { ...history, keys: Number(counts.keys ?? 0) };
 }
 
+/** A (field, other source) pair whose conflicts an incremental build brings up to date. */
+interface ConflictGroup {
+  readonly field: string;
+  readonly source: string;
+  /** The keys whose authoritative value changed (SQL of keys `k`). */
+  readonly changedKeys: string;
+  /** The keys whose rows of the other source were all read again from its new loads (`Scope.partial`). */
+  readonly covered?: string | undefined;
+}
+
+/** The conflict groups of a foundation, for the difference `delta`; see `conflictUpdates`. */
+function conflictGroups(f: Foundation, scope: Scope, delta: string): ConflictGroup[] {
+  const groups = new Map<string, ConflictGroup>();
+  for (const [field, refs] of Object.entries(f.others)) {
+    for (const r of refs) {
+      const parts = new Set(refs.filter((o) => o.source === r.source).map(rowsKey));
+      groups.set(JSON.stringify([field, r.source]), {
+        field,
+        source: r.source,
+        changedKeys: `(SELECT __k AS k FROM ${delta} WHERE ${q(`__changed_${field}`)})`,
+        covered: [...parts].every((k) => scope.partial?.has(k))
+          ? scope.partial?.get([...parts][0]!)
+          : undefined,
+      });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** The keys of a covered group whose authoritative value changed outside its covered keys. */
+const restSql = (g: ConflictGroup) => `(SELECT k FROM ${g.changedKeys} EXCEPT SELECT k FROM ${g.covered})`;
+
+/** Counts (`r<i>`) of each covered group's `restSql`, for the counts query. */
+function restCounts(groups: readonly ConflictGroup[]): string {
+  return groups.map((g, i) => (g.covered ? `, (SELECT count(*) FROM ${restSql(g)}) AS r${i}` : '')).join('');
+}
+
 /**
  * The statements that bring the conflicts of an incremental build up to date. Per (field, other source), the
  * comparisons are recomputed for the keys it was read for again (touched, when it has new loads) and the keys
- * whose authoritative value changed.
+ * whose authoritative value changed (`counts`: `c<flagged index>` and `r<group index>`, see `restCounts`).
  */
-async function conflictUpdates(
+function conflictUpdates(
   f: Foundation,
   sources: ReadonlyMap<string, SourceTable>,
+  groups: readonly ConflictGroup[],
   c: {
     readonly scope: Scope;
     readonly fresh: string;
-    readonly delta: string;
     readonly counts: Readonly<Record<string, number>>;
     readonly changed: ReadonlySet<string>;
     readonly create: (name: string, sql: string) => string;
-    readonly ask: (sql: string) => Promise<Record<string, number>>;
   },
-): Promise<string[]> {
+): string[] {
   const { scope } = c;
   const conflicts = `foundation.${q(`${f.name}_conflicts`)}`;
   const flagged = Object.keys(f.others);
   const out: string[] = [];
-  const groups = new Map<string, { field: string; source: string }>();
-  for (const [field, refs] of Object.entries(f.others)) {
-    for (const r of refs) groups.set(JSON.stringify([field, r.source]), { field, source: r.source });
-  }
-  let restTables = 0;
-  for (const { field, source } of groups.values()) {
+  for (const [i, g] of groups.entries()) {
+    const { field, source } = g;
     const only = (fl: string, r: SourceRef) => fl === field && r.source === source;
     const valueChanged = (c.counts[`c${flagged.indexOf(field)}`] ?? 0) > 0;
-    const changedSelect = `SELECT __k AS k FROM ${c.delta} WHERE ${q(`__changed_${field}`)}`;
-    const parts = new Set((f.others[field] ?? []).filter((r) => r.source === source).map(rowsKey));
-    const covered = [...parts].every((k) => scope.partial?.has(k))
-      ? scope.partial?.get([...parts][0]!)
-      : undefined;
     // Per scope: the keys whose comparisons are recomputed.
     const scopes: Scope[] = [];
-    if (covered) {
+    if (g.covered) {
       // The other source's new loads hold all its rows of the keys they wrote; the keys whose authoritative
       // value changed outside those are read from the table (none when both changed together).
-      scopes.push({ ...scope, keys: covered });
-      const rest = `(${changedSelect} EXCEPT SELECT k FROM ${covered})`;
-      if (valueChanged && (await c.ask(`SELECT count(*) AS n FROM ${rest}`)).n) {
+      scopes.push({ ...scope, keys: g.covered });
+      if ((c.counts[`r${i}`] ?? 0) > 0) {
         scopes.push({
           ...complete(scope),
-          keys: c.create(`conflict_keys${restTables++}`, `SELECT * FROM ${rest}`),
+          keys: c.create(`conflict_keys${i}`, `SELECT * FROM ${restSql(g)}`),
         });
       }
     } else if (c.changed.has(source)) {
       scopes.push({ ...complete(scope), keys: scope.keys });
     } else if (valueChanged) {
-      scopes.push({ ...scope, keys: `(${changedSelect})` });
+      scopes.push({ ...scope, keys: g.changedKeys });
     }
     for (const sc of scopes) {
       out.push(

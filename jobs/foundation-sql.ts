@@ -53,9 +53,11 @@ export interface Scope {
   readonly keys: string;
   readonly rows?: ReadonlyMap<string, string>;
   /**
-   * `rowsKey(ref)` → a table of keys `k` (repeated, maybe): that source's rows table holds every row of these keys only (the rows
-   * of its new loads); for the other keys in scope the source is unchanged, and its values are the current ones.
-   * Such a rows table is only combined with scopes whose keys include all of its keys.
+   * `rowsKey(ref)` → a table of keys `k`: that source's rows table holds every row of these keys only (the rows
+   * of its new loads), one row per key (a merge on the key column keeps the last row of each key it writes and
+   * deletes the earlier ones, so loads of such merges hold each key at most once); for the other keys in scope
+   * the source is unchanged, and its values are the current ones. Such a rows table is only combined with
+   * scopes whose keys include all of its keys.
    */
   readonly partial?: ReadonlyMap<string, string>;
 }
@@ -152,6 +154,11 @@ export function prefixSql(prefixes: readonly string[], keySql: string): string {
 
 /** One row per key of a pick: `k` and one column per field. */
 export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope): string {
+  // Rows with one row per key (`Scope.partial`) need no choice.
+  if (scope?.partial?.has(rowsKey(p.ref))) {
+    return `SELECT __k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
+      FROM ${sourceRows(f, p.ref, src, scope)}`;
+  }
   const order = [
     ...(p.ref.latest ? [`${q(p.ref.latest)} IS NOT NULL`, q(p.ref.latest)] : []),
     '_ingested_at',
