@@ -204,7 +204,7 @@ export async function buildFoundation(
           conflictsBuilding,
           step: options.onStep && step,
         });
-        history = built;
+        history = { opened: built.opened, closed: built.closed };
         keysRecomputed = built.keys;
       }
       if (mode === 'full') {
