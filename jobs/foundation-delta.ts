@@ -1,12 +1,13 @@
 /**
  * In-place foundation builds: the fresh rows are compared with the current ones and only the difference is
- * written, inside the caller's transaction: a replaced row is appended to the closed versions (`history.ts`) and
- * deleted by rowid, a new row is inserted with `valid_from` = the build time. A full build compares every key; an incremental one only the touched keys, reading the
- * sources that have new loads once (`__gs_<name>_rows<i>`) and taking the values of the other sources from the
- * current rows (they cannot have changed) unless a key might have lost its last recomputed source. A source
- * whose new loads are all merges on its key column is read from those loads' rows only (they hold every row of
- * the keys they wrote; for its other touched keys it is unchanged), so the work follows the size of the change,
- * not of the source table.
+ * written, inside the caller's transaction: a replaced row is appended to the closed versions (`history.ts`)
+ * and deleted by rowid, a new row is inserted with `valid_from` = the build time. A full build compares every
+ * key; an incremental one only the touched keys, reading the sources that have new loads once
+ * (`__gs_<name>_rows<i>`) and taking the values of the other sources from the current rows (they cannot have
+ * changed) unless a key might have lost its last recomputed source. A source whose new loads are all merges on
+ * its key column is read from those loads' rows only (they hold every row of the keys they wrote, once each;
+ * for its other touched keys it is unchanged), so the work follows the size of the change, not of the source
+ * table.
  */
 import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { BuildStep } from './foundation.ts';
