@@ -279,7 +279,8 @@ async function sameColumns(wh: Warehouse, fresh: string, table: string): Promise
 /**
  * SQL saying whether a new row `n` holds the same values as the current row `o` of the same key, for a build
  * that rewrites the table (the definition or a column type may have changed): a field the current table lacks
- * counts as NULL there, and values are compared as text.
+ * counts as NULL there, values are compared as text, and a value in a field the definition no longer has counts
+ * as a change (so the closed version keeps it).
  */
 async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: string) => string> {
   const have = new Set(
@@ -290,12 +291,15 @@ async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: str
       )
     ).map((r) => r.c),
   );
+  const fields = Object.keys(f.fields);
+  const removed = [...have].filter((c) => c !== f.keyColumn && c !== 'valid_from' && !fields.includes(c));
   return (n, o) =>
-    Object.keys(f.fields)
-      .map((c) =>
+    [
+      ...fields.map((c) =>
         have.has(c)
           ? `CAST(${n}.${q(c)} AS VARCHAR) IS NOT DISTINCT FROM CAST(${o}.${q(c)} AS VARCHAR)`
           : `${n}.${q(c)} IS NULL`,
-      )
-      .join(' AND ');
+      ),
+      ...removed.map((c) => `${o}.${q(c)} IS NULL`),
+    ].join(' AND ');
 }

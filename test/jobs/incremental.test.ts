@@ -188,7 +188,7 @@ describe('incremental foundation builds', () => {
     await equalsFullRebuild(exprs, 10);
   });
 
-  it('equal a full rebuild after a source column changed type (the history keeps the old type)', async () => {
+  it('equal a full rebuild after a source column changed type (closed versions take the new type when they convert)', async () => {
     const dated = defineFoundation({
       name: 'people',
       key: 'citizen-id',
@@ -236,6 +236,11 @@ describe('incremental foundation builds', () => {
       expect((await buildFoundation(full, dated, { now, fullRefresh: true })).mode).toBe('full');
       expect(await snapshot(inc)).toEqual(await snapshot(full));
       expect(await inc.value('SELECT typeof(since) FROM foundation.people LIMIT 1')).toBe('DATE');
+      expect(
+        await inc.value(
+          `SELECT data_type FROM duckdb_columns() WHERE table_name = 'people_closed' AND column_name = 'since'`,
+        ),
+      ).toBe('DATE');
     } finally {
       inc.close();
       full.close();
@@ -388,6 +393,112 @@ describe('foundation history (SCD2)', () => {
     } finally {
       legacy.close();
       current.close();
+    }
+  });
+
+  it('rewrites a changed definition: unchanged keys keep their version, the others close theirs with the old columns', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const t = (d: number) => new Date(Date.UTC(2026, 0, d));
+      await loadPipeline(
+        wh,
+        memPipeline(
+          'reg',
+          ['id', 'name', 'town'],
+          [
+            [KEYS[0]!, '甲', 'A'],
+            [KEYS[1]!, '乙', 'X'], // town filtered out: NULL
+            [KEYS[2]!, '丙', 'X'],
+          ],
+        ),
+      );
+      await loadPipeline(
+        wh,
+        memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[1]!, '乙乙', '参保', '2020-01-01']]),
+      );
+      await buildFoundation(wh, people, { now: t(1) });
+      // town leaves the definition, alias (ss name) joins it.
+      const next = defineFoundation({
+        name: 'people',
+        key: 'citizen-id',
+        fields: {
+          name: { source: 'reg', column: 'name' },
+          status: { source: 'ss', column: 'status', latest: 'since' },
+          alias: { source: 'ss', column: 'name' },
+        },
+      });
+      const r = await buildFoundation(wh, next, { now: t(2) });
+      expect(r).toMatchObject({ mode: 'full', reason: 'definition changed' });
+      // KEYS[0] had a town (now gone): closed. KEYS[1] gets an alias: closed. KEYS[2] is unchanged: kept.
+      expect(r.history).toEqual({ opened: 2, closed: 2 });
+      const rows = await wh.all<{ id_number: string; valid_from: Date }>(
+        'SELECT id_number, valid_from FROM foundation.people ORDER BY id_number',
+      );
+      expect(Object.keys((await wh.all('SELECT * FROM foundation.people LIMIT 1'))[0]!)).toEqual([
+        'id_number',
+        'name',
+        'status',
+        'alias',
+        'valid_from',
+      ]);
+      const from = new Map(rows.map((x) => [x.id_number, x.valid_from.toISOString()]));
+      expect(from.get(KEYS[0]!)).toBe(t(2).toISOString());
+      expect(from.get(KEYS[1]!)).toBe(t(2).toISOString());
+      expect(from.get(KEYS[2]!)).toBe(t(1).toISOString());
+      // The state on day 1, with the column the definition had then.
+      const day1 = await wh.all<{ id_number: string; town: string | null; alias: string | null }>(
+        `${asOfSql(people, '2026-01-01T12:00:00Z')} ORDER BY id_number`,
+      );
+      expect(day1.map((x) => [x.id_number, x.town, x.alias])).toEqual(
+        [
+          [KEYS[0], 'A', null],
+          [KEYS[1], null, null],
+          [KEYS[2], null, null],
+        ].sort(),
+      );
+      // An incremental build after it goes on from the new definition.
+      await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[2]!, '丁', 'B']]));
+      expect(await buildFoundation(wh, next, { now: t(3) })).toMatchObject({
+        mode: 'incremental',
+        history: { opened: 1, closed: 1 },
+      });
+      // 3 current versions, 3 closed (two on day 2, one on day 3).
+      expect(await wh.value('SELECT count(*) FROM foundation.people_history')).toBe(6);
+    } finally {
+      wh.close();
+    }
+  });
+
+  it('keeps closed versions readable when a field changes to a type their values do not convert to', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const dated = defineFoundation({
+        name: 'people',
+        key: 'citizen-id',
+        fields: { since: { source: 'reg', column: 'since' } },
+      });
+      const t = (d: number) => new Date(Date.UTC(2026, 0, d));
+      await loadPipeline(wh, memPipeline('reg', ['id', 'since'], [[KEYS[0]!, '2020-01-01']]), { now: t(1) });
+      await wh.run('ALTER TABLE reg ALTER COLUMN since TYPE DATE');
+      await buildFoundation(wh, dated, { now: t(1) });
+      await wh.run(`UPDATE reg SET since = DATE '2021-01-01'`);
+      await buildFoundation(wh, dated, { now: t(2), fullRefresh: true }); // closes the 2020 version (DATE)
+      await wh.run('ALTER TABLE reg ALTER COLUMN since SET DATA TYPE INTEGER USING 7');
+      expect(await buildFoundation(wh, dated, { now: t(3), fullRefresh: true })).toMatchObject({
+        mode: 'full',
+      });
+      expect(
+        await wh.value(
+          `SELECT data_type FROM duckdb_columns() WHERE table_name = 'people_closed' AND column_name = 'since'`,
+        ),
+      ).toBe('VARCHAR');
+      expect(
+        (
+          await wh.all<{ since: string }>('SELECT since FROM foundation.people_history ORDER BY valid_from')
+        ).map((r) => r.since),
+      ).toEqual(['2020-01-01', '2021-01-01', '7']);
+    } finally {
+      wh.close();
     }
   });
 });
