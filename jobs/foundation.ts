@@ -211,34 +211,41 @@ export async function buildFoundation(
         await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
         await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
       }
-      const c = await counts(
-        rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed,
-      );
-      if (mode === 'full') keysRecomputed = c.rows;
-      // The bookkeeping in one round trip: the loads integrated (never recorded before: they were selected as
-      // not consumed, and the primary key would refuse a second record), the build's state.
+      // The bookkeeping and the counts in one round trip: the loads integrated (never recorded before: they were
+      // selected as not consumed, and the primary key would refuse a second record), the build's state (its row
+      // count derived from the previous one when the table was changed in place), the conflicts per field.
+      const known = rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed;
       const chunks: string[] = [];
-      for (let i = 0; i < allLoads.length; i += 1000)
+      for (let i = 0; i < allLoads.length; i += 1000) {
         chunks.push(
           allLoads
             .slice(i, i + 1000)
             .map(lit)
             .join(', '),
         );
+      }
       const runId = options.runId === undefined ? 'NULL' : lit(options.runId);
-      await wh.run(
+      const [booked] = await wh.all<{ rows: number; by_field: { field: string; n: bigint }[] | null }>(
         [
           ...chunks.map(
             (ids) =>
               `INSERT INTO gongshu_foundation_loads SELECT ${lit(f.name)}, unnest([${ids}]), ${runId}, ${stampSql(at)};`,
           ),
-          `INSERT INTO gongshu_foundations VALUES (${lit(f.name)}, ${lit(hash)}, ${stampSql(at)}, ${runId}, ${lit(mode)},
-             ${c.rows}, ${Object.values(c.byField).reduce((a, n) => a + n, 0)})
+          `INSERT INTO gongshu_foundations SELECT ${lit(f.name)}, ${lit(hash)}, ${stampSql(at)}, ${runId}, ${lit(mode)},
+             ${known ?? `(SELECT count(*) FROM ${table})`}, (SELECT count(*) FROM ${conflictsTable})
            ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
              built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
              conflicts = excluded.conflicts;`,
+          `SELECT (SELECT rows FROM gongshu_foundations WHERE foundation = ${lit(f.name)}) AS rows,
+             (SELECT list({'field': field, 'n': n} ORDER BY field) FROM
+               (SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field)) AS by_field`,
         ].join('\n'),
       );
+      const c = {
+        rows: Number(booked?.rows ?? 0),
+        byField: Object.fromEntries((booked?.by_field ?? []).map((r) => [r.field, Number(r.n)])),
+      };
+      if (mode === 'full') keysRecomputed = c.rows;
       await step('swap');
       return result({ keysRecomputed, history }, c, allLoads);
     });
