@@ -168,8 +168,9 @@ export async function buildFoundation(
       if (rewrite) {
         const building = { name: `${f.name}__building`, table: `foundation.${q(`${f.name}__building`)}` };
         // A key whose values did not change keeps the `valid_from` of its previous row.
-        const old = have.has(f.name) ? { name: f.name, table } : undefined;
-        const kept = old ? await keptSql(wh, f) : undefined;
+        // (A table without `valid_from` has no versions to keep or close: it is replaced as in a first build.)
+        const kept = have.has(f.name) ? await keptSql(wh, f) : undefined;
+        const old = kept ? { name: f.name, table } : undefined;
         await createTable(
           wh,
           building.table,
@@ -287,9 +288,12 @@ async function sameColumns(wh: Warehouse, fresh: string, table: string): Promise
  * SQL saying whether a new row `n` holds the same values as the current row `o` of the same key, for a build
  * that rewrites the table (the definition or a column type may have changed): a field the current table lacks
  * counts as NULL there, values are compared as text, and a value in a field the definition no longer has counts
- * as a change (so the closed version keeps it).
+ * as a change (so the closed version keeps it). Undefined when the table has no `valid_from` (no versions).
  */
-async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: string) => string> {
+async function keptSql(
+  wh: Warehouse,
+  f: Foundation,
+): Promise<((n: string, o: string) => string) | undefined> {
   const have = new Set(
     (
       await wh.all<{ c: string }>(
@@ -298,6 +302,7 @@ async function keptSql(wh: Warehouse, f: Foundation): Promise<(n: string, o: str
       )
     ).map((r) => r.c),
   );
+  if (!have.has('valid_from')) return undefined;
   const fields = Object.keys(f.fields);
   const removed = [...have].filter((c) => c !== f.keyColumn && c !== 'valid_from' && !fields.includes(c));
   return (n, o) =>
