@@ -4,10 +4,10 @@
  * the sources the foundation has not integrated yet; and what those loads allow (`hidesKeys`, `exactSources`,
  * `touchedSql`).
  */
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { inList, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
 import { type Foundation, foundationSources } from './foundation-define.ts';
-import { inList, type SourceTable } from './foundation-sql.ts';
+import type { SourceTable } from './foundation-sql.ts';
 
 /** A `gongshu_datasets` row of a source. */
 type DatasetRow = {

@@ -5,7 +5,7 @@
  * and a build applies only their difference with the current rows (`deltaSql`). Other sources are compared value by value (every distinct
  * value they hold, not only one row per key) and disagreements become conflict rows.
  */
-import { quoteLiteral as lit, quoteIdent as q } from '../warehouse/index.ts';
+import { inList, quoteLiteral as lit, quoteIdent as q } from '../warehouse/index.ts';
 import type { Foundation, SourceRef } from './foundation-define.ts';
 
 /** Where a source dataset lives, as the warehouse remembers it. */
@@ -101,11 +101,6 @@ export function loadRowsSql(src: SourceTable, loads: readonly string[], columns?
   const key = q(src.keyColumn);
   return `SELECT ${columns ?? '*'}, rowid AS __rowid, ${key} AS __k FROM ${q(src.table)}
     WHERE _load_id IN ${inList(loads)} AND ${key} IS NOT NULL`;
-}
-
-/** `('a', 'b')` — a SQL list of text literals (DuckDB cannot bind JS arrays). */
-export function inList(values: readonly string[]): string {
-  return values.length ? `(${values.map(lit).join(', ')})` : '(NULL)';
 }
 
 /**

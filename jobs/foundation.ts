@@ -16,12 +16,12 @@
  * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
  */
 import { createHash } from 'node:crypto';
-import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { inList, quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
 import type { Foundation } from './foundation-define.ts';
 import { buildInPlace } from './foundation-delta.ts';
 import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './foundation-plan.ts';
-import { conflictsSql, freshSql, inList, planPicks } from './foundation-sql.ts';
+import { conflictsSql, freshSql, planPicks } from './foundation-sql.ts';
 import { createHistoryView, type HistoryChange, rewriteHistory, stampSql, upgradeLayout } from './history.ts';
 import { ensureJobTables } from './state.ts';
 

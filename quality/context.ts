@@ -1,6 +1,6 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
 import type { CatalogEntry } from '../schemas/catalog.ts';
-import { quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { inList, type Warehouse } from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */
@@ -39,8 +39,6 @@ export interface RunFacts {
   readonly quarantine: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, QuarantineReason>>>;
   readonly columns: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
-
-const inList = (xs: readonly string[]) => (xs.length ? xs.map(quoteLiteral).join(', ') : 'NULL');
 
 /** Reads the facts of a run (5 metadata queries). */
 export async function readFacts(
@@ -96,7 +94,7 @@ export async function readFacts(
     finished_at: string;
   }>(
     `SELECT dataset, load_id, write_mode, rows_read, rows_loaded, rows_quarantined, strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at
-     FROM gongshu_loads WHERE status = 'committed' AND dataset IN (${inList(names)}) ORDER BY started_at, finished_at, load_id`,
+     FROM gongshu_loads WHERE status = 'committed' AND dataset IN ${inList(names)} ORDER BY started_at, finished_at, load_id`,
   );
   counter.metadata++;
   const loads = new Map<string, LoadInfo[]>();
@@ -121,7 +119,7 @@ export async function readFacts(
     locations: string[];
   }>(
     `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
-     FROM gongshu_quarantine WHERE dataset IN (${inList(names)}) AND replayed_load_id IS NULL GROUP BY ALL`,
+     FROM gongshu_quarantine WHERE dataset IN ${inList(names)} AND replayed_load_id IS NULL GROUP BY ALL`,
   );
   counter.metadata++;
   const quarantine = new Map<string, Map<string, Map<string, QuarantineReason>>>();
@@ -135,7 +133,7 @@ export async function readFacts(
 
   const cols = await wh.all<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT table_name, column_name, data_type FROM duckdb_columns()
-     WHERE schema_name = 'main' AND table_name IN (${inList(tables)}) ORDER BY table_name, column_index`,
+     WHERE schema_name = 'main' AND table_name IN ${inList(tables)} ORDER BY table_name, column_index`,
   );
   counter.metadata++;
   const columns = new Map<string, Map<string, string>>();

@@ -1,6 +1,6 @@
 /** Metric history in `gongshu_metrics` / `gongshu_quality_runs`: written after every run, read for trends and anomalies. */
 import type { QualityFinding, QualityReport } from '../schemas/quality-report.ts';
-import { quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { inList, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
 import { type AnomalyOptions, detectAnomaly, type Observation } from './anomaly.ts';
 
 /** Earlier values of one metric, oldest first. */
@@ -22,7 +22,7 @@ export async function readHistory(wh: Warehouse, datasets: readonly string[]): P
     value: number | null;
   }>(
     `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS at, dataset, metric, name, value FROM gongshu_metrics
-     WHERE metric IN ('rows', 'rule') AND dataset IN (${datasets.map(quoteLiteral).join(', ')})
+     WHERE metric IN ('rows', 'rule') AND dataset IN ${inList(datasets)}
      ORDER BY measured_at, run_id`,
   );
   const out = new Map<string, (Observation & { runId: string })[]>();

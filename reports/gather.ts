@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/catalog.ts';
 import { type MaskKind, mask } from '../schemas/masking.ts';
 import type { QualityReport } from '../schemas/quality-report.ts';
-import { quoteIdent, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { inList, quoteIdent, type Warehouse } from '../warehouse/index.ts';
 import { dayIn } from './i18n.ts';
 import {
   type CatalogItem,
@@ -48,7 +48,6 @@ export interface GatherOptions {
 }
 
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
-const inList = (values: readonly string[]) => values.map(quoteLiteral).join(', ') || 'NULL';
 
 /** How a key kind is masked. */
 function keyMask(kind: string | undefined): MaskKind {
@@ -169,7 +168,7 @@ async function readScoreTrends(
   if (names.length === 0) return;
   const rows = await wh.all<{ dataset: string; run_id: string; ms: number; value: number | null }>(
     `SELECT dataset, run_id, epoch_ms(measured_at) AS ms, value FROM gongshu_metrics
-     WHERE metric = 'score' AND dataset IN (${inList(names)})
+     WHERE metric = 'score' AND dataset IN ${inList(names)}
        AND measured_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND AND run_id <> $2
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY measured_at DESC) < ${TREND_RUNS}
      ORDER BY dataset, measured_at`,
@@ -196,7 +195,7 @@ async function readQuarantine(
   if (loads.length === 0) return;
   const rows = await wh.all<{ dataset: string; reason: string; location: string; key_value: string | null }>(
     `SELECT dataset, reason, source_location AS location, key_value FROM gongshu_quarantine
-     WHERE load_id IN (${inList(loads)}) AND replayed_load_id IS NULL
+     WHERE load_id IN ${inList(loads)} AND replayed_load_id IS NULL
      QUALIFY row_number() OVER (PARTITION BY dataset, reason ORDER BY rowid) <= ${QUARANTINE_SAMPLES}
      ORDER BY dataset, reason, rowid`,
   );
@@ -236,7 +235,7 @@ async function readDrift(
   }>(
     `SELECT dataset, load_id, epoch_ms(recorded_at) AS ms, change, column_name, old_type, new_type, action
      FROM gongshu_schema_changes
-     WHERE dataset IN (${inList(names)}) AND recorded_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
+     WHERE dataset IN ${inList(names)} AND recorded_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY recorded_at DESC) <= ${DRIFT_PER_DATASET}
      ORDER BY dataset, recorded_at DESC, column_name`,
     [until],
@@ -277,7 +276,7 @@ async function readLoads(
     `SELECT dataset, load_id, epoch_ms(started_at) AS started, epoch_ms(finished_at) AS finished, connector,
             source, write_mode, status, rows_read, rows_loaded, rows_quarantined
      FROM gongshu_loads
-     WHERE dataset IN (${inList(names)}) AND started_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
+     WHERE dataset IN ${inList(names)} AND started_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY started_at DESC) <= ${LOADS_PER_DATASET}
      ORDER BY dataset, started_at DESC`,
     [until],

@@ -7,3 +7,8 @@ export function quoteIdent(name: string): string {
 export function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
+
+/** `('a', 'b')` — a parenthesised SQL list of text literals, `(NULL)` when empty (DuckDB cannot bind JS arrays). */
+export function inList(values: readonly string[]): string {
+  return values.length ? `(${values.map(quoteLiteral).join(', ')})` : '(NULL)';
+}
