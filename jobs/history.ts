@@ -63,19 +63,24 @@ export async function rewriteHistory(
      SELECT *, NULL::TIMESTAMPTZ AS valid_to FROM ${building.table} LIMIT 0`,
   );
   const have = new Map((await columnsOf(wh, `${f.name}_closed`)).map((c) => [c.name, c.type]));
-  const wanted = [...(old ? await columnsOf(wh, old.name) : []), ...(await columnsOf(wh, building.name))];
+  const oldColumns = old ? await columnsOf(wh, old.name) : [];
+  const wanted = [...oldColumns, ...(await columnsOf(wh, building.name))];
   for (const c of wanted) {
     const type = have.get(c.name);
     if (type === undefined) {
       await wh.run(`ALTER TABLE ${closed} ADD COLUMN ${q(c.name)} ${c.type}`);
+      have.set(c.name, c.type);
     } else if (type !== c.type) {
+      // The values already closed and those about to be (the previous rows) must all convert.
+      const values = [closed, ...(old && oldColumns.some((o) => o.name === c.name) ? [old.table] : [])];
       const lossless = !(await wh.value<number>(
-        `SELECT count(*) FROM ${closed} WHERE ${q(c.name)} IS NOT NULL AND TRY_CAST(${q(c.name)} AS ${c.type}) IS NULL`,
+        `SELECT count(*) FROM (${values.map((t) => `SELECT ${q(c.name)} AS v FROM ${t}`).join(' UNION ALL ')})
+         WHERE v IS NOT NULL AND TRY_CAST(v AS ${c.type}) IS NULL`,
       ));
       const to = lossless ? c.type : 'VARCHAR';
       if (to !== type) await wh.run(`ALTER TABLE ${closed} ALTER COLUMN ${q(c.name)} SET DATA TYPE ${to}`);
+      have.set(c.name, to);
     }
-    have.set(c.name, have.get(c.name) ?? c.type);
   }
   const closedCount = old
     ? ((await wh.value<number>(
@@ -111,7 +116,7 @@ export async function createHistoryView(wh: Warehouse, f: Foundation): Promise<v
  * included; `<name>` without `valid_from`) to the current one, inside the caller's transaction: the closed
  * versions move to `<name>_closed`, the table gets the `valid_from` of its open versions, the history becomes
  * the view. Columns an open version kept from an earlier definition (no longer in the table) are not carried
- * over. The caller has checked the layout (`<name>_history` a table, no `<name>_closed`).
+ * over. The caller has checked the layout (`<name>_history` is a table).
  */
 export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Promise<void> {
   const hist = historyTable(f);

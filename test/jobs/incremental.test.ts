@@ -501,4 +501,28 @@ describe('foundation history (SCD2)', () => {
       wh.close();
     }
   });
+
+  it('closes the previous rows into a column of a new type when their values do not convert to it', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const dated = defineFoundation({
+        name: 'people',
+        key: 'citizen-id',
+        fields: { since: { source: 'reg', column: 'since' } },
+      });
+      await loadPipeline(wh, memPipeline('reg', ['id', 'since'], [[KEYS[0]!, '2020-01-01']]));
+      await wh.run('ALTER TABLE reg ALTER COLUMN since TYPE DATE');
+      await buildFoundation(wh, dated, { now: new Date(Date.UTC(2026, 0, 1)) }); // nothing closed yet
+      await wh.run('ALTER TABLE reg ALTER COLUMN since SET DATA TYPE INTEGER USING 7');
+      const r = await buildFoundation(wh, dated, { now: new Date(Date.UTC(2026, 0, 2)), fullRefresh: true });
+      expect(r).toMatchObject({ mode: 'full', history: { opened: 1, closed: 1 } });
+      expect(
+        (
+          await wh.all<{ since: string }>('SELECT since FROM foundation.people_history ORDER BY valid_from')
+        ).map((x) => x.since),
+      ).toEqual(['2020-01-01', '7']);
+    } finally {
+      wh.close();
+    }
+  });
 });
