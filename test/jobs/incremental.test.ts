@@ -525,4 +525,32 @@ describe('foundation history (SCD2)', () => {
       wh.close();
     }
   });
+
+  it('replaces a table of the same name that was not built by gongshu (no versions) as in a first build', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[0]!, '甲', 'A']]));
+      await loadPipeline(
+        wh,
+        memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '甲', '参保', '2020-01-01']]),
+      );
+      await wh.run(
+        `CREATE SCHEMA IF NOT EXISTS foundation;
+         CREATE TABLE foundation.people AS SELECT 'x' AS id_number, 'someone' AS name`,
+      );
+      const r = await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 1)) });
+      expect(r).toMatchObject({
+        mode: 'full',
+        reason: 'first build',
+        rows: 1,
+        history: { opened: 1, closed: 0 },
+      });
+      expect(await wh.all('SELECT id_number, name, town, status FROM foundation.people')).toEqual([
+        { id_number: KEYS[0], name: '甲', town: 'A', status: '参保' },
+      ]);
+      expect(await wh.value('SELECT count(*) FROM foundation.people_history')).toBe(1);
+    } finally {
+      wh.close();
+    }
+  });
 });
