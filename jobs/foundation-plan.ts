@@ -1,8 +1,7 @@
 /**
  * What a foundation build starts from (`readPlan`), read in one query: the source datasets' tables and key
- * columns, the last build's state, the foundation's tables, and the loads of
- * the sources the foundation has not integrated yet; and what those loads allow (`hidesKeys`, `exactSources`,
- * `touchedSql`).
+ * columns, the last build's state, the foundation's tables, and the loads of the sources the foundation has
+ * not integrated yet; and what those loads allow (`hidesKeys`, `exactSources`, `touchedSql`).
  */
 import { inList, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { BuildError } from './errors.ts';
@@ -42,36 +41,57 @@ export interface BuildPlan {
   readonly pending: Pending[];
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/**
+ * One row of the plan query: `kind` says which part it is — `d` a dataset (`a` dataset, `b` table, `c` key kind,
+ * `d` key column), `s` the last build (`a` definition hash, `n` rows), `t` a foundation table (`a`), `p` a
+ * pending load (`a` load id, `b` dataset, `c` write mode, `d` merge key, `n` rows replaced), in load order.
+ */
+type PlanRow = {
+  kind: 'd' | 's' | 't' | 'p';
+  a: string;
+  b: string | null;
+  c: string | null;
+  d: string | null;
+  n: number | null;
+};
 
-/** Reads a build's plan in one query (see the module comment); an unloaded or differently keyed source is an error. */
+/**
+ * Reads a build's plan (see the module comment) in one query: a UNION ALL of its four parts, which DuckDB runs
+ * in about half the time of four queries or of one query of four nested lists. An unloaded or differently keyed
+ * source is an error.
+ */
 export async function readPlan(wh: Warehouse, f: Foundation): Promise<BuildPlan> {
   const names = inList(foundationSources(f));
-  const [row] = await wh.all<{
-    datasets: DatasetRow[] | null;
-    state: { definition_hash: string; rows: unknown }[] | null;
-    tables: string[] | null;
-    pending: (Omit<Pending, 'rows_replaced'> & { rows_replaced: unknown })[] | null;
-  }>(
-    `SELECT
-      (SELECT list({'dataset': dataset, 'table_name': table_name, 'key_kind': key_kind, 'key_column': key_column})
-         FROM gongshu_datasets WHERE dataset IN ${names}) AS datasets,
-      (SELECT list({'definition_hash': definition_hash, 'rows': rows}) FROM gongshu_foundations
-         WHERE foundation = $1) AS state,
-      (SELECT list(table_name) FROM duckdb_tables() WHERE schema_name = 'foundation'
-         AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])}) AS tables,
-      (SELECT list({'load_id': load_id, 'dataset': dataset, 'write_mode': write_mode, 'rows_replaced': rows_replaced,
-                    'merge_key': CAST(merge_key AS VARCHAR)} ORDER BY started_at, load_id)
-         FROM gongshu_loads WHERE dataset IN ${names} AND status = 'committed'
-           AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)) AS pending`,
+  const rows = await wh.all<PlanRow>(
+    `SELECT 'd' AS kind, dataset AS a, table_name AS b, key_kind AS c, key_column AS d, NULL::BIGINT AS n,
+        NULL::TIMESTAMPTZ AS t
+       FROM gongshu_datasets WHERE dataset IN ${names}
+     UNION ALL SELECT 's', definition_hash, NULL, NULL, NULL, rows, NULL FROM gongshu_foundations WHERE foundation = $1
+     UNION ALL SELECT 't', table_name, NULL, NULL, NULL, NULL, NULL FROM duckdb_tables()
+       WHERE schema_name = 'foundation'
+         AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])}
+     UNION ALL SELECT 'p', load_id, dataset, write_mode, CAST(merge_key AS VARCHAR), rows_replaced, started_at
+       FROM gongshu_loads WHERE dataset IN ${names} AND status = 'committed'
+         AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
+     ORDER BY kind, t, a`,
     [f.name],
   );
-  const state = row?.state?.[0];
+  const of = (kind: PlanRow['kind']) => rows.filter((r) => r.kind === kind);
+  const state = of('s')[0];
   return {
-    sources: sourcesOf(f, row?.datasets ?? []),
-    state: state && { definition_hash: state.definition_hash, rows: num(state.rows) },
-    tables: new Set(row?.tables ?? []),
-    pending: (row?.pending ?? []).map((p) => ({ ...p, rows_replaced: num(p.rows_replaced) })),
+    sources: sourcesOf(
+      f,
+      of('d').map((r) => ({ dataset: r.a, table_name: r.b ?? '', key_kind: r.c, key_column: r.d })),
+    ),
+    state: state && { definition_hash: state.a, rows: state.n },
+    tables: new Set(of('t').map((r) => r.a)),
+    pending: of('p').map((r) => ({
+      load_id: r.a,
+      dataset: r.b ?? '',
+      write_mode: r.c ?? '',
+      merge_key: r.d,
+      rows_replaced: r.n,
+    })),
   };
 }
 
