@@ -22,7 +22,15 @@ import type { Foundation } from './foundation-define.ts';
 import { buildInPlace } from './foundation-delta.ts';
 import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './foundation-plan.ts';
 import { conflictsSql, freshSql, planPicks } from './foundation-sql.ts';
-import { createHistoryView, type HistoryChange, rewriteHistory, stampSql, upgradeLayout } from './history.ts';
+import {
+  columnsOf,
+  createHistoryView,
+  createTable,
+  type HistoryChange,
+  rewriteHistory,
+  stampSql,
+  upgradeLayout,
+} from './history.ts';
 import { ensureJobTables } from './state.ts';
 
 /** Options of `buildFoundation`. */
@@ -111,12 +119,17 @@ export async function buildFoundation(
   };
   const picks = planPicks(f);
   // `known`: the row count when the build can derive it (the previous count, plus rows opened, minus closed).
-  const counts = async (known?: number) => {
-    const rows = known ?? (await wh.value<number>(`SELECT count(*) FROM ${table}`)) ?? 0;
-    const byField = await wh.all<{ field: string; n: number }>(
-      `SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field ORDER BY field`,
-    );
-    return { rows, byField: Object.fromEntries(byField.map((r) => [r.field, r.n])) };
+  // The foundation's row count (`rowsSql`) and its conflicts per field, as one row; `counts` runs `sql` (which
+  // ends with that query) and reads them.
+  const countsSql = (rowsSql: string) =>
+    `SELECT ${rowsSql} AS rows, (SELECT list({'field': field, 'n': n} ORDER BY field) FROM
+       (SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field)) AS by_field`;
+  const counts = async (sql: string) => {
+    const [r] = await wh.all<{ rows: number | bigint; by_field: { field: string; n: bigint }[] | null }>(sql);
+    return {
+      rows: Number(r?.rows ?? 0),
+      byField: Object.fromEntries((r?.by_field ?? []).map((x) => [x.field, Number(x.n)])),
+    };
   };
   const result = (
     extra: Pick<FoundationBuildResult, 'keysRecomputed' | 'history'>,
@@ -139,7 +152,7 @@ export async function buildFoundation(
   if (mode === 'unchanged')
     return result(
       { keysRecomputed: 0, history: { opened: 0, closed: 0 } },
-      await counts(state?.rows ?? undefined),
+      await counts(countsSql(String(state?.rows ?? `(SELECT count(*) FROM ${table})`))),
       [],
     );
 
@@ -226,7 +239,7 @@ export async function buildFoundation(
         );
       }
       const runId = options.runId === undefined ? 'NULL' : lit(options.runId);
-      const [booked] = await wh.all<{ rows: number; by_field: { field: string; n: bigint }[] | null }>(
+      const c = await counts(
         [
           ...chunks.map(
             (ids) =>
@@ -237,15 +250,9 @@ export async function buildFoundation(
            ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
              built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
              conflicts = excluded.conflicts;`,
-          `SELECT (SELECT rows FROM gongshu_foundations WHERE foundation = ${lit(f.name)}) AS rows,
-             (SELECT list({'field': field, 'n': n} ORDER BY field) FROM
-               (SELECT field, count(*) AS n FROM ${conflictsTable} GROUP BY field)) AS by_field`,
+          countsSql(`(SELECT rows FROM gongshu_foundations WHERE foundation = ${lit(f.name)})`),
         ].join('\n'),
       );
-      const c = {
-        rows: Number(booked?.rows ?? 0),
-        byField: Object.fromEntries((booked?.by_field ?? []).map((r) => [r.field, Number(r.n)])),
-      };
       if (mode === 'full') keysRecomputed = c.rows;
       await step('swap');
       return result({ keysRecomputed, history }, c, allLoads);
@@ -258,21 +265,6 @@ export async function buildFoundation(
       error,
     );
   }
-}
-
-/**
- * Creates (or replaces) a foundation table with the rows of `select`, its key column stored uncompressed: every
- * incremental build finds the touched keys' rows by scanning that column, and decoding FSST-compressed
- * citizen IDs took about a third of that scan (1M keys: 11 → 8 ms; the column is about 18 MB instead of ~10).
- */
-async function createTable(wh: Warehouse, table: string, keyColumn: string, select: string): Promise<void> {
-  const columns = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${select}`);
-  const ddl = columns.map(
-    (c) =>
-      `${q(c.column_name)} ${c.column_type}${c.column_name === keyColumn ? ' USING COMPRESSION uncompressed' : ''}`,
-  );
-  await wh.run(`CREATE OR REPLACE TABLE ${table} (${ddl.join(', ')})`);
-  await wh.run(`INSERT INTO ${table} ${select}`);
 }
 
 /** Whether the fresh rows (SQL) have the columns, in order and with the types, of an existing table. */
@@ -294,14 +286,7 @@ async function keptSql(
   wh: Warehouse,
   f: Foundation,
 ): Promise<((n: string, o: string) => string) | undefined> {
-  const have = new Set(
-    (
-      await wh.all<{ c: string }>(
-        `SELECT column_name AS c FROM duckdb_columns() WHERE schema_name = 'foundation' AND table_name = $1`,
-        [f.name],
-      )
-    ).map((r) => r.c),
-  );
+  const have = new Set((await columnsOf(wh, f.name)).map((c) => c.name));
   if (!have.has('valid_from')) return undefined;
   const fields = Object.keys(f.fields);
   const removed = [...have].filter((c) => c !== f.keyColumn && c !== 'valid_from' && !fields.includes(c));

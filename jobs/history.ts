@@ -33,12 +33,32 @@ export const stampSql = (at: Date) => `${lit(at.toISOString())}::TIMESTAMPTZ`;
 type Column = { readonly name: string; readonly type: string };
 
 /** The columns of a table in schema `foundation`, in order. */
-async function columnsOf(wh: Warehouse, table: string): Promise<Column[]> {
+export async function columnsOf(wh: Warehouse, table: string): Promise<Column[]> {
   return wh.all<Column>(
     `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
      WHERE schema_name = 'foundation' AND table_name = $1 ORDER BY column_index`,
     [table],
   );
+}
+
+/**
+ * Creates (or replaces) a foundation table with the rows of `select`, its key column stored uncompressed: every
+ * incremental build finds the touched keys' rows by scanning that column, and decoding FSST-compressed
+ * citizen IDs took about a third of that scan (1M keys: 11 → 8 ms; the column is about 18 MB instead of ~10).
+ */
+export async function createTable(
+  wh: Warehouse,
+  table: string,
+  keyColumn: string,
+  select: string,
+): Promise<void> {
+  const columns = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE ${select}`);
+  const ddl = columns.map(
+    (c) =>
+      `${q(c.column_name)} ${c.column_type}${c.column_name === keyColumn ? ' USING COMPRESSION uncompressed' : ''}`,
+  );
+  await wh.run(`CREATE OR REPLACE TABLE ${table} (${ddl.join(', ')})`);
+  await wh.run(`INSERT INTO ${table} ${select}`);
 }
 
 /**
@@ -124,8 +144,11 @@ export async function upgradeLayout(wh: Warehouse, f: Foundation, at: Date): Pro
   const key = q(f.keyColumn);
   await wh.run(`CREATE TABLE ${closedTable(f)} AS SELECT * FROM ${hist} WHERE valid_to IS NOT NULL`);
   const upgraded = `foundation.${q(`${f.name}__upgrading`)}`;
-  await wh.run(
-    `CREATE TABLE ${upgraded} AS SELECT t.*, coalesce(h.valid_from, ${stampSql(at)}) AS valid_from
+  await createTable(
+    wh,
+    upgraded,
+    f.keyColumn,
+    `SELECT t.*, coalesce(h.valid_from, ${stampSql(at)}) AS valid_from
      FROM ${table} AS t LEFT JOIN (SELECT ${key}, max(valid_from) AS valid_from FROM ${hist}
        WHERE valid_to IS NULL GROUP BY ${key}) AS h ON h.${key} = t.${key}`,
   );

@@ -353,23 +353,21 @@ describe('foundation history (SCD2)', () => {
     ];
     try {
       for (const wh of [legacy, current]) {
-        await loadPipeline(
+        await apply(
           wh,
-          memPipeline(
-            'reg',
-            ['id', 'name', 'town'],
-            [
-              [KEYS[0]!, '甲', 'A'],
-              [KEYS[1]!, '乙', 'A'],
+          {
+            ds: 'reg',
+            mode: 'merge',
+            rows: [
+              [0, '甲', 'A'],
+              [1, '乙', 'A'],
             ],
-          ),
+          },
+          1,
         );
-        await loadPipeline(
-          wh,
-          memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '丙', '参保', '2020-01-01']]),
-        );
+        await apply(wh, { ds: 'ss', mode: 'merge', rows: [[0, '丙', '参保', '2020-01-01']] }, 2);
         await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 1)) });
-        await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[0]!, '甲', 'B']]));
+        await apply(wh, { ds: 'reg', mode: 'merge', rows: [[0, '甲', 'B']] }, 3);
         await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 2)) });
       }
       // The first layout: the history a table holding the open versions too, the table without valid_from.
@@ -380,7 +378,7 @@ describe('foundation history (SCD2)', () => {
          ALTER TABLE foundation.people DROP COLUMN valid_from`,
       );
       for (const wh of [legacy, current]) {
-        await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[1]!, '丁', 'A']]));
+        await apply(wh, { ds: 'reg', mode: 'merge', rows: [[1, '丁', 'A']] }, 4);
         const r = await buildFoundation(wh, people, { now: new Date(Date.UTC(2026, 0, 3)) });
         expect(r).toMatchObject({ mode: 'incremental', history: { opened: 1, closed: 1 } });
       }
@@ -400,22 +398,21 @@ describe('foundation history (SCD2)', () => {
     const wh = await openWarehouse({ path: ':memory:' });
     try {
       const t = (d: number) => new Date(Date.UTC(2026, 0, d));
-      await loadPipeline(
+      // KEYS[1] and KEYS[2]: town filtered out (NULL).
+      await apply(
         wh,
-        memPipeline(
-          'reg',
-          ['id', 'name', 'town'],
-          [
-            [KEYS[0]!, '甲', 'A'],
-            [KEYS[1]!, '乙', 'X'], // town filtered out: NULL
-            [KEYS[2]!, '丙', 'X'],
+        {
+          ds: 'reg',
+          mode: 'merge',
+          rows: [
+            [0, '甲', 'A'],
+            [1, '乙', 'X'],
+            [2, '丙', 'X'],
           ],
-        ),
+        },
+        1,
       );
-      await loadPipeline(
-        wh,
-        memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[1]!, '乙乙', '参保', '2020-01-01']]),
-      );
+      await apply(wh, { ds: 'ss', mode: 'merge', rows: [[1, '乙乙', '参保', '2020-01-01']] }, 2);
       await buildFoundation(wh, people, { now: t(1) });
       // town leaves the definition, alias (ss name) joins it.
       const next = defineFoundation({
@@ -457,7 +454,7 @@ describe('foundation history (SCD2)', () => {
         ].sort(),
       );
       // An incremental build after it goes on from the new definition.
-      await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[2]!, '丁', 'B']]));
+      await apply(wh, { ds: 'reg', mode: 'merge', rows: [[2, '丁', 'B']] }, 3);
       expect(await buildFoundation(wh, next, { now: t(3) })).toMatchObject({
         mode: 'incremental',
         history: { opened: 1, closed: 1 },
@@ -529,11 +526,8 @@ describe('foundation history (SCD2)', () => {
   it('replaces a table of the same name that was not built by gongshu (no versions) as in a first build', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
     try {
-      await loadPipeline(wh, memPipeline('reg', ['id', 'name', 'town'], [[KEYS[0]!, '甲', 'A']]));
-      await loadPipeline(
-        wh,
-        memPipeline('ss', ['id', 'name', 'status', 'since'], [[KEYS[0]!, '甲', '参保', '2020-01-01']]),
-      );
+      await apply(wh, { ds: 'reg', mode: 'merge', rows: [[0, '甲', 'A']] }, 1);
+      await apply(wh, { ds: 'ss', mode: 'merge', rows: [[0, '甲', '参保', '2020-01-01']] }, 2);
       await wh.run(
         `CREATE SCHEMA IF NOT EXISTS foundation;
          CREATE TABLE foundation.people AS SELECT 'x' AS id_number, 'someone' AS name`,
