@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { hukouCatalog } from '../examples/xinjiang/catalog/population.ts';
-import { pushUpward } from '../jobs/push.ts';
 import { createNodeServer, createSerial, initKeys, listen, nodeContext, sm3 } from '../platform/index.ts';
+import { pushUpward } from '../platform/push/send.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,9 +1,9 @@
 /** Reads the jobs of a project (`foundations`, `models`, `schedules`, added to `defineProject` by the lead). */
 import type { Project } from '../pipelines/index.ts';
-import { buildGraph, type JobGraph } from './dag.ts';
-import type { Foundation } from './foundation-define.ts';
-import type { Model } from './model-define.ts';
-import type { Schedule } from './scheduler-define.ts';
+import type { Foundation } from './foundations/define.ts';
+import { buildGraph, type JobGraph } from './models/dag.ts';
+import type { Model } from './models/define.ts';
+import type { Schedule } from './schedules/define.ts';
 
 /** A project as the jobs layer reads it. */
 export type ProjectWithJobs = Project & {

@@ -6,7 +6,7 @@ import type { CatalogEntry } from '../schemas/catalog.ts';
 import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
 import { DefinitionError } from '../schemas/errors.ts';
 import { callerFile } from './caller.ts';
-import { keySpecSchema } from './keys.ts';
+import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 

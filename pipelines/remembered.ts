@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import type { KeySpec } from './keys.ts';
+import type { KeySpec } from './key-spec.ts';
 
 /** What the warehouse remembers of a dataset (written by every load into `gongshu_datasets`). */
 export interface RememberedDataset {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { requestBackflow } from '../../jobs/backflow.ts';
+import { requestBackflow } from '../../platform/backflow/ask.ts';
 import { loadKeys, nodeContext } from '../../platform/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { pushUpward } from '../../jobs/push.ts';
 import { loadKeys, nodeContext } from '../../platform/index.ts';
+import { pushUpward } from '../../platform/push/send.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';

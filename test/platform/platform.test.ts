@@ -2,9 +2,8 @@ import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requestBackflow } from '../../jobs/backflow.ts';
-import { pushUpward } from '../../jobs/push.ts';
 import { runPipelines } from '../../pipelines/index.ts';
+import { requestBackflow } from '../../platform/backflow/ask.ts';
 import {
   appendAudit,
   createNodeServer,
@@ -20,6 +19,7 @@ import {
   verifyAudit,
   verifyRequest,
 } from '../../platform/index.ts';
+import { pushUpward } from '../../platform/push/send.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { hukouRows, nodeProject } from './fixture.ts';

@@ -1,5 +1,5 @@
-import { callerFile } from '../pipelines/caller.ts';
-import { type Model, type ModelSpec, makeModel } from './model-define.ts';
+import { callerFile } from '../../pipelines/caller.ts';
+import { type Model, type ModelSpec, makeModel } from './define.ts';
 
 /**
  * Defines a theme model (主题库: health, ecology, education, culture …), materialised into schema `theme`.

@@ -1,11 +1,11 @@
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
-import { appendAudit } from './audit.ts';
-import { type DatasetPolicy, divisionSql, shareableColumns } from './catalog-policy.ts';
-import { divisionPrefix, levelOfCode, type NodeContext } from './config.ts';
-import { PlatformRejection } from './errors.ts';
-import { RECEIVED_SCHEMA } from './receive.ts';
-import { sm3 } from './signing.ts';
-import { encodeChunk, type WireColumn } from './wire.ts';
+import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { type DatasetPolicy, divisionSql, shareableColumns } from '../catalog-policy.ts';
+import { divisionPrefix, levelOfCode, type NodeContext } from '../config.ts';
+import { PlatformRejection } from '../errors.ts';
+import { RECEIVED_SCHEMA } from '../push/receive.ts';
+import { sm3 } from '../transport/signing.ts';
+import { encodeChunk, type WireColumn } from '../transport/wire.ts';
 
 /** The header of a backflow answer. */
 export interface BackflowHeader {

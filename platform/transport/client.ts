@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { TransportError } from './errors.ts';
-import type { NodeKeys } from './keys.ts';
+import { TransportError } from '../errors.ts';
+import type { NodeKeys } from './node-keys.ts';
 import { signRequest } from './signing.ts';
 
 /** An answer from another node. */

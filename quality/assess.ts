@@ -25,7 +25,7 @@ import { currentLoads, newCounter, type QueryCounter, readFacts } from './contex
 import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
-import { anomalyFindings, historyKey, readHistory, writeHistory } from './history.ts';
+import { anomalyFindings, historyKey, readHistory, writeHistory } from './metric-history.ts';
 import type { CompileContext } from './plan.ts';
 import type { Rule } from './rule.ts';
 import { rollup, round2, SCORE_FORMULA, scoreDataset } from './score.ts';

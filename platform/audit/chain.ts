@@ -1,5 +1,5 @@
-import type { Warehouse } from '../warehouse/index.ts';
-import { sm3 } from './signing.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import { sm3 } from '../transport/signing.ts';
 
 /** What the audit records of one transfer (数据提供和获取日志, 第十五条; 全流程审计, 第三十六、三十八条). */
 export interface AuditInput {

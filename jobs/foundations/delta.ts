@@ -9,9 +9,9 @@
  * for its other touched keys it is unchanged), so the work follows the size of the change, not of the source
  * table.
  */
-import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
-import type { BuildStep } from './foundation.ts';
-import type { Foundation, SourceRef } from './foundation-define.ts';
+import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import type { BuildStep } from './build.ts';
+import type { Foundation, SourceRef } from './define.ts';
 import {
   compareSql,
   conflictsSql,
@@ -25,8 +25,8 @@ import {
   type Scope,
   type SourceTable,
   usedColumnsSql,
-} from './foundation-sql.ts';
-import { closedTable, type HistoryChange, stampSql } from './history.ts';
+} from './sql.ts';
+import { closedTable, type HistoryChange, stampSql } from './versions.ts';
 
 /** What an in-place build works on. */
 export interface InPlaceBuild {

@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PlatformConfigError } from '../platform/errors.ts';
-import type { WireColumn } from '../platform/wire.ts';
 import {
   type ArrowStream,
   FIXED_TYPES,
@@ -10,7 +8,9 @@ import {
   quoteIdent as q,
   quoteLiteral,
   type Warehouse,
-} from '../warehouse/index.ts';
+} from '../../warehouse/index.ts';
+import { PlatformConfigError } from '../errors.ts';
+import type { WireColumn } from '../transport/wire.ts';
 
 /**
  * The outbox of a push batch freezes the batch's rows, so that a batch resumed after a crash sends exactly the

@@ -10,12 +10,12 @@
  * backfill would wipe the table); `merge` upserts by key, `append` adds rows (a range loaded twice is
  * loaded twice).
  */
-import type { Connector, ExtractedBatch } from '../connectors/index.ts';
-import { definePipeline, type LoadResult, loadPipeline, type Pipeline } from '../pipelines/index.ts';
-import { parseDepartmentDate } from '../schemas/index.ts';
-import type { Warehouse } from '../warehouse/index.ts';
-import { ScheduleError } from './errors.ts';
-import { finishRun, startRun } from './runs.ts';
+import type { Connector, ExtractedBatch } from '../../connectors/index.ts';
+import { definePipeline, type LoadResult, loadPipeline, type Pipeline } from '../../pipelines/index.ts';
+import { parseDepartmentDate } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import { ScheduleError } from '../errors.ts';
+import { finishRun, startRun } from '../runs.ts';
 
 /** A backfill range, inclusive at both ends, in the cursor column's spelling (dates as YYYY-MM-DD). */
 export interface BackfillRange {

@@ -3,10 +3,10 @@
  * datasets as leaves. Validated when the jobs are defined: unknown refs and cycles are definition errors
  * naming the models involved.
  */
-import { DefinitionError } from './errors.ts';
-import type { Foundation } from './foundation-define.ts';
-import { foundationSources } from './foundation-define.ts';
-import type { Model } from './model-define.ts';
+import { DefinitionError } from '../errors.ts';
+import type { Foundation } from '../foundations/define.ts';
+import { foundationSources } from '../foundations/define.ts';
+import type { Model } from './define.ts';
 
 /** A buildable node. */
 export type JobNode =

@@ -16,12 +16,13 @@
  * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
  */
 import { createHash } from 'node:crypto';
-import { inList, quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
-import { BuildError } from './errors.ts';
-import type { Foundation } from './foundation-define.ts';
-import { buildInPlace } from './foundation-delta.ts';
-import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './foundation-plan.ts';
-import { conflictsSql, freshSql, planPicks } from './foundation-sql.ts';
+import { inList, quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { BuildError } from '../errors.ts';
+import { ensureJobTables } from '../state.ts';
+import type { Foundation } from './define.ts';
+import { buildInPlace } from './delta.ts';
+import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './plan.ts';
+import { conflictsSql, freshSql, planPicks } from './sql.ts';
 import {
   columnsOf,
   createHistoryView,
@@ -30,8 +31,7 @@ import {
   rewriteHistory,
   stampSql,
   upgradeLayout,
-} from './history.ts';
-import { ensureJobTables } from './state.ts';
+} from './versions.ts';
 
 /** Options of `buildFoundation`. */
 export interface FoundationBuildOptions {

@@ -1,22 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { appendAudit } from '../platform/audit.ts';
+import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { appendAudit } from '../audit/chain.ts';
 import {
   type CatalogProject,
   datasetPolicies,
   isReportable,
   shareableColumns,
   TRAVELLING_LINEAGE,
-} from '../platform/catalog-policy.ts';
-import { signedRequest, withRetries } from '../platform/client.ts';
-import type { NodeContext } from '../platform/config.ts';
-import { PlatformConfigError, TransportError } from '../platform/errors.ts';
-import type { NodeKeys } from '../platform/keys.ts';
-import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from '../platform/receive.ts';
-import { createSerial, type Serial } from '../platform/serial.ts';
-import { sm3 } from '../platform/signing.ts';
-import { ARROW_STREAM, encodeStreamChunk, type WireColumn } from '../platform/wire.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+} from '../catalog-policy.ts';
+import type { NodeContext } from '../config.ts';
+import { PlatformConfigError, TransportError } from '../errors.ts';
+import { signedRequest, withRetries } from '../transport/client.ts';
+import type { NodeKeys } from '../transport/node-keys.ts';
+import { createSerial, type Serial } from '../transport/serial.ts';
+import { sm3 } from '../transport/signing.ts';
+import { ARROW_STREAM, encodeStreamChunk, type WireColumn } from '../transport/wire.ts';
 import {
   chunksTable,
   deleteOutboxFile,
@@ -24,7 +23,8 @@ import {
   openOutbox,
   sweepOutboxes,
   writeOutbox,
-} from './push-outbox.ts';
+} from './outbox.ts';
+import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from './receive.ts';
 
 /** The purpose recorded for upward reporting. */
 export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';

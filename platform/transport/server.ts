@@ -6,15 +6,15 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
-import type { Warehouse } from '../warehouse/index.ts';
-import { appendAudit } from './audit.ts';
-import { serveBackflow } from './backflow-serve.ts';
-import { type CatalogProject, datasetPolicies } from './catalog-policy.ts';
-import type { NodeContext } from './config.ts';
-import { PlatformRejection } from './errors.ts';
-import { parsePublicKey } from './keys.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { serveBackflow } from '../backflow/answer.ts';
+import { type CatalogProject, datasetPolicies } from '../catalog-policy.ts';
+import type { NodeContext } from '../config.ts';
+import { PlatformRejection } from '../errors.ts';
+import { type PushHeader, parsePushHeader, storeChunk } from '../push/receive.ts';
+import { parsePublicKey } from './node-keys.ts';
 import { claimNonce } from './nonces.ts';
-import { type PushHeader, parsePushHeader, storeChunk } from './receive.ts';
 import { createSerial, type Serial } from './serial.ts';
 import { SIGNATURE_HEADERS, type VerifiedRequest, verifyRequest } from './signing.ts';
 import { ARROW_STREAM, decodeChunk } from './wire.ts';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { appendAudit } from '../platform/audit.ts';
-import type { BackflowHeader } from '../platform/backflow-serve.ts';
-import { signedRequest, withRetries } from '../platform/client.ts';
-import type { NodeContext } from '../platform/config.ts';
-import { PlatformConfigError, TransportError } from '../platform/errors.ts';
-import type { NodeKeys } from '../platform/keys.ts';
-import { createSerial, type Serial } from '../platform/serial.ts';
-import { sm3 } from '../platform/signing.ts';
-import { decodeChunk } from '../platform/wire.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { appendAudit } from '../audit/chain.ts';
+import type { NodeContext } from '../config.ts';
+import { PlatformConfigError, TransportError } from '../errors.ts';
+import { signedRequest, withRetries } from '../transport/client.ts';
+import type { NodeKeys } from '../transport/node-keys.ts';
+import { createSerial, type Serial } from '../transport/serial.ts';
+import { sm3 } from '../transport/signing.ts';
+import { decodeChunk } from '../transport/wire.ts';
+import type { BackflowHeader } from './answer.ts';
 
 /** The DuckDB schema holding data returned by the parent: `backflow.<dataset>`. */
 export const BACKFLOW_SCHEMA = 'backflow';

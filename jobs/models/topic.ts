@@ -1,5 +1,5 @@
-import { callerFile } from '../pipelines/caller.ts';
-import { type Model, type ModelSpec, makeModel } from './model-define.ts';
+import { callerFile } from '../../pipelines/caller.ts';
+import { type Model, type ModelSpec, makeModel } from './define.ts';
 
 /**
  * Defines a topic model (专题库: one business goal in a period), materialised into schema `topic`.

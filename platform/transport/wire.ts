@@ -24,8 +24,8 @@ import {
   invalidUtf8Row,
   isFixedType,
   type TextColumn,
-} from '../warehouse/index.ts';
-import { PlatformRejection } from './errors.ts';
+} from '../../warehouse/index.ts';
+import { PlatformRejection } from '../errors.ts';
 
 /** The media type of pushed and returned chunks. */
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';

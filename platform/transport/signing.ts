@@ -1,6 +1,6 @@
 import { createHash, type KeyObject, randomBytes } from 'node:crypto';
-import { PlatformRejection } from './errors.ts';
-import { signBytes, verifyBytes } from './keys.ts';
+import { PlatformRejection } from '../errors.ts';
+import { signBytes, verifyBytes } from './node-keys.ts';
 
 /** Request headers carrying the signature. */
 export const SIGNATURE_HEADERS = {

@@ -5,12 +5,12 @@ import {
   type TextColumn,
   type Warehouse,
   WarehouseError,
-} from '../warehouse/index.ts';
-import { appendAudit } from './audit.ts';
-import { type DatasetPolicy, isReportable, unsharedColumns } from './catalog-policy.ts';
-import { divisionPrefix } from './config.ts';
-import { PlatformRejection } from './errors.ts';
-import type { DecodedChunk } from './wire.ts';
+} from '../../warehouse/index.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
+import { divisionPrefix } from '../config.ts';
+import { PlatformRejection } from '../errors.ts';
+import type { DecodedChunk } from '../transport/wire.ts';
 
 /** The DuckDB schema holding rows received from children: `received.<dataset>`. */
 export const RECEIVED_SCHEMA = 'received';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { callerFile } from '../pipelines/caller.ts';
-import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { DefinitionError } from './errors.ts';
+import { callerFile } from '../../pipelines/caller.ts';
+import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 

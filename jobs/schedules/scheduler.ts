@@ -11,14 +11,14 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { type Project, runPipelines, selectPipelines } from '../pipelines/index.ts';
-import { openWarehouse, type Warehouse } from '../warehouse/index.ts';
-import { buildProject } from './build.ts';
-import { selectNodes } from './dag.ts';
-import { projectJobs } from './project.ts';
-import { finishRun, startRun } from './runs.ts';
-import type { Schedule } from './scheduler-define.ts';
-import { ensureJobTables } from './state.ts';
+import { type Project, runPipelines, selectPipelines } from '../../pipelines/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { buildProject } from '../build.ts';
+import { selectNodes } from '../models/dag.ts';
+import { projectJobs } from '../project.ts';
+import { finishRun, startRun } from '../runs.ts';
+import { ensureJobTables } from '../state.ts';
+import type { Schedule } from './define.ts';
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
 

@@ -1,5 +1,5 @@
-import type { Warehouse } from '../warehouse/index.ts';
-import { PlatformRejection } from './errors.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import { PlatformRejection } from '../errors.ts';
 
 /**
  * Records a request nonce (in the warehouse, so a replay is caught across restarts too) and refuses one seen

@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlatformConfigError } from './errors.ts';
+import { PlatformConfigError } from '../errors.ts';
 
 /** File names of a node's key pair inside its keys folder. */
 export const KEY_FILES = { private: 'node.key', public: 'node.pub' } as const;

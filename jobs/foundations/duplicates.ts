@@ -3,11 +3,11 @@
  * field of a built foundation that another department also collects, how many keys that department holds a
  * value for while the authoritative source already holds one, and how many of those values disagree.
  */
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
-import { BuildError } from './errors.ts';
-import type { Foundation } from './foundation-define.ts';
-import { resolveSources } from './foundation-plan.ts';
-import { comparisonSql } from './foundation-sql.ts';
+import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { BuildError } from '../errors.ts';
+import type { Foundation } from './define.ts';
+import { resolveSources } from './plan.ts';
+import { comparisonSql } from './sql.ts';
 
 /** One line of the duplicate-collection report. */
 export interface DuplicateCollection {
