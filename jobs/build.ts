@@ -9,14 +9,13 @@
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Project } from '../pipelines/index.ts';
 import { runQuality } from '../quality/index.ts';
 import { isGongshuError } from '../schemas/errors.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
 import type { Model } from './models/define.ts';
-import { projectJobs } from './project.ts';
+import { type ProjectWithJobs, projectJobs } from './project.ts';
 import { finishRun, newRunId, startRun } from './runs.ts';
 import { ensureJobTables } from './state.ts';
 
@@ -96,14 +95,14 @@ export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): 
 /** Failing error-severity rules per dataset (a quality gate), computed once per build for the datasets asked. */
 async function failingGates(
   wh: Warehouse,
-  project: Project,
+  project: ProjectWithJobs,
   datasets: readonly string[],
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (!datasets.length) return out;
   const report = await runQuality(wh, {
     datasets,
-    definitions: project.quality,
+    definitions: project.quality ?? [],
     history: false,
     failOn: null,
   });
@@ -117,7 +116,7 @@ async function failingGates(
 /** Builds a project's foundations and models; see the module comment. Never throws for a failing node. */
 export async function buildProject(
   wh: Warehouse,
-  project: Project,
+  project: ProjectWithJobs,
   options: BuildOptions = {},
 ): Promise<BuildSummary> {
   const t0 = performance.now();

@@ -1,10 +1,12 @@
 /** Run records of the jobs layer in `gongshu_runs` (kind `build`, `schedule`, `backfill`). */
+
 import { randomBytes } from 'node:crypto';
+import { newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 
 /** A new run id: `<kind>-<UTC yyyymmddhhmmss>-<random>`. */
 export function newRunId(kind: string, now = new Date()): string {
-  return `${kind}-${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  return newId(kind, now);
 }
 
 /** Records a run as `running` (or directly as `skipped`) and returns its id. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { newId } from '../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { planColumns } from './columns.ts';
 import { decideContract, type SchemaChange, tableSchema } from './contract.ts';
@@ -54,8 +55,7 @@ export interface LoadOptions {
 
 /** A new load id: `<dataset>-<UTC yyyymmddhhmmss>-<random>`. */
 export function newLoadId(dataset: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${dataset}-${stamp}-${randomBytes(3).toString('hex')}`;
+  return newId(dataset, now);
 }
 
 /**

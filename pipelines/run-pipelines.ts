@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GongshuError } from '../schemas/errors.ts';
+import { newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import type { Pipeline, Project } from './define.ts';
+import type { Pipeline, PipelineSet } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 
 /** The outcome of one pipeline within a run. */
@@ -40,7 +41,7 @@ export interface RunOptions {
 }
 
 /** Picks pipelines by name; an unknown name is an error listing the known ones. */
-export function selectPipelines(project: Project, names: readonly string[] = []): Pipeline[] {
+export function selectPipelines(project: PipelineSet, names: readonly string[] = []): Pipeline[] {
   if (names.length === 0) return [...project.pipelines];
   const known = new Map(project.pipelines.map((p) => [p.name, p]));
   const unknown = names.filter((n) => !known.has(n));
@@ -61,13 +62,13 @@ export function selectPipelines(project: Project, names: readonly string[] = [])
  */
 export async function runPipelines(
   wh: Warehouse,
-  project: Project,
+  project: PipelineSet,
   options: RunOptions = {},
 ): Promise<RunSummary> {
   const pipelines = selectPipelines(project, options.only);
   const started = new Date();
   const t0 = performance.now();
-  const runId = `run-${started.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const runId = newId('run', started);
   await wh.run(
     `INSERT INTO gongshu_runs (run_id, kind, target, status, started_at) VALUES ($1, 'pipeline', $2, 'running', $3::TIMESTAMPTZ)`,
     [runId, pipelines.map((p) => p.name).join(','), started.toISOString()],

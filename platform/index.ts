@@ -26,9 +26,7 @@ export {
   unsharedColumns,
 } from './catalog-policy.ts';
 export {
-  divisionPrefix,
   entitlementSchema,
-  levelOfCode,
   type NodeContext,
   nodeContext,
   type PlatformConfig,

@@ -4,7 +4,9 @@
  * const report = await runQuality(wh, { definitions: [defineQuality('hukou', { rules: [...] })] });
  * report.datasets[0].dimensions.validity?.score;
  */
+
 import { randomBytes } from 'node:crypto';
+import { newId } from '../schemas/index.ts';
 import {
   QUALITY_DIMENSION_LABELS,
   QUALITY_DIMENSIONS,
@@ -58,7 +60,7 @@ export interface QualityOptions {
 
 /** A new quality run id: `<UTC yyyymmddhhmmss>-<random>`. */
 export function newQualityRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  return newId('', now);
 }
 
 const RANK: Readonly<Record<QualitySeverity, number>> = { error: 2, warn: 1, info: 0 };

@@ -1,4 +1,6 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
+
+export { callerFile } from './caller-file.ts';
 export {
   CATALOG_KIND_LABELS,
   CatalogEntry,
@@ -86,7 +88,9 @@ export {
   loadDivisionTable,
 } from './divisions.ts';
 export { DefinitionError, definitionMessage, GongshuError, isGongshuError } from './errors.ts';
+export { deepFreeze } from './freeze.ts';
 export { IDENTIFIER_MACROS } from './identifier-macros.ts';
+export { idStamp, newId } from './ids.ts';
 export {
   MASK_CHAR,
   MASK_KIND_LABELS,
@@ -104,6 +108,7 @@ export {
   maskUscc,
   NAME_SEPARATORS,
 } from './masking.ts';
+export { divisionPrefix, levelOfCode, NODE_LEVELS, type NodeLevel } from './node-levels.ts';
 export {
   PSEUDONYM_MAX_LENGTH,
   PSEUDONYM_MIN_KEY_BYTES,

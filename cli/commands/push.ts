@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { loadKeys, nodeContext } from '../../platform/index.ts';
 import { pushUpward } from '../../platform/push/send.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface PushOptions {
   project: string;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface QuarantineOptions {
   reason?: string;

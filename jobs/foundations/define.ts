@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { callerFile } from '../../pipelines/caller.ts';
 import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { callerFile, deepFreeze } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -206,10 +206,3 @@ export function defineFoundation(spec: FoundationSpec): Foundation {
 }
 
 /** Freezes an object graph (plain data only). */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}

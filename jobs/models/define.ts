@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { callerFile } from '../../pipelines/caller.ts';
 import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { callerFile, deepFreeze } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
-import { deepFreeze } from '../foundations/define.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 

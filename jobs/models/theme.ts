@@ -1,4 +1,4 @@
-import { callerFile } from '../../pipelines/caller.ts';
+import { callerFile } from '../../schemas/index.ts';
 import { type Model, type ModelSpec, makeModel } from './define.ts';
 
 /**

@@ -1,9 +1,8 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { callerFile } from '../../pipelines/caller.ts';
 import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { callerFile, deepFreeze } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
-import { deepFreeze } from '../foundations/define.ts';
 
 /** What a schedule does when it fires while its previous run is still going. */
 export const OVERLAP_POLICIES = ['skip', 'queue'] as const;

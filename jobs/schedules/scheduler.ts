@@ -11,11 +11,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { type Project, runPipelines, selectPipelines } from '../../pipelines/index.ts';
+import { runPipelines, selectPipelines } from '../../pipelines/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { buildProject } from '../build.ts';
 import { selectNodes } from '../models/dag.ts';
-import { projectJobs } from '../project.ts';
+import { type ProjectWithJobs, projectJobs } from '../project.ts';
 import { finishRun, startRun } from '../runs.ts';
 import { ensureJobTables } from '../state.ts';
 import type { Schedule } from './define.ts';
@@ -47,7 +47,7 @@ export interface RunningScheduler {
 
 /** Starts serving a project's schedules; see the module comment. */
 export async function startScheduler(
-  project: Project,
+  project: ProjectWithJobs,
   options: SchedulerOptions = {},
 ): Promise<RunningScheduler> {
   const schedules = options.schedules ?? projectJobs(project).schedules;

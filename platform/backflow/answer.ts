@@ -1,7 +1,8 @@
+import { divisionPrefix, levelOfCode } from '../../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type DatasetPolicy, divisionSql, shareableColumns } from '../catalog-policy.ts';
-import { divisionPrefix, levelOfCode, type NodeContext } from '../config.ts';
+import type { NodeContext } from '../config.ts';
 import { PlatformRejection } from '../errors.ts';
 import { RECEIVED_SCHEMA } from '../push/receive.ts';
 import { sm3 } from '../transport/signing.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { divisionPrefix } from '../../schemas/index.ts';
 import {
   quoteIdent as q,
   quoteLiteral,
@@ -8,7 +9,6 @@ import {
 } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
-import { divisionPrefix } from '../config.ts';
 import { PlatformRejection } from '../errors.ts';
 import type { DecodedChunk } from '../transport/wire.ts';
 

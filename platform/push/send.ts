@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { newId } from '../../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
@@ -185,8 +186,7 @@ async function planBatch(
   shareable: readonly string[],
   chunkBytes: number,
 ): Promise<BatchRecord | undefined> {
-  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const batch = `${node.id}-${dataset}-${stamp}-${randomBytes(4).toString('hex')}`;
+  const batch = newId(`${node.id}-${dataset}`, new Date(), 4);
   return wh.transaction(async () => {
     const allowed = (cols: Map<string, string>) =>
       [...cols.keys()].filter(

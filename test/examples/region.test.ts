@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
-import { defineProject, runPipelines } from '../../pipelines/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

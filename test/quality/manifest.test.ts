@@ -7,7 +7,8 @@ import type { DefectKind, FileManifest, Manifest } from '../../examples/xinjiang
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
 import { xinjiangQuality } from '../../examples/xinjiang/quality.ts';
-import { defineProject, runPipelines } from '../../pipelines/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { type QualityReport, runQuality } from '../../quality/index.ts';
 import { parseCitizenId } from '../../schemas/index.ts';
 import { QualityReport as QualityReportSchema } from '../../schemas/quality-report.ts';

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
-import { type LoadedProject, loadProject } from '../pipelines/index.ts';
 import { loadDivisionTable } from '../schemas/index.ts';
 import { DEFAULT_WAREHOUSE_PATH } from '../warehouse/index.ts';
+import { type LoadedProject, loadProject } from './load.ts';
 
 /** The warehouse file of a project: `--warehouse`, else the project's setting, else the default, under its dir. */
 export function warehousePathOf(loaded: Pick<LoadedProject, 'project' | 'dir'>, override?: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DefinitionError } from '../schemas/errors.ts';
+import { DefinitionError } from '../schemas/index.ts';
 import type { Project } from './define.ts';
 
 /** The file a project directory must contain. */
