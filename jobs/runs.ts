@@ -1,6 +1,5 @@
 /** Run records of the jobs layer in `gongshu_runs` (kind `build`, `schedule`, `backfill`). */
 
-import { randomBytes } from 'node:crypto';
 import { newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { DefinitionError } from '../schemas/errors.ts';
 import { callerFile, deepFreeze } from '../schemas/index.ts';
 import { keySpecSchema } from './key-spec.ts';
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GongshuError } from '../schemas/errors.ts';
 import { newId } from '../schemas/index.ts';

@@ -5,7 +5,6 @@
  * report.datasets[0].dimensions.validity?.score;
  */
 
-import { randomBytes } from 'node:crypto';
 import { newId } from '../schemas/index.ts';
 import {
   QUALITY_DIMENSION_LABELS,

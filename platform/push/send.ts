@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { newId } from '../../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
