@@ -1,7 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { DefinitionError, definitionMessage } from '../schemas/errors.ts';
-import { deepFreeze } from '../schemas/index.ts';
+import { DefinitionError, deepFreeze, definitionMessage } from '../schemas/index.ts';
 import { SourceError } from './errors.ts';
 
 /**

@@ -10,7 +10,7 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { runQuality } from '../quality/index.ts';
-import { isGongshuError } from '../schemas/errors.ts';
+import { isGongshuError } from '../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';

@@ -1,4 +1,4 @@
-import { DefinitionError } from '../schemas/errors.ts';
+import { DefinitionError } from '../schemas/index.ts';
 import { quoteIdent as q } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 

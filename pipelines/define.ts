@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
-import type { CatalogEntry } from '../schemas/catalog.ts';
-import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { callerFile, deepFreeze } from '../schemas/index.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
+import { callerFile, deepFreeze, definitionErrorFromZod } from '../schemas/index.ts';
 import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;

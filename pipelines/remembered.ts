@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../schemas/catalog.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { KeySpec } from './key-spec.ts';
 

@@ -1,5 +1,5 @@
 import { memory } from '../connectors/index.ts';
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';

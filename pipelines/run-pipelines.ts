@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { GongshuError } from '../schemas/errors.ts';
-import { newId } from '../schemas/index.ts';
+import { GongshuError, newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline, PipelineSet } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';

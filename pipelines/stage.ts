@@ -4,7 +4,7 @@ import {
   SourceError,
   type SqlRelation,
 } from '../connectors/index.ts';
-import { DefinitionError } from '../schemas/errors.ts';
+import { DefinitionError } from '../schemas/index.ts';
 import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 

@@ -1,4 +1,4 @@
-import { DefinitionError } from '../schemas/errors.ts';
+import { DefinitionError } from '../schemas/index.ts';
 import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
 import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';

@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../schemas/catalog.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 
 /** Lineage and provenance columns that travel with every row (not catalog fields, never personal data). */

@@ -5,8 +5,8 @@
  * report.datasets[0].dimensions.validity?.score;
  */
 
-import { newId } from '../schemas/index.ts';
 import {
+  newId,
   QUALITY_DIMENSION_LABELS,
   QUALITY_DIMENSIONS,
   QUALITY_REPORT_SCHEMA_VERSION,
@@ -18,7 +18,7 @@ import {
   type QualityRuleResult,
   type QualitySeverity,
   type RuleStatus,
-} from '../schemas/quality-report.ts';
+} from '../schemas/index.ts';
 import { quoteIdent, type Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
 import { evaluateDataset } from './compiler.ts';

@@ -1,5 +1,5 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
-import type { CatalogEntry } from '../schemas/catalog.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
 import { inList, type Warehouse } from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 

@@ -7,7 +7,7 @@ export {
   QualityDimension,
   type QualityReport,
   QualitySeverity,
-} from '../schemas/quality-report.ts';
+} from '../schemas/index.ts';
 export { matchesSource } from './accuracy.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
 export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';

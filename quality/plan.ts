@@ -1,7 +1,5 @@
 /** What the compiler makes of a rule: a row predicate for the shared scan, scan aggregates, a query, or metadata. */
-import type { CatalogEntry } from '../schemas/catalog.ts';
-import type { MaskKind } from '../schemas/masking.ts';
-import type { QualitySample } from '../schemas/quality-report.ts';
+import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
 import { quoteLiteral, type Row } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import type { Rule } from './rule.ts';

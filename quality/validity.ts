@@ -1,6 +1,6 @@
 /** 有效性 validity: identifiers, code tables, patterns, lengths, ranges, dates, custom SQL, valid keys. */
 import { z } from 'zod';
-import { maskSqlExpression } from '../schemas/masking.ts';
+import { maskSqlExpression } from '../schemas/index.ts';
 import { quoteLiteral } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isText, maskOf, notInListSql, presentSql } from './plan.ts';

@@ -5,9 +5,8 @@
  */
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/catalog.ts';
-import { type MaskKind, mask } from '../schemas/masking.ts';
-import type { QualityReport } from '../schemas/quality-report.ts';
+import type { QualityReport } from '../schemas/index.ts';
+import { type MaskKind, mask, UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/index.ts';
 import { inList, quoteIdent, type Warehouse } from '../warehouse/index.ts';
 import { dayIn } from './i18n.ts';
 import {

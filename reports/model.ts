@@ -5,7 +5,7 @@
  * Rendering is a pure function of this model (`renderSite`), so golden tests feed it fixed JSON.
  */
 import { z } from 'zod';
-import { QualityReport } from '../schemas/quality-report.ts';
+import { QualityReport } from '../schemas/index.ts';
 
 /** Version of the dashboard model; bumped on breaking changes. */
 export const DASHBOARD_SCHEMA_VERSION = 1;

@@ -87,7 +87,12 @@ export {
   isKnownDivision,
   loadDivisionTable,
 } from './divisions.ts';
-export { DefinitionError, definitionMessage, GongshuError, isGongshuError } from './errors.ts';
+export {
+  DefinitionError,
+  definitionMessage,
+  GongshuError,
+  isGongshuError,
+} from './errors.ts';
 export { deepFreeze } from './freeze.ts';
 export { IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';
@@ -117,7 +122,22 @@ export {
   pseudonymize,
   pseudonymizer,
 } from './pseudonymize.ts';
-export { QUALITY_DIMENSION_LABELS, QualityDimension, QualityReport } from './quality-report.ts';
+export {
+  QUALITY_DIMENSION_LABELS,
+  QUALITY_DIMENSIONS,
+  QUALITY_REPORT_SCHEMA_VERSION,
+  QUALITY_SEVERITY_LABELS,
+  type QualityDatasetResult,
+  QualityDimension,
+  type QualityDimensionResult,
+  type QualityFinding,
+  QualityReport,
+  type QualityRollup,
+  type QualityRuleResult,
+  type QualitySample,
+  QualitySeverity,
+  type RuleStatus,
+} from './quality-report.ts';
 export {
   normalizeUscc,
   parseUscc,

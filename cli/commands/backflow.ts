@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { requestBackflow } from '../../platform/backflow/ask.ts';
-import { loadKeys, nodeContext } from '../../platform/index.ts';
+import { loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadKeys, nodeContext } from '../../platform/index.ts';
-import { pushUpward } from '../../platform/push/send.ts';
+import { loadKeys, nodeContext, pushUpward } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { EXIT } from '../errors.ts';

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
-import { createNodeServer, createSerial, listen, loadKeys, nodeContext } from '../../platform/index.ts';
-import { pushUpward } from '../../platform/push/send.ts';
+import {
+  createNodeServer,
+  createSerial,
+  listen,
+  loadKeys,
+  nodeContext,
+  pushUpward,
+} from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';

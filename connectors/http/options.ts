@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
-import { deepFreeze } from '../../schemas/index.ts';
+import { deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import type { SignFunction } from './signing.ts';
 
 /** Where pagination and incremental parameters go: the URL query or the JSON body (POST only). */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { definitionErrorFromZod } from '../../schemas/index.ts';
 import { SourceError } from '../errors.ts';
 import type { CheckResult, Connector, ConnectorDescription, ExtractedBatch, SqlRelation } from '../types.ts';
 import { type ParquetOptions, type ParquetOptionsInput, parquetOptionsSchema } from './options.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
-import { callerFile, deepFreeze } from '../../schemas/index.ts';
+import { callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;

@@ -1,7 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
-import { callerFile, deepFreeze } from '../../schemas/index.ts';
+import { callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 /** What a schedule does when it fires while its previous run is still going. */
