@@ -10,8 +10,8 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { runQuality } from '../quality/index.ts';
-import { isGongshuError } from '../schemas/index.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { isGongshuError, quoteIdent as q } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
 import type { Model } from './models/define.ts';

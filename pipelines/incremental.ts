@@ -1,5 +1,6 @@
 import type { IncrementalRequest } from '../connectors/index.ts';
-import { quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { quoteLiteral } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 
 /** The cursor of an incremental dataset before a load. */

@@ -1,5 +1,5 @@
-import { newId } from '../schemas/index.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { newId, quoteIdent as q } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import { planColumns } from './columns.ts';
 import { decideContract, type SchemaChange, tableSchema } from './contract.ts';
 import type { Pipeline } from './define.ts';

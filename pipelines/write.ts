@@ -1,5 +1,5 @@
-import { DefinitionError } from '../schemas/index.ts';
-import { quoteIdent as q, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { DefinitionError, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';
 import type { Pipeline } from './define.ts';

@@ -17,9 +17,10 @@ import {
   type QualityReport,
   type QualityRuleResult,
   type QualitySeverity,
+  quoteIdent,
   type RuleStatus,
 } from '../schemas/index.ts';
-import { quoteIdent, type Warehouse } from '../warehouse/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
 import { evaluateDataset } from './compiler.ts';
 import { currentLoads, newCounter, type QueryCounter, readFacts } from './context.ts';

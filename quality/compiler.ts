@@ -8,8 +8,8 @@
  */
 
 import type { QualitySample } from '../schemas/index.ts';
-import { type MaskKind, mask, maskSqlExpression } from '../schemas/index.ts';
-import { quoteIdent, quoteLiteral, type Row, type Warehouse } from '../warehouse/index.ts';
+import { type MaskKind, mask, maskSqlExpression, quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import type { Row, Warehouse } from '../warehouse/index.ts';
 import { COMPLETENESS_COMPILERS } from './completeness.ts';
 import { compileCrossField, consistencyCompilers, sampleKeySql, sourceSql } from './consistency.ts';
 import type { QueryCounter } from './context.ts';

@@ -1,6 +1,6 @@
 /** 完整性 completeness: required values present, expected record counts, keys present. */
 import { z } from 'zod';
-import { quoteIdent, quoteLiteral } from '../warehouse/index.ts';
+import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isBlankValueSql, isText, maskOf, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';

@@ -1,6 +1,7 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
 import type { CatalogEntry } from '../schemas/index.ts';
-import { inList, type Warehouse } from '../warehouse/index.ts';
+import { inList } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */

@@ -1,6 +1,7 @@
 /** Metric history in `gongshu_metrics` / `gongshu_quality_runs`: written after every run, read for trends and anomalies. */
 import type { QualityFinding, QualityReport } from '../schemas/index.ts';
-import { inList, quoteLiteral, type Warehouse } from '../warehouse/index.ts';
+import { inList, quoteLiteral } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import { type AnomalyOptions, detectAnomaly, type Observation } from './anomaly.ts';
 
 /** Earlier values of one metric, oldest first. */

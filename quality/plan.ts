@@ -1,6 +1,8 @@
 /** What the compiler makes of a rule: a row predicate for the shared scan, scan aggregates, a query, or metadata. */
+
 import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
-import { quoteLiteral, type Row } from '../warehouse/index.ts';
+import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import type { Row } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import type { Rule } from './rule.ts';
 
@@ -109,7 +111,7 @@ export function columnSql(ctx: CompileContext, name: string): string {
       { column: name },
     );
   }
-  return `"${name.replaceAll('"', '""')}"`;
+  return quoteIdent(name);
 }
 
 /** Whether a column holds text. */

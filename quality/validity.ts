@@ -1,7 +1,6 @@
 /** 有效性 validity: identifiers, code tables, patterns, lengths, ranges, dates, custom SQL, valid keys. */
 import { z } from 'zod';
-import { maskSqlExpression } from '../schemas/index.ts';
-import { quoteLiteral } from '../warehouse/index.ts';
+import { maskSqlExpression, quoteLiteral } from '../schemas/index.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isText, maskOf, notInListSql, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';

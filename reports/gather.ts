@@ -6,8 +6,15 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { QualityReport } from '../schemas/index.ts';
-import { type MaskKind, mask, UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/index.ts';
-import { inList, quoteIdent, type Warehouse } from '../warehouse/index.ts';
+import {
+  inList,
+  type MaskKind,
+  mask,
+  quoteIdent,
+  UPDATE_CYCLE_MAX_AGE_DAYS,
+  type UpdateCycle,
+} from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import { dayIn } from './i18n.ts';
 import {
   type CatalogItem,

@@ -138,6 +138,7 @@ export {
   QualitySeverity,
   type RuleStatus,
 } from './quality-report.ts';
+export { identList, inList, quoteIdent, quoteLiteral, type Sql, sql, trustedSql } from './sql.ts';
 export {
   normalizeUscc,
   parseUscc,

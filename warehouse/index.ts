@@ -1,6 +1,5 @@
 export type { ArrowStream } from './arrow-stream.ts';
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
-export { inList, quoteIdent, quoteLiteral } from './sql.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
 export {
   FIXED_TYPES,

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { allDivisions, CODE_TABLES, IDENTIFIER_MACROS, VALUE_MACROS } from '../schemas/index.ts';
+import {
+  allDivisions,
+  CODE_TABLES,
+  IDENTIFIER_MACROS,
+  quoteLiteral,
+  VALUE_MACROS,
+} from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
@@ -78,7 +84,7 @@ export class Warehouse {
     const connection = await instance.connect();
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
     try {
-      await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
+      await wh.run(`SET TimeZone = ${quoteLiteral(options.timeZone ?? 'Asia/Shanghai')}`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
       // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
       // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).

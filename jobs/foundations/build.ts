@@ -16,7 +16,8 @@
  * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
  */
 import { createHash } from 'node:crypto';
-import { inList, quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { inList, quoteLiteral as lit, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import { ensureJobTables } from '../state.ts';
 import type { Foundation } from './define.ts';

@@ -9,7 +9,9 @@
  * for its other touched keys it is unchanged), so the work follows the size of the change, not of the source
  * table.
  */
-import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+
+import { quoteLiteral as lit, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import type { BuildStep } from './build.ts';
 import type { Foundation, SourceRef } from './define.ts';
 import {

@@ -3,7 +3,9 @@
  * field of a built foundation that another department also collects, how many keys that department holds a
  * value for while the authoritative source already holds one, and how many of those values disagree.
  */
-import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+
+import { quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import type { Foundation } from './define.ts';
 import { resolveSources } from './plan.ts';

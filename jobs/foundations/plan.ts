@@ -3,7 +3,9 @@
  * columns, the last build's state, the foundation's tables, and the loads of the sources the foundation has
  * not integrated yet; and what those loads allow (`hidesKeys`, `exactSources`, `touchedSql`).
  */
-import { inList, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+
+import { inList, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import { type Foundation, foundationSources } from './define.ts';
 import type { SourceTable } from './sql.ts';

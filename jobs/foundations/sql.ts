@@ -5,7 +5,7 @@
  * and a build applies only their difference with the current rows (`deltaSql`). Other sources are compared value by value (every distinct
  * value they hold, not only one row per key) and disagreements become conflict rows.
  */
-import { inList, quoteLiteral as lit, quoteIdent as q } from '../../warehouse/index.ts';
+import { inList, quoteLiteral as lit, quoteIdent as q } from '../../schemas/index.ts';
 import type { Foundation, SourceRef } from './define.ts';
 
 /** Where a source dataset lives, as the warehouse remembers it. */

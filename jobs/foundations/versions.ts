@@ -12,7 +12,9 @@
  * the first layout did, made every incremental build scan and rewrite the whole history for the touched keys
  * as well (`upgradeLayout` converts that layout).
  */
-import { quoteLiteral as lit, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+
+import { quoteLiteral as lit, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import type { Foundation } from './define.ts';
 
 /** `foundation.<name>_history` (a view of every version), quoted. */

@@ -1,5 +1,5 @@
-import { divisionPrefix, levelOfCode } from '../../schemas/index.ts';
-import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { divisionPrefix, levelOfCode, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type DatasetPolicy, divisionSql, shareableColumns } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';

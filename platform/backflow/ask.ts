@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformConfigError, TransportError } from '../errors.ts';

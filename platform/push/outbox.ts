@@ -1,14 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import {
-  type ArrowStream,
-  FIXED_TYPES,
-  isFixedType,
-  quoteIdent as q,
-  quoteLiteral,
-  type Warehouse,
-} from '../../warehouse/index.ts';
+import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
+import { type ArrowStream, FIXED_TYPES, isFixedType, type Warehouse } from '../../warehouse/index.ts';
 import { PlatformConfigError } from '../errors.ts';
 import type { WireColumn } from '../transport/wire.ts';
 

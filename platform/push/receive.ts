@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { divisionPrefix } from '../../schemas/index.ts';
-import {
-  quoteIdent as q,
-  quoteLiteral,
-  type TextColumn,
-  type Warehouse,
-  WarehouseError,
-} from '../../warehouse/index.ts';
+import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
+import { type TextColumn, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
 import { PlatformRejection } from '../errors.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { newId } from '../../schemas/index.ts';
-import { quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { newId, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
   type CatalogProject,

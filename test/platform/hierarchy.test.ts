@@ -12,7 +12,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { encodeChunk, initKeys, type NodeKeys, signedRequest, signRequest } from '../../platform/index.ts';
-import { openWarehouse, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { quoteIdent as q } from '../../schemas/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { gongshu, REPO_ROOT } from '../helpers/cli.ts';
 import { FaultProxy, freePort, type Proc, serve, start, stop, until } from './processes.ts';
 
