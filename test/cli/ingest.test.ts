@@ -99,7 +99,8 @@ describe('gongshu quarantine replay', () => {
       writeFileSync(
         join(dir, 'gongshu.config.ts'),
         `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 export default defineProject({
   name: 'county',
   node: { id: '659901', level: 'county', name: '测试甲市' },

@@ -49,7 +49,8 @@ let expectedBackflow = 0;
 function config(level: Level, dataFile: string, platform: unknown): string {
   const id = IDS[level];
   return `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 import { hukouTestCatalog } from '${REPO_ROOT}test/platform/fixture.ts';
 const hukou = definePipeline({
   name: 'hukou',
