@@ -285,6 +285,40 @@ export function inferMasking(field: { name: string; title: string }): MaskKind {
   return 'full';
 }
 
+/** 逐级汇聚 (第十三条): what of a dataset is reported to the platform of the level above, separately from sharing. */
+export const ReportScope = z.enum(['all', 'shareable', 'none']).meta({
+  description:
+    'all: every catalogued item goes up (the duty to report does not depend on sharing); shareable: only items whose share type is not "none", and nothing when the entry is not shared; none: never pushed. Defaults to shareable',
+});
+export type ReportScope = z.output<typeof ReportScope>;
+
+/** Which division a row falls under, for backflow (回流) and for checking what a child reports. */
+export const Jurisdiction = z.strictObject({
+  column: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional()
+    .meta({
+      description: 'the item holding a six-digit GB/T 2260 code the row falls under, e.g. "division"',
+    }),
+  fromKey: z.literal(true).optional().meta({
+    description:
+      "derive the division from the key (citizen ID characters 1-6: where the number was first issued; USCC characters 3-8: the registering authority's area). Only where that is what the data means",
+  }),
+  basis: z
+    .enum(['registered-residence', 'current-address', 'registering-authority', 'place-of-issue', 'other'])
+    .optional()
+    .meta({
+      description:
+        'what the code means: 户籍地 registered-residence, 现住址 current-address, 登记机关 registering-authority, 发证地 place-of-issue',
+    }),
+  outside: z.enum(['accept', 'flag', 'refuse']).default('flag').meta({
+    description:
+      "rows a child reports whose jurisdiction lies outside the child's division: accept, flag (counted in the receipt and the audit) or refuse the chunk. Defaults to flag",
+  }),
+});
+export type Jurisdiction = z.output<typeof Jurisdiction>;
+
 const SHARE_RANK: Readonly<Record<ShareType, number>> = { unconditional: 0, conditional: 1, none: 2 };
 
 /** The catalog entry as written in code (before defaults). */
@@ -322,6 +356,11 @@ const CatalogEntryObject = z.strictObject({
     .boolean()
     .default(false)
     .meta({ description: '涉密属性; secret data must not be catalogued, so only false is accepted' }),
+  report: ReportScope.default('shareable'),
+  jurisdiction: Jurisdiction.optional().meta({
+    description:
+      'the division a row falls under: { column: "division", basis: "registered-residence" } or { fromKey: true }; without it, backflow refuses the dataset',
+  }),
   relatedCodes: z.array(ResourceCode).default([]).meta({ description: '关联资源代码' }),
   reviewDueAt: isoDate('next periodic review of a conditional entry (第十九条), YYYY-MM-DD').optional(),
   extensions: z
@@ -377,6 +416,23 @@ function checkEntryRules(e: EntryDraft, ctx: z.RefinementCtx): void {
       ['generalSubLevel'],
       `generalSubLevel applies only to securityGrade "general"; got securityGrade "${e.securityGrade}"`,
       'remove generalSubLevel, or set securityGrade: "general"',
+    );
+  }
+  if (e.jurisdiction && (e.jurisdiction.column === undefined) === (e.jurisdiction.fromKey === undefined)) {
+    add(
+      ['jurisdiction'],
+      `jurisdiction: expected exactly one of column or fromKey; got ${e.jurisdiction.column === undefined ? 'neither' : 'both'}`,
+      'jurisdiction: { column: "division", basis: "registered-residence" }',
+    );
+  } else if (
+    e.jurisdiction?.column !== undefined &&
+    !e.fields.some((f) => f.name === e.jurisdiction!.column)
+  ) {
+    add(
+      ['jurisdiction', 'column'],
+      `jurisdiction.column "${e.jurisdiction.column}" is not an item of this entry`,
+      `add an item { name: "${e.jurisdiction.column}", title: "行政区划代码", type: "string" }, or name an existing item`,
+      e.fields.map((f) => f.name).join(', '),
     );
   }
   const seen = new Map<string, number>();

@@ -1,32 +1,36 @@
 import { z } from 'zod';
 import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { type TextColumn, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
+import { type Warehouse, WarehouseError } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
+import {
+  DATASET_NAME,
+  type DatasetPolicy,
+  isReportable,
+  jurisdictionOf,
+  receivedTable,
+  unsharedColumns,
+} from '../catalog-policy.ts';
 import { PlatformRejection } from '../errors.ts';
-import type { DecodedChunk } from '../transport/wire.ts';
+import { type InspectedChunk, inspectChunk } from '../transport/parquet-chunk.ts';
 
-/** The DuckDB schema holding rows received from children: `received.<dataset>`. */
-export const RECEIVED_SCHEMA = 'received';
 /** Column of received tables naming the transport batch that delivered a row (never sent upward). */
 export const RECEIVED_BATCH_COLUMN = '_received_batch';
 
-const ID = /^[A-Za-z0-9_.-]{1,128}$/;
+/** A batch or unit id. */
+export const BATCH_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+const HEAD = /^\d{1,18}:[0-9a-f]{64}$/;
 
-/** The header of a pushed chunk (in the Arrow schema metadata, so inside the signed body). */
+/** The header of a pushed chunk, in the Parquet footer (so inside the signed, hashed body). */
 export const pushHeaderSchema = z
   .object({
-    v: z.literal(1),
-    dataset: z.string().regex(/^[a-z][a-z0-9_]*$/),
-    batch: z.string().regex(ID),
-    seq: z.number().int().min(0),
-    chunks: z.number().int().min(1),
+    v: z.literal(2),
+    dataset: z.string().regex(DATASET_NAME),
+    batch: z.string().regex(BATCH_ID),
     /** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
-    live: z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(ID))),
+    live: z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(BATCH_ID))),
     purpose: z.string().min(1).max(500),
   })
-  .strict()
-  .refine((h) => h.seq < h.chunks, { message: 'seq must be below chunks' });
+  .strict();
 
 /** A chunk header. */
 export type PushHeader = z.output<typeof pushHeaderSchema>;
@@ -38,7 +42,44 @@ export function parsePushHeader(raw: unknown): PushHeader {
     throw new PlatformRejection(
       400,
       'malformed-header',
-      `chunk header: ${r.error.issues.map((i) => `${i.path.join('.') || '(header)'}: ${i.message}`).join('; ')}`,
+      `chunk header: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 60) || '(header)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}`,
+    );
+  }
+  return r.data;
+}
+
+/**
+ * What the (signed) query of `POST /v1/push` says: the dataset, batch, chunk sequence and count, and the
+ * sender's audit head (`seq:hash`), all checked before the body is read.
+ */
+export const pushQuerySchema = z
+  .object({
+    dataset: z.string().regex(DATASET_NAME),
+    batch: z.string().regex(BATCH_ID),
+    seq: z.coerce.number().int().min(0).max(1_000_000),
+    chunks: z.coerce.number().int().min(1).max(1_000_000),
+    head: z.string().regex(HEAD).optional(),
+  })
+  .strict()
+  .refine((h) => h.seq < h.chunks, { message: 'seq must be below chunks' });
+
+/** The query of a push. */
+export type PushQuery = z.output<typeof pushQuerySchema>;
+
+/** Parses the query of a push, refusing a bad one with 400 (before the body is read). */
+export function parsePushQuery(raw: unknown): PushQuery {
+  const r = pushQuerySchema.safeParse(raw);
+  if (!r.success) {
+    throw new PlatformRejection(
+      400,
+      'malformed-query',
+      `push query: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 30) || '(query)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}. Expected ?dataset=…&batch=…&seq=…&chunks=…[&head=seq:hash]`,
     );
   }
   return r.data;
@@ -52,94 +93,138 @@ export interface StoreResult {
   readonly complete: boolean;
   /** Rows removed because their origin batch is no longer live at the sender (a replaced load). */
   readonly superseded: number;
+  /** Rows whose jurisdiction lies outside the sender's division (counted under the `flag` policy). */
+  readonly outsideJurisdiction: number;
+  /** The sender's audit head this node recorded, and the seq and hash of its own entry recording it. */
+  readonly anchor: { readonly senderHead: string; readonly seq: number; readonly hash: string } | null;
 }
 
+/** Cuts text from another node for a message: at most `n` characters, JSON-quoted. */
+const shown = (s: string | null, n = 16) =>
+  s === null ? '(blank)' : JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
+
 /**
- * Checks a decoded chunk against this node's catalog (reportable dataset, shared columns) and the sender's
- * jurisdiction (every `_origin_node` under the sender's division, every `_origin_batch` an id), all before
- * anything is written; then stores it in one transaction (a columnar append that casts to the table's types)
- * with its (sender, batch, seq) record and the audit entry. A chunk already recorded is acknowledged as a
- * duplicate without inserting.
+ * Checks a chunk file against this node's catalog (reportable dataset, reported columns), the sender's
+ * descendants (every `_origin_node` the sender itself or one of its configured descendants, every
+ * `_origin_batch` an id) and the dataset's jurisdiction rule, all with DuckDB before anything is written; then
+ * stores it in one transaction (an insert from the Parquet file that casts to the table's types) with its
+ * (sender, batch, seq) record and the audit entry that records the sender's audit head. A chunk already
+ * recorded is acknowledged as a duplicate without inserting.
  */
 export async function storeChunk(
   wh: Warehouse,
   options: {
     self: string;
     sender: string;
+    /** The origins the sender may report: itself and its configured descendants. */
+    origins: ReadonlySet<string>;
     policy: DatasetPolicy | undefined;
-    chunk: DecodedChunk<PushHeader>;
+    request: PushQuery;
+    file: string;
     contentHash: string;
   },
 ): Promise<StoreResult> {
-  const { chunk, sender } = options;
+  const { sender, request } = options;
+  const chunk = await inspectChunk(wh, options.file, parsePushHeader);
   const h = chunk.header;
-  if (!isReportable(options.policy)) {
+  if (h.dataset !== request.dataset || h.batch !== request.batch) {
+    throw new PlatformRejection(
+      400,
+      'header-mismatch',
+      `chunk ${request.seq} of batch ${request.batch}: its header names dataset ${h.dataset} batch ${h.batch}, the request ${request.dataset} ${request.batch}; nothing was stored`,
+    );
+  }
+  const policy = options.policy;
+  if (!isReportable(policy)) {
     throw new PlatformRejection(
       403,
       'not-reportable',
-      `dataset ${h.dataset}: not catalogued as reportable on node ${options.self} (${options.policy?.catalog ? 'its share type is "none" (不予共享)' : 'no catalog entry'}); nothing was stored. Fix: catalogue the dataset with shareType "unconditional" or "conditional" on both nodes, or stop pushing it`,
+      `dataset ${h.dataset}: not catalogued as reported upward on node ${options.self} (${policy?.catalog ? `report "${policy.catalog.report ?? 'shareable'}", share type "${policy.catalog.shareType}"` : 'no catalog entry'}); nothing was stored. Fix: catalogue it on node ${options.self} with report "all", or "shareable" and a share type other than "none"`,
       { dataset: h.dataset },
     );
   }
   const names = chunk.columns.map((c) => c.name);
-  const refused = unsharedColumns(options.policy.catalog, names);
+  const refused = unsharedColumns(policy.catalog, names);
   if (refused.length > 0) {
     throw new PlatformRejection(
       403,
       'column-not-shared',
-      `dataset ${h.dataset}: columns ${refused.map((r) => `${r.column} (${r.why})`).join(', ')} may not be reported upward; nothing was stored. Fix: leave them out of the push (gongshu push sends only shareable catalog fields)`,
-      { dataset: h.dataset, columns: refused.map((r) => r.column) },
+      `dataset ${h.dataset}: columns ${refused
+        .slice(0, 10)
+        .map((r) => `${shown(r.column, 40)} (${r.why})`)
+        .join(
+          ', ',
+        )} may not be reported upward; nothing was stored. Fix: leave them out of the push (gongshu push sends only the catalog's reported items), or align the catalog entries of both nodes`,
+      { dataset: h.dataset },
     );
   }
-  const originIdx = names.indexOf('_origin_node');
-  const batchIdx = names.indexOf('_origin_batch');
-  if (originIdx < 0 || batchIdx < 0) {
+  const provenance = chunk.columns.filter((c) => c.name === '_origin_node' || c.name === '_origin_batch');
+  if (provenance.length !== 2 || provenance.some((c) => c.type !== 'VARCHAR')) {
     throw new PlatformRejection(
       400,
       'missing-provenance',
-      `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns`,
+      `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns of text`,
     );
   }
-  const prefix = divisionPrefix(sender);
-  const outsideLive = Object.keys(h.live).filter((o) => !o.startsWith(prefix));
-  const refuseOutside = (origins: readonly string[]) =>
+  const unknownOrigin = (origins: readonly (string | null)[]) =>
     new PlatformRejection(
       403,
-      'outside-jurisdiction',
-      `node ${sender} sent rows whose _origin_node (${[...new Set(origins)].slice(0, 3).join(', ') || 'blank origin batch'}) is not under its division ${prefix}; nothing was stored`,
+      'unknown-origin',
+      `node ${sender} sent rows whose _origin_node (${[...new Set(origins)]
+        .slice(0, 3)
+        .map((o) => shown(o))
+        .join(
+          ', ',
+        )}) is neither ${sender} nor one of its configured descendants (${[...options.origins].filter((o) => o !== sender).join(', ') || 'none'}); nothing was stored. Fix: on node ${options.self}, list the node under platform.children[${sender}].descendants, or stop it reporting those rows`,
       { node: sender },
     );
-  if (outsideLive.length > 0) throw refuseOutside(outsideLive);
-  // The provenance columns are checked in the decoded chunk, before anything is written.
-  const originText = chunk.data[originIdx]!;
-  const batchText = chunk.data[batchIdx]!;
-  if ('type' in originText || 'type' in batchText) {
+  const outsideLive = Object.keys(h.live).filter((o) => !options.origins.has(o));
+  if (outsideLive.length > 0) throw unknownOrigin(outsideLive);
+  const units = await wh.all<{ o: string | null; b: string | null }>(
+    `SELECT _origin_node AS o, _origin_batch AS b FROM ${chunk.source} GROUP BY ALL LIMIT 1001`,
+  );
+  if (units.length > 1000) {
+    throw new PlatformRejection(
+      400,
+      'too-many-units',
+      `dataset ${h.dataset}: the chunk holds more than 1000 (origin node, origin batch) pairs; nothing was stored`,
+    );
+  }
+  const badOrigins = units.filter((u) => u.o === null || !options.origins.has(u.o)).map((u) => u.o);
+  if (badOrigins.length > 0) throw unknownOrigin(badOrigins);
+  const badBatch = units.find((u) => u.b === null || !BATCH_ID.test(u.b));
+  if (badBatch) {
     throw new PlatformRejection(
       400,
       'missing-provenance',
-      `dataset ${h.dataset}: _origin_node and _origin_batch must travel as Utf8 text`,
+      `dataset ${h.dataset}: _origin_batch ${shown(badBatch.b ?? null)} is not a batch id ([A-Za-z0-9_.-], 1-128 characters); nothing was stored`,
     );
   }
-  const origins = distinctValues(originText);
-  const originBatches = distinctValues(batchText);
-  const outside = origins.filter((o) => o === null || !o.startsWith(prefix));
-  if (outside.length > 0 || originBatches.some((b) => b === null || !ID.test(b))) {
-    throw refuseOutside(outside.map((o) => o ?? '(blank)'));
-  }
-  const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
+  const outside = await outsideRows(wh, chunk, policy, sender, options.self);
+  const table = receivedTable(h.dataset);
+  const prefix = divisionPrefix(sender);
   return wh.transaction(async () => {
     const dup = await wh.value<number>(
       'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
-      [sender, h.batch, h.seq],
+      [sender, h.batch, request.seq],
     );
-    if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
-    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
+    if ((dup ?? 0) > 0) {
+      return {
+        duplicate: true,
+        rows: chunk.rows,
+        complete: false,
+        superseded: 0,
+        outsideJurisdiction: 0,
+        anchor: null,
+      };
+    }
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${q(table.schema)}`);
     const existing = new Map(
       (
         await wh.all<{ column_name: string; data_type: string }>(
           `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
            ORDER BY ordinal_position`,
-          [RECEIVED_SCHEMA, h.dataset],
+          [table.schema, table.table],
         )
       ).map((r) => [r.column_name, r.data_type]),
     );
@@ -148,41 +233,37 @@ export async function storeChunk(
         ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
         `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
       ];
-      await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
+      await wh.run(`CREATE TABLE ${table.sql} (${cols.join(', ')})`);
       for (const c of chunk.columns) existing.set(c.name, c.type);
       existing.set(RECEIVED_BATCH_COLUMN, 'VARCHAR');
     } else {
       for (const c of chunk.columns) {
         if (!existing.has(c.name)) {
-          await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
+          await wh.run(`ALTER TABLE ${table.sql} ADD COLUMN ${q(c.name)} ${c.type}`);
           existing.set(c.name, c.type);
         }
       }
     }
     if (chunk.rows > 0) {
-      // DuckDB inserts the stream (as Parquet) itself, casting each column to the table's type where they differ;
-      // a value that does not convert names its column and rolls everything back.
+      // DuckDB inserts from the Parquet file itself, casting each column to the table's type where they differ;
+      // a value that does not convert names its column (not the value) and rolls everything back.
       const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
       const exprs = [
-        ...chunk.columns.map((c, i) =>
-          convertedColumn(c.name, 'type' in chunk.data[i]! ? c.type : 'VARCHAR', existing.get(c.name)!),
-        ),
-        '$batch',
+        ...chunk.columns.map((c) => convertedColumn(c.name, c.type, existing.get(c.name)!)),
+        quoteLiteral(h.batch),
       ];
       try {
-        await wh.insertArrow(
-          chunk.ipc,
-          (source) =>
-            `INSERT INTO ${table} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${source}`,
-          { batch: h.batch },
+        await wh.run(
+          `INSERT INTO ${table.sql} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${chunk.source}`,
         );
       } catch (error) {
         const message = String((error as Error).message);
-        if (error instanceof WarehouseError && /does not convert to|Conversion Error/.test(message)) {
+        const column = /gongshu-bad-value column (.{1,200}?) to ([A-Z][A-Z0-9_ (),]*)/.exec(message);
+        if (error instanceof WarehouseError && (column || /Conversion Error/.test(message))) {
           throw new PlatformRejection(
             400,
             'bad-value',
-            `dataset ${h.dataset}: a value does not convert to its column's type (${message.split('\n')[0]?.replace(/^query failed: /, '')}); nothing was stored`,
+            `dataset ${h.dataset}: ${column ? `column ${column[1]}: a value does not convert to ${column[2]}` : "a value does not convert to its column's type"}; nothing was stored. Fix the value at the source (the value itself is not repeated here: it may be personal data)`,
           );
         }
         throw error;
@@ -191,9 +272,9 @@ export async function storeChunk(
     await wh.run(`INSERT INTO gongshu_push_chunks VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
       h.batch,
-      h.seq,
+      request.seq,
       h.dataset,
-      h.chunks,
+      request.chunks,
       chunk.rows,
       options.contentHash,
     ]);
@@ -202,9 +283,9 @@ export async function storeChunk(
       [sender, h.batch],
     );
     let superseded = 0;
-    const complete = stored === h.chunks;
-    if (complete) superseded = await applyLive(wh, table, prefix, h.live);
-    await appendAudit(wh, options.self, {
+    const complete = stored === request.chunks;
+    if (complete) superseded = await applyLive(wh, table.sql, prefix, h.live);
+    const entry = await appendAudit(wh, options.self, {
       action: 'push-received',
       peer: sender,
       dataset: h.dataset,
@@ -213,23 +294,71 @@ export async function storeChunk(
       contentHash: options.contentHash,
       purpose: h.purpose,
       batch: h.batch,
-      chunk: h.seq,
-      details: { chunks: h.chunks, ...(complete ? { batchComplete: true, superseded } : {}) },
+      chunk: request.seq,
+      details: {
+        chunks: request.chunks,
+        ...(request.head ? { senderHead: request.head } : {}),
+        ...(outside > 0 ? { outsideJurisdiction: outside } : {}),
+        ...(complete ? { batchComplete: true, superseded } : {}),
+      },
     });
-    return { duplicate: false, rows: chunk.rows, complete, superseded };
+    return {
+      duplicate: false,
+      rows: chunk.rows,
+      complete,
+      superseded,
+      outsideJurisdiction: outside,
+      anchor: request.head ? { senderHead: request.head, seq: entry.seq, hash: entry.hash } : null,
+    };
   });
 }
 
 /**
- * The SQL that converts a received column (Arrow type `arrives` as a DuckDB type) to its table column's type:
- * the column itself when they agree; else a cast that fails naming the column and the value.
+ * Rows of a chunk whose jurisdiction lies outside the sender's division (NULL counts as outside), under the
+ * dataset's rule: refused with 403 under `refuse`, counted under `flag`, not looked at under `accept` or when
+ * the dataset declares no jurisdiction.
+ */
+async function outsideRows(
+  wh: Warehouse,
+  chunk: InspectedChunk<PushHeader>,
+  policy: DatasetPolicy,
+  sender: string,
+  self: string,
+): Promise<number> {
+  const rule = jurisdictionOf(policy);
+  if (!rule || rule.outside === 'accept') return 0;
+  if (!chunk.columns.some((c) => c.name === rule.column)) {
+    throw new PlatformRejection(
+      400,
+      'missing-jurisdiction',
+      `dataset ${policy.dataset}: node ${self} scopes it by ${rule.declared}, which the chunk lacks; nothing was stored. Fix: report that column (its catalog item must be reported upward on both nodes)`,
+    );
+  }
+  const prefix = divisionPrefix(sender);
+  const n =
+    (await wh.value<number>(
+      `SELECT count(*) FROM ${chunk.source} WHERE ${rule.sql} IS NULL OR NOT starts_with(${rule.sql}, ${quoteLiteral(prefix)})`,
+    )) ?? 0;
+  if (n > 0 && rule.outside === 'refuse') {
+    throw new PlatformRejection(
+      403,
+      'outside-jurisdiction',
+      `dataset ${policy.dataset}: ${n} rows lie outside node ${sender}'s division ${prefix} by ${rule.declared} (policy refuse); nothing was stored. Fix: report only rows under ${prefix}, or set the catalog's jurisdiction.outside to "flag"`,
+      { node: sender, rows: n },
+    );
+  }
+  return n;
+}
+
+/**
+ * The SQL that converts a received column (of type `arrives`) to its table column's type: the column itself
+ * when they agree; else a cast that fails naming the column and the type, never the value.
  */
 function convertedColumn(name: string, arrives: string, type: string): string {
   const c = q(name);
   if (arrives === type) return c;
-  const what = quoteLiteral(`column ${JSON.stringify(name)}: value `);
-  const to = quoteLiteral(` does not convert to ${type}`);
-  return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${c} AS ${type}), error(${what} || to_json(CAST(${c} AS VARCHAR)) || ${to})) END`;
+  const message = quoteLiteral(`gongshu-bad-value column ${JSON.stringify(name)} to ${type}`);
+  return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${c} AS ${type}), error(${message})) END`;
 }
 
 /** Deletes the sender's subtree rows whose (origin node, origin batch) the sender no longer holds. */
@@ -252,31 +381,4 @@ async function applyLive(
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
   }
-}
-
-/** The distinct values of a text column (null for NULL), comparing each value with the one before it. */
-function distinctValues(col: TextColumn): (string | null)[] {
-  const { offsets, data, validity } = col;
-  const seen = new Set<string | null>();
-  let ps = -1;
-  let pe = -1;
-  let pnull = false;
-  for (let r = 0; r < col.length; r++) {
-    const isNull = validity !== null && !(validity[r >> 3]! & (1 << (r & 7)));
-    const s = offsets[r]!;
-    const e = offsets[r + 1]!;
-    if (r > 0 && isNull === pnull) {
-      if (isNull) continue;
-      if (e - s === pe - ps) {
-        let k = 0;
-        while (k < e - s && data[s + k] === data[ps + k]) k++;
-        if (k === e - s) continue;
-      }
-    }
-    seen.add(isNull ? null : Buffer.from(data.buffer, data.byteOffset + s, e - s).toString('utf8'));
-    ps = s;
-    pe = e;
-    pnull = isNull;
-  }
-  return [...seen];
 }

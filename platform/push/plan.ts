@@ -1,0 +1,221 @@
+import { newId, quoteIdent as q } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import {
+  type DatasetPolicy,
+  localTable,
+  receivedTable,
+  reportedColumns,
+  TRAVELLING_LINEAGE,
+} from '../catalog-policy.ts';
+import type { NodeContext } from '../config.ts';
+import { writeOutbox } from './outbox.ts';
+import { RECEIVED_BATCH_COLUMN } from './receive.ts';
+
+/** The purpose recorded for upward reporting. */
+export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
+
+/** A planned batch as recorded in `gongshu_push_batches`. */
+export interface BatchRecord extends Record<string, unknown> {
+  batch: string;
+  dataset: string;
+  chunks: number;
+  rows: number;
+  live: string;
+  columns: string;
+  outbox: string;
+}
+
+/** Batch statuses whose units count as handled: sent, being sent, set aside, or given up. */
+const HANDLED = `('done', 'pending', 'dead', 'abandoned')`;
+
+async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<Map<string, string>> {
+  const temp = schema === 'temp';
+  const rows = await wh.all<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_catalog = ${temp ? "'temp'" : 'current_database()'} AND table_schema = $1 AND table_name = $2
+     ORDER BY ordinal_position`,
+    [temp ? 'main' : schema, table],
+  );
+  return new Map(rows.map((r) => [r.column_name, r.data_type]));
+}
+
+/**
+ * The unit of a built table (foundation, theme, topic): a build is the unit, named by a fingerprint of the
+ * table's reported content, so a build that changed nothing plans nothing and one that changed anything sends
+ * the table again (the previous unit is withdrawn at the parent when the batch completes).
+ */
+async function buildUnit(wh: Warehouse, table: string, columns: readonly string[]): Promise<string> {
+  const [r] = await wh.all<{ n: number; x: string; s: string }>(
+    `SELECT count(*) AS n, CAST(coalesce(bit_xor(h), 0) AS VARCHAR) AS x, CAST(coalesce(sum(CAST(h AS HUGEINT)), 0) AS VARCHAR) AS s
+     FROM (SELECT hash(${columns.map((c) => q(c)).join(', ')}) AS h FROM ${table})`,
+  );
+  const hex = (v: string) => BigInt.asUintN(64, BigInt(v)).toString(16).padStart(16, '0');
+  return `build-${Number(r?.n ?? 0).toString(36)}-${hex(r?.x ?? '0')}${hex(String(BigInt(r?.s ?? '0') & ((1n << 64n) - 1n)))}`;
+}
+
+/**
+ * Plans the next batch of a dataset, in one transaction: maps new local loads to a unit (a merge load makes a
+ * new unit of the whole table, since it rewrites rows in place; a built table's unit is its build), finds the
+ * units not yet handled (sent, pending, dead or abandoned), writes their rows into the outbox as Parquet chunk
+ * files, and records the batch. Only the catalog's reported items and the lineage travel.
+ * Returns undefined when the parent already has everything.
+ */
+export async function planBatch(
+  wh: Warehouse,
+  node: NodeContext,
+  parent: string,
+  policy: DatasetPolicy & { catalog: NonNullable<DatasetPolicy['catalog']> },
+  chunkBytes: number,
+): Promise<BatchRecord | undefined> {
+  const dataset = policy.dataset;
+  const reported = reportedColumns(policy.catalog);
+  const batch = newId(`${node.id}-${dataset.replace('.', '-')}`, new Date(), 4);
+  return wh.transaction(async () => {
+    const allowed = (cols: Map<string, string>) =>
+      [...cols.keys()].filter(
+        (c) =>
+          reported.includes(c) ||
+          ((TRAVELLING_LINEAGE as readonly string[]).includes(c) &&
+            c !== '_origin_node' &&
+            c !== '_origin_batch'),
+      );
+    const own = localTable(dataset);
+    const theirs = receivedTable(dataset);
+    const local = await columnsOf(wh, own.schema, own.table);
+    const received = await columnsOf(wh, theirs.schema, theirs.table);
+    const live = new Map<string, Set<string>>();
+    const add = (o: string, u: string) => {
+      if (!live.has(o)) live.set(o, new Set());
+      live.get(o)!.add(u);
+    };
+    const parts: string[] = [];
+    /** Units whose rows may travel now: all local ones, and received ones whose delivering batch completed. */
+    const ready = new Set<string>();
+    if (policy.layer !== 'dataset' && local.size > 0) {
+      const cols = allowed(local);
+      const unit = await buildUnit(wh, own.sql, cols);
+      add(node.id, unit);
+      ready.add(`${node.id}/${unit}`);
+      parts.push(
+        `SELECT ${cols.map((c) => `t.${q(c)}`).join(', ')}, $self AS _origin_node, '${unit}' AS _origin_batch
+         FROM ${own.sql} t WHERE '${unit}' IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
+      );
+    } else if (local.has('_load_id')) {
+      const unmapped = await wh.all<{ load_id: string; write_mode: string | null }>(
+        `SELECT DISTINCT t._load_id AS load_id, l.write_mode FROM ${own.sql} t
+         LEFT JOIN gongshu_loads l ON l.load_id = t._load_id
+         WHERE t._load_id NOT IN (SELECT load_id FROM gongshu_push_units WHERE dataset = $1)`,
+        [dataset],
+      );
+      if (unmapped.some((u) => u.write_mode === 'merge')) {
+        await wh.run(
+          `INSERT INTO gongshu_push_units SELECT DISTINCT $1, _load_id, $2 FROM ${own.sql}
+           ON CONFLICT (dataset, load_id) DO UPDATE SET unit = excluded.unit`,
+          [dataset, batch],
+        );
+      } else if (unmapped.length > 0) {
+        await wh.append(
+          'gongshu_push_units',
+          unmapped.map((u) => [dataset, u.load_id, batch]),
+        );
+      }
+      const units = await wh.all<{ unit: string }>(
+        `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM ${own.sql}) t
+         JOIN gongshu_push_units u ON u.dataset = $1 AND u.load_id = t._load_id`,
+        [dataset],
+      );
+      for (const u of units) {
+        add(node.id, u.unit);
+        ready.add(`${node.id}/${u.unit}`);
+      }
+      parts.push(
+        `SELECT ${allowed(local)
+          .map((c) => `t.${q(c)}`)
+          .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
+         FROM ${own.sql} t JOIN gongshu_push_units u ON u.dataset = $dataset AND u.load_id = t._load_id
+         WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
+      );
+    }
+    if (received.size > 0) {
+      const complete = await wh.all<{ o: string; u: string }>(
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql}
+         WHERE ${q(RECEIVED_BATCH_COLUMN)} IN (
+           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
+        [dataset],
+      );
+      const all = await wh.all<{ o: string; u: string }>(
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql}`,
+      );
+      for (const r of all) add(r.o, r.u);
+      for (const r of complete) ready.add(`${r.o}/${r.u}`);
+      parts.push(
+        `SELECT ${allowed(received)
+          .map((c) => `r.${q(c)}`)
+          .join(', ')}, r._origin_node, r._origin_batch
+         FROM ${theirs.sql} r
+         WHERE (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
+      );
+    }
+    if (parts.length === 0) return undefined;
+    const handled = new Set(
+      (
+        await wh.all<{ o: string; u: string }>(
+          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+           WHERE s.dataset = $1 AND b.parent = $2 AND b.status IN ${HANDLED}`,
+          [dataset, parent],
+        )
+      ).map((r) => `${r.o}/${r.u}`),
+    );
+    const liveJson = Object.fromEntries(
+      [...live].sort(([a], [b]) => a.localeCompare(b)).map(([o, us]) => [o, [...us].sort()]),
+    );
+    const fresh = [...live].flatMap(([o, us]) =>
+      [...us].filter((u) => !handled.has(`${o}/${u}`) && ready.has(`${o}/${u}`)).map((u) => [o, u] as const),
+    );
+    const [lastLive] = await wh.all<{ live: string }>(
+      `SELECT CAST(live AS VARCHAR) AS live FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'done'
+       ORDER BY finished_at DESC LIMIT 1`,
+      [dataset, parent],
+    );
+    if (
+      fresh.length === 0 &&
+      (!lastLive ? live.size === 0 : canonical(JSON.parse(lastLive.live)) === canonical(liveJson))
+    ) {
+      return undefined;
+    }
+    await wh.run('CREATE OR REPLACE TEMP TABLE push_new_units (origin VARCHAR, unit VARCHAR)');
+    if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
+    const src = parts.join(' UNION ALL BY NAME ');
+    const header = { v: 2, dataset, batch, live: liveJson, purpose: PUSH_PURPOSE };
+    // The outbox freezes the batch's rows (a resumed or retried batch sends exactly them).
+    const written = await writeOutbox(wh, batch, src, { self: node.id, dataset }, header, chunkBytes);
+    const record: BatchRecord = {
+      batch,
+      dataset,
+      chunks: written.chunks,
+      rows: written.rows,
+      live: JSON.stringify(liveJson),
+      columns: JSON.stringify(written.columns),
+      outbox: written.dir,
+    };
+    await wh.run(
+      `INSERT INTO gongshu_push_batches VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
+      [batch, dataset, parent, record.chunks, record.rows, record.live, record.columns, record.outbox],
+    );
+    if (fresh.length > 0)
+      await wh.append(
+        'gongshu_push_sent',
+        fresh.map(([o, u]) => [dataset, o, u, batch]),
+      );
+    await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
+    return record;
+  });
+}
+
+function canonical(live: Record<string, string[]>): string {
+  return JSON.stringify(
+    Object.keys(live)
+      .sort()
+      .map((k) => [k, [...(live[k] ?? [])].sort()]),
+  );
+}
