@@ -1,4 +1,4 @@
-import { newId, quoteIdent as q } from '../../schemas/index.ts';
+import { newId, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
   type DatasetPolicy,
@@ -137,14 +137,18 @@ export async function planBatch(
       );
     }
     if (received.size > 0) {
+      // Only rows of this node's configured subtree travel on: a row stored with any other origin (e.g. by an
+      // earlier version that checked only the division prefix) stays here instead of poisoning the batch.
+      const subtree = node.platform.children.flatMap((c) => [c.id, ...c.descendants]);
+      const known = `_origin_node IN (${subtree.length ? subtree.map((o) => quoteLiteral(o)).join(', ') : 'NULL'})`;
       const complete = await wh.all<{ o: string; u: string }>(
         `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql}
-         WHERE ${q(RECEIVED_BATCH_COLUMN)} IN (
+         WHERE ${known} AND ${q(RECEIVED_BATCH_COLUMN)} IN (
            SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
         [dataset],
       );
       const all = await wh.all<{ o: string; u: string }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql}`,
+        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql} WHERE ${known}`,
       );
       for (const r of all) add(r.o, r.u);
       for (const r of complete) ready.add(`${r.o}/${r.u}`);
@@ -153,10 +157,31 @@ export async function planBatch(
           .map((c) => `r.${q(c)}`)
           .join(', ')}, r._origin_node, r._origin_batch
          FROM ${theirs.sql} r
-         WHERE (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
+         WHERE r.${known} AND (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
       );
     }
     if (parts.length === 0) return undefined;
+    // A batch of this dataset still pending (it failed in this push) goes first: plan nothing on top of it.
+    const waiting = await wh.value<number>(
+      `SELECT count(*) FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'pending'`,
+      [dataset, parent],
+    );
+    if ((waiting ?? 0) > 0) return undefined;
+    // Units set aside (dead letters) or given up are not live at the parent: leaving them out of the live set
+    // keeps a refused origin from refusing every later batch of the dataset.
+    const setAside = new Set(
+      (
+        await wh.all<{ o: string; u: string }>(
+          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+           WHERE s.dataset = $1 AND b.parent = $2 AND b.status IN ('dead', 'abandoned')`,
+          [dataset, parent],
+        )
+      ).map((r) => `${r.o}/${r.u}`),
+    );
+    for (const [o, us] of live) {
+      for (const u of us) if (setAside.has(`${o}/${u}`)) us.delete(u);
+      if (us.size === 0) live.delete(o);
+    }
     const handled = new Set(
       (
         await wh.all<{ o: string; u: string }>(

@@ -284,7 +284,16 @@ export async function storeChunk(
     );
     let superseded = 0;
     const complete = stored === request.chunks;
-    if (complete) superseded = await applyLive(wh, table.sql, prefix, h.live);
+    // A batch completing after a newer one of the same sender and dataset (a dead letter retried late) adds
+    // its rows but does not apply its older live set.
+    const newer = complete
+      ? ((await wh.value<number>(
+          `SELECT count(*) FROM (SELECT batch FROM gongshu_push_chunks WHERE origin_node = $1 AND dataset = $2
+             GROUP BY batch HAVING count(*) = max(chunks)) WHERE batch > $3`,
+          [sender, h.dataset, h.batch],
+        )) ?? 0)
+      : 0;
+    if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, h.live);
     const entry = await appendAudit(wh, options.self, {
       action: 'push-received',
       peer: sender,

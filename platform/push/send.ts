@@ -171,7 +171,7 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
         planBatch(wh, node, parent.id, policy, node.platform.push.chunkBytes),
       );
       if (!planned) {
-        upToDate.push(dataset);
+        if (!failed.some((f) => f.dataset === dataset)) upToDate.push(dataset);
         continue;
       }
       await attempt(planned, false);

@@ -197,7 +197,7 @@ beforeAll(async () => {
         url: `http://127.0.0.1:${proxyPort}`,
         publicKey: keys.prefecture.publicText,
       },
-      push: { chunkBytes: 8 * 1024, ...retry },
+      push: { chunkBytes: 1024, ...retry },
     }),
   );
   writeFileSync(
@@ -207,7 +207,7 @@ beforeAll(async () => {
       parent: { id: IDS.region, url: `http://127.0.0.1:${ports.region}`, publicKey: keys.region.publicText },
       children: [{ id: IDS.county, publicKey: keys.county.publicText }],
       entitlements: { hukou: { levels: { county: ['id_number', 'name', 'division'] } } },
-      push: { chunkBytes: 64 * 1024, ...retry },
+      push: { chunkBytes: 8 * 1024, ...retry },
       maxBodyBytes: 1024 * 1024,
     }),
   );
