@@ -141,23 +141,24 @@ export async function planBatch(
       // earlier version that checked only the division prefix) stays here instead of poisoning the batch.
       const subtree = node.platform.children.flatMap((c) => [c.id, ...c.descendants]);
       const known = `_origin_node IN (${subtree.length ? subtree.map((o) => quoteLiteral(o)).join(', ') : 'NULL'})`;
-      const complete = await wh.all<{ o: string; u: string }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql}
-         WHERE ${known} AND ${q(RECEIVED_BATCH_COLUMN)} IN (
-           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
+      // One scan: every unit held, and whether a batch that delivered its rows completed.
+      const units = await wh.all<{ o: string; u: string; complete: boolean }>(
+        `SELECT _origin_node AS o, _origin_batch AS u, bool_or(${q(RECEIVED_BATCH_COLUMN)} IN (
+           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks)
+         )) AS complete
+         FROM ${theirs.sql} WHERE ${known} GROUP BY ALL`,
         [dataset],
       );
-      const all = await wh.all<{ o: string; u: string }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${theirs.sql} WHERE ${known}`,
-      );
-      for (const r of all) add(r.o, r.u);
-      for (const r of complete) ready.add(`${r.o}/${r.u}`);
+      for (const r of units) {
+        add(r.o, r.u);
+        if (r.complete) ready.add(`${r.o}/${r.u}`);
+      }
       parts.push(
         `SELECT ${allowed(received)
           .map((c) => `r.${q(c)}`)
           .join(', ')}, r._origin_node, r._origin_batch
-         FROM ${theirs.sql} r
-         WHERE r.${known} AND (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
+         FROM ${theirs.sql} r SEMI JOIN temp.push_new_units n ON n.origin = r._origin_node AND n.unit = r._origin_batch
+         WHERE r.${known}`,
       );
     }
     if (parts.length === 0) return undefined;

@@ -382,11 +382,21 @@ async function applyLive(
   try {
     const pairs = Object.entries(live).flatMap(([o, units]) => units.map((u) => [o, u] as const));
     if (pairs.length > 0) await wh.append(tmp, pairs, { catalog: 'temp' });
-    const stale = `starts_with(_origin_node, $1) AND (_origin_node || '/' || _origin_batch) NOT IN
-      (SELECT origin || '/' || unit FROM temp.${q(tmp)})`;
-    const n = (await wh.value<number>(`SELECT count(*) FROM ${table} WHERE ${stale}`, [prefix])) ?? 0;
-    if (n > 0) await wh.run(`DELETE FROM ${table} WHERE ${stale}`, [prefix]);
-    return n;
+    // The units held (one scan, grouped), then a delete only when some are no longer live.
+    const held = await wh.all<{ o: string; u: string; n: number }>(
+      `SELECT _origin_node AS o, _origin_batch AS u, count(*) AS n FROM ${table} t
+       WHERE starts_with(_origin_node, $1) GROUP BY ALL`,
+      [prefix],
+    );
+    const keep = new Set(pairs.map(([o, u]) => `${o}/${u}`));
+    const gone = held.filter((h) => !keep.has(`${h.o}/${h.u}`));
+    if (gone.length === 0) return 0;
+    await wh.run(
+      `DELETE FROM ${table} t WHERE starts_with(t._origin_node, $1)
+       AND NOT EXISTS (SELECT 1 FROM temp.${q(tmp)} l WHERE l.origin = t._origin_node AND l.unit = t._origin_batch)`,
+      [prefix],
+    );
+    return gone.reduce((n, h) => n + Number(h.n), 0);
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
   }

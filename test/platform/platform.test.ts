@@ -148,14 +148,9 @@ async function pair(options: { countyRows?: number; chunkBytes?: number; maxBody
   const pnode = nodeContext(pproj, join(root, 'p'));
   const pwh = await openWarehouse({ path: join(root, 'p.duckdb') });
   await runPipelines(pwh, pproj);
-  const app = createNodeServer({
-    node: pnode,
-    project: pproj,
-    wh: pwh,
-    logger,
-    keys: kp,
-    serial: createSerial(),
-  });
+  // The server's serial: tests read the parent's warehouse through it (a refusal is audited after its answer).
+  const serial = createSerial();
+  const app = createNodeServer({ node: pnode, project: pproj, wh: pwh, logger, keys: kp, serial });
   const url = await listen(app, pnode, 0);
   closers.push(() => pwh.close());
   closers.push(() => app.close());
@@ -170,6 +165,7 @@ async function pair(options: { countyRows?: number; chunkBytes?: number; maxBody
   return {
     app,
     url,
+    serial,
     pwh,
     cwh,
     cproj,
@@ -202,7 +198,7 @@ describe('push to the parent', () => {
     );
     const again = await p.push();
     expect(again).toMatchObject({ batches: [], upToDate: ['hukou'] });
-    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
     expect((await verifyAudit(p.cwh)).ok).toBe(true);
     const sent = await p.cwh.value<number>(`SELECT count(*) FROM gongshu_audit WHERE action = 'push-sent'`);
     const got = await p.pwh.value<number>(
@@ -430,7 +426,7 @@ describe('push to the parent', () => {
     );
     expect(audited.every((a) => a.peer === null || /^\d{6}$/.test(a.peer))).toBe(true);
     expect(audited.map((a) => a.details).join('\n')).not.toContain('DROP TABLE x');
-    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
   });
 });
 
@@ -475,7 +471,7 @@ describe('backflow', () => {
         purpose: '测试',
       }),
     ).rejects.toThrow(/403 not-entitled.*birth_date/);
-    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
     expect(await p.pwh.value(`SELECT count(*) FROM gongshu_audit WHERE action = 'backflow-served'`)).toBe(1);
   });
 });
