@@ -58,3 +58,15 @@ export class PlatformConfigError extends GongshuError {
     super('definition', message, { details });
   }
 }
+
+/**
+ * Text from a database error or another node, made safe for messages, logs and the audit: quoted literals become
+ * '…' (DuckDB quotes the values it could not handle) and anything shaped like an identity number or a USCC
+ * keeps only its first 6 characters. Messages never carry a clear citizen ID or name.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\b(\d{6})\d{8}\d{3}[\dXx]\b|\b(\d{6})\d{9}\b/g, (_m, a?: string, b?: string) => `${a ?? b}…`)
+    .replace(/\b([0-9A-HJ-NPQRTUWXY]{2}\d{6})[0-9A-HJ-NPQRTUWXY]{10}\b/g, '$1…');
+}

@@ -55,7 +55,7 @@ export {
   type PlatformSpec,
   platformSchema,
 } from './config.ts';
-export { PlatformConfigError, PlatformRejection, TransportError } from './errors.ts';
+export { PlatformConfigError, PlatformRejection, redactText, TransportError } from './errors.ts';
 export {
   abandonDeadLetter,
   type DeadLetter,

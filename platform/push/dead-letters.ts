@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit, cutText } from '../audit/chain.ts';
-import { PlatformConfigError, TransportError } from '../errors.ts';
+import { PlatformConfigError, redactText, TransportError } from '../errors.ts';
 import { chunkFile, deleteOutbox, isOutboxFolder } from './outbox.ts';
 
 /**
@@ -97,7 +97,7 @@ export async function recordFailure(
       ])) ?? 0;
     const failures = before + 1;
     const dead = options.dead || failures >= options.deadAfter;
-    const reason = cutText(options.reason);
+    const reason = cutText(redactText(options.reason));
     await wh.run(
       `INSERT INTO gongshu_push_failures VALUES ($1, $2, ${options.status === undefined ? 'NULL' : Number(options.status)}, ${
         options.code === undefined ? 'NULL' : '$4'

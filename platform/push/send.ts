@@ -5,7 +5,7 @@ import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit, auditHead } from '../audit/chain.ts';
 import { type CatalogProject, datasetPolicies, isReportable } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
-import { PlatformConfigError, TransportError } from '../errors.ts';
+import { PlatformConfigError, redactText, TransportError } from '../errors.ts';
 import { type ClientTls, fileSm3, signedRequest, withRetries } from '../transport/client.ts';
 import { type NodeKeys, parsePublicKey } from '../transport/node-keys.ts';
 import { PARQUET, type WireColumn } from '../transport/parquet-chunk.ts';
@@ -298,7 +298,7 @@ async function sendBatch(
         );
       } catch (error) {
         throw new PlatformConfigError(
-          `push ${b.dataset}: chunk ${seq} of batch ${b.batch} (${file}) cannot be read (${String((error as Error).message).split('\n')[0]}). Fix: gongshu push retry ${b.batch} plans its rows again (when the parent holds none of its chunks), or push abandon ${b.batch}`,
+          `push ${b.dataset}: chunk ${seq} of batch ${b.batch} (${file}) cannot be read (${redactText(String((error as Error).message).split('\n')[0] ?? '')}). Fix: gongshu push retry ${b.batch} plans its rows again (when the parent holds none of its chunks), or push abandon ${b.batch}`,
           { field: 'outbox' },
         );
       }

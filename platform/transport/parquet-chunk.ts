@@ -1,6 +1,6 @@
 import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
-import { PlatformRejection } from '../errors.ts';
+import { PlatformRejection, redactText } from '../errors.ts';
 
 /**
  * The wire format of pushed chunks and backflow answers: a Parquet file as DuckDB writes it (`COPY … TO …
@@ -93,11 +93,12 @@ export async function inspectChunk<H>(
     );
   } catch (error) {
     throw malformed(
-      String((error as Error).message)
-        .split('\n')[0]!
-        .replace(/^query failed: /, '')
-        .replace(file, '<body>')
-        .slice(0, 200),
+      redactText(
+        String((error as Error).message)
+          .split('\n')[0]!
+          .replaceAll(file, 'body')
+          .replace(/^query failed: /, ''),
+      ).slice(0, 200),
     );
   }
   const raw = kv.find((r) => r.k === HEADER_KEY)?.v;

@@ -15,7 +15,7 @@ import { createRefusalAudit } from '../audit/refusals.ts';
 import { type AuthorizeBackflow, serveBackflow } from '../backflow/answer.ts';
 import { type CatalogProject, DATASET_NAME, datasetPolicies } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
-import { PlatformRejection } from '../errors.ts';
+import { PlatformRejection, redactText } from '../errors.ts';
 import { type PushQuery, parsePushQuery, storeChunk } from '../push/receive.ts';
 import { ANSWER_HEADERS, signAnswer } from './answers.ts';
 import { type SpooledBody, spoolBody } from './body.ts';
@@ -230,7 +230,11 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       if (rejection.status === 429) reply.header('retry-after', '1');
       return reply.status(rejection.status).send(rejection.toJSON());
     }
-    logger.error({ err: error }, `${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 120)} failed`);
+    // The database's message may quote a value: it is logged redacted, never sent.
+    logger.error(
+      { code: error.code, error: redactText(String(error.message)).slice(0, 500) },
+      `${req.method} ${(req.url.split('?')[0] ?? '').slice(0, 120)} failed`,
+    );
     return reply.status(500).send({
       error: {
         code: 'internal',

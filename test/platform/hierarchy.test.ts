@@ -431,6 +431,18 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
     expect(refused.stderr).toMatch(/403 not-entitled.*address/);
   });
 
+  it("a child's audit verifies against the heads its parent recorded, and there are no dead letters", async () => {
+    for (const level of ['county', 'prefecture'] as const) {
+      const v = await run(['audit', 'verify', '--against-parent', '--project', dirs[level], '--json']);
+      expect({ level, code: v.code, stderr: v.stderr.slice(0, 300) }).toMatchObject({ level, code: 0 });
+      const out = JSON.parse(v.lines.at(-1)!);
+      expect(out).toMatchObject({ ok: true, parent: level === 'county' ? IDS.prefecture : IDS.region });
+      expect(out.anchors).toBeGreaterThan(0);
+      const dead = await run(['push', 'dead-letters', '--project', dirs[level], '--json']);
+      expect({ code: dead.code, lines: dead.lines }).toEqual({ code: 0, lines: [] });
+    }
+  });
+
   it('the audit chains verify on every node, and an edited entry is detected', async () => {
     await stop(procs.prefecture!);
     await stop(procs.region!);
