@@ -14,8 +14,9 @@ export interface Forwarder {
 /**
  * Runs upward pushes for a node service (`gongshu serve`): on request (start, a child's batch completing), one
  * at a time, coalescing requests that arrive meanwhile. A push that fails (the parent unreachable, or answers
- * that cannot be verified) is retried after `firstRetryMs`, doubling up to `maxRetryMs`; batches the parent
- * refuses for good become dead letters inside the push and never hold the others back.
+ * that cannot be verified, or a batch answered with a signed 5xx) is retried after `firstRetryMs`, doubling up
+ * to `maxRetryMs`; batches the parent refuses for good become dead letters inside the push and never hold the
+ * others back.
  */
 export function createForwarder(options: {
   push: (signal: AbortSignal) => Promise<PushSummary>;
@@ -44,7 +45,13 @@ export function createForwarder(options: {
       do {
         again = false;
         try {
-          await options.push(abort.signal);
+          const summary = await options.push(abort.signal);
+          const failed = summary.failed.filter((f) => !f.dead);
+          if (failed.length > 0) {
+            throw new Error(
+              `${failed.length} batches failed (${failed.map((f) => `${f.dataset} ${f.code ?? ''}`.trim()).join(', ')})`,
+            );
+          }
           delay = first;
         } catch (error) {
           if (abort.signal.aborted) break;

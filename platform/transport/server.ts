@@ -93,6 +93,8 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
   const admitted = new WeakMap<FastifyRequest, Admitted>();
   const transferDir =
     wh.path === ':memory:' ? mkdtempSync(join(tmpdir(), 'gongshu-transfer-')) : `${wh.path}.transfer`;
+  // Bodies half received and answers half sent when the node last stopped (it holds the warehouse alone).
+  rmSync(transferDir, { recursive: true, force: true });
   const audit = createRefusalAudit({
     wh,
     node: node.id,
