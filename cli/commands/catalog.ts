@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
 import { loadProject } from '../../pipelines/index.ts';
 import { type CatalogEntry, catalogToRows } from '../../schemas/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+
+/** Every problem of the catalog command line: the project folder. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.project(options.project as string | undefined);
+}
 
 /** `gongshu catalog`: the catalog entries of a project's datasets, as a table or one JSON object per entry. */
 export default async function catalog(_args: unknown[], command: Command): Promise<number> {
