@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { GongshuError, isGongshuError } from '../schemas/index.ts';
+import type { ErrorReport } from './json-shapes.ts';
 
 /** Exit codes of the `gongshu` command. */
 export const EXIT = {
@@ -58,23 +59,6 @@ export function exitCodeOf(error: unknown): number {
   return EXIT.internal;
 }
 
-/**
- * What `--json` prints for an error, as one line on stdout: `{ "error": ErrorReport }`. The same message goes to
- * stderr for people. Published as `schemas/cli-error.schema.json`.
- */
-export interface ErrorReport {
-  /** A stable kind: `usage`, `definition`, `warehouse`, `warehouse-locked`, `source`, `internal`, … */
-  code: string;
-  /** What went wrong and where (the text printed on stderr, without the `gongshu: ` prefix). */
-  message: string;
-  /** How to fix it, or null when the error names no remedy. */
-  fix: string | null;
-  /** The exit code the command returns. */
-  exitCode: number;
-  /** Every problem, one message each, when there is more than one (a definition or command line). */
-  problems?: string[];
-}
-
 const INTERNAL_FIX = 'this is a bug in gongshu: rerun with --debug and report the output';
 
 /** The remedy of a message: the text after its last `Fix: ` on the first line that has one. */
@@ -105,11 +89,19 @@ export function errorReport(error: unknown, rewrite: (text: string) => string = 
     return { code: 'internal', message, fix: INTERNAL_FIX, exitCode };
   }
   const details = error.details as { fix?: unknown; problems?: unknown };
-  const fix = typeof details.fix === 'string' ? details.fix : fixInMessage(error.message);
   const problems =
     Array.isArray(details.problems) && details.problems.length > 1
       ? details.problems.map((p) => rewrite(String(p)))
       : undefined;
+  // Several problems: the fix of each, in order; one: the error's own fix, else the one in its message.
+  const fix = problems
+    ? problems
+        .map(fixInMessage)
+        .filter((f) => f !== null)
+        .join('; ') || null
+    : typeof details.fix === 'string'
+      ? details.fix
+      : fixInMessage(error.message);
   return {
     code: error.code,
     message: rewrite(error.message),

@@ -1,22 +1,17 @@
-import { basename } from 'node:path';
+/** The npm scripts of this package that run the CLI (`npm run gongshu -- …`, `npm start`). */
+const CLI_SCRIPTS = ['gongshu', 'start'];
 
 /**
  * How the user started gongshu, as the prefix of a command line a hint can show: `npm run -s gongshu --`
- * inside the repository (an npm script of this package such as `npm run gongshu` or `npm start`, or
- * `cli/main.ts` run directly), `npx gongshu` through `npx`/`npm exec`, otherwise `gongshu` (the installed
- * command, `bin/gongshu.js`).
+ * inside the repository (through this package's `npm run gongshu` or `npm start`), `npx gongshu` through
+ * `npx`/`npm exec`, otherwise `gongshu` (the installed command, `bin/gongshu.js`).
  *
  * @example `${invocation()} sql "SELECT 1"` // → 'npm run -s gongshu -- sql "SELECT 1"' inside the repository
  */
-export function invocation(
-  env: NodeJS.ProcessEnv = process.env,
-  argv: readonly string[] = process.argv,
-): string {
+export function invocation(env: NodeJS.ProcessEnv = process.env): string {
   if (env.npm_command === 'exec') return 'npx gongshu';
-  // npm sets these for every script it runs; inside this package any script means the repository checkout.
-  if (env.npm_lifecycle_event && env.npm_package_name === 'gongshu') return 'npm run -s gongshu --';
-  const script = basename(argv[1] ?? '');
-  if (script === 'main.ts') return 'npm run -s gongshu --';
+  if (env.npm_package_name === 'gongshu' && CLI_SCRIPTS.includes(env.npm_lifecycle_event ?? ''))
+    return 'npm run -s gongshu --';
   return 'gongshu';
 }
 
@@ -31,6 +26,7 @@ export function rewriteHints(
   prefix: string = invocation(),
 ): string {
   if (prefix === 'gongshu' || commands.length === 0) return text;
-  const pattern = new RegExp(`(?<![\\w./-])gongshu (?=(?:${commands.join('|')})\\b)`, 'g');
+  // Not after a prefix already rewritten (`npx gongshu run` stays as it is), nor inside a path or a name.
+  const pattern = new RegExp(`(?<![\\w./-]|npx )gongshu (?=(?:${commands.join('|')})\\b)`, 'g');
   return text.replace(pattern, `${prefix} `);
 }

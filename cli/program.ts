@@ -87,7 +87,8 @@ function lazy(load: () => Promise<CommandModule>) {
     try {
       const problems = new ArgumentProblems();
       const example = COMMAND_HELP[command.name()]?.examples[0];
-      const seeHelp = asRun(`see gongshu ${command.name()} --help${example ? `, e.g. ${example}` : ''}`);
+      // Hints are written `gongshu …`; reportError shows them the way the user ran gongshu.
+      const seeHelp = `see gongshu ${command.name()} --help${example ? `, e.g. ${example}` : ''}`;
       const syntax = syntaxProblems.get(command) ?? [];
       const unknown = syntax.filter((p) => p.code === 'commander.unknownOption');
       if (unknown.length > 0) {
@@ -124,6 +125,10 @@ export function buildProgram(): Command {
       '-V, --version',
       'print the versions of gongshu, DuckDB and Node.js (as JSON with --version --json)',
     )
+    .configureOutput({
+      // One prefix for every error line: `gongshu: unknown command 'x'` as for the commands' own errors.
+      outputError: (text, write) => write(`gongshu: ${text.replace(/^error: /, '')}`),
+    })
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures"). Errors of a
     // subcommand's line are collected instead (collectSyntaxProblems); these are the program's own.

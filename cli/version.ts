@@ -1,17 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { duckdbVersion } from '../warehouse/index.ts';
 import { EXIT } from './errors.ts';
+import type { Versions } from './json-shapes.ts';
 import type { Output } from './output.ts';
-
-/** What `gongshu --version --json` prints. */
-export interface Versions {
-  /** The gongshu package version (package.json). */
-  gongshu: string;
-  /** The DuckDB library the warehouse runs on, e.g. `v1.5.6`. */
-  duckdb: string;
-  /** The Node.js runtime, e.g. `v20.20.2`. */
-  node: string;
-}
 
 /** The versions of gongshu, DuckDB and Node.js. */
 export function versions(): Versions {
