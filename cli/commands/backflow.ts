@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { requestBackflow } from '../../jobs/backflow.ts';
+import { requestBackflow } from '../../jobs/index.ts';
 import { loadKeys, nodeContext } from '../../platform/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { pushUpward } from '../../jobs/push.ts';
+import { pushUpward } from '../../jobs/index.ts';
 import { createNodeServer, createSerial, listen, loadKeys, nodeContext } from '../../platform/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
