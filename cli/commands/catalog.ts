@@ -37,7 +37,8 @@ export default async function catalog(_args: unknown[], command: Command): Promi
       fields: r.fields,
       sensitive: r.sensitive_fields,
     }));
-    for (const line of formatTable(rows)) out.data(line);
+    if (rows.length === 0) out.note('no catalog entries');
+    else for (const line of formatTable(rows)) out.data(line);
   }
   if (uncatalogued.length) {
     out.note(`not catalogued (第六条 requires a catalog entry for each dataset): ${uncatalogued.join(', ')}`);
