@@ -6,7 +6,7 @@ import type { Row } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import type { Rule } from './rule.ts';
 
-/** A committed load of a dataset (from `gongshu_loads`). */
+/** A committed load of a dataset (from `gongshu.loads`). */
 export interface LoadInfo {
   readonly loadId: string;
   readonly writeMode: string;
@@ -16,7 +16,7 @@ export interface LoadInfo {
   readonly finishedAt: string;
 }
 
-/** A dataset registered in `gongshu_datasets`. */
+/** A dataset registered in `gongshu.datasets`. */
 export interface DatasetInfo {
   readonly dataset: string;
   readonly table: string;

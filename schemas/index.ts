@@ -94,7 +94,7 @@ export {
   isGongshuError,
 } from './errors.ts';
 export { deepFreeze } from './freeze.ts';
-export { IDENTIFIER_MACROS } from './identifier-macros.ts';
+export { DIVISION_CODES_TABLE, IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';
 export {
   MASK_CHAR,
