@@ -39,7 +39,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   sql: {
     examples: [
-      'gongshu sql "SELECT reason, count(*) FROM gongshu_quarantine GROUP BY 1" --project examples/xinjiang',
+      'gongshu sql "SELECT sex, count(*) FROM hukou GROUP BY 1" --project examples/xinjiang',
       'gongshu sql "SELECT * FROM hukou LIMIT 5" --warehouse .gongshu/warehouse.duckdb --json',
     ],
     exits: { 0: null, ...USAGE, [EXIT.warehouse]: 'the warehouse cannot be opened, or the query failed' },

@@ -18,7 +18,7 @@ export function invocation(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * Rewrites `gongshu <command>` in a message of a lower layer (which cannot know how it was started) into the
  * way the user ran it, e.g. `gongshu keys init` → `npm run -s gongshu -- keys init`. Only names in `commands`
- * are rewritten, so paths such as `.gongshu/keys` and tables such as `gongshu_runs` stay as they are.
+ * are rewritten, so paths such as `.gongshu/keys` and names such as `gongshu.runs` stay as they are.
  */
 export function rewriteHints(
   text: string,

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { requestBackflow } from '../../jobs/index.ts';
-import { loadKeys, nodeContext } from '../../platform/index.ts';
+import { loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface BackflowOptions {
   project: string;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { buildProject } from '../../jobs/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /** Every problem of the build command line: --concurrency, the project folder. */
 export function checkArguments(

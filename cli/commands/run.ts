@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { runPipelines } from '../../pipelines/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
 
 /** Every problem of the run command line: pipeline names, the project folder. */

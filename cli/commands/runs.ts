@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { listRuns } from '../../jobs/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /** Every problem of the runs command line: --limit, the project folder, the warehouse file. */
 export function checkArguments(

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /** Every problem of the sql command line: a query, the project folder, an existing warehouse to read. */
 export function checkArguments(
@@ -13,7 +13,7 @@ export function checkArguments(
 ) {
   const o = options as { project?: string; warehouse?: string; write?: boolean };
   if (typeof args[0] === 'string' && args[0].trim() === '')
-    problems.add('QUERY', 'a SQL query', args[0], 'gongshu sql "SELECT count(*) FROM gongshu_runs"');
+    problems.add('QUERY', 'a SQL query', args[0], 'gongshu sql "SELECT count(*) FROM hukou"');
   problems.project(o.warehouse ? undefined : o.project);
   if (!o.write)
     problems.path(

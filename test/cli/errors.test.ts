@@ -186,7 +186,7 @@ describe('arguments are validated before any work starts', () => {
     expect(existsSync(join(dir, '.gongshu', 'reports'))).toBe(false);
     const runs = gongshu([
       'sql',
-      'SELECT count(*) AS n FROM gongshu_quality_runs',
+      'SELECT count(*) AS n FROM gongshu.quality_runs',
       '--project',
       dir,
       '--json',
@@ -254,12 +254,12 @@ describe('hints name the command the way the user ran it', () => {
     expect(rewriteHints('see npx gongshu run', ['run'], 'npx gongshu')).toBe('see npx gongshu run');
     expect(
       rewriteHints(
-        'Fix: run `gongshu keys init --project DIR`, see .gongshu/keys and gongshu_runs; gongshu is great',
+        'Fix: run `gongshu keys init --project DIR`, see .gongshu/keys and gongshu.runs; gongshu is great',
         ['keys', 'run'],
         'npm run -s gongshu --',
       ),
     ).toBe(
-      'Fix: run `npm run -s gongshu -- keys init --project DIR`, see .gongshu/keys and gongshu_runs; gongshu is great',
+      'Fix: run `npm run -s gongshu -- keys init --project DIR`, see .gongshu/keys and gongshu.runs; gongshu is great',
     );
   });
 

@@ -16,7 +16,8 @@ export function countyProject(): string {
   writeFileSync(
     join(dir, 'gongshu.config.ts'),
     `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 import { defineCatalogEntry } from '${REPO_ROOT}schemas/index.ts';
 
 const catalog = defineCatalogEntry({
