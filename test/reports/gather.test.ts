@@ -84,10 +84,9 @@ describe('gatherDashboard', () => {
 
   it('reads foundations (conflicts) and the hierarchy (audit) when their tables exist', async () => {
     wh = await buildFixture();
-    await wh.run(`CREATE TABLE IF NOT EXISTS gongshu.foundations (foundation VARCHAR PRIMARY KEY, built_at TIMESTAMPTZ,
-      rows BIGINT, conflicts BIGINT)`);
     await wh.run(
-      `INSERT INTO gongshu.foundations (foundation, built_at, rows, conflicts) VALUES ('population', now(), 7, 3)`,
+      `INSERT INTO gongshu.foundations (foundation, definition_hash, built_at, mode, rows, conflicts)
+       VALUES ('population', 'h', now(), 'full', 7, 3)`,
     );
     await wh.run('CREATE SCHEMA IF NOT EXISTS foundation');
     await wh.run(`CREATE TABLE foundation.population_conflicts AS SELECT * FROM (VALUES
