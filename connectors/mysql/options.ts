@@ -5,7 +5,7 @@ import {
   parseDatabaseOptions,
   QUERY_OPTIONS,
   TABLE_NAME,
-} from '../database-options.ts';
+} from '../sql-database/options.ts';
 
 const connection = connectionObject(3306);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConnectorOptions } from './file-source.ts';
+import { parseConnectorOptions } from '../file-source.ts';
 
 /** A table name: `table` or `schema.table`, each part any non-empty name without a dot (Chinese included). */
 export const TABLE_NAME = /^[^.\s"]+(\.[^.\s"]+)?$/;
