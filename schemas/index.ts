@@ -76,7 +76,7 @@ export {
   SexCode,
   sexLabel,
 } from './code-tables.ts';
-export { definitionErrorFromZod, type FixHints } from './definition-issues.ts';
+export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
 export {
   allDivisions,
   type Division,

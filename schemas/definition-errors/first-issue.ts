@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DefinitionError } from './errors.ts';
+import { DefinitionError } from '../errors.ts';
 
 /** A hint for a path: how to fix a bad value there. Keys are dotted paths, `*` matches one segment. */
 export type FixHints = Readonly<Record<string, string>>;
