@@ -6,12 +6,13 @@
 
 import { z } from 'zod';
 import { USCC_CHARSET, usccCheckChar } from './checksums.ts';
-import { DefinitionError, definitionMessage } from './errors.ts';
+import { formatDefinitionIssues } from './definition-errors/all-issues.ts';
+import { valueAt } from './definition-errors/input-paths.ts';
+import type { SuggestionVocabulary } from './definition-errors/suggest.ts';
+import { DefinitionError } from './errors.ts';
 import { deepFreeze } from './freeze.ts';
+import type { Labels } from './labels.ts';
 import { MaskKind } from './masking.ts';
-
-/** Chinese and English labels of an enum's values. */
-export type Labels<T extends string> = Readonly<Record<T, { readonly zh: string; readonly en: string }>>;
 
 /** 共享类型 (第十九条): 无条件共享 / 有条件共享 / 不予共享. */
 export const ShareType = z
@@ -468,286 +469,29 @@ export type CatalogEntry = DeepReadonly<z.output<typeof CatalogEntry>>;
 /** A parsed data item. */
 export type CatalogFieldOutput = CatalogEntry['fields'][number];
 
-// ——— issue formatting ———
-
-type AnySchema = z.core.$ZodType;
-
-function unwrap(schema: AnySchema): AnySchema {
-  let s = schema;
-  for (let i = 0; i < 10; i++) {
-    const def = s._zod.def as unknown as { type: string; innerType?: AnySchema; in?: AnySchema };
-    if (def.innerType) s = def.innerType;
-    else if (def.type === 'pipe' && def.in) s = def.in;
-    else break;
-  }
-  return s;
-}
-
-/** The schema at `path` inside `schema` (through optional, default, pipe, array and object), or undefined. */
-function schemaAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema | undefined {
-  let s: AnySchema | undefined = schema;
-  for (const key of path) {
-    if (!s) return undefined;
-    const def = unwrap(s)._zod.def as unknown as {
-      type: string;
-      shape?: Record<string, AnySchema>;
-      element?: AnySchema;
-    };
-    if (def.type === 'object' && typeof key === 'string') s = def.shape?.[key];
-    else if (def.type === 'array' && typeof key === 'number') s = def.element;
-    else return undefined;
-  }
-  return s;
-}
-
-function descriptionOf(schema: AnySchema | undefined): string | undefined {
-  let s = schema;
-  for (let i = 0; s && i < 10; i++) {
-    const d = z.globalRegistry.get(s)?.description;
-    if (d) return d;
-    const def = s._zod.def as unknown as { innerType?: AnySchema };
-    s = def.innerType;
-  }
-  return undefined;
-}
-
-function exampleFor(schema: AnySchema | undefined): string {
-  if (!schema) return '…';
-  const def = unwrap(schema)._zod.def as unknown as { type: string; entries?: Record<string, string> };
-  switch (def.type) {
-    case 'string':
-      return '"…"';
-    case 'boolean':
-      return 'false';
-    case 'array':
-      return '[…]';
-    case 'object':
-      return '{ … }';
-    case 'enum':
-      return JSON.stringify(Object.values(def.entries ?? {})[0] ?? '…');
-    default:
-      return '…';
-  }
-}
-
-const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-const ALL_LABELS: readonly Labels<string>[] = [
-  SHARE_TYPE_LABELS,
-  OPEN_TYPE_LABELS,
-  SHARE_MODE_LABELS,
-  UPDATE_CYCLE_LABELS,
-  RESOURCE_FORMAT_LABELS,
-  CATALOG_KIND_LABELS,
-  SECURITY_GRADE_LABELS,
-  GENERAL_SUB_LEVEL_LABELS,
-  PERSONAL_INFO_LABELS,
-  FIELD_TYPE_LABELS,
-];
-
-/** The allowed value the writer most likely meant: a Chinese label, an alias, or a near spelling. */
-function suggest(got: unknown, allowed: readonly string[]): string | undefined {
-  if (typeof got !== 'string') return undefined;
-  const g = got.trim();
-  for (const labels of ALL_LABELS) {
-    for (const [value, l] of Object.entries(labels)) {
-      if ((l.zh === g || l.en.toLowerCase() === g.toLowerCase()) && allowed.includes(value)) return value;
-    }
-  }
-  const alias = FIELD_TYPE_ALIASES[g.toLowerCase().replace(/\(.*$/, '')];
-  if (alias && allowed.includes(alias)) return alias;
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const a of allowed) {
-    const d = editDistance(g.toLowerCase(), a.toLowerCase());
-    if (d < bestD) [best, bestD] = [a, d];
-  }
-  return bestD <= Math.max(1, Math.floor(g.length / 3)) ? best : undefined;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-function plainPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
-  return out === '' ? 'entry' : out;
-}
-
-// Examples used in the fix of a format error, by the key that failed.
-const FORMAT_EXAMPLES: Readonly<Record<string, string>> = {
-  code: '"1/01/001/0001" (分类码 类/项/目/细目 + 顺序码)',
-  publishedAt: '"2024-01-15"',
-  reviewDueAt: '"2025-01-15"',
-  dataset: '"hukou"',
-  name: '"id_number"',
+// Words a catalog entry's values may be written in, for the suggestions of its definition errors.
+const CATALOG_VOCABULARY: SuggestionVocabulary = {
+  labels: [
+    SHARE_TYPE_LABELS,
+    OPEN_TYPE_LABELS,
+    SHARE_MODE_LABELS,
+    UPDATE_CYCLE_LABELS,
+    RESOURCE_FORMAT_LABELS,
+    CATALOG_KIND_LABELS,
+    SECURITY_GRADE_LABELS,
+    GENERAL_SUB_LEVEL_LABELS,
+    PERSONAL_INFO_LABELS,
+    FIELD_TYPE_LABELS,
+  ],
+  aliases: FIELD_TYPE_ALIASES,
 };
 
-function pathText(input: unknown, path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out === '' ? String(k) : `.${String(k)}`;
-  if (path[0] === 'fields' && typeof path[1] === 'number' && path.length > 2) {
-    const column = valueAt(input, ['fields', path[1], 'name']);
-    if (typeof column === 'string' && path[2] !== 'name') out += ` (column ${column})`;
-  }
-  return out === '' ? '(entry)' : out;
-}
-
-/** One formatted problem of a definition: the message line, and the structured parts for DefinitionError. */
-export interface DefinitionProblem {
-  readonly message: string;
-  readonly field: string;
-  readonly allowed?: string;
-  readonly fix: string;
-}
-
-/**
- * Turns zod issues into definition-error lines, `where: field: expected …; got …. Fix: …`, naming allowed
- * values (enum options, known keys) and suggesting the value most likely meant. `input` is the parsed value,
- * `schema` the schema it was parsed with (for allowed keys, descriptions and examples).
- */
-export function formatDefinitionIssues(
-  issues: readonly z.core.$ZodIssue[],
-  ctx: { where: string; input: unknown; schema: AnySchema },
-): DefinitionProblem[] {
-  const out: DefinitionProblem[] = [];
-  for (const issue of issues) {
-    const field = pathText(ctx.input, issue.path);
-    const leaf = plainPath(issue.path);
-    const here = schemaAt(ctx.schema, issue.path);
-    const got = valueAt(ctx.input, issue.path);
-    const push = (expected: string, gotText: string | undefined, fix: string, allowed?: string) =>
-      out.push({
-        message: definitionMessage({
-          where: ctx.where,
-          field,
-          expected,
-          ...(gotText === undefined ? {} : { got: gotText }),
-          fix,
-        }),
-        field,
-        fix,
-        ...(allowed === undefined ? {} : { allowed }),
-      });
-    switch (issue.code) {
-      case 'invalid_type': {
-        const desc = descriptionOf(here);
-        const hint = desc ? ` (${desc})` : '';
-        if (got === undefined)
-          push(article(issue.expected), 'nothing', `add ${leaf}: ${exampleFor(here)}${hint}`);
-        else push(article(issue.expected), describe(got), `write ${leaf} as ${exampleFor(here)}${hint}`);
-        break;
-      }
-      case 'invalid_value': {
-        const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
-        const best = suggest(got, issue.values.map(String));
-        push(
-          `one of ${allowed}`,
-          describe(got),
-          best ? `${leaf}: "${best}"` : `use one of ${allowed}`,
-          issue.values.map(String).join('|'),
-        );
-        break;
-      }
-      case 'invalid_format': {
-        const example = FORMAT_EXAMPLES[String(issue.path.at(-1))];
-        push(
-          issue.message,
-          describe(got),
-          example ? `${leaf}: ${example}` : `write ${leaf} as ${issue.message}`,
-        );
-        break;
-      }
-      case 'too_small': {
-        const min = Number(issue.minimum);
-        const expected =
-          issue.origin === 'array'
-            ? `at least ${min} item${min === 1 ? '' : 's'}`
-            : issue.origin === 'string'
-              ? min === 1
-                ? 'a non-empty string'
-                : `at least ${min} characters`
-              : `at least ${min}`;
-        push(expected, describe(got), `give ${leaf} ${expected}`);
-        break;
-      }
-      case 'too_big': {
-        const max = Number(issue.maximum);
-        push(`at most ${max}`, describe(got), `shorten ${leaf} to at most ${max}`);
-        break;
-      }
-      case 'unrecognized_keys': {
-        const def = here
-          ? (unwrap(here)._zod.def as unknown as { shape?: Record<string, unknown> })
-          : undefined;
-        const known = Object.keys(def?.shape ?? {});
-        for (const key of issue.keys) {
-          const best = suggest(key, known);
-          const keyField = field === '(entry)' ? key : `${field}.${key}`;
-          const fix = best ? `rename ${key} to ${best}` : `remove ${key}`;
-          out.push({
-            message: definitionMessage({
-              where: ctx.where,
-              field: keyField,
-              expected: best ? 'a known key' : `a known key (${known.join(', ')})`,
-              got: 'an unknown key',
-              fix,
-            }),
-            field: keyField,
-            allowed: known.join('|'),
-            fix,
-          });
-        }
-        break;
-      }
-      case 'custom': {
-        const params = (issue.params ?? {}) as { fix?: string; allowed?: string };
-        if (params.fix !== undefined) {
-          // Entry-level rule messages name their fields; nested ones get the path in front.
-          const subject = issue.path.length > 1 ? `${field}: ` : '';
-          out.push({
-            message: `${ctx.where}: ${subject}${issue.message}. Fix: ${params.fix}`,
-            field,
-            fix: params.fix,
-            ...(params.allowed === undefined ? {} : { allowed: params.allowed }),
-          });
-        } else push(issue.message, describe(got), `correct ${leaf}`);
-        break;
-      }
-      default:
-        push(issue.message, describe(got), `correct ${leaf}`);
-    }
-  }
-  return out;
+/** ` (column id_number)` after the path of a data item's property other than its name. */
+function columnNote(input: unknown, path: readonly PropertyKey[]): string {
+  if (path[0] !== 'fields' || typeof path[1] !== 'number' || path.length <= 2 || path[2] === 'name')
+    return '';
+  const column = valueAt(input, ['fields', path[1], 'name']);
+  return typeof column === 'string' ? ` (column ${column})` : '';
 }
 
 function whereOf(input: unknown, file: string | undefined): string {
@@ -779,7 +523,13 @@ export function defineCatalogEntry(input: CatalogEntryInput, options: { file?: s
   const result = CatalogEntry.safeParse(input, { reportInput: true });
   if (result.success) return deepFreeze(result.data) as CatalogEntry;
   const where = whereOf(input, options.file);
-  const problems = formatDefinitionIssues(result.error.issues, { where, input, schema: CatalogEntry });
+  const problems = formatDefinitionIssues(result.error.issues, {
+    where,
+    input,
+    schema: CatalogEntry,
+    vocabulary: CATALOG_VOCABULARY,
+    annotate: columnNote,
+  });
   const first = problems[0]!;
   throw new DefinitionError(problems.map((p) => p.message).join('\n'), {
     ...(options.file === undefined ? {} : { file: options.file }),

@@ -12,16 +12,13 @@ export {
   Classification,
   catalogToRows,
   type DeepReadonly,
-  type DefinitionProblem,
   defineCatalogEntry,
   FIELD_TYPE_LABELS,
   FieldMasking,
   FieldType,
-  formatDefinitionIssues,
   GENERAL_SUB_LEVEL_LABELS,
   GeneralSubLevel,
   inferMasking,
-  type Labels,
   OPEN_TYPE_LABELS,
   OpenType,
   PERSONAL_INFO_LABELS,
@@ -76,7 +73,13 @@ export {
   SexCode,
   sexLabel,
 } from './code-tables.ts';
+export {
+  type DefinitionIssuesContext,
+  type DefinitionProblem,
+  formatDefinitionIssues,
+} from './definition-errors/all-issues.ts';
 export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
+export type { SuggestionVocabulary } from './definition-errors/suggest.ts';
 export {
   allDivisions,
   type Division,
@@ -96,6 +99,7 @@ export {
 export { deepFreeze } from './freeze.ts';
 export { IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';
+export type { Labels } from './labels.ts';
 export {
   MASK_CHAR,
   MASK_KIND_LABELS,
