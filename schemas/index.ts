@@ -79,6 +79,8 @@ export {
   formatDefinitionIssues,
 } from './definition-errors/all-issues.ts';
 export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
+export { definitionMessage, problemMessage } from './definition-errors/message.ts';
+export { optionsDefinitionError } from './definition-errors/options-issue.ts';
 export type { SuggestionVocabulary } from './definition-errors/suggest.ts';
 export {
   allDivisions,
@@ -90,12 +92,7 @@ export {
   isKnownDivision,
   loadDivisionTable,
 } from './divisions.ts';
-export {
-  DefinitionError,
-  definitionMessage,
-  GongshuError,
-  isGongshuError,
-} from './errors.ts';
+export { DefinitionError, GongshuError, isGongshuError } from './errors.ts';
 export { deepFreeze } from './freeze.ts';
 export { IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';

@@ -1,5 +1,7 @@
+/** The definition error of a factory call or project part: its first zod issue, with a fix hint by path. */
 import type { z } from 'zod';
 import { DefinitionError } from '../errors.ts';
+import { definitionMessage, problemMessage } from './message.ts';
 
 /** A hint for a path: how to fix a bad value there. Keys are dotted paths, `*` matches one segment. */
 export type FixHints = Readonly<Record<string, string>>;
@@ -70,11 +72,17 @@ export function definitionErrorFromZod(
       ? `remove ${issue.keys.join(', ')} (check the spelling)`
       : `set ${path} to ${expectedOf(issue)}`);
   const prefix = [where.file, where.object].filter(Boolean).join(': ');
-  const body = custom
-    ? `${path}: ${issue.message}`
-    : `${path}: expected ${expectedOf(issue)}${got === undefined ? '' : `; got ${got}`}`;
+  const line = custom
+    ? problemMessage({ where: prefix, field: path, problem: issue.message, fix })
+    : definitionMessage({
+        where: prefix,
+        field: path,
+        expected: expectedOf(issue),
+        ...(got === undefined ? {} : { got }),
+        fix,
+      });
   const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem(s) after this one)` : '';
-  return new DefinitionError(`${prefix}: ${body}. Fix: ${fix}${more}`, {
+  return new DefinitionError(`${line}${more}`, {
     file: where.file,
     field: path,
     allowed: expectedOf(issue),
