@@ -1,41 +1,44 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
 
 export { callerFile } from './caller-file.ts';
+export { defineCatalogEntry } from './catalog/define-entry.ts';
 export {
-  CATALOG_KIND_LABELS,
   CatalogEntry,
   type CatalogEntryInput,
-  CatalogField,
   type CatalogFieldOutput,
-  CatalogKind,
-  CatalogRow,
-  Classification,
-  catalogToRows,
   type DeepReadonly,
-  defineCatalogEntry,
-  FIELD_TYPE_LABELS,
-  FieldMasking,
-  FieldType,
+} from './catalog/entry.ts';
+export { CatalogField, Classification, Provider } from './catalog/entry-schema.ts';
+export {
   GENERAL_SUB_LEVEL_LABELS,
   GeneralSubLevel,
-  inferMasking,
-  OPEN_TYPE_LABELS,
-  OpenType,
   PERSONAL_INFO_LABELS,
   PersonalInfoClass,
-  Provider,
-  RESOURCE_FORMAT_LABELS,
-  ResourceFormat,
   SECURITY_GRADE_LABELS,
   SecurityGrade,
+} from './catalog/grading.ts';
+export { inferMasking } from './catalog/infer-masking.ts';
+export { CatalogRow, catalogToRows } from './catalog/rows.ts';
+export {
+  OPEN_TYPE_LABELS,
+  OpenType,
   SHARE_MODE_LABELS,
   SHARE_TYPE_LABELS,
   ShareMode,
   ShareType,
+} from './catalog/sharing.ts';
+export {
+  CATALOG_KIND_LABELS,
+  CatalogKind,
+  FIELD_TYPE_LABELS,
+  FieldMasking,
+  FieldType,
+  RESOURCE_FORMAT_LABELS,
+  ResourceFormat,
   UPDATE_CYCLE_LABELS,
   UPDATE_CYCLE_MAX_AGE_DAYS,
   UpdateCycle,
-} from './catalog.ts';
+} from './catalog/vocabulary.ts';
 export {
   CITIZEN_ID_CHECK_CHARS,
   CITIZEN_ID_WEIGHTS,
