@@ -22,6 +22,8 @@ import {
 } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
+import type { Rule } from './checks/registry.ts';
+import { shanghaiDate } from './checks/timeliness/date-sql.ts';
 import { evaluateDataset } from './compiler.ts';
 import { currentLoads, newCounter, type QueryCounter, readFacts } from './context.ts';
 import { defaultRules, keyRules } from './defaults.ts';
@@ -29,9 +31,7 @@ import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
 import { anomalyFindings, historyKey, readHistory, writeHistory } from './metric-history.ts';
 import type { CompileContext } from './plan.ts';
-import type { Rule } from './rule.ts';
 import { rollup, round2, SCORE_FORMULA, scoreDataset } from './score.ts';
-import { shanghaiDate } from './timeliness.ts';
 
 /** Options of `runQuality`. */
 export interface QualityOptions {

@@ -10,22 +10,12 @@
 import type { QualitySample } from '../schemas/index.ts';
 import { type MaskKind, mask, maskSqlExpression, quoteIdent, quoteLiteral } from '../schemas/index.ts';
 import type { Row, Warehouse } from '../warehouse/index.ts';
-import { COMPLETENESS_COMPILERS } from './completeness.ts';
-import { compileCrossField, consistencyCompilers, sampleKeySql, sourceSql } from './consistency.ts';
+import { checkOf, type Rule } from './checks/registry.ts';
+import { maskOf, num } from './column-sql.ts';
 import type { QueryCounter } from './context.ts';
 import { RuleError } from './errors.ts';
-import {
-  type CompileContext,
-  type CompileFn,
-  maskOf,
-  num,
-  type Outcome,
-  type Plan,
-  type RowPlan,
-} from './plan.ts';
-import type { Rule } from './rule.ts';
-import { TIMELINESS_COMPILERS } from './timeliness.ts';
-import { VALIDITY_COMPILERS } from './validity.ts';
+import type { CompileContext, Outcome, Plan, RowPlan } from './plan.ts';
+import { sampleKeySql, sourceSql } from './sample-sql.ts';
 
 /** Options of a dataset evaluation. */
 export interface EvaluateOptions {
@@ -49,16 +39,6 @@ export interface DatasetEvaluation {
   readonly rows: number;
   readonly results: readonly Evaluated[];
   readonly fallback: { readonly error: string } | null;
-}
-
-function compilers(masked: boolean): Readonly<Record<string, CompileFn>> {
-  return {
-    ...COMPLETENESS_COMPILERS,
-    ...VALIDITY_COMPILERS,
-    ...TIMELINESS_COMPILERS,
-    ...consistencyCompilers(masked),
-    'matches-source': (rule, ctx, scope) => compileCrossField(rule, ctx, scope, masked),
-  };
 }
 
 /** The SQL condition of a rule's scope, or null when it has none. */
@@ -110,15 +90,13 @@ export async function evaluateDataset(
   counter: QueryCounter,
   opts: EvaluateOptions,
 ): Promise<DatasetEvaluation> {
-  const registry = compilers(opts.masked);
   const results = new Map<string, Evaluated>();
   const compiled: Compiled[] = [];
   for (const rule of rules) {
     try {
-      const fn = registry[rule.check];
-      if (!fn) throw new RuleError(`unknown check kind "${rule.check}"`);
+      const check = checkOf(rule);
       const scope = scopeOf(rule, ctx);
-      compiled.push({ rule, scope, plan: fn(rule, ctx, scope ?? 'TRUE') });
+      compiled.push({ rule, scope, plan: check.compile(rule, ctx, scope ?? 'TRUE', opts.masked) });
     } catch (e) {
       results.set(rule.id, { rule, scope: null, outcome: null, error: errorText(e), sql: null });
     }
