@@ -46,9 +46,9 @@ export interface QualityOptions {
   readonly mask?: boolean;
   /** Samples kept per failing row rule; defaults to 5. */
   readonly samples?: number;
-  /** Read and write `gongshu_metrics` (trends, anomalies); defaults to true unless the warehouse is read-only. */
+  /** Read and write `gongshu.metrics` (trends, anomalies); defaults to true unless the warehouse is read-only. */
   readonly history?: boolean;
-  /** The report file this run will be written to, recorded in `gongshu_quality_runs`. */
+  /** The report file this run will be written to, recorded in `gongshu.quality_runs`. */
   readonly reportFile?: string;
   /** The node for the node roll-up. */
   readonly node?: { readonly id: string; readonly name: string };

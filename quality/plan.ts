@@ -3,7 +3,7 @@
 import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
 import type { Row } from '../warehouse/index.ts';
 
-/** A committed load of a dataset (from `gongshu_loads`). */
+/** A committed load of a dataset (from `gongshu.loads`). */
 export interface LoadInfo {
   readonly loadId: string;
   readonly writeMode: string;
@@ -13,7 +13,7 @@ export interface LoadInfo {
   readonly finishedAt: string;
 }
 
-/** A dataset registered in `gongshu_datasets`. */
+/** A dataset registered in `gongshu.datasets`. */
 export interface DatasetInfo {
   readonly dataset: string;
   readonly table: string;

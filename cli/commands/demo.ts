@@ -8,7 +8,7 @@ import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { openWarehouse, QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
@@ -137,7 +137,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(
-        `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM gongshu_quarantine GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
+        `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM ${QUARANTINE_TABLE} GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
       );
     }
     const ok =

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { listRuns } from '../../jobs/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
 import { CliError } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 

@@ -1,5 +1,6 @@
 /** Samples of rules counted from the quarantine: the quarantined rows of the dataset's current loads. */
 import { maskSqlExpression, quoteLiteral } from '../../schemas/index.ts';
+import { QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import type { CompileContext } from '../plan.ts';
 
 /** A sample query over the quarantine of the dataset's current loads (key masked). */
@@ -15,7 +16,7 @@ export function quarantineSampleSql(
       : `reason IN (${reasons.map(quoteLiteral).join(', ')})`;
   const key = keyMask ? maskSqlExpression(keyMask, 'key_value') : 'NULL';
   return (
-    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM gongshu_quarantine ` +
+    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_TABLE} ` +
     `WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND load_id IN (${loads}) AND ${reasonSql} ` +
     'ORDER BY rowid LIMIT 100'
   );

@@ -1,5 +1,6 @@
 /** 完整性 key-complete (built in): every row read has a key; rows quarantined as key:missing count as failed. */
 import { quoteLiteral } from '../../../schemas/index.ts';
+import { QUARANTINE_TABLE } from '../../../warehouse/index.ts';
 import { type CheckRule, makeRule } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 
@@ -33,6 +34,6 @@ export const KEY_COMPLETE: CheckDefinition<KeyCompleteRule> = {
       total: ctx.loads.reduce((s, l) => s + l.rowsRead, 0),
       failed: ctx.quarantine.get('key:missing') ?? 0,
     }),
-    sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM gongshu_quarantine WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' AND load_id IN (${ctx.loads.map((l) => quoteLiteral(l.loadId)).join(', ') || 'NULL'}) ORDER BY rowid LIMIT 100`,
+    sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_TABLE} WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' AND load_id IN (${ctx.loads.map((l) => quoteLiteral(l.loadId)).join(', ') || 'NULL'}) ORDER BY rowid LIMIT 100`,
   }),
 };

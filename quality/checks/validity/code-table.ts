@@ -1,5 +1,6 @@
 /** 有效性 code-table: the value is a code or label of a national code table (GB/T 2261, GB 3304, GB/T 2260). */
 import { z } from 'zod';
+import { CODE_TABLES_TABLE } from '../../../warehouse/index.ts';
 import { notInListSql } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
 import { type CheckRule, columnArg, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
@@ -24,7 +25,7 @@ export type CodeTableRule = CheckRule<'code-table', z.output<typeof codeTableArg
 
 /**
  * The value is in a national code table, as a code or a label (男 / 1 / 男性, 维吾尔族 / 05); division codes
- * must be known GB/T 2260 codes. Labels and codes come from `gongshu_code_tables` and `gongshu_divisions`.
+ * must be known GB/T 2260 codes. Labels and codes come from `gongshu.code_tables` and `gongshu.divisions`.
  * @example inCodeTable('ethnicity', 'ethnicity')
  */
 export function inCodeTable(column: string, table: CodeTableName, options: RuleOptions = {}): CodeTableRule {
@@ -53,7 +54,7 @@ export const CODE_TABLE: CheckDefinition<CodeTableRule> = {
     const table = rule.args.table;
     if (table === 'division') return rowPlan(ctx, name, `NOT gs_division_known(trim(${textSql(ctx, name)}))`);
     const accepted = ctx.codeTables.get(table);
-    if (!accepted?.length) throw new RuleError(`code table "${table}" is empty in gongshu_code_tables`);
+    if (!accepted?.length) throw new RuleError(`code table "${table}" is empty in ${CODE_TABLES_TABLE}`);
     // list_contains on a constant list is a hash lookup; a long `NOT IN (…)` is evaluated as an OR chain (~100× slower).
     return rowPlan(ctx, name, notInListSql(accepted, textSql(ctx, name)));
   },

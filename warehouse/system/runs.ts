@@ -1,7 +1,29 @@
-/** Run records of the jobs layer in `gongshu_runs` (kind `build`, `schedule`, `backfill`). */
+/**
+ * The run ledger, `gongshu.runs`: one row per run of any kind (pipeline, ingest, build, schedule, backfill,
+ * quality, push …). Its owner: every run is started, finished and listed through the functions here.
+ */
+import { newId, type Sql, trustedSql } from '../../schemas/index.ts';
+import type { Warehouse } from '../warehouse.ts';
+import { SYSTEM_SCHEMA } from './schema.ts';
 
-import { newId } from '../schemas/index.ts';
-import type { Warehouse } from '../warehouse/index.ts';
+/** `gongshu.runs` (quoted SQL name). */
+export const RUNS_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.runs`);
+/** DDL of these tables, idempotent, in order (later columns are added by ALTER … IF NOT EXISTS). */
+export const RUNS_DDL: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+    run_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,            -- 'pipeline' | 'ingest' | 'build' | 'push' | ...
+    target VARCHAR NOT NULL,          -- pipeline or job name
+    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed'
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    error VARCHAR,
+    details JSON
+  )`,
+];
 
 /** A new run id: `<kind>-<UTC yyyymmddhhmmss>-<random>`. */
 export function newRunId(kind: string, now = new Date()): string {
@@ -19,7 +41,7 @@ export async function startRun(
   const runId = opts.runId ?? newRunId(kind, at);
   const skipped = opts.status === 'skipped';
   await wh.run(
-    `INSERT INTO gongshu_runs (run_id, kind, target, status, started_at, finished_at, error, details)
+    `INSERT INTO ${RUNS_TABLE} (run_id, kind, target, status, started_at, finished_at, error, details)
      VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, ${skipped ? '$5::TIMESTAMPTZ' : 'NULL'}, $6, $7)`,
     [
       runId,
@@ -42,18 +64,20 @@ export async function finishRun(
     status: 'succeeded' | 'failed' | 'skipped';
     rowsRead?: number | null;
     rowsLoaded?: number | null;
+    rowsQuarantined?: number | null;
     error?: string | null;
     details?: unknown;
   },
 ): Promise<void> {
   await wh.run(
-    `UPDATE gongshu_runs SET status = $2, finished_at = now(), rows_read = $3, rows_loaded = $4, error = $5,
-       details = $6 WHERE run_id = $1`,
+    `UPDATE ${RUNS_TABLE} SET status = $2, finished_at = now(), rows_read = $3, rows_loaded = $4,
+       rows_quarantined = $5, error = $6, details = $7 WHERE run_id = $1`,
     [
       runId,
       r.status,
       r.rowsRead ?? null,
       r.rowsLoaded ?? null,
+      r.rowsQuarantined ?? null,
       r.error ?? null,
       r.details === undefined ? null : JSON.stringify(r.details),
     ],
@@ -88,8 +112,8 @@ export async function listRuns(
             round(epoch(finished_at) - epoch(started_at), 3) AS seconds,
             rows_read::DOUBLE AS rows_read, rows_loaded::DOUBLE AS rows_loaded,
             rows_quarantined::DOUBLE AS rows_quarantined, error, details
-     FROM gongshu_runs ${opts.kind ? 'WHERE kind = $2' : ''}
-     ORDER BY gongshu_runs.started_at DESC, run_id DESC LIMIT $1`,
+     FROM ${RUNS_TABLE} ${opts.kind ? 'WHERE kind = $2' : ''}
+     ORDER BY ${RUNS_TABLE}.started_at DESC, run_id DESC LIMIT $1`,
     opts.kind ? [opts.limit ?? 50, opts.kind] : [opts.limit ?? 50],
   );
   return rows.map((r) => ({
