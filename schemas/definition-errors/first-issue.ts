@@ -1,5 +1,7 @@
+/** The definition error of a factory call or project part: its first zod issue, with a fix hint by path. */
 import type { z } from 'zod';
-import { DefinitionError } from './errors.ts';
+import { DefinitionError } from '../errors.ts';
+import { definitionMessage, problemMessage } from './message.ts';
 
 /** A hint for a path: how to fix a bad value there. Keys are dotted paths, `*` matches one segment. */
 export type FixHints = Readonly<Record<string, string>>;
@@ -60,11 +62,17 @@ function problemOf(issue: z.core.$ZodIssue, prefix: string, hints: FixHints) {
     (issue.code === 'unrecognized_keys'
       ? `remove ${issue.keys.join(', ')} (check the spelling)`
       : `set ${path} to ${expectedOf(issue)}`);
-  const body =
+  const message =
     issue.code === 'custom'
-      ? `${path}: ${issue.message}`
-      : `${path}: expected ${expectedOf(issue)}${got === undefined ? '' : `; got ${got}`}`;
-  return { message: `${prefix}: ${body}. Fix: ${fix}`, field: path, allowed: expectedOf(issue), fix };
+      ? problemMessage({ where: prefix, field: path, problem: issue.message, fix })
+      : definitionMessage({
+          where: prefix,
+          field: path,
+          expected: expectedOf(issue),
+          ...(got === undefined ? {} : { got }),
+          fix,
+        });
+  return { message, field: path, allowed: expectedOf(issue), fix };
 }
 
 /**
