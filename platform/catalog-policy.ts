@@ -1,5 +1,6 @@
 import { type CatalogEntry, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { DATASETS_TABLE } from '../warehouse/index.ts';
 
 /** Lineage and provenance columns that travel with every row (not catalog fields, never personal data). */
 export const TRAVELLING_LINEAGE = [
@@ -76,7 +77,7 @@ export function receivedTable(dataset: string): { schema: string; table: string;
 export const DATASET_NAME = /^((foundation|theme|topic)\.)?[a-z][a-z0-9_]{0,62}$/;
 
 /**
- * The datasets this node knows, from what its warehouse remembers (`gongshu_datasets`) overlaid with its
+ * The datasets this node knows, from what its warehouse remembers (`gongshu.datasets`) overlaid with its
  * project's pipeline definitions (the code is the source of truth for catalog entries), plus its foundations
  * and models that have a catalog entry.
  */
@@ -90,7 +91,7 @@ export async function datasetPolicies(
     key_kind: string | null;
     key_column: string | null;
     catalog: string | null;
-  }>('SELECT dataset, key_kind, key_column, catalog FROM gongshu_datasets')) {
+  }>(`SELECT dataset, key_kind, key_column, catalog FROM ${DATASETS_TABLE}`)) {
     out.set(r.dataset, {
       dataset: r.dataset,
       layer: 'dataset',

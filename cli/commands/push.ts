@@ -9,6 +9,7 @@ import {
 } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
@@ -18,6 +19,32 @@ interface PushOptions {
   warehouse?: string;
   dataset?: string[];
   json?: boolean;
+}
+
+/** Every problem of the push command line: the batch, dataset names, the project folder. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const [action, batch] = args as [string | undefined, string | undefined];
+  const o = options as unknown as PushOptions;
+  if ((action === 'retry' || action === 'abandon') && !batch)
+    problems.add(
+      `push ${action}`,
+      'the batch to act on',
+      'nothing',
+      `gongshu push ${action} BATCH (see gongshu push dead-letters)`,
+    );
+  if (batch !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(batch))
+    problems.add(
+      'BATCH',
+      'a batch id as push dead-letters lists it',
+      batch.slice(0, 40),
+      'copy it from gongshu push dead-letters',
+    );
+  problems.name('--dataset', o.dataset);
+  problems.project(o.project);
 }
 
 /**
@@ -33,12 +60,13 @@ export default async function push(args: unknown[], command: Command): Promise<n
   const logger = createLogger(globals.logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
-  if (action !== undefined && !['dead-letters', 'retry', 'abandon'].includes(action)) {
-    throw new CliError(`push: expected no action, dead-letters, retry BATCH or abandon BATCH; got ${action}`);
-  }
-  if ((action === 'retry' || action === 'abandon') && !batch) {
-    throw new CliError(`push ${action}: name the batch (gongshu push dead-letters lists them)`);
-  }
+  // Before the keys and the warehouse: a node without a parent has nothing to push to.
+  if (!node.platform.parent)
+    throw new CliError(
+      `${loaded.file}: node ${node.id} has no parent to push to (platform.parent is not set; the top node does not push). Fix: set platform.parent: { id, url, publicKey } in the project`,
+      EXIT.usage,
+      { code: 'definition' },
+    );
   const wh = await openWarehouse({ path: warehousePath, readOnly: action === 'dead-letters' });
   try {
     if (action === 'dead-letters') {

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { AUDIT_TABLE } from '../../warehouse/index.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformConfigError } from '../errors.ts';
 import { signedRequest } from '../transport/client.ts';
@@ -20,7 +21,7 @@ export interface Anchor {
  */
 export async function anchorsOf(wh: Warehouse, child: string): Promise<Anchor[]> {
   const rows = await wh.all<{ h: string }>(
-    `SELECT DISTINCT json_extract_string(details, '$.senderHead') AS h FROM gongshu_audit
+    `SELECT DISTINCT json_extract_string(details, '$.senderHead') AS h FROM ${AUDIT_TABLE}
      WHERE action = 'push-received' AND peer = $1 AND json_extract_string(details, '$.senderHead') IS NOT NULL`,
     [child],
   );

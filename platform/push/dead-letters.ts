@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Warehouse } from '../../warehouse/index.ts';
+import {
+  PUSH_ACKS_TABLE,
+  PUSH_BATCHES_TABLE,
+  PUSH_FAILURES_TABLE,
+  PUSH_SENT_TABLE,
+} from '../../warehouse/index.ts';
 import { appendAudit, cutText } from '../audit/chain.ts';
 import { PlatformConfigError, redactText, TransportError } from '../errors.ts';
 import { chunkFile, deleteOutbox, isOutboxFolder } from './outbox.ts';
@@ -9,28 +15,13 @@ import { chunkFile, deleteOutbox, isOutboxFolder } from './outbox.ts';
  * `unknown-origin`, `not-reportable`, `bad-value`, `too-large`), or kept failing with a signed 5xx answer
  * `platform.push.deadAfter` times, or whose outbox is unusable. A dead batch is set aside with its reason: it
  * never blocks other datasets or batches, and its units are not planned again until it is retried or
- * abandoned (`gongshu push dead-letters | retry BATCH | abandon BATCH`). This module owns
- * `gongshu_push_failures`.
+ * abandoned (`gongshu push dead-letters | retry BATCH | abandon BATCH`). It writes `gongshu.push_failures`
+ * (defined in warehouse/system/push-tables.ts).
  */
 
-const DDL = `CREATE TABLE IF NOT EXISTS gongshu_push_failures (
-  batch VARCHAR PRIMARY KEY,
-  failures INTEGER NOT NULL,        -- failed pushes of the batch counted toward platform.push.deadAfter
-  status INTEGER,                   -- HTTP status of the last (signed) answer, if any
-  code VARCHAR,                     -- the parent's error code, or the sender's (outbox-missing, …)
-  reason VARCHAR NOT NULL,          -- the message, cut to 500 characters
-  first_failed_at TIMESTAMPTZ NOT NULL,
-  last_failed_at TIMESTAMPTZ NOT NULL,
-  dead_at TIMESTAMPTZ               -- when it became a dead letter; NULL while it is still retried
-)`;
-
-const ready = new WeakSet<Warehouse>();
-
-/** Creates `gongshu_push_failures` once per open warehouse (read-only warehouses are left alone). */
-export async function ensureFailureTable(wh: Warehouse): Promise<void> {
-  if (ready.has(wh)) return;
-  if (!wh.readOnly) await wh.run(DDL);
-  ready.add(wh);
+/** Whether the failures table exists (a warehouse opened read-only before this version created it has none). */
+async function hasFailures(wh: Warehouse): Promise<boolean> {
+  return wh.hasTable(PUSH_FAILURES_TABLE);
 }
 
 /** A dead letter as listed. */
@@ -89,17 +80,16 @@ export async function recordFailure(
     deadAfter: number;
   },
 ): Promise<boolean> {
-  await ensureFailureTable(wh);
   return wh.transaction(async () => {
     const before =
-      (await wh.value<number>('SELECT failures FROM gongshu_push_failures WHERE batch = $1', [
+      (await wh.value<number>(`SELECT failures FROM ${PUSH_FAILURES_TABLE} WHERE batch = $1`, [
         options.batch,
       ])) ?? 0;
     const failures = before + 1;
     const dead = options.dead || failures >= options.deadAfter;
     const reason = cutText(redactText(options.reason));
     await wh.run(
-      `INSERT INTO gongshu_push_failures VALUES ($1, $2, ${options.status === undefined ? 'NULL' : Number(options.status)}, ${
+      `INSERT INTO ${PUSH_FAILURES_TABLE} VALUES ($1, $2, ${options.status === undefined ? 'NULL' : Number(options.status)}, ${
         options.code === undefined ? 'NULL' : '$4'
       }, $3, now(), now(), ${dead ? 'now()' : 'NULL'})
        ON CONFLICT (batch) DO UPDATE SET failures = excluded.failures, status = excluded.status, code = excluded.code,
@@ -109,7 +99,7 @@ export async function recordFailure(
         : [options.batch, failures, reason, cutText(options.code, 64)],
     );
     if (dead) {
-      await wh.run(`UPDATE gongshu_push_batches SET status = 'dead' WHERE batch = $1`, [options.batch]);
+      await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'dead' WHERE batch = $1`, [options.batch]);
       await appendAudit(wh, options.node, {
         action: 'push-dead-letter',
         peer: options.parent,
@@ -129,14 +119,12 @@ export async function recordFailure(
 
 /** Clears the failure count of a batch that went through. */
 export async function clearFailures(wh: Warehouse, batch: string): Promise<void> {
-  await ensureFailureTable(wh);
-  await wh.run('DELETE FROM gongshu_push_failures WHERE batch = $1', [batch]);
+  await wh.run(`DELETE FROM ${PUSH_FAILURES_TABLE} WHERE batch = $1`, [batch]);
 }
 
 /** The dead letters, oldest first. */
 export async function listDeadLetters(wh: Warehouse): Promise<DeadLetter[]> {
-  await ensureFailureTable(wh);
-  if (!(await wh.hasTable('gongshu_push_failures'))) return [];
+  if (!(await hasFailures(wh))) return [];
   const rows = await wh.all<{
     batch: string;
     dataset: string;
@@ -151,9 +139,9 @@ export async function listDeadLetters(wh: Warehouse): Promise<DeadLetter[]> {
     dead_at: string | null;
   }>(
     `SELECT b.batch, b.dataset, b.parent, b.rows, b.chunks,
-       (SELECT count(*) FROM gongshu_push_acks a WHERE a.batch = b.batch) AS acked,
+       (SELECT count(*) FROM ${PUSH_ACKS_TABLE} a WHERE a.batch = b.batch) AS acked,
        f.status, f.code, f.reason, f.failures, CAST(coalesce(f.dead_at, b.created_at) AS VARCHAR) AS dead_at
-     FROM gongshu_push_batches b LEFT JOIN gongshu_push_failures f USING (batch)
+     FROM ${PUSH_BATCHES_TABLE} b LEFT JOIN ${PUSH_FAILURES_TABLE} f USING (batch)
      WHERE b.status = 'dead' ORDER BY coalesce(f.dead_at, b.created_at), b.batch`,
   );
   return rows.map((r) => ({
@@ -181,7 +169,7 @@ async function deadBatch(
     outbox: string;
     chunks: number;
     status: string;
-  }>('SELECT dataset, parent, outbox, chunks, status FROM gongshu_push_batches WHERE batch = $1', [batch]);
+  }>(`SELECT dataset, parent, outbox, chunks, status FROM ${PUSH_BATCHES_TABLE} WHERE batch = $1`, [batch]);
   if (b?.status !== 'dead') {
     const dead = (await listDeadLetters(wh)).map((d) => d.batch);
     throw new PlatformConfigError(
@@ -210,29 +198,28 @@ export async function retryDeadLetter(
   node: string,
   batch: string,
 ): Promise<'pending' | 'replanned'> {
-  await ensureFailureTable(wh);
   return wh.transaction(async () => {
     const b = await deadBatch(wh, batch);
     let outcome: 'pending' | 'replanned' = 'pending';
     if (outboxIntact(b.outbox, b.chunks)) {
-      await wh.run(`UPDATE gongshu_push_batches SET status = 'pending' WHERE batch = $1`, [batch]);
+      await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'pending' WHERE batch = $1`, [batch]);
     } else {
       const acked =
-        (await wh.value<number>('SELECT count(*) FROM gongshu_push_acks WHERE batch = $1', [batch])) ?? 0;
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_ACKS_TABLE} WHERE batch = $1`, [batch])) ?? 0;
       if (acked > 0) {
         throw new PlatformConfigError(
           `push retry ${batch}: its outbox is gone and the parent already holds ${acked} of its ${b.chunks} chunks, so it can be neither resent nor planned again without duplicates. Fix: gongshu push abandon ${batch}; the dataset's next load travels in a new batch`,
           { field: 'batch' },
         );
       }
-      await wh.run('DELETE FROM gongshu_push_sent WHERE batch = $1', [batch]);
+      await wh.run(`DELETE FROM ${PUSH_SENT_TABLE} WHERE batch = $1`, [batch]);
       await wh.run(
-        `UPDATE gongshu_push_batches SET status = 'replanned', finished_at = now() WHERE batch = $1`,
+        `UPDATE ${PUSH_BATCHES_TABLE} SET status = 'replanned', finished_at = now() WHERE batch = $1`,
         [batch],
       );
       outcome = 'replanned';
     }
-    await wh.run('DELETE FROM gongshu_push_failures WHERE batch = $1', [batch]);
+    await wh.run(`DELETE FROM ${PUSH_FAILURES_TABLE} WHERE batch = $1`, [batch]);
     await appendAudit(wh, node, {
       action: 'push-retried',
       peer: b.parent,
@@ -249,11 +236,10 @@ export async function retryDeadLetter(
  * dataset travels in a new batch) and its outbox is deleted, with an audit entry.
  */
 export async function abandonDeadLetter(wh: Warehouse, node: string, batch: string): Promise<void> {
-  await ensureFailureTable(wh);
   const outbox = await wh.transaction(async () => {
     const b = await deadBatch(wh, batch);
     await wh.run(
-      `UPDATE gongshu_push_batches SET status = 'abandoned', finished_at = now() WHERE batch = $1`,
+      `UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned', finished_at = now() WHERE batch = $1`,
       [batch],
     );
     await appendAudit(wh, node, {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { PUSH_BATCHES_TABLE } from '../../warehouse/index.ts';
 import { type WireColumn, wireSelect, writeChunkFile } from '../transport/parquet-chunk.ts';
 
 /**
@@ -151,7 +152,7 @@ export async function sweepOutboxes(wh: Warehouse): Promise<void> {
   const kept = new Set(
     (
       await wh.all<{ outbox: string }>(
-        `SELECT outbox FROM gongshu_push_batches WHERE status IN ('pending', 'dead')`,
+        `SELECT outbox FROM ${PUSH_BATCHES_TABLE} WHERE status IN ('pending', 'dead')`,
       )
     ).map((r) => r.outbox),
   );

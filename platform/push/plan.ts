@@ -1,6 +1,13 @@
 import { newId, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
+  LOADS_TABLE,
+  PUSH_BATCHES_TABLE,
+  PUSH_CHUNKS_TABLE,
+  PUSH_SENT_TABLE,
+  PUSH_UNITS_TABLE,
+} from '../../warehouse/index.ts';
+import {
   type DatasetPolicy,
   localTable,
   receivedTable,
@@ -14,7 +21,7 @@ import { RECEIVED_BATCH_COLUMN } from './receive.ts';
 /** The purpose recorded for upward reporting. */
 export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
 
-/** A planned batch as recorded in `gongshu_push_batches`. */
+/** A planned batch as recorded in `gongshu.push_batches`. */
 export interface BatchRecord extends Record<string, unknown> {
   batch: string;
   dataset: string;
@@ -103,25 +110,25 @@ export async function planBatch(
     } else if (local.has('_load_id')) {
       const unmapped = await wh.all<{ load_id: string; write_mode: string | null }>(
         `SELECT DISTINCT t._load_id AS load_id, l.write_mode FROM ${own.sql} t
-         LEFT JOIN gongshu_loads l ON l.load_id = t._load_id
-         WHERE t._load_id NOT IN (SELECT load_id FROM gongshu_push_units WHERE dataset = $1)`,
+         LEFT JOIN ${LOADS_TABLE} l ON l.load_id = t._load_id
+         WHERE t._load_id NOT IN (SELECT load_id FROM ${PUSH_UNITS_TABLE} WHERE dataset = $1)`,
         [dataset],
       );
       if (unmapped.some((u) => u.write_mode === 'merge')) {
         await wh.run(
-          `INSERT INTO gongshu_push_units SELECT DISTINCT $1, _load_id, $2 FROM ${own.sql}
+          `INSERT INTO ${PUSH_UNITS_TABLE} SELECT DISTINCT $1, _load_id, $2 FROM ${own.sql}
            ON CONFLICT (dataset, load_id) DO UPDATE SET unit = excluded.unit`,
           [dataset, batch],
         );
       } else if (unmapped.length > 0) {
         await wh.append(
-          'gongshu_push_units',
+          `${PUSH_UNITS_TABLE}`,
           unmapped.map((u) => [dataset, u.load_id, batch]),
         );
       }
       const units = await wh.all<{ unit: string }>(
         `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM ${own.sql}) t
-         JOIN gongshu_push_units u ON u.dataset = $1 AND u.load_id = t._load_id`,
+         JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $1 AND u.load_id = t._load_id`,
         [dataset],
       );
       for (const u of units) {
@@ -132,7 +139,7 @@ export async function planBatch(
         `SELECT ${allowed(local)
           .map((c) => `t.${q(c)}`)
           .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
-         FROM ${own.sql} t JOIN gongshu_push_units u ON u.dataset = $dataset AND u.load_id = t._load_id
+         FROM ${own.sql} t JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $dataset AND u.load_id = t._load_id
          WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
       );
     }
@@ -144,7 +151,7 @@ export async function planBatch(
       // One scan: every unit held, and whether a batch that delivered its rows completed.
       const units = await wh.all<{ o: string; u: string; complete: boolean }>(
         `SELECT _origin_node AS o, _origin_batch AS u, bool_or(${q(RECEIVED_BATCH_COLUMN)} IN (
-           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks)
+           SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks)
          )) AS complete
          FROM ${theirs.sql} WHERE ${known} GROUP BY ALL`,
         [dataset],
@@ -164,7 +171,7 @@ export async function planBatch(
     if (parts.length === 0) return undefined;
     // A batch of this dataset still pending (it failed in this push) goes first: plan nothing on top of it.
     const waiting = await wh.value<number>(
-      `SELECT count(*) FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'pending'`,
+      `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE dataset = $1 AND parent = $2 AND status = 'pending'`,
       [dataset, parent],
     );
     if ((waiting ?? 0) > 0) return undefined;
@@ -173,7 +180,7 @@ export async function planBatch(
     const setAside = new Set(
       (
         await wh.all<{ o: string; u: string }>(
-          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+          `SELECT s.origin_node AS o, s.unit AS u FROM ${PUSH_SENT_TABLE} s JOIN ${PUSH_BATCHES_TABLE} b USING (batch)
            WHERE s.dataset = $1 AND b.parent = $2 AND b.status IN ('dead', 'abandoned')`,
           [dataset, parent],
         )
@@ -186,7 +193,7 @@ export async function planBatch(
     const handled = new Set(
       (
         await wh.all<{ o: string; u: string }>(
-          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+          `SELECT s.origin_node AS o, s.unit AS u FROM ${PUSH_SENT_TABLE} s JOIN ${PUSH_BATCHES_TABLE} b USING (batch)
            WHERE s.dataset = $1 AND b.parent = $2 AND b.status IN ${HANDLED}`,
           [dataset, parent],
         )
@@ -199,7 +206,7 @@ export async function planBatch(
       [...us].filter((u) => !handled.has(`${o}/${u}`) && ready.has(`${o}/${u}`)).map((u) => [o, u] as const),
     );
     const [lastLive] = await wh.all<{ live: string }>(
-      `SELECT CAST(live AS VARCHAR) AS live FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'done'
+      `SELECT CAST(live AS VARCHAR) AS live FROM ${PUSH_BATCHES_TABLE} WHERE dataset = $1 AND parent = $2 AND status = 'done'
        ORDER BY finished_at DESC LIMIT 1`,
       [dataset, parent],
     );
@@ -225,12 +232,12 @@ export async function planBatch(
       outbox: written.dir,
     };
     await wh.run(
-      `INSERT INTO gongshu_push_batches VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
+      `INSERT INTO ${PUSH_BATCHES_TABLE} VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
       [batch, dataset, parent, record.chunks, record.rows, record.live, record.columns, record.outbox],
     );
     if (fresh.length > 0)
       await wh.append(
-        'gongshu_push_sent',
+        `${PUSH_SENT_TABLE}`,
         fresh.map(([o, u]) => [dataset, o, u, batch]),
       );
     await wh.run('DROP TABLE IF EXISTS temp.push_new_units');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { type Warehouse, WarehouseError } from '../../warehouse/index.ts';
+import { PUSH_CHUNKS_TABLE, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
   DATASET_NAME,
@@ -205,7 +205,7 @@ export async function storeChunk(
   const prefix = divisionPrefix(sender);
   return wh.transaction(async () => {
     const dup = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
+      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
       [sender, h.batch, request.seq],
     );
     if ((dup ?? 0) > 0) {
@@ -269,7 +269,7 @@ export async function storeChunk(
         throw error;
       }
     }
-    await wh.run(`INSERT INTO gongshu_push_chunks VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+    await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
       h.batch,
       request.seq,
@@ -279,7 +279,7 @@ export async function storeChunk(
       options.contentHash,
     ]);
     const stored = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2',
+      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
       [sender, h.batch],
     );
     let superseded = 0;
@@ -288,7 +288,7 @@ export async function storeChunk(
     // its rows but does not apply its older live set.
     const newer = complete
       ? ((await wh.value<number>(
-          `SELECT count(*) FROM (SELECT batch FROM gongshu_push_chunks WHERE origin_node = $1 AND dataset = $2
+          `SELECT count(*) FROM (SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND dataset = $2
              GROUP BY batch HAVING count(*) = max(chunks)) WHERE batch > $3`,
           [sender, h.dataset, h.batch],
         )) ?? 0)

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { PUSH_ACKS_TABLE, PUSH_BATCHES_TABLE } from '../../warehouse/index.ts';
 import { appendAudit, auditHead } from '../audit/chain.ts';
 import { type CatalogProject, datasetPolicies, isReportable } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
@@ -14,7 +15,6 @@ import { parentTls } from '../transport/tls.ts';
 import {
   clearFailures,
   type DeadLetter,
-  ensureFailureTable,
   isFinalRefusal,
   isServerFailure,
   listDeadLetters,
@@ -139,11 +139,10 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
     }
   };
   const pending = await serial(async () => {
-    await ensureFailureTable(wh);
     await sweepOutboxes(wh);
     return wh.all<BatchRecord>(
       `SELECT batch, dataset, chunks, rows, CAST(live AS VARCHAR) AS live, CAST(columns AS VARCHAR) AS columns, outbox
-       FROM gongshu_push_batches WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
+       FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
       [parent.id],
     );
   });
@@ -274,7 +273,7 @@ async function sendBatch(
   const acked = new Set(
     (
       await serial(() =>
-        wh.all<{ seq: number }>('SELECT seq FROM gongshu_push_acks WHERE batch = $1', [b.batch]),
+        wh.all<{ seq: number }>(`SELECT seq FROM ${PUSH_ACKS_TABLE} WHERE batch = $1`, [b.batch]),
       )
     ).map((r) => r.seq),
   );
@@ -353,7 +352,7 @@ async function sendBatch(
     await serial(() =>
       wh.transaction(async () => {
         await wh.run(
-          'INSERT INTO gongshu_push_acks VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING',
+          `INSERT INTO ${PUSH_ACKS_TABLE} VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING`,
           [b.batch, seq, rows, contentHash, Boolean(ack.duplicate)],
         );
         await appendAudit(wh, node.id, {
@@ -388,7 +387,7 @@ async function sendBatch(
   }
   await serial(() =>
     wh.transaction(async () => {
-      await wh.run(`UPDATE gongshu_push_batches SET status = 'done', finished_at = now() WHERE batch = $1`, [
+      await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'done', finished_at = now() WHERE batch = $1`, [
         b.batch,
       ]);
       await clearFailures(wh, b.batch);

@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { PUSH_BATCHES_TABLE, PUSH_CHUNKS_TABLE } from '../../warehouse/index.ts';
 import { anchorsOf } from '../audit/anchors.ts';
 import { createRefusalAudit } from '../audit/refusals.ts';
 import { type AuthorizeBackflow, serveBackflow } from '../backflow/answer.ts';
@@ -265,13 +266,13 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       ...base,
       name: node.name,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      chunksReceived: (await wh.value<number>('SELECT count(*) FROM gongshu_push_chunks')) ?? 0,
+      chunksReceived: (await wh.value<number>(`SELECT count(*) FROM ${PUSH_CHUNKS_TABLE}`)) ?? 0,
       pushesPending:
-        (await wh.value<number>(`SELECT count(*) FROM gongshu_push_batches WHERE status = 'pending'`)) ?? 0,
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending'`)) ?? 0,
       pushesDone:
-        (await wh.value<number>(`SELECT count(*) FROM gongshu_push_batches WHERE status = 'done'`)) ?? 0,
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE status = 'done'`)) ?? 0,
       deadLetters:
-        (await wh.value<number>(`SELECT count(*) FROM gongshu_push_batches WHERE status = 'dead'`)) ?? 0,
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE status = 'dead'`)) ?? 0,
       ...options.health?.(),
     }));
   });

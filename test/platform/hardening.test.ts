@@ -98,15 +98,15 @@ describe('answers that cannot be verified', () => {
     proxy.mode = 'forge-ack';
     await expect(county.push()).rejects.toThrow(/cannot be verified/);
     expect(proxy.forged).toBeGreaterThan(0);
-    expect(await count(county.wh, 'SELECT count(*) FROM gongshu_push_acks')).toBe(0);
-    expect(await count(county.wh, `SELECT count(*) FROM gongshu_push_batches WHERE status = 'done'`)).toBe(0);
-    expect(await count(county.wh, `SELECT count(*) FROM gongshu_audit WHERE action = 'push-sent'`)).toBe(0);
+    expect(await count(county.wh, 'SELECT count(*) FROM gongshu.push_acks')).toBe(0);
+    expect(await count(county.wh, `SELECT count(*) FROM gongshu.push_batches WHERE status = 'done'`)).toBe(0);
+    expect(await count(county.wh, `SELECT count(*) FROM gongshu.audit WHERE action = 'push-sent'`)).toBe(0);
     expect(await hasTable(prefecture.wh, 'received.hukou')).toBe(false);
 
     proxy.mode = 'forge-refusal';
     await expect(county.push()).rejects.toThrow(/cannot be verified/);
     expect(await listDeadLetters(county.wh)).toEqual([]);
-    expect(await count(county.wh, `SELECT count(*) FROM gongshu_push_batches WHERE status = 'pending'`)).toBe(
+    expect(await count(county.wh, `SELECT count(*) FROM gongshu.push_batches WHERE status = 'pending'`)).toBe(
       1,
     );
 
@@ -130,7 +130,7 @@ describe('answers that cannot be verified', () => {
     expect(proxy.forged).toBeGreaterThan(2);
     expect(await hasTable(county.wh, 'backflow.hukou')).toBe(false);
     expect(
-      await count(county.wh, `SELECT count(*) FROM gongshu_audit WHERE action = 'backflow-received'`),
+      await count(county.wh, `SELECT count(*) FROM gongshu.audit WHERE action = 'backflow-received'`),
     ).toBe(0);
 
     proxy.mode = 'pass';
@@ -202,7 +202,7 @@ describe('dead letters', () => {
     const second = await prefecture.push();
     expect(second).toMatchObject({ failed: [], batches: [], deadLetters: 2 });
     expect(
-      await count(prefecture.wh, `SELECT count(*) FROM gongshu_push_batches WHERE status = 'dead'`),
+      await count(prefecture.wh, `SELECT count(*) FROM gongshu.push_batches WHERE status = 'dead'`),
     ).toBe(2);
 
     // Fix the cause (the region learns the county), then retry: the batch is delivered, once, without the poison.
@@ -379,7 +379,7 @@ describe('jurisdiction', () => {
       0,
     );
     expect(
-      await count(prefecture.wh, 'SELECT count(*) FROM gongshu_push_chunks WHERE batch = $1', [
+      await count(prefecture.wh, 'SELECT count(*) FROM gongshu.push_chunks WHERE batch = $1', [
         summary.failed[0]!.batch,
       ]),
     ).toBeLessThan((await listDeadLetters(county.wh))[0]!.chunks);
@@ -388,8 +388,8 @@ describe('jurisdiction', () => {
 
 /** Edits one audit entry and re-hashes the chain after it, as someone who can write the warehouse could. */
 async function rewriteChain(wh: Warehouse, seq: number): Promise<void> {
-  await wh.run('UPDATE gongshu_audit SET rows = rows + 1 WHERE seq = $1', [seq]);
-  const rows = await wh.all<AuditEntry>('SELECT * FROM gongshu_audit ORDER BY seq');
+  await wh.run('UPDATE gongshu.audit SET rows = rows + 1 WHERE seq = $1', [seq]);
+  const rows = await wh.all<AuditEntry>('SELECT * FROM gongshu.audit ORDER BY seq');
   let prev = '0'.repeat(64);
   for (const r of rows) {
     const { hash: _old, ...body } = {
@@ -399,7 +399,7 @@ async function rewriteChain(wh: Warehouse, seq: number): Promise<void> {
       prev_hash: prev,
     };
     const hash = entryHash(body);
-    await wh.run('UPDATE gongshu_audit SET prev_hash = $1, hash = $2 WHERE seq = $3', [
+    await wh.run('UPDATE gongshu.audit SET prev_hash = $1, hash = $2 WHERE seq = $3', [
       prev,
       hash,
       Number(r.seq),
@@ -407,7 +407,7 @@ async function rewriteChain(wh: Warehouse, seq: number): Promise<void> {
     prev = hash;
   }
   const last = rows.at(-1)!;
-  await wh.run(`UPDATE gongshu_meta SET value = $1 WHERE key = 'audit_head'`, [`${last.seq}:${prev}`]);
+  await wh.run(`UPDATE gongshu.meta SET value = $1 WHERE key = 'audit_head'`, [`${last.seq}:${prev}`]);
 }
 
 describe('anchored audit', () => {
@@ -419,7 +419,7 @@ describe('anchored audit', () => {
     expect(ok.anchors).toBeGreaterThan(2);
     const anchored = (
       await prefecture.wh.all<{ d: string }>(
-        `SELECT details AS d FROM gongshu_audit WHERE action = 'push-received' ORDER BY seq DESC LIMIT 1`,
+        `SELECT details AS d FROM gongshu.audit WHERE action = 'push-received' ORDER BY seq DESC LIMIT 1`,
       )
     )[0]!.d;
     expect(JSON.parse(anchored).senderHead).toMatch(/^\d+:[0-9a-f]{64}$/);
