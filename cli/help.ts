@@ -116,7 +116,6 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   push: {
     examples: [
-      'gongshu push --project DIR',
       'gongshu push --project DIR --dataset hukou --json',
       'gongshu push dead-letters --project DIR',
       'gongshu push retry BATCH --project DIR',

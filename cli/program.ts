@@ -312,11 +312,7 @@ export function buildProgram(): Command {
     .description(
       'push reportable datasets changed since the last acknowledged push to the parent node (上报); dead-letters lists batches the parent refused for good, retry BATCH sends one again, abandon BATCH gives it up',
     )
-    .addArgument(
-      program
-        .createArgument('[action]', 'dead-letters, retry or abandon; omitted: push')
-        .choices(['dead-letters', 'retry', 'abandon']),
-    )
+    .argument('[action]', 'dead-letters, retry or abandon; omitted: push')
     .argument('[batch]', 'retry/abandon: the dead letter (as push dead-letters lists it)')
     .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')

@@ -29,6 +29,7 @@ export function checkArguments(
 ) {
   const [action, batch] = args as [string | undefined, string | undefined];
   const o = options as unknown as PushOptions;
+  if (action !== undefined) problems.choice('ACTION', action, ['dead-letters', 'retry', 'abandon']);
   if ((action === 'retry' || action === 'abandon') && !batch)
     problems.add(
       `push ${action}`,
