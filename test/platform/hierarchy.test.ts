@@ -433,6 +433,8 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
 
   it("a child's audit verifies against the heads its parent recorded, and there are no dead letters", async () => {
     for (const level of ['county', 'prefecture'] as const) {
+      // A serving node holds its warehouse: the prefecture is stopped (its parent keeps serving).
+      if (level === 'prefecture') await stop(procs.prefecture!);
       const v = await run(['audit', 'verify', '--against-parent', '--project', dirs[level], '--json']);
       expect({ level, code: v.code, stderr: v.stderr.slice(0, 300) }).toMatchObject({ level, code: 0 });
       const out = JSON.parse(v.lines.at(-1)!);
