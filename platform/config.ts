@@ -62,8 +62,10 @@ export const entitlementSchema = z
 /**
  * The platform section of a project: where this node sits in the hierarchy (county → prefecture → region),
  * its parent, its children, and what each child may receive back.
- * @example platform: { listen: { port: 7461 }, parent: { id: '650000', url: 'https://…', publicKey: 'ed25519:…' },
- *   children: [{ id: '650102', publicKey: 'ed25519:…' }], entitlements: { hukou: { levels: { county: ['id_number'] } } } }
+ * @example platform: { listen: { port: 7461 }, tls: { cert: '.gongshu/keys/tls.crt', key: '.gongshu/keys/tls.key' },
+ *   parent: { id: '650000', url: 'https://…', publicKey: 'ed25519:…', tls: { ca: 'peers/650000.crt' } },
+ *   children: [{ id: '650102', publicKey: 'ed25519:…', descendants: [] }],
+ *   entitlements: { hukou: { levels: { county: ['id_number'] } } } }
  */
 export const platformSchema = z
   .object({
