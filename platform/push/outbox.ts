@@ -1,9 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { PUSH_BATCHES_TABLE } from '../../warehouse/index.ts';
+import { fileSm3 } from '../transport/client.ts';
 import { type WireColumn, wireSelect, writeChunkFile } from '../transport/parquet-chunk.ts';
 
 /**
@@ -21,6 +34,36 @@ export function outboxDir(wh: Warehouse): string {
     return memoryOutboxes;
   }
   return `${wh.path}.outbox`;
+}
+
+let memoryRelay: string | undefined;
+/**
+ * The folder where a forwarding node keeps the chunk files it stored, to send them upward unchanged:
+ * `<warehouse file>.relay/` (a temporary folder for `:memory:`).
+ */
+export function relayDir(wh: Warehouse): string {
+  if (wh.path === ':memory:') {
+    memoryRelay ??= mkdtempSync(join(tmpdir(), 'gongshu-relay-'));
+    return memoryRelay;
+  }
+  return `${wh.path}.relay`;
+}
+
+/** The file of an outbox folder holding each chunk's SM3 (`{ "0": "<sm3>", … }`). */
+const HASHES = 'hashes.json';
+
+/** The SM3 of each chunk of an outbox, as recorded when it was planned (empty for an outbox without them). */
+export function chunkHashes(outbox: string): Map<number, string> {
+  try {
+    const raw = JSON.parse(readFileSync(join(outbox, HASHES), 'utf8')) as Record<string, string>;
+    return new Map(
+      Object.entries(raw)
+        .filter(([, h]) => /^[0-9a-f]{64}$/.test(h))
+        .map(([k, h]) => [Number(k), h]),
+    );
+  } catch {
+    return new Map();
+  }
 }
 
 /** Whether a batch's `outbox` names a folder of chunk files (this version), not a file or table of earlier ones. */
@@ -98,9 +141,56 @@ export async function writeOutbox(
       rmSync(whole, { force: true });
       chunks = ranges.length;
     }
+    const hashes: Record<string, string> = {};
+    for (let seq = 0; seq < chunks; seq++) hashes[seq] = await fileSm3(chunkFile(temp, seq));
+    writeFileSync(join(temp, HASHES), JSON.stringify(hashes));
     rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
     return { dir, columns, chunks, rows };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes a batch's outbox from chunk files that exist already (a child's chunks this node stored and now forwards
+ * unchanged): hard links (copies across file systems) named as the batch's chunks, with their known SM3.
+ */
+export async function outboxFromFiles(
+  wh: Warehouse,
+  batch: string,
+  files: readonly { file: string; hash: string }[],
+): Promise<WrittenOutbox> {
+  const dir = join(outboxDir(wh), `${batch.replace(/\W/g, '_')}.chunks`);
+  const temp = `${dir}.tmp`;
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  try {
+    const hashes: Record<string, string> = {};
+    for (const [seq, f] of files.entries()) {
+      try {
+        linkSync(f.file, chunkFile(temp, seq));
+      } catch {
+        copyFileSync(f.file, chunkFile(temp, seq));
+      }
+      hashes[seq] = f.hash;
+    }
+    writeFileSync(join(temp, HASHES), JSON.stringify(hashes));
+    const list = `[${files.map((_, seq) => quoteLiteral(chunkFile(temp, seq))).join(', ')}]`;
+    const rows = Number(
+      (await wh.value<bigint>(`SELECT sum(num_rows) FROM parquet_file_metadata(${list})`)) ?? 0,
+    );
+    const described = await wh.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM read_parquet(${list}, union_by_name = true)`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+    return {
+      dir,
+      columns: described.map((d) => ({ name: d.column_name, type: d.column_type })),
+      chunks: files.length,
+      rows,
+    };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

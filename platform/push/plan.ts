@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { newId, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
@@ -15,8 +17,8 @@ import {
   TRAVELLING_LINEAGE,
 } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
-import { writeOutbox } from './outbox.ts';
-import { RECEIVED_BATCH_COLUMN } from './receive.ts';
+import { outboxFromFiles, relayDir, writeOutbox } from './outbox.ts';
+import { RECEIVED_BATCH_COLUMN, relayFolder } from './receive.ts';
 
 /** The purpose recorded for upward reporting. */
 export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
@@ -98,6 +100,8 @@ export async function planBatch(
     const parts: string[] = [];
     /** Units whose rows may travel now: all local ones, and received ones whose delivering batch completed. */
     const ready = new Set<string>();
+    /** The children's batches that delivered the received rows: whether complete, and their units. */
+    const delivered = new Map<string, { complete: boolean; units: Set<string> }>();
     if (policy.layer !== 'dataset' && local.size > 0) {
       const cols = allowed(local);
       const unit = await buildUnit(wh, own.sql, cols);
@@ -148,17 +152,19 @@ export async function planBatch(
       // earlier version that checked only the division prefix) stays here instead of poisoning the batch.
       const subtree = node.platform.children.flatMap((c) => [c.id, ...c.descendants]);
       const known = `_origin_node IN (${subtree.length ? subtree.map((o) => quoteLiteral(o)).join(', ') : 'NULL'})`;
-      // One scan: every unit held, and whether a batch that delivered its rows completed.
-      const units = await wh.all<{ o: string; u: string; complete: boolean }>(
-        `SELECT _origin_node AS o, _origin_batch AS u, bool_or(${q(RECEIVED_BATCH_COLUMN)} IN (
+      // One scan: every unit held, the batch that delivered it, and whether that batch completed.
+      const units = await wh.all<{ rb: string; o: string; u: string; complete: boolean }>(
+        `SELECT ${q(RECEIVED_BATCH_COLUMN)} AS rb, _origin_node AS o, _origin_batch AS u, ${q(RECEIVED_BATCH_COLUMN)} IN (
            SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks)
-         )) AS complete
+         ) AS complete
          FROM ${theirs.sql} WHERE ${known} GROUP BY ALL`,
         [dataset],
       );
       for (const r of units) {
         add(r.o, r.u);
         if (r.complete) ready.add(`${r.o}/${r.u}`);
+        if (!delivered.has(r.rb)) delivered.set(r.rb, { complete: r.complete, units: new Set() });
+        delivered.get(r.rb)!.units.add(`${r.o}/${r.u}`);
       }
       parts.push(
         `SELECT ${allowed(received)
@@ -220,8 +226,14 @@ export async function planBatch(
     if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
     const src = parts.join(' UNION ALL BY NAME ');
     const header = { v: 2, dataset, batch, live: liveJson, purpose: PUSH_PURPOSE };
-    // The outbox freezes the batch's rows (a resumed or retried batch sends exactly them).
-    const written = await writeOutbox(wh, batch, src, { self: node.id, dataset }, header, chunkBytes);
+    const freshKeys = new Set(fresh.map(([o, u]) => `${o}/${u}`));
+    const relayed = await relayedChunks(wh, node, dataset, delivered, freshKeys, new Set(reported));
+    // The outbox freezes the batch's rows (a resumed or retried batch sends exactly them): the children's chunk
+    // files as they came when this batch forwards exactly their units, else one COPY of the rows.
+    const written = relayed
+      ? await outboxFromFiles(wh, batch, relayed)
+      : await writeOutbox(wh, batch, src, { self: node.id, dataset }, header, chunkBytes);
+    pruneRelay(wh, dataset, delivered, new Set([...handled, ...freshKeys]));
     const record: BatchRecord = {
       batch,
       dataset,
@@ -243,6 +255,75 @@ export async function planBatch(
     await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
     return record;
   });
+}
+
+/**
+ * The chunk files of the children's batches this batch forwards, when it forwards exactly their units (no unit
+ * of this node's own, no unit of theirs already handled) and every chunk file of each is kept in the relay
+ * folder with columns this node reports; undefined otherwise (the rows are then written anew).
+ */
+async function relayedChunks(
+  wh: Warehouse,
+  node: NodeContext,
+  dataset: string,
+  delivered: ReadonlyMap<string, { complete: boolean; units: Set<string> }>,
+  fresh: ReadonlySet<string>,
+  reported: ReadonlySet<string>,
+): Promise<{ file: string; hash: string }[] | undefined> {
+  if (fresh.size === 0 || [...fresh].some((k) => k.startsWith(`${node.id}/`))) return undefined;
+  const batches = [...delivered].filter(([, d]) => [...d.units].some((k) => fresh.has(k)));
+  if (batches.some(([, d]) => !d.complete || [...d.units].some((k) => !fresh.has(k)))) return undefined;
+  const chunks = new Map(
+    (
+      await wh.all<{ sender: string; batch: string; chunks: number }>(
+        `SELECT origin_node AS sender, batch, max(chunks) AS chunks FROM ${PUSH_CHUNKS_TABLE} WHERE dataset = $1 GROUP BY ALL`,
+        [dataset],
+      )
+    ).map((r) => [r.batch, r]),
+  );
+  const files: { file: string; hash: string }[] = [];
+  for (const [rb] of batches.sort(([a], [b]) => a.localeCompare(b))) {
+    const c = chunks.get(rb);
+    if (!c) return undefined;
+    const dir = relayFolder(relayDir(wh), dataset, c.sender, rb);
+    const names = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => n.endsWith('.parquet'))
+          .sort()
+      : [];
+    if (names.length !== Number(c.chunks)) return undefined;
+    for (const [seq, name] of names.entries()) {
+      const [n, hash] = name.replace('.parquet', '').split('-');
+      if (Number(n) !== seq || !hash) return undefined;
+      files.push({ file: join(dir, name), hash });
+    }
+  }
+  const list = `[${files.map((f) => quoteLiteral(f.file)).join(', ')}]`;
+  const columns = await wh.all<{ column_name: string }>(
+    `DESCRIBE SELECT * FROM read_parquet(${list}, union_by_name = true)`,
+  );
+  const lineage = new Set<string>(TRAVELLING_LINEAGE);
+  if (columns.some((c) => !reported.has(c.column_name) && !lineage.has(c.column_name))) return undefined;
+  return files;
+}
+
+/** Deletes the relayed chunk files of completed children's batches whose units are all handled now. */
+function pruneRelay(
+  wh: Warehouse,
+  dataset: string,
+  delivered: ReadonlyMap<string, { complete: boolean; units: Set<string> }>,
+  handled: ReadonlySet<string>,
+): void {
+  const root = join(relayDir(wh), dataset);
+  if (!existsSync(root)) return;
+  for (const sender of readdirSync(root)) {
+    for (const rb of readdirSync(join(root, sender))) {
+      const d = delivered.get(rb);
+      // A batch whose rows are all gone (superseded) or all handled is not forwarded from here again.
+      if (d && (!d.complete || [...d.units].some((k) => !handled.has(k)))) continue;
+      rmSync(join(root, sender, rb), { recursive: true, force: true });
+    }
+  }
 }
 
 function canonical(live: Record<string, string[]>): string {

@@ -1,6 +1,13 @@
+import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { PUSH_CHUNKS_TABLE, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
+import {
+  PUSH_CHUNKS_TABLE,
+  PUSH_MANIFESTS_TABLE,
+  type Warehouse,
+  WarehouseError,
+} from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
   DATASET_NAME,
@@ -20,17 +27,51 @@ export const RECEIVED_BATCH_COLUMN = '_received_batch';
 export const BATCH_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const HEAD = /^\d{1,18}:[0-9a-f]{64}$/;
 
-/** The header of a pushed chunk, in the Parquet footer (so inside the signed, hashed body). */
+/** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
+const LIVE = z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(BATCH_ID)).max(100_000));
+
+/**
+ * The header of a chunk file, in its Parquet footer (so inside the signed, hashed body): the dataset and the
+ * batch that wrote it. A node forwarding a child's chunk unchanged sends the child's file, whose header names
+ * the child's batch; what the receiver applies (the live set) comes from the manifest of the batch it arrives in.
+ */
 export const pushHeaderSchema = z
   .object({
     v: z.literal(2),
     dataset: z.string().regex(DATASET_NAME),
     batch: z.string().regex(BATCH_ID),
-    /** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
-    live: z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(BATCH_ID))),
+    live: LIVE,
     purpose: z.string().min(1).max(500),
   })
   .strict();
+
+/** The manifest of a batch, sent (signed) before its chunks: `POST /v1/push/manifest?dataset&batch&chunks`. */
+export const pushManifestSchema = z
+  .object({
+    v: z.literal(2),
+    live: LIVE,
+    purpose: z.string().min(1).max(500),
+  })
+  .strict();
+
+/** A batch manifest. */
+export type PushManifest = z.output<typeof pushManifestSchema>;
+
+/** Parses a manifest body, refusing a bad one with 400. */
+export function parsePushManifest(raw: unknown): PushManifest {
+  const r = pushManifestSchema.safeParse(raw);
+  if (!r.success) {
+    throw new PlatformRejection(
+      400,
+      'malformed-manifest',
+      `batch manifest: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 60) || '(manifest)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}`,
+    );
+  }
+  return r.data;
+}
 
 /** A chunk header. */
 export type PushHeader = z.output<typeof pushHeaderSchema>;
@@ -59,14 +100,14 @@ export const pushQuerySchema = z
   .object({
     dataset: z.string().regex(DATASET_NAME),
     batch: z.string().regex(BATCH_ID),
-    seq: z.coerce.number().int().min(0).max(1_000_000),
+    seq: z.coerce.number().int().min(0).max(1_000_000).optional(),
     chunks: z.coerce.number().int().min(1).max(1_000_000),
     head: z.string().regex(HEAD).optional(),
   })
   .strict()
-  .refine((h) => h.seq < h.chunks, { message: 'seq must be below chunks' });
+  .refine((h) => h.seq === undefined || h.seq < h.chunks, { message: 'seq must be below chunks' });
 
-/** The query of a push. */
+/** The query of a push (`seq` absent for the manifest). */
 export type PushQuery = z.output<typeof pushQuerySchema>;
 
 /** Parses the query of a push, refusing a bad one with 400 (before the body is read). */
@@ -83,6 +124,94 @@ export function parsePushQuery(raw: unknown): PushQuery {
     );
   }
   return r.data;
+}
+
+/**
+ * Records a batch's manifest (idempotent: the same manifest again is accepted, a different one for the same
+ * batch refused with 409), after checking that the dataset is reported here and that every live origin is the
+ * sender or one of its configured descendants, so a batch that would be refused is refused before its chunks.
+ */
+export async function storeManifest(
+  wh: Warehouse,
+  options: {
+    self: string;
+    sender: string;
+    origins: ReadonlySet<string>;
+    policy: DatasetPolicy | undefined;
+    request: PushQuery;
+    manifest: PushManifest;
+  },
+): Promise<{ duplicate: boolean }> {
+  const { request, manifest, sender } = options;
+  refuseUnreported(options.policy, request.dataset, options.self);
+  const outsideLive = Object.keys(manifest.live).filter((o) => !options.origins.has(o));
+  if (outsideLive.length > 0) throw unknownOrigin(sender, options.origins, outsideLive, options.self);
+  const live = JSON.stringify(manifest.live);
+  return wh.transaction(async () => {
+    const [known] = await wh.all<{ dataset: string; chunks: number; live: string }>(
+      `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+      [sender, request.batch],
+    );
+    if (known) {
+      if (
+        known.dataset !== request.dataset ||
+        Number(known.chunks) !== request.chunks ||
+        JSON.stringify(JSON.parse(known.live)) !== live
+      ) {
+        throw new PlatformRejection(
+          409,
+          'manifest-mismatch',
+          `batch ${request.batch}: node ${sender} announced it before with another dataset, chunk count or live set; a batch cannot change. Push a new batch`,
+          { node: sender },
+        );
+      }
+      return { duplicate: true };
+    }
+    await wh.run(`INSERT INTO ${PUSH_MANIFESTS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
+      sender,
+      request.batch,
+      request.dataset,
+      request.chunks,
+      live,
+      manifest.purpose,
+    ]);
+    return { duplicate: false };
+  });
+}
+
+/** Refuses a dataset this node does not catalogue as reported upward. */
+function refuseUnreported(
+  policy: DatasetPolicy | undefined,
+  dataset: string,
+  self: string,
+): asserts policy is DatasetPolicy & { catalog: NonNullable<DatasetPolicy['catalog']> } {
+  if (isReportable(policy)) return;
+  throw new PlatformRejection(
+    403,
+    'not-reportable',
+    `dataset ${dataset}: not catalogued as reported upward on node ${self} (${policy?.catalog ? `report "${policy.catalog.report ?? 'shareable'}", share type "${policy.catalog.shareType}"` : 'no catalog entry'}); nothing was stored. Fix: catalogue it on node ${self} with report "all", or "shareable" and a share type other than "none"`,
+    { dataset },
+  );
+}
+
+/** The refusal of rows (or live units) whose origin is neither the sender nor one of its descendants. */
+function unknownOrigin(
+  sender: string,
+  origins: ReadonlySet<string>,
+  found: readonly (string | null)[],
+  self: string,
+): PlatformRejection {
+  return new PlatformRejection(
+    403,
+    'unknown-origin',
+    `node ${sender} sent rows whose _origin_node (${[...new Set(found)]
+      .slice(0, 3)
+      .map((o) => shown(o))
+      .join(
+        ', ',
+      )}) is neither ${sender} nor one of its configured descendants (${[...origins].filter((o) => o !== sender).join(', ') || 'none'}); nothing was stored. Fix: on node ${self}, list the node under platform.children[${sender}].descendants, or stop it reporting those rows`,
+    { node: sender },
+  );
 }
 
 /** What storing a chunk did. */
@@ -119,30 +248,41 @@ export async function storeChunk(
     /** The origins the sender may report: itself and its configured descendants. */
     origins: ReadonlySet<string>;
     policy: DatasetPolicy | undefined;
-    request: PushQuery;
+    request: PushQuery & { seq: number };
     file: string;
     contentHash: string;
+    /**
+     * Keep a copy of the stored chunk file under `<relay>/<dataset>/<sender>/<batch>/` (a hard link), so that
+     * forwarding it upward unchanged needs no second write (a node with a parent).
+     */
+    relay?: string | undefined;
   },
 ): Promise<StoreResult> {
   const { sender, request } = options;
+  const [manifest] = await wh.all<{ dataset: string; chunks: number; live: string; purpose: string }>(
+    `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, purpose FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+    [sender, request.batch],
+  );
+  if (!manifest || manifest.dataset !== request.dataset || Number(manifest.chunks) !== request.chunks) {
+    throw new PlatformRejection(
+      409,
+      'no-manifest',
+      `chunk ${request.seq} of batch ${request.batch}: node ${sender} has not announced this batch (dataset ${request.dataset}, ${request.chunks} chunks) with POST /v1/push/manifest; nothing was stored. gongshu push sends the manifest first`,
+      { node: sender },
+    );
+  }
+  const live = JSON.parse(manifest.live) as Record<string, string[]>;
   const chunk = await inspectChunk(wh, options.file, parsePushHeader);
   const h = chunk.header;
-  if (h.dataset !== request.dataset || h.batch !== request.batch) {
+  if (h.dataset !== request.dataset) {
     throw new PlatformRejection(
       400,
       'header-mismatch',
-      `chunk ${request.seq} of batch ${request.batch}: its header names dataset ${h.dataset} batch ${h.batch}, the request ${request.dataset} ${request.batch}; nothing was stored`,
+      `chunk ${request.seq} of batch ${request.batch}: its header names dataset ${h.dataset}, the request ${request.dataset}; nothing was stored`,
     );
   }
   const policy = options.policy;
-  if (!isReportable(policy)) {
-    throw new PlatformRejection(
-      403,
-      'not-reportable',
-      `dataset ${h.dataset}: not catalogued as reported upward on node ${options.self} (${policy?.catalog ? `report "${policy.catalog.report ?? 'shareable'}", share type "${policy.catalog.shareType}"` : 'no catalog entry'}); nothing was stored. Fix: catalogue it on node ${options.self} with report "all", or "shareable" and a share type other than "none"`,
-      { dataset: h.dataset },
-    );
-  }
+  refuseUnreported(policy, h.dataset, options.self);
   const names = chunk.columns.map((c) => c.name);
   const refused = unsharedColumns(policy.catalog, names);
   if (refused.length > 0) {
@@ -166,20 +306,6 @@ export async function storeChunk(
       `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns of text`,
     );
   }
-  const unknownOrigin = (origins: readonly (string | null)[]) =>
-    new PlatformRejection(
-      403,
-      'unknown-origin',
-      `node ${sender} sent rows whose _origin_node (${[...new Set(origins)]
-        .slice(0, 3)
-        .map((o) => shown(o))
-        .join(
-          ', ',
-        )}) is neither ${sender} nor one of its configured descendants (${[...options.origins].filter((o) => o !== sender).join(', ') || 'none'}); nothing was stored. Fix: on node ${options.self}, list the node under platform.children[${sender}].descendants, or stop it reporting those rows`,
-      { node: sender },
-    );
-  const outsideLive = Object.keys(h.live).filter((o) => !options.origins.has(o));
-  if (outsideLive.length > 0) throw unknownOrigin(outsideLive);
   const units = await wh.all<{ o: string | null; b: string | null }>(
     `SELECT _origin_node AS o, _origin_batch AS b FROM ${chunk.source} GROUP BY ALL LIMIT 1001`,
   );
@@ -191,7 +317,7 @@ export async function storeChunk(
     );
   }
   const badOrigins = units.filter((u) => u.o === null || !options.origins.has(u.o)).map((u) => u.o);
-  if (badOrigins.length > 0) throw unknownOrigin(badOrigins);
+  if (badOrigins.length > 0) throw unknownOrigin(sender, options.origins, badOrigins, options.self);
   const badBatch = units.find((u) => u.b === null || !BATCH_ID.test(u.b));
   if (badBatch) {
     throw new PlatformRejection(
@@ -203,10 +329,10 @@ export async function storeChunk(
   const outside = await outsideRows(wh, chunk, policy, sender, options.self);
   const table = receivedTable(h.dataset);
   const prefix = divisionPrefix(sender);
-  return wh.transaction(async () => {
+  const result = await wh.transaction(async (): Promise<StoreResult> => {
     const dup = await wh.value<number>(
       `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
-      [sender, h.batch, request.seq],
+      [sender, request.batch, request.seq],
     );
     if ((dup ?? 0) > 0) {
       return {
@@ -250,7 +376,7 @@ export async function storeChunk(
       const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
       const exprs = [
         ...chunk.columns.map((c) => convertedColumn(c.name, c.type, existing.get(c.name)!)),
-        quoteLiteral(h.batch),
+        quoteLiteral(request.batch),
       ];
       try {
         await wh.run(
@@ -271,7 +397,7 @@ export async function storeChunk(
     }
     await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
-      h.batch,
+      request.batch,
       request.seq,
       h.dataset,
       request.chunks,
@@ -280,7 +406,7 @@ export async function storeChunk(
     ]);
     const stored = await wh.value<number>(
       `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
-      [sender, h.batch],
+      [sender, request.batch],
     );
     let superseded = 0;
     const complete = stored === request.chunks;
@@ -290,10 +416,10 @@ export async function storeChunk(
       ? ((await wh.value<number>(
           `SELECT count(*) FROM (SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND dataset = $2
              GROUP BY batch HAVING count(*) = max(chunks)) WHERE batch > $3`,
-          [sender, h.dataset, h.batch],
+          [sender, h.dataset, request.batch],
         )) ?? 0)
       : 0;
-    if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, h.live);
+    if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, live);
     const entry = await appendAudit(wh, options.self, {
       action: 'push-received',
       peer: sender,
@@ -301,8 +427,8 @@ export async function storeChunk(
       columns: names,
       rows: chunk.rows,
       contentHash: options.contentHash,
-      purpose: h.purpose,
-      batch: h.batch,
+      purpose: manifest.purpose,
+      batch: request.batch,
       chunk: request.seq,
       details: {
         chunks: request.chunks,
@@ -320,6 +446,53 @@ export async function storeChunk(
       anchor: request.head ? { senderHead: request.head, seq: entry.seq, hash: entry.hash } : null,
     };
   });
+  if (options.relay && !result.duplicate) {
+    relayChunk(
+      options.relay,
+      h.dataset,
+      sender,
+      request.batch,
+      request.seq,
+      options.file,
+      options.contentHash,
+    );
+  }
+  return result;
+}
+
+/** The folder of relayed chunk files of one delivering batch: `<relay>/<dataset>/<sender>/<batch>/`. */
+export function relayFolder(relay: string, dataset: string, sender: string, batch: string): string {
+  return join(relay, dataset, sender, batch);
+}
+
+/** A relayed chunk file's name: its sequence and SM3 (`000003-<sm3>.parquet`). */
+export function relayName(seq: number, hash: string): string {
+  return `${String(seq).padStart(6, '0')}-${hash}.parquet`;
+}
+
+/** Keeps a hard link to a stored chunk file (a copy across file systems); a failure only costs the shortcut. */
+function relayChunk(
+  relay: string,
+  dataset: string,
+  sender: string,
+  batch: string,
+  seq: number,
+  file: string,
+  hash: string,
+): void {
+  try {
+    const dir = relayFolder(relay, dataset, sender, batch);
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, relayName(seq, hash));
+    rmSync(target, { force: true });
+    try {
+      linkSync(file, target);
+    } catch {
+      copyFileSync(file, target);
+    }
+  } catch {
+    // The rows are stored; without the relayed file the forward writes them again.
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   listDeadLetters,
   recordFailure,
 } from './dead-letters.ts';
-import { chunkFile, deleteOutbox, isOutboxFolder, sweepOutboxes } from './outbox.ts';
+import { chunkFile, chunkHashes, deleteOutbox, isOutboxFolder, sweepOutboxes } from './outbox.ts';
 import { type BatchRecord, PUSH_PURPOSE, planBatch } from './plan.ts';
 
 export { PUSH_PURPOSE } from './plan.ts';
@@ -282,6 +282,43 @@ async function sendBatch(
       `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${chunks} chunks`,
     );
   const todo = Array.from({ length: chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
+  const hashes = chunkHashes(b.outbox);
+  if (todo.length > 0) {
+    // The manifest first (again when resuming: the parent accepts the same one twice): the live set the
+    // parent applies when the batch completes, and the purpose.
+    const body = Buffer.from(JSON.stringify({ v: 2, live: JSON.parse(b.live), purpose: PUSH_PURPOSE }));
+    await withRetries(
+      async () => {
+        const query = new URLSearchParams({ dataset: b.dataset, batch: b.batch, chunks: String(chunks) });
+        const res = await signedRequest({
+          baseUrl: parent.url,
+          node: node.id,
+          keys: options.keys,
+          method: 'POST',
+          path: `/v1/push/manifest?${query}`,
+          body,
+          contentType: 'application/json',
+          timeoutMs: cfg.timeoutMs,
+          answerFrom: { id: parent.id, publicKey: parent.publicKey },
+          ...(parent.tls ? { tls: parent.tls } : {}),
+        });
+        const a = res.json<{ manifest?: boolean; batch?: string }>();
+        if (!a.manifest || a.batch !== b.batch) {
+          throw new TransportError(
+            `push ${b.dataset}: the parent's signed answer does not accept the manifest of batch ${b.batch}`,
+            { retryable: true, verified: true },
+          );
+        }
+      },
+      {
+        attempts: cfg.attempts,
+        backoffMs: cfg.backoffMs,
+        logger,
+        what: `push ${b.dataset} manifest`,
+        signal: options.signal,
+      },
+    );
+  }
   let sent = 0;
   let duplicates = 0;
   let outside = 0;
@@ -302,7 +339,7 @@ async function sendBatch(
         );
       }
     });
-    const contentHash = await fileSm3(file);
+    const contentHash = hashes.get(seq) ?? (await fileSm3(file));
     const answer = await withRetries(
       async () => {
         const head = await serial(() => auditHead(wh));

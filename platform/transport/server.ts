@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, {
@@ -17,7 +17,13 @@ import { type AuthorizeBackflow, serveBackflow } from '../backflow/answer.ts';
 import { type CatalogProject, DATASET_NAME, datasetPolicies } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformRejection, redactText } from '../errors.ts';
-import { type PushQuery, parsePushQuery, storeChunk } from '../push/receive.ts';
+import {
+  type PushQuery,
+  parsePushManifest,
+  parsePushQuery,
+  storeChunk,
+  storeManifest,
+} from '../push/receive.ts';
 import { ANSWER_HEADERS, signAnswer } from './answers.ts';
 import { type SpooledBody, spoolBody } from './body.ts';
 import { loadKeys, type NodeKeys, parsePublicKey } from './node-keys.ts';
@@ -66,7 +72,8 @@ const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 const EMPTY_SM3 = sm3(Buffer.alloc(0));
 
 /**
- * The node's HTTP(S) service (fastify): `POST /v1/push?dataset&batch&seq&chunks&head` (a signed Parquet chunk
+ * The node's HTTP(S) service (fastify): `POST /v1/push/manifest?dataset&batch&chunks` (a batch's live set and
+ * purpose, JSON, sent before its chunks), `POST /v1/push?dataset&batch&seq&chunks&head` (a signed Parquet chunk
  * from a child), `GET /v1/backflow/:dataset?columns=a,b&purpose=…` (a Parquet answer), `GET /v1/audit/anchors`
  * (the audit heads the asking child carried), `GET /v1/health`.
  * - Every request but an unsigned health check is admitted on its headers alone, before its body is read: a
@@ -96,6 +103,13 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     wh.path === ':memory:' ? mkdtempSync(join(tmpdir(), 'gongshu-transfer-')) : `${wh.path}.transfer`;
   // Bodies half received and answers half sent when the node last stopped (it holds the warehouse alone).
   rmSync(transferDir, { recursive: true, force: true });
+  // A node that forwards keeps the chunk files it stores, to send them upward unchanged.
+  const relayDir =
+    node.platform.parent && node.platform.push.forward
+      ? wh.path === ':memory:'
+        ? mkdtempSync(join(tmpdir(), 'gongshu-relay-'))
+        : `${wh.path}.relay`
+      : undefined;
   const audit = createRefusalAudit({
     wh,
     node: node.id,
@@ -166,7 +180,15 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     if (req.method === 'GET' && verified.bodyHash !== EMPTY_SM3) {
       throw new PlatformRejection(400, 'unexpected-body', `${req.method} requests carry no body`);
     }
-    const push = pathname === '/v1/push' ? parsePushQuery(req.query) : undefined;
+    const push =
+      pathname === '/v1/push' || pathname === '/v1/push/manifest' ? parsePushQuery(req.query) : undefined;
+    if (pathname === '/v1/push' && push?.seq === undefined) {
+      throw new PlatformRejection(
+        400,
+        'malformed-query',
+        'push query: seq: a chunk needs its sequence number',
+      );
+    }
     const release = slots.take(verified.node);
     admitted.set(req, { verified, release, ...(push ? { push } : {}), files: [] });
     await serial(() => claimNonce(wh, verified.node, verified.nonce, node.platform.maxClockSkewSeconds));
@@ -277,10 +299,41 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     }));
   });
 
-  app.post('/v1/push', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.post('/v1/push/manifest', async (req: FastifyRequest, reply: FastifyReply) => {
     const a = admitted.get(req)!;
     const body = req.body as SpooledBody | undefined;
     const q = a.push!;
+    if (!body || body.hash !== a.verified.bodyHash) {
+      throw new PlatformRejection(
+        400,
+        'body-hash-mismatch',
+        `node ${a.verified.node}: the body does not match its signed SM3 (${SIGNATURE_HEADERS.contentHash}); nothing was stored`,
+        { node: a.verified.node },
+      );
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(body.file, 'utf8'));
+    } catch {
+      throw new PlatformRejection(400, 'malformed-manifest', 'the batch manifest is not JSON');
+    }
+    const result = await serial(async () =>
+      storeManifest(wh, {
+        self: node.id,
+        sender: a.verified.node,
+        origins: origins.get(a.verified.node) ?? new Set([a.verified.node]),
+        policy: (await datasetPolicies(wh, options.project)).get(q.dataset),
+        request: q,
+        manifest: parsePushManifest(raw),
+      }),
+    );
+    return reply.send({ manifest: true, batch: q.batch, chunks: q.chunks, duplicate: result.duplicate });
+  });
+
+  app.post('/v1/push', async (req: FastifyRequest, reply: FastifyReply) => {
+    const a = admitted.get(req)!;
+    const body = req.body as SpooledBody | undefined;
+    const q = { ...a.push!, seq: a.push!.seq! };
     if (!body || body.hash !== a.verified.bodyHash) {
       throw new PlatformRejection(
         400,
@@ -298,6 +351,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
         request: q,
         file: body.file,
         contentHash: body.hash,
+        relay: relayDir,
       }),
     );
     logger.debug(

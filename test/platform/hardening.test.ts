@@ -483,6 +483,15 @@ describe('reporting upward', () => {
       expect.arrayContaining(['foundation.population', 'hukou']),
     );
     await prefecture.push();
+    // The prefecture forwarded the county's chunk files as they came (no second write): the same bytes.
+    const hashes = async (action: string) =>
+      (
+        await prefecture.wh.all<{ h: string }>(
+          `SELECT content_hash AS h FROM gongshu.audit WHERE action = $1 AND dataset = 'hukou' ORDER BY h`,
+          [action],
+        )
+      ).map((r) => r.h);
+    expect(await hashes('push-sent')).toEqual(await hashes('push-received'));
     const atRegion = () =>
       region.wh.all(
         `SELECT _origin_node AS o, count(*) AS n, count(DISTINCT _origin_batch) AS units FROM received_foundation.population GROUP BY 1`,

@@ -294,8 +294,8 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
 
   it('acknowledges a duplicate chunk without storing it, and refuses forged, replayed, stale, oversized and malformed requests', async () => {
     const wh = await openWarehouse({ path: join(dirs.county, '.gongshu/warehouse.duckdb'), readOnly: true });
-    const [acked] = await wh.all<{ batch: string; seq: number }>(
-      'SELECT batch, seq FROM gongshu.push_acks ORDER BY acked_at DESC LIMIT 1',
+    const [acked] = await wh.all<{ batch: string; seq: number; chunks: number }>(
+      'SELECT a.batch, a.seq, b.chunks FROM gongshu.push_acks a JOIN gongshu.push_batches b USING (batch) ORDER BY a.acked_at DESC LIMIT 1',
     );
     wh.close();
     const base = `http://127.0.0.1:${ports.prefecture}`;
@@ -336,7 +336,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
       columns,
       values,
     );
-    const dupPath = pushPath('hukou', acked!.batch, acked!.seq, acked!.seq + 1);
+    const dupPath = pushPath('hukou', acked!.batch, acked!.seq, acked!.chunks);
     const dupHeaders = sign(dup, dupPath);
     const first = await post(dup, dupHeaders, dupPath);
     expect(first).toMatchObject({ status: 200, body: { duplicate: true } });
@@ -367,7 +367,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
       ['oversized', await post(big, sign(big, freshPath), freshPath), 413, 'too-large'],
       [
         'malformed',
-        await post(Buffer.from('garbage'), sign(Buffer.from('garbage'), freshPath), freshPath),
+        await post(Buffer.from('garbage'), sign(Buffer.from('garbage'), dupPath), dupPath),
         400,
         'malformed-parquet',
       ],

@@ -269,6 +269,7 @@ describe('push to the parent', () => {
       ],
       [['650102198001010011'], ['1980-01-01'], ['650102'], ['650102'], ['u1']],
     );
+    /** Posts what `gongshu push` posts for a chunk: the batch's manifest, then the chunk (signed alike). */
     const send = async (
       body: Buffer,
       opts: {
@@ -277,27 +278,39 @@ describe('push to the parent', () => {
         now?: number;
         headers?: Record<string, string>;
         path?: string;
+        noManifest?: boolean;
       } = {},
     ) => {
       const path = opts.path ?? pushPath('hukou', 'b1');
-      const headers =
-        opts.headers ??
+      const sign = (what: string, payload: Buffer) =>
         signRequest({
           node: opts.node ?? '650102',
           privateKey: (opts.key ?? p.kc).privateKey,
           method: 'POST',
-          path,
-          body,
+          path: what,
+          body: payload,
           ...(opts.now ? { now: opts.now } : {}),
         });
-      const res = await p.app.inject({
-        method: 'POST',
-        url: path,
-        headers: { ...headers, 'content-type': 'application/vnd.apache.parquet' },
-        payload: body,
-      });
-      const error = (res.json() as { error?: { code: string; message: string } }).error;
-      return { status: res.statusCode, code: error?.code, message: error?.message, headers };
+      const post = async (url: string, headers: Record<string, string>, payload: Buffer, type: string) => {
+        const res = await p.app.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'content-type': type },
+          payload,
+        });
+        const error = (res.json() as { error?: { code: string; message: string } }).error;
+        return { status: res.statusCode, code: error?.code, message: error?.message };
+      };
+      if (!opts.headers && !opts.noManifest) {
+        const query = new URL(path, 'http://x').searchParams;
+        query.delete('seq');
+        const manifest = Buffer.from(JSON.stringify({ v: 2, live: {}, purpose: 'test' }));
+        const at = `/v1/push/manifest?${query}`;
+        const m = await post(at, sign(at, manifest), manifest, 'application/json');
+        if (m.status !== 200) return { ...m, headers: {} };
+      }
+      const headers = opts.headers ?? sign(path, body);
+      return { ...(await post(path, headers, body, 'application/vnd.apache.parquet')), headers };
     };
     const replayed = await send(good);
     expect(replayed.status).toBe(200);
@@ -323,10 +336,10 @@ describe('push to the parent', () => {
         'malformed-query',
       ],
       [
-        'header of another batch',
-        () => send(good, { path: pushPath('hukou', 'b9') }),
-        400,
-        'header-mismatch',
+        'a batch never announced',
+        () => send(good, { path: pushPath('hukou', 'b9'), noManifest: true }),
+        409,
+        'no-manifest',
       ],
       [
         'not reportable',

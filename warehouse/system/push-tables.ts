@@ -12,6 +12,8 @@ export const PUSH_ACKS_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.push_acks`);
 export const PUSH_UNITS_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.push_units`);
 /** `gongshu.push_failures` (quoted SQL name): failed pushes of a batch and dead letters (platform/push/dead-letters.ts). */
 export const PUSH_FAILURES_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.push_failures`);
+/** `gongshu.push_manifests` (quoted SQL name): each batch a child announced (its chunk count and live units). */
+export const PUSH_MANIFESTS_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.push_manifests`);
 /** `gongshu.push_sent` (quoted SQL name). */
 export const PUSH_SENT_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.push_sent`);
 /** DDL of these tables, idempotent, in order (later columns are added by ALTER … IF NOT EXISTS). */
@@ -66,6 +68,17 @@ export const PUSH_TABLES_DDL: readonly string[] = [
     unit VARCHAR NOT NULL,
     batch VARCHAR NOT NULL,
     PRIMARY KEY (dataset, origin_node, unit, batch)
+  )`,
+  // Receiving side: a batch's manifest, sent before its chunks: the live set applied when it completes.
+  `CREATE TABLE IF NOT EXISTS ${PUSH_MANIFESTS_TABLE} (
+    origin_node VARCHAR NOT NULL,     -- the child that announced it
+    batch VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    chunks INTEGER NOT NULL,
+    live JSON NOT NULL,               -- origin node → live origin batches at the child
+    purpose VARCHAR NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (origin_node, batch)
   )`,
   `CREATE TABLE IF NOT EXISTS ${PUSH_FAILURES_TABLE} (
     batch VARCHAR PRIMARY KEY,
