@@ -98,6 +98,8 @@ export async function planBatch(
       live.get(o)!.add(u);
     };
     const parts: string[] = [];
+    /** The local rows of the new units (a dataset's own loads), once they are known. */
+    let localPart: ((fresh: ReadonlySet<string>, orEmpty: boolean) => string | undefined) | undefined;
     /** Units whose rows may travel now: all local ones, and received ones whose delivering batch completed. */
     const ready = new Set<string>();
     /** The children's batches that delivered the received rows: whether complete, and their units. */
@@ -130,22 +132,36 @@ export async function planBatch(
           unmapped.map((u) => [dataset, u.load_id, batch]),
         );
       }
-      const units = await wh.all<{ unit: string }>(
-        `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM ${own.sql}) t
+      const loads = await wh.all<{ load_id: string; unit: string }>(
+        `SELECT DISTINCT t._load_id AS load_id, u.unit FROM (SELECT DISTINCT _load_id FROM ${own.sql}) t
          JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $1 AND u.load_id = t._load_id`,
         [dataset],
       );
-      for (const u of units) {
+      for (const u of loads) {
         add(node.id, u.unit);
         ready.add(`${node.id}/${u.unit}`);
       }
-      parts.push(
-        `SELECT ${allowed(local)
-          .map((c) => `t.${q(c)}`)
-          .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
-         FROM ${own.sql} t JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $dataset AND u.load_id = t._load_id
-         WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
-      );
+      const cols = allowed(local)
+        .map((c) => `t.${q(c)}`)
+        .join(', ');
+      // Built once the new units are known: a few loads map to their unit in a CASE (no join over the rows).
+      localPart = (fresh, orEmpty) => {
+        const mine = loads.filter((l) => fresh.has(`${node.id}/${l.unit}`));
+        if (mine.length === 0) {
+          // A batch with no rows (it carries a live set) still needs the columns.
+          return orEmpty
+            ? `SELECT ${cols}, $self AS _origin_node, CAST(NULL AS VARCHAR) AS _origin_batch FROM ${own.sql} t WHERE false`
+            : undefined;
+        }
+        if (mine.length > 500) {
+          return `SELECT ${cols}, $self AS _origin_node, u.unit AS _origin_batch
+            FROM ${own.sql} t JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $dataset AND u.load_id = t._load_id
+            WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`;
+        }
+        const unit = `CASE t._load_id ${mine.map((l) => `WHEN ${quoteLiteral(l.load_id)} THEN ${quoteLiteral(l.unit)}`).join(' ')} END`;
+        return `SELECT ${cols}, $self AS _origin_node, ${unit} AS _origin_batch FROM ${own.sql} t
+          WHERE t._load_id IN (${mine.map((l) => quoteLiteral(l.load_id)).join(', ')})`;
+      };
     }
     if (received.size > 0) {
       // Only rows of this node's configured subtree travel on: a row stored with any other origin (e.g. by an
@@ -174,7 +190,7 @@ export async function planBatch(
          WHERE r.${known}`,
       );
     }
-    if (parts.length === 0) return undefined;
+    if (parts.length === 0 && !localPart) return undefined;
     // A batch of this dataset still pending (it failed in this push) goes first: plan nothing on top of it.
     const waiting = await wh.value<number>(
       `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE dataset = $1 AND parent = $2 AND status = 'pending'`,
@@ -224,9 +240,10 @@ export async function planBatch(
     }
     await wh.run('CREATE OR REPLACE TEMP TABLE push_new_units (origin VARCHAR, unit VARCHAR)');
     if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
-    const src = parts.join(' UNION ALL BY NAME ');
-    const header = { v: 2, dataset, batch, live: liveJson, purpose: PUSH_PURPOSE };
     const freshKeys = new Set(fresh.map(([o, u]) => `${o}/${u}`));
+    const mine = localPart?.(freshKeys, parts.length === 0);
+    const src = [...(mine ? [mine] : []), ...parts].join(' UNION ALL BY NAME ');
+    const header = { v: 2, dataset, batch, live: liveJson, purpose: PUSH_PURPOSE };
     const relayed = await relayedChunks(wh, node, dataset, delivered, freshKeys, new Set(reported));
     // The outbox freezes the batch's rows (a resumed or retried batch sends exactly them): the children's chunk
     // files as they came when this batch forwards exactly their units, else one COPY of the rows.

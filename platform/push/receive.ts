@@ -51,6 +51,8 @@ export const pushManifestSchema = z
     v: z.literal(2),
     live: LIVE,
     purpose: z.string().min(1).max(500),
+    /** The batch's place in the sender's planning order: a batch planned later supersedes its live set. */
+    planned: z.number().int().min(0),
   })
   .strict();
 
@@ -148,14 +150,15 @@ export async function storeManifest(
   if (outsideLive.length > 0) throw unknownOrigin(sender, options.origins, outsideLive, options.self);
   const live = JSON.stringify(manifest.live);
   return wh.transaction(async () => {
-    const [known] = await wh.all<{ dataset: string; chunks: number; live: string }>(
-      `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+    const [known] = await wh.all<{ dataset: string; chunks: number; live: string; planned: number }>(
+      `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, planned FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
       [sender, request.batch],
     );
     if (known) {
       if (
         known.dataset !== request.dataset ||
         Number(known.chunks) !== request.chunks ||
+        Number(known.planned) !== manifest.planned ||
         JSON.stringify(JSON.parse(known.live)) !== live
       ) {
         throw new PlatformRejection(
@@ -167,13 +170,14 @@ export async function storeManifest(
       }
       return { duplicate: true };
     }
-    await wh.run(`INSERT INTO ${PUSH_MANIFESTS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
+    await wh.run(`INSERT INTO ${PUSH_MANIFESTS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
       request.batch,
       request.dataset,
       request.chunks,
       live,
       manifest.purpose,
+      manifest.planned,
     ]);
     return { duplicate: false };
   });
@@ -259,8 +263,14 @@ export async function storeChunk(
   },
 ): Promise<StoreResult> {
   const { sender, request } = options;
-  const [manifest] = await wh.all<{ dataset: string; chunks: number; live: string; purpose: string }>(
-    `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, purpose FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+  const [manifest] = await wh.all<{
+    dataset: string;
+    chunks: number;
+    live: string;
+    purpose: string;
+    planned: number;
+  }>(
+    `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, purpose, planned FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
     [sender, request.batch],
   );
   if (!manifest || manifest.dataset !== request.dataset || Number(manifest.chunks) !== request.chunks) {
@@ -410,13 +420,13 @@ export async function storeChunk(
     );
     let superseded = 0;
     const complete = stored === request.chunks;
-    // A batch completing after a newer one of the same sender and dataset (a dead letter retried late) adds
-    // its rows but does not apply its older live set.
+    // A batch completing after one the sender planned later (a dead letter retried late) adds its rows but
+    // does not apply its older live set.
     const newer = complete
       ? ((await wh.value<number>(
-          `SELECT count(*) FROM (SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND dataset = $2
-             GROUP BY batch HAVING count(*) = max(chunks)) WHERE batch > $3`,
-          [sender, h.dataset, request.batch],
+          `SELECT count(*) FROM ${PUSH_MANIFESTS_TABLE} m WHERE m.origin_node = $1 AND m.dataset = $2 AND m.planned > $3
+             AND (SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} c WHERE c.origin_node = m.origin_node AND c.batch = m.batch) = m.chunks`,
+          [sender, h.dataset, Number(manifest.planned)],
         )) ?? 0)
       : 0;
     if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, live);

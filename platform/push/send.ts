@@ -286,7 +286,17 @@ async function sendBatch(
   if (todo.length > 0) {
     // The manifest first (again when resuming: the parent accepts the same one twice): the live set the
     // parent applies when the batch completes, and the purpose.
-    const body = Buffer.from(JSON.stringify({ v: 2, live: JSON.parse(b.live), purpose: PUSH_PURPOSE }));
+    const planned =
+      (await serial(() =>
+        wh.value<number>(
+          `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} o, ${PUSH_BATCHES_TABLE} b
+           WHERE b.batch = $1 AND (o.created_at < b.created_at OR (o.created_at = b.created_at AND o.batch < b.batch))`,
+          [b.batch],
+        ),
+      )) ?? 0;
+    const body = Buffer.from(
+      JSON.stringify({ v: 2, live: JSON.parse(b.live), purpose: PUSH_PURPOSE, planned: Number(planned) }),
+    );
     await withRetries(
       async () => {
         const query = new URLSearchParams({ dataset: b.dataset, batch: b.batch, chunks: String(chunks) });

@@ -304,7 +304,7 @@ describe('push to the parent', () => {
       if (!opts.headers && !opts.noManifest) {
         const query = new URL(path, 'http://x').searchParams;
         query.delete('seq');
-        const manifest = Buffer.from(JSON.stringify({ v: 2, live: {}, purpose: 'test' }));
+        const manifest = Buffer.from(JSON.stringify({ v: 2, live: {}, purpose: 'test', planned: 0 }));
         const at = `/v1/push/manifest?${query}`;
         const m = await post(at, sign(at, manifest), manifest, 'application/json');
         if (m.status !== 200) return { ...m, headers: {} };

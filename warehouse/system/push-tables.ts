@@ -77,6 +77,7 @@ export const PUSH_TABLES_DDL: readonly string[] = [
     chunks INTEGER NOT NULL,
     live JSON NOT NULL,               -- origin node → live origin batches at the child
     purpose VARCHAR NOT NULL,
+    planned BIGINT NOT NULL,          -- the batch's place in the child's planning order (a later one supersedes)
     received_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (origin_node, batch)
   )`,
