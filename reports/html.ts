@@ -2,7 +2,7 @@
  * HTML building blocks: escaping, the page frame (inline CSS, system CJK fonts, navigation), tables and
  * pagers. No scripts, no external resources: every page works from `file://` with the network off.
  */
-import type { Texts } from './i18n.ts';
+import type { Texts } from './i18n/texts.ts';
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {

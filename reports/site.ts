@@ -2,7 +2,7 @@
 
 import { renderRulesCsv } from './csv.ts';
 import { datasetHref } from './derive.ts';
-import { type ReportLang, texts } from './i18n.ts';
+import { type ReportLang, texts } from './i18n/texts.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { DashboardModel } from './model.ts';
 import { siteName } from './pages/context.ts';

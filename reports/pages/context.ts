@@ -1,6 +1,6 @@
 /** What every page renderer receives: the model, the texts of the language, and the shared frame. */
 import { esc, page } from '../html.ts';
-import type { Texts } from '../i18n.ts';
+import type { Texts } from '../i18n/texts.ts';
 import type { DashboardModel } from '../model.ts';
 
 /** The rendering context of one language. */
