@@ -4,9 +4,10 @@ import {
   QUALITY_DIMENSIONS,
   type QualityDatasetResult,
 } from '../../schemas/index.ts';
-import { DATASETS_PER_PAGE, datasetHref, datasetsHref, ruleCounts } from '../derive.ts';
-import { esc, pager, statusBadge, table } from '../html.ts';
+import { DATASETS_PER_PAGE, datasetsHref } from '../derive.ts';
+import { esc, pager, table } from '../html.ts';
 import { framed, type PageContext } from './context.ts';
+import { datasetColumns } from './dataset-columns.ts';
 
 /** The list of all datasets: file name → HTML (paged). */
 export function renderDatasetList(ctx: PageContext): Map<string, string> {
@@ -14,6 +15,7 @@ export function renderDatasetList(ctx: PageContext): Map<string, string> {
   const all = [...model.quality.datasets].sort((a, b) => a.dataset.localeCompare(b.dataset));
   const pages = Math.max(1, Math.ceil(all.length / DATASETS_PER_PAGE));
   const dims = QUALITY_DIMENSIONS.filter((x) => all.some((d) => d.dimensions[x] !== undefined));
+  const c = datasetColumns(t);
   const out = new Map<string, string>();
   for (let n = 1; n <= pages; n++) {
     const rows = all.slice((n - 1) * DATASETS_PER_PAGE, n * DATASETS_PER_PAGE);
@@ -21,29 +23,18 @@ export function renderDatasetList(ctx: PageContext): Map<string, string> {
     const body = `<section><h2>${esc(t.t('allDatasets'))} (${esc(t.int(all.length))})</h2>${pg}${table(
       rows,
       [
-        {
-          head: t.t('dataset'),
-          cell: (d) =>
-            `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
-        },
-        { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
+        c.dataset,
+        c.department,
         { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
-        { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+        c.score,
         ...dims.map((x) => ({
           head: t.label(QUALITY_DIMENSION_LABELS, x),
           num: true,
           cell: (d: QualityDatasetResult) => esc(d.dimensions[x] ? t.score(d.dimensions[x].score) : '—'),
         })),
-        {
-          head: t.t('failedRules'),
-          num: true,
-          cell: (d) => {
-            const c = ruleCounts(d);
-            return esc(`${t.int(c.failed)} / ${t.int(c.total)}`);
-          },
-        },
-        { head: t.t('quarantined'), num: true, cell: (d) => esc(t.int(d.quarantine.total)) },
-        { head: t.t('status'), cell: (d) => statusBadge(t, d.status) },
+        c.failedRules,
+        c.quarantined,
+        c.status,
       ],
       t.t('none'),
     )}${pg}</section>`;
