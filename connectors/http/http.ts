@@ -6,9 +6,10 @@ import type {
   ExtractContext,
   ExtractedBatch,
 } from '../types.ts';
+import { NOT_COMMITTED } from './error-text.ts';
 import { createLayout, type Layout } from './layout.ts';
 import { type HttpOptions, type HttpOptionsInput, parseHttpOptions } from './options.ts';
-import { NOT_COMMITTED, repeatError, totalOf } from './page-errors.ts';
+import { repeatError, totalOf } from './page-errors.ts';
 import { createPageReader } from './page-reader.ts';
 import { createPaginator } from './pagination.ts';
 import { contentHash, recordEntries } from './records.ts';

@@ -1,10 +1,7 @@
 import { SourceError } from '../errors.ts';
+import { NOT_COMMITTED, snippet } from './error-text.ts';
 import type { HttpOptions } from './options.ts';
 import { textOf, toJsonText, valueAt } from './records.ts';
-import { snippet } from './retry.ts';
-
-/** Said by every error of an extraction: its rows were not loaded. */
-export const NOT_COMMITTED = 'the load was not committed';
 
 /** A page that repeats the previous one: the API ignores the pagination parameter. */
 export function repeatError(

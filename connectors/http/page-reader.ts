@@ -2,18 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { SourceError } from '../errors.ts';
 import type { ExtractContext } from '../types.ts';
+import { NOT_COMMITTED, snippet } from './error-text.ts';
 import type { HttpOptions } from './options.ts';
-import { NOT_COMMITTED } from './page-errors.ts';
 import type { PageRequest } from './pagination.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { isPlainObject, parseJson, textOf, toJsonText, valueAt } from './records.ts';
 import type { Redactor } from './redaction.ts';
-import {
-  createRateLimiter,
-  fetchWithRetry,
-  type PreparedRequest,
-  type RateLimiter,
-  snippet,
-} from './retry.ts';
+import { fetchWithRetry, type PreparedRequest } from './retry.ts';
 
 /** One page, parsed. */
 export interface Page {
