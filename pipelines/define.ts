@@ -166,6 +166,10 @@ export const projectSpecSchema = z
       description:
         'platform hierarchy: keys, parent, children, entitlements; parsed by platformSchema (platform/config.ts) when a command needs it',
     }),
+    backup: z.unknown().optional().meta({
+      description:
+        'encrypted backups: master key, cipher, destinations, retention; parsed by backupSchema (governance/backups/config.ts) when a command needs it',
+    }),
     quality: z
       .array(datasetQualitySchema)
       .default([])

@@ -5,6 +5,7 @@ export {
   appendAudit,
   canonicalJson,
   listAudit,
+  readAuditHead,
   verifyAudit,
 } from './audit.ts';
 export { type ServedBackflow, serveBackflow } from './backflow-serve.ts';
@@ -39,6 +40,19 @@ export {
   storeChunk,
 } from './receive.ts';
 export { createSerial, type Serial } from './serial.ts';
-export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './server.ts';
-export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './signing.ts';
+export {
+  type CompletedBatch,
+  createNodeServer,
+  listen,
+  type NodeServerOptions,
+  type NodeServerTools,
+} from './server.ts';
+export {
+  canonicalRequest,
+  SIGNATURE_HEADERS,
+  signRequest,
+  sm3,
+  type VerifiedRequest,
+  verifyRequest,
+} from './signing.ts';
 export { ARROW_STREAM, decodeChunk, encodeChunk, type WireColumn } from './wire.ts';

@@ -1,5 +1,6 @@
 export type { ArrowStream } from './arrow-stream.ts';
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
+export { acquireLock, type WarehouseLock } from './lock.ts';
 export { inList, quoteIdent, quoteLiteral } from './sql.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
 export {
