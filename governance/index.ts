@@ -50,6 +50,7 @@ export { PathStore } from './backups/path-store.ts';
 export { type PruneResult, pruneBackups } from './backups/prune.ts';
 export { type RestoreOptions, type RestoreResult, restoreBackup, restoreTarget } from './backups/restore.ts';
 export { applyRetention, type RetentionPolicy } from './backups/retention.ts';
+export { scheduledBackup } from './backups/scheduled.ts';
 export { type TableCount, tableCounts } from './backups/snapshot.ts';
 export { backupStatus, type DestinationStatus } from './backups/status.ts';
 export { type VerifyDestinationResult, type VerifyResult, verifyBackup } from './backups/verify.ts';

@@ -55,7 +55,13 @@ export {
 export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
 export { PUSH_PURPOSE, type PushedBatch, type PushOptions, type PushSummary, pushUpward } from './push.ts';
 export { finishRun, listRuns, newRunId, type RunRecord, startRun } from './runs.ts';
-export { type RunningScheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
+export {
+  type ActionOutcome,
+  type RunningScheduler,
+  type SchedulerActions,
+  type SchedulerOptions,
+  startScheduler,
+} from './scheduler.ts';
 export {
   defineSchedule,
   OVERLAP_POLICIES,

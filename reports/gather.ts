@@ -11,6 +11,7 @@ import type { QualityReport } from '../schemas/quality-report.ts';
 import { inList, quoteIdent, type Warehouse } from '../warehouse/index.ts';
 import { dayIn } from './i18n.ts';
 import {
+  type BackupsSection,
   type CatalogItem,
   type CatalogProblem,
   type CatalogSection,
@@ -45,6 +46,8 @@ export interface GatherOptions {
   readonly foundations?: SectionReader<FoundationsSection>;
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
+  /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
+  readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
 
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
@@ -117,6 +120,7 @@ export async function gatherDashboard(
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
   }
+  const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     builtAt: options.now ?? new Date().toISOString(),
@@ -126,6 +130,7 @@ export async function gatherDashboard(
     catalog,
     foundations,
     hierarchy,
+    ...(backups ? { backups } : {}),
     notes,
   });
 }

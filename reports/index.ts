@@ -13,6 +13,7 @@ export {
 export { REPORT_LANGS, type ReportLang, texts } from './i18n.ts';
 export { renderMarkdown } from './markdown.ts';
 export {
+  BackupsSection,
   type CatalogItem,
   DASHBOARD_SCHEMA_VERSION,
   DashboardModel,

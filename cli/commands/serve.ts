@@ -1,4 +1,11 @@
 import type { Command } from 'commander';
+import {
+  backupSettings,
+  backupStoreRoutes,
+  journalPath,
+  parentLinkOf,
+  scheduledBackup,
+} from '../../governance/index.ts';
 import { pushUpward } from '../../jobs/push.ts';
 import { createNodeServer, createSerial, listen, loadKeys, nodeContext } from '../../platform/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
@@ -20,7 +27,7 @@ interface ServeOptions {
 type StartScheduler = (
   project: unknown,
   options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => { stop(): void | Promise<void> };
+) => Promise<{ stop(): void | Promise<void> }> | { stop(): void | Promise<void> };
 
 /**
  * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
@@ -39,6 +46,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
     throw new CliError(`--port: expected 0-65535; got ${o.port}`);
   }
   const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const abort = new AbortController();
@@ -79,6 +87,8 @@ export default async function serve(_args: unknown[], command: Command): Promise
     serial,
     onBatchComplete: forward,
     health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+    // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+    extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
   });
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
@@ -94,12 +104,22 @@ export default async function serve(_args: unknown[], command: Command): Promise
         | { startScheduler?: StartScheduler }
         | undefined;
       if (typeof jobs?.startScheduler === 'function') {
-        scheduler = jobs.startScheduler(loaded.project, {
+        scheduler = await jobs.startScheduler(loaded.project, {
           warehousePath,
           logger,
           // The service holds the warehouse: a scheduler that can use an open one should run through these.
           warehouse: wh,
           withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
+          actions: {
+            // The snapshot runs in the serial, between HTTP handlers' transactions; copies and uploads after it.
+            backup: scheduledBackup({
+              settings: backups,
+              journal: journalPath(warehousePath),
+              parent: parentLinkOf(loaded.project, loaded.dir, backups, logger, keys),
+              logger,
+              exclusive: serial,
+            }),
+          },
         });
         logger.info('serve: schedules started');
       }

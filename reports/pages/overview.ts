@@ -12,7 +12,36 @@ import {
   ruleCounts,
 } from '../derive.ts';
 import { card, esc, statusBadge, table } from '../html.ts';
+import type { BackupsSection } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
+
+/** The backup status: per destination, the newest backup and the newest verified one, overdue flagged. */
+function backupSection(ctx: PageContext, b: BackupsSection): string {
+  const { t } = ctx;
+  if (b.status === 'not-configured') {
+    return `<section id="backups"><h2>${esc(t.t('backups'))}</h2><p class="muted">${esc(t.t('backupsNotConfigured'))}</p></section>\n`;
+  }
+  const rows = table(
+    b.data.destinations,
+    [
+      { head: t.t('backupDestination'), cell: (d) => `<code>${esc(d.name)}</code>` },
+      { head: t.t('backupSite'), cell: (d) => esc(t.t(d.offsite ? 'backupOffsite' : 'backupLocal')) },
+      { head: t.t('lastBackup'), cell: (d) => esc(t.dateTime(d.lastBackupAt)) },
+      { head: t.t('lastVerifiedBackup'), cell: (d) => esc(t.dateTime(d.lastVerifiedAt)) },
+      { head: t.t('verifiedAt'), cell: (d) => esc(t.dateTime(d.verifiedAt)) },
+      { head: t.t('maxAgeHours'), num: true, cell: (d) => esc(t.int(d.maxAgeHours)) },
+      {
+        head: t.t('status'),
+        cell: (d) =>
+          d.overdue
+            ? `<span class="badge fail">${esc(t.t('backupOverdue'))}</span>`
+            : `<span class="badge pass">${esc(t.t('backupOk'))}</span>`,
+      },
+    ],
+    t.t('none'),
+  );
+  return `<section id="backups"><h2>${esc(t.t('backups'))}</h2>${rows}<p class="muted">${esc(t.t('backupsNote'))}</p></section>\n`;
+}
 
 /** Renders index.html. */
 export function renderOverview(ctx: PageContext): string {
@@ -148,6 +177,8 @@ ${card(t.date(q.asOf), t.t('asOf'))}
         )}</ul>${q.findings.length > 50 ? `<p>${esc(t.t('more', { n: q.findings.length - 50 }))}</p>` : ''}`
     : `<p class="muted">${esc(t.t('noFindings'))}</p>`;
 
+  const backups = model.backups ? backupSection(ctx, model.backups) : '';
+
   const notes = model.notes.length
     ? `<div class="note">${model.notes.map((n) => esc(n)).join('<br>')}</div>`
     : '';
@@ -160,7 +191,7 @@ ${card(t.date(q.asOf), t.t('asOf'))}
 <section id="departments"><h2>${esc(t.t('departmentRanking'))}</h2>${deptChart}${deptTable}</section>
 <section id="attention"><h2>${esc(t.t('attention'))}</h2>${attentionTable}${more}<a href="${esc(datasetsHref())}">${esc(t.t('allDatasets'))}</a></p></section>
 <section id="findings"><h2>${esc(t.t('findings'))}</h2>${findings}</section>
-<section id="formula"><h2>${esc(t.t('formula'))}</h2>
+${backups}<section id="formula"><h2>${esc(t.t('formula'))}</h2>
 <details><summary>${esc(t.t('formula'))}</summary><ul>
 <li><code>rule</code>: ${esc(q.formula.rule)}</li>
 <li><code>dimension</code>: ${esc(q.formula.dimension)}</li>
