@@ -53,4 +53,5 @@ export { applyRetention, type RetentionPolicy } from './backups/retention.ts';
 export { scheduledBackup } from './backups/scheduled.ts';
 export { type TableCount, tableCounts } from './backups/snapshot.ts';
 export { backupStatus, type DestinationStatus } from './backups/status.ts';
+export { checkRestored, openDataKey, type RestoredCheck, unpackArchive } from './backups/unpack.ts';
 export { type VerifyDestinationResult, type VerifyResult, verifyBackup } from './backups/verify.ts';

@@ -96,7 +96,7 @@ export function backupStoreRoutes(
           (s) => s.size,
           () => -1,
         );
-        if (size < offset) {
+        if (Math.max(size, 0) < offset) {
           throw new PlatformRejection(
             409,
             'bad-offset',
