@@ -6,7 +6,7 @@
  * @example
  * const result = await createBackup({ settings, wh, journal: journalPath(wh.path), to: ['local', 'offsite'] });
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Warehouse } from '../../warehouse/index.ts';
@@ -14,6 +14,7 @@ import { ArchiveWriter, DEFAULT_CHUNK_BYTES } from './archive.ts';
 import { aead, KEY_BYTES, NONCE_BYTES } from './cipher.ts';
 import { type BackupDestination, type BackupSettings, pickDestinations } from './config.ts';
 import { BackupDestinationError, BackupError } from './errors.ts';
+import { hashFiles } from './file-hash.ts';
 import { appendJournal } from './journal.ts';
 import {
   BACKUP_FILES,
@@ -154,24 +155,24 @@ async function snapshot(
       },
       chunkBytes,
     );
-    const listed: Manifest['files'] = [];
+    const sizes: number[] = [];
     let plainBytes = 0;
+    // The SM3 of each file is computed on a worker thread while this one packs and encrypts.
+    const hashing = hashFiles(files.map((f) => f.source));
+    hashing.catch(() => undefined);
     try {
       await writer.start();
-      const buf = Buffer.alloc(1024 * 1024);
+      const buf = Buffer.alloc(4 * 1024 * 1024);
       for (const f of files) {
         const fh = await open(f.source, 'r');
         try {
           const { size, mtimeMs } = await fh.stat();
           await writer.write(tarHeader(f.name, size, mtimeMs));
-          const hash = createHash('sm3');
           let done = 0;
           while (done < size) {
             const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
             if (bytesRead === 0) break;
-            const piece = buf.subarray(0, bytesRead);
-            hash.update(piece);
-            await writer.write(piece);
+            await writer.write(buf.subarray(0, bytesRead));
             done += bytesRead;
           }
           if (done !== size) {
@@ -183,7 +184,7 @@ async function snapshot(
             );
           }
           await writer.write(tarPadding(size));
-          listed.push({ path: f.name, bytes: size, sm3: hash.digest('hex') });
+          sizes.push(size);
           plainBytes += size;
         } finally {
           await fh.close();
@@ -199,6 +200,15 @@ async function snapshot(
     } finally {
       await out.close();
     }
+    const hashes = await hashing;
+    const listed: Manifest['files'] = files.map((f, i) => {
+      if (hashes[i]!.bytes !== sizes[i]) {
+        throw new BackupError(`${f.source} changed while it was backed up: another process wrote to it`, {
+          file: f.source,
+        });
+      }
+      return { path: f.name, bytes: sizes[i]!, sm3: hashes[i]!.sm3 };
+    });
     const unsigned: UnsignedManifest = {
       format: MANIFEST_FORMAT,
       id,
