@@ -17,20 +17,38 @@ function writeOctal(buf: Buffer, offset: number, width: number, value: number): 
   buf.write(`${value.toString(8).padStart(width - 1, '0')}\0`, offset, width, 'ascii');
 }
 
-/** The ustar header block of a regular file. */
+/**
+ * The header block(s) of a regular file: ustar, with a GNU long-name entry (`././@LongLink`, type L) before it
+ * when the name does not fit the ustar name and prefix fields.
+ */
 export function tarHeader(name: string, size: number, mtimeMs: number): Buffer {
-  const h = Buffer.alloc(BLOCK);
   let prefix = '';
   let base = name;
   if (Buffer.byteLength(name) > 100) {
     const cut = name.lastIndexOf('/', 155);
-    if (cut <= 0 || Buffer.byteLength(name.slice(cut + 1)) > 100) {
-      throw new Error(`tar: name too long for ustar: ${name}`);
+    if (
+      cut > 0 &&
+      Buffer.byteLength(name.slice(0, cut)) <= 155 &&
+      Buffer.byteLength(name.slice(cut + 1)) <= 100
+    ) {
+      prefix = name.slice(0, cut);
+      base = name.slice(cut + 1);
+    } else {
+      const long = Buffer.from(`${name}\0`, 'utf8');
+      return Buffer.concat([
+        headerBlock('././@LongLink', '', long.length, 0, 'L'),
+        long,
+        tarPadding(long.length),
+        headerBlock(Buffer.from(name).subarray(0, 100).toString('latin1'), '', size, mtimeMs, '0'),
+      ]);
     }
-    prefix = name.slice(0, cut);
-    base = name.slice(cut + 1);
   }
-  h.write(base, 0, 100, 'utf8');
+  return headerBlock(base, prefix, size, mtimeMs, '0');
+}
+
+function headerBlock(base: string, prefix: string, size: number, mtimeMs: number, type: string): Buffer {
+  const h = Buffer.alloc(BLOCK);
+  h.write(base, 0, 100, type === '0' && /[^\x00-\x7f]/.test(base) ? 'latin1' : 'utf8');
   writeOctal(h, 100, 8, 0o644);
   writeOctal(h, 108, 8, 0);
   writeOctal(h, 116, 8, 0);
@@ -41,7 +59,7 @@ export function tarHeader(name: string, size: number, mtimeMs: number): Buffer {
   }
   writeOctal(h, 136, 12, Math.floor(mtimeMs / 1000));
   h.write('        ', 148, 8, 'ascii');
-  h.write('0', 156, 1, 'ascii');
+  h.write(type, 156, 1, 'ascii');
   h.write('ustar\0', 257, 6, 'ascii');
   h.write('00', 263, 2, 'ascii');
   h.write(prefix, 345, 155, 'utf8');
@@ -93,6 +111,7 @@ export async function readTar(
   open: (entry: TarEntry) => Promise<TarSink>,
 ): Promise<number> {
   let files = 0;
+  let longName: string | undefined;
   for (;;) {
     const h = await reader.exact(BLOCK);
     if (h.length < BLOCK)
@@ -114,9 +133,18 @@ export async function readTar(
     if (stored !== sum)
       throw new BackupIntegrityError(`file header ${files + 1} of the archive is damaged (checksum)`);
     const prefix = cString(h, 345, 155);
-    const name = prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100);
     const type = String.fromCharCode(h[156]!);
     const size = parseSize(h);
+    if (type === 'L') {
+      if (!Number.isFinite(size) || size > 4096)
+        throw new BackupIntegrityError('the archive has a damaged long-name entry');
+      const data = await reader.exact(size + tarPadding(size).length);
+      if (data.length < size) throw new BackupIntegrityError('the archive ends inside a long-name entry');
+      longName = cString(data, 0, size);
+      continue;
+    }
+    const name = longName ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
+    longName = undefined;
     if ((type !== '0' && type !== '\0') || !Number.isFinite(size)) {
       throw new BackupIntegrityError(`archive entry ${JSON.stringify(name)} is not a regular file`);
     }
