@@ -5,7 +5,7 @@
  * temporary folder is removed; each destination's outcome is recorded in the journal.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pickDestinations } from './config.ts';
 import type { BackupRunOptions } from './create.ts';
@@ -41,6 +41,29 @@ export interface VerifyResult {
   readonly destinations: VerifyDestinationResult[];
 }
 
+/**
+ * Removes the temporary restores of verifications killed on this host (`verify-<pid>-…` of a dead pid): they
+ * hold a decrypted copy of a warehouse.
+ */
+export async function removeStaleRestores(tmpDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^verify-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+        await rm(join(tmpDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Verifies a backup by restoring it; see the module comment. */
 export async function verifyBackup(
   options: BackupRunOptions & { readonly id: string; readonly from?: readonly string[] | undefined },
@@ -49,6 +72,7 @@ export async function verifyBackup(
   const keys = keyRing(settings);
   const named = (options.from ?? []).length > 0;
   const results: VerifyDestinationResult[] = [];
+  await removeStaleRestores(settings.tmpDir);
   for (const d of pickDestinations(settings, options.from ?? [])) {
     const store = storeOf(settings, d, options.parent);
     let tmp: string | undefined;
@@ -62,7 +86,7 @@ export async function verifyBackup(
       const manifest = await store.manifest(id);
       createdAt = manifest.createdAt;
       const dataKey = openDataKey(manifest, keys, store.where);
-      tmp = join(settings.tmpDir, `verify-${id}-${randomBytes(3).toString('hex')}`);
+      tmp = join(settings.tmpDir, `verify-${process.pid}-${id}-${randomBytes(3).toString('hex')}`);
       await mkdir(tmp, { recursive: true, mode: 0o700 });
       const target = join(tmp, 'warehouse.duckdb');
       await unpackArchive(store.archive(id), manifest, dataKey, target, `${store.where}: backup ${id}`);
