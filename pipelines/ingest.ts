@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
 import { connectorKinds, createConnector } from '../connectors/index.ts';
-import { DefinitionError } from '../schemas/errors.ts';
+import { DefinitionError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { definePipeline, WRITE_MODES } from './define.ts';
-import { KEY_KINDS, type KeySpec } from './keys.ts';
+import { KEY_KINDS, type KeySpec } from './key-spec.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset } from './remembered.ts';
 

@@ -4,8 +4,8 @@ import {
   SourceError,
   type SqlRelation,
 } from '../connectors/index.ts';
-import { DefinitionError } from '../schemas/errors.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { DefinitionError, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 
 /** Columns gongshu adds to every dataset table (`_row_hash` only on incremental datasets). */
@@ -167,7 +167,7 @@ async function stageRelation(
       if (firstDataLine - 1 + rows === physicalLines) {
         await dropStage(wh, table);
         await wh.run(
-          `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
+          `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
              NULL::VARCHAR AS _stage_problem${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
         );
         return {
@@ -195,7 +195,7 @@ async function stageRelation(
             .join(' + ')
         : '0';
       await wh.run(
-        `INSERT INTO temp.${q(table)} SELECT _r, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
+        `INSERT INTO temp.${q(table)} SELECT _r, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
            NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
       );
       verifyLines = true;
@@ -244,8 +244,6 @@ async function stageRelation(
     },
   };
 }
-
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {
   return batch.rows.map((row, i) => [

@@ -1,6 +1,8 @@
 /** 完整性 completeness: required values present, expected record counts, keys present. */
+
 import { z } from 'zod';
-import { quoteIdent, quoteLiteral } from '../warehouse/index.ts';
+import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import { QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isBlankValueSql, isText, maskOf, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
@@ -136,7 +138,7 @@ const compileKeyComplete: CompileFn = (_rule, ctx) => ({
     total: ctx.loads.reduce((s, l) => s + l.rowsRead, 0),
     failed: ctx.quarantine.get('key:missing') ?? 0,
   }),
-  sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM gongshu_quarantine WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' AND load_id IN (${ctx.loads.map((l) => quoteLiteral(l.loadId)).join(', ') || 'NULL'}) ORDER BY rowid LIMIT 100`,
+  sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_TABLE} WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' AND load_id IN (${ctx.loads.map((l) => quoteLiteral(l.loadId)).join(', ') || 'NULL'}) ORDER BY rowid LIMIT 100`,
 });
 
 /** Compilers of the completeness checks. */

@@ -13,12 +13,12 @@ import {
   restoreBackup,
   verifyBackup,
 } from '../../governance/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { isGongshuError } from '../../schemas/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 type Action = 'create' | 'list' | 'verify' | 'restore' | 'prune' | 'status' | 'keygen';
 
@@ -117,7 +117,7 @@ export default async function backup(args: unknown[], command: Command): Promise
       case 'verify': {
         if (!arg)
           throw new CliError(
-            'backup verify: name the backup, e.g. gongshu backup verify 20260105T020000Z-3fa9c1',
+            'backup verify: name the backup, e.g. gongshu backup verify backup-20260105020000-3fa9c1',
           );
         const r = await verifyBackup({ ...run, id: arg, from: names(o.from) });
         if (o.json) out.json(r);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { openWarehouse, QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface QuarantineOptions {
   reason?: string;
@@ -81,7 +81,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
       ...(o.load ? { l: o.load } : {}),
     };
     const sql = `SELECT dataset, source_location, reason, key_value, load_id, replayed_load_id, CAST(row_json AS VARCHAR) AS row_json
-      FROM gongshu_quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      FROM ${QUARANTINE_TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY quarantined_at, rowid LIMIT ${limit}`;
     const rows = (
       await wh.all<{

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
-import { type LoadedProject, PROJECT_FILE } from '../../pipelines/index.ts';
+import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
   type BackupsSection,
   DEFAULT_DASHBOARD_DIR,
@@ -15,7 +15,6 @@ import {
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface ReportCliOptions {
   project: string;

@@ -5,9 +5,10 @@
  * it carries no row data. Its `mac` (HMAC-SM3 under a key derived from the data key) makes any edit visible to
  * whoever holds the master key.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../../platform/index.ts';
+import { newId } from '../../schemas/index.ts';
 import { BACKUP_CIPHERS, subkey } from './cipher.ts';
 import { BackupIntegrityError } from './errors.ts';
 
@@ -15,13 +16,12 @@ import { BackupIntegrityError } from './errors.ts';
 export const MANIFEST_FORMAT = 'gongshu-backup/1';
 /** File names inside a backup folder. */
 export const BACKUP_FILES = { manifest: 'manifest.json', archive: 'archive.gsb' } as const;
-/** A backup id: its UTC creation time and 6 random hex digits, e.g. 20260105T020000Z-3fa9c1. */
-export const BACKUP_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+/** A backup id: `backup-`, its UTC creation time and 6 random hex digits, e.g. backup-20260105020000-3fa9c1. */
+export const BACKUP_ID = /^backup-\d{14}-[0-9a-f]{6}$/;
 
-/** A new backup id for a time. */
+/** A new backup id for a time (the one id maker: schemas/ids.ts). */
 export function newBackupId(at: Date): string {
-  const t = at.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `${t}Z-${randomBytes(3).toString('hex')}`;
+  return newId('backup', at);
 }
 
 /** The manifest of a backup. */
@@ -31,7 +31,10 @@ export const manifestSchema = z
     id: z.string().regex(BACKUP_ID),
     node: z.object({ id: z.string(), level: z.string(), name: z.string() }).strict(),
     createdAt: z.string().meta({ description: 'ISO time of the snapshot' }),
-    schemaVersion: z.number().int().meta({ description: 'the warehouse schema version (gongshu_meta)' }),
+    schemaVersion: z
+      .number()
+      .int()
+      .meta({ description: 'the layout version of the warehouse (SCHEMA_VERSION)' }),
     tables: z
       .array(z.object({ schema: z.string(), name: z.string(), rows: z.number().int().min(0) }).strict())
       .meta({ description: 'every table of the warehouse (system tables too) and its row count' }),

@@ -37,7 +37,7 @@ function idOf(req: FastifyRequest): string {
     throw new PlatformRejection(
       400,
       'bad-backup-id',
-      `backup id ${JSON.stringify(id)}: expected e.g. 20260105T020000Z-3fa9c1`,
+      `backup id ${JSON.stringify(id)}: expected e.g. backup-20260105020000-3fa9c1`,
     );
   }
   return id;

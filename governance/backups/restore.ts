@@ -10,6 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { appendAudit } from '../../platform/index.ts';
+import { idStamp } from '../../schemas/index.ts';
 import { acquireLock, openWarehouse, type WarehouseLock } from '../../warehouse/index.ts';
 import { pickDestinations } from './config.ts';
 import type { BackupRunOptions } from './create.ts';
@@ -114,7 +115,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       throw error;
     }
     if (exists) {
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+      const stamp = idStamp();
       replaced = `${target}.replaced-${stamp}`;
       for (const [p, suffix] of companions(target))
         if (existsSync(p)) await rename(p, `${replaced}${suffix}`);

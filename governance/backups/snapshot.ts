@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAuditHead } from '../../platform/index.ts';
-import { quoteIdent, SCHEMA_VERSION, type Warehouse } from '../../warehouse/index.ts';
+import { quoteIdent } from '../../schemas/index.ts';
+import { SCHEMA_VERSION, type Warehouse } from '../../warehouse/index.ts';
 
 /** A table and its row count. */
 export interface TableCount {

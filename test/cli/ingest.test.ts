@@ -99,7 +99,8 @@ describe('gongshu quarantine replay', () => {
       writeFileSync(
         join(dir, 'gongshu.config.ts'),
         `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 export default defineProject({
   name: 'county',
   node: { id: '659901', level: 'county', name: '测试甲市' },
@@ -175,7 +176,7 @@ describe('a crash in the middle of a load', () => {
       const wh = await openWarehouse({ path: warehouse });
       const rows = await wh.value<number>('SELECT count(*) FROM p');
       const loads = await wh.all<{ rows_loaded: number }>(
-        'SELECT rows_loaded FROM gongshu_loads ORDER BY started_at DESC LIMIT 1',
+        'SELECT rows_loaded FROM gongshu.loads ORDER BY started_at DESC LIMIT 1',
       );
       expect([3, 400_000]).toContain(rows);
       expect(loads[0]!.rows_loaded).toBe(rows);

@@ -35,7 +35,7 @@ describe('gongshu backup (CLI)', () => {
     expect(created.code, created.stderr).toBe(0);
     const c = last(created.lines);
     expect(c).toMatchObject({ destinations: ['local'], failed: [], cipher: 'aes-256-gcm', keyId: 'k1' });
-    expect(c.id).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    expect(c.id).toMatch(/^backup-\d{14}-[0-9a-f]{6}$/);
     expect(c.bytes).toBeGreaterThan(statSync(warehouseOf(dir)).size);
     expect(c.tables).toBeGreaterThan(15);
     expect(c.auditHead).toMatch(/^3:[0-9a-f]{64}$/);
@@ -77,9 +77,9 @@ describe('gongshu backup (CLI)', () => {
     expect(last(wrong.lines)).toMatchObject({ ok: false });
     expect(last(wrong.lines).destinations[0].error).toContain('master key "k1"');
 
-    const unknown = gongshu(['backup', 'verify', '20200101T000000Z-000000', '--project', dir]);
+    const unknown = gongshu(['backup', 'verify', 'backup-20200101000000-000000', '--project', dir]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no backup 20200101T000000Z-000000 at local');
+    expect(unknown.stderr).toContain('no backup backup-20200101000000-000000 at local');
   });
 
   it('kill -9 in the middle of a backup leaves nothing listed; the next backup cleans up and succeeds', async () => {
@@ -179,7 +179,7 @@ describe('gongshu backup (CLI)', () => {
     expect(forced.code, forced.stderr).toBe(0);
     const r = last(forced.lines);
     expect(r).toMatchObject({ id: c.id, path: warehouseOf(dir), live: true });
-    expect(r.replaced).toMatch(/warehouse\.duckdb\.replaced-\d{8}T\d{6}$/);
+    expect(r.replaced).toMatch(/warehouse\.duckdb\.replaced-\d{14}$/);
     expect(existsSync(r.replaced)).toBe(true);
     const after = await tableDigests(warehouseOf(dir));
     expect(after['main.hukou']).toEqual(before['main.hukou']);

@@ -20,10 +20,9 @@ import {
   pruneBackups,
   readJournal,
 } from '../../governance/index.ts';
-import { listRuns } from '../../jobs/index.ts';
-import { loadProject } from '../../pipelines/index.ts';
 import { initKeys, listAudit, type NodeKeys, signedRequest } from '../../platform/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { loadProject } from '../../project/index.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
 import { gongshu } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { freePort, type Proc, serve, start, stop, until } from '../platform/processes.ts';
@@ -137,7 +136,7 @@ describe('backups kept by the parent node', () => {
   });
 
   it('a half-uploaded backup is not listed; retention prunes at the parent', async () => {
-    const partialId = '20260101T000000Z-abcdef';
+    const partialId = 'backup-20260101000000-abcdef';
     await signedRequest({
       baseUrl: `http://127.0.0.1:${port}`,
       node: CHILD,

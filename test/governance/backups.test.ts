@@ -23,7 +23,7 @@ import {
   restoreBackup,
   verifyBackup,
 } from '../../governance/index.ts';
-import { loadProject } from '../../pipelines/index.ts';
+import { loadProject } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import {

@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProject, runPipelines } from '../../pipelines/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
 import { appendAudit, listAudit } from '../../platform/index.ts';
-import { openWarehouse, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { loadProject } from '../../project/index.ts';
+import { quoteIdent as q } from '../../schemas/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { hukouRows } from '../platform/fixture.ts';
 
@@ -43,7 +45,8 @@ export function writeNode(dir: string, o: NodeOptions = {}, name = 'gongshu.conf
     file,
     `import { memory } from '${REPO_ROOT}connectors/index.ts';
 import { defineSchedule } from '${REPO_ROOT}jobs/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 import { HUKOU_HEADER, hukouRows, hukouTestCatalog } from '${REPO_ROOT}test/platform/fixture.ts';
 const hukou = definePipeline({
   name: 'hukou',

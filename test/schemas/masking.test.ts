@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteLiteral } from '../../schemas/index.ts';
 import {
   MASK_KIND_LABELS,
   MaskKind,
@@ -15,7 +16,7 @@ import {
   maskSqlExpression,
   maskUscc,
 } from '../../schemas/masking.ts';
-import { openWarehouse, quoteLiteral, type Warehouse } from '../../warehouse/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 
 // [kind, input, expected] — the DOMAIN.md §7 examples first, then edge cases.
 const EXAMPLES: readonly (readonly [MaskKind, string, string])[] = [
