@@ -23,7 +23,7 @@ import {
   restoreBackup,
   verifyBackup,
 } from '../../governance/index.ts';
-import { loadProject } from '../../project/index.ts';
+import { defineProject, loadProject } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import {
@@ -283,6 +283,34 @@ describe('tampering and damage fail verify', () => {
       manifest.replace(/"rows": (\d+)/, (_, n) => `"rows": ${Number(n) + 1}`),
     );
     expect(v.destinations[0]!.error).toMatch(/does not match its MAC: it was edited/);
+  });
+});
+
+describe('configuration', () => {
+  it('defineProject checks the backup block when the project is defined', () => {
+    const spec = { name: 'x', node: { id: '650102', level: 'county' as const, name: 'x' } };
+    expect(() => defineProject({ ...spec, backup: { cipher: 'des-cbc' } })).toThrow(
+      /backup: cipher: expected/,
+    );
+    expect(() => defineProject({ ...spec, backup: { destinations: { Local: { path: 'x' } } } })).toThrow(
+      /backup: destinations/,
+    );
+    expect(() => defineProject({ ...spec, backup: { masterKey: { id: 'k1' } } })).toThrow(
+      /backup: masterKey/,
+    );
+    expect(defineProject({ ...spec, backup: { masterKey: { id: 'k1', env: 'K' } } }).backup).toEqual({
+      masterKey: { id: 'k1', env: 'K' },
+    });
+  });
+
+  it('a destination name unknown to --to, and a parent destination without platform.parent, are definition errors', async () => {
+    const o = await node({ destinations: { local: { path: 'bk' }, offsite: { parent: true } } });
+    await expect(create(o, { to: ['elsewhere'] })).rejects.toThrow(
+      /no destination "elsewhere"; configured: local, offsite/,
+    );
+    await expect(create(o, { to: ['offsite'] })).rejects.toThrow(
+      /is the parent node, but this node has no platform.parent/,
+    );
   });
 });
 
