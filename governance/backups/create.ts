@@ -159,7 +159,6 @@ async function snapshot(
     let plainBytes = 0;
     // The SM3 of each file is computed on a worker thread while this one packs and encrypts.
     const hashing = hashFiles(files.map((f) => f.source));
-    hashing.catch(() => undefined);
     try {
       await writer.start();
       const buf = Buffer.alloc(4 * 1024 * 1024);
@@ -197,10 +196,13 @@ async function snapshot(
       } catch (error) {
         throw destinationError(where, `write ${archiveFile}`, error);
       }
+    } catch (error) {
+      hashing.cancel();
+      throw error;
     } finally {
       await out.close();
     }
-    const hashes = await hashing;
+    const hashes = await hashing.result;
     const listed: Manifest['files'] = files.map((f, i) => {
       if (hashes[i]!.bytes !== sizes[i]) {
         throw new BackupError(`${f.source} changed while it was backed up: another process wrote to it`, {

@@ -29,10 +29,13 @@ for (const file of workerData.files) {
 parentPort.postMessage(out);
 `;
 
-/** The SM3 (hex) and length of each file, computed on a worker thread. */
-export function hashFiles(files: readonly string[]): Promise<{ sm3: string; bytes: number }[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(CODE, { eval: true, workerData: { files: [...files] } });
+/** The SM3 (hex) and length of each file, computed on a worker thread; `cancel()` stops it. */
+export function hashFiles(files: readonly string[]): {
+  result: Promise<{ sm3: string; bytes: number }[]>;
+  cancel(): void;
+} {
+  const worker = new Worker(CODE, { eval: true, workerData: { files: [...files] } });
+  const result = new Promise<{ sm3: string; bytes: number }[]>((resolve, reject) => {
     let done = false;
     worker.once('message', (result: { sm3: string; bytes: number }[]) => {
       done = true;
@@ -46,4 +49,6 @@ export function hashFiles(files: readonly string[]): Promise<{ sm3: string; byte
       if (!done) reject(new Error(`the SM3 worker exited with code ${code}`));
     });
   });
+  result.catch(() => undefined);
+  return { result, cancel: () => void worker.terminate() };
 }
