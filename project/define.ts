@@ -93,9 +93,9 @@ export const projectSpecSchema = z
       description:
         'platform hierarchy: keys, parent, children, entitlements; checked by platformSchema (platform/config.ts) when the project is defined',
     }),
-    backup: z.unknown().optional().meta({
+    backup: backupSchema.optional().meta({
       description:
-        'encrypted backups: master key, cipher, destinations, retention; checked by backupSchema (governance/backups/config.ts) when the project is defined',
+        'encrypted backups: master key, cipher, destinations, retention (backupSchema, governance/backups/config.ts)',
     }),
     quality: z
       .array(datasetQualitySchema)
@@ -123,6 +123,10 @@ export function defineProject(spec: ProjectSpec): Project {
       { file, object: `project ${name}` },
       {
         'node.id': 'node: { id: "650000" } (the six-digit division code of this node)',
+        'backup.masterKey':
+          "backup: { masterKey: { id: 'k2026', file: '/etc/gongshu/backup-k2026.key' } } or { id, env: 'GONGSHU_BACKUP_KEY' }",
+        'backup.destinations.*':
+          "backup: { destinations: { local: { path: '.gongshu/backups' }, offsite: { parent: true } } }",
         'pipelines.*': 'pipelines: [definePipeline({...}), ...]',
       },
     );
@@ -152,20 +156,6 @@ export function defineProject(spec: ProjectSpec): Project {
       { file, object: `project ${parsed.data.name}: platform` },
       {},
     );
-  }
-  if (parsed.data.backup !== undefined) {
-    const backup = backupSchema.safeParse(parsed.data.backup, { reportInput: true });
-    if (!backup.success) {
-      throw definitionErrorFromZod(
-        backup.error,
-        { file, object: `project ${parsed.data.name}: backup` },
-        {
-          masterKey:
-            "masterKey: { id: 'k2026', file: '/etc/gongshu/backup-k2026.key' } or { id, env: 'GONGSHU_BACKUP_KEY' }",
-          destinations: "destinations: { local: { path: '.gongshu/backups' }, offsite: { parent: true } }",
-        },
-      );
-    }
   }
   return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
 }

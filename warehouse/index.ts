@@ -31,6 +31,7 @@ export {
   isFixedType,
   type TextColumn,
 } from './text-columns.ts';
+export { duckdbVersion } from './version.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,

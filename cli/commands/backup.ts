@@ -16,6 +16,7 @@ import {
 import { projectAndWarehouse } from '../../project/index.ts';
 import { isGongshuError } from '../../schemas/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
@@ -54,6 +55,41 @@ function mapError(error: unknown): never {
     }
   }
   throw error;
+}
+
+/** Checks the command line before any work: what each action needs. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const [action, id] = args as [Action | undefined, string | undefined];
+  const o = options as unknown as BackupCliOptions;
+  if ((action === 'verify' || action === 'restore') && !id) {
+    problems.addMessage(
+      `backup ${action}: the backup id is missing`,
+      `gongshu backup list shows the ids, e.g. gongshu backup ${action} backup-20260105020000-3fa9c1`,
+    );
+  }
+  if (action === 'keygen' && !id) {
+    problems.addMessage(
+      'backup keygen: the key file to create is missing',
+      'gongshu backup keygen /etc/gongshu/backup-k1.key',
+    );
+  }
+  if (action === 'restore' && (o.to ?? []).length !== 1) {
+    problems.addMessage(
+      'backup restore: --to needs one folder or .duckdb file',
+      'gongshu backup restore ID --to /tmp/drill',
+    );
+  }
+  if (action === 'restore' && (o.from ?? []).length > 1) {
+    problems.addMessage(
+      'backup restore: --from names one destination',
+      'gongshu backup restore ID --to DIR --from offsite',
+    );
+  }
+  if (action !== 'keygen') problems.project(o.warehouse ? undefined : o.project);
 }
 
 /**

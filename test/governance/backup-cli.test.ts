@@ -5,7 +5,7 @@
  * lock, and a full destination disk (a 1 MiB tmpfs, when this machine lets the test mount one).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../platform/index.ts';
@@ -80,6 +80,21 @@ describe('gongshu backup (CLI)', () => {
     const unknown = gongshu(['backup', 'verify', 'backup-20200101000000-000000', '--project', dir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no backup backup-20200101000000-000000 at local');
+  });
+
+  it('keygen writes a fresh 64-hex-digit key with mode 600 and never overwrites one', () => {
+    const file = join(tempDir(), 'k.key');
+    const r = gongshu(['backup', 'keygen', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(last(r.lines)).toEqual({ file });
+    expect(readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = gongshu(['backup', 'keygen', file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a key file is never overwritten');
+    const missing = gongshu(['backup', 'verify']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('the backup id is missing');
   });
 
   it('kill -9 in the middle of a backup leaves nothing listed; the next backup cleans up and succeeds', async () => {

@@ -287,19 +287,18 @@ describe('tampering and damage fail verify', () => {
 });
 
 describe('configuration', () => {
-  it('defineProject checks the backup block when the project is defined', () => {
+  it('defineProject checks the backup block when the project is defined (and types it)', () => {
     const spec = { name: 'x', node: { id: '650102', level: 'county' as const, name: 'x' } };
-    expect(() => defineProject({ ...spec, backup: { cipher: 'des-cbc' } })).toThrow(
-      /backup: cipher: expected/,
-    );
-    expect(() => defineProject({ ...spec, backup: { destinations: { Local: { path: 'x' } } } })).toThrow(
-      /backup: destinations/,
-    );
-    expect(() => defineProject({ ...spec, backup: { masterKey: { id: 'k1' } } })).toThrow(
-      /backup: masterKey/,
-    );
-    expect(defineProject({ ...spec, backup: { masterKey: { id: 'k1', env: 'K' } } }).backup).toEqual({
+    const bad = (backup: unknown) => () =>
+      defineProject({ ...spec, backup } as Parameters<typeof defineProject>[0]);
+    expect(bad({ cipher: 'des-cbc' })).toThrow(/backup\.cipher: expected/);
+    expect(bad({ destinations: { Local: { path: 'x' } } })).toThrow(/backup\.destinations/);
+    expect(bad({ masterKey: { id: 'k1' } })).toThrow(/backup\.masterKey/);
+    expect(defineProject({ ...spec, backup: { masterKey: { id: 'k1', env: 'K' } } }).backup).toMatchObject({
       masterKey: { id: 'k1', env: 'K' },
+      cipher: 'aes-256-gcm',
+      retention: { daily: 7, weekly: 4, monthly: 12 },
+      destinations: { local: { path: '.gongshu/backups' } },
     });
   });
 

@@ -1,7 +1,8 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runQuality } from '../../quality/index.ts';
-import { catalogProblems, displaySource } from '../../reports/gather.ts';
+import { catalogProblems } from '../../reports/gather/catalog.ts';
+import { displaySource } from '../../reports/gather/dataset-extras.ts';
 import { gatherDashboard, readFoundations, readHierarchy } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { buildFixture, ID } from '../quality/fixture.ts';

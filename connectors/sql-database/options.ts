@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConnectorOptions } from './file-source.ts';
+import { parseConnectorOptions } from '../file-source.ts';
 
 /** A table name: `table` or `schema.table`, each part any non-empty name without a dot (Chinese included). */
 export const TABLE_NAME = /^[^.\s"]+(\.[^.\s"]+)?$/;
@@ -58,6 +58,36 @@ export const EXACTLY_ONE_OF_TABLE_OR_QUERY: [
   (o) => (o.table === undefined) !== (o.query === undefined),
   { message: 'exactly one of table or query', path: ['table'] },
 ];
+
+/** How one engine describes its options: URL scheme, table spelling, batch size. */
+export interface SqlDatabaseOptionsSpec {
+  readonly defaultPort: number;
+  /** The URL form: its pattern, the message when it does not match, and its description. */
+  readonly url: { readonly pattern: RegExp; readonly message: string; readonly description: string };
+  readonly connectionDescription: string;
+  /** The table form: the message when the name does not match, and its description. */
+  readonly table: { readonly message: string; readonly description: string };
+  readonly batchSizeDescription: string;
+}
+
+/** The option fields every SQL-database connector has: connection, table, query, cursorColumn, batchSize. */
+export function sqlDatabaseOptionFields(spec: SqlDatabaseOptionsSpec) {
+  return {
+    connection: z
+      .union([
+        z.string().regex(spec.url.pattern, spec.url.message).meta({ description: spec.url.description }),
+        connectionObject(spec.defaultPort),
+      ])
+      .meta({ description: spec.connectionDescription }),
+    table: z
+      .string()
+      .regex(TABLE_NAME, spec.table.message)
+      .optional()
+      .meta({ description: spec.table.description }),
+    ...QUERY_OPTIONS,
+    batchSize: z.number().int().positive().default(10_000).meta({ description: spec.batchSizeDescription }),
+  };
+}
 
 /** Parses database connector options: like the file connectors, but never echoing a password or URL. */
 export function parseDatabaseOptions<S extends z.ZodType>(
