@@ -45,12 +45,15 @@ const names = (values: readonly string[] | undefined) =>
 /** Destination errors exit 4, a refused restore 2; the rest keep their usual codes. */
 function mapError(error: unknown): never {
   if (isGongshuError(error)) {
-    if (error.code === 'backup-destination') throw new CliError(error.message, EXIT.source);
-    if (error.code === 'backup' && error.details.refused) throw new CliError(error.message, EXIT.usage);
+    if (error.code === 'backup-destination')
+      throw new CliError(error.message, EXIT.source, { code: 'backup-destination' });
+    if (error.code === 'backup' && error.details.refused)
+      throw new CliError(error.message, EXIT.usage, { code: 'backup-refused' });
     if (error.code === 'warehouse-locked') {
       throw new CliError(
         `${error.message} A backup needs the writer: while gongshu serve runs, let it take backups with a schedule ({ run: { backup: {} } }), or stop it for a manual backup.`,
         EXIT.warehouse,
+        { code: error.code },
       );
     }
   }

@@ -17,6 +17,16 @@ import { auditOf, populate, tableDigests, warehouseOf, writeKey, writeNode } fro
 
 const last = (lines: string[]) => JSON.parse(lines.at(-1)!);
 
+/** The fields the README's "`--json` prints" table lists for a command (e.g. `backup create`). */
+function documented(command: string): string[] {
+  const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
+  const row = readme.split('\n').find((l) => l.startsWith(`| \`${command}\``));
+  expect(row, `README documents ${command}`).toBeDefined();
+  const third = row!.split('|')[3]!;
+  const first = /`([^`]*)`/.exec(third)![1]!;
+  return first.split(/,\s*/).map((n) => n.trim());
+}
+
 async function node(backup: Record<string, unknown> = {}) {
   const dir = tempDir('gongshu-backup-cli-');
   writeKey(dir, 'k1.key');
@@ -39,10 +49,12 @@ describe('gongshu backup (CLI)', () => {
     expect(c.bytes).toBeGreaterThan(statSync(warehouseOf(dir)).size);
     expect(c.tables).toBeGreaterThan(15);
     expect(c.auditHead).toMatch(/^3:[0-9a-f]{64}$/);
+    expect(Object.keys(c).sort()).toEqual(documented('backup create').sort());
 
     const listed = gongshu(['backup', 'list', '--project', dir, '--json']);
     expect(listed.code).toBe(0);
     expect(listed.lines.map((l) => JSON.parse(l).id)).toEqual([c.id]);
+    expect(Object.keys(JSON.parse(listed.lines[0]!)).sort()).toEqual(documented('backup list').sort());
 
     const verified = gongshu(['backup', 'verify', c.id, '--project', dir, '--json']);
     expect(verified.code, verified.stderr).toBe(0);
@@ -53,6 +65,7 @@ describe('gongshu backup (CLI)', () => {
       rowsMatch: true,
       auditOk: true,
     });
+    expect(Object.keys(last(verified.lines)).sort()).toEqual(documented('backup verify').sort());
 
     const restored = gongshu([
       'backup',
@@ -66,6 +79,7 @@ describe('gongshu backup (CLI)', () => {
     ]);
     expect(restored.code, restored.stderr).toBe(0);
     expect(last(restored.lines)).toMatchObject({ id: c.id, path: join(dir, 'copy', 'warehouse.duckdb') });
+    expect(Object.keys(last(restored.lines)).sort()).toEqual(documented('backup restore').sort());
     expect(await tableDigests(join(dir, 'copy', 'warehouse.duckdb'))).toEqual(
       await tableDigests(warehouseOf(dir)),
     );
