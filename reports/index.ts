@@ -10,6 +10,7 @@ export { readHierarchy } from './gather/hierarchy.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
 export { renderMarkdown } from './markdown.ts';
 export {
+  BackupsSection,
   type CatalogItem,
   DASHBOARD_SCHEMA_VERSION,
   DashboardModel,

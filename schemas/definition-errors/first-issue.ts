@@ -48,16 +48,8 @@ function hintFor(path: string, hints: FixHints): string | undefined {
   return undefined;
 }
 
-/**
- * Turns the first zod issue of a failed definition into one `DefinitionError` whose message says
- * where (file and object), which field, what is allowed, what was given and how to fix it.
- */
-export function definitionErrorFromZod(
-  error: z.ZodError,
-  where: { file?: string | undefined; object: string },
-  hints: FixHints = {},
-): DefinitionError {
-  const issue = error.issues[0]!;
+/** One issue of a failed definition as a message line, with its field, what is allowed and the fix. */
+function problemOf(issue: z.core.$ZodIssue, prefix: string, hints: FixHints) {
   const path = issue.path.map(String).join('.') || '(root)';
   const got =
     issue.code === 'unrecognized_keys'
@@ -65,27 +57,43 @@ export function definitionErrorFromZod(
       : 'input' in issue
         ? describeValue(issue.input)
         : undefined;
-  const custom = issue.code === 'custom';
   const fix =
     hintFor(path, hints) ??
     (issue.code === 'unrecognized_keys'
       ? `remove ${issue.keys.join(', ')} (check the spelling)`
       : `set ${path} to ${expectedOf(issue)}`);
+  const message =
+    issue.code === 'custom'
+      ? problemMessage({ where: prefix, field: path, problem: issue.message, fix })
+      : definitionMessage({
+          where: prefix,
+          field: path,
+          expected: expectedOf(issue),
+          ...(got === undefined ? {} : { got }),
+          fix,
+        });
+  return { message, field: path, allowed: expectedOf(issue), fix };
+}
+
+/**
+ * Turns the zod issues of a failed definition into one `DefinitionError` that names every problem, one line
+ * each, saying where (file and object), which field, what is allowed, what was given and how to fix it.
+ * `details` holds the first problem's field, allowed values and fix, and `problems` (every line) when there
+ * are several.
+ */
+export function definitionErrorFromZod(
+  error: z.ZodError,
+  where: { file?: string | undefined; object: string },
+  hints: FixHints = {},
+): DefinitionError {
   const prefix = [where.file, where.object].filter(Boolean).join(': ');
-  const line = custom
-    ? problemMessage({ where: prefix, field: path, problem: issue.message, fix })
-    : definitionMessage({
-        where: prefix,
-        field: path,
-        expected: expectedOf(issue),
-        ...(got === undefined ? {} : { got }),
-        fix,
-      });
-  const more = error.issues.length > 1 ? ` (${error.issues.length - 1} more problem(s) after this one)` : '';
-  return new DefinitionError(`${line}${more}`, {
+  const problems = error.issues.map((issue) => problemOf(issue, prefix, hints));
+  const first = problems[0]!;
+  return new DefinitionError(problems.map((p) => p.message).join('\n'), {
     file: where.file,
-    field: path,
-    allowed: expectedOf(issue),
-    fix,
+    field: first.field,
+    allowed: first.allowed,
+    fix: first.fix,
+    ...(problems.length > 1 ? { problems: problems.map((p) => p.message) } : {}),
   });
 }
