@@ -9,9 +9,9 @@ import {
 } from '../derive.ts';
 import { card, esc } from '../html.ts';
 import { framed, type PageContext } from './context.ts';
+import { backupsSection } from './overview-backups.ts';
 import {
   attentionSection,
-  backupsSection,
   departmentsSection,
   dimensionsSection,
   trendSection,
