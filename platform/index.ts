@@ -12,6 +12,7 @@ export {
   canonicalJson,
   cutText,
   listAudit,
+  readAuditHead,
   verifyAudit,
 } from './audit/chain.ts';
 export { createRefusalAudit, type Refusal } from './audit/refusals.ts';
@@ -106,6 +107,19 @@ export {
   writeChunkFile,
 } from './transport/parquet-chunk.ts';
 export { createSerial, type Serial } from './transport/serial.ts';
-export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './transport/server.ts';
-export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './transport/signing.ts';
+export {
+  type CompletedBatch,
+  createNodeServer,
+  listen,
+  type NodeServerOptions,
+  type NodeServerTools,
+} from './transport/server.ts';
+export {
+  canonicalRequest,
+  SIGNATURE_HEADERS,
+  signRequest,
+  sm3,
+  type VerifiedRequest,
+  verifyRequest,
+} from './transport/signing.ts';
 export { parentTls, serverTls } from './transport/tls.ts';

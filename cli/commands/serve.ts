@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import {
+  backupSettings,
+  backupStoreRoutes,
+  journalPath,
+  parentLinkOf,
+  scheduledBackup,
+} from '../../governance/index.ts';
+import {
   createForwarder,
   createNodeServer,
   createSerial,
@@ -28,7 +35,7 @@ interface ServeOptions {
 type StartScheduler = (
   project: unknown,
   options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => { stop(): void | Promise<void> };
+) => Promise<{ stop(): void | Promise<void> }> | { stop(): void | Promise<void> };
 
 /** Every problem of the serve command line: --port, the project folder, the warehouse file. */
 export function checkArguments(
@@ -56,6 +63,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
   const keys = loadKeys(node.keysDir);
+  const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const parent = node.platform.parent;
@@ -94,6 +102,8 @@ export default async function serve(_args: unknown[], command: Command): Promise
     serial,
     onBatchComplete: () => forwarder?.request(),
     health: () => ({ forwarding: forwarder?.busy() ?? false }),
+    // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+    extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
   });
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
@@ -103,12 +113,22 @@ export default async function serve(_args: unknown[], command: Command): Promise
         | { startScheduler?: StartScheduler }
         | undefined;
       if (typeof jobs?.startScheduler === 'function') {
-        scheduler = jobs.startScheduler(loaded.project, {
+        scheduler = await jobs.startScheduler(loaded.project, {
           warehousePath,
           logger,
           // The service holds the warehouse: a scheduler that can use an open one should run through these.
           warehouse: wh,
           withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
+          actions: {
+            // The snapshot runs in the serial, between HTTP handlers' transactions; copies and uploads after it.
+            backup: scheduledBackup({
+              settings: backups,
+              journal: journalPath(warehousePath),
+              parent: parentLinkOf(loaded.project, loaded.dir, backups, logger, keys),
+              logger,
+              exclusive: serial,
+            }),
+          },
         });
         logger.info('serve: schedules started');
       }

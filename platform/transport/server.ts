@@ -57,6 +57,14 @@ export interface NodeServerOptions {
   readonly health?: () => Record<string, unknown>;
   /** Checks a backflow request against sharing grants before any row is read (refuse by throwing). */
   readonly authorizeBackflow?: AuthorizeBackflow;
+  /** Adds routes of other layers (e.g. the store of children's backups), with the signature check and the serial. */
+  readonly extend?: (app: FastifyInstance, tools: NodeServerTools) => void;
+}
+
+/** What `extend` gets: the signature check (known child, fresh timestamp and nonce) and the warehouse serial. */
+export interface NodeServerTools {
+  readonly verify: (req: FastifyRequest) => Promise<VerifiedRequest>;
+  readonly serial: Serial;
 }
 
 /** What the request checks (before the body is read) left for the handler. */
@@ -66,6 +74,8 @@ interface Admitted {
   readonly push?: PushQuery;
   /** Files to delete when the answer is sent (the spooled body, a backflow answer). */
   readonly files: string[];
+  /** The SM3 of the body as read (it must be the declared one). */
+  bodyHash?: string;
 }
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -141,7 +151,10 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     }).then(
       (body) => {
         a.files.push(body.file);
-        done(null, body);
+        a.bodyHash = body.hash;
+        // Routes other layers add (`extend`) get the body as bytes, as before (it is at most maxBodyBytes).
+        const path = req.url.split('?')[0] ?? '';
+        done(null, path.startsWith('/v1/push') ? body : readFileSync(body.file));
       },
       (error: Error) => done(error, undefined),
     );
@@ -424,6 +437,25 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     return { node: a.verified.node, anchors: await serial(() => anchorsOf(wh, a.verified.node)) };
   });
 
+  options.extend?.(app, {
+    serial,
+    // Admitted in onRequest (signature over the declared body hash, nonce, clock, cap); the body as read
+    // must be the one the signature covers.
+    verify: async (req) => {
+      const a = admitted.get(req);
+      if (!a)
+        throw new PlatformRejection(401, 'unsigned', `${req.method} ${req.url.split('?')[0]}: not signed`);
+      if (a.bodyHash !== undefined && a.bodyHash !== a.verified.bodyHash) {
+        throw new PlatformRejection(
+          400,
+          'body-hash-mismatch',
+          `node ${a.verified.node}: the body does not match its signed SM3 (${SIGNATURE_HEADERS.contentHash}); nothing was stored`,
+          { node: a.verified.node },
+        );
+      }
+      return a.verified;
+    },
+  });
   return app;
 }
 
