@@ -7,6 +7,7 @@ import {
   scheduledBackup,
 } from '../../governance/index.ts';
 import {
+  createForwarder,
   createNodeServer,
   createSerial,
   listen,
@@ -48,9 +49,10 @@ export function checkArguments(
 }
 
 /**
- * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
- * (the single writer) for as long as it runs; forwards upward on start and after each child batch completes
- * (multi-hop), and runs the project's schedules when the jobs layer provides `startScheduler`.
+ * `gongshu serve`: the node's HTTP(S) service (push from children, backflow, audit anchors, health), holding
+ * the warehouse (the single writer) for as long as it runs; forwards upward on start and after each child batch
+ * completes (multi-hop), retrying a failed push with a capped backoff, and runs the project's schedules when
+ * the jobs layer provides `startScheduler`.
  */
 export default async function serve(_args: unknown[], command: Command): Promise<number> {
   const o = command.opts<ServeOptions>();
@@ -60,60 +62,52 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
-  const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  const keys = loadKeys(node.keysDir);
   const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
-  const abort = new AbortController();
-  let forwarding: Promise<void> | undefined;
-  let again = false;
-  let retry: NodeJS.Timeout | undefined;
-  const forward = () => {
-    if (!node.platform.parent || !keys || !node.platform.push.forward || abort.signal.aborted) return;
-    if (forwarding) {
-      again = true;
-      return;
-    }
-    forwarding = (async () => {
-      do {
-        again = false;
-        try {
-          await pushUpward({ wh, node, project: loaded.project, keys, logger, serial, signal: abort.signal });
-        } catch (error) {
-          if (abort.signal.aborted) break;
-          logger.error(`push → ${node.platform.parent?.id}: ${(error as Error).message}; retrying in 5 s`);
-          retry = setTimeout(() => {
-            retry = undefined;
-            forward();
-          }, 5000);
-        }
-      } while (again && !abort.signal.aborted);
-    })().finally(() => {
-      forwarding = undefined;
-    });
-  };
+  const parent = node.platform.parent;
+  const forwarder =
+    parent && node.platform.push.forward
+      ? createForwarder({
+          parent: parent.id,
+          logger,
+          maxRetryMs: node.platform.push.forwardRetryMaxMs,
+          push: (signal) =>
+            pushUpward({
+              wh,
+              node,
+              project: loaded.project,
+              keys,
+              logger,
+              serial,
+              signal,
+              onDeadLetter: (d) =>
+                logger.error(
+                  { alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code },
+                  `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`,
+                ),
+            }),
+        })
+      : undefined;
+  const served = o.host
+    ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
+    : node;
   const app = createNodeServer({
-    node: o.host
-      ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-      : node,
+    node: served,
     project: loaded.project,
     wh,
     logger,
+    keys,
     serial,
-    onBatchComplete: forward,
-    health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+    onBatchComplete: () => forwarder?.request(),
+    health: () => ({ forwarding: forwarder?.busy() ?? false }),
     // Children may keep their encrypted backups here (backup.store); this node cannot read them.
     extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
   });
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
-    const url = await listen(
-      app,
-      o.host
-        ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-        : node,
-      port,
-    );
+    const url = await listen(app, served, port);
     if (o.schedules !== false) {
       const jobs = (await import('../../jobs/index.ts' as string).catch(() => undefined)) as
         | { startScheduler?: StartScheduler }
@@ -143,12 +137,12 @@ export default async function serve(_args: unknown[], command: Command): Promise
       node: node.id,
       level: node.level,
       url,
-      parent: node.platform.parent?.id ?? null,
+      parent: parent?.id ?? null,
       pid: process.pid,
     };
     if (o.json) out.json({ listening: info });
     else out.note(`serve: node ${node.id} (${node.name}) listening on ${url}`);
-    forward();
+    forwarder?.request();
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
@@ -156,11 +150,9 @@ export default async function serve(_args: unknown[], command: Command): Promise
     });
     logger.info('serve: stopping');
   } finally {
-    abort.abort(new Error('serve stopped'));
-    if (retry) clearTimeout(retry);
+    await forwarder?.stop();
     await scheduler?.stop();
     await app.close();
-    await forwarding?.catch(() => undefined);
     await serial(async () => wh.close());
   }
   return EXIT.ok;
