@@ -5,6 +5,7 @@ import { datasetQualitySchema } from '../quality/index.ts';
 import type { CatalogEntry } from '../schemas/catalog.ts';
 import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
 import { DefinitionError } from '../schemas/errors.ts';
+import { reservedNameProblem } from '../schemas/index.ts';
 import { callerFile } from './caller.ts';
 import { keySpecSchema } from './keys.ts';
 
@@ -33,7 +34,17 @@ const catalogSchema = z.custom<CatalogEntry>(
 /** The dataset a pipeline loads into. */
 export const datasetSpecSchema = z
   .object({
-    name: z.string().regex(NAME).meta({ description: 'the table name: lower-case letters, digits, _' }),
+    name: z
+      .string()
+      .regex(NAME)
+      .superRefine((name, ctx) => {
+        const problem = reservedNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: name });
+      })
+      .meta({
+        description:
+          'the table name: lower-case letters, digits, _; not gongshu_*, a schema name (main, foundation, …) or a DuckDB system name',
+      }),
     title: z.string().optional().meta({ description: 'display name, e.g. 户籍人口' }),
     key: keySpecSchema
       .optional()
@@ -181,7 +192,8 @@ export type Project = Readonly<z.output<typeof projectSpecSchema>> & { readonly 
 const PIPELINE_HINTS = {
   name: 'name: "hukou" (lower-case letters, digits and _)',
   source: 'source: csv({ path: "data/gongan_hukou.csv" })',
-  'dataset.name': 'dataset: { name: "hukou" } (lower-case letters, digits and _)',
+  'dataset.name':
+    'dataset: { name: "hukou" } (lower-case letters, digits and _; not a name reserved for gongshu or DuckDB)',
   'dataset.key': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.key.kind': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.writeMode':

@@ -114,6 +114,12 @@ export {
 } from './pseudonymize.ts';
 export { QUALITY_DIMENSION_LABELS, QualityDimension, QualityReport } from './quality-report.ts';
 export {
+  RESERVED_PREFIXES,
+  RESERVED_SCHEMAS,
+  reservedNameProblem,
+  unreservedName,
+} from './reserved-names.ts';
+export {
   normalizeUscc,
   parseUscc,
   USCC_AUTHORITIES,

@@ -91,6 +91,36 @@ describe('gongshu ingest', () => {
   });
 });
 
+describe('gongshu ingest --dataset naming a system table or schema', () => {
+  it('is refused with exit 2 and a fix, in replace and append mode, and the system tables stay intact', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, `公民身份号码,姓名\n${GOOD[0]},甲\n`);
+    const warehouse = join(dir, 'w.duckdb');
+    expect(gongshu(['ingest', file, '--dataset', 'people', '--warehouse', warehouse]).code).toBe(0);
+    for (const [dataset, mode, fix] of [
+      ['gongshu_loads', 'replace', '--dataset loads'],
+      ['gongshu_divisions', 'replace', '--dataset divisions'],
+      ['gongshu_runs', 'append', '--dataset runs'],
+      ['main', 'append', '--dataset main_data'],
+      ['foundation', 'append', '--dataset foundation_data'],
+    ] as const) {
+      const r = gongshu(['ingest', file, '--dataset', dataset, '--mode', mode, '--warehouse', warehouse]);
+      expect(r.code, dataset).toBe(2);
+      expect(r.stderr).toContain(`gongshu: --dataset: "${dataset}" is reserved`);
+      expect(r.stderr).toContain(`Fix: ${fix}`);
+      expect(r.stderr).not.toContain('query failed');
+    }
+    const wh = await openWarehouse({ path: warehouse, readOnly: true });
+    try {
+      expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(1);
+      expect(await wh.value(`SELECT count(*) FROM gongshu_divisions`)).toBeGreaterThan(3000);
+    } finally {
+      wh.close();
+    }
+  });
+});
+
 describe('gongshu quarantine replay', () => {
   it('replays rows after the cause is fixed, once', () => {
     const dir = tempDir();
