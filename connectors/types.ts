@@ -80,7 +80,15 @@ export interface SqlRelation {
    * If they do not (blank lines, ragged rows), or DuckDB cannot read the file, the loader falls back to
    * `extract()`. `location` is ignored when `lines` is set.
    */
-  readonly lines?: { readonly file: string; readonly firstDataLine: number; readonly physicalLines: number };
+  readonly lines?: {
+    readonly file: string;
+    readonly firstDataLine: number;
+    readonly physicalLines: number;
+    /** Physical lines (ascending) whose rows have `problem` (e.g. lines of another encoding). */
+    readonly problemLines?: { readonly lines: readonly number[]; readonly problem: string };
+    /** The problem of rows whose text holds U+FFFD (bytes invalid in the file's encoding), when any may. */
+    readonly replacementProblem?: string;
+  };
   /** Notes for the load record (e.g. a transcoding). */
   readonly notes?: readonly string[];
   /** Removes temporary files; called after staging. */

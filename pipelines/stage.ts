@@ -164,7 +164,9 @@ async function stageRelation(
       const numbered = (extra = '') =>
         `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
       const rows = (await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0;
-      if (firstDataLine - 1 + rows === physicalLines) {
+      const flagged =
+        relation.lines.problemLines !== undefined || relation.lines.replacementProblem !== undefined;
+      if (firstDataLine - 1 + rows === physicalLines && !flagged) {
         await dropStage(wh, table);
         await wh.run(
           `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
@@ -199,6 +201,13 @@ async function stageRelation(
            NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
       );
       verifyLines = true;
+      await flagRows(
+        wh,
+        table,
+        cols.map((c) => c.column_name),
+        relation.lines,
+        breaks,
+      );
     } else {
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
@@ -246,6 +255,37 @@ async function stageRelation(
 }
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * Sets `_stage_problem` of the staged rows the connector flagged: rows whose text holds U+FFFD (bytes invalid in
+ * the file's encoding), then rows spanning a problem line (e.g. a line of another encoding), in the order the JS
+ * parser joins the same problems (`a; b`).
+ */
+async function flagRows(
+  wh: Warehouse,
+  table: string,
+  columns: readonly string[],
+  lines: NonNullable<SqlRelation['lines']>,
+  breaks: string,
+): Promise<void> {
+  const append = (problem: string) =>
+    `_stage_problem = CASE WHEN _stage_problem IS NULL THEN ${lit(problem)} ELSE _stage_problem || '; ' || ${lit(problem)} END`;
+  if (lines.replacementProblem && columns.length) {
+    await wh.run(
+      `UPDATE temp.${q(table)} SET ${append(lines.replacementProblem)}
+       WHERE ${columns.map((c) => `coalesce(contains(${q(c)}, '\uFFFD'), false)`).join(' OR ')}`,
+    );
+  }
+  if (lines.problemLines?.lines.length) {
+    const start = `CAST(split_part(_stage_location, ':', -1) AS BIGINT)`;
+    await wh.run(
+      `UPDATE temp.${q(table)} SET ${append(lines.problemLines.problem)}
+       WHERE _stage_row IN (
+         SELECT s._stage_row FROM (SELECT _stage_row, ${start} AS _first, ${start} + ${breaks} AS _last FROM temp.${q(table)}) AS s
+         JOIN (SELECT unnest([${lines.problemLines.lines.join(', ')}]) AS line) AS p ON p.line BETWEEN s._first AND s._last)`,
+    );
+  }
+}
 
 function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {
   return batch.rows.map((row, i) => [

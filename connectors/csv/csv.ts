@@ -19,6 +19,7 @@ import {
   resolveEncoding,
   SAMPLE_BYTES,
 } from './encoding.ts';
+import { EncodingCheck, invalidBytesProblem } from './encoding-check.ts';
 import { csvRelation } from './fast-path.ts';
 import { CSV_DELIMITERS, type CsvOptions, type CsvOptionsInput, parseCsvOptions } from './options.ts';
 import { CsvParser, sniffDelimiter } from './parser.ts';
@@ -148,7 +149,9 @@ async function* extractRows(
   let problems: (string | null)[] | undefined;
   const ready: ExtractedBatch[] = [];
   let checkReplacement = false;
-  const invalidBytes = `encoding: bytes invalid in ${encoding.encoding} (decoded as U+FFFD)`;
+  const invalidBytes = invalidBytesProblem(encoding.encoding);
+  // The whole file's bytes are checked as they are read: lines of another encoding are quarantined.
+  const check = new EncodingCheck(encoding.encoding);
 
   const flush = (): void => {
     if (rows.length === 0 || columns === undefined) return;
@@ -183,6 +186,10 @@ async function* extractRows(
       if (checkReplacement && row.some((value) => value?.includes('\uFFFD'))) {
         problem = joinProblem(problem, invalidBytes);
       }
+      if (check.mixedLines.length > 0) {
+        const mixed = check.problemIn(line, line + lineBreaks(row));
+        if (mixed) problem = joinProblem(problem, mixed);
+      }
       if (problem !== null && problems === undefined)
         problems = new Array<string | null>(rows.length).fill(null);
       problems?.push(problem);
@@ -201,16 +208,20 @@ async function* extractRows(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
+      check.push(chunk);
       feed(decoder.write(chunk));
       while (ready.length > 0) {
         yield ready.shift()!;
         signal?.throwIfAborted();
       }
     }
+    check.end();
     feed(decoder.end());
     parser.end();
     flush();
     if (columns === undefined) note?.(`${name}: no header line (the file is empty)`);
+    const summary = check.summary(name);
+    if (summary) note?.(summary);
     while (ready.length > 0) yield ready.shift()!;
   } catch (error) {
     if (signal?.aborted || error instanceof SourceError) throw error;
@@ -311,6 +322,14 @@ export function normaliseHeader(fields: readonly string[]): { columns: string[];
     columns.push(name);
   });
   return { columns, notes };
+}
+
+/** Line breaks inside a record's fields (LF, CR LF, lone CR), so its last line is its first plus these. */
+function lineBreaks(fields: readonly (string | null)[]): number {
+  let n = 0;
+  for (const f of fields)
+    if (f !== null && (f.includes('\n') || f.includes('\r'))) n += f.match(/\r\n|\r|\n/g)!.length;
+  return n;
 }
 
 function joinProblem(a: string | null, b: string): string {

@@ -8,6 +8,7 @@ import {
   readAt,
   resolveEncoding,
 } from '../csv/encoding.ts';
+import { invalidBytesProblem } from '../csv/encoding-check.ts';
 import { SourceError } from '../errors.ts';
 import { fileError } from '../file-source.ts';
 import type {
@@ -112,6 +113,7 @@ async function* ndjsonRows(
   ctx: ExtractContext,
 ): AsyncGenerator<ExtractedBatch> {
   const name = basename(options.path);
+  const invalid = invalidBytesProblem(info.encoding.encoding);
   const keys = new Set<string>();
   for await (const { text } of lines(options.path, info.encoding)) {
     ctx.signal?.throwIfAborted();
@@ -128,7 +130,7 @@ async function* ndjsonRows(
       const start = text.length > 60 ? `${text.slice(0, 60)}…` : text;
       batcher.add(new Map(), location, [`json: ${parsed.message}; the line reads ${JSON.stringify(start)}`]);
     } else {
-      batcher.addRecord(parsed.value, location, options.flatten);
+      batcher.addRecord(parsed.value, location, options.flatten, text.includes('\uFFFD') ? [invalid] : []);
     }
     const ready = batcher.take();
     if (ready) {
@@ -169,8 +171,11 @@ async function* documentRows(
   }
   const columns = Object.freeze([...keys]);
   const batcher = new Batcher(columns, options.batchSize);
+  // Bytes invalid in the encoding decode as U+FFFD: the records holding one are quarantined as `encoding`.
+  const invalid = text.includes('\uFFFD') ? [invalidBytesProblem(info.encoding.encoding)] : undefined;
   for (let i = 0; i < records.length; i++) {
-    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten);
+    const bad = invalid && JSON.stringify(records[i])?.includes('\uFFFD');
+    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten, bad ? invalid : []);
     const ready = batcher.take();
     if (ready) {
       yield ready;
@@ -193,13 +198,18 @@ class Batcher {
     private readonly size: number,
   ) {}
 
-  addRecord(record: unknown, location: string, flatten: FlattenSettings): void {
+  addRecord(
+    record: unknown,
+    location: string,
+    flatten: FlattenSettings,
+    problems: readonly string[] = [],
+  ): void {
     if (!isPlainObject(record)) {
       this.add(new Map(), location, [`json: the record is ${describeJson(record)}, expected an object`]);
       return;
     }
     const flat = flattenRecord(record, flatten);
-    this.add(flat.values, location, flat.problems);
+    this.add(flat.values, location, [...problems, ...flat.problems]);
   }
 
   add(values: Map<string, string | null>, location: string, problems: string[]): void {

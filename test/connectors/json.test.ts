@@ -144,6 +144,25 @@ describe('json bad input', () => {
     );
   });
 
+  it('flags records holding bytes invalid in the encoding as encoding (NDJSON and arrays)', async () => {
+    const nd = join(dir, 'bad-bytes.ndjson');
+    await writeFile(
+      nd,
+      Buffer.concat([Buffer.from('{"a":"张"}\n{"a":"'), Buffer.from([0xff]), Buffer.from('"}\n')]),
+    );
+    const out = await extractAll(json({ path: nd, encoding: 'utf-8' }));
+    expect(out.problems).toEqual([null, 'encoding: bytes invalid in utf-8 (decoded as U+FFFD)']);
+    const arr = join(dir, 'bad-bytes.json');
+    await writeFile(
+      arr,
+      Buffer.concat([Buffer.from('[{"a":"x"},{"a":"'), Buffer.from([0xff]), Buffer.from('"}]')]),
+    );
+    expect((await extractAll(json({ path: arr, encoding: 'utf-8' }))).problems).toEqual([
+      null,
+      'encoding: bytes invalid in utf-8 (decoded as U+FFFD)',
+    ]);
+  });
+
   it('refuses a truncated array with the position', async () => {
     const path = await file('cut.json', '[\n  {"a": 1},\n  {"a": 2');
     const error = await extractAll(json({ path })).catch((e: unknown) => e);
