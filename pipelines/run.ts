@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError, maskIdentifiersIn } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline, Project } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
@@ -86,12 +86,14 @@ export async function runPipelines(
       outcomes.push({ status: 'succeeded', ...result });
     } catch (error) {
       const e = error as Error;
-      options.logger?.error({ err: e }, `load ${pipeline.name} failed: ${e.message}`);
+      // Gongshu's errors mask identity numbers already; another library's message may echo a value.
+      const message = maskIdentifiersIn(String(e?.message ?? e));
+      options.logger?.error({ err: e }, `load ${pipeline.name} failed: ${message}`);
       outcomes.push({
         status: 'failed',
         pipeline: pipeline.name,
         dataset: pipeline.dataset.name,
-        error: e.message,
+        error: message,
         code: error instanceof GongshuError ? error.code : 'internal',
       });
     }

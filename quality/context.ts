@@ -119,7 +119,7 @@ export async function readFacts(
     locations: string[];
   }>(
     `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
-     FROM gongshu_quarantine WHERE dataset IN ${inList(names)} AND replayed_load_id IS NULL GROUP BY ALL`,
+     FROM gongshu_quarantine_current WHERE dataset IN ${inList(names)} AND NOT coalesce(row_loaded, false) GROUP BY ALL`,
   );
   counter.metadata++;
   const quarantine = new Map<string, Map<string, Map<string, QuarantineReason>>>();

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { maskSqlExpression } from '../schemas/masking.ts';
 import { quoteLiteral } from '../warehouse/index.ts';
+import { keyExamined } from './completeness.ts';
 import { RuleError } from './errors.ts';
-import { type CompileFn, columnSql, isText, maskOf, notInListSql, presentSql } from './plan.ts';
+import { type CompileFn, columnSql, isText, maskOf, notInListSql, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
 
 const text = (ctx: Parameters<CompileFn>[1], name: string) => `CAST(${columnSql(ctx, name)} AS VARCHAR)`;
@@ -265,16 +266,15 @@ export function quarantineSampleSql(
   reasons: readonly string[] | 'key-invalid',
   keyMask: 'citizen-id' | 'uscc' | null,
 ): string {
-  const loads = ctx.loads.map((l) => quoteLiteral(l.loadId)).join(', ') || 'NULL';
   const reasonSql =
     reasons === 'key-invalid'
       ? `reason LIKE 'key:%' AND reason <> 'key:missing'`
       : `reason IN (${reasons.map(quoteLiteral).join(', ')})`;
   const key = keyMask ? maskSqlExpression(keyMask, 'key_value') : 'NULL';
   return (
-    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM gongshu_quarantine ` +
-    `WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND load_id IN (${loads}) AND ${reasonSql} ` +
-    'ORDER BY rowid LIMIT 100'
+    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM gongshu_quarantine_current ` +
+    `WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND ${reasonSql} ` +
+    'ORDER BY quarantined_at, source_location LIMIT 100'
   );
 }
 
@@ -358,7 +358,10 @@ const compileSql: CompileFn = (rule, ctx) => {
   };
 };
 
-/** Built-in `key-valid`: total = rows with a key, failed = rows whose key is invalid (quarantined as key:*). */
+/**
+ * Built-in `key-valid`: total = rows with a key in the dataset's current state (rows in the table plus current
+ * quarantined rows whose key was examined, less key:missing); failed = rows quarantined for an invalid key.
+ */
 export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): Rule {
   return makeRule({
     factory: 'keyValid',
@@ -366,7 +369,7 @@ export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): Rule {
     dimension: 'validity',
     column: keyColumn,
     args: { kind },
-    description: `every key in ${keyColumn} is a valid ${kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)'} (quarantined invalid keys count as failed)`,
+    description: `every key in ${keyColumn} is a valid ${kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)'} (rows in the table and current quarantined rows; invalid keys count as failed)`,
     options: { id: 'key-valid' },
   });
 }
@@ -376,9 +379,10 @@ const compileKeyValid: CompileFn = (rule, ctx) => {
   for (const [reason, n] of ctx.quarantine)
     if (reason.startsWith('key:') && reason !== 'key:missing') invalid += n;
   return {
-    type: 'meta',
-    finish: () => ({
-      total: ctx.loads.reduce((s, l) => s + l.rowsRead, 0) - (ctx.quarantine.get('key:missing') ?? 0),
+    type: 'scan',
+    exprs: { n: 'count(*)' },
+    finish: (v) => ({
+      total: num(v.n) + keyExamined(ctx.quarantine) - (ctx.quarantine.get('key:missing') ?? 0),
       failed: invalid,
     }),
     sampleSql: quarantineSampleSql(ctx, 'key-invalid', rule.args.kind as 'citizen-id' | 'uscc'),

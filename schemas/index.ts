@@ -97,6 +97,8 @@ export {
   maskCitizenId,
   maskEmail,
   maskFull,
+  maskIdentifiersIn,
+  maskIdentifiersSql,
   maskLandline,
   maskMobile,
   maskName,

@@ -2,7 +2,13 @@
  * The gongshu system tables (`gongshu_*`), created or upgraded on open. Each statement is idempotent.
  * Columns are documented in README.md ("Warehouse system tables").
  */
-export const SCHEMA_VERSION = 1;
+import { maskIdentifiersSql } from '../schemas/index.ts';
+
+/**
+ * Bumped when an upgrade adds something a read-only open needs (2: the quarantine's `detail`, `row_hash` and the
+ * `gongshu_quarantine_current` view). A read-only open of an older warehouse upgrades it first.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [
@@ -117,6 +123,30 @@ export const SYSTEM_TABLES: readonly string[] = [
     dataset VARCHAR NOT NULL,
     key VARCHAR NOT NULL
   )`,
+  // The quarantine's stable reason codes (`field-count`, `json`, `encoding`, `key:checksum`, …) with the parser's
+  // message in `detail` (identity numbers masked), and the row hash of incremental datasets (a row quarantined
+  // once is not quarantined again when a later load reads it again).
+  `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS detail VARCHAR`,
+  `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS row_hash VARCHAR`,
+  // Earlier versions stored `code: message` (a malformed JSON line with the line's text) as the reason.
+  `UPDATE gongshu_quarantine
+     SET detail = ${maskIdentifiersSql(`regexp_replace(substr(reason, strpos(reason, ': ') + 2), '; the line reads ".*$', '')`)},
+         reason = regexp_extract(reason, '^([a-z][a-z0-9-]*): ', 1)
+   WHERE detail IS NULL AND regexp_matches(reason, '^[a-z][a-z0-9-]*: ')`,
+  // The current quarantine: rows of the loads whose rows are still in the dataset (the last replace load and
+  // every load after it; every load of an append or merge dataset), not replayed since. Rows of loads a later
+  // replace superseded stay in gongshu_quarantine as history; they are never replayed or counted.
+  `CREATE OR REPLACE VIEW gongshu_quarantine_current AS
+   WITH ordered AS (
+     SELECT dataset, load_id, write_mode,
+            row_number() OVER (PARTITION BY dataset ORDER BY started_at, finished_at, load_id) AS n
+     FROM gongshu_loads WHERE status = 'committed'
+   ), live AS (
+     SELECT o.dataset, o.load_id FROM ordered AS o
+     WHERE o.n >= coalesce((SELECT max(r.n) FROM ordered AS r WHERE r.dataset = o.dataset AND r.write_mode = 'replace'), 0)
+   )
+   SELECT q.* FROM gongshu_quarantine AS q
+   WHERE q.replayed_load_id IS NULL AND EXISTS (SELECT 1 FROM live WHERE live.dataset = q.dataset AND live.load_id = q.load_id)`,
   `CREATE TABLE IF NOT EXISTS gongshu_quality_runs (
     run_id VARCHAR PRIMARY KEY,
     started_at TIMESTAMPTZ NOT NULL,

@@ -80,6 +80,7 @@ export class Warehouse {
     }
     const connection = await instance.connect();
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
+    let upgrade = false;
     try {
       await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
@@ -99,10 +100,17 @@ export class Warehouse {
         await wh.run(`SET memory_limit = '${memoryLimit}'`);
       }
       if (!readOnly) await wh.migrate();
-      await wh.installMacros();
+      else if (!memory) upgrade = await wh.outdated();
+      if (!upgrade) await wh.installMacros();
     } catch (error) {
       wh.close();
       throw error;
+    }
+    if (upgrade) {
+      // Written by an earlier version: upgrade it (briefly as the writer), then open it read-only again.
+      wh.close();
+      (await Warehouse.open({ ...options, readOnly: false })).close();
+      return Warehouse.open(options);
     }
     return wh;
   }
@@ -274,6 +282,13 @@ export class Warehouse {
     } finally {
       this.lock?.release();
     }
+  }
+
+  /** Whether the file holds gongshu system tables older than this version's (read-only opens check). */
+  private async outdated(): Promise<boolean> {
+    if (!(await this.hasTable('gongshu_meta'))) return false;
+    const stored = await this.value<string>(`SELECT value FROM gongshu_meta WHERE key = 'schema_version'`);
+    return Number(stored ?? 0) < SCHEMA_VERSION;
   }
 
   private async migrate(): Promise<void> {

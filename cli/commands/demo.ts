@@ -137,7 +137,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(
-        `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM gongshu_quarantine GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
+        'try: npm run -s gongshu -- quarantine list --project examples/xinjiang   (the current quarantine: masked rows, totals by reason)',
       );
     }
     const ok =

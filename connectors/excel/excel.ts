@@ -256,7 +256,8 @@ function typeMismatch(
     const cell = cells[i]!;
     if (type === undefined || cell.kind === 'empty' || cell.kind === 'error') continue;
     if (cell.kind === 'date' || (type === 'timestamp' && cell.kind === 'timestamp')) continue;
-    return `excel-type: column ${columns[i]} holds ${type}s, but this row has ${JSON.stringify(cell.text)}`;
+    // The value itself stays out of the message (it is in the quarantined row).
+    return `excel-type: column ${columns[i]} holds ${type}s, but this row's cell is a ${cell.kind}`;
   }
   return undefined;
 }

@@ -127,8 +127,8 @@ async function* ndjsonRows(
     const location = `${name}:${line}`;
     const parsed = tryParse(text);
     if (!parsed.ok) {
-      const start = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      batcher.add(new Map(), location, [`json: ${parsed.message}; the line reads ${JSON.stringify(start)}`]);
+      // The parser's message only: the line itself holds personal data (it stays in the quarantine's row_json).
+      batcher.add(new Map(), location, [`json: ${parsed.message}`]);
     } else {
       batcher.addRecord(parsed.value, location, options.flatten, text.includes('\uFFFD') ? [invalid] : []);
     }
@@ -269,7 +269,7 @@ function findRecords(path: string, document: unknown, records: string | undefine
 
 /** A JSON.parse failure with the line, column and character offset it happened at. */
 function parseError(path: string, text: string, error: unknown): SourceError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = parserMessage(error);
   const at = /at position (\d+)/.exec(message);
   const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined;
   let where = '';
@@ -291,8 +291,17 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; mes
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: parserMessage(error) };
   }
+}
+
+/**
+ * JSON.parse's message without the piece of input V8 quotes in some of them (`Unexpected token 'x', "{"id":
+ * "1101…" is not valid JSON`): the input is personal data.
+ */
+function parserMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, (\.\.\.)?".*" is not valid JSON$/s, ' (not valid JSON)');
 }
 
 /** Non-blank lines of the file, decoded, each with its 1-based physical line number. */

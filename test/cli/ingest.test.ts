@@ -121,6 +121,62 @@ describe('gongshu ingest --dataset naming a system table or schema', () => {
   });
 });
 
+describe('gongshu quarantine list', () => {
+  it("lists the current rows with totals by reason, masked; --all the history with each row's status", () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.csv');
+    writeFileSync(file, `身份证号,姓名\n${GOOD[0]},甲\n36042619910102009X,乙\n${GOOD[1]},丙,多余\n`);
+    const warehouse = join(dir, 'w.duckdb');
+    for (let i = 0; i < 2; i++) {
+      const r = gongshu([
+        'ingest',
+        file,
+        '--dataset',
+        'p',
+        '--key',
+        'citizen-id:身份证号',
+        '--mode',
+        'replace',
+        '--warehouse',
+        warehouse,
+        '--json',
+      ]);
+      expect(JSON.parse(r.lines.at(-1)!).quarantineByReason).toEqual({ checksum: 1, 'field-count': 1 });
+    }
+    const list = gongshu(['quarantine', 'list', 'p', '--warehouse', warehouse]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/p\.csv:3\s+key:checksum\s+360426\*{8}009X/);
+    expect(list.stdout).toMatch(/p\.csv:4\s+field-count\s+expected 2 fields, got 3/);
+    expect(list.stdout).toMatch(/p\s+field-count\s+1/);
+    expect(list.stdout).not.toContain('36042619910102009X');
+    expect(list.stdout).toContain('360426********009X');
+    expect(list.stderr).toContain('(2 current quarantined rows; key values masked');
+    const all = gongshu(['quarantine', 'list', 'p', '--all', '--warehouse', warehouse, '--json']);
+    const statuses = all.lines.map((l) => JSON.parse(l).status).sort();
+    expect(statuses).toEqual(['current', 'current', 'superseded', 'superseded']);
+    expect(all.stderr).toContain('(4 quarantined rows in the history');
+  });
+
+  it('never shows an identity number from a malformed line, in the summary or the logs', () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.ndjson');
+    writeFileSync(file, `{"身份证号": "${GOOD[0]}"}\n{"身份证号": "${GOOD[1]}", "姓名": "李\n`);
+    const r = gongshu([
+      'ingest',
+      file,
+      '--dataset',
+      'p',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      join(dir, 'w.duckdb'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/json\s+1/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(GOOD[1]);
+  });
+});
+
 describe('gongshu quarantine replay', () => {
   it('replays rows after the cause is fixed, once', () => {
     const dir = tempDir();

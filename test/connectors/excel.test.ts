@@ -165,7 +165,10 @@ describe('excel header and values', () => {
       ['1', '1990-01-01', '2026-03-01T09:30:15'],
       ['2', '不详', '2026-03-02'],
     ]);
-    expect(out.problems).toEqual([null, 'excel-type: column 出生日期 holds dates, but this row has "不详"']);
+    expect(out.problems).toEqual([
+      null,
+      "excel-type: column 出生日期 holds dates, but this row's cell is a string",
+    ]);
   });
 
   it('keeps Chinese text intact across the XML chunks of a large sheet', async () => {

@@ -1,0 +1,201 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, memory } from '../../connectors/index.ts';
+import {
+  citizenId,
+  definePipeline,
+  loadPipeline,
+  type PipelineSpec,
+  replayQuarantine,
+} from '../../pipelines/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const A = '11010519491231002X';
+const B = '440524188001010014';
+const C = '360426199101010071';
+const BAD = '36042619910102009X'; // bad check character
+
+type Dataset = PipelineSpec['dataset'];
+
+function people(
+  rows: (string | null)[][],
+  dataset: Partial<Dataset> = {},
+  columns = ['身份证号', '更新日期'],
+) {
+  return definePipeline({
+    name: 'people',
+    source: memory({
+      name: 'people.csv',
+      columns,
+      rows,
+      locations: rows.map((_, i) => `people.csv:${i + 2}`),
+    }),
+    dataset: { name: 'people', key: citizenId('身份证号'), ...dataset },
+  });
+}
+
+const current = async (wh: Warehouse) =>
+  wh.all<{ source_location: string; reason: string; load_id: string }>(
+    'SELECT source_location, reason, load_id FROM gongshu_quarantine_current ORDER BY quarantined_at, source_location',
+  );
+const stored = async (wh: Warehouse) => Number(await wh.value('SELECT count(*) FROM gongshu_quarantine'));
+
+describe('rows behind the incremental cursor', () => {
+  it('are skipped whatever their key: a re-read never quarantines a row twice', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const inc = { column: '更新日期' };
+    const first = [
+      [A, '2026-03-01'],
+      [BAD, '2026-03-02'],
+      [null, '2026-03-03'],
+      [B, '2026-03-04'],
+    ];
+    const r1 = await loadPipeline(wh, people(first, { writeMode: 'append', incremental: inc }));
+    expect(r1).toMatchObject({ rowsLoaded: 2, rowsQuarantined: 2, cursor: '2026-03-04' });
+    // The department sends the whole file again, plus one new row: only that row is new.
+    const r2 = await loadPipeline(
+      wh,
+      people([...first, [C, '2026-03-05']], { writeMode: 'append', incremental: inc }),
+    );
+    expect(r2).toMatchObject({ rowsLoaded: 1, rowsQuarantined: 0, rowsSkipped: 4 });
+    expect(r2.quarantinedByReason).toEqual({});
+    expect(await stored(wh)).toBe(2);
+    wh.close();
+  });
+
+  it('are skipped in the lag window too when they were quarantined before, and a missing cursor value once', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const inc = { column: '更新日期', lag: 5 };
+    const rows = [
+      [A, '2026-03-01'],
+      [BAD, '2026-03-03'],
+      [B, null],
+    ];
+    const r1 = await loadPipeline(wh, people(rows, { writeMode: 'append', incremental: inc }));
+    expect(r1.quarantinedByReason).toEqual({ 'key:checksum': 1, 'cursor:missing': 1 });
+    const r2 = await loadPipeline(wh, people(rows, { writeMode: 'append', incremental: inc }));
+    expect(r2).toMatchObject({ rowsLoaded: 0, rowsQuarantined: 0, rowsSkipped: 3 });
+    expect(await stored(wh)).toBe(2);
+    wh.close();
+  });
+});
+
+describe('the current quarantine', () => {
+  it('holds only rows of live loads: a replace supersedes the rows of the loads before it', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const rows = [
+      [A, '2026-03-01'],
+      [BAD, '2026-03-02'],
+    ];
+    for (let i = 0; i < 3; i++) await loadPipeline(wh, people(rows, { writeMode: 'replace' }));
+    expect(await stored(wh)).toBe(3);
+    const live = await current(wh);
+    expect(live.map((r) => [r.source_location, r.reason])).toEqual([['people.csv:3', 'key:checksum']]);
+    const lastLoad = await wh.value<string>(
+      'SELECT load_id FROM gongshu_loads ORDER BY started_at DESC, finished_at DESC LIMIT 1',
+    );
+    expect(live[0]?.load_id).toBe(lastLoad);
+    // Appends keep every load's rows current.
+    await loadPipeline(wh, people([[BAD, '2026-03-09']], { writeMode: 'append' }));
+    expect((await current(wh)).length).toBe(2);
+    wh.close();
+  });
+
+  it('is what replay replays: superseded rows never, each current row once', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const rows = [
+      [A, '2026-03-01'],
+      ['6599012025010100', '2026-03-02'], // too short: key:format, fixed below by a definition change? no: stays
+      [BAD, '2026-03-02'],
+    ];
+    for (let i = 0; i < 3; i++) await loadPipeline(wh, people(rows, { writeMode: 'replace' }));
+    const r = await replayQuarantine(wh, 'people', { pipeline: people([], { writeMode: 'replace' }) });
+    expect(r.replayed).toBe(2);
+    expect(r.load?.rowsQuarantined).toBe(2);
+    // The rows failed again: the replay's load holds the current ones, the replayed originals are history.
+    expect((await current(wh)).map((q) => q.load_id)).toEqual([r.load?.loadId, r.load?.loadId]);
+    expect(await wh.value('SELECT count(*) FROM people')).toBe(1);
+    const again = await replayQuarantine(wh, 'people', { pipeline: people([], { writeMode: 'replace' }) });
+    expect(again.replayed).toBe(2);
+    expect(await wh.value('SELECT count(*) FROM people')).toBe(1);
+    expect((await current(wh)).length).toBe(2);
+    wh.close();
+  });
+
+  it('leaves malformed source rows out of a replay and says so', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'p.ndjson');
+    writeFileSync(path, `{"身份证号": "${A}"}\n{"身份证号": "${BAD}"}\n{"身份证号": "${B}", "姓名\n`);
+    const p = definePipeline({
+      name: 'p',
+      source: json({ path }),
+      dataset: { name: 'p', key: citizenId('身份证号'), writeMode: 'append' },
+    });
+    const wh = await openWarehouse({ path: ':memory:' });
+    await loadPipeline(wh, p);
+    const r = await replayQuarantine(wh, 'p', { pipeline: p });
+    expect(r.replayed).toBe(1);
+    expect(r.notReplayable).toEqual({ json: 1 });
+    expect(await wh.value('SELECT count(*) FROM p')).toBe(1);
+    wh.close();
+  });
+});
+
+describe('reason codes', () => {
+  it('are stable codes with the parser message in detail, identity numbers masked, nothing of the row in either', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'p.ndjson');
+    writeFileSync(
+      path,
+      [
+        `{"身份证号": "${A}", "姓名": "张三"}`,
+        `{"身份证号": "${B}", "姓名": "李四`,
+        `{"身份证号": "${C}", "姓名": 王五}`,
+        `{"身份证号": "${BAD}", "姓名": "赵六"}`,
+      ].join('\n'),
+    );
+    const p = definePipeline({
+      name: 'p',
+      source: json({ path }),
+      dataset: { name: 'p', key: citizenId('身份证号') },
+    });
+    const wh = await openWarehouse({ path: ':memory:' });
+    const r = await loadPipeline(wh, p);
+    expect(r.quarantinedByReason).toEqual({ json: 2, 'key:checksum': 1 });
+    const rows = await wh.all<{ reason: string; detail: string | null }>(
+      'SELECT reason, detail FROM gongshu_quarantine ORDER BY source_location',
+    );
+    expect(rows).toEqual([
+      { reason: 'json', detail: 'Unterminated string in JSON at position 40' },
+      { reason: 'json', detail: "Unexpected token '王' (not valid JSON)" },
+      { reason: 'key:checksum', detail: null },
+    ]);
+    const text = JSON.stringify({ r, rows });
+    for (const secret of [B, C, '李四', '王五']) expect(text).not.toContain(secret);
+    wh.close();
+  });
+
+  it('are migrated on open from the free-text reasons earlier versions stored', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'w.duckdb');
+    const wh = await openWarehouse({ path: file });
+    await wh.run(
+      `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, row_json, quarantined_at)
+       VALUES ('l1', 'p', 'p.ndjson:2', 'json: Unterminated string in JSON at position 37; the line reads "{\\"身份证号\\": \\"${B}\\", \\"姓名\\": \\"李四"', '{}', now()),
+              ('l1', 'p', 'p.csv:3', 'field-count: expected 2 fields, got 3', '{}', now()),
+              ('l1', 'p', 'p.csv:4', 'key:checksum', '{}', now())`,
+    );
+    await wh.run(`UPDATE gongshu_meta SET value = '1' WHERE key = 'schema_version'`);
+    wh.close();
+    // A read-only open (quarantine list, sql) upgrades an older warehouse first.
+    const ro = await openWarehouse({ path: file, readOnly: true });
+    expect(await ro.all('SELECT reason, detail FROM gongshu_quarantine ORDER BY source_location')).toEqual([
+      { reason: 'field-count', detail: 'expected 2 fields, got 3' },
+      { reason: 'key:checksum', detail: null },
+      { reason: 'json', detail: 'Unterminated string in JSON at position 37' },
+    ]);
+    ro.close();
+  });
+});
