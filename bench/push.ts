@@ -13,8 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { hukouCatalog } from '../examples/xinjiang/catalog/population.ts';
-import { pushUpward } from '../jobs/push.ts';
 import { createNodeServer, createSerial, initKeys, listen, nodeContext, sm3 } from '../platform/index.ts';
+import { pushUpward } from '../platform/push/send.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,7 @@ async function fill(wh: Warehouse): Promise<void> {
       NULL::VARCHAR AS _key_original
     FROM range(${ROWS}) t(i)`);
   await wh.run(
-    `INSERT INTO gongshu_datasets VALUES ('hukou', 'hukou', 'citizen-id', 'id_number', '公民身份号码', $1, now())`,
+    `INSERT INTO gongshu.datasets VALUES ('hukou', 'hukou', 'citizen-id', 'id_number', '公民身份号码', $1, now())`,
     [JSON.stringify(hukouCatalog)],
   );
 }

@@ -1,4 +1,4 @@
-import { GongshuError, isGongshuError } from '../schemas/errors.ts';
+import { GongshuError, isGongshuError } from '../schemas/index.ts';
 
 /** Exit codes of the `gongshu` command. */
 export const EXIT = {

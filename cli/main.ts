@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { isGongshuError } from '../schemas/errors.ts';
+import { isGongshuError } from '../schemas/index.ts';
 import { EXIT, exitCodeOf } from './errors.ts';
 import { processOutput } from './output.ts';
 

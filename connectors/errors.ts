@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
 /** A source could not be read (missing file, unreadable encoding, malformed structure). */
 export class SourceError extends GongshuError {

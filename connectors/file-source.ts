@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { DefinitionError, definitionMessage } from '../schemas/errors.ts';
+import { DefinitionError, deepFreeze, definitionMessage } from '../schemas/index.ts';
 import { SourceError } from './errors.ts';
 
 /**
@@ -30,14 +30,6 @@ export function parseConnectorOptions<S extends z.ZodType>(
     throw new DefinitionError(message, { field, issues: result.error.issues });
   }
   return deepFreeze(result.data) as Readonly<z.output<S>>;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) if (typeof v !== 'function') deepFreeze(v);
-  }
-  return value;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

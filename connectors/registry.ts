@@ -1,4 +1,4 @@
-import { DefinitionError, definitionMessage } from '../schemas/errors.ts';
+import { DefinitionError, definitionMessage } from '../schemas/index.ts';
 import { arrow } from './arrow/arrow.ts';
 import type { ArrowOptionsInput } from './arrow/options.ts';
 import { csv } from './csv/csv.ts';

@@ -1,6 +1,6 @@
 /**
  * `buildProject`: builds the selected foundations and models in dependency order, each in its own
- * transaction, each recorded in `gongshu_runs` (kind `build`, target `foundation.x` / `theme.x` / `topic.x`).
+ * transaction, each recorded in `gongshu.runs` (kind `build`, target `foundation.x` / `theme.x` / `topic.x`).
  *
  * Concurrency: nodes are scheduled on a p-queue as soon as their dependencies are done, at `concurrency`
  * (default 1). The warehouse is one DuckDB connection, and a transaction belongs to the connection, so the
@@ -9,16 +9,14 @@
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Project } from '../pipelines/index.ts';
 import { runQuality } from '../quality/index.ts';
-import { isGongshuError } from '../schemas/errors.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
-import { type JobGraph, selectNodes, upstreamDatasets } from './dag.ts';
-import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundation.ts';
-import type { Model } from './model-define.ts';
-import { projectJobs } from './project.ts';
-import { finishRun, newRunId, startRun } from './runs.ts';
-import { ensureJobTables } from './state.ts';
+import { isGongshuError, quoteIdent as q } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
+import { finishRun, newRunId, startRun } from '../warehouse/index.ts';
+import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
+import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
+import type { Model } from './models/define.ts';
+import { type ProjectWithJobs, projectJobs } from './project.ts';
 
 /** Options of `buildProject`. */
 export interface BuildOptions {
@@ -80,7 +78,6 @@ function lock() {
 
 /** Builds a model into `<layer>.<name>` atomically: into `<name>__building`, then drop + rename, one transaction. */
 export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): Promise<number> {
-  await ensureJobTables(wh);
   const sql = model.render((ref) => tableOf(graph, ref));
   const building = `${model.layer}.${q(`${model.name}__building`)}`;
   const target = `${model.layer}.${q(model.name)}`;
@@ -96,14 +93,14 @@ export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): 
 /** Failing error-severity rules per dataset (a quality gate), computed once per build for the datasets asked. */
 async function failingGates(
   wh: Warehouse,
-  project: Project,
+  project: ProjectWithJobs,
   datasets: readonly string[],
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (!datasets.length) return out;
   const report = await runQuality(wh, {
     datasets,
-    definitions: project.quality,
+    definitions: project.quality ?? [],
     history: false,
     failOn: null,
   });
@@ -117,11 +114,10 @@ async function failingGates(
 /** Builds a project's foundations and models; see the module comment. Never throws for a failing node. */
 export async function buildProject(
   wh: Warehouse,
-  project: Project,
+  project: ProjectWithJobs,
   options: BuildOptions = {},
 ): Promise<BuildSummary> {
   const t0 = performance.now();
-  await ensureJobTables(wh);
   const { graph } = projectJobs(project);
   const ids = selectNodes(graph, options.select ?? []);
   const buildId = newRunId('build', options.now ?? new Date());

@@ -1,6 +1,6 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
-export { DefinitionError } from '../schemas/errors.ts';
+export { DefinitionError } from '../schemas/index.ts';
 
 /** A build (foundation or model) could not run: a source is not loaded, a query failed, the swap failed. */
 export class BuildError extends GongshuError {

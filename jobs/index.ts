@@ -1,11 +1,6 @@
-// The jobs layer: foundation / theme / topic builds, their DAG and runs, the scheduler and backfill.
-export { type BackfillRange, backfill, inRange } from './backfill.ts';
-export {
-  BACKFLOW_SCHEMA,
-  type BackflowOptions,
-  type BackflowResult,
-  requestBackflow,
-} from './backflow.ts';
+// The jobs layer: foundations/ (one source per field, SCD2 versions), models/ (theme and topic SQL models and their
+// DAG), schedules/ (cron schedules, backfill) and the build that walks the DAG.
+
 export {
   type BuildOptions,
   type BuildSummary,
@@ -14,15 +9,6 @@ export {
   type NodeOutcome,
   tableOf,
 } from './build.ts';
-export {
-  buildGraph,
-  type GraphInput,
-  type JobGraph,
-  type JobNode,
-  selectNodes,
-  upstreamDatasets,
-} from './dag.ts';
-export { type DuplicateCollection, duplicateCollection } from './duplicates.ts';
 export { BuildError, ScheduleError } from './errors.ts';
 export {
   type BuildStep,
@@ -30,7 +16,7 @@ export {
   definitionHash,
   type FoundationBuildOptions,
   type FoundationBuildResult,
-} from './foundation.ts';
+} from './foundations/build.ts';
 export {
   defineFoundation,
   type Foundation,
@@ -40,9 +26,18 @@ export {
   type SourceRef,
   type SourceRefSpec,
   sourceRefSchema,
-} from './foundation-define.ts';
-export { resolveSources } from './foundation-plan.ts';
-export { asOfSql, historyTable } from './history.ts';
+} from './foundations/define.ts';
+export { type DuplicateCollection, duplicateCollection } from './foundations/duplicates.ts';
+export { resolveSources } from './foundations/plan.ts';
+export { asOfSql, historyTable } from './foundations/versions.ts';
+export {
+  buildGraph,
+  type GraphInput,
+  type JobGraph,
+  type JobNode,
+  selectNodes,
+  upstreamDatasets,
+} from './models/dag.ts';
 export {
   defineModel,
   MODEL_LAYERS,
@@ -51,18 +46,16 @@ export {
   type ModelLayer,
   type ModelSpec,
   modelSchema,
-} from './model-define.ts';
+} from './models/define.ts';
+export { theme } from './models/theme.ts';
+export { topic } from './models/topic.ts';
 export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
-export { PUSH_PURPOSE, type PushedBatch, type PushOptions, type PushSummary, pushUpward } from './push.ts';
-export { finishRun, listRuns, newRunId, type RunRecord, startRun } from './runs.ts';
-export { type RunningScheduler, type SchedulerOptions, startScheduler } from './scheduler.ts';
+export { type BackfillRange, backfill, inRange } from './schedules/backfill.ts';
 export {
   defineSchedule,
   OVERLAP_POLICIES,
   type Schedule,
   type ScheduleSpec,
   scheduleSchema,
-} from './scheduler-define.ts';
-export { ensureJobTables, JOB_TABLES } from './state.ts';
-export { theme } from './theme.ts';
-export { topic } from './topic.ts';
+} from './schedules/define.ts';
+export { type RunningScheduler, type SchedulerOptions, startScheduler } from './schedules/scheduler.ts';

@@ -1,25 +1,27 @@
-/** Reads the jobs of a project (`foundations`, `models`, `schedules`, added to `defineProject` by the lead). */
-import type { Project } from '../pipelines/index.ts';
-import { buildGraph, type JobGraph } from './dag.ts';
-import type { Foundation } from './foundation-define.ts';
-import type { Model } from './model-define.ts';
-import type { Schedule } from './scheduler-define.ts';
+/** Reads the jobs of a project (`foundations`, `models`, `schedules` of `defineProject`). */
+import type { PipelineSet } from '../pipelines/index.ts';
+import type { DatasetQuality } from '../quality/index.ts';
+import type { Foundation } from './foundations/define.ts';
+import { buildGraph, type JobGraph } from './models/dag.ts';
+import type { Model } from './models/define.ts';
+import type { Schedule } from './schedules/define.ts';
 
-/** A project as the jobs layer reads it. */
-export type ProjectWithJobs = Project & {
+/** A project as the jobs layer reads it (`defineProject` in project/ makes one). */
+export type ProjectWithJobs = PipelineSet & {
   readonly foundations?: readonly Foundation[];
   readonly models?: readonly Model[];
   readonly schedules?: readonly Schedule[];
+  readonly quality?: readonly DatasetQuality[];
 };
 
 /** The jobs of a project and their validated DAG (a definition error when refs are unknown or cyclic). */
-export function projectJobs(project: Project): {
+export function projectJobs(project: ProjectWithJobs): {
   foundations: readonly Foundation[];
   models: readonly Model[];
   schedules: readonly Schedule[];
   graph: JobGraph;
 } {
-  const p = project as ProjectWithJobs;
+  const p = project;
   const foundations = p.foundations ?? [];
   const models = p.models ?? [];
   const graph = buildGraph({

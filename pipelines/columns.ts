@@ -1,5 +1,4 @@
-import { DefinitionError } from '../schemas/errors.ts';
-import { quoteIdent as q } from '../warehouse/index.ts';
+import { DefinitionError, quoteIdent as q } from '../schemas/index.ts';
 import type { Pipeline } from './define.ts';
 
 /** The DuckDB type a dataset column gets for a catalog / source type. */

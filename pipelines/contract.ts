@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { ColumnPlan } from './columns.ts';
 import type { Pipeline } from './define.ts';

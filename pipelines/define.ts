@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
-import type { Foundation, Model, Schedule } from '../jobs/index.ts';
-import { datasetQualitySchema } from '../quality/index.ts';
-import type { CatalogEntry } from '../schemas/catalog.ts';
-import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { DefinitionError } from '../schemas/errors.ts';
-import { reservedNameProblem } from '../schemas/index.ts';
-import { callerFile } from './caller.ts';
-import { keySpecSchema } from './keys.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
+import { callerFile, deepFreeze, definitionErrorFromZod, reservedNameProblem } from '../schemas/index.ts';
+import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -98,97 +93,6 @@ export type PipelineSpec = z.input<typeof pipelineSpecSchema>;
 /** A validated, frozen pipeline. */
 export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & { readonly file?: string };
 
-/** Node levels of the platform hierarchy. */
-export const NODE_LEVELS = ['county', 'prefecture', 'region'] as const;
-
-const pipelineSchema = z.custom<Pipeline>(
-  (v) => typeof v === 'object' && v !== null && Object.isFrozen(v) && 'dataset' in v,
-  { message: 'a pipeline made by definePipeline({...})' },
-);
-
-/** A project: the node it runs on and its pipelines. */
-export const projectSpecSchema = z
-  .object({
-    name: z.string().regex(NAME),
-    title: z.string().optional(),
-    node: z
-      .object({
-        id: z
-          .string()
-          .regex(/^\d{6}$/)
-          .meta({ description: 'the GB/T 2260 code of the node, e.g. 650000' }),
-        level: z.enum(NODE_LEVELS),
-        name: z.string().min(1),
-      })
-      .strict(),
-    warehouse: z
-      .string()
-      .optional()
-      .meta({ description: 'defaults to .gongshu/warehouse.duckdb in the project' }),
-    memoryLimit: z
-      .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i)
-      .optional()
-      .meta({
-        description: "DuckDB memory limit for this project's warehouse (e.g. '2GB'); DuckDB spills above it",
-      }),
-    divisionTable: z.string().optional().meta({
-      description:
-        'an official GB/T 2260 table (CSV code,name[,start,end], yescallop/areacodes result.csv, or "code name" lines) merged into the built-in one; relative to the project',
-    }),
-    pipelines: z.array(pipelineSchema).default([]),
-    // Jobs are checked structurally: pipelines/ sits below jobs/ and imports only its types.
-    foundations: z
-      .array(
-        z.custom<Foundation>(
-          (v) =>
-            typeof v === 'object' &&
-            v !== null &&
-            (v as Foundation).kind === 'foundation' &&
-            Object.isFrozen(v),
-          { message: 'a foundation made by defineFoundation({...})' },
-        ),
-      )
-      .default([])
-      .meta({ description: 'foundation databases (基础库): defineFoundation({ name, key, fields })' }),
-    models: z
-      .array(
-        z.custom<Model>(
-          (v) =>
-            typeof v === 'object' &&
-            v !== null &&
-            (v as Model).kind === 'model' &&
-            Array.isArray((v as Model).refs),
-          { message: 'a model made by defineModel / theme / topic' },
-        ),
-      )
-      .default([])
-      .meta({ description: 'theme (主题库) and topic (专题库) SQL models with ref()' }),
-    schedules: z
-      .array(
-        z.custom<Schedule>(
-          (v) => typeof v === 'object' && v !== null && Object.isFrozen(v) && 'cron' in v && 'run' in v,
-          { message: 'a schedule made by defineSchedule({...})' },
-        ),
-      )
-      .default([])
-      .meta({ description: 'cron schedules of pipelines and builds (gongshu serve)' }),
-    platform: z.unknown().optional().meta({
-      description:
-        'platform hierarchy: keys, parent, children, entitlements; parsed by platformSchema (platform/config.ts) when a command needs it',
-    }),
-    quality: z
-      .array(datasetQualitySchema)
-      .default([])
-      .meta({ description: 'declared quality rules per dataset: defineQuality(dataset, { rules, … })' }),
-  })
-  .strict();
-
-/** A project as written by the user. */
-export type ProjectSpec = z.input<typeof projectSpecSchema>;
-/** A validated, frozen project. */
-export type Project = Readonly<z.output<typeof projectSpecSchema>> & { readonly file?: string };
-
 const PIPELINE_HINTS = {
   name: 'name: "hukou" (lower-case letters, digits and _)',
   source: 'source: csv({ path: "data/gongan_hukou.csv" })',
@@ -201,17 +105,6 @@ const PIPELINE_HINTS = {
   'dataset.contract': 'contract: "evolve" (default), "freeze", "discard-row" or "discard-value"',
 };
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) {
-      // Connectors are objects with behaviour: freeze them shallowly only.
-      if (v && typeof v === 'object' && !('extract' in v)) deepFreeze(v);
-    }
-  }
-  return value;
-}
-
 /**
  * Defines a pipeline: validates the spec once and returns a frozen pipeline.
  * @example definePipeline({ name: 'hukou', source: csv({ path }), dataset: { name: 'hukou', key: citizenId('公民身份号码') } })
@@ -223,44 +116,13 @@ export function definePipeline(spec: PipelineSpec): Pipeline {
     const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
     throw definitionErrorFromZod(parsed.error, { file, object: `pipeline ${name}` }, PIPELINE_HINTS);
   }
-  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) });
+  // Connectors are objects with behaviour: frozen shallowly only.
+  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
 }
 
-/**
- * Defines a project (the registry of a node's pipelines): validates once, checks names are unique,
- * returns a frozen project.
- */
-export function defineProject(spec: ProjectSpec): Project {
-  const file = callerFile();
-  const parsed = projectSpecSchema.safeParse(spec, { reportInput: true });
-  if (!parsed.success) {
-    const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `project ${name}` },
-      {
-        'node.id': 'node: { id: "650000" } (the six-digit division code of this node)',
-        'pipelines.*': 'pipelines: [definePipeline({...}), ...]',
-      },
-    );
-  }
-  for (const [what, pick] of [
-    ['pipeline', (p: Pipeline) => p.name],
-    ['dataset', (p: Pipeline) => p.dataset.name],
-  ] as const) {
-    const seen = new Map<string, Pipeline>();
-    for (const p of parsed.data.pipelines) {
-      const other = seen.get(pick(p));
-      if (other) {
-        throw new DefinitionError(
-          `${file ?? 'project'}: project ${parsed.data.name}: pipelines: ${what} name "${pick(p)}" is used twice ` +
-            `(pipelines ${other.name} and ${p.name}${other.file && other.file !== file ? `, defined in ${other.file}` : ''}). ` +
-            `Fix: give each ${what} its own name`,
-          { file, field: 'pipelines', allowed: `unique ${what} names`, fix: `rename one ${what}` },
-        );
-      }
-      seen.set(pick(p), p);
-    }
-  }
-  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) });
+/** What the pipelines layer reads of a project (`defineProject` in project/ makes the full one). */
+export interface PipelineSet {
+  readonly name: string;
+  readonly pipelines: readonly Pipeline[];
+  readonly file?: string | undefined;
 }

@@ -4,20 +4,15 @@ export {
   CONTRACTS,
   datasetSpecSchema,
   definePipeline,
-  defineProject,
-  NODE_LEVELS,
   type Pipeline,
+  type PipelineSet,
   type PipelineSpec,
-  type Project,
-  type ProjectSpec,
   pipelineSpecSchema,
-  projectSpecSchema,
   WRITE_MODES,
 } from './define.ts';
 export { INGEST_KINDS, type IngestRequest, ingestFile, parseKeyOption } from './ingest.ts';
-export { citizenId, KEY_KINDS, type KeySpec, keySpecSchema, uscc } from './keys.ts';
+export { citizenId, KEY_KINDS, type KeySpec, keySpecSchema, uscc } from './key-spec.ts';
 export { LINEAGE_COLUMNS, type LoadOptions, type LoadResult, loadPipeline, newLoadId } from './load.ts';
-export { type LoadedProject, loadProject, PROJECT_FILE } from './project-loader.ts';
 export { type RememberedDataset, rememberedDataset, rememberedDatasets } from './remembered.ts';
 export { type ReplayFilter, type ReplayResult, replayQuarantine } from './replay.ts';
 export {
@@ -26,4 +21,4 @@ export {
   type RunSummary,
   runPipelines,
   selectPipelines,
-} from './run.ts';
+} from './run-pipelines.ts';

@@ -3,7 +3,7 @@ import { connectorKinds, createConnector } from '../connectors/index.ts';
 import { DefinitionError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { definePipeline, WRITE_MODES } from './define.ts';
-import { KEY_KINDS, type KeySpec } from './keys.ts';
+import { KEY_KINDS, type KeySpec } from './key-spec.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset } from './remembered.ts';
 

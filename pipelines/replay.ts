@@ -1,6 +1,7 @@
 import { memory } from '../connectors/index.ts';
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset, rememberedDatasets } from './remembered.ts';
@@ -29,7 +30,7 @@ export interface ReplayResult {
 const REPLAYABLE = ['key:', 'type:', 'contract:', 'cursor:'];
 
 /**
- * Re-runs the current quarantined rows of a dataset (`gongshu_quarantine_current`: rows of loads still live,
+ * Re-runs the current quarantined rows of a dataset (`gongshu.quarantine_current`: rows of loads still live,
  * not replayed yet; rows of loads a later replace superseded are history and never replayed) through its
  * current definition (after the cause was fixed:
  * a fuller division table, a corrected catalog type, a relaxed contract). Rows that pass are written with
@@ -66,7 +67,7 @@ export async function replayQuarantine(
     ...(options.reason ? [options.reason] : []),
   ];
   const left = await wh.all<{ reason: string; n: number }>(
-    `SELECT reason, count(*) AS n FROM gongshu_quarantine_current WHERE ${where} AND NOT ${replayable}
+    `SELECT reason, count(*) AS n FROM ${QUARANTINE_CURRENT_VIEW} WHERE ${where} AND NOT ${replayable}
      GROUP BY ALL ORDER BY n DESC, reason`,
     params,
   );
@@ -75,9 +76,9 @@ export async function replayQuarantine(
   // current ones (not replayed, of a load the view lists).
   const rows = await wh.all<{ id: number; location: string; row: string }>(
     `SELECT rowid AS id, source_location AS location, CAST(row_json AS VARCHAR) AS row
-     FROM gongshu_quarantine
+     FROM ${QUARANTINE_TABLE}
      WHERE ${where} AND ${replayable} AND replayed_load_id IS NULL
-       AND load_id IN (SELECT DISTINCT load_id FROM gongshu_quarantine_current WHERE dataset = $1)
+       AND load_id IN (SELECT DISTINCT load_id FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = $1)
      ORDER BY quarantined_at, rowid`,
     params,
   );
@@ -112,7 +113,7 @@ export async function replayQuarantine(
       // Chunked so a large replay stays within reasonable statement sizes.
       for (let i = 0; i < ids.length; i += 10_000) {
         await tx.run(
-          `UPDATE gongshu_quarantine SET replayed_load_id = $1 WHERE rowid IN (${ids.slice(i, i + 10_000).join(',')})`,
+          `UPDATE ${QUARANTINE_TABLE} SET replayed_load_id = $1 WHERE rowid IN (${ids.slice(i, i + 10_000).join(',')})`,
           [loadId],
         );
       }

@@ -4,8 +4,8 @@ import {
   SourceError,
   type SqlRelation,
 } from '../connectors/index.ts';
-import { DefinitionError } from '../schemas/errors.ts';
-import { quoteIdent as q, type Warehouse } from '../warehouse/index.ts';
+import { DefinitionError, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 
 /** Columns gongshu adds to every dataset table (`_row_hash` only on incremental datasets). */
@@ -169,7 +169,7 @@ async function stageRelation(
       if (firstDataLine - 1 + rows === physicalLines && !flagged) {
         await dropStage(wh, table);
         await wh.run(
-          `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
+          `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
              NULL::VARCHAR AS _stage_problem${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
         );
         return {
@@ -197,7 +197,7 @@ async function stageRelation(
             .join(' + ')
         : '0';
       await wh.run(
-        `INSERT INTO temp.${q(table)} SELECT _r, ${lit(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
+        `INSERT INTO temp.${q(table)} SELECT _r, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
            NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
       );
       verifyLines = true;
@@ -254,8 +254,6 @@ async function stageRelation(
   };
 }
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * Sets `_stage_problem` of the staged rows the connector flagged: rows whose text holds U+FFFD (bytes invalid in
  * the file's encoding), then rows spanning a problem line (e.g. a line of another encoding), in the order the JS
@@ -269,7 +267,7 @@ async function flagRows(
   breaks: string,
 ): Promise<void> {
   const append = (problem: string) =>
-    `_stage_problem = CASE WHEN _stage_problem IS NULL THEN ${lit(problem)} ELSE _stage_problem || '; ' || ${lit(problem)} END`;
+    `_stage_problem = CASE WHEN _stage_problem IS NULL THEN ${quoteLiteral(problem)} ELSE _stage_problem || '; ' || ${quoteLiteral(problem)} END`;
   if (lines.replacementProblem && columns.length) {
     await wh.run(
       `UPDATE temp.${q(table)} SET ${append(lines.replacementProblem)}

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { NODE_LEVELS } from '../pipelines/index.ts';
+import { NODE_LEVELS } from '../schemas/index.ts';
 import { PlatformConfigError } from './errors.ts';
 
 const NODE_ID = z
@@ -164,18 +164,4 @@ export function nodeContext(project: PlatformProject, dir: string): NodeContext 
     keysDir: isAbsolute(platform.keysDir) ? platform.keysDir : join(dir, platform.keysDir),
     platform,
   };
-}
-
-/** The level of a node from its code: xx0000 region, xxxx00 prefecture, else county. */
-export function levelOfCode(code: string): (typeof NODE_LEVELS)[number] {
-  if (code.endsWith('0000')) return 'region';
-  if (code.endsWith('00')) return 'prefecture';
-  return 'county';
-}
-
-/** The code prefix every division under a node shares: 650000 → "65", 650100 → "6501", 650102 → "650102". */
-export function divisionPrefix(code: string): string {
-  if (code.endsWith('0000')) return code.slice(0, 2);
-  if (code.endsWith('00')) return code.slice(0, 4);
-  return code;
 }

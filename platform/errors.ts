@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
 /**
  * A request a node refused: the HTTP status, a stable code and a message saying what, why and how to fix it.

@@ -1,3 +1,5 @@
+// The platform layer: the hierarchy protocol on both sides. push/ (plan, outbox, send, receive), backflow/ (ask,
+// answer), audit/ (the hash-chained transfer log), transport/ (signing, node keys, client, server, wire format).
 export {
   type AuditEntry,
   type AuditInput,
@@ -6,8 +8,14 @@ export {
   canonicalJson,
   listAudit,
   verifyAudit,
-} from './audit.ts';
-export { type ServedBackflow, serveBackflow } from './backflow-serve.ts';
+} from './audit/chain.ts';
+export { type ServedBackflow, serveBackflow } from './backflow/answer.ts';
+export {
+  BACKFLOW_SCHEMA,
+  type BackflowOptions,
+  type BackflowResult,
+  requestBackflow,
+} from './backflow/ask.ts';
 export {
   type CatalogProject,
   type DatasetPolicy,
@@ -17,11 +25,8 @@ export {
   TRAVELLING_LINEAGE,
   unsharedColumns,
 } from './catalog-policy.ts';
-export { type NodeResponse, signedRequest, withRetries } from './client.ts';
 export {
-  divisionPrefix,
   entitlementSchema,
-  levelOfCode,
   type NodeContext,
   nodeContext,
   type PlatformConfig,
@@ -30,15 +35,30 @@ export {
   platformSchema,
 } from './config.ts';
 export { PlatformConfigError, PlatformRejection, TransportError } from './errors.ts';
-export { initKeys, KEY_FILES, loadKeys, type NodeKeys, parsePublicKey, publicKeyText } from './keys.ts';
 export {
   type PushHeader,
   parsePushHeader,
   RECEIVED_BATCH_COLUMN,
   RECEIVED_SCHEMA,
   storeChunk,
-} from './receive.ts';
-export { createSerial, type Serial } from './serial.ts';
-export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './server.ts';
-export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './signing.ts';
-export { ARROW_STREAM, decodeChunk, encodeChunk, type WireColumn } from './wire.ts';
+} from './push/receive.ts';
+export {
+  PUSH_PURPOSE,
+  type PushedBatch,
+  type PushOptions,
+  type PushSummary,
+  pushUpward,
+} from './push/send.ts';
+export { type NodeResponse, signedRequest, withRetries } from './transport/client.ts';
+export {
+  initKeys,
+  KEY_FILES,
+  loadKeys,
+  type NodeKeys,
+  parsePublicKey,
+  publicKeyText,
+} from './transport/node-keys.ts';
+export { createSerial, type Serial } from './transport/serial.ts';
+export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './transport/server.ts';
+export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './transport/signing.ts';
+export { ARROW_STREAM, decodeChunk, encodeChunk, type WireColumn } from './transport/wire.ts';

@@ -6,9 +6,10 @@
  * each rule runs alone so that one broken rule (a bad SQL predicate) cannot hide the others; the broken one is
  * reported with its error.
  */
-import { type MaskKind, mask, maskSqlExpression } from '../schemas/masking.ts';
-import type { QualitySample } from '../schemas/quality-report.ts';
-import { quoteIdent, quoteLiteral, type Row, type Warehouse } from '../warehouse/index.ts';
+
+import type { QualitySample } from '../schemas/index.ts';
+import { type MaskKind, mask, maskSqlExpression, quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import type { Row, Warehouse } from '../warehouse/index.ts';
 import { COMPLETENESS_COMPILERS } from './completeness.ts';
 import { compileCrossField, consistencyCompilers, sampleKeySql, sourceSql } from './consistency.ts';
 import type { QueryCounter } from './context.ts';

@@ -1,6 +1,8 @@
 /** 完整性 completeness: required values present, expected record counts, keys present. */
+
 import { z } from 'zod';
-import { quoteIdent, quoteLiteral } from '../warehouse/index.ts';
+import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import { QUARANTINE_CURRENT_VIEW } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isBlankValueSql, isText, maskOf, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
@@ -141,7 +143,7 @@ const compileKeyComplete: CompileFn = (_rule, ctx) => ({
     total: num(v.n) + keyExamined(ctx.quarantine),
     failed: ctx.quarantine.get('key:missing') ?? 0,
   }),
-  sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM gongshu_quarantine_current WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' ORDER BY quarantined_at, source_location LIMIT 100`,
+  sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' ORDER BY quarantined_at, source_location LIMIT 100`,
 });
 
 /** Current quarantined rows whose key was examined: key reasons, and the type/contract/cursor ones checked after it. */

@@ -1,7 +1,6 @@
 /** 一致性 consistency: fields agree with the key, uniqueness, referential integrity, same value across datasets. */
 import { z } from 'zod';
-import { maskSqlExpression } from '../schemas/masking.ts';
-import { quoteIdent } from '../warehouse/index.ts';
+import { maskSqlExpression, quoteIdent } from '../schemas/index.ts';
 import { RuleError } from './errors.ts';
 import {
   type CompileContext,

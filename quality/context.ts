@@ -1,6 +1,14 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
-import type { CatalogEntry } from '../schemas/catalog.ts';
-import { inList, type Warehouse } from '../warehouse/index.ts';
+
+import type { CatalogEntry } from '../schemas/index.ts';
+import { inList } from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
+import {
+  CODE_TABLES_TABLE,
+  DATASETS_TABLE,
+  LOADS_TABLE,
+  QUARANTINE_CURRENT_VIEW,
+} from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */
@@ -53,7 +61,7 @@ export async function readFacts(
     key_column: string | null;
     catalog: string | null;
   }>(
-    `SELECT dataset, table_name, key_kind, key_column, CAST(catalog AS VARCHAR) AS catalog FROM gongshu_datasets ORDER BY dataset`,
+    `SELECT dataset, table_name, key_kind, key_column, CAST(catalog AS VARCHAR) AS catalog FROM ${DATASETS_TABLE} ORDER BY dataset`,
   );
   counter.metadata++;
   const datasets = new Map<string, DatasetInfo>();
@@ -70,7 +78,7 @@ export async function readFacts(
   const tables = names.map((n) => datasets.get(n)?.table ?? n);
 
   const codes = await wh.all<{ code_table: string; code: string; name_zh: string; name_en: string }>(
-    'SELECT code_table, code, name_zh, name_en FROM gongshu_code_tables',
+    `SELECT code_table, code, name_zh, name_en FROM ${CODE_TABLES_TABLE}`,
   );
   counter.metadata++;
   const codeTables = new Map<string, Set<string>>();
@@ -94,7 +102,7 @@ export async function readFacts(
     finished_at: string;
   }>(
     `SELECT dataset, load_id, write_mode, rows_read, rows_loaded, rows_quarantined, strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at
-     FROM gongshu_loads WHERE status = 'committed' AND dataset IN ${inList(names)} ORDER BY started_at, finished_at, load_id`,
+     FROM ${LOADS_TABLE} WHERE status = 'committed' AND dataset IN ${inList(names)} ORDER BY started_at, finished_at, load_id`,
   );
   counter.metadata++;
   const loads = new Map<string, LoadInfo[]>();
@@ -119,7 +127,7 @@ export async function readFacts(
     locations: string[];
   }>(
     `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
-     FROM gongshu_quarantine_current WHERE dataset IN ${inList(names)} AND NOT coalesce(row_loaded, false) GROUP BY ALL`,
+     FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset IN ${inList(names)} AND NOT coalesce(row_loaded, false) GROUP BY ALL`,
   );
   counter.metadata++;
   const quarantine = new Map<string, Map<string, Map<string, QuarantineReason>>>();

@@ -11,7 +11,7 @@
  * - an update cycle other than irregular → `datasetFreshness` (timeliness, warn).
  * Accuracy needs a declared authoritative source, so it has no default.
  */
-import type { CatalogEntry } from '../schemas/catalog.ts';
+import type { CatalogEntry } from '../schemas/index.ts';
 import { keyComplete, notNull } from './completeness.ts';
 import { agreesWithKey, keyUnique } from './consistency.ts';
 import type { DatasetInfo } from './plan.ts';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { QualityDimension } from '../schemas/quality-report.ts';
+import { definitionErrorFromZod, QualityDimension } from '../schemas/index.ts';
 import { type Rule, ruleSchema } from './rule.ts';
 
 /** How rules are weighted inside a dimension. */

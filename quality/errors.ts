@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
 /** A quality run could not proceed (unknown dataset, no warehouse table, uncovered calendar year). */
 export class QualityError extends GongshuError {

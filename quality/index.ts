@@ -7,9 +7,10 @@ export {
   QualityDimension,
   type QualityReport,
   QualitySeverity,
-} from '../schemas/quality-report.ts';
+} from '../schemas/index.ts';
 export { matchesSource } from './accuracy.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
+export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
 export { keyComplete, notNull, recordCount } from './completeness.ts';
 export { agreesWithKey, COMPARE_AS, keyUnique, references, sameAs, unique } from './consistency.ts';
 export { defaultRules, keyRules } from './defaults.ts';
@@ -30,7 +31,6 @@ export {
   RuleOptions as ruleOptionsSchema,
   ruleSchema,
 } from './rule.ts';
-export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './run.ts';
 export { SCORE_FORMULA, scoreDataset } from './score.ts';
 export { datasetFreshness, freshness, lag, periods } from './timeliness.ts';
 export {

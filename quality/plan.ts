@@ -1,12 +1,12 @@
 /** What the compiler makes of a rule: a row predicate for the shared scan, scan aggregates, a query, or metadata. */
-import type { CatalogEntry } from '../schemas/catalog.ts';
-import type { MaskKind } from '../schemas/masking.ts';
-import type { QualitySample } from '../schemas/quality-report.ts';
-import { quoteLiteral, type Row } from '../warehouse/index.ts';
+
+import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
+import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
+import type { Row } from '../warehouse/index.ts';
 import { RuleError } from './errors.ts';
 import type { Rule } from './rule.ts';
 
-/** A committed load of a dataset (from `gongshu_loads`). */
+/** A committed load of a dataset (from `gongshu.loads`). */
 export interface LoadInfo {
   readonly loadId: string;
   readonly writeMode: string;
@@ -16,7 +16,7 @@ export interface LoadInfo {
   readonly finishedAt: string;
 }
 
-/** A dataset registered in `gongshu_datasets`. */
+/** A dataset registered in `gongshu.datasets`. */
 export interface DatasetInfo {
   readonly dataset: string;
   readonly table: string;
@@ -111,7 +111,7 @@ export function columnSql(ctx: CompileContext, name: string): string {
       { column: name },
     );
   }
-  return `"${name.replaceAll('"', '""')}"`;
+  return quoteIdent(name);
 }
 
 /** Whether a column holds text. */

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QualityReport } from '../schemas/quality-report.ts';
+import type { QualityReport } from '../schemas/index.ts';
 
 /** The report file of a run: `<dir>/quality-<runId>.json`. */
 export function reportFilePath(dir: string, runId: string): string {

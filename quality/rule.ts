@@ -4,8 +4,7 @@
  * description; the compiler (`compiler.ts`) turns rules into SQL.
  */
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../schemas/definition-issues.ts';
-import { type QualityDimension, QualitySeverity } from '../schemas/quality-report.ts';
+import { definitionErrorFromZod, type QualityDimension, QualitySeverity } from '../schemas/index.ts';
 
 /** Options every check factory accepts. */
 export const RuleOptions = z.strictObject({

@@ -9,7 +9,7 @@ import {
   type QualityDimensionResult,
   type QualityRollup,
   type QualityRuleResult,
-} from '../schemas/quality-report.ts';
+} from '../schemas/index.ts';
 
 /** The formula, in words, as published in every report. */
 export const SCORE_FORMULA = Object.freeze({

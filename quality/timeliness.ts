@@ -1,7 +1,11 @@
 /** 及时性 timeliness: row freshness, dataset freshness against the update cycle, event-to-load lag, period gaps. */
 import { z } from 'zod';
-import { UPDATE_CYCLE_LABELS, UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/catalog.ts';
-import { quoteLiteral } from '../warehouse/index.ts';
+import {
+  quoteLiteral,
+  UPDATE_CYCLE_LABELS,
+  UPDATE_CYCLE_MAX_AGE_DAYS,
+  type UpdateCycle,
+} from '../schemas/index.ts';
 import { type CompileContext, type CompileFn, columnSql, isText, maskOf, num, presentSql } from './plan.ts';
 import { columnArg, makeRule, parseArgs, type Rule, type RuleOptions } from './rule.ts';
 import { workingDayCutoff, workingDaysBetween } from './working-days.ts';

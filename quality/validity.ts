@@ -1,7 +1,8 @@
 /** 有效性 validity: identifiers, code tables, patterns, lengths, ranges, dates, custom SQL, valid keys. */
+
 import { z } from 'zod';
-import { maskSqlExpression } from '../schemas/masking.ts';
-import { quoteLiteral } from '../warehouse/index.ts';
+import { maskSqlExpression, quoteLiteral } from '../schemas/index.ts';
+import { CODE_TABLES_TABLE, QUARANTINE_CURRENT_VIEW } from '../warehouse/index.ts';
 import { keyExamined } from './completeness.ts';
 import { RuleError } from './errors.ts';
 import { type CompileFn, columnSql, isText, maskOf, notInListSql, num, presentSql } from './plan.ts';
@@ -177,7 +178,7 @@ const CODE_TABLE_TITLES: Readonly<Record<CodeTableName, string>> = {
 
 /**
  * The value is in a national code table, as a code or a label (男 / 1 / 男性, 维吾尔族 / 05); division codes
- * must be known GB/T 2260 codes. Labels and codes come from `gongshu_code_tables` and `gongshu_divisions`.
+ * must be known GB/T 2260 codes. Labels and codes come from `gongshu.code_tables` and `gongshu.divisions`.
  * @example inCodeTable('ethnicity', 'ethnicity')
  */
 export function inCodeTable(column: string, table: CodeTableName, options: RuleOptions = {}): Rule {
@@ -202,7 +203,7 @@ const compileCodeTable: CompileFn = (rule, ctx) => {
   const table = rule.args.table as CodeTableName;
   if (table === 'division') return rowPlan(ctx, name, `NOT gs_division_known(trim(${text(ctx, name)}))`);
   const accepted = ctx.codeTables.get(table);
-  if (!accepted?.length) throw new RuleError(`code table "${table}" is empty in gongshu_code_tables`);
+  if (!accepted?.length) throw new RuleError(`code table "${table}" is empty in ${CODE_TABLES_TABLE}`);
   // list_contains on a constant list is a hash lookup; a long `NOT IN (…)` is evaluated as an OR chain (~100× slower).
   return rowPlan(ctx, name, notInListSql(accepted, text(ctx, name)));
 };
@@ -272,7 +273,7 @@ export function quarantineSampleSql(
       : `reason IN (${reasons.map(quoteLiteral).join(', ')})`;
   const key = keyMask ? maskSqlExpression(keyMask, 'key_value') : 'NULL';
   return (
-    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM gongshu_quarantine_current ` +
+    `SELECT ${key} AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_CURRENT_VIEW} ` +
     `WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND ${reasonSql} ` +
     'ORDER BY quarantined_at, source_location LIMIT 100'
   );

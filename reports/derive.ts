@@ -1,7 +1,7 @@
 /** Derived views of the model shared by the pages, the Markdown and the CSV: file names, ranking, counts. */
 import { createHash } from 'node:crypto';
-import type { QualityDatasetResult, QualityDimension, QualityRuleResult } from '../schemas/quality-report.ts';
-import { QUALITY_DIMENSIONS } from '../schemas/quality-report.ts';
+import type { QualityDatasetResult, QualityDimension, QualityRuleResult } from '../schemas/index.ts';
+import { QUALITY_DIMENSIONS } from '../schemas/index.ts';
 import type { DashboardModel } from './model.ts';
 
 /** Rules per dataset page; more are split over `dataset-<name>-p2.html` … */

@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
 /** The dashboard could not be built: no report, an unreadable report, an output folder that is not ours. */
 export class ReportError extends GongshuError {

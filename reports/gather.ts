@@ -3,12 +3,29 @@
  * runs, loads and changes per dataset); key values from the quarantine are masked by the dataset's key kind, and
  * the whole model goes through `scrubDeep` so no valid citizen identity number survives anywhere in it.
  */
+
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../schemas/catalog.ts';
-import { type MaskKind, mask } from '../schemas/masking.ts';
-import type { QualityReport } from '../schemas/quality-report.ts';
-import { inList, quoteIdent, type Warehouse } from '../warehouse/index.ts';
+import type { QualityReport } from '../schemas/index.ts';
+import {
+  inList,
+  type MaskKind,
+  mask,
+  quoteIdent,
+  UPDATE_CYCLE_MAX_AGE_DAYS,
+  type UpdateCycle,
+} from '../schemas/index.ts';
+import type { Warehouse } from '../warehouse/index.ts';
+import {
+  AUDIT_TABLE,
+  DATASETS_TABLE,
+  FOUNDATIONS_TABLE,
+  LOADS_TABLE,
+  METRICS_TABLE,
+  QUALITY_RUNS_TABLE,
+  QUARANTINE_TABLE,
+  SCHEMA_CHANGES_TABLE,
+} from '../warehouse/index.ts';
 import { dayIn } from './i18n.ts';
 import {
   type CatalogItem,
@@ -140,7 +157,7 @@ async function readRuns(wh: Warehouse, until: string, thisRun: RunPoint): Promis
     rules: number;
   }>(
     `SELECT run_id, epoch_ms(finished_at) AS ms, strftime(as_of, '%Y-%m-%d') AS as_of, score, status, rules
-     FROM gongshu_quality_runs WHERE finished_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
+     FROM ${QUALITY_RUNS_TABLE} WHERE finished_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
      ORDER BY finished_at DESC LIMIT ${TREND_RUNS}`,
     [until],
   );
@@ -167,7 +184,7 @@ async function readScoreTrends(
 ): Promise<void> {
   if (names.length === 0) return;
   const rows = await wh.all<{ dataset: string; run_id: string; ms: number; value: number | null }>(
-    `SELECT dataset, run_id, epoch_ms(measured_at) AS ms, value FROM gongshu_metrics
+    `SELECT dataset, run_id, epoch_ms(measured_at) AS ms, value FROM ${METRICS_TABLE}
      WHERE metric = 'score' AND dataset IN ${inList(names)}
        AND measured_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND AND run_id <> $2
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY measured_at DESC) < ${TREND_RUNS}
@@ -194,7 +211,7 @@ async function readQuarantine(
   const loads = report.datasets.flatMap((d) => d.loads);
   if (loads.length === 0) return;
   const rows = await wh.all<{ dataset: string; reason: string; location: string; key_value: string | null }>(
-    `SELECT dataset, reason, source_location AS location, key_value FROM gongshu_quarantine
+    `SELECT dataset, reason, source_location AS location, key_value FROM ${QUARANTINE_TABLE}
      WHERE load_id IN ${inList(loads)} AND replayed_load_id IS NULL
      QUALIFY row_number() OVER (PARTITION BY dataset, reason ORDER BY rowid) <= ${QUARANTINE_SAMPLES}
      ORDER BY dataset, reason, rowid`,
@@ -234,7 +251,7 @@ async function readDrift(
     action: string;
   }>(
     `SELECT dataset, load_id, epoch_ms(recorded_at) AS ms, change, column_name, old_type, new_type, action
-     FROM gongshu_schema_changes
+     FROM ${SCHEMA_CHANGES_TABLE}
      WHERE dataset IN ${inList(names)} AND recorded_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY recorded_at DESC) <= ${DRIFT_PER_DATASET}
      ORDER BY dataset, recorded_at DESC, column_name`,
@@ -275,7 +292,7 @@ async function readLoads(
   }>(
     `SELECT dataset, load_id, epoch_ms(started_at) AS started, epoch_ms(finished_at) AS finished, connector,
             source, write_mode, status, rows_read, rows_loaded, rows_quarantined
-     FROM gongshu_loads
+     FROM ${LOADS_TABLE}
      WHERE dataset IN ${inList(names)} AND started_at <= $1::TIMESTAMPTZ + INTERVAL 1 SECOND
      QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY started_at DESC) <= ${LOADS_PER_DATASET}
      ORDER BY dataset, started_at DESC`,
@@ -345,7 +362,7 @@ export function catalogProblems(
 async function readCatalog(wh: Warehouse, asOf: string): Promise<CatalogSection> {
   const rows = await wh.all<{ dataset: string; catalog: string | null; last_ms: number | null }>(
     `SELECT d.dataset, CAST(d.catalog AS VARCHAR) AS catalog, epoch_ms(max(l.finished_at)) AS last_ms
-     FROM gongshu_datasets d LEFT JOIN gongshu_loads l ON l.dataset = d.dataset
+     FROM ${DATASETS_TABLE} d LEFT JOIN ${LOADS_TABLE} l ON l.dataset = d.dataset
      WHERE d.catalog IS NOT NULL GROUP BY d.dataset, d.catalog ORDER BY d.dataset`,
   );
   const items: CatalogItem[] = [];
@@ -388,24 +405,24 @@ async function readCatalog(wh: Warehouse, asOf: string): Promise<CatalogSection>
 }
 
 /**
- * The built-in foundations reader, on the jobs layer's tables: `gongshu_foundations` (one row per built
+ * The built-in foundations reader, on the jobs layer's tables: `gongshu.foundations` (one row per built
  * foundation) and `foundation.<name>_conflicts` (key, field, source, value, other_source, other_value). Sources
  * per field and duplicate collection are derived from the conflict rows: a field another department also
  * collects shows up there whenever its values disagree. A reader with the full definitions can replace this one.
  */
 export async function readFoundations(wh: Warehouse): Promise<FoundationsSection> {
-  if (!(await wh.hasTable('gongshu_foundations'))) {
-    return { status: 'not-configured', note: 'no gongshu_foundations table (no foundation was built)' };
+  if (!(await wh.hasTable(`${FOUNDATIONS_TABLE}`))) {
+    return { status: 'not-configured', note: `no ${FOUNDATIONS_TABLE} table (no foundation was built)` };
   }
   try {
     const built = await wh.all<{ foundation: string }>(
-      'SELECT foundation FROM gongshu_foundations ORDER BY foundation',
+      `SELECT foundation FROM ${FOUNDATIONS_TABLE} ORDER BY foundation`,
     );
-    if (built.length === 0) return { status: 'not-configured', note: 'gongshu_foundations is empty' };
+    if (built.length === 0) return { status: 'not-configured', note: `${FOUNDATIONS_TABLE} is empty` };
     const departments = new Map(
       (
         await wh.all<{ dataset: string; provider: string | null }>(
-          `SELECT dataset, json_extract_string(catalog, '$.provider.name') AS provider FROM gongshu_datasets`,
+          `SELECT dataset, json_extract_string(catalog, '$.provider.name') AS provider FROM ${DATASETS_TABLE}`,
         )
       ).map((r) => [r.dataset, r.provider]),
     );
@@ -449,17 +466,18 @@ export async function readFoundations(wh: Warehouse): Promise<FoundationsSection
 }
 
 /**
- * The built-in hierarchy reader, on the platform layer's audit chain (`gongshu_audit`): chunks received from
+ * The built-in hierarchy reader, on the platform layer's audit chain (`gongshu.audit`): chunks received from
  * child nodes (`push-received`, and `rejected` requests) per node and dataset, and backflow served.
  */
 export async function readHierarchy(wh: Warehouse): Promise<HierarchySection> {
-  if (!(await wh.hasTable('gongshu_audit'))) {
-    return { status: 'not-configured', note: 'no gongshu_audit table' };
+  if (!(await wh.hasTable(`${AUDIT_TABLE}`))) {
+    return { status: 'not-configured', note: `no ${AUDIT_TABLE} table` };
   }
   try {
     // The time column is `recorded_at` (earlier drafts of the platform layer called it `at`).
     const columns = await wh.all<{ column_name: string }>(
-      `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'gongshu_audit'`,
+      `SELECT column_name FROM duckdb_columns() WHERE schema_name || '.' || table_name = $1`,
+      [AUDIT_TABLE],
     );
     const time = columns.some((c) => c.column_name === 'recorded_at') ? 'recorded_at' : '"at"';
     const pushes = await wh.all<{
@@ -473,7 +491,7 @@ export async function readHierarchy(wh: Warehouse): Promise<HierarchySection> {
       `SELECT peer AS node, coalesce(dataset, '') AS dataset, count(DISTINCT batch) AS batches,
               coalesce(sum(rows) FILTER (WHERE action = 'push-received'), 0) AS rows, max(${time}) AS last,
               arg_max(action, seq) AS status
-       FROM gongshu_audit WHERE action IN ('push-received', 'rejected') AND peer IS NOT NULL
+       FROM ${AUDIT_TABLE} WHERE action IN ('push-received', 'rejected') AND peer IS NOT NULL
        GROUP BY ALL ORDER BY 1, 2`,
     );
     const backflow = await wh.all<{
@@ -485,12 +503,12 @@ export async function readHierarchy(wh: Warehouse): Promise<HierarchySection> {
     }>(
       `SELECT peer AS node, coalesce(dataset, '') AS dataset, count(*) AS requests, coalesce(sum(rows), 0) AS rows,
               max(${time}) AS last
-       FROM gongshu_audit WHERE action = 'backflow-served' AND peer IS NOT NULL GROUP BY ALL ORDER BY 1, 2`,
+       FROM ${AUDIT_TABLE} WHERE action = 'backflow-served' AND peer IS NOT NULL GROUP BY ALL ORDER BY 1, 2`,
     );
     if (pushes.length === 0 && backflow.length === 0) {
       return {
         status: 'not-configured',
-        note: 'gongshu_audit holds no pushes from child nodes and no backflow',
+        note: `${AUDIT_TABLE} holds no pushes from child nodes and no backflow`,
       };
     }
     return {
@@ -516,7 +534,7 @@ export async function readHierarchy(wh: Warehouse): Promise<HierarchySection> {
   } catch (error) {
     return {
       status: 'not-configured',
-      note: `gongshu_audit present but unreadable (${(error as Error).message.split('\n')[0]})`,
+      note: `${AUDIT_TABLE} present but unreadable (${(error as Error).message.split('\n')[0]})`,
     };
   }
 }

@@ -2,7 +2,7 @@
  * Every label of the dashboard in Chinese and English, and number/date formatting for the locale. Dates are
  * shown in the node's time zone (Asia/Shanghai) whatever the machine's TZ, so a build is reproducible.
  */
-import type { Labels } from '../schemas/catalog.ts';
+import type { Labels } from '../schemas/index.ts';
 
 /** Languages of the dashboard. */
 export const REPORT_LANGS = ['zh-CN', 'en'] as const;

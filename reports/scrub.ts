@@ -4,8 +4,7 @@
  * appears — a sample value, a SQL literal, a file name, a finding. Samples are already masked by the quality
  * engine; this catches what it could not know about (declared SQL, quarantine keys, free text).
  */
-import { citizenIdCheckChar, usccCheckChar } from '../schemas/checksums.ts';
-import { maskCitizenId } from '../schemas/masking.ts';
+import { citizenIdCheckChar, maskCitizenId, usccCheckChar } from '../schemas/index.ts';
 
 /**
  * 18 characters not inside a longer run of letters or digits (nor the fraction of a decimal number, 0.0249382…):

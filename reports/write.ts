@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { QualityReport } from '../schemas/quality-report.ts';
+import { QualityReport } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { ReportError } from './errors.ts';
 import { type GatherOptions, gatherDashboard } from './gather.ts';

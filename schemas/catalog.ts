@@ -3,9 +3,11 @@
  * and the core metadata of GB/T 21063.3, with the sharing/opening rules of the public-data measures and the
  * grading of GB/T 43697-2024. `defineCatalogEntry` parses once and returns a deeply frozen entry.
  */
+
 import { z } from 'zod';
 import { USCC_CHARSET, usccCheckChar } from './checksums.ts';
 import { DefinitionError, definitionMessage } from './errors.ts';
+import { deepFreeze } from './freeze.ts';
 import { MaskKind } from './masking.ts';
 
 /** Chinese and English labels of an enum's values. */
@@ -465,14 +467,6 @@ export type CatalogEntryInput = z.input<typeof CatalogEntry>;
 export type CatalogEntry = DeepReadonly<z.output<typeof CatalogEntry>>;
 /** A parsed data item. */
 export type CatalogFieldOutput = CatalogEntry['fields'][number];
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 // ——— issue formatting ———
 

@@ -14,10 +14,12 @@
  * `gs__cid_reason(n)` directly and skip that join; the checks are written without CASE, as
  * `list_position([check, …], true)`, because DuckDB does not share sub-expressions inside CASE; the MOD 11-2
  * sum is integer arithmetic on one BIGINT with 3-digit table lookups; the birth date is checked with integer
- * arithmetic; the division check is a hash mark join on `gongshu_divisions`.
+ * arithmetic; the division check is a hash mark join on `gongshu.divisions`.
  * Because of the subqueries, the macros cannot be used in CHECK constraints or generated columns.
  */
+
 import { CITIZEN_ID_CHECK_CHARS, CITIZEN_ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS } from './checksums.ts';
+import { quoteLiteral } from './sql.ts';
 
 const FULL_WIDTH = Array.from({ length: 0x5e }, (_, i) => String.fromCharCode(0xff01 + i)).join('');
 const HALF_WIDTH = Array.from({ length: 0x5e }, (_, i) => String.fromCharCode(0x21 + i))
@@ -42,8 +44,6 @@ export function cleanIdentifierText(input: string): string {
   const folded = NEEDS_FOLD.test(input) ? input.replace(FOLD_ALL, (c) => FOLD.get(c)!) : input;
   return folded.trim();
 }
-
-const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** RE2/JS pattern of a well-formed 18-character citizen identity number. */
 export const CITIZEN_ID_PATTERN = '[0-9]{17}[0-9X]';
@@ -70,25 +70,31 @@ const cidSum = (b: string): string =>
 /** GLOB of a well-formed number (same strings as `CITIZEN_ID_PATTERN`; GLOB is about 2× cheaper than RE2). */
 const CITIZEN_ID_GLOB = `${'[0-9]'.repeat(17)}[0-9X]`;
 const usccSum = (n: string): string =>
-  USCC_WEIGHTS.map((w, i) => `(strpos(${lit(USCC_CHARSET)}, substr(${n}, ${i + 1}, 1)) - 1) * ${w}`).join(
-    ' + ',
-  );
+  USCC_WEIGHTS.map(
+    (w, i) => `(strpos(${quoteLiteral(USCC_CHARSET)}, substr(${n}, ${i + 1}, 1)) - 1) * ${w}`,
+  ).join(' + ');
 
 /** Binds the normalised value once (a scalar subquery DuckDB decorrelates), then evaluates `body` on `n`. */
 const withNormalized = (normalize: string, body: string): string =>
   `(SELECT ${body} FROM (SELECT ${normalize}(s) AS n))`;
 
+/**
+ * The division table the macros read. It is a system table of the warehouse (warehouse/system/reference-tables.ts
+ * owns it and checks that its name equals this one); schemas/ sits below warehouse/ and cannot import it.
+ */
+export const DIVISION_CODES_TABLE = 'gongshu.divisions';
+
 /** The statements that define the identifier macros, in dependency order (run each once per database). */
 export const IDENTIFIER_MACROS: readonly string[] = [
   // -- shared ----------------------------------------------------------------------------------------------
   `CREATE OR REPLACE MACRO gs__fold(s) AS
-    trim(translate(s, ${lit(IDENTIFIER_FOLD_FROM)}, ${lit(IDENTIFIER_FOLD_TO)}), ${lit(IDENTIFIER_TRIM_CHARS)})`,
+    trim(translate(s, ${quoteLiteral(IDENTIFIER_FOLD_FROM)}, ${quoteLiteral(IDENTIFIER_FOLD_TO)}), ${quoteLiteral(IDENTIFIER_TRIM_CHARS)})`,
   `CREATE OR REPLACE MACRO gs_division_known(division_code) AS
-    division_code IN (SELECT d.code FROM gongshu_divisions AS d)`,
+    division_code IN (SELECT d.code FROM ${DIVISION_CODES_TABLE} AS d)`,
   // -- GB 11643 citizen identity number --------------------------------------------------------------------
   // Check character of a 17-digit body.
   `CREATE OR REPLACE MACRO gs__cid_check_b(b) AS
-    substr(${lit(CITIZEN_ID_CHECK_CHARS)}, CAST((${cidSum('b')}) % 11 AS INTEGER) + 1, 1)`,
+    substr(${quoteLiteral(CITIZEN_ID_CHECK_CHARS)}, CAST((${cidSum('b')}) % 11 AS INTEGER) + 1, 1)`,
   `CREATE OR REPLACE MACRO gs__cid_check(body) AS gs__cid_check_b(TRY_CAST(body AS BIGINT))`,
   // Days in month m of year y (Gregorian), and whether YYYYMMDD (an integer) is not a real date in
   // [1800-01-01, today] — integer arithmetic, as birthDateOk in citizen-id.ts (3× cheaper than try_strptime).
@@ -136,7 +142,7 @@ export const IDENTIFIER_MACROS: readonly string[] = [
     ['missing', 'format', 'checksum'][list_position([
       n IS NULL OR n = '',
       NOT regexp_full_match(n, '${USCC_PATTERN}'),
-      substr(${lit(USCC_CHARSET)}, CAST((31 - (${usccSum('n')}) % 31) % 31 AS INTEGER) + 1, 1) <> substr(n, 18, 1)
+      substr(${quoteLiteral(USCC_CHARSET)}, CAST((31 - (${usccSum('n')}) % 31) % 31 AS INTEGER) + 1, 1) <> substr(n, 18, 1)
     ], true)]`,
   `CREATE OR REPLACE MACRO gs_uscc_reason(s) AS ${withNormalized('gs_uscc_normalize', 'gs__uscc_reason(n)')}`,
 ];

@@ -1,4 +1,6 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
+
+export { callerFile } from './caller-file.ts';
 export {
   CATALOG_KIND_LABELS,
   CatalogEntry,
@@ -85,8 +87,15 @@ export {
   isKnownDivision,
   loadDivisionTable,
 } from './divisions.ts';
-export { DefinitionError, definitionMessage, GongshuError, isGongshuError } from './errors.ts';
-export { IDENTIFIER_MACROS } from './identifier-macros.ts';
+export {
+  DefinitionError,
+  definitionMessage,
+  GongshuError,
+  isGongshuError,
+} from './errors.ts';
+export { deepFreeze } from './freeze.ts';
+export { DIVISION_CODES_TABLE, IDENTIFIER_MACROS } from './identifier-macros.ts';
+export { idStamp, newId } from './ids.ts';
 export {
   MASK_CHAR,
   MASK_KIND_LABELS,
@@ -106,6 +115,7 @@ export {
   maskUscc,
   NAME_SEPARATORS,
 } from './masking.ts';
+export { divisionPrefix, levelOfCode, NODE_LEVELS, type NodeLevel } from './node-levels.ts';
 export {
   PSEUDONYM_MAX_LENGTH,
   PSEUDONYM_MIN_KEY_BYTES,
@@ -114,13 +124,29 @@ export {
   pseudonymize,
   pseudonymizer,
 } from './pseudonymize.ts';
-export { QUALITY_DIMENSION_LABELS, QualityDimension, QualityReport } from './quality-report.ts';
+export {
+  QUALITY_DIMENSION_LABELS,
+  QUALITY_DIMENSIONS,
+  QUALITY_REPORT_SCHEMA_VERSION,
+  QUALITY_SEVERITY_LABELS,
+  type QualityDatasetResult,
+  QualityDimension,
+  type QualityDimensionResult,
+  type QualityFinding,
+  QualityReport,
+  type QualityRollup,
+  type QualityRuleResult,
+  type QualitySample,
+  QualitySeverity,
+  type RuleStatus,
+} from './quality-report.ts';
 export {
   RESERVED_PREFIXES,
   RESERVED_SCHEMAS,
   reservedNameProblem,
   unreservedName,
 } from './reserved-names.ts';
+export { identList, inList, quoteIdent, quoteLiteral, type Sql, sql, trustedSql } from './sql.ts';
 export {
   normalizeUscc,
   parseUscc,

@@ -4,7 +4,9 @@
  * DuckDB twin from `maskSqlExpression`; both work on Unicode code points, keep the length (one `*` per hidden
  * code point) and pass null through. Masking is for display and export; it is not pseudonymisation.
  */
+
 import { z } from 'zod';
+import { quoteLiteral } from './sql.ts';
 
 /** The masking rules gongshu knows. `full` hides every character. */
 export const MaskKind = z
@@ -160,8 +162,6 @@ export function mask(kind: MaskKind, value: string | null | undefined): string |
   return MASKERS[kind](value);
 }
 
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
-
 function sqlKeepEnds(v: string, front: number, back: number): string {
   return (
     `CASE WHEN length(${v}) <= ${front + back} THEN repeat('*', length(${v})) ` +
@@ -174,7 +174,7 @@ const SQL_MASKERS: Readonly<Record<MaskKind, (v: string) => string>> = {
   uscc: (v) => sqlKeepEnds(v, 8, 2),
   name: (v) =>
     `CASE WHEN length(${v}) <= 1 THEN repeat('*', length(${v})) ` +
-    `ELSE left(${v}, 1) || regexp_replace(substring(${v}, 2), ${sqlString(`[^${NAME_SEPARATORS}]`)}, '*', 'g') END`,
+    `ELSE left(${v}, 1) || regexp_replace(substring(${v}, 2), ${quoteLiteral(`[^${NAME_SEPARATORS}]`)}, '*', 'g') END`,
   mobile: (v) => sqlKeepEnds(v, 3, 4),
   landline: (v) => sqlKeepEnds(v, 4, 2),
   address: (v) =>
@@ -241,7 +241,7 @@ export function maskIdentifiersIn(text: string): string {
 export function maskIdentifiersSql(sqlExpr: string): string {
   return IDENTIFIERS_IN_TEXT.reduce(
     (v, { pattern, stars }) =>
-      `regexp_replace(${v}, ${sqlString(pattern)}, ${sqlString(`\\1${MASK_CHAR.repeat(stars)}\\2`)}, 'g')`,
+      `regexp_replace(${v}, ${quoteLiteral(pattern)}, ${quoteLiteral(`\\1${MASK_CHAR.repeat(stars)}\\2`)}, 'g')`,
     `CAST((${sqlExpr}) AS VARCHAR)`,
   );
 }

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteLiteral } from '../schemas/index.ts';
 import { WarehouseError } from './errors.ts';
-import { quoteLiteral } from './sql.ts';
 
 /**
  * Arrow IPC streams in and out of DuckDB by way of Parquet: DuckDB writes and reads Parquet natively (C++, all

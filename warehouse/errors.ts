@@ -1,4 +1,4 @@
-import { GongshuError } from '../schemas/errors.ts';
+import { GongshuError } from '../schemas/index.ts';
 
 /** A warehouse operation failed (open, migrate, query). */
 export class WarehouseError extends GongshuError {

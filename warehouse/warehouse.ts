@@ -2,14 +2,20 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { CODE_TABLES } from '../schemas/code-tables.ts';
-import { allDivisions } from '../schemas/divisions.ts';
-import { IDENTIFIER_MACROS } from '../schemas/identifier-macros.ts';
-import { VALUE_MACROS } from '../schemas/value-macros.ts';
+import {
+  allDivisions,
+  CODE_TABLES,
+  IDENTIFIER_MACROS,
+  quoteIdent,
+  quoteLiteral,
+  VALUE_MACROS,
+} from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
-import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
+import { META_TABLE } from './system/meta.ts';
+import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
+import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES, SYSTEM_UPGRADES } from './system-tables.ts';
 import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
 
 /** The WAL size at which DuckDB checkpoints the warehouse automatically. */
@@ -82,7 +88,7 @@ export class Warehouse {
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
     let upgrade = false;
     try {
-      await wh.run(`SET TimeZone = '${(options.timeZone ?? 'Asia/Shanghai').replaceAll("'", "''")}'`);
+      await wh.run(`SET TimeZone = ${quoteLiteral(options.timeZone ?? 'Asia/Shanghai')}`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
       // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
       // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).
@@ -185,7 +191,14 @@ export class Warehouse {
     rows: Iterable<readonly AppendValue[]>,
     opts: { schema?: string; catalog?: string } = {},
   ): Promise<number> {
-    const appender = await this.connection.createAppender(table, opts.schema ?? null, opts.catalog ?? null);
+    // A `schema.table` name (the system tables' constants) is split like hasTable does.
+    const [schema, name] =
+      opts.schema === undefined && table.includes('.') ? table.split('.', 2) : [opts.schema ?? null, table];
+    const appender = await this.connection.createAppender(
+      name ?? table,
+      schema ?? null,
+      opts.catalog ?? null,
+    );
     let n = 0;
     try {
       for (const row of rows) {
@@ -286,20 +299,40 @@ export class Warehouse {
 
   /** Whether the file holds gongshu system tables older than this version's (read-only opens check). */
   private async outdated(): Promise<boolean> {
-    if (!(await this.hasTable('gongshu_meta'))) return false;
-    const stored = await this.value<string>(`SELECT value FROM gongshu_meta WHERE key = 'schema_version'`);
+    if ((await this.legacySystemTables()).length > 0) return true;
+    if (!(await this.hasTable(META_TABLE))) return false;
+    const stored = await this.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`);
     return Number(stored ?? 0) < SCHEMA_VERSION;
   }
 
   private async migrate(): Promise<void> {
     await this.transaction(async () => {
+      const legacy = await this.legacySystemTables();
       for (const ddl of SYSTEM_TABLES) await this.run(ddl);
+      // The first layout kept the system tables in main as gongshu_<name>: move their rows, then drop them.
+      for (const [old, table] of legacy) {
+        await this.run(`INSERT INTO ${table} BY NAME SELECT * FROM main.${quoteIdent(old)}`);
+        await this.run(`DROP TABLE main.${quoteIdent(old)}`);
+      }
+      for (const upgrade of SYSTEM_UPGRADES) await this.run(upgrade);
       await this.run(
-        `INSERT INTO gongshu_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        `INSERT INTO ${META_TABLE} VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
         [String(SCHEMA_VERSION)],
       );
       await this.loadReferenceData();
     });
+  }
+
+  /** The system tables of the first layout (`main.gongshu_<name>`) this warehouse still holds. */
+  private async legacySystemTables(): Promise<(readonly [string, string])[]> {
+    const present = new Set(
+      (
+        await this.all<{ t: string }>(
+          `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()`,
+        )
+      ).map((r) => r.t),
+    );
+    return LEGACY_SYSTEM_TABLES.filter(([old]) => present.has(old));
   }
 
   /** Loads the division and code tables when the committed data changed since the last open. */
@@ -309,20 +342,20 @@ export class Warehouse {
       .update(JSON.stringify(divisions))
       .update(JSON.stringify(CODE_TABLES))
       .digest('hex');
-    const current = await this.value<string>(`SELECT value FROM gongshu_meta WHERE key = 'reference_hash'`);
+    const current = await this.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = 'reference_hash'`);
     if (current === hash) return;
-    await this.run('DELETE FROM gongshu_divisions');
-    await this.run('DELETE FROM gongshu_code_tables');
+    await this.run(`DELETE FROM ${DIVISIONS_TABLE}`);
+    await this.run(`DELETE FROM ${CODE_TABLES_TABLE}`);
     await this.append(
-      'gongshu_divisions',
+      DIVISIONS_TABLE,
       divisions.map((d) => [d.code, d.name, d.level, d.parent, d.start, d.end, d.current]),
     );
     await this.append(
-      'gongshu_code_tables',
+      CODE_TABLES_TABLE,
       CODE_TABLES.map((c) => [c.table, c.code, c.name_zh, c.name_en]),
     );
     await this.run(
-      `INSERT INTO gongshu_meta VALUES ('reference_hash', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      `INSERT INTO ${META_TABLE} VALUES ('reference_hash', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [hash],
     );
   }

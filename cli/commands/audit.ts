@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { listAudit, verifyAudit } from '../../platform/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface AuditOptions {
   project: string;

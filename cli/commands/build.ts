@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { buildProject } from '../../jobs/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /**
  * `gongshu build [MODEL...]`: builds foundations and models. Positional names are built with everything

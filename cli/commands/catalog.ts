@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadProject } from '../../pipelines/index.ts';
+import { loadProject } from '../../project/index.ts';
 import { type CatalogEntry, catalogToRows } from '../../schemas/index.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';

@@ -4,14 +4,14 @@ import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
 import { buildProject } from '../../jobs/index.ts';
-import { loadProject, type RunSummary, runPipelines } from '../../pipelines/index.ts';
+import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
+import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
-import { warehousePathOf } from '../project-warehouse.ts';
 import { printQualitySummary } from '../quality-summary.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
 

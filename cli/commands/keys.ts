@@ -1,11 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PROJECT_FILE } from '../../pipelines/index.ts';
 import { initKeys, KEY_FILES, loadKeys, nodeContext } from '../../platform/index.ts';
+import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface KeysOptions {
   project: string;

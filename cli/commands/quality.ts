@@ -1,12 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type LoadedProject, PROJECT_FILE } from '../../pipelines/index.ts';
+import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import { type DatasetQuality, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 import { printQualitySummary } from '../quality-summary.ts';
 
 interface QualityCliOptions {

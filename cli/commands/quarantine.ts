@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { openWarehouse, QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface QuarantineOptions {
   reason?: string;
@@ -89,8 +89,8 @@ export default async function quarantine(args: unknown[], command: Command): Pro
       ...(o.load ? { l: o.load } : {}),
     };
     const status = `CASE WHEN coalesce(row_loaded, false) THEN 'loaded' WHEN replayed_load_id IS NOT NULL THEN 'replayed'
-      WHEN load_id IN (SELECT load_id FROM gongshu_quarantine_current) THEN 'current' ELSE 'superseded' END`;
-    const from = o.all ? 'gongshu_quarantine' : 'gongshu_quarantine_current';
+      WHEN load_id IN (SELECT load_id FROM ${QUARANTINE_CURRENT_VIEW}) THEN 'current' ELSE 'superseded' END`;
+    const from = o.all ? QUARANTINE_TABLE : QUARANTINE_CURRENT_VIEW;
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const sql = `SELECT dataset, source_location, reason, detail, key_value, load_id, replayed_load_id,
         ${o.all ? status : "'current'"} AS status, CAST(row_json AS VARCHAR) AS row_json

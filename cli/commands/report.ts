@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PROJECT_FILE } from '../../pipelines/index.ts';
+import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
   DEFAULT_DASHBOARD_DIR,
   latestReportFile,
@@ -13,7 +13,6 @@ import {
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 interface ReportCliOptions {
   project: string;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { runPipelines } from '../../pipelines/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
 
 /** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded, 1 when any failed. */

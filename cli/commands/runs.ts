@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { listRuns } from '../../jobs/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse } from '../../project/index.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
 import { CliError } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
 export default async function runs(_args: unknown[], command: Command): Promise<number> {

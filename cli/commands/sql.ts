@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { projectAndWarehouse } from '../project-warehouse.ts';
 
 /** `gongshu sql "QUERY"`: rows as a table, or one JSON object per row with --json. Read-only unless --write. */
 export default async function sql(args: unknown[], command: Command): Promise<number> {

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { quoteLiteral } from '../../schemas/index.ts';
 import type { SqlRelation } from '../types.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
 import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
@@ -24,7 +25,6 @@ const TEMP_PREFIX = 'gongshu-';
 
 /** A value no department file contains, used as DuckDB's NULL string so that empty fields stay ''. */
 const NEVER_NULL = '\u0001\u0002gongshu-no-null\u0002\u0001';
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * The DuckDB-native way to stage a CSV file: DuckDB's parallel reader parses it (a GB18030 file is first
@@ -43,11 +43,11 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
     return undefined;
   }
   const summary = scan.check.summary(basename(options.path));
-  const names = `[${input.columns.map(lit).join(', ')}]`;
+  const names = `[${input.columns.map(quoteLiteral).join(', ')}]`;
   const sql =
-    `read_csv(${lit(scan.utf8Path)}, header = true, skip = ${options.skipLines}, names = ${names}, ` +
-    `all_varchar = true, delim = ${lit(input.delimiter)}, quote = '"', escape = '"', strict_mode = true, ` +
-    `null_padding = false, nullstr = ${lit(NEVER_NULL)})`;
+    `read_csv(${quoteLiteral(scan.utf8Path)}, header = true, skip = ${options.skipLines}, names = ${names}, ` +
+    `all_varchar = true, delim = ${quoteLiteral(input.delimiter)}, quote = '"', escape = '"', strict_mode = true, ` +
+    `null_padding = false, nullstr = ${quoteLiteral(NEVER_NULL)})`;
   return {
     sql,
     location: '',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import type { SignFunction } from './signing.ts';
 
 /** Where pagination and incremental parameters go: the URL query or the JSON body (POST only). */
@@ -197,12 +197,4 @@ export function parseHttpOptions(input: unknown): HttpOptions {
     throw definitionErrorFromZod(result.error, { object: 'http()' }, HINTS);
   }
   return deepFreeze(result.data);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

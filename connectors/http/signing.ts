@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { definitionErrorFromZod } from '../../schemas/index.ts';
 
 /** What a signing hook sees: the request about to be sent (called again before every retry). */
 export interface SignRequest {

@@ -1,11 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { definitionErrorFromZod } from '../../schemas/definition-issues.ts';
+import { definitionErrorFromZod, quoteLiteral } from '../../schemas/index.ts';
 import { SourceError } from '../errors.ts';
 import type { CheckResult, Connector, ConnectorDescription, ExtractedBatch, SqlRelation } from '../types.ts';
 import { type ParquetOptions, type ParquetOptionsInput, parquetOptionsSchema } from './options.ts';
-
-const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * Parquet files through DuckDB's own reader: the loader stages them with one `INSERT … SELECT`, so the rows
@@ -42,10 +40,10 @@ export function parquet(input: ParquetOptionsInput): Connector {
     relation(): SqlRelation {
       if (!glob && (!existsSync(options.path) || !statSync(options.path).isFile())) throw missing();
       return {
-        sql: `read_parquet(${sqlText(options.path)}, file_row_number = true, filename = true)`,
+        sql: `read_parquet(${quoteLiteral(options.path)}, file_row_number = true, filename = true)`,
         location: glob
           ? `parse_filename(filename) || '#' || (file_row_number + 1)`
-          : `${sqlText(basename(options.path))} || '#' || (file_row_number + 1)`,
+          : `${quoteLiteral(basename(options.path))} || '#' || (file_row_number + 1)`,
         hidden: ['file_row_number', 'filename'],
       };
     },

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { quoteIdent } from '../../schemas/index.ts';
 import { SourceError } from '../errors.ts';
 import type {
   CheckResult,
@@ -196,11 +197,6 @@ function clientConfig(options: PostgresOptions): pg.ClientConfig {
     database: c.database,
     ssl: typeof c.ssl === 'boolean' ? c.ssl : { ...c.ssl },
   };
-}
-
-/** A quoted identifier: `"name"` with inner quotes doubled. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function baseSql(options: PostgresOptions): string {

@@ -1,4 +1,4 @@
-import { defineProject } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { xinjiangFoundations } from './foundations.ts';
 import { xinjiangModels } from './models.ts';
 import { xinjiangPipelines } from './pipelines.ts';

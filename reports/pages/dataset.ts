@@ -9,7 +9,7 @@ import {
   QUALITY_SEVERITY_LABELS,
   type QualityDatasetResult,
   type QualityRuleResult,
-} from '../../schemas/quality-report.ts';
+} from '../../schemas/index.ts';
 import { barChart, lineChart, sparkline } from '../charts.ts';
 import {
   DATASETS_PER_PAGE,

@@ -1,5 +1,5 @@
 /** The overview page (index.html): node score, the five dimensions, departments, trend, attention, findings. */
-import { QUALITY_DIMENSION_LABELS } from '../../schemas/quality-report.ts';
+import { QUALITY_DIMENSION_LABELS } from '../../schemas/index.ts';
 import { barChart, lineChart, radarChart } from '../charts.ts';
 import {
   ATTENTION_LIMIT,

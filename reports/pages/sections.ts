@@ -7,7 +7,7 @@ import {
   SECURITY_GRADE_LABELS,
   SHARE_TYPE_LABELS,
   UPDATE_CYCLE_LABELS,
-} from '../../schemas/catalog.ts';
+} from '../../schemas/index.ts';
 import { datasetHref } from '../derive.ts';
 import { card, esc, table } from '../html.ts';
 import type { CatalogItem } from '../model.ts';

@@ -100,7 +100,8 @@ describe('gongshu run, sql, catalog', () => {
     writeFileSync(
       join(dir, 'gongshu.config.ts'),
       `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { definePipeline, defineProject, uscc } from '${REPO_ROOT}pipelines/index.ts';
+import { definePipeline, uscc } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 export default defineProject({
   name: 'county',
   node: { id: '650102', level: 'county', name: '天山区' },
@@ -121,7 +122,7 @@ export default defineProject({
 
     const sql = gongshu([
       'sql',
-      'SELECT source_location, reason FROM gongshu_quarantine',
+      'SELECT source_location, reason FROM gongshu.quarantine',
       '--project',
       dir,
       '--json',
@@ -143,7 +144,8 @@ export default defineProject({
     writeFileSync(
       join(dir, 'gongshu.config.ts'),
       `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 export default defineProject({
   name: 'county',
   node: { id: '659901', level: 'county', name: '测试甲市' },

@@ -113,8 +113,8 @@ describe('gongshu ingest --dataset naming a system table or schema', () => {
     }
     const wh = await openWarehouse({ path: warehouse, readOnly: true });
     try {
-      expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(1);
-      expect(await wh.value(`SELECT count(*) FROM gongshu_divisions`)).toBeGreaterThan(3000);
+      expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(1);
+      expect(await wh.value(`SELECT count(*) FROM gongshu.divisions`)).toBeGreaterThan(3000);
     } finally {
       wh.close();
     }
@@ -185,7 +185,8 @@ describe('gongshu quarantine replay', () => {
       writeFileSync(
         join(dir, 'gongshu.config.ts'),
         `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 export default defineProject({
   name: 'county',
   node: { id: '659901', level: 'county', name: '测试甲市' },
@@ -261,7 +262,7 @@ describe('a crash in the middle of a load', () => {
       const wh = await openWarehouse({ path: warehouse });
       const rows = await wh.value<number>('SELECT count(*) FROM p');
       const loads = await wh.all<{ rows_loaded: number }>(
-        'SELECT rows_loaded FROM gongshu_loads ORDER BY started_at DESC LIMIT 1',
+        'SELECT rows_loaded FROM gongshu.loads ORDER BY started_at DESC LIMIT 1',
       );
       expect([3, 400_000]).toContain(rows);
       expect(loads[0]!.rows_loaded).toBe(rows);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
-import { defineProject, runPipelines } from '../../pipelines/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -37,7 +38,7 @@ describe('example region end to end', () => {
 
       // Every quarantined row is at a location the manifest lists as an invalid-key defect, and vice versa.
       const quarantined = await wh.all<{ at: string }>(
-        `SELECT source_location AS at FROM gongshu_quarantine WHERE dataset = $1 ORDER BY 1`,
+        `SELECT source_location AS at FROM gongshu.quarantine WHERE dataset = $1 ORDER BY 1`,
         [outcome.dataset],
       );
       const invalidKinds = [

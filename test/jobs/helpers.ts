@@ -3,7 +3,8 @@ import type { Connector } from '../../connectors/index.ts';
 import { memory } from '../../connectors/index.ts';
 import { citizenId } from '../../examples/xinjiang/generate/identifiers.ts';
 import type { Foundation, Model, ProjectWithJobs, Schedule } from '../../jobs/index.ts';
-import { definePipeline, defineProject, citizenId as keyOf, type Pipeline } from '../../pipelines/index.ts';
+import { definePipeline, citizenId as keyOf, type Pipeline } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import type { DatasetQuality } from '../../quality/index.ts';
 
 /** `n` distinct valid citizen IDs (乌鲁木齐天山区, born 1940–1999). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkRanges } from '../../jobs/push-outbox.ts';
+import { chunkRanges } from '../../platform/push/outbox.ts';
 
 const covers = (ranges: { first: number; end: number }[], rows: number) => {
   expect(ranges[0]!.first).toBe(0);

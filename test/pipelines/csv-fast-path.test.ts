@@ -20,7 +20,7 @@ async function load(wh: Warehouse, path: string, key: string, parser: 'auto' | '
     .rows;
   const quarantine = (
     await wh.json(
-      `SELECT source_location, reason, key_value, CAST(row_json AS VARCHAR) AS row FROM gongshu_quarantine
+      `SELECT source_location, reason, key_value, CAST(row_json AS VARCHAR) AS row FROM gongshu.quarantine
        WHERE dataset = $1 ORDER BY source_location`,
       [dataset],
     )
@@ -103,7 +103,7 @@ describe("bytes that are not in the file's encoding", () => {
       const r = await loadPipeline(wh, p);
       const quarantine = (
         await wh.json(
-          `SELECT source_location, reason FROM gongshu_quarantine WHERE dataset = $1 ORDER BY rowid`,
+          `SELECT source_location, reason FROM gongshu.quarantine WHERE dataset = $1 ORDER BY rowid`,
           [dataset],
         )
       ).rows;

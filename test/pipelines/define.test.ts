@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csv } from '../../connectors/index.ts';
-import {
-  citizenId,
-  definePipeline,
-  defineProject,
-  type PipelineSpec,
-  type ProjectSpec,
-} from '../../pipelines/index.ts';
+import { citizenId, definePipeline, type PipelineSpec } from '../../pipelines/index.ts';
+import { defineProject, type ProjectSpec } from '../../project/index.ts';
 
 const source = csv({ path: 'data/hukou.csv' });
 

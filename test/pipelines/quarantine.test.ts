@@ -38,9 +38,9 @@ function people(
 
 const current = async (wh: Warehouse) =>
   wh.all<{ source_location: string; reason: string; load_id: string }>(
-    'SELECT source_location, reason, load_id FROM gongshu_quarantine_current ORDER BY quarantined_at, source_location',
+    'SELECT source_location, reason, load_id FROM gongshu.quarantine_current ORDER BY quarantined_at, source_location',
   );
-const stored = async (wh: Warehouse) => Number(await wh.value('SELECT count(*) FROM gongshu_quarantine'));
+const stored = async (wh: Warehouse) => Number(await wh.value('SELECT count(*) FROM gongshu.quarantine'));
 
 describe('rows behind the incremental cursor', () => {
   it('are skipped whatever their key: a re-read never quarantines a row twice', async () => {
@@ -94,7 +94,7 @@ describe('the current quarantine', () => {
     const live = await current(wh);
     expect(live.map((r) => [r.source_location, r.reason])).toEqual([['people.csv:3', 'key:checksum']]);
     const lastLoad = await wh.value<string>(
-      'SELECT load_id FROM gongshu_loads ORDER BY started_at DESC, finished_at DESC LIMIT 1',
+      'SELECT load_id FROM gongshu.loads ORDER BY started_at DESC, finished_at DESC LIMIT 1',
     );
     expect(live[0]?.load_id).toBe(lastLoad);
     // Appends keep every load's rows current.
@@ -165,7 +165,7 @@ describe('reason codes', () => {
     const r = await loadPipeline(wh, p);
     expect(r.quarantinedByReason).toEqual({ json: 2, 'key:checksum': 1 });
     const rows = await wh.all<{ reason: string; detail: string | null }>(
-      'SELECT reason, detail FROM gongshu_quarantine ORDER BY source_location',
+      'SELECT reason, detail FROM gongshu.quarantine ORDER BY source_location',
     );
     expect(rows).toEqual([
       { reason: 'json', detail: 'Unterminated string in JSON at position 40' },
@@ -181,21 +181,36 @@ describe('reason codes', () => {
     const dir = tempDir();
     const file = join(dir, 'w.duckdb');
     const wh = await openWarehouse({ path: file });
+    // The first layout (main.gongshu_quarantine, without detail and row_hash), as an earlier version left it.
     await wh.run(
-      `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, row_json, quarantined_at)
+      'CREATE TABLE main.gongshu_quarantine AS SELECT * EXCLUDE (detail, row_hash) FROM gongshu.quarantine',
+    );
+    await wh.run(
+      `INSERT INTO main.gongshu_quarantine (load_id, dataset, source_location, reason, row_json, quarantined_at)
        VALUES ('l1', 'p', 'p.ndjson:2', 'json: Unterminated string in JSON at position 37; the line reads "{\\"身份证号\\": \\"${B}\\", \\"姓名\\": \\"李四"', '{}', now()),
               ('l1', 'p', 'p.csv:3', 'field-count: expected 2 fields, got 3', '{}', now()),
               ('l1', 'p', 'p.csv:4', 'key:checksum', '{}', now())`,
     );
-    await wh.run(`UPDATE gongshu_meta SET value = '1' WHERE key = 'schema_version'`);
     wh.close();
     // A read-only open (quarantine list, sql) upgrades an older warehouse first.
     const ro = await openWarehouse({ path: file, readOnly: true });
-    expect(await ro.all('SELECT reason, detail FROM gongshu_quarantine ORDER BY source_location')).toEqual([
+    expect(await ro.all('SELECT reason, detail FROM gongshu.quarantine ORDER BY source_location')).toEqual([
       { reason: 'field-count', detail: 'expected 2 fields, got 3' },
       { reason: 'key:checksum', detail: null },
       { reason: 'json', detail: 'Unterminated string in JSON at position 37' },
     ]);
     ro.close();
+    // A warehouse of this layout but an older version is upgraded too.
+    const rw = await openWarehouse({ path: file });
+    await rw.run(
+      `UPDATE gongshu.quarantine SET reason = 'quote: unterminated', detail = NULL WHERE reason = 'json'`,
+    );
+    await rw.run(`UPDATE gongshu.meta SET value = '2' WHERE key = 'schema_version'`);
+    rw.close();
+    const ro2 = await openWarehouse({ path: file, readOnly: true });
+    expect(await ro2.value(`SELECT detail FROM gongshu.quarantine WHERE reason = 'quote'`)).toBe(
+      'unterminated',
+    );
+    ro2.close();
   });
 });

@@ -1,7 +1,8 @@
 import { memory } from '../../connectors/index.ts';
 import { hukouCatalog } from '../../examples/xinjiang/catalog/population.ts';
-import { citizenId, definePipeline, defineProject } from '../../pipelines/index.ts';
+import { citizenId, definePipeline } from '../../pipelines/index.ts';
 import { type NodeContext, nodeContext, type PlatformSpec } from '../../platform/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { citizenIdCheckChar } from '../../schemas/checksums.ts';
 import { defineCatalogEntry } from '../../schemas/index.ts';
 

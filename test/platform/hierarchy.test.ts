@@ -12,7 +12,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { encodeChunk, initKeys, type NodeKeys, signedRequest, signRequest } from '../../platform/index.ts';
-import { openWarehouse, quoteIdent as q, type Warehouse } from '../../warehouse/index.ts';
+import { quoteIdent as q } from '../../schemas/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { gongshu, REPO_ROOT } from '../helpers/cli.ts';
 import { FaultProxy, freePort, type Proc, serve, start, stop, until } from './processes.ts';
 
@@ -48,7 +49,8 @@ let expectedBackflow = 0;
 function config(level: Level, dataFile: string, platform: unknown): string {
   const id = IDS[level];
   return `import { csv } from '${REPO_ROOT}connectors/index.ts';
-import { citizenId, definePipeline, defineProject } from '${REPO_ROOT}pipelines/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
 import { hukouTestCatalog } from '${REPO_ROOT}test/platform/fixture.ts';
 const hukou = definePipeline({
   name: 'hukou',
@@ -292,7 +294,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
   it('acknowledges a duplicate chunk without storing it, and refuses forged, replayed, stale, oversized and malformed requests', async () => {
     const wh = await openWarehouse({ path: join(dirs.county, '.gongshu/warehouse.duckdb'), readOnly: true });
     const [acked] = await wh.all<{ batch: string; seq: number }>(
-      'SELECT batch, seq FROM gongshu_push_acks ORDER BY acked_at DESC LIMIT 1',
+      'SELECT batch, seq FROM gongshu.push_acks ORDER BY acked_at DESC LIMIT 1',
     );
     wh.close();
     const url = `http://127.0.0.1:${ports.prefecture}/v1/push`;
@@ -434,7 +436,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
     const list = gongshu(['audit', 'list', '--project', dirs.region, '--json', '--limit', '3']);
     expect(list.lines.map((l) => JSON.parse(l).action)).toContain('push-received');
     const wh = await openWarehouse({ path: join(dirs.region, '.gongshu/warehouse.duckdb') });
-    await wh.run(`UPDATE gongshu_audit SET rows = rows + 1 WHERE seq = 2`);
+    await wh.run(`UPDATE gongshu.audit SET rows = rows + 1 WHERE seq = 2`);
     wh.close();
     const v = gongshu(['audit', 'verify', '--project', dirs.region, '--json']);
     expect(v.code).toBe(1);

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { PlatformRejection } from '../../platform/errors.ts';
 import { decodeChunk, encodeChunk } from '../../platform/index.ts';
-import { encodeStreamChunk } from '../../platform/wire.ts';
+import { encodeStreamChunk } from '../../platform/transport/wire.ts';
 import { isFixedType, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 
 const COLUMNS = [

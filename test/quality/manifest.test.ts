@@ -7,7 +7,8 @@ import type { DefectKind, FileManifest, Manifest } from '../../examples/xinjiang
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
 import { xinjiangQuality } from '../../examples/xinjiang/quality.ts';
-import { defineProject, runPipelines } from '../../pipelines/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import { defineProject } from '../../project/index.ts';
 import { type QualityReport, runQuality } from '../../quality/index.ts';
 import { parseCitizenId } from '../../schemas/index.ts';
 import { QualityReport as QualityReportSchema } from '../../schemas/quality-report.ts';
@@ -118,7 +119,7 @@ describe('quality on the example region manifest', () => {
         const kinds = FAMILIES[r.check];
         if (!kinds) continue;
         const info = await wh.value<string>(
-          `SELECT CAST(catalog AS VARCHAR) FROM gongshu_datasets WHERE dataset = $1`,
+          `SELECT CAST(catalog AS VARCHAR) FROM gongshu.datasets WHERE dataset = $1`,
           [d.dataset],
         );
         const title = (JSON.parse(info!) as { fields: { name: string; title: string }[] }).fields.find(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefinitionError } from '../../schemas/errors.ts';
+import { DefinitionError, quoteLiteral } from '../../schemas/index.ts';
 import {
   MASK_KIND_LABELS,
   MaskKind,
@@ -18,7 +18,7 @@ import {
   maskSqlExpression,
   maskUscc,
 } from '../../schemas/masking.ts';
-import { openWarehouse, quoteLiteral, type Warehouse } from '../../warehouse/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 
 // [kind, input, expected] — the DOMAIN.md §7 examples first, then edge cases.
 const EXAMPLES: readonly (readonly [MaskKind, string, string])[] = [

@@ -1,0 +1,215 @@
+import type { Warehouse } from '../../warehouse/index.ts';
+import { AUDIT_TABLE, META_TABLE } from '../../warehouse/index.ts';
+import { sm3 } from '../transport/signing.ts';
+
+/** What the audit records of one transfer (数据提供和获取日志, 第十五条; 全流程审计, 第三十六、三十八条). */
+export interface AuditInput {
+  /** `push-sent` | `push-received` | `backflow-served` | `backflow-received` | `rejected`. */
+  readonly action: string;
+  /** The other node. */
+  readonly peer?: string | null;
+  readonly dataset?: string | null;
+  readonly columns?: readonly string[] | null;
+  readonly rows?: number | null;
+  /** SM3 of the transferred bytes (Arrow IPC). */
+  readonly contentHash?: string | null;
+  readonly purpose?: string | null;
+  readonly batch?: string | null;
+  readonly chunk?: number | null;
+  readonly details?: Readonly<Record<string, unknown>> | null;
+}
+
+/** A stored audit entry. */
+export interface AuditEntry extends Record<string, unknown> {
+  seq: number;
+  recorded_at: string;
+  node: string;
+  action: string;
+  peer: string | null;
+  dataset: string | null;
+  columns: string | null;
+  rows: number | null;
+  content_hash: string | null;
+  purpose: string | null;
+  batch: string | null;
+  chunk: number | null;
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The `prev_hash` of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const HEAD_KEY = 'audit_head';
+
+/** Canonical JSON: object keys sorted, no spaces. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
+}
+
+/** The hash of an entry: SM3 over the previous hash and the canonical JSON of the entry (without hashes). */
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  const { prev_hash, ...body } = e;
+  return sm3(prev_hash + canonicalJson(body));
+}
+
+/**
+ * Appends an entry to the hash chain and moves the head anchor (`gongshu.meta.audit_head`), inside the
+ * caller's transaction if there is one (so the entry commits with the transfer it records).
+ */
+export async function appendAudit(
+  wh: Warehouse,
+  node: string,
+  input: AuditInput,
+  at = new Date(),
+): Promise<AuditEntry> {
+  return wh.transaction(async () => {
+    const [last] = await wh.all<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM ${AUDIT_TABLE} ORDER BY seq DESC LIMIT 1`,
+    );
+    const base = {
+      seq: (last?.seq ?? 0) + 1,
+      recorded_at: at.toISOString(),
+      node,
+      action: input.action,
+      peer: input.peer ?? null,
+      dataset: input.dataset ?? null,
+      columns: input.columns ? JSON.stringify(input.columns) : null,
+      rows: input.rows ?? null,
+      content_hash: input.contentHash ?? null,
+      purpose: input.purpose ?? null,
+      batch: input.batch ?? null,
+      chunk: input.chunk ?? null,
+      details: input.details ? canonicalJson(input.details) : null,
+      prev_hash: last?.hash ?? GENESIS_HASH,
+    };
+    const entry: AuditEntry = { ...base, hash: entryHash(base) };
+    // NULLs are written as literals: the DuckDB binding cannot type a bare null parameter.
+    const values: unknown[] = [
+      entry.seq,
+      entry.recorded_at,
+      entry.node,
+      entry.action,
+      entry.peer,
+      entry.dataset,
+      entry.columns,
+      entry.rows,
+      entry.content_hash,
+      entry.purpose,
+      entry.batch,
+      entry.chunk,
+      entry.details,
+      entry.prev_hash,
+      entry.hash,
+    ];
+    const params: unknown[] = [];
+    const sql = values.map((v) => (v === null ? 'NULL' : `$${params.push(v)}`)).join(', ');
+    await wh.run(`INSERT INTO ${AUDIT_TABLE} VALUES (${sql})`, params);
+    await wh.run(
+      `INSERT INTO ${META_TABLE} VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [HEAD_KEY, `${entry.seq}:${entry.hash}`],
+    );
+    return entry;
+  });
+}
+
+/** Audit entries, oldest first, optionally filtered. */
+export async function listAudit(
+  wh: Warehouse,
+  filter: { dataset?: string; action?: string; peer?: string; limit?: number } = {},
+): Promise<AuditEntry[]> {
+  const where = [
+    ...(filter.dataset ? ['dataset = $dataset'] : []),
+    ...(filter.action ? ['action = $action'] : []),
+    ...(filter.peer ? ['peer = $peer'] : []),
+  ];
+  const params = {
+    ...(filter.dataset ? { dataset: filter.dataset } : {}),
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.peer ? { peer: filter.peer } : {}),
+  };
+  const rows = await wh.all<AuditEntry>(
+    `SELECT * FROM (SELECT * FROM ${AUDIT_TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY seq DESC ${filter.limit ? `LIMIT ${Math.floor(filter.limit)}` : ''}) ORDER BY seq`,
+    params,
+  );
+  return rows.map(normalizeEntry);
+}
+
+function normalizeEntry(r: AuditEntry): AuditEntry {
+  return { ...r, seq: Number(r.seq), rows: r.rows === null ? null : Number(r.rows) };
+}
+
+/** A problem `verifyAudit` found. */
+export interface AuditProblem {
+  readonly seq: number | null;
+  readonly problem: 'edited' | 'deleted' | 'broken-link' | 'truncated' | 'missing-head';
+  readonly message: string;
+}
+
+/** The outcome of verifying the audit chain. */
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly head: string | null;
+  readonly problems: readonly AuditProblem[];
+}
+
+/**
+ * Verifies the chain: every entry's hash recomputes, every `prev_hash` is the previous entry's hash, sequence
+ * numbers have no gaps, and the last entry is the recorded head (so deleting the newest entries shows too).
+ */
+export async function verifyAudit(wh: Warehouse): Promise<AuditVerification> {
+  const rows = (await wh.all<AuditEntry>(`SELECT * FROM ${AUDIT_TABLE} ORDER BY seq`)).map(normalizeEntry);
+  const problems: AuditProblem[] = [];
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  for (const r of rows) {
+    if (r.seq !== expected) {
+      problems.push({
+        seq: r.seq,
+        problem: 'deleted',
+        message: `entries ${expected}…${r.seq - 1} are missing (deleted) before entry ${r.seq}`,
+      });
+    }
+    const { hash, ...body } = r;
+    if (entryHash(body) !== hash) {
+      problems.push({
+        seq: r.seq,
+        problem: 'edited',
+        message: `entry ${r.seq} (${r.action} ${r.dataset ?? ''}) does not match its hash: it was edited`,
+      });
+    }
+    if (r.prev_hash !== prev) {
+      problems.push({
+        seq: r.seq,
+        problem: 'broken-link',
+        message: `entry ${r.seq} does not link to the entry before it (prev_hash differs)`,
+      });
+    }
+    prev = hash;
+    expected = r.seq + 1;
+  }
+  const head = await wh.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = $1`, [HEAD_KEY]);
+  const last = rows.at(-1);
+  if (head && (!last || head !== `${last.seq}:${last.hash}`)) {
+    const headSeq = Number(head.split(':')[0]);
+    problems.push({
+      seq: last?.seq ?? null,
+      problem: last && headSeq === last.seq ? 'edited' : 'truncated',
+      message: `the recorded head is entry ${head.split(':')[0]} but the chain ends at ${last ? `entry ${last.seq}` : 'nothing'}: newest entries were deleted or altered`,
+    });
+  }
+  if (!head && rows.length > 0) {
+    problems.push({ seq: null, problem: 'missing-head', message: 'the audit head anchor is missing' });
+  }
+  return { ok: problems.length === 0, entries: rows.length, head: head ?? null, problems };
+}
