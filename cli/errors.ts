@@ -7,7 +7,7 @@ export const EXIT = {
   failures: 1,
   /** Bad usage or a bad definition (config, catalog, pipeline). */
   usage: 2,
-  /** The warehouse is locked by another writer or cannot be opened. */
+  /** The warehouse is locked by another writer or cannot be opened, or a disk is full. */
   warehouse: 3,
   /** A source could not be read. */
   source: 4,
@@ -29,7 +29,7 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (isGongshuError(error)) {
     if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
-    if (error.code.startsWith('warehouse')) return EXIT.warehouse;
+    if (error.code.startsWith('warehouse') || error.code === 'disk-full') return EXIT.warehouse;
     if (error.code === 'source') return EXIT.source;
     return EXIT.failures;
   }

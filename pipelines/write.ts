@@ -150,7 +150,8 @@ export async function checkAndWrite(
       rowJson,
     });
   } finally {
-    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`);
+    // After a failure the transaction is aborted and this fails too: the first error is the one to report.
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`).catch(() => undefined);
   }
 }
 

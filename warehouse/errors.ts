@@ -7,6 +7,11 @@ export class WarehouseError extends GongshuError {
   }
 }
 
+/** A write failed because the disk is full; nothing of the operation was committed. */
+export class WarehouseDiskFullError extends WarehouseError {
+  override readonly code = 'warehouse-disk-full';
+}
+
 /** Another process holds the single-writer lock of the warehouse file. */
 export class WarehouseLockedError extends GongshuError {
   constructor(path: string, holder: LockHolder | undefined, cause?: unknown) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import {
@@ -11,7 +11,7 @@ import {
   VALUE_MACROS,
 } from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
-import { WarehouseError, WarehouseLockedError } from './errors.ts';
+import { WarehouseDiskFullError, WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { META_TABLE } from './system/meta.ts';
 import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
@@ -59,6 +59,8 @@ export type AppendValue = string | number | boolean | null;
  */
 export class Warehouse {
   private depth = 0;
+  /** The first statement that failed in the current transaction. */
+  private firstFailure: WarehouseError | undefined;
 
   private constructor(
     readonly path: string,
@@ -126,7 +128,7 @@ export class Warehouse {
     try {
       await this.connection.run(sql, bind(params));
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -144,7 +146,7 @@ export class Warehouse {
         return row as T;
       });
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -154,7 +156,7 @@ export class Warehouse {
       const reader = await this.connection.runAndReadAll(sql, bind(params));
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Row[] };
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -173,16 +175,37 @@ export class Warehouse {
     if (this.depth > 0) return fn(this);
     await this.run('BEGIN TRANSACTION');
     this.depth++;
+    this.firstFailure = undefined;
+    let result: T;
     try {
-      const result = await fn(this);
-      this.depth--;
-      await this.run('COMMIT');
-      return result;
+      result = await fn(this);
     } catch (error) {
       this.depth--;
       await this.connection.run('ROLLBACK').catch(() => undefined);
+      // A statement after the failing one (a cleanup in a finally) fails with "transaction is aborted": the
+      // cause is the first failure.
+      const first = this.firstFailure;
+      this.firstFailure = undefined;
+      throw first && isAborted(error) ? first : error;
+    }
+    this.depth--;
+    try {
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+    return result;
+  }
+
+  /** The error for a failed statement; inside a transaction the first one is kept (see `transaction`). */
+  private failed(sql: string, error: unknown): WarehouseError {
+    const e = queryError(this.path, sql, error);
+    if (this.depth > 0) {
+      if (this.firstFailure && isAborted(e)) return this.firstFailure;
+      this.firstFailure ??= e;
+    }
+    return e;
   }
 
   /** Appends rows to a table (in the current transaction, if any) with DuckDB's appender. */
@@ -228,7 +251,7 @@ export class Warehouse {
       return await readInt32Columns(this.connection, sql, bind(params));
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -241,7 +264,7 @@ export class Warehouse {
       return await readFixedColumns(this.connection, sql, bind(params));
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -255,7 +278,7 @@ export class Warehouse {
       return await queryArrowStream(this.connection, sql);
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -273,7 +296,7 @@ export class Warehouse {
       await insertArrowStream(this.connection, ipc, insert, Object.keys(params).length ? params : undefined);
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(insert('<arrow stream>'), error);
+      throw this.failed(insert('<arrow stream>'), error);
     }
   }
 
@@ -372,10 +395,46 @@ export class Warehouse {
   }
 }
 
-function queryError(sql: string, error: unknown): WarehouseError {
+function queryError(path: string, sql: string, error: unknown): WarehouseError {
   const message = String((error as Error)?.message ?? error);
+  if (DISK_FULL.test(message)) return diskFullError(path, message, error);
   const short = sql.replace(/\s+/g, ' ').trim().slice(0, 200);
   return new WarehouseError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
+}
+
+/** DuckDB's and the OS's words for a full disk. */
+const DISK_FULL = /No space left on device|ENOSPC|disk is full|out of disk space/i;
+
+const isAborted = (error: unknown) =>
+  /Current transaction is aborted/i.test(String((error as Error)?.message ?? error));
+
+/**
+ * A write failed because the disk is full: says so, where (the file DuckDB named, else the warehouse), how much
+ * space is left there, and that nothing was committed.
+ */
+function diskFullError(path: string, message: string, cause: unknown): WarehouseError {
+  const file = /(?:file|directory) "([^"]+)"/.exec(message)?.[1] ?? path;
+  const dir = dirname(resolve(file));
+  let free = 'an unknown amount';
+  try {
+    const s = statfsSync(dir);
+    free = formatBytes(Number(s.bavail) * Number(s.bsize));
+  } catch {
+    // the folder may be gone; say what we know
+  }
+  return new WarehouseDiskFullError(
+    `${path}: the disk is full: writing ${file} failed (${dir} has ${free} free). Nothing of this operation was ` +
+      'committed; the warehouse is as it was before it. Fix: free space on that disk (or move the warehouse to a ' +
+      'larger one), then run again',
+    { path, file, free },
+    cause,
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.round(n / 1024)} KiB`;
 }
 
 /** Opens a warehouse; see `WarehouseOptions`. */

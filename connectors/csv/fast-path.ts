@@ -1,8 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, statfsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { quoteLiteral } from '../../schemas/index.ts';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { GongshuError, quoteLiteral } from '../../schemas/index.ts';
 import type { SqlRelation } from '../types.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
 import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
@@ -116,6 +117,21 @@ async function readFile(
     ? join(tmpdir(), `${TEMP_PREFIX}${process.pid}-${Date.now()}-${basename(path)}.utf8.csv`)
     : undefined;
   const out = tmp ? createWriteStream(tmp) : undefined;
+  let failure: Error | undefined;
+  out?.on('error', (error) => {
+    failure ??= error;
+  });
+  /** Resolves when the stream drains or fails (a full disk must not leave the load waiting). */
+  const drained = (w: NonNullable<typeof out>) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        w.off('drain', done);
+        w.off('error', done);
+        resolve();
+      };
+      w.once('drain', done);
+      w.once('error', done);
+    });
   const decoder = transcode ? createDecoder(encoding) : undefined;
   let replacement = false;
   let newlines = 0;
@@ -137,15 +153,23 @@ async function readFile(
     if (out && decoder) {
       const text = decoder.write(bytes);
       if (!replacement && text.includes('\uFFFD')) replacement = true;
-      if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(text) && !failure) await drained(out);
+      if (failure) break;
     }
   }
   check?.end();
-  if (out && decoder) {
+  if (out && decoder && !failure) {
     const text = decoder.end();
     if (text.includes('\uFFFD')) replacement = true;
-    out.write(text);
-    await new Promise<void>((r) => out.end(() => r()));
+    out.end(text);
+    await finished(out).catch((error: Error) => {
+      failure ??= error;
+    });
+  }
+  if (failure && tmp) {
+    out?.destroy();
+    await rm(tmp, { force: true });
+    throw copyError(path, tmp, failure);
   }
   const physicalLines = newlines + (last !== -1 && last !== 10 ? 1 : 0);
   return {
@@ -157,4 +181,31 @@ async function readFile(
       if (tmp) await rm(tmp, { force: true });
     },
   };
+}
+
+/** The temporary UTF-8 copy could not be written: a full disk says so, with the space left. */
+function copyError(path: string, tmp: string, error: Error): GongshuError {
+  const dir = dirname(tmp);
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    let free = 'an unknown amount';
+    try {
+      const s = statfsSync(dir);
+      free = `${((Number(s.bavail) * Number(s.bsize)) / 2 ** 20).toFixed(1)} MiB`;
+    } catch {
+      // say what we know
+    }
+    return new GongshuError(
+      'disk-full',
+      `${path}: the disk is full: the temporary UTF-8 copy for DuckDB's reader could not be written to ${dir} ` +
+        `(${free} free; it needs about the file's size). Nothing was loaded. Fix: free space there, or point TMPDIR ` +
+        "at a larger disk, or read the file with csv({ parser: 'js' }), which needs no copy",
+      { details: { path, dir, free } },
+    );
+  }
+  return new GongshuError(
+    'temp-copy',
+    `${path}: the temporary UTF-8 copy for DuckDB's reader could not be written to ${dir} (${error.message}). ` +
+      "Fix: check TMPDIR, or read the file with csv({ parser: 'js' }), which needs no copy",
+    { details: { path, dir }, cause: error },
+  );
 }
