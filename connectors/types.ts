@@ -14,6 +14,11 @@ export interface ExtractedBatch {
    */
   readonly problems?: (string | null)[];
   /**
+   * Per-row values beyond the source's columns (a CSV row with more fields than its header), parallel to `rows`:
+   * a name for each (`_extra_4`: the 4th field) and its text. The loader keeps them in the quarantined row.
+   */
+  readonly extras?: (Readonly<Record<string, string | null>> | null)[];
+  /**
    * Types the source itself declares per column (a database column type, an Excel date cell), parallel to
    * `columns`; `undefined` where the source only has text. Values stay text in a canonical spelling for the
    * type: `YYYY-MM-DD` dates, ISO 8601 timestamps, decimal numbers with `.`, `true`/`false`. The loader casts

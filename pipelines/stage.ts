@@ -20,7 +20,10 @@ export interface ConsumedFile {
 
 /** The source rows of one load, staged as text in a temporary table. */
 export interface Staged {
-  /** The temporary table: `_stage_row`, `_stage_location`, `_stage_problem`, then the source columns. */
+  /**
+   * The temporary table: `_stage_row`, `_stage_location`, `_stage_problem`, `_stage_extra` (a JSON object of the
+   * values beyond the header, kept for the quarantine), then the source columns.
+   */
   readonly table: string;
   readonly columns: readonly string[];
   /** The types the source declares per column (undefined where it has only text). */
@@ -170,7 +173,7 @@ async function stageRelation(
         await dropStage(wh, table);
         await wh.run(
           `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
-             NULL::VARCHAR AS _stage_problem${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
+             NULL::VARCHAR AS _stage_problem, NULL::VARCHAR AS _stage_extra${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
         );
         return {
           ok: true,
@@ -198,7 +201,7 @@ async function stageRelation(
         : '0';
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT _r, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
-           NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
+           NULL, NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
       );
       verifyLines = true;
       await flagRows(
@@ -210,7 +213,7 @@ async function stageRelation(
       );
     } else {
       await wh.run(
-        `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
+        `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL, NULL${values
           .map((v) => `, ${v}`)
           .join('')} FROM ${relation.sql}`,
       );
@@ -290,8 +293,16 @@ function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | nu
     String(offset + i + 1),
     batch.locations[i] ?? null,
     batch.problems?.[i] ?? null,
+    extraJson(batch, i),
     ...row,
   ]);
+}
+
+/** The values of row `i` beyond the header as a JSON object (`{"_extra_4": "…"}`), or null. */
+function extraJson(batch: ExtractedBatch, i: number): string | null {
+  const extra = batch.extras?.[i];
+  if (!extra || Object.keys(extra).length === 0) return null;
+  return JSON.stringify(extra);
 }
 
 async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, columns: readonly string[]) {
@@ -313,7 +324,7 @@ async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, col
     throw missingColumn(pipeline, columns, 'incremental');
   const defs = columns.map((c) => `${q(c)} VARCHAR`).join(', ');
   await wh.run(
-    `CREATE TEMP TABLE ${q(table)} (_stage_row BIGINT, _stage_location VARCHAR, _stage_problem VARCHAR${defs ? `, ${defs}` : ''})`,
+    `CREATE TEMP TABLE ${q(table)} (_stage_row BIGINT, _stage_location VARCHAR, _stage_problem VARCHAR, _stage_extra VARCHAR${defs ? `, ${defs}` : ''})`,
   );
 }
 

@@ -177,8 +177,9 @@ async function write(
   await wh.run(
     `INSERT INTO ${QUARANTINE_TABLE} (load_id, dataset, source_location, reason, key_column, key_value, row_json,
        quarantined_at, replayed_load_id, row_loaded, detail, row_hash)
-     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, ${w.rowJson}, ${stamp}, NULL, false,
-       ${maskIdentifiersSql('_stage_detail')}, _stage_hash
+     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'},
+       CASE WHEN _stage_extra IS NULL THEN ${w.rowJson} ELSE json_merge_patch(${w.rowJson}, _stage_extra) END,
+       ${stamp}, NULL, false, ${maskIdentifiersSql('_stage_detail')}, _stage_hash
      FROM ${checked} WHERE _stage_reason IS NOT NULL AND NOT _stage_skip ORDER BY _stage_row`,
     [ctx.loadId, dataset.name, key?.column ?? null],
   );

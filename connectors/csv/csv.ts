@@ -147,6 +147,7 @@ async function* extractRows(
   let rows: (string | null)[][] = [];
   let locations: string[] = [];
   let problems: (string | null)[] | undefined;
+  let extras: (Record<string, string> | null)[] | undefined;
   const ready: ExtractedBatch[] = [];
   let checkReplacement = false;
   const invalidBytes = invalidBytesProblem(encoding.encoding);
@@ -155,10 +156,17 @@ async function* extractRows(
 
   const flush = (): void => {
     if (rows.length === 0 || columns === undefined) return;
-    ready.push(problems ? { columns, rows, locations, problems } : { columns, rows, locations });
+    ready.push({
+      columns,
+      rows,
+      locations,
+      ...(problems ? { problems } : {}),
+      ...(extras ? { extras } : {}),
+    });
     rows = [];
     locations = [];
     problems = undefined;
+    extras = undefined;
   };
 
   const parser = new CsvParser(
@@ -181,8 +189,14 @@ async function* extractRows(
         for (let i = row.length; i < width; i++) row.push(null);
       } else if (row.length > width) {
         problem = joinProblem(problem, `field-count: expected ${width} fields, got ${row.length}`);
+        // The values beyond the header go to the quarantined row too (`_extra_<field number>`).
+        const extra: Record<string, string> = {};
+        for (let i = width; i < row.length; i++) extra[`_extra_${i + 1}`] = row[i] ?? '';
+        extras ??= new Array<Record<string, string> | null>(rows.length).fill(null);
+        extras.push(extra);
         row.length = width;
       }
+      if (extras && extras.length === rows.length) extras.push(null);
       if (checkReplacement && row.some((value) => value?.includes('\uFFFD'))) {
         problem = joinProblem(problem, invalidBytes);
       }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, memory } from '../../connectors/index.ts';
+import { csv, json, memory } from '../../connectors/index.ts';
 import {
   citizenId,
   definePipeline,
@@ -212,5 +212,27 @@ describe('reason codes', () => {
       'unterminated',
     );
     ro2.close();
+  });
+});
+
+describe('a row with more fields than the header', () => {
+  it('keeps every field in the quarantined row_json, the extra ones as _extra_<field number>', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'wide.csv');
+    writeFileSync(path, `身份证号,姓名\n${A},甲\n${B},乙,北京,"多,余"\n${C},丙\n`);
+    const wh = await openWarehouse({ path: ':memory:' });
+    const p = definePipeline({
+      name: 'wide',
+      source: csv({ path }),
+      dataset: { name: 'wide', key: citizenId('身份证号') },
+    });
+    const r = await loadPipeline(wh, p);
+    expect(r.quarantinedByReason).toEqual({ 'field-count': 1 });
+    const [q] = await wh.all<{ row: string; detail: string }>(
+      'SELECT CAST(row_json AS VARCHAR) AS row, detail FROM gongshu.quarantine',
+    );
+    expect(JSON.parse(q!.row)).toEqual({ 身份证号: B, 姓名: '乙', _extra_3: '北京', _extra_4: '多,余' });
+    expect(q!.detail).toBe('expected 2 fields, got 4');
+    wh.close();
   });
 });
