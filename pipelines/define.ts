@@ -76,7 +76,18 @@ export const datasetSpecSchema = z
       .optional(),
     catalog: catalogSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    // A merge matches rows on the key (or mergeKey): without either there is nothing to match on.
+    if (d.writeMode === 'merge' && !d.key && !d.mergeKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['writeMode'],
+        input: d.writeMode,
+        message: '"merge" needs columns to match rows on, and this dataset has neither a key nor a mergeKey',
+      });
+    }
+  });
 
 /** A pipeline: one source loaded into one dataset. */
 export const pipelineSpecSchema = z
@@ -101,7 +112,7 @@ const PIPELINE_HINTS = {
   'dataset.key': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.key.kind': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.writeMode':
-    'writeMode: "replace" (rebuild the table each load), "append" or "merge" (upsert by key)',
+    'writeMode: "replace" (rebuild the table each load), "append", or "merge" (upsert) with key: citizenId("…") or mergeKey: ["…"]',
   'dataset.contract': 'contract: "evolve" (default), "freeze", "discard-row" or "discard-value"',
 };
 

@@ -96,6 +96,13 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
   }
   const remembered = await rememberedDataset(wh, request.dataset);
   const key = request.key ? parseKeyOption(request.key) : remembered?.key;
+  if (mode === 'merge' && !key) {
+    throw new DefinitionError(
+      `--mode merge: a merge matches rows on the key, and dataset ${request.dataset} has none. ` +
+        'Fix: --key citizen-id:COLUMN (or uscc:COLUMN), or --mode append',
+      { field: '--mode', allowed: 'merge with --key', fix: '--key citizen-id:COLUMN' },
+    );
+  }
   const pipeline = definePipeline({
     name: request.dataset,
     source: createConnector(kind, { path: request.path, ...(request.sourceOptions ?? {}) }),

@@ -121,6 +121,44 @@ describe('gongshu ingest --dataset naming a system table or schema', () => {
   });
 });
 
+describe('gongshu ingest of nothing to load', () => {
+  it('exits 4 for an empty file or [] with --key, and 2 for --mode merge without a key, with no SQL in the message', () => {
+    const dir = tempDir();
+    const warehouse = join(dir, 'w.duckdb');
+    writeFileSync(join(dir, 'empty.json'), '[]');
+    const empty = gongshu([
+      'ingest',
+      join(dir, 'empty.json'),
+      '--dataset',
+      'e',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(empty.code).toBe(4);
+    expect(empty.stderr).toContain(
+      'empty.json: no rows and no columns (an empty file, or an empty JSON array)',
+    );
+    writeFileSync(join(dir, 'p.csv'), `身份证号\n${GOOD[0]}\n`);
+    const merge = gongshu([
+      'ingest',
+      join(dir, 'p.csv'),
+      '--dataset',
+      'm',
+      '--mode',
+      'merge',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toContain(
+      'gongshu: --mode merge: a merge matches rows on the key, and dataset m has none. Fix: --key citizen-id:COLUMN',
+    );
+    for (const r of [empty, merge]) expect(r.stderr).not.toMatch(/query failed|Binder|Parser Error/);
+  });
+});
+
 describe('gongshu quarantine list', () => {
   it("lists the current rows with totals by reason, masked; --all the history with each row's status", () => {
     const dir = tempDir();

@@ -32,6 +32,18 @@ describe('definePipeline', () => {
   });
 });
 
+describe('a merge dataset', () => {
+  it('needs a key or a mergeKey to match rows on', () => {
+    expect(() => definePipeline({ name: 'p', source, dataset: { name: 'p', writeMode: 'merge' } })).toThrow(
+      'dataset.writeMode: "merge" needs columns to match rows on, and this dataset has neither a key nor a mergeKey. Fix: writeMode:',
+    );
+    expect(
+      definePipeline({ name: 'p', source, dataset: { name: 'p', writeMode: 'merge', mergeKey: ['a'] } })
+        .dataset.writeMode,
+    ).toBe('merge');
+  });
+});
+
 describe('dataset names that could reach a system table or schema', () => {
   it.each([
     'gongshu_loads',

@@ -236,3 +236,40 @@ describe('a row with more fields than the header', () => {
     wh.close();
   });
 });
+
+describe('an empty source', () => {
+  it('cannot create a dataset (a clear SourceError), and leaves an existing one unchanged, even in replace mode', async () => {
+    const dir = tempDir();
+    const wh = await openWarehouse({ path: ':memory:' });
+    for (const [name, text] of [
+      ['empty.csv', ''],
+      ['empty.json', '[]'],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      const source = name.endsWith('.csv') ? csv({ path }) : json({ path });
+      const p = definePipeline({ name: 'e', source, dataset: { name: 'e', key: citizenId('身份证号') } });
+      const error = (await loadPipeline(wh, p).catch((e: unknown) => e)) as Error;
+      expect(error.constructor.name).toBe('SourceError');
+      expect(error.message).toBe(
+        `${path}: no rows and no columns (an empty file, or an empty JSON array): there is nothing to create dataset e from, so nothing was loaded. Fix: check the department's export, and load it once it has a header and rows`,
+      );
+    }
+    await loadPipeline(wh, people([[A, '2026-03-01']], { writeMode: 'replace' }));
+    const path = join(dir, 'empty.csv');
+    const r = await loadPipeline(
+      wh,
+      definePipeline({
+        name: 'people',
+        source: csv({ path }),
+        dataset: { name: 'people', key: citizenId('身份证号'), writeMode: 'replace' },
+      }),
+    );
+    expect(r.rowsLoaded).toBe(0);
+    expect(r.notes).toContain(
+      'the source has no rows and no columns: nothing was written, the table is unchanged',
+    );
+    expect(await wh.all('SELECT 身份证号 FROM people')).toEqual([{ 身份证号: A }]);
+    wh.close();
+  });
+});
