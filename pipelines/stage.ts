@@ -81,7 +81,9 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
     ...(options.seen ? { seen: options.seen } : {}),
   })) {
     if (!columns) {
-      columns = batch.columns;
+      const renamed = stagedNames(batch.columns);
+      columns = renamed.columns;
+      notes.push(...renamed.notes);
       sourceTypes = batch.columnTypes ?? [];
       await createStage(wh, table, pipeline, columns);
     }
@@ -102,6 +104,24 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
     );
   }
   return { table, columns, sourceTypes, rowsRead, notes, files, dispose: () => dropStage(wh, table) };
+}
+
+/**
+ * The names source columns are staged (and stored) under: DuckDB reserves `rowid` (any case) for its row
+ * numbers, which gongshu's own queries use, so a source column of that name becomes `rowid_source`, with a note.
+ */
+function stagedNames(columns: readonly string[]): { columns: string[]; notes: string[] } {
+  const notes: string[] = [];
+  const taken = new Set(columns.map((c) => c.toLowerCase()));
+  const out = columns.map((c) => {
+    if (c.toLowerCase() !== 'rowid') return c;
+    let name = `${c}_source`;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${c}_source_${n}`;
+    taken.add(name.toLowerCase());
+    notes.push(`column "${c}" renamed "${name}": DuckDB reserves rowid for its own row numbers`);
+    return name;
+  });
+  return { columns: out, notes };
 }
 
 /** Drops a staging table or view (whichever it is). */
@@ -152,10 +172,13 @@ async function stageRelation(
     return declined(error);
   }
   const hidden = new Set(relation.hidden);
-  const cols = described.filter((c) => !hidden.has(c.column_name));
-  const columns = cols.map((c) => c.column_name);
+  const read = described.filter((c) => !hidden.has(c.column_name));
+  const values = read.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
+  // From here on, columns have the names they are staged under (`rowid` renamed).
+  const renamed = stagedNames(read.map((c) => c.column_name));
+  const cols = read.map((c, i) => ({ ...c, column_name: renamed.columns[i]! }));
+  const columns = renamed.columns;
   await createStage(wh, table, pipeline, columns);
-  const values = cols.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
   let verifyLines = false;
   try {
     if (relation.lines) {
@@ -182,7 +205,7 @@ async function stageRelation(
             columns,
             sourceTypes: cols.map(() => undefined),
             rowsRead: rows,
-            notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rows} rows)`],
+            notes: [...(relation.notes ?? []), ...renamed.notes, `staged by DuckDB's reader (${rows} rows)`],
             files: [],
             dispose: async () => {
               await dropStage(wh, table);
@@ -247,7 +270,7 @@ async function stageRelation(
       columns,
       sourceTypes: cols.map((c) => (relation.lines ? undefined : sourceType(c.column_type))),
       rowsRead,
-      notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rowsRead} rows)`],
+      notes: [...(relation.notes ?? []), ...renamed.notes, `staged by DuckDB's reader (${rowsRead} rows)`],
       files: [],
       dispose: async () => {
         await dropStage(wh, table);

@@ -41,6 +41,7 @@ describe('gongshu ingest', () => {
       rowsQuarantined: 3,
       quarantineByReason: { checksum: 1, missing: 1, division: 1 },
       loadId: expect.stringMatching(/^hukou-\d{14}-[0-9a-f]{6}$/),
+      notes: expect.arrayContaining(['encoding gb18030 (detected)']),
     });
     expect(r.stderr).toContain('load hukou → 2 rows (3 quarantined)');
 
