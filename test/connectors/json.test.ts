@@ -163,6 +163,27 @@ describe('json bad input', () => {
     ]);
   });
 
+  it('quarantines a record nested 10,000 levels deep as json-depth instead of overflowing the stack', async () => {
+    const n = 10_000;
+    const text = `{"id": "1", "a": ${'['.repeat(n)}${']'.repeat(n)}}\n{"id": "2", "b": ${'{"x":'.repeat(n)}1${'}'.repeat(n)}}\n{"id": "3", "c": [[1]]}\n`;
+    const out = await extractAll(json({ path: await file('deep.ndjson', text) }));
+    expect(out.columns).toEqual(['id', 'a', 'b', 'c']);
+    expect(out.rows).toEqual([
+      ['1', null, null, null],
+      ['2', null, null, null],
+      ['3', null, null, '[[1]]'],
+    ]);
+    expect(out.problems).toEqual([
+      'json-depth: field a nests more than 100 levels deep; json() reads up to 100',
+      'json-depth: field b nests more than 100 levels deep; json() reads up to 100',
+      null,
+    ]);
+    const doc = await extractAll(
+      json({ path: await file('deep.json', `[${text.trim().split('\n').join(',')}]`) }),
+    );
+    expect(doc.problems.filter(Boolean)).toHaveLength(2);
+  });
+
   it('refuses a truncated array with the position', async () => {
     const path = await file('cut.json', '[\n  {"a": 1},\n  {"a": 2');
     const error = await extractAll(json({ path })).catch((e: unknown) => e);
