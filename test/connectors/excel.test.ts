@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withCellReferences } from '../../connectors/excel/workbook.ts';
 import {
   type Connector,
   createConnector,
@@ -11,6 +12,7 @@ import {
   SourceError,
 } from '../../connectors/index.ts';
 import { DefinitionError } from '../../schemas/errors.ts';
+import { zip } from '../helpers/zip.ts';
 
 let dir: string;
 
@@ -182,6 +184,58 @@ describe('excel header and values', () => {
     expect(out.rows).toHaveLength(5000);
     expect(out.rows.filter((r) => r.some((v) => v?.includes('\uFFFD')))).toEqual([]);
     expect(out.rows[4999]).toEqual(['艾合买提4999', '乌鲁木齐市天山区𠀀街道4999号']);
+  });
+});
+
+describe('excel without the optional r attributes', () => {
+  it('reads rows and cells by position (as other writers than Excel produce them)', async () => {
+    const cell = (v: string | number) =>
+      typeof v === 'number' ? `<c><v>${v}</v></c>` : `<c t="inlineStr"><is><t>${v}</t></is></c>`;
+    const row = (values: (string | number)[]) => `<row>${values.map(cell).join('')}</row>`;
+    const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+    const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const path = join(dir, 'without-r.xlsx');
+    await writeFile(
+      path,
+      zip({
+        '[Content_Types].xml':
+          '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+          '<Default Extension="xml" ContentType="application/xml"/>' +
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+        'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${main}" xmlns:r="${rel}"><sheets><sheet name="人口" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+        'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${main}"><sheetData>${row(['公民身份号码', '姓名', '年龄'])}${row(['11010519491231002X', '张三', 76])}${row(['440524188001010014', '李四', 30])}</sheetData></worksheet>`,
+      }),
+    );
+    const out = await extractAll(excel({ path }));
+    expect(out.columns).toEqual(['公民身份号码', '姓名', '年龄']);
+    expect(out.rows).toEqual([
+      ['11010519491231002X', '张三', '76'],
+      ['440524188001010014', '李四', '30'],
+    ]);
+    expect(out.locations).toEqual(['without-r.xlsx!人口!2', 'without-r.xlsx!人口!3']);
+  });
+
+  it('numbers a row or cell without r after the previous one, however the XML is split', async () => {
+    const xml =
+      '<sheetData><row r="3"><c t="s"><v>0</v></c><c r="D3"><v>1</v></c><c/></row><row><c><v>2</v></c></row></sheetData>';
+    const expected =
+      '<sheetData><row r="3"><c r="A3" t="s"><v>0</v></c><c r="D3"><v>1</v></c><c r="E3"/></row><row r="4"><c r="A4"><v>2</v></c></row></sheetData>';
+    for (const size of [1, 2, 5, 7, 1000]) {
+      const parts: string[] = [];
+      for (let i = 0; i < xml.length; i += size) parts.push(xml.slice(i, i + size));
+      let out = '';
+      for await (const t of withCellReferences(
+        (async function* () {
+          yield* parts;
+        })(),
+      ))
+        out += t;
+      expect(out, `split every ${size}`).toBe(expected);
+    }
   });
 });
 
