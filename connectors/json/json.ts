@@ -18,6 +18,7 @@ import type {
   ExtractContext,
   ExtractedBatch,
 } from '../types.ts';
+import { type DuplicateKey, duplicateKeys } from './duplicates.ts';
 import { describeJson, type FlattenSettings, flattenKeys, flattenRecord, isPlainObject } from './flatten.ts';
 import { type JsonOptions, type JsonOptionsInput, parseJsonOptions } from './options.ts';
 
@@ -130,7 +131,13 @@ async function* ndjsonRows(
       // The parser's message only: the line itself holds personal data (it stays in the quarantine's row_json).
       batcher.add(new Map(), location, [`json: ${parsed.message}`]);
     } else {
-      batcher.addRecord(parsed.value, location, options.flatten, text.includes('\uFFFD') ? [invalid] : []);
+      batcher.addRecord(
+        parsed.value,
+        location,
+        options.flatten,
+        text.includes('\uFFFD') ? [invalid] : [],
+        duplicateKeys(text),
+      );
     }
     const ready = batcher.take();
     if (ready) {
@@ -173,9 +180,19 @@ async function* documentRows(
   const batcher = new Batcher(columns, options.batchSize);
   // Bytes invalid in the encoding decode as U+FFFD: the records holding one are quarantined as `encoding`.
   const invalid = text.includes('\uFFFD') ? [invalidBytesProblem(info.encoding.encoding)] : undefined;
+  // Keys repeated in a record (JSON.parse kept the last value), by record index.
+  const prefix = options.records?.split('.') ?? [];
+  const repeated = new Map<number, DuplicateKey[]>();
+  for (const d of duplicateKeys(text)) {
+    const index = d.path[prefix.length];
+    if (typeof index !== 'number' || !prefix.every((k, j) => d.path[j] === k)) continue;
+    const list = repeated.get(index) ?? [];
+    list.push({ path: d.path.slice(prefix.length + 1), dropped: d.dropped });
+    repeated.set(index, list);
+  }
   for (let i = 0; i < records.length; i++) {
     const bad = invalid && JSON.stringify(records[i])?.includes('\uFFFD');
-    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten, bad ? invalid : []);
+    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten, bad ? invalid : [], repeated.get(i));
     const ready = batcher.take();
     if (ready) {
       yield ready;
@@ -191,6 +208,7 @@ class Batcher {
   private rows: (string | null)[][] = [];
   private locations: string[] = [];
   private problems: (string | null)[] = [];
+  private extras: (Record<string, string | null> | null)[] = [];
   private ready: ExtractedBatch | undefined;
 
   constructor(
@@ -203,19 +221,27 @@ class Batcher {
     location: string,
     flatten: FlattenSettings,
     problems: readonly string[] = [],
+    duplicates: readonly DuplicateKey[] = [],
   ): void {
     if (!isPlainObject(record)) {
       this.add(new Map(), location, [`json: the record is ${describeJson(record)}, expected an object`]);
       return;
     }
     const flat = flattenRecord(record, flatten);
-    this.add(flat.values, location, [...problems, ...flat.problems]);
+    const dup = duplicateFields(duplicates, flatten.separator);
+    this.add(flat.values, location, [...problems, ...dup.problems, ...flat.problems], dup.extras);
   }
 
-  add(values: Map<string, string | null>, location: string, problems: string[]): void {
+  add(
+    values: Map<string, string | null>,
+    location: string,
+    problems: string[],
+    extras: Record<string, string | null> | null = null,
+  ): void {
     this.rows.push(this.columns.map((c) => values.get(c) ?? null));
     this.locations.push(location);
     this.problems.push(problems.length === 0 ? null : problems.join('; '));
+    this.extras.push(extras);
     if (this.rows.length >= this.size) this.ready = this.flush();
   }
 
@@ -227,13 +253,50 @@ class Batcher {
 
   flush(): ExtractedBatch | undefined {
     if (this.rows.length === 0) return undefined;
-    const base = { columns: this.columns, rows: this.rows, locations: this.locations };
-    const batch = this.problems.some((p) => p !== null) ? { ...base, problems: this.problems } : base;
+    const batch: ExtractedBatch = {
+      columns: this.columns,
+      rows: this.rows,
+      locations: this.locations,
+      ...(this.problems.some((p) => p !== null) ? { problems: this.problems } : {}),
+      ...(this.extras.some((e) => e !== null) ? { extras: this.extras } : {}),
+    };
     this.rows = [];
     this.locations = [];
     this.problems = [];
+    this.extras = [];
     return batch;
   }
+}
+
+/**
+ * The problem and the kept values of a record's repeated keys: `duplicate-field`, with each value JSON.parse
+ * dropped kept for the quarantined row as `_duplicate_<field>` (`_2`, `_3` … for more).
+ */
+function duplicateFields(
+  duplicates: readonly DuplicateKey[],
+  separator: string,
+): { problems: string[]; extras: Record<string, string | null> | null } {
+  if (duplicates.length === 0) return { problems: [], extras: null };
+  const extras: Record<string, string | null> = {};
+  const problems = duplicates.map((d) => {
+    const field = d.path.map(String).join(separator);
+    d.dropped.forEach((text, j) => {
+      let value: string | null = text;
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        value = parsed === null ? null : typeof parsed === 'string' ? parsed : text;
+      } catch {
+        // keep the text as it was
+      }
+      extras[`_duplicate_${field}${j === 0 ? '' : `_${j + 1}`}`] = value;
+    });
+    const times = d.dropped.length + 1;
+    return (
+      `duplicate-field: field ${JSON.stringify(field)} appears ${times === 2 ? 'twice' : `${times} times`}; JSON keeps the last ` +
+      `value, the earlier ${times === 2 ? 'one is' : 'ones are'} kept in the quarantined row as _duplicate_${field}`
+    );
+  });
+  return { problems, extras };
 }
 
 /** The records array at the dotted `records` path (or the document itself); else a SourceError. */

@@ -10,6 +10,7 @@ import {
   json,
   SourceError,
 } from '../../connectors/index.ts';
+import { duplicateKeys } from '../../connectors/json/duplicates.ts';
 import { DefinitionError } from '../../schemas/errors.ts';
 
 let dir: string;
@@ -206,5 +207,23 @@ describe('json bad input', () => {
     expect(() => createConnector('json', { path, records: 'a..b' })).toThrow(/json\(\): records/);
     const missing = await extractAll(json({ path: join(dir, 'none.json') })).catch((e: unknown) => e);
     expect((missing as Error).message).toContain('file not found. Fix: check json({ path })');
+  });
+});
+
+describe('duplicateKeys', () => {
+  it.each([
+    ['{"a": 1, "b": 2}', []],
+    ['{"a": 1, "a": {"x": [1, "}"]}}', [{ path: ['a'], dropped: ['1'] }]],
+    [
+      '[{"a": "x,\\"y"}, {"b": 1, "b": 2, "b": 3}]',
+      [
+        { path: [1, 'b'], dropped: ['1'] },
+        { path: [1, 'b'], dropped: ['1', '2'] },
+      ],
+    ],
+    ['{"o": {"k": null, "\\u006b": true}}', [{ path: ['o', 'k'], dropped: ['null'] }]],
+    ['{"a": [{"a": 1}, {"a": 2}]}', []],
+  ])('finds the repeated keys of %s', (text, expected) => {
+    expect(duplicateKeys(text)).toEqual(expected);
   });
 });

@@ -273,3 +273,44 @@ describe('an empty source', () => {
     wh.close();
   });
 });
+
+describe('a JSON record with a repeated key', () => {
+  it('is quarantined as duplicate-field with both values in row_json, NDJSON and arrays alike', async () => {
+    const dir = tempDir();
+    const nd = join(dir, 'two-ids.ndjson');
+    writeFileSync(nd, `{"身份证号": "${A}"}\n{"身份证号": "${B}", "姓名": "乙", "身份证号": "${C}"}\n`);
+    const doc = join(dir, 'two-ids.json');
+    writeFileSync(
+      doc,
+      `{"data": {"list": [{"身份证号": "${A}"}, {"身份证号": "${B}", "地址": {"市": "甲", "市": "乙"}, "身份证号": "${C}"}]}}`,
+    );
+    const wh = await openWarehouse({ path: ':memory:' });
+    for (const [name, source] of [
+      ['nd', json({ path: nd })],
+      ['doc', json({ path: doc, records: 'data.list' })],
+    ] as const) {
+      const r = await loadPipeline(
+        wh,
+        definePipeline({ name, source, dataset: { name, key: citizenId('身份证号') } }),
+      );
+      expect(r).toMatchObject({
+        rowsLoaded: 1,
+        rowsQuarantined: 1,
+        quarantinedByReason: { 'duplicate-field': 1 },
+      });
+      const [q] = await wh.all<{ row: string; detail: string }>(
+        'SELECT CAST(row_json AS VARCHAR) AS row, detail FROM gongshu.quarantine WHERE dataset = $1',
+        [name],
+      );
+      expect(JSON.parse(q!.row)).toMatchObject({ 身份证号: C, _duplicate_身份证号: B });
+      expect(q!.detail).toContain(
+        'field "身份证号" appears twice; JSON keeps the last value, the earlier one is kept in the quarantined row as _duplicate_身份证号',
+      );
+    }
+    const [d] = await wh.all<{ row: string }>(
+      `SELECT CAST(row_json AS VARCHAR) AS row FROM gongshu.quarantine WHERE dataset = 'doc'`,
+    );
+    expect(JSON.parse(d!.row)).toMatchObject({ '地址.市': '乙', '_duplicate_地址.市': '甲' });
+    wh.close();
+  });
+});
