@@ -105,12 +105,13 @@ export function csv(input: CsvOptionsInput): Connector {
       parser.push(info.sample);
       if (info.sampleIsWholeFile) parser.end();
       if (!header || header.length === 0) return undefined;
+      const normalised = normaliseHeader(header);
       const relation = await csvRelation({
         options,
         encoding: info.encoding.encoding,
         bomLength: info.encoding.bomLength,
         delimiter: info.delimiter,
-        columns: normaliseHeader(header).columns,
+        columns: normalised.columns,
         headerNewlines: header.join('').split('\n').length - 1,
       });
       if (!relation) return undefined;
@@ -120,7 +121,8 @@ export function csv(input: CsvOptionsInput): Connector {
           ? [`delimiter ${JSON.stringify(info.delimiter)} (detected)`]
           : []),
       ];
-      return { ...relation, notes: [...found, ...(relation.notes ?? [])] };
+      // Blank and repeated header names are renamed as on the JS path, and said so.
+      return { ...relation, notes: [...found, ...normalised.notes, ...(relation.notes ?? [])] };
     },
   };
 }

@@ -188,6 +188,8 @@ async function* extractRows(
           add(`excel-number-precision: column ${columns[i]} holds a number with more than 15 digits`);
         }
         if (c.kind === 'error') {
+          // An error value or an uncomputed formula has no value: the row is quarantined, like a type problem.
+          add(`excel-error: column ${columns[i]} holds ${c.error ?? '#ERROR'}`);
           const seen = errorCells.get(i) ?? { count: 0, codes: new Set<string>(), first: location };
           seen.count++;
           seen.codes.add(c.error ?? '#ERROR');
@@ -221,7 +223,7 @@ async function* extractRows(
   }
   for (const [i, seen] of errorCells) {
     note?.(
-      `column ${columns[i]}: ${seen.count} error cell(s) (${[...seen.codes].join(', ')}) read as null, first at ${seen.first}`,
+      `column ${columns[i]}: ${seen.count} error cell(s) (${[...seen.codes].join(', ')}), first at ${seen.first}: their rows are quarantined as excel-error`,
     );
   }
 }

@@ -100,12 +100,29 @@ describe('excel header and values', () => {
     expect(out.locations).toEqual(['hukou.xlsx!户籍!4', 'hukou.xlsx!户籍!5']);
     expect(out.problems).toEqual([
       null,
-      'excel-number-precision: column 公民身份号码 holds a number with more than 15 digits',
+      'excel-number-precision: column 公民身份号码 holds a number with more than 15 digits; excel-error: column 合计 holds #N/A',
     ]);
     expect(out.notes).toContain('sheet "户籍", header row 3 (detected)');
     expect(out.notes).toContain(
-      'column 合计: 1 error cell(s) (#N/A) read as null, first at hukou.xlsx!户籍!5',
+      'column 合计: 1 error cell(s) (#N/A), first at hukou.xlsx!户籍!5: their rows are quarantined as excel-error',
     );
+  });
+
+  it('flags error values and formulas saved without a result instead of reading them as null', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('表');
+    ws.addRow(['编号', '比率']);
+    ws.addRow(['1', { formula: 'A2/0', result: { error: '#DIV/0!' } }]);
+    ws.addRow(['2', { formula: 'A3*2' }]);
+    ws.addRow(['3', 0.5]);
+    const path = join(dir, 'errors.xlsx');
+    await wb.xlsx.writeFile(path);
+    const out = await extractAll(excel({ path }));
+    expect(out.problems).toEqual([
+      'excel-error: column 比率 holds #DIV/0!',
+      'excel-error: column 比率 holds a formula without a saved result',
+      null,
+    ]);
   });
 
   it('chooses a sheet by name and by 1-based position, and takes a declared header row', async () => {
@@ -219,11 +236,11 @@ describe('excel without the optional r attributes', () => {
     expect(out.locations).toEqual(['without-r.xlsx!人口!2', 'without-r.xlsx!人口!3']);
   });
 
-  it('numbers a row or cell without r after the previous one, however the XML is split', async () => {
+  it('numbers a row or cell without r after the previous one, and drops the formula of an error cell, however the XML is split', async () => {
     const xml =
-      '<sheetData><row r="3"><c t="s"><v>0</v></c><c r="D3"><v>1</v></c><c/></row><row><c><v>2</v></c></row></sheetData>';
+      '<sheetData><row r="3"><c t="s"><v>0</v></c><c r="D3"><v>1</v></c><c/></row><row><c><v>2</v></c><c t="e"><f>A4/0</f><v>#DIV/0!</v></c><c><f>1+1</f><v>2</v></c></row></sheetData>';
     const expected =
-      '<sheetData><row r="3"><c r="A3" t="s"><v>0</v></c><c r="D3"><v>1</v></c><c r="E3"/></row><row r="4"><c r="A4"><v>2</v></c></row></sheetData>';
+      '<sheetData><row r="3"><c r="A3" t="s"><v>0</v></c><c r="D3"><v>1</v></c><c r="E3"/></row><row r="4"><c r="A4"><v>2</v></c><c r="B4" t="e"><v>#DIV/0!</v></c><c r="C4"><f>1+1</f><v>2</v></c></row></sheetData>';
     for (const size of [1, 2, 5, 7, 1000]) {
       const parts: string[] = [];
       for (let i = 0; i < xml.length; i += size) parts.push(xml.slice(i, i + size));

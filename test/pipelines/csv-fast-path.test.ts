@@ -63,6 +63,21 @@ describe('the DuckDB-native CSV path', () => {
     wh.close();
   });
 
+  it('notes blank and repeated header names it renames, as the JS parser does', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'h.csv');
+    writeFileSync(path, '身份证号,,身份证号\n11010519491231002X,1,2\n');
+    const wh = await openWarehouse({ path: ':memory:' });
+    const fast = await load(wh, path, '身份证号', 'auto', 'fast');
+    const js = await load(wh, path, '身份证号', 'js', 'js');
+    expect(fast.notes.some((n) => n.startsWith("staged by DuckDB's reader"))).toBe(true);
+    for (const r of [fast, js]) {
+      expect(r.notes).toContain('header: column 2 has no name; named "column_2"');
+      expect(r.notes).toContain('header: duplicate column "身份证号" (column 3) renamed "身份证号_2"');
+    }
+    wh.close();
+  });
+
   it('keeps source order in the table over many row groups, with and without bad rows in between', async () => {
     // 300,000 rows = 3 of DuckDB's row groups, read and written in parallel; every 7th key is broken.
     const dir = tempDir();
