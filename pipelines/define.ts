@@ -102,7 +102,11 @@ export const pipelineSpecSchema = z
 /** A pipeline as written by the user. */
 export type PipelineSpec = z.input<typeof pipelineSpecSchema>;
 /** A validated, frozen pipeline. */
-export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & { readonly file?: string };
+export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & {
+  readonly file?: string;
+  /** Set for `gongshu ingest`: the file given on the command line (errors then speak of its flags). */
+  readonly adHoc?: { readonly path: string };
+};
 
 const PIPELINE_HINTS = {
   name: 'name: "hukou" (lower-case letters, digits and _)',

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { connectorKinds, createConnector } from '../connectors/index.ts';
 import { DefinitionError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { definePipeline, WRITE_MODES } from './define.ts';
+import { definePipeline, type Pipeline, WRITE_MODES } from './define.ts';
 import { KEY_KINDS, type KeySpec } from './key-spec.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset } from './remembered.ts';
@@ -103,7 +103,7 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
       { field: '--mode', allowed: 'merge with --key', fix: '--key citizen-id:COLUMN' },
     );
   }
-  const pipeline = definePipeline({
+  const { file: _definedIn, ...defined } = definePipeline({
     name: request.dataset,
     source: createConnector(kind, { path: request.path, ...(request.sourceOptions ?? {}) }),
     dataset: {
@@ -113,5 +113,7 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
       ...(remembered?.catalog ? { catalog: remembered.catalog } : {}),
     },
   });
+  // Not defined in a file of the project: errors name the ingested file and the command's flags.
+  const pipeline: Pipeline = Object.freeze({ ...defined, adHoc: { path: request.path } });
   return loadPipeline(wh, pipeline, request.onProgress ? { onProgress: request.onProgress } : {});
 }

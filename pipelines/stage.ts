@@ -335,7 +335,7 @@ async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, col
   );
   if (clash) {
     throw new DefinitionError(
-      `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: source column "${clash}" clashes with a column ` +
+      `${pipeline.adHoc?.path ?? pipeline.file ?? 'pipeline'}: ${pipeline.adHoc ? '' : `pipeline ${pipeline.name}: `}source column "${clash}" clashes with a column ` +
         `gongshu adds (${LINEAGE_COLUMNS.join(', ')}, _stage_*, _v_*). Fix: rename it in the source or its header`,
       { field: 'source', allowed: 'column names other than the lineage columns', fix: 'rename the column' },
     );
@@ -362,6 +362,15 @@ export function missingColumn(
     .map((c) => JSON.stringify(c))
     .join(', ');
   const given = which === 'key' ? pipeline.dataset.key!.column : pipeline.dataset.incremental!.column;
+  if (pipeline.adHoc && which === 'key') {
+    // `gongshu ingest`: say it in the command's terms.
+    const kind = pipeline.dataset.key!.kind;
+    return new DefinitionError(
+      `${pipeline.adHoc.path}: --key: the file has no column ${JSON.stringify(given)}; its columns are ` +
+        `[${shown}${columns.length > 12 ? ', …' : ''}]. Fix: --key ${kind}:${columns[0] ?? '<column>'} (the column holding the key)`,
+      { field: '--key', allowed: columns.join(', '), fix: `--key ${kind}:<column>` },
+    );
+  }
   const fix =
     which === 'key'
       ? `key: ${pipeline.dataset.key!.kind === 'uscc' ? 'uscc' : 'citizenId'}("<the column holding the key>")`

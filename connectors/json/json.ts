@@ -116,12 +116,17 @@ async function* ndjsonRows(
   const name = basename(options.path);
   const invalid = invalidBytesProblem(info.encoding.encoding);
   const keys = new Set<string>();
+  let objects = 0;
+  let other: unknown;
   for await (const { text } of lines(options.path, info.encoding)) {
     ctx.signal?.throwIfAborted();
     const parsed = tryParse(text);
-    if (parsed.ok && isPlainObject(parsed.value))
+    if (parsed.ok && isPlainObject(parsed.value)) {
+      objects++;
       for (const k of flattenKeys(parsed.value, options.flatten)) keys.add(k);
+    } else if (parsed.ok && other === undefined) other = parsed.value;
   }
+  if (objects === 0 && other !== undefined) throw notRecords(options.path, other);
   const columns = Object.freeze([...keys]);
   const batcher = new Batcher(columns, options.batchSize);
   for await (const { text, line } of lines(options.path, info.encoding)) {
@@ -172,6 +177,7 @@ async function* documentRows(
     throw parseError(path, text, error);
   }
   const records = findRecords(path, document, options.records);
+  if (records.length > 0 && !records.some(isPlainObject)) throw notRecords(path, records[0]);
   const keys = new Set<string>();
   for (const record of records) {
     if (isPlainObject(record)) for (const k of flattenKeys(record, options.flatten)) keys.add(k);
@@ -297,6 +303,15 @@ function duplicateFields(
     );
   });
   return { problems, extras };
+}
+
+/** The file holds JSON values, but none of them is a record (an object): there is nothing to make columns of. */
+function notRecords(path: string, example: unknown): SourceError {
+  return new SourceError(
+    `${path}: holds JSON values such as ${describeJson(example)}, but no record (a JSON object): there are no ` +
+      'columns to load. Fix: send an array of objects, or NDJSON (one object per line)',
+    { path },
+  );
 }
 
 /** The records array at the dotted `records` path (or the document itself); else a SourceError. */

@@ -160,6 +160,45 @@ describe('gongshu ingest of nothing to load', () => {
   });
 });
 
+describe('gongshu ingest errors', () => {
+  it("speak of the file and the --key flag, not of gongshu's source or config syntax; a JSON scalar is not a key problem", () => {
+    const dir = tempDir();
+    const warehouse = join(dir, 'w.duckdb');
+    writeFileSync(join(dir, 'p.csv'), `公民身份号码,姓名\n${GOOD[0]},甲\n`);
+    const key = gongshu([
+      'ingest',
+      join(dir, 'p.csv'),
+      '--dataset',
+      'p',
+      '--key',
+      'citizen-id:身份证',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toContain(
+      `${join(dir, 'p.csv')}: --key: the file has no column "身份证"; its columns are ["公民身份号码", "姓名"]. Fix: --key citizen-id:`,
+    );
+    expect(key.stderr).not.toMatch(/pipelines\/ingest\.ts|citizenId\(/);
+    writeFileSync(join(dir, 's.json'), '42\n');
+    const scalar = gongshu([
+      'ingest',
+      join(dir, 's.json'),
+      '--dataset',
+      's',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(scalar.code).toBe(4);
+    expect(scalar.stderr).toContain(
+      's.json: holds JSON values such as a number, but no record (a JSON object)',
+    );
+    expect(scalar.stderr).not.toContain('key');
+  });
+});
+
 describe('gongshu quarantine list', () => {
   it("lists the current rows with totals by reason, masked; --all the history with each row's status", () => {
     const dir = tempDir();
