@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { csv } from '../../connectors/index.ts';
@@ -76,6 +76,30 @@ describe('the DuckDB-native CSV path', () => {
       expect(r.notes).toContain('header: duplicate column "身份证号" (column 3) renamed "身份证号_2"');
     }
     wh.close();
+  });
+
+  it('deletes the temporary UTF-8 copies killed loads left behind, at the next load', async () => {
+    const dir = tempDir();
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const stale = join(tmp, 'gongshu-4194305-1796540000000-hukou.csv.utf8.csv'); // a pid no process can have
+    const mine = join(tmp, `gongshu-${process.pid}-1796540000000-other.csv.utf8.csv`);
+    writeFileSync(stale, 'x');
+    writeFileSync(mine, 'x');
+    const path = join(dir, 'gb.csv');
+    writeFileSync(path, iconv.encode('身份证号,姓名\n11010519491231002X,张三\n', 'gb18030'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const r = await load(wh, path, '身份证号', 'auto', 'gb');
+      expect(r.notes).toContain("transcoded gb18030 → UTF-8 for DuckDB's reader");
+      expect(readdirSync(tmp)).toEqual([basename(mine)]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      wh.close();
+    }
   });
 
   it('keeps source order in the table over many row groups, with and without bad rows in between', async () => {
