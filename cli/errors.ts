@@ -27,11 +27,17 @@ export class CliError extends GongshuError {
 /** The exit code for an error thrown by a command. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
-  if (isGongshuError(error)) {
-    if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
-    if (error.code.startsWith('warehouse') || error.code === 'disk-full') return EXIT.warehouse;
-    if (error.code === 'source') return EXIT.source;
-    return EXIT.failures;
-  }
+  if (isGongshuError(error)) return exitCodeOfCode(error.code);
   return EXIT.internal;
+}
+
+/**
+ * The exit code for a gongshu error code, the same in every command (`run` maps its failed pipelines' codes
+ * with it): a definition → 2, the warehouse locked, unopenable or its disk full → 3, a source → 4, else 1.
+ */
+export function exitCodeOfCode(code: string): number {
+  if (code === 'definition' || code === 'unknown-pipeline' || code === 'unknown-dataset') return EXIT.usage;
+  if (code === 'warehouse' || code.startsWith('warehouse-') || code === 'disk-full') return EXIT.warehouse;
+  if (code === 'source') return EXIT.source;
+  return EXIT.failures;
 }

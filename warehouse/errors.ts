@@ -8,6 +8,11 @@ export class WarehouseError extends GongshuError {
   }
 }
 
+/** A SQL statement failed (a bad query, a constraint, a conversion): not a problem of the warehouse file. */
+export class WarehouseQueryError extends WarehouseError {
+  override readonly code = 'query';
+}
+
 /** A write failed because the disk is full; nothing of the operation was committed. */
 export class WarehouseDiskFullError extends WarehouseError {
   override readonly code = 'warehouse-disk-full';

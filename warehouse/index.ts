@@ -1,5 +1,11 @@
 export type { ArrowStream } from './arrow-stream.ts';
-export { type LockHolder, WarehouseDiskFullError, WarehouseError, WarehouseLockedError } from './errors.ts';
+export {
+  type LockHolder,
+  WarehouseDiskFullError,
+  WarehouseError,
+  WarehouseLockedError,
+  WarehouseQueryError,
+} from './errors.ts';
 export { breakLock, lockHolder } from './lock.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
 export { CURSORS_TABLE } from './system/cursors.ts';

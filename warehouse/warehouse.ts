@@ -11,12 +11,20 @@ import {
   VALUE_MACROS,
 } from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
-import { WarehouseDiskFullError, WarehouseError, WarehouseLockedError } from './errors.ts';
+import {
+  WarehouseDiskFullError,
+  WarehouseError,
+  WarehouseLockedError,
+  WarehouseQueryError,
+} from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { META_TABLE } from './system/meta.ts';
 import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
 import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES, SYSTEM_UPGRADES } from './system-tables.ts';
 import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
+
+/** The session time zone of a warehouse unless the options name another. */
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 /** The WAL size at which DuckDB checkpoints the warehouse automatically. */
 const CHECKPOINT_THRESHOLD = '64MB';
@@ -68,6 +76,8 @@ export class Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly lock: WarehouseLock | undefined,
+    /** The session time zone: TIMESTAMPTZ values are shown and read in it. */
+    readonly timeZone: string = DEFAULT_TIME_ZONE,
   ) {}
 
   /** Opens (creating if needed) and migrates a warehouse. */
@@ -87,10 +97,17 @@ export class Warehouse {
       throw new WarehouseError(`${path}: cannot open the warehouse: ${message}`, { path }, error);
     }
     const connection = await instance.connect();
-    const wh = new Warehouse(path, readOnly, instance, connection, lock);
+    const wh = new Warehouse(
+      path,
+      readOnly,
+      instance,
+      connection,
+      lock,
+      options.timeZone ?? DEFAULT_TIME_ZONE,
+    );
     let upgrade = false;
     try {
-      await wh.run(`SET TimeZone = ${quoteLiteral(options.timeZone ?? 'Asia/Shanghai')}`);
+      await wh.run(`SET TimeZone = ${quoteLiteral(wh.timeZone)}`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
       // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
       // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).
@@ -155,6 +172,38 @@ export class Warehouse {
     try {
       const reader = await this.connection.runAndReadAll(sql, bind(params));
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Row[] };
+    } catch (error) {
+      throw this.failed(sql, error);
+    }
+  }
+
+  /**
+   * Runs a query for people and scripts (`gongshu sql`): rows with JSON values where integers of every width are
+   * numbers (text only beyond 2^53), and TIMESTAMPTZ values are written in the session time zone with their
+   * offset (`2026-12-06 13:10:00+08`), the form the same session reads back unchanged.
+   */
+  async display(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      const columns = reader.columnNames();
+      const rows = reader.getRowObjectsJson() as Row[];
+      const types = reader.columnTypes().map((t) => String(t));
+      const integers = columns.filter((_, i) => /^U?(BIGINT|HUGEINT)$/.test(types[i]!));
+      const zoned = columns.flatMap((c, i) =>
+        types[i] === 'TIMESTAMP WITH TIME ZONE' ? [[c, i] as const] : [],
+      );
+      const raw = zoned.length ? reader.getRows() : [];
+      rows.forEach((row, r) => {
+        for (const c of integers) {
+          const n = Number(row[c]);
+          if (typeof row[c] === 'string' && Number.isSafeInteger(n)) row[c] = n;
+        }
+        for (const [c, i] of zoned) {
+          const micros = (raw[r]?.[i] as { micros?: bigint } | null)?.micros;
+          if (typeof micros === 'bigint') row[c] = formatZoned(micros, this.timeZone);
+        }
+      });
+      return { columns, rows };
     } catch (error) {
       throw this.failed(sql, error);
     }
@@ -399,7 +448,7 @@ function queryError(path: string, sql: string, error: unknown): WarehouseError {
   const message = String((error as Error)?.message ?? error);
   if (DISK_FULL.test(message)) return diskFullError(path, message, error);
   const short = sql.replace(/\s+/g, ' ').trim().slice(0, 200);
-  return new WarehouseError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
+  return new WarehouseQueryError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
 }
 
 /** DuckDB's and the OS's words for a full disk. */
@@ -440,4 +489,32 @@ function formatBytes(n: number): string {
 /** Opens a warehouse; see `WarehouseOptions`. */
 export function openWarehouse(options: WarehouseOptions = {}): Promise<Warehouse> {
   return Warehouse.open(options);
+}
+
+/**
+ * An instant (microseconds since the epoch) as DuckDB writes a TIMESTAMPTZ in a session of `timeZone`:
+ * `2026-12-06 13:10:00.123456+08` (fractional seconds only when there are some; `+05:30` style for odd offsets).
+ */
+export function formatZoned(micros: bigint, timeZone: string): string {
+  const ms = Number((micros - (((micros % 1000n) + 1000n) % 1000n)) / 1000n);
+  const fraction = Number(((micros % 1_000_000n) + 1_000_000n) % 1_000_000n);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = /GMT([+-]\d{2}):?(\d{2})?/.exec(parts.timeZoneName ?? '');
+  const zone = offset ? `${offset[1]}${offset[2] && offset[2] !== '00' ? `:${offset[2]}` : ''}` : '+00';
+  const frac = fraction ? `.${String(fraction).padStart(6, '0').replace(/0+$/, '')}` : '';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}${frac}${zone}`;
 }
