@@ -7,6 +7,7 @@ export {
   appendAudit,
   canonicalJson,
   listAudit,
+  readAuditHead,
   verifyAudit,
 } from './audit/chain.ts';
 export { type ServedBackflow, serveBackflow } from './backflow/answer.ts';
@@ -59,6 +60,19 @@ export {
   publicKeyText,
 } from './transport/node-keys.ts';
 export { createSerial, type Serial } from './transport/serial.ts';
-export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './transport/server.ts';
-export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './transport/signing.ts';
+export {
+  type CompletedBatch,
+  createNodeServer,
+  listen,
+  type NodeServerOptions,
+  type NodeServerTools,
+} from './transport/server.ts';
+export {
+  canonicalRequest,
+  SIGNATURE_HEADERS,
+  signRequest,
+  sm3,
+  type VerifiedRequest,
+  verifyRequest,
+} from './transport/signing.ts';
 export { ARROW_STREAM, decodeChunk, encodeChunk, type WireColumn } from './transport/wire.ts';

@@ -6,7 +6,7 @@ export {
   WarehouseLockedError,
   WarehouseQueryError,
 } from './errors.ts';
-export { breakLock, lockHolder } from './lock.ts';
+export { acquireLock, breakLock, lockHolder, type WarehouseLock } from './lock.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
 export { CURSORS_TABLE } from './system/cursors.ts';
 export { DATASETS_TABLE } from './system/datasets.ts';
@@ -37,6 +37,7 @@ export {
   isFixedType,
   type TextColumn,
 } from './text-columns.ts';
+export { duckdbVersion } from './version.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,

@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
+import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
+import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
+  type BackupsSection,
   DEFAULT_DASHBOARD_DIR,
   latestReportFile,
   REPORTS_DIR,
@@ -11,6 +13,7 @@ import {
   writeDashboard,
 } from '../../reports/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
 
@@ -21,6 +24,24 @@ interface ReportCliOptions {
   report?: string;
   warehouse?: string;
   json?: boolean;
+}
+
+/** Every problem of the report command line: the report file, the output folder, the project folder. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as ReportCliOptions;
+  problems.path(
+    '--report',
+    o.report,
+    'file',
+    'pass a quality-<run>.json written by gongshu quality, or omit --report for the newest',
+  );
+  if (o.out !== undefined && statSync(o.out, { throwIfNoEntry: false })?.isFile())
+    problems.add('--out', 'a folder (created when missing)', o.out, '--out out/report');
+  problems.project(o.project);
 }
 
 /**
@@ -38,10 +59,12 @@ export default async function report(_args: unknown[], command: Command): Promis
   );
   let warehousePath = opts.warehouse;
   let projectDir = statSync(dir, { throwIfNoEntry: false })?.isFile() ? join(dir, '..') : dir;
+  let loaded: LoadedProject | undefined;
   if (hasProject) {
     const pw = await projectAndWarehouse(opts);
     warehousePath = pw.warehousePath;
     projectDir = pw.loaded.dir;
+    loaded = pw.loaded;
   }
   const reportFile = opts.report ? resolve(opts.report) : latestReportFile(join(projectDir, REPORTS_DIR));
   if (!reportFile) {
@@ -79,6 +102,9 @@ export default async function report(_args: unknown[], command: Command): Promis
       outDir,
       lang: opts.lang,
       notes,
+      ...(loaded?.project.backup !== undefined && warehousePath
+        ? { backups: backupsReader(loaded, warehousePath) }
+        : {}),
     });
     for (const n of notes) out.note(`note: ${n}`);
     const summary = {
@@ -103,4 +129,27 @@ export default async function report(_args: unknown[], command: Command): Promis
   } finally {
     wh?.close();
   }
+}
+
+/** The dashboard's backup section from the node's backup journal (no destination is read). */
+function backupsReader(loaded: LoadedProject, warehousePath: string): () => Promise<BackupsSection> {
+  return async () => {
+    const settings = backupSettings(loaded.project, loaded.dir);
+    const status = backupStatus(settings, journalPath(warehousePath));
+    return {
+      status: 'ok',
+      data: {
+        destinations: status.map((d) => ({
+          name: d.name,
+          offsite: d.offsite,
+          lastBackupAt: d.lastBackup?.createdAt ?? null,
+          lastVerifiedId: d.lastVerified?.id ?? null,
+          lastVerifiedAt: d.lastVerified?.createdAt ?? null,
+          verifiedAt: d.lastVerified?.verifiedAt ?? null,
+          maxAgeHours: d.maxAgeHours,
+          overdue: d.overdue,
+        })),
+      },
+    };
+  };
 }

@@ -2,10 +2,21 @@ import type { Command } from 'commander';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT, exitCodeOfCode } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
+
+/** Every problem of the run command line: pipeline names, the project folder. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.name('PIPELINE', args[0] as string[] | undefined);
+  problems.project(options.project as string | undefined);
+}
 
 /**
  * The exit code of a run: 0 when every pipeline loaded; else the code its failures have in any command (a

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
 import {
+  backupSettings,
+  backupStoreRoutes,
+  journalPath,
+  parentLinkOf,
+  scheduledBackup,
+} from '../../governance/index.ts';
+import {
   createNodeServer,
   createSerial,
   listen,
@@ -9,7 +16,8 @@ import {
 } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 
@@ -26,7 +34,18 @@ interface ServeOptions {
 type StartScheduler = (
   project: unknown,
   options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => { stop(): void | Promise<void> };
+) => Promise<{ stop(): void | Promise<void> }> | { stop(): void | Promise<void> };
+
+/** Every problem of the serve command line: --port, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as ServeOptions;
+  problems.integer('--port', o.port, 0, 65535, '--port 7460');
+  problems.project(o.project);
+}
 
 /**
  * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
@@ -41,10 +60,8 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new CliError(`--port: expected 0-65535; got ${o.port}`);
-  }
   const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const abort = new AbortController();
@@ -85,6 +102,8 @@ export default async function serve(_args: unknown[], command: Command): Promise
     serial,
     onBatchComplete: forward,
     health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+    // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+    extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
   });
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
@@ -100,12 +119,22 @@ export default async function serve(_args: unknown[], command: Command): Promise
         | { startScheduler?: StartScheduler }
         | undefined;
       if (typeof jobs?.startScheduler === 'function') {
-        scheduler = jobs.startScheduler(loaded.project, {
+        scheduler = await jobs.startScheduler(loaded.project, {
           warehousePath,
           logger,
           // The service holds the warehouse: a scheduler that can use an open one should run through these.
           warehouse: wh,
           withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
+          actions: {
+            // The snapshot runs in the serial, between HTTP handlers' transactions; copies and uploads after it.
+            backup: scheduledBackup({
+              settings: backups,
+              journal: journalPath(warehousePath),
+              parent: parentLinkOf(loaded.project, loaded.dir, backups, logger, keys),
+              logger,
+              exclusive: serial,
+            }),
+          },
         });
         logger.info('serve: schedules started');
       }

@@ -2,8 +2,19 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { breakLock, openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
+
+/** Every problem of the unlock command line: the project folder (unless --warehouse names the file). */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as { project?: string; warehouse?: string };
+  problems.project(o.warehouse ? undefined : o.project);
+}
 
 /**
  * `gongshu unlock`: removes `<warehouse>.lock` when its holder is gone. A holder still running on this host keeps

@@ -39,6 +39,14 @@ export interface NodeServerOptions {
   readonly onBatchComplete?: (batch: CompletedBatch) => void;
   /** Extra fields for the signed health answer (e.g. whether an upward push is running). */
   readonly health?: () => Record<string, unknown>;
+  /** Adds routes of other layers (e.g. the store of children's backups), with the signature check and the serial. */
+  readonly extend?: (app: FastifyInstance, tools: NodeServerTools) => void;
+}
+
+/** What `extend` gets: the signature check (known child, fresh timestamp and nonce) and the warehouse serial. */
+export interface NodeServerTools {
+  readonly verify: (req: FastifyRequest) => Promise<VerifiedRequest>;
+  readonly serial: Serial;
 }
 
 /**
@@ -210,6 +218,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       .send(served.body);
   });
 
+  options.extend?.(app, { verify, serial });
   return app;
 }
 

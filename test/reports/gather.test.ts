@@ -1,7 +1,8 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runQuality } from '../../quality/index.ts';
-import { catalogProblems, displaySource } from '../../reports/gather.ts';
+import { catalogProblems } from '../../reports/gather/catalog.ts';
+import { displaySource } from '../../reports/gather/dataset-extras.ts';
 import { gatherDashboard, readFoundations, readHierarchy } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { buildFixture, ID } from '../quality/fixture.ts';
@@ -84,10 +85,9 @@ describe('gatherDashboard', () => {
 
   it('reads foundations (conflicts) and the hierarchy (audit) when their tables exist', async () => {
     wh = await buildFixture();
-    await wh.run(`CREATE TABLE IF NOT EXISTS gongshu.foundations (foundation VARCHAR PRIMARY KEY, built_at TIMESTAMPTZ,
-      rows BIGINT, conflicts BIGINT)`);
     await wh.run(
-      `INSERT INTO gongshu.foundations (foundation, built_at, rows, conflicts) VALUES ('population', now(), 7, 3)`,
+      `INSERT INTO gongshu.foundations (foundation, definition_hash, built_at, mode, rows, conflicts)
+       VALUES ('population', 'h', now(), 'full', 7, 3)`,
     );
     await wh.run('CREATE SCHEMA IF NOT EXISTS foundation');
     await wh.run(`CREATE TABLE foundation.population_conflicts AS SELECT * FROM (VALUES
