@@ -28,7 +28,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'gongshu run --project examples/xinjiang',
       'gongshu run hukou marriage --project examples/xinjiang --json',
     ],
-    exits: { 0: 'every pipeline loaded', 1: 'a pipeline failed', ...USAGE, ...WAREHOUSE },
+    exits: {
+      0: 'every pipeline loaded',
+      1: 'a pipeline failed',
+      [EXIT.usage]: 'bad usage, or a pipeline failed on its definition (e.g. a misspelled key column)',
+      ...WAREHOUSE,
+      [EXIT.source]: 'a pipeline could not read its source',
+    },
   },
   catalog: {
     examples: [
@@ -42,7 +48,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'gongshu sql "SELECT sex, count(*) FROM hukou GROUP BY 1" --project examples/xinjiang',
       'gongshu sql "SELECT * FROM hukou LIMIT 5" --warehouse .gongshu/warehouse.duckdb --json',
     ],
-    exits: { 0: null, ...USAGE, [EXIT.warehouse]: 'the warehouse cannot be opened, or the query failed' },
+    exits: { 0: null, [EXIT.usage]: 'bad usage, or DuckDB refused the query', ...WAREHOUSE },
   },
   ingest: {
     examples: [
@@ -88,6 +94,17 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       1: 'a node failed or was skipped by a quality gate',
       ...USAGE,
       ...WAREHOUSE,
+    },
+  },
+  unlock: {
+    examples: [
+      'gongshu unlock --project examples/xinjiang',
+      'gongshu unlock --warehouse .gongshu/warehouse.duckdb --force --json',
+    ],
+    exits: {
+      0: 'the lock was removed, or there was none',
+      ...USAGE,
+      [EXIT.warehouse]: 'the holder still runs on this host (or on another host, without --force)',
     },
   },
   runs: {

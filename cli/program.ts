@@ -387,6 +387,18 @@ export function buildProgram(): Command {
     .option('--json', 'print { listening: { url, … } } as JSON when ready')
     .action(lazy(() => import('./commands/serve.ts')));
 
+  program
+    .command('unlock')
+    .description('free the writer lock of a warehouse whose holder is gone (killed, or its machine down)')
+    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option(
+      '--force',
+      'also free a lock held from another host (gongshu cannot see whether that process runs)',
+    )
+    .option('--json', 'print { lockFile, removed } as JSON')
+    .action(lazy(() => import('./commands/unlock.ts')));
+
   commandNames = program.commands.map((c) => c.name());
   addHelpFooters(program);
   program.addHelpText('after', () => rootHelpFooter());

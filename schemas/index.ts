@@ -104,6 +104,8 @@ export {
   maskCitizenId,
   maskEmail,
   maskFull,
+  maskIdentifiersIn,
+  maskIdentifiersSql,
   maskLandline,
   maskMobile,
   maskName,
@@ -136,6 +138,12 @@ export {
   QualitySeverity,
   type RuleStatus,
 } from './quality-report.ts';
+export {
+  RESERVED_PREFIXES,
+  RESERVED_SCHEMAS,
+  reservedNameProblem,
+  unreservedName,
+} from './reserved-names.ts';
 export { identList, inList, quoteIdent, quoteLiteral, type Sql, sql, trustedSql } from './sql.ts';
 export {
   normalizeUscc,
