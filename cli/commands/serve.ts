@@ -62,13 +62,14 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
-  const keys = loadKeys(node.keysDir);
+  // A node in the hierarchy signs its requests and answers; a standalone node may run without a key pair.
+  const keys = node.platform.parent || node.platform.children.length > 0 ? loadKeys(node.keysDir) : undefined;
   const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const parent = node.platform.parent;
   const forwarder =
-    parent && node.platform.push.forward
+    parent && keys && node.platform.push.forward
       ? createForwarder({
           parent: parent.id,
           logger,
@@ -98,7 +99,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
     project: loaded.project,
     wh,
     logger,
-    keys,
+    ...(keys ? { keys } : {}),
     serial,
     onBatchComplete: () => forwarder?.request(),
     health: () => ({ forwarding: forwarder?.busy() ?? false }),

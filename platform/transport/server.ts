@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, {
@@ -26,7 +26,7 @@ import {
 } from '../push/receive.ts';
 import { ANSWER_HEADERS, signAnswer } from './answers.ts';
 import { type SpooledBody, spoolBody } from './body.ts';
-import { loadKeys, type NodeKeys, parsePublicKey } from './node-keys.ts';
+import { KEY_FILES, loadKeys, type NodeKeys, parsePublicKey } from './node-keys.ts';
 import { claimNonce } from './nonces.ts';
 import { PARQUET } from './parquet-chunk.ts';
 import { createSerial, type Serial } from './serial.ts';
@@ -47,7 +47,10 @@ export interface NodeServerOptions {
   readonly project: CatalogProject;
   readonly wh: Warehouse;
   readonly logger: Logger;
-  /** The node's key pair, which signs every answer; defaults to the pair in the node's keys folder. */
+  /**
+   * The node's key pair, which signs every answer; defaults to the pair in the node's keys folder (required when
+   * the node has children; a standalone node without one answers unsigned).
+   */
   readonly keys?: NodeKeys;
   /** Serialises warehouse work; pass the same one to in-process pushes. Defaults to a new one. */
   readonly serial?: Serial;
@@ -99,7 +102,12 @@ const EMPTY_SM3 = sm3(Buffer.alloc(0));
 export function createNodeServer(options: NodeServerOptions): FastifyInstance {
   const { node, wh, logger } = options;
   const serial = options.serial ?? createSerial();
-  const keys = options.keys ?? loadKeys(node.keysDir);
+  // A node in the hierarchy signs every answer; a standalone node (no children) may run without a key pair.
+  const keys =
+    options.keys ??
+    (node.platform.children.length > 0 || existsSync(join(node.keysDir, KEY_FILES.private))
+      ? loadKeys(node.keysDir)
+      : undefined);
   const children = new Map<string, KeyObject>(
     node.platform.children.map((c) => [
       c.id,
@@ -222,6 +230,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
     if (payload === null || payload === undefined) bodyHash = EMPTY_SM3;
     else if (typeof payload === 'string' || Buffer.isBuffer(payload)) bodyHash = sm3(payload);
     else bodyHash = String(reply.getHeader(ANSWER_HEADERS.contentHash) ?? '');
+    if (!keys) return payload;
     const nonce = req.headers[SIGNATURE_HEADERS.nonce];
     const requestId = typeof nonce === 'string' && NONCE.test(nonce) ? nonce : '';
     reply.headers(
