@@ -64,7 +64,7 @@ program
   .command('run')
   .description("run a project's pipelines (all, or those named) into its warehouse")
   .argument('[pipelines...]', 'pipeline names; all when omitted')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
   .option('--json', 'print the run summary as JSON')
   .action(lazy(() => import('./commands/run.ts')));
@@ -72,7 +72,7 @@ program
 program
   .command('catalog')
   .description("list the project's catalog entries (政务信息资源目录)")
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--json', 'one JSON object per entry')
   .action(lazy(() => import('./commands/catalog.ts')));
 
@@ -80,7 +80,7 @@ program
   .command('sql')
   .description('run a SQL query against the warehouse (read-only)')
   .argument('<query>', 'the SQL query')
-  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--project <dir>', 'project directory, to find its warehouse')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'one JSON object per row')
   .option('--write', 'open for writing (takes the writer lock)')
@@ -115,7 +115,7 @@ program
   .option('--all', 'list replayed rows too')
   .option('--limit <n>', 'rows to list', '50')
   .option('--unmasked', 'show key values unmasked (they are masked by default)')
-  .option('--project <dir>', 'project directory (its pipeline is used for replay)', '.')
+  .option('--project <dir>', 'project directory (its pipeline is used for replay)')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'one JSON object per row (list) or the replay summary (replay)')
   .action(lazy(() => import('./commands/quarantine.ts')));
@@ -125,7 +125,7 @@ program
   .description(
     'score datasets in five quality dimensions (完整性/有效性/及时性/一致性/准确性) and write the report',
   )
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--dataset <names...>', 'datasets to assess; all loaded datasets when omitted')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
   .option('--json', 'print the report as JSON (the last line of stdout)')
@@ -142,7 +142,7 @@ program
 program
   .command('report')
   .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--out <dir>', 'output folder; defaults to <project>/out/report')
   .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
   .option('--report <file>', 'the quality report JSON; defaults to the newest in <project>/.gongshu/reports')
@@ -163,7 +163,7 @@ program
   .option('--full-refresh', 'rebuild foundations fully instead of incrementally')
   .option('--concurrency <n>', 'nodes in flight at once (SQL still runs one at a time)', '1')
   .option('--no-gates', 'build models even when an upstream dataset fails an error-severity quality rule')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
   .option('--json', 'print the build summary as JSON')
   .action(lazy(() => import('./commands/build.ts')));
@@ -173,7 +173,7 @@ program
   .description('list recorded runs (pipelines, builds, schedules, backfills), newest first')
   .option('--kind <kind>', 'only runs of this kind: pipeline, build, schedule, backfill, …')
   .option('--limit <n>', 'runs to list', '50')
-  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--project <dir>', 'project directory, to find its warehouse')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'one JSON object per run')
   .action(lazy(() => import('./commands/runs.ts')));
@@ -190,7 +190,7 @@ program
   .command('keys')
   .description("create or show this node's ed25519 key pair (platform identity)")
   .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
-  .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)', '.')
+  .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)')
   .option('--force', 'init: replace an existing key pair')
   .option('--json', 'print { node, publicKey } as JSON')
   .action(lazy(() => import('./commands/keys.ts')));
@@ -198,7 +198,7 @@ program
 program
   .command('push')
   .description('push catalogued datasets changed since the last acknowledged push to the parent node (上报)')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
   .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
   .option('--json', 'print the push summary as JSON')
@@ -210,7 +210,7 @@ program
   .argument('<dataset>', 'the dataset')
   .option('--columns <list>', 'comma-separated catalog columns; default all this node is entitled to')
   .option('--purpose <text>', 'the use scenario of the request (required, recorded in the audit)')
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'print the result as JSON')
   .action(lazy(() => import('./commands/backflow.ts')));
@@ -222,7 +222,7 @@ program
   .option('--dataset <name>', 'list: only this dataset')
   .option('--action <action>', 'list: only this action (push-sent, push-received, backflow-served, …)')
   .option('--limit <n>', 'list: newest entries to show', '50')
-  .option('--project <dir>', 'project directory, to find its warehouse', '.')
+  .option('--project <dir>', 'project directory, to find its warehouse')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'one JSON object per entry (list) or the verification (verify)')
   .action(lazy(() => import('./commands/audit.ts')));
@@ -230,7 +230,7 @@ program
 program
   .command('serve')
   .description("run the node's HTTP service (push from children, backflow, health) and its schedules")
-  .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+  .option('--project <dir>', 'project directory (holding gongshu.config.ts); defaults to the nearest one upward')
   .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
   .option('--port <n>', 'port; defaults to platform.listen.port (0: any free port)')
   .option('--host <host>', 'address to listen on; defaults to platform.listen.host')

@@ -13,11 +13,18 @@ export async function startRun(
   wh: Warehouse,
   kind: string,
   target: string,
-  opts: { runId?: string; status?: 'running' | 'skipped'; error?: string; details?: unknown; at?: Date } = {},
+  opts: {
+    runId?: string;
+    /** `skipped` / `blocked`: recorded as finished at once. */
+    status?: 'running' | 'skipped' | 'blocked';
+    error?: string;
+    details?: unknown;
+    at?: Date;
+  } = {},
 ): Promise<string> {
   const at = opts.at ?? new Date();
   const runId = opts.runId ?? newRunId(kind, at);
-  const skipped = opts.status === 'skipped';
+  const skipped = opts.status === 'skipped' || opts.status === 'blocked';
   await wh.run(
     `INSERT INTO gongshu_runs (run_id, kind, target, status, started_at, finished_at, error, details)
      VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, ${skipped ? '$5::TIMESTAMPTZ' : 'NULL'}, $6, $7)`,
@@ -39,7 +46,7 @@ export async function finishRun(
   wh: Warehouse,
   runId: string,
   r: {
-    status: 'succeeded' | 'failed' | 'skipped';
+    status: 'succeeded' | 'failed' | 'skipped' | 'blocked';
     rowsRead?: number | null;
     rowsLoaded?: number | null;
     error?: string | null;

@@ -11,11 +11,11 @@ export function warehousePathOf(loaded: Pick<LoadedProject, 'project' | 'dir'>, 
 }
 
 /**
- * Loads the project of `--project`, merges its official division table (if it names one) so the warehouse
+ * Loads the project of `--project` (or the nearest one upward from the working directory), merges its official division table (if it names one) so the warehouse
  * and the identifier checks see it, and names its warehouse file.
  */
 export async function projectAndWarehouse(opts: { project?: string; warehouse?: string }) {
-  const loaded = await loadProject(opts.project ?? '.');
+  const loaded = await loadProject(opts.project);
   const table = loaded.project.divisionTable;
   if (table) loadDivisionTable(isAbsolute(table) ? table : join(loaded.dir, table));
   return { loaded, warehousePath: warehousePathOf(loaded, opts.warehouse) };

@@ -6,6 +6,7 @@
  */
 
 import {
+  DefinitionError,
   newId,
   QUALITY_DIMENSION_LABELS,
   QUALITY_DIMENSIONS,
@@ -68,12 +69,52 @@ const RANK: Readonly<Record<QualitySeverity, number>> = { error: 2, warn: 1, inf
 /** The rules of a dataset: built-in key rules, defaults (unless disabled or excluded), then declared ones (same id replaces). */
 export function rulesFor(info: Parameters<typeof defaultRules>[0], def: DatasetQuality | undefined): Rule[] {
   const base =
-    def?.defaults === false ? keyRules(info) : defaultRules(info, { blankValues: def?.blankValues ?? [] });
+    def?.defaults === false
+      ? keyRules(info, def.keyRules)
+      : defaultRules(info, { blankValues: def?.blankValues ?? [], keyRules: def?.keyRules ?? {} });
   const excluded = new Set(def?.exclude ?? []);
   const byId = new Map<string, Rule>();
   for (const r of base) if (!excluded.has(r.id)) byId.set(r.id, r);
   for (const r of def?.rules ?? []) byId.set(r.id, r);
   return [...byId.values()];
+}
+
+/** The columns of this dataset a declared rule reads (its column, and `columns` of uniqueness rules). */
+function ruleColumns(rule: Rule): string[] {
+  const cols = rule.args.columns;
+  return [
+    ...(rule.column ? [rule.column] : []),
+    ...(Array.isArray(cols) ? cols.filter((c): c is string => typeof c === 'string') : []),
+  ];
+}
+
+/**
+ * A declared rule naming a column the dataset table lacks is a definition error (exit 2), raised before any
+ * rule runs: a typo, or a source title where the catalog renamed the column to the field's name.
+ */
+function checkDeclaredColumns(
+  def: DatasetQuality | undefined,
+  table: string,
+  columns: ReadonlyMap<string, string>,
+): void {
+  for (const [i, rule] of (def?.rules ?? []).entries()) {
+    const missing = ruleColumns(rule).filter((c) => !columns.has(c));
+    if (!missing.length) continue;
+    const shown = [...columns.keys()].filter((c) => !c.startsWith('_'));
+    throw new DefinitionError(
+      `${def!.file ?? 'project'}: defineQuality("${def!.dataset}"): rules[${i}] (${rule.id}): column ${missing.map((m) => `"${m}"`).join(', ')} ` +
+        `is not a column of table ${table} (columns: ${shown.join(', ')}). ` +
+        'Fix: name a column of the dataset; a catalog field whose title is a source header renames that column to the field name',
+      {
+        file: def!.file,
+        field: `rules[${i}]`,
+        allowed: shown.join(', '),
+        fix: 'use one of the listed columns',
+        dataset: def!.dataset,
+        rule: rule.id,
+      },
+    );
+  }
 }
 
 /** Runs the quality rules of the selected datasets and returns the report. */
@@ -137,6 +178,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
     };
     const def = defs.get(name);
     const rules = rulesFor(info, def);
+    checkDeclaredColumns(def, info.table, columns);
     const before = { ...counter };
     const evaluation = await evaluateDataset(wh, ctx, rules, counter, { masked, samples });
     if (evaluation.fallback) {

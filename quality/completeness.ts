@@ -118,7 +118,7 @@ const compileRecordCount: CompileFn = (rule, ctx, scope) => {
 };
 
 /** Built-in `key-complete`: total = rows read by the loads in the table, failed = rows with no key (quarantined). */
-export function keyComplete(keyColumn: string): Rule {
+export function keyComplete(keyColumn: string, options: Omit<RuleOptions, 'id'> = {}): Rule {
   return makeRule({
     factory: 'keyComplete',
     check: 'key-complete',
@@ -126,7 +126,7 @@ export function keyComplete(keyColumn: string): Rule {
     column: keyColumn,
     args: {},
     description: `every row read has a key in ${keyColumn} (rows quarantined as key:missing count as failed)`,
-    options: { id: 'key-complete' },
+    options: { ...options, id: 'key-complete' },
   });
 }
 

@@ -165,7 +165,7 @@ FROM (SELECT count(*) AS n, min(rowid) AS first, max(rowid) AS last FROM ${ctx.t
 }
 
 /** Built-in `key-unique`: total = rows loaded, failed = rows whose key repeats an earlier row's. */
-export function keyUnique(keyColumn: string): Rule {
+export function keyUnique(keyColumn: string, options: Omit<RuleOptions, 'id'> = {}): Rule {
   return makeRule({
     factory: 'keyUnique',
     check: 'key-unique',
@@ -173,7 +173,7 @@ export function keyUnique(keyColumn: string): Rule {
     column: keyColumn,
     args: { columns: [keyColumn] },
     description: `no two loaded rows share a key in ${keyColumn} (later copies count as failed)`,
-    options: { id: 'key-unique' },
+    options: { ...options, id: 'key-unique' },
   });
 }
 

@@ -13,7 +13,7 @@ export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observati
 export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
 export { keyComplete, notNull, recordCount } from './completeness.ts';
 export { agreesWithKey, COMPARE_AS, keyUnique, references, sameAs, unique } from './consistency.ts';
-export { defaultRules, keyRules } from './defaults.ts';
+export { defaultRules, KEY_RULES_MOSTLY, type KeyRuleOptions, keyRules } from './defaults.ts';
 export {
   type DatasetQuality,
   type DatasetQualitySpec,

@@ -358,7 +358,11 @@ const compileSql: CompileFn = (rule, ctx) => {
 };
 
 /** Built-in `key-valid`: total = rows with a key, failed = rows whose key is invalid (quarantined as key:*). */
-export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): Rule {
+export function keyValid(
+  keyColumn: string,
+  kind: 'citizen-id' | 'uscc',
+  options: Omit<RuleOptions, 'id'> = {},
+): Rule {
   return makeRule({
     factory: 'keyValid',
     check: 'key-valid',
@@ -366,7 +370,7 @@ export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): Rule {
     column: keyColumn,
     args: { kind },
     description: `every key in ${keyColumn} is a valid ${kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)'} (quarantined invalid keys count as failed)`,
-    options: { id: 'key-valid' },
+    options: { ...options, id: 'key-valid' },
   });
 }
 

@@ -55,7 +55,10 @@ export type AppendValue = string | number | boolean | null;
  * and (unless read-only) the single-writer lock. Nothing outside `warehouse/` opens DuckDB.
  */
 export class Warehouse {
-  private depth = 0;
+  /** The session time zone (readers get the same). */
+  private timeZone = 'Asia/Shanghai';
+  /** Transaction nesting, shared with the handles `lend()` returns. */
+  private readonly tx = { depth: 0 };
 
   private constructor(
     readonly path: string,
@@ -63,6 +66,8 @@ export class Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly lock: WarehouseLock | undefined,
+    /** A `reader()` connection: closing it closes the connection only. */
+    private readonly shared = false,
   ) {}
 
   /** Opens (creating if needed) and migrates a warehouse. */
@@ -83,8 +88,9 @@ export class Warehouse {
     }
     const connection = await instance.connect();
     const wh = new Warehouse(path, readOnly, instance, connection, lock);
+    wh.timeZone = options.timeZone ?? 'Asia/Shanghai';
     try {
-      await wh.run(`SET TimeZone = ${quoteLiteral(options.timeZone ?? 'Asia/Shanghai')}`);
+      await wh.run(`SET TimeZone = ${quoteLiteral(wh.timeZone)}`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
       // loads in batches) it rewrites the same partly filled row groups again and again. 64 MB keeps the WAL
       // (and its replay after a crash) small and spares most of those rewrites (push of 1M rows: 15.6 → 12.6 s).
@@ -159,16 +165,16 @@ export class Warehouse {
    * Nested calls join the outer transaction.
    */
   async transaction<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> {
-    if (this.depth > 0) return fn(this);
+    if (this.tx.depth > 0) return fn(this);
     await this.run('BEGIN TRANSACTION');
-    this.depth++;
+    this.tx.depth++;
     try {
       const result = await fn(this);
-      this.depth--;
+      this.tx.depth--;
       await this.run('COMMIT');
       return result;
     } catch (error) {
-      this.depth--;
+      this.tx.depth--;
       await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
@@ -269,14 +275,51 @@ export class Warehouse {
     return (n ?? 0) > 0;
   }
 
-  /** Closes the connection and the database and releases the writer lock. */
+  /** Closes the connection and the database and releases the writer lock (a `reader()`: its connection only). */
   close(): void {
+    if (this.shared) {
+      this.connection.closeSync();
+      return;
+    }
     try {
       this.connection.closeSync();
       this.instance.closeSync();
     } finally {
       this.lock?.release();
     }
+  }
+
+  /**
+   * This open warehouse as a handle whose `close()` does nothing: for code that closes the warehouse it is
+   * given (a CLI command run inside the node service, which keeps the warehouse open).
+   */
+  lend(): Warehouse {
+    const view = Object.create(this) as Warehouse;
+    Object.defineProperty(view, 'close', { value: () => undefined });
+    return view;
+  }
+
+  /**
+   * A second connection to this open warehouse for reading beside the writer: it runs in one READ ONLY
+   * transaction (a snapshot of what was committed when it was made; writes fail), and `close()` closes only it.
+   * @example const r = await wh.reader(); try { await r.all('SELECT …') } finally { r.close() }
+   */
+  async reader(): Promise<Warehouse> {
+    const connection = await this.instance.connect();
+    const r = new Warehouse(this.path, true, this.instance, connection, undefined, true);
+    try {
+      await r.run(`SET TimeZone = ${quoteLiteral(this.timeZone)}`);
+      await r.run('BEGIN TRANSACTION READ ONLY');
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    return r;
+  }
+
+  /** Interrupts the statement running on this connection (it fails, and its transaction rolls back). */
+  interrupt(): void {
+    this.connection.interrupt();
   }
 
   private async migrate(): Promise<void> {
@@ -287,6 +330,13 @@ export class Warehouse {
         [String(SCHEMA_VERSION)],
       );
       await this.loadReferenceData();
+      // Only one writer opens a warehouse at a time (the lock), so a run still marked running was left by a
+      // process that died (killed, crashed, the machine lost power): say so.
+      await this.run(
+        `UPDATE gongshu_runs SET status = 'interrupted', finished_at = now(),
+           error = coalesce(error || '\n', '') || 'interrupted: the process running it stopped before it finished (killed, crashed or the machine went down); its open transaction was rolled back'
+         WHERE status = 'running'`,
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
+import { type LoadedProject, projectAndWarehouse, projectFileOf } from '../../project/index.ts';
 import { type DatasetQuality, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -9,7 +9,7 @@ import { processOutput } from '../output.ts';
 import { printQualitySummary } from '../quality-summary.ts';
 
 interface QualityCliOptions {
-  project: string;
+  project?: string;
   dataset?: string[];
   warehouse?: string;
   json?: boolean;
@@ -29,10 +29,7 @@ export default async function quality(_args: unknown[], command: Command): Promi
   if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) {
     throw new CliError(`--as-of: expected a date YYYY-MM-DD; got "${opts.asOf}". Fix: --as-of 2026-11-29`);
   }
-  const dir = resolve(opts.project ?? '.');
-  const hasProject = existsSync(
-    statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, PROJECT_FILE),
-  );
+  const hasProject = projectFileOf(opts.project) !== undefined;
   let loaded: LoadedProject | undefined;
   let warehousePath = opts.warehouse;
   if (hasProject || !opts.warehouse) {

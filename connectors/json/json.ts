@@ -9,7 +9,7 @@ import {
   resolveEncoding,
 } from '../csv/encoding.ts';
 import { SourceError } from '../errors.ts';
-import { fileError } from '../file-source.ts';
+import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -54,6 +54,7 @@ export function json(input: JsonOptionsInput): Connector {
   };
   return {
     kind: 'json',
+    withBaseDir: (dir) => json({ ...input, path: fromBaseDir(dir, options.path) }),
     describe(): ConnectorDescription {
       return {
         kind: 'json',
