@@ -23,6 +23,7 @@ import {
 } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
+import { calendarUsage } from './calendar.ts';
 import { evaluateDataset } from './compiler.ts';
 import { currentLoads, newCounter, type QueryCounter, readFacts } from './context.ts';
 import { defaultRules, keyRules } from './defaults.ts';
@@ -127,6 +128,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
   const samples = options.samples ?? 5;
   const useHistory = options.history ?? !wh.readOnly;
   const counter = newCounter();
+  const calendar = calendarUsage();
   const facts = await readFacts(wh, counter, options.datasets);
   const names = options.datasets ?? [...facts.datasets.keys()];
   const unknown = names.filter((n) => !facts.datasets.has(n));
@@ -318,6 +320,8 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
     queries: { ...counter, total },
     seconds: round2((performance.now() - t0) / 1000) ?? 0,
   };
+  const calendarWarning = calendar.warning();
+  if (calendarWarning) report.calendarWarning = calendarWarning;
   if (useHistory && !wh.readOnly) await writeHistory(wh, report, started, options.reportFile ?? null);
   return report;
 }

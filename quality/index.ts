@@ -11,6 +11,18 @@ export {
 export { matchesSource } from './accuracy.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
 export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
+export {
+  type CalendarFileSpec,
+  type CalendarUsage,
+  type CalendarYear,
+  calendarCoverage,
+  calendarFileSchema,
+  calendarUsage,
+  calendarWarning,
+  calendarYears,
+  readCalendarFile,
+  useCalendarFiles,
+} from './calendar.ts';
 export { keyComplete, notNull, recordCount } from './completeness.ts';
 export { agreesWithKey, COMPARE_AS, keyUnique, references, sameAs, unique } from './consistency.ts';
 export { defaultRules, KEY_RULES_MOSTLY, type KeyRuleOptions, keyRules } from './defaults.ts';
