@@ -39,12 +39,9 @@ export const scheduledBackfillSchema = z.union([
 export const scheduleRunSchema = z
   .object({
     pipelines: z.array(z.string().min(1)).optional().meta({ description: 'pipelines to load, in order' }),
-    backfill: z
-      .array(scheduledBackfillSchema)
-      .optional()
-      .meta({
-        description: 'backfills of incremental pipelines: { pipeline, days } or { pipeline, from, to }',
-      }),
+    backfill: z.array(scheduledBackfillSchema).optional().meta({
+      description: 'backfills of incremental pipelines: { pipeline, days } or { pipeline, from, to }',
+    }),
     quality: datasetsOrAll.optional().meta({
       description: 'score quality and write the report: true (every dataset) or the datasets to assess',
     }),
