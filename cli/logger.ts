@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { currentSession } from './session.ts';
 
 /** Paths pino redacts from log objects: keys, tokens and identity numbers never reach the log. */
 export const REDACT_PATHS = [
@@ -14,6 +15,11 @@ export const REDACT_PATHS = [
 /** The CLI's logger: pino to stderr, pretty on a terminal, at the given level (default `info`). */
 export function createLogger(level = 'info'): Logger {
   const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: null };
+  const session = currentSession();
+  if (session) {
+    // Inside the node service: the log lines go back to the CLI that sent the command.
+    return pino(options, { write: (line: string) => session.out.note(line.trimEnd()) });
+  }
   if (process.stderr.isTTY && !process.env.GONGSHU_LOG_JSON) {
     return pino({
       ...options,

@@ -75,6 +75,7 @@ export {
   type FiringResult,
   type RunningScheduler,
   runJobSteps,
+  runScheduleOnce,
   type ScheduleContext,
   type ScheduleExecutor,
   type ScheduleOutcome,

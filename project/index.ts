@@ -31,6 +31,8 @@ export {
   useProjectReferenceData,
   warehousePathOf,
 } from './paths.ts';
+export { SAMPLE_HEADER, sampleRows } from './scaffold/sample.ts';
+export { type ScaffoldOptions, type ScaffoldResult, scaffoldProject } from './scaffold/scaffold.ts';
 export { type RelayIO, sendToService } from './service/control-client.ts';
 export type { ControlMessage, ControlRequest, RequestMode } from './service/control-protocol.ts';
 export { JobQueue } from './service/job-queue.ts';
@@ -45,6 +47,7 @@ export {
 export { STEP_HANDLERS, type StepHandler, scheduleExecutor } from './service/schedule-steps.ts';
 export { controlSocketPath } from './service/socket-path.ts';
 export { backfillRange, runBackfillTask } from './tasks/backfill.ts';
+export { runBackflowTask } from './tasks/backflow.ts';
 export { runBuildTask } from './tasks/build.ts';
 export type { TaskContext } from './tasks/context.ts';
 export { runPipelinesTask } from './tasks/pipelines.ts';

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { listAudit, verifyAudit } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 interface AuditOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   dataset?: string;
   action?: string;
@@ -20,7 +20,7 @@ export default async function audit(args: unknown[], command: Command): Promise<
   const o = command.opts<AuditOptions>();
   const out = processOutput();
   const path = o.warehouse ?? (await projectAndWarehouse(o)).warehousePath;
-  const wh = await openWarehouse({ path, readOnly: true });
+  const wh = await openCommandWarehouse({ path, readOnly: true });
   try {
     if (action === 'verify') {
       const v = await verifyAudit(wh);

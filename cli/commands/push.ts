@@ -1,37 +1,29 @@
 import type { Command } from 'commander';
-import { loadKeys, nodeContext, pushUpward } from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse, runPushTask } from '../../project/index.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 interface PushOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   dataset?: string[];
   json?: boolean;
 }
 
-/** `gongshu push`: push catalogued datasets changed since the last acknowledged push to the parent node. */
+/** `gongshu push`: push catalogued datasets changed since the last acknowledged push to the parent node (a `push` run). */
 export default async function push(_args: unknown[], command: Command): Promise<number> {
   const o = command.opts<PushOptions>();
   const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
   const out = processOutput();
   const logger = createLogger(globals.logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(o);
-  const node = nodeContext(loaded.project, loaded.dir);
-  const keys = loadKeys(node.keysDir);
-  const wh = await openWarehouse({ path: warehousePath });
+  const wh = await openCommandWarehouse({ path: warehousePath });
+  const ctx = commandTaskContext(loaded, wh, logger);
   try {
-    const summary = await pushUpward({
-      wh,
-      node,
-      project: loaded.project,
-      keys,
-      logger,
-      ...(o.dataset ? { datasets: o.dataset } : {}),
-    });
+    const summary = await runPushTask(ctx, o.dataset ? { datasets: o.dataset } : {});
     if (o.json) out.json(summary);
     else {
       for (const b of summary.batches) {
@@ -44,6 +36,7 @@ export default async function push(_args: unknown[], command: Command): Promise<
     }
     return EXIT.ok;
   } finally {
+    await ctx.done();
     wh.close();
   }
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 interface QuarantineOptions {
   reason?: string;
@@ -12,7 +12,7 @@ interface QuarantineOptions {
   all?: boolean;
   limit: string;
   unmasked?: boolean;
-  project: string;
+  project?: string;
   warehouse?: string;
   json?: boolean;
 }
@@ -36,7 +36,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
   if (action === 'replay') {
     if (!dataset)
       throw new CliError('quarantine replay: name the dataset, e.g. gongshu quarantine replay hukou');
-    const wh = await openWarehouse({ path: path! });
+    const wh = await openCommandWarehouse({ path: path! });
     try {
       const r = await replayQuarantine(wh, dataset, {
         ...(o.load ? { loadId: o.load } : {}),
@@ -67,7 +67,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
   const limit = Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
-  const wh = await openWarehouse({ path: path!, readOnly: true });
+  const wh = await openCommandWarehouse({ path: path!, readOnly: true });
   try {
     const where = [
       ...(dataset ? ['dataset = $d'] : []),

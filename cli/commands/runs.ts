@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { listRuns } from '../../jobs/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
 export default async function runs(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<{
-    project: string;
+    project?: string;
     warehouse?: string;
     kind?: string;
     limit: string;
@@ -22,7 +22,7 @@ export default async function runs(_args: unknown[], command: Command): Promise<
   }
   const out = processOutput();
   const { warehousePath } = await projectAndWarehouse(opts);
-  const wh = await openWarehouse({ path: warehousePath, readOnly: true });
+  const wh = await openCommandWarehouse({ path: warehousePath, readOnly: true });
   try {
     const rows = await listRuns(wh, { limit, ...(opts.kind ? { kind: opts.kind } : {}) });
     if (opts.json) {

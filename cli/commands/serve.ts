@@ -1,138 +1,82 @@
 import type { Command } from 'commander';
-import {
-  createNodeServer,
-  createSerial,
-  listen,
-  loadKeys,
-  nodeContext,
-  pushUpward,
-} from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse, startNodeService } from '../../project/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { runInService } from '../service-runner.ts';
 
 interface ServeOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   port?: string;
   host?: string;
   json?: boolean;
   schedules?: boolean;
+  shutdownTimeout?: string;
 }
 
-/** The scheduler the jobs layer may export (imported dynamically: the serve command works without it). */
-type StartScheduler = (
-  project: unknown,
-  options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => { stop(): void | Promise<void> };
-
 /**
- * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
- * (the single writer) for as long as it runs; forwards upward on start and after each child batch completes
- * (multi-hop), and runs the project's schedules when the jobs layer provides `startScheduler`.
+ * `gongshu serve`: runs the node service (project/service/node-service.ts) until SIGTERM or SIGINT: the first
+ * stops accepting work and lets the running job finish within the shutdown time (then rolls it back); a second
+ * rolls it back at once. Exits 0 once the warehouse is closed and its lock released.
  */
 export default async function serve(_args: unknown[], command: Command): Promise<number> {
   const o = command.opts<ServeOptions>();
   const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
   const out = processOutput();
-  const logger = createLogger(globals.logLevel);
-  const { loaded, warehousePath } = await projectAndWarehouse(o);
-  const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new CliError(`--port: expected 0-65535; got ${o.port}`);
+    throw new CliError(`--port: expected 0-65535; got ${o.port}. Fix: --port 7460 (or 0 for any free port)`);
   }
-  const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
-  const wh = await openWarehouse({ path: warehousePath });
-  const serial = createSerial();
-  const abort = new AbortController();
-  let forwarding: Promise<void> | undefined;
-  let again = false;
-  let retry: NodeJS.Timeout | undefined;
-  const forward = () => {
-    if (!node.platform.parent || !keys || !node.platform.push.forward || abort.signal.aborted) return;
-    if (forwarding) {
-      again = true;
-      return;
-    }
-    forwarding = (async () => {
-      do {
-        again = false;
-        try {
-          await pushUpward({ wh, node, project: loaded.project, keys, logger, serial, signal: abort.signal });
-        } catch (error) {
-          if (abort.signal.aborted) break;
-          logger.error(`push → ${node.platform.parent?.id}: ${(error as Error).message}; retrying in 5 s`);
-          retry = setTimeout(() => {
-            retry = undefined;
-            forward();
-          }, 5000);
-        }
-      } while (again && !abort.signal.aborted);
-    })().finally(() => {
-      forwarding = undefined;
-    });
-  };
-  const app = createNodeServer({
-    node: o.host
-      ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-      : node,
-    project: loaded.project,
-    wh,
-    logger,
-    serial,
-    onBatchComplete: forward,
-    health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
-  });
-  let scheduler: { stop(): void | Promise<void> } | undefined;
-  try {
-    const url = await listen(
-      app,
-      o.host
-        ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-        : node,
-      port,
+  const shutdownSeconds = o.shutdownTimeout === undefined ? undefined : Number(o.shutdownTimeout);
+  if (shutdownSeconds !== undefined && !(shutdownSeconds > 0)) {
+    throw new CliError(
+      `--shutdown-timeout: expected seconds > 0; got ${o.shutdownTimeout}. Fix: --shutdown-timeout 30`,
     );
-    if (o.schedules !== false) {
-      const jobs = (await import('../../jobs/index.ts' as string).catch(() => undefined)) as
-        | { startScheduler?: StartScheduler }
-        | undefined;
-      if (typeof jobs?.startScheduler === 'function') {
-        scheduler = jobs.startScheduler(loaded.project, {
-          warehousePath,
-          logger,
-          // The service holds the warehouse: a scheduler that can use an open one should run through these.
-          warehouse: wh,
-          withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
-        });
-        logger.info('serve: schedules started');
-      }
-    }
-    const info = {
-      node: node.id,
-      level: node.level,
-      url,
-      parent: node.platform.parent?.id ?? null,
-      pid: process.pid,
-    };
-    if (o.json) out.json({ listening: info });
-    else out.note(`serve: node ${node.id} (${node.name}) listening on ${url}`);
-    forward();
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
-    logger.info('serve: stopping');
-  } finally {
-    abort.abort(new Error('serve stopped'));
-    if (retry) clearTimeout(retry);
-    await scheduler?.stop();
-    await app.close();
-    await forwarding?.catch(() => undefined);
-    await serial(async () => wh.close());
   }
+  const logger = createLogger(globals.logLevel);
+  const { loaded, warehousePath } = await projectAndWarehouse(o);
+  const service = await startNodeService({
+    loaded,
+    warehousePath,
+    logger,
+    host: o.host,
+    port,
+    schedules: o.schedules !== false,
+    shutdownSeconds,
+    runCommand: runInService,
+  });
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    count++;
+    logger.info(`serve: ${signal}${count > 1 ? ' again: rolling back the running job now' : ''}`);
+    void service.stop({ abort: count > 1 });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const info = {
+    node: service.node.id,
+    level: service.node.level,
+    url: service.url,
+    parent: service.node.platform.parent?.id ?? null,
+    pid: process.pid,
+    socket: service.socketPath,
+    schedules: service.scheduler?.schedules.map((s) => s.name) ?? [],
+  };
+  if (o.json) out.json({ listening: info });
+  else
+    out.note(
+      `serve: node ${service.node.id} (${service.node.name}) listening on ${service.url}; control socket ${service.socketPath}` +
+        `${info.schedules.length ? `; schedules ${info.schedules.join(', ')}` : ''}`,
+    );
+  try {
+    await service.stopped;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+  if (o.json) out.json({ stopped: { node: service.node.id, pid: process.pid } });
+  // Timers of libraries (keep-alive sockets, cron) must not keep a stopped node alive.
+  setTimeout(() => process.exit(process.exitCode ?? EXIT.ok), 1000).unref();
   return EXIT.ok;
 }

@@ -132,6 +132,45 @@ export function runJobSteps(project: ProjectWithJobs, log?: Log): ScheduleExecut
   };
 }
 
+/**
+ * Runs one firing of a schedule now, recorded as a `schedule` run (status, counts, errors); what the scheduler
+ * does on each firing, and what `gongshu schedules run NAME` does without a node service.
+ */
+export async function runScheduleOnce(
+  wh: Warehouse,
+  s: Schedule,
+  execute: ScheduleExecutor,
+  options: { firedAt?: Date; signal?: AbortSignal; logger?: Log } = {},
+): Promise<FiringResult & { outcome: ScheduleOutcome }> {
+  const firedAt = options.firedAt ?? new Date();
+  const signal = options.signal ?? new AbortController().signal;
+  const log = options.logger;
+  await ensureJobTables(wh);
+  const runId = await startRun(wh, 'schedule', s.name, {
+    details: { firedAt: firedAt.toISOString(), cron: s.cron, timezone: s.timezone },
+  });
+  log?.info(`schedule ${s.name} started (${runId})`);
+  let outcome: ScheduleOutcome;
+  try {
+    outcome = await execute(s, { wh, firedAt, runId, signal });
+  } catch (error) {
+    outcome = { errors: [(error as Error).message] };
+  }
+  const errors = [...outcome.errors];
+  if (signal.aborted) errors.push('aborted: the node stopped; the running load or build was rolled back');
+  await finishRun(wh, runId, {
+    status: errors.length ? 'failed' : 'succeeded',
+    rowsRead: outcome.rowsRead ?? null,
+    rowsLoaded: outcome.rowsLoaded ?? null,
+    error: errors.length ? errors.join('\n') : null,
+    details: { firedAt: firedAt.toISOString(), cron: s.cron, ...outcome.details },
+  });
+  log?.[errors.length ? 'error' : 'info'](
+    `schedule ${s.name} ${errors.length ? 'failed' : 'succeeded'} (${runId})${errors.length ? `: ${errors.join('; ')}` : ''}`,
+  );
+  return { runId, status: errors.length ? 'failed' : 'succeeded', errors, outcome: { ...outcome, errors } };
+}
+
 /** A queue of the scheduler's own, with an abort signal per job. */
 function ownQueue(controller: AbortController): { enqueue: Enqueue; idle(): Promise<void> } {
   const queue = new PQueue({ concurrency: 1 });
@@ -184,30 +223,13 @@ export async function startScheduler(
       });
       return { runId, status: 'skipped', errors: [] };
     }
-    const runId = await startRun(wh, 'schedule', s.name, {
-      details: { firedAt: firedAt.toISOString(), cron: s.cron, timezone: s.timezone },
+    const { outcome, ...result } = await runScheduleOnce(wh, s, execute, {
+      firedAt,
+      signal,
+      ...(log ? { logger: log } : {}),
     });
-    log?.info(`schedule ${s.name} started (${runId})`);
-    let outcome: ScheduleOutcome;
-    try {
-      outcome = await execute(s, { wh, firedAt, runId, signal });
-    } catch (error) {
-      outcome = { errors: [(error as Error).message] };
-    }
-    const errors = [...outcome.errors];
-    if (signal.aborted) errors.push('aborted: the node stopped; the running load or build was rolled back');
-    await finishRun(wh, runId, {
-      status: errors.length ? 'failed' : 'succeeded',
-      rowsRead: outcome.rowsRead ?? null,
-      rowsLoaded: outcome.rowsLoaded ?? null,
-      error: errors.length ? errors.join('\n') : null,
-      details: { firedAt: firedAt.toISOString(), cron: s.cron, ...outcome.details },
-    });
-    log?.[errors.length ? 'error' : 'info'](
-      `schedule ${s.name} ${errors.length ? 'failed' : 'succeeded'} (${runId})${errors.length ? `: ${errors.join('; ')}` : ''}`,
-    );
-    options.onFinished?.(s, runId, { ...outcome, errors });
-    return { runId, status: errors.length ? 'failed' : 'succeeded', errors };
+    options.onFinished?.(s, result.runId, outcome);
+    return result;
   };
 
   const submit = (s: Schedule, firedAt: Date): Promise<FiringResult> => {

@@ -182,7 +182,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       return 2;
     }
     const run = options.runCommand;
-    const label = `gongshu ${request.argv.join(' ')}`.slice(0, 120) + ` #${++requests}`;
+    const command = `gongshu ${request.argv.join(' ')}`.slice(0, 120);
+    const label = `${command} #${++requests}`;
     if (request.mode !== 'write') {
       const signal = AbortSignal.any([channel.gone, abortForward.signal]);
       return run(request, io, { signal, service, warehouse: () => wh.reader() });
