@@ -54,6 +54,8 @@ export interface NodeOutcome {
   readonly blockedBy?: readonly GateFailure[];
   /** Failing upstream rules a `warn` gate let through. */
   readonly warnings?: readonly string[];
+  /** The error code of a failed node (`definition` for a mistake in the definition). */
+  readonly code?: string;
 }
 
 /** One reason a quality gate blocks (or, for a `warn` gate, warns about) a model. */
@@ -297,16 +299,14 @@ export async function buildProject(
         };
       } catch (error) {
         const message = (error as Error).message;
-        await finishRun(wh, runId, {
-          status: 'failed',
-          error: message,
-          details: { ...details, code: isGongshuError(error) ? error.code : 'internal' },
-        });
+        const code = isGongshuError(error) ? error.code : 'internal';
+        await finishRun(wh, runId, { status: 'failed', error: message, details: { ...details, code } });
         options.logger?.error(`build ${id} failed: ${message}`);
         return {
           node: id,
           kind: node.kind,
           status: 'failed',
+          code,
           runId,
           rows: null,
           reason: message,

@@ -64,6 +64,8 @@ export default async function build(args: unknown[], command: Command): Promise<
         );
       }
     }
+    // A mistake in a definition (a foundation field naming a missing column) is a usage error: exit 2.
+    if (summary.nodes.some((n) => n.status === 'failed' && n.code === 'definition')) return EXIT.usage;
     if (summary.status === 'failed') return EXIT.failures;
     if (summary.status === 'blocked') return opts.allowBlocked ? EXIT.ok : EXIT.failures;
     return EXIT.ok;

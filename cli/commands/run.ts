@@ -28,6 +28,8 @@ export default async function run(args: unknown[], command: Command): Promise<nu
     progress.stop();
     if (opts.json) out.json(summary);
     else printRunSummary(out, summary);
+    // A mistake in a definition (a catalog field matching no source column) is a usage error: exit 2.
+    if (summary.pipelines.some((p) => p.status === 'failed' && p.code === 'definition')) return EXIT.usage;
     return summary.status === 'succeeded' ? EXIT.ok : EXIT.failures;
   } finally {
     progress.stop();
