@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { isGongshuError } from '../schemas/index.ts';
-import { CliError, EXIT, exitCodeOf } from './errors.ts';
+import { ArgumentProblems } from './arguments.ts';
+import { CliError, EXIT, EXIT_MEANINGS, errorReport } from './errors.ts';
 import { forwardToService } from './forwarding.ts';
+import { addHelpFooters, COMMAND_HELP } from './help.ts';
+import { invocation, rewriteHints } from './invocation.ts';
 import { processOutput } from './output.ts';
 import { currentSession } from './session.ts';
 
@@ -12,7 +14,38 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-type Action = (args: unknown[], program: Command) => Promise<number>;
+/** A lazily imported command module: the action, and the checks of its arguments that run before it. */
+export interface CommandModule {
+  /** Runs the command; returns its exit code. */
+  default: (args: unknown[], command: Command) => Promise<number>;
+  /** Adds every problem of the arguments and options to `problems` (no I/O beyond stat; nothing is opened). */
+  checkArguments?: (args: unknown[], options: Record<string, unknown>, problems: ArgumentProblems) => void;
+}
+
+/** The command names, for rewriting `gongshu <command>` in hints. */
+let commandNames: string[] = [];
+
+/** Rewrites `gongshu <command>` in a text into the way the user ran gongshu. */
+export function asRun(text: string): string {
+  return rewriteHints(text, commandNames);
+}
+
+/** Whether the command line asks for JSON output (also when commander could not parse it). */
+function wantsJson(command: Command | undefined, argv: readonly string[]): boolean {
+  return command ? Boolean(command.opts().json) : argv.includes('--json');
+}
+
+/** Prints an error: the human line on stderr and, with --json, `{ "error": … }` as one line on stdout. */
+export function reportError(error: unknown, options: { json: boolean; debug: boolean }): number {
+  const out = processOutput();
+  const report = errorReport(error, asRun);
+  out.note(`gongshu: ${report.message}`);
+  if (options.debug || report.code === 'internal') out.note(String((error as Error)?.stack ?? ''));
+  if (report.code === 'internal' && !options.debug)
+    out.note('This is a bug in gongshu; rerun with --debug and report the output.');
+  if (options.json) out.json({ error: report });
+  return report.exitCode;
+}
 
 /** Options naming files or folders: inside the node service they resolve from the CLI's working directory. */
 const PATH_OPTIONS = ['project', 'warehouse', 'out', 'report'] as const;
@@ -25,45 +58,91 @@ function setExitCode(code: number): void {
 }
 
 /**
- * Wraps a lazily imported command module so its errors become exit codes and clear messages. A command on a
- * project whose node service runs is sent to the service (forwarding.ts); inside the service, its path options
- * resolve from the sending CLI's working directory.
+ * Inside the node service (a command sent over its control socket), path options resolve from the sending
+ * CLI's working directory, and `--project` defaults to the project the CLI found.
  */
-function lazy(load: () => Promise<{ default: Action }>) {
+function resolveSessionPaths(command: Command): void {
+  const session = currentSession();
+  if (!session) return;
+  const opts = command.opts<Record<string, unknown>>();
+  for (const key of PATH_OPTIONS) {
+    const v = opts[key];
+    if (typeof v === 'string') command.setOptionValue(key, resolve(session.request.cwd, v));
+  }
+  if (command.options.some((o) => o.attributeName() === 'project') && opts.project === undefined)
+    command.setOptionValue('project', session.request.project);
+}
+
+/** Problems commander found in a command's line (unknown options, missing arguments), by command. */
+const syntaxProblems = new WeakMap<Command, { message: string; code: string }[]>();
+
+/**
+ * Makes a command collect its command-line problems instead of exiting at the first, so they are reported
+ * together with the value checks: commander calls `error()` for each and, when it returns, goes on parsing.
+ */
+function collectSyntaxProblems(command: Command): void {
+  const found: { message: string; code: string }[] = [];
+  syntaxProblems.set(command, found);
+  command.error = ((message: string, options?: { code?: string }) => {
+    found.push({ message: message.replace(/^error: /, ''), code: options?.code ?? 'commander.error' });
+  }) as Command['error'];
+  // Choices are checked with the other values (see checkChoices), not one at a time while parsing.
+  for (const o of command.options) if (o.argChoices && !o.variadic) o.argParser((v) => v);
+  for (const a of command.registeredArguments) if (a.argChoices && !a.variadic) a.argParser((v) => v);
+}
+
+/** Adds a problem for each option or argument value outside its declared choices. */
+function checkChoices(command: Command, args: readonly unknown[], problems: ArgumentProblems): void {
+  for (const o of command.options) {
+    if (o.argChoices)
+      problems.choice(o.long ?? o.name(), command.getOptionValue(o.attributeName()), o.argChoices);
+  }
+  command.registeredArguments.forEach((a, i) => {
+    if (a.argChoices) problems.choice(a.name().toUpperCase(), args[i], a.argChoices);
+  });
+}
+
+/**
+ * Wraps a lazily imported command module: every problem of the command line (commander's, the declared
+ * choices, the module's `checkArguments`) is reported together before the action runs; errors become exit
+ * codes and clear messages (and JSON with --json). A command on a project whose node service runs is sent to
+ * the service (forwarding.ts) once its line checks out.
+ */
+function lazy(load: () => Promise<CommandModule>) {
   return async (...raw: unknown[]) => {
     const command = raw.at(-1) as Command;
+    const args = raw.slice(0, -2); // commander passes (...args, options, command)
     const program = command.parent ?? command;
     const debug = Boolean(program.opts().debug);
-    const args = raw.slice(0, -2);
     try {
-      const session = currentSession();
-      if (session) {
-        const opts = command.opts<Record<string, unknown>>();
-        for (const key of PATH_OPTIONS) {
-          const v = opts[key];
-          if (typeof v === 'string') command.setOptionValue(key, resolve(session.request.cwd, v));
-        }
-        if ('project' in opts || command.options.some((o) => o.attributeName() === 'project')) {
-          if (opts.project === undefined) command.setOptionValue('project', session.request.project);
-        }
-      } else {
+      const problems = new ArgumentProblems();
+      const example = COMMAND_HELP[command.name()]?.examples[0];
+      // Hints are written `gongshu …`; reportError shows them the way the user ran gongshu.
+      const seeHelp = `see gongshu ${command.name()} --help${example ? `, e.g. ${example}` : ''}`;
+      const syntax = syntaxProblems.get(command) ?? [];
+      const unknown = syntax.filter((p) => p.code === 'commander.unknownOption');
+      if (unknown.length > 0) {
+        // Commander stops reading options at an unknown one, so later "missing" problems would be false.
+        for (const p of unknown)
+          problems.addMessage(`${p.message} (the options after it were not read)`, seeHelp);
+        problems.throwIfAny();
+      }
+      for (const p of syntax) problems.addMessage(p.message, seeHelp);
+      checkChoices(command, args, problems);
+      resolveSessionPaths(command);
+      const module = await load();
+      module.checkArguments?.(args, command.opts(), problems);
+      problems.throwIfAny();
+      if (!currentSession()) {
         const forwarded = await forwardToService(command, args);
         if (forwarded !== undefined) {
           setExitCode(forwarded);
           return;
         }
       }
-      const action = (await load()).default;
-      setExitCode(await action(raw.slice(0, -1), command));
+      setExitCode(await module.default(args, command));
     } catch (error) {
-      const out = processOutput();
-      const known = isGongshuError(error);
-      out.note(
-        `gongshu: ${known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? error}`}`,
-      );
-      if (debug || !known) out.note(String((error as Error)?.stack ?? ''));
-      if (!known && !debug) out.note('This is a bug in gongshu; rerun with --debug and report the output.');
-      setExitCode(exitCodeOf(error));
+      setExitCode(reportError(error, { json: wantsJson(command, []), debug }));
     }
   };
 }
@@ -80,16 +159,32 @@ export function buildProgram(): Command {
         .default('info'),
     )
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
-    // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures").
+    .option(
+      '-V, --version',
+      'print the versions of gongshu, DuckDB and Node.js (as JSON with --version --json)',
+    )
     .configureOutput({
-      writeOut: (s) => processOutput().data(s.trimEnd()),
-      writeErr: (s) => processOutput().note(s.trimEnd()),
+      // One prefix for every error line: `gongshu: unknown command 'x'` as for the commands' own errors.
+      outputError: (text, write) => write(`gongshu: ${text.replace(/^error: /, '')}`),
+      // Through processOutput: inside the node service, to the CLI that sent the command.
+      writeOut: (text) => processOutput().data(text.trimEnd()),
+      writeErr: (text) => processOutput().note(text.trimEnd()),
     })
+    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures"). Errors of a
+    // subcommand's line are collected instead (collectSyntaxProblems); these are the program's own.
     .exitOverride((err) => {
+      const exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       // Inside the node service a usage error ends the command, not the service.
-      if (currentSession()) throw new CliError(err.message, err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+      if (currentSession()) throw new CliError(err.message, exitCode);
+      if (exitCode !== EXIT.ok && process.argv.includes('--json')) {
+        const report =
+          err.code === 'commander.help'
+            ? { code: 'usage', message: 'no command given', fix: asRun('see gongshu --help'), exitCode }
+            : errorReport(err, asRun);
+        processOutput().json({ error: report });
+      }
+      process.exit(exitCode);
     });
 
   program
@@ -144,7 +239,11 @@ export function buildProgram(): Command {
       '--key <kind:column>',
       'citizen-id:COLUMN or uscc:COLUMN; defaults to the key remembered for the dataset',
     )
-    .option('--encoding <encoding>', 'CSV/JSON encoding: auto, utf-8, gb18030, gbk', 'auto')
+    .addOption(
+      new Option('--encoding <encoding>', 'CSV/JSON encoding (auto: detected)')
+        .choices(['auto', 'utf-8', 'gb18030', 'gbk'])
+        .default('auto'),
+    )
     .option('--sheet <name>', 'Excel sheet (name or 1-based number); defaults to the first')
     .option('--header-row <n>', 'Excel header row (1-based); defaults to auto-detection')
     .addOption(
@@ -357,10 +456,57 @@ export function buildProgram(): Command {
     .option('--json', 'print { listening: { url, … } } as JSON when ready')
     .action(lazy(() => import('./commands/serve.ts')));
 
+  commandNames = program.commands.map((c) => c.name());
+  addHelpFooters(program);
+  program.addHelpText('after', () => rootHelpFooter());
+  for (const command of program.commands) collectSyntaxProblems(command);
   return program;
 }
 
-/** Runs the CLI on a command line (`process.argv`). */
+/** The end of `gongshu --help`: a few examples, where to find each command's, and the exit codes. */
+function rootHelpFooter(): string {
+  const g = invocation();
+  return [
+    '',
+    'Examples:',
+    `  $ ${g} demo`,
+    `  $ ${g} validate citizen-id 11010519491231002X --json`,
+    `  $ ${g} run --project examples/xinjiang`,
+    '',
+    `Each command's --help ends with its examples and exit codes, e.g. ${g} quality --help.`,
+    'With --json, data goes to stdout as JSON, and an error as one line {"error":{"code","message","fix","exitCode"}}.',
+    '',
+    'Exit codes:',
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(2)}  ${meaning}`),
+  ].join('\n');
+}
+
+/** The global options before or around `--version` (`gongshu --debug --version --json`). */
+function isVersionRequest(args: readonly string[]): boolean {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--log-level') i++;
+    else if (!(a.startsWith('--log-level=') || a === '--debug' || a === '--json')) rest.push(a);
+  }
+  return rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V');
+}
+
+/** Runs `gongshu` with a process argv (`[node, script, ...args]`); sets process.exitCode. */
 export async function runCli(argv: readonly string[]): Promise<void> {
-  await buildProgram().parseAsync([...argv]);
+  const program = buildProgram();
+  const args = argv.slice(2);
+  if (isVersionRequest(args)) {
+    try {
+      const { printVersion } = await import('./version.ts');
+      process.exitCode = await printVersion(processOutput(), { json: args.includes('--json') });
+    } catch (error) {
+      process.exitCode = reportError(error, {
+        json: args.includes('--json'),
+        debug: args.includes('--debug'),
+      });
+    }
+    return;
+  }
+  await program.parseAsync([...argv]);
 }

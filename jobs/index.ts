@@ -55,7 +55,6 @@ export {
 export { theme } from './models/theme.ts';
 export { topic } from './models/topic.ts';
 export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
-export { finishRun, listRuns, newRunId, type RunRecord, startRun } from './runs.ts';
 export { type BackfillRange, backfill, inRange } from './schedules/backfill.ts';
 export {
   defineSchedule,
@@ -82,4 +81,3 @@ export {
   type SchedulerOptions,
   startScheduler,
 } from './schedules/scheduler.ts';
-export { ensureJobTables, JOB_TABLES } from './state.ts';

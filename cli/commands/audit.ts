@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { listAudit, verifyAudit } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 import { openCommandWarehouse } from '../session.ts';
@@ -12,6 +13,24 @@ interface AuditOptions {
   action?: string;
   limit: string;
   json?: boolean;
+}
+
+/** Every problem of the audit command line: --limit, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as AuditOptions;
+  problems.positiveInteger('--limit', o.limit, '--limit 20');
+  problems.name('--dataset', o.dataset);
+  problems.project(o.warehouse ? undefined : o.project);
+  problems.path(
+    '--warehouse',
+    o.warehouse,
+    'file',
+    "pass an existing DuckDB file, or omit --warehouse to use the project's",
+  );
 }
 
 /** `gongshu audit list|verify`: the hash-chained transfer audit. */
@@ -37,8 +56,6 @@ export default async function audit(args: unknown[], command: Command): Promise<
     }
     if (action !== 'list') throw new CliError(`audit: expected list or verify; got ${String(action)}`);
     const limit = Number(o.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
     const rows = await listAudit(wh, {
       ...(o.dataset ? { dataset: o.dataset } : {}),
       ...(o.action ? { action: o.action } : {}),

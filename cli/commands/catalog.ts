@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
 import { loadProject } from '../../project/index.ts';
 import { type CatalogEntry, catalogToRows } from '../../schemas/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+
+/** Every problem of the catalog command line: the project folder. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.project(options.project as string | undefined);
+}
 
 /** `gongshu catalog`: the catalog entries of a project's datasets, as a table or one JSON object per entry. */
 export default async function catalog(_args: unknown[], command: Command): Promise<number> {
@@ -27,7 +37,8 @@ export default async function catalog(_args: unknown[], command: Command): Promi
       fields: r.fields,
       sensitive: r.sensitive_fields,
     }));
-    for (const line of formatTable(rows)) out.data(line);
+    if (rows.length === 0) out.note('no catalog entries');
+    else for (const line of formatTable(rows)) out.data(line);
   }
   if (uncatalogued.length) {
     out.note(`not catalogued (第六条 requires a catalog entry for each dataset): ${uncatalogued.join(', ')}`);

@@ -1,11 +1,22 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse, runPipelinesTask } from '../../project/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
+
+/** Every problem of the run command line: pipeline names, the project folder. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.name('PIPELINE', args[0] as string[] | undefined);
+  problems.project(options.project as string | undefined);
+}
 
 /** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded, 1 when any failed. */
 export default async function run(args: unknown[], command: Command): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse, startNodeService } from '../../project/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { runInService } from '../service-runner.ts';
@@ -15,6 +16,19 @@ interface ServeOptions {
   shutdownTimeout?: string;
 }
 
+/** Every problem of the serve command line: --port, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as ServeOptions;
+  problems.integer('--port', o.port, 0, 65535, '--port 7460');
+  if (o.shutdownTimeout !== undefined && !(Number(o.shutdownTimeout) > 0))
+    problems.add('--shutdown-timeout', 'seconds > 0', o.shutdownTimeout, '--shutdown-timeout 30');
+  problems.project(o.project);
+}
+
 /**
  * `gongshu serve`: runs the node service (project/service/node-service.ts) until SIGTERM or SIGINT: the first
  * stops accepting work and lets the running job finish within the shutdown time (then rolls it back); a second
@@ -25,15 +39,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
   const out = processOutput();
   const port = o.port === undefined ? undefined : Number(o.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new CliError(`--port: expected 0-65535; got ${o.port}. Fix: --port 7460 (or 0 for any free port)`);
-  }
   const shutdownSeconds = o.shutdownTimeout === undefined ? undefined : Number(o.shutdownTimeout);
-  if (shutdownSeconds !== undefined && !(shutdownSeconds > 0)) {
-    throw new CliError(
-      `--shutdown-timeout: expected seconds > 0; got ${o.shutdownTimeout}. Fix: --shutdown-timeout 30`,
-    );
-  }
   const logger = createLogger(globals.logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const service = await startNodeService({

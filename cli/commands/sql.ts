@@ -1,8 +1,28 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 import { openCommandWarehouse } from '../session.ts';
+
+/** Every problem of the sql command line: a query, the project folder, an existing warehouse to read. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as { project?: string; warehouse?: string; write?: boolean };
+  if (typeof args[0] === 'string' && args[0].trim() === '')
+    problems.add('QUERY', 'a SQL query', args[0], 'gongshu sql "SELECT count(*) FROM hukou"');
+  problems.project(o.warehouse ? undefined : o.project);
+  if (!o.write)
+    problems.path(
+      '--warehouse',
+      o.warehouse,
+      'file',
+      'pass an existing DuckDB file (or --write to create one)',
+    );
+}
 
 /** `gongshu sql "QUERY"`: rows as a table, or one JSON object per row with --json. Read-only unless --write. */
 export default async function sql(args: unknown[], command: Command): Promise<number> {

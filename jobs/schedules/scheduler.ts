@@ -3,7 +3,7 @@
  * queue (the warehouse is one DuckDB connection, so one job at a time: the node service passes its own queue
  * as `enqueue`, which its HTTP handlers and CLI requests share); a schedule that fires while its own previous
  * run is still running or waiting is skipped (`overlap: 'skip'`, recorded as a skipped run) or queued behind it
- * (`overlap: 'queue'`). Every firing is recorded in `gongshu_runs` (kind `schedule`) with its status, timings,
+ * (`overlap: 'queue'`). Every firing is recorded in `gongshu.runs` (kind `schedule`) with its status, timings,
  * counts and errors; the loads, builds and other runs it starts have their own run records.
  * @example
  * const scheduler = await startScheduler(project, { warehousePath, logger });
@@ -13,13 +13,11 @@ import cron, { type ScheduledTask } from 'node-cron';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { runPipelines, selectPipelines } from '../../pipelines/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { finishRun, openWarehouse, startRun, type Warehouse } from '../../warehouse/index.ts';
 import { buildProject } from '../build.ts';
 import { ScheduleError } from '../errors.ts';
 import { selectNodes } from '../models/dag.ts';
 import { type ProjectWithJobs, projectJobs } from '../project.ts';
-import { finishRun, startRun } from '../runs.ts';
-import { ensureJobTables } from '../state.ts';
 import { type Schedule, scheduleSteps } from './define.ts';
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
@@ -145,7 +143,6 @@ export async function runScheduleOnce(
   const firedAt = options.firedAt ?? new Date();
   const signal = options.signal ?? new AbortController().signal;
   const log = options.logger;
-  await ensureJobTables(wh);
   const runId = await startRun(wh, 'schedule', s.name, {
     details: { firedAt: firedAt.toISOString(), cron: s.cron, timezone: s.timezone },
   });
@@ -195,7 +192,6 @@ export async function startScheduler(
   }
   const wh = options.warehouse ?? (await openWarehouse({ path: options.warehousePath ?? ':memory:' }));
   const owned = !options.warehouse;
-  await ensureJobTables(wh);
   const log = options.logger;
   const controller = new AbortController();
   const own = options.enqueue ? undefined : ownQueue(controller);

@@ -1,5 +1,5 @@
 /** Records a task as one row of the runs table (`gongshu_runs`) and alerts when it fails. */
-import { finishRun, startRun } from '../../jobs/index.ts';
+import { finishRun, startRun } from '../../warehouse/index.ts';
 import type { TaskContext } from './context.ts';
 
 /** What a recorded task reports back for its run row. */
