@@ -50,8 +50,14 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (isGongshuError(error)) {
-    if (error.code === 'definition' || error.code === 'unknown-pipeline' || error.code === 'usage')
+    if (
+      error.code === 'definition' ||
+      error.code === 'unknown-pipeline' ||
+      error.code === 'usage' ||
+      error.code === 'no-report'
+    )
       return EXIT.usage;
+    if (error.code === 'service-stopping') return EXIT.warehouse;
     if (error.code.startsWith('warehouse')) return EXIT.warehouse;
     if (error.code === 'source') return EXIT.source;
     return EXIT.failures;

@@ -1,4 +1,4 @@
-/** Records a task as one row of the runs table (`gongshu_runs`) and alerts when it fails. */
+/** Records a task as one row of the runs table (`gongshu.runs`) and alerts when it fails. */
 import { finishRun, startRun } from '../../warehouse/index.ts';
 import type { TaskContext } from './context.ts';
 

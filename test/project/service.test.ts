@@ -65,7 +65,7 @@ async function runsOf(dir: string) {
       s: number;
       f: number | null;
     }>(
-      `SELECT kind, target, status, error, epoch_ms(started_at) AS s, epoch_ms(finished_at) AS f FROM gongshu_runs ORDER BY started_at`,
+      `SELECT kind, target, status, error, epoch_ms(started_at) AS s, epoch_ms(finished_at) AS f FROM gongshu.runs ORDER BY started_at`,
     );
   } finally {
     wh.close();
