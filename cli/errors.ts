@@ -9,7 +9,7 @@ export const EXIT = {
   failures: 1,
   /** Bad usage or a bad definition (config, catalog, pipeline). */
   usage: 2,
-  /** The warehouse is locked by another writer or cannot be opened. */
+  /** The warehouse is locked by another writer or cannot be opened, or a disk is full. */
   warehouse: 3,
   /** A source could not be read. */
   source: 4,
@@ -22,7 +22,7 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   [EXIT.ok]: 'ok',
   [EXIT.failures]: 'the command ran and found failures',
   [EXIT.usage]: 'bad usage or a bad definition (nothing was done)',
-  [EXIT.warehouse]: 'the warehouse is locked by another writer or cannot be opened',
+  [EXIT.warehouse]: 'the warehouse is locked by another writer or cannot be opened, or a disk is full',
   [EXIT.source]: 'a source cannot be read',
   [EXIT.internal]: 'an internal error (a bug: rerun with --debug and report it)',
 };
@@ -49,20 +49,34 @@ export class CliError extends GongshuError {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (isGongshuError(error)) {
-    if (
-      error.code === 'definition' ||
-      error.code === 'unknown-pipeline' ||
-      error.code === 'usage' ||
-      error.code === 'no-report'
-    )
-      return EXIT.usage;
-    if (error.code === 'service-stopping') return EXIT.warehouse;
-    if (error.code.startsWith('warehouse')) return EXIT.warehouse;
-    if (error.code === 'source') return EXIT.source;
-    return EXIT.failures;
-  }
+  if (isGongshuError(error)) return exitCodeOfCode(error.code);
   return EXIT.internal;
+}
+
+/**
+ * The exit code for a gongshu error code, the same in every command (`run` maps its failed pipelines' codes
+ * with it): a definition or bad usage → 2, the warehouse locked, unopenable or its disk full → 3, a source → 4,
+ * else 1.
+ */
+export function exitCodeOfCode(code: string): number {
+  if (
+    code === 'definition' ||
+    code === 'unknown-pipeline' ||
+    code === 'unknown-dataset' ||
+    code === 'usage' ||
+    code === 'no-report'
+  )
+    return EXIT.usage;
+  // A command the node service dropped from its queue because it is stopping: like a locked warehouse, retry later.
+  if (
+    code === 'warehouse' ||
+    code.startsWith('warehouse-') ||
+    code === 'disk-full' ||
+    code === 'service-stopping'
+  )
+    return EXIT.warehouse;
+  if (code === 'source') return EXIT.source;
+  return EXIT.failures;
 }
 
 const INTERNAL_FIX = 'this is a bug in gongshu: rerun with --debug and report the output';

@@ -19,7 +19,7 @@ export const FORWARDED: Readonly<Record<string, Classify>> = {
   run: () => 'write',
   build: () => 'write',
   quality: () => 'write',
-  push: () => 'write',
+  push: ([action]) => (action === 'dead-letters' ? 'read' : 'write'),
   backflow: () => 'write',
   // Queued: it records its run in the runs table.
   report: () => 'write',
@@ -27,6 +27,8 @@ export const FORWARDED: Readonly<Record<string, Classify>> = {
   runs: () => 'read',
   catalog: () => 'read',
   audit: () => 'read',
+  // create snapshots the warehouse (in the queue); the others read or write backup destinations only.
+  backup: ([action]) => (action === 'create' ? 'write' : undefined),
   quarantine: ([action]) => (action === 'replay' ? 'write' : 'read'),
   // Fired through the service's scheduler, which queues it.
   schedules: ([action]) => (action === 'run' ? 'direct' : undefined),

@@ -28,7 +28,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'gongshu run --project examples/xinjiang',
       'gongshu run hukou marriage --project examples/xinjiang --json',
     ],
-    exits: { 0: 'every pipeline loaded', 1: 'a pipeline failed', ...USAGE, ...WAREHOUSE },
+    exits: {
+      0: 'every pipeline loaded',
+      1: 'a pipeline failed',
+      [EXIT.usage]: 'bad usage, or a pipeline failed on its definition (e.g. a misspelled key column)',
+      ...WAREHOUSE,
+      [EXIT.source]: 'a pipeline could not read its source',
+    },
   },
   catalog: {
     examples: [
@@ -42,7 +48,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'gongshu sql "SELECT sex, count(*) FROM hukou GROUP BY 1" --project examples/xinjiang',
       'gongshu sql "SELECT * FROM hukou LIMIT 5" --warehouse .gongshu/warehouse.duckdb --json',
     ],
-    exits: { 0: null, ...USAGE, [EXIT.warehouse]: 'the warehouse cannot be opened, or the query failed' },
+    exits: { 0: null, [EXIT.usage]: 'bad usage, or DuckDB refused the query', ...WAREHOUSE },
   },
   ingest: {
     examples: [
@@ -90,6 +96,17 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ...WAREHOUSE,
     },
   },
+  unlock: {
+    examples: [
+      'gongshu unlock --project examples/xinjiang',
+      'gongshu unlock --warehouse .gongshu/warehouse.duckdb --force --json',
+    ],
+    exits: {
+      0: 'the lock was removed, or there was none',
+      ...USAGE,
+      [EXIT.warehouse]: 'the holder still runs on this host (or on another host, without --force)',
+    },
+  },
   runs: {
     examples: [
       'gongshu runs --project examples/xinjiang',
@@ -107,14 +124,22 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     },
   },
   keys: {
-    examples: ['gongshu keys init --project DIR', 'gongshu keys show --project DIR --json'],
+    examples: [
+      'gongshu keys init --project DIR',
+      'gongshu keys init --tls --host node.example.gov.cn --project DIR',
+      'gongshu keys show --project DIR --json',
+    ],
     exits: { 0: null, ...USAGE },
   },
   push: {
-    examples: ['gongshu push --project DIR', 'gongshu push --project DIR --dataset hukou --json'],
+    examples: [
+      'gongshu push --project DIR --dataset hukou --json',
+      'gongshu push dead-letters --project DIR',
+      'gongshu push retry BATCH --project DIR',
+    ],
     exits: {
-      0: 'the parent acknowledged every batch',
-      1: 'the parent refused or could not be reached',
+      0: 'the parent acknowledged every batch (dead-letters, retry, abandon: done)',
+      1: 'a batch failed or became a dead letter, or the parent could not be reached or not verified',
       ...USAGE,
       ...WAREHOUSE,
     },
@@ -129,13 +154,28 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   audit: {
     examples: [
       'gongshu audit verify --project DIR',
+      'gongshu audit verify --against-parent --project DIR',
       'gongshu audit list --dataset hukou --limit 20 --project DIR',
     ],
     exits: {
       0: 'verify: the chain is intact',
-      1: 'verify: an entry was edited or deleted',
+      1: 'verify: an entry was edited, deleted or rewritten (against the parent)',
       ...USAGE,
       ...WAREHOUSE,
+    },
+  },
+  backup: {
+    examples: [
+      'gongshu backup create --project DIR --to local offsite --verify',
+      'gongshu backup verify backup-20260105020000-3fa9c1 --project DIR --json',
+      'gongshu backup restore backup-20260105020000-3fa9c1 --to /tmp/drill --from offsite --project DIR',
+    ],
+    exits: {
+      0: null,
+      1: 'a backup failed verification, or a key is missing or wrong; status: a destination is overdue',
+      [EXIT.usage]: 'bad usage or definition, or a restore over an existing file without --force',
+      [EXIT.warehouse]: 'the warehouse is held by another writer (gongshu serve takes backups by schedule)',
+      [EXIT.source]: 'a destination could not be written or read (a full disk, the parent unreachable)',
     },
   },
   serve: {

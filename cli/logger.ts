@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { maskIdentifiersIn } from '../schemas/index.ts';
 import { currentSession } from './session.ts';
 
 /** Paths pino redacts from log objects: keys, tokens and identity numbers never reach the log. */
@@ -14,7 +15,20 @@ export const REDACT_PATHS = [
 
 /** The CLI's logger: pino to stderr, pretty on a terminal, at the given level (default `info`). */
 export function createLogger(level = 'info'): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: null };
+  const options = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: null,
+    // Identity numbers inside messages (a value echoed by a parser or a database) are masked too.
+    hooks: {
+      logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskIdentifiersIn(a) : a)),
+        );
+      },
+    },
+  };
   const session = currentSession();
   if (session) {
     // Inside the node service: the log lines go back to the CLI that sent the command.

@@ -74,7 +74,10 @@ function cell(v: unknown): string {
 export function formatTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string[] {
   const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
   const cells = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(displayWidth(c), ...cells.map((r) => displayWidth(r[i]!))));
+  // A loop, not Math.max(...cells): a spread of 300,000 rows overflows the stack.
+  const widths = cols.map((c, i) =>
+    cells.reduce((w, r) => Math.max(w, displayWidth(r[i]!)), displayWidth(c)),
+  );
   const numeric = cols.map(
     (c) =>
       rows.length > 0 &&

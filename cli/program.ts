@@ -349,25 +349,37 @@ export function buildProgram(): Command {
 
   program
     .command('keys')
-    .description("create or show this node's ed25519 key pair (platform identity)")
+    .description(
+      "create or show this node's ed25519 key pair (platform identity) and, with --tls, its self-signed TLS certificate",
+    )
     .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
     .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)')
-    .option('--force', 'init: replace an existing key pair')
+    .option('--force', 'init: replace an existing key pair (and certificate)')
+    .option(
+      '--tls',
+      'init: also make a self-signed TLS certificate (tls.crt, tls.key; needs the openssl command) for the other side to pin',
+    )
+    .option(
+      '--host <names...>',
+      'init --tls: host names and addresses the certificate is for (default localhost, 127.0.0.1, this host)',
+    )
     .option('--json', 'print { node, publicKey } as JSON')
     .action(lazy(() => import('./commands/keys.ts')));
 
   program
     .command('push')
     .description(
-      'push catalogued datasets changed since the last acknowledged push to the parent node (上报)',
+      'push reportable datasets changed since the last acknowledged push to the parent node (上报); dead-letters lists batches the parent refused for good, retry BATCH sends one again, abandon BATCH gives it up',
     )
+    .argument('[action]', 'dead-letters, retry or abandon; omitted: push')
+    .argument('[batch]', 'retry/abandon: the dead letter (as push dead-letters lists it)')
     .option(
       '--project <dir>',
       'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
     )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
-    .option('--json', 'print the push summary as JSON')
+    .option('--json', 'print the push summary (or one JSON object per dead letter) as JSON')
     .action(lazy(() => import('./commands/push.ts')));
 
   program
@@ -386,11 +398,17 @@ export function buildProgram(): Command {
 
   program
     .command('audit')
-    .description('list or verify the hash-chained audit of transfers (push, backflow)')
+    .description(
+      'list or verify the hash-chained audit of transfers (push, backflow, refusals); verify --against-parent checks it against the heads the parent recorded',
+    )
     .addArgument(program.createArgument('<action>', 'list or verify').choices(['list', 'verify']))
     .option('--dataset <name>', 'list: only this dataset')
     .option('--action <action>', 'list: only this action (push-sent, push-received, backflow-served, …)')
     .option('--limit <n>', 'list: newest entries to show', '50')
+    .option(
+      '--against-parent',
+      'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
+    )
     .option('--project <dir>', 'project directory, to find its warehouse')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per entry (list) or the verification (verify)')
@@ -437,6 +455,34 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/init.ts')));
 
   program
+    .command('backup')
+    .description(
+      'encrypted backups of the warehouse: create, list, verify (by restoring), restore, prune, status, keygen',
+    )
+    .addArgument(
+      program
+        .createArgument('<action>', 'what to do')
+        .choices(['create', 'list', 'verify', 'restore', 'prune', 'status', 'keygen']),
+    )
+    .argument('[id]', 'the backup id (verify, restore), or the key file to create (keygen)')
+    .option(
+      '--to <targets...>',
+      'create: destination names (default all); restore: the folder or .duckdb file',
+    )
+    .option('--from <names...>', 'list/verify/prune: only these destinations; restore: the one to read')
+    .option('--force', 'restore: replace an existing warehouse (under its writer lock)')
+    .option('--verify', 'create: verify the new backup by restoring it afterwards')
+    .option('--no-prune', 'create: keep expired backups (no retention pass)')
+    .option('--dry-run', 'prune: list what would be removed')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'machine-readable output (the last line is the result; list: one line per backup)')
+    .action(lazy(() => import('./commands/backup.ts')));
+
+  program
     .command('serve')
     .description(
       "run the node service: it holds the warehouse, runs the schedules, serves the platform HTTP API and takes the CLI's commands on its control socket (.gongshu/control.sock)",
@@ -455,6 +501,18 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print { listening: { url, … } } as JSON when ready')
     .action(lazy(() => import('./commands/serve.ts')));
+
+  program
+    .command('unlock')
+    .description('free the writer lock of a warehouse whose holder is gone (killed, or its machine down)')
+    .option('--project <dir>', 'project directory, to find its warehouse; defaults to the nearest one upward')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option(
+      '--force',
+      'also free a lock held from another host (gongshu cannot see whether that process runs)',
+    )
+    .option('--json', 'print { lockFile, removed } as JSON')
+    .action(lazy(() => import('./commands/unlock.ts')));
 
   commandNames = program.commands.map((c) => c.name());
   addHelpFooters(program);

@@ -3,6 +3,9 @@ import type { RunSummary } from '../pipelines/index.ts';
 import { QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { formatTable, type Output } from './output.ts';
 
+/** Notes worth showing after a run: something in the data was renamed, garbled, dropped or read as null. */
+const NOTABLE = /renamed|named "|^encoding:|error cell|formula|duplicate|mixes encodings/;
+
 /** Renders a run summary for people: one row per pipeline, then quarantine reasons. */
 export function printRunSummary(out: Output, summary: RunSummary): void {
   const rows = summary.pipelines.map((p) =>
@@ -42,6 +45,12 @@ export function printRunSummary(out: Output, summary: RunSummary): void {
     out.data('');
     out.data(`quarantined by reason (${QUARANTINE_TABLE}):`);
     for (const line of formatTable(reasons)) out.data(line);
+  }
+  // Notes that change what a user sees in the table (renamed columns, another encoding, cells read as null);
+  // the routine ones (encoding detected, fast path) are in the load ledger.
+  for (const p of summary.pipelines) {
+    if (p.status !== 'succeeded') continue;
+    for (const n of p.notes.filter((x) => NOTABLE.test(x))) out.note(`${p.pipeline}: ${n}`);
   }
   for (const p of summary.pipelines)
     if (p.status === 'failed') out.data(`\n${p.pipeline} failed: ${p.error}`);

@@ -14,6 +14,11 @@ export interface ExtractedBatch {
    */
   readonly problems?: (string | null)[];
   /**
+   * Per-row values beyond the source's columns (a CSV row with more fields than its header), parallel to `rows`:
+   * a name for each (`_extra_4`: the 4th field) and its text. The loader keeps them in the quarantined row.
+   */
+  readonly extras?: (Readonly<Record<string, string | null>> | null)[];
+  /**
    * Types the source itself declares per column (a database column type, an Excel date cell), parallel to
    * `columns`; `undefined` where the source only has text. Values stay text in a canonical spelling for the
    * type: `YYYY-MM-DD` dates, ISO 8601 timestamps, decimal numbers with `.`, `true`/`false`. The loader casts
@@ -80,7 +85,15 @@ export interface SqlRelation {
    * If they do not (blank lines, ragged rows), or DuckDB cannot read the file, the loader falls back to
    * `extract()`. `location` is ignored when `lines` is set.
    */
-  readonly lines?: { readonly file: string; readonly firstDataLine: number; readonly physicalLines: number };
+  readonly lines?: {
+    readonly file: string;
+    readonly firstDataLine: number;
+    readonly physicalLines: number;
+    /** Physical lines (ascending) whose rows have `problem` (e.g. lines of another encoding). */
+    readonly problemLines?: { readonly lines: readonly number[]; readonly problem: string };
+    /** The problem of rows whose text holds U+FFFD (bytes invalid in the file's encoding), when any may. */
+    readonly replacementProblem?: string;
+  };
   /** Notes for the load record (e.g. a transcoding). */
   readonly notes?: readonly string[];
   /** Removes temporary files; called after staging. */

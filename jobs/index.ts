@@ -70,6 +70,7 @@ export {
   scheduleSteps,
 } from './schedules/define.ts';
 export {
+  type ActionOutcome,
   type Enqueue,
   type FiringResult,
   type RunningScheduler,
@@ -78,6 +79,7 @@ export {
   type ScheduleContext,
   type ScheduleExecutor,
   type ScheduleOutcome,
+  type SchedulerActions,
   type SchedulerOptions,
   startScheduler,
 } from './schedules/scheduler.ts';

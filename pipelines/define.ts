@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
 import type { CatalogEntry } from '../schemas/index.ts';
-import { callerFile, deepFreeze, definitionErrorFromZod } from '../schemas/index.ts';
+import { callerFile, deepFreeze, definitionErrorFromZod, reservedNameProblem } from '../schemas/index.ts';
 import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -29,7 +29,17 @@ const catalogSchema = z.custom<CatalogEntry>(
 /** The dataset a pipeline loads into. */
 export const datasetSpecSchema = z
   .object({
-    name: z.string().regex(NAME).meta({ description: 'the table name: lower-case letters, digits, _' }),
+    name: z
+      .string()
+      .regex(NAME)
+      .superRefine((name, ctx) => {
+        const problem = reservedNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: name });
+      })
+      .meta({
+        description:
+          'the table name: lower-case letters, digits, _; not gongshu_*, a schema name (main, foundation, …) or a DuckDB system name',
+      }),
     title: z.string().optional().meta({ description: 'display name, e.g. 户籍人口' }),
     key: keySpecSchema
       .optional()
@@ -66,7 +76,18 @@ export const datasetSpecSchema = z
       .optional(),
     catalog: catalogSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    // A merge matches rows on the key (or mergeKey): without either there is nothing to match on.
+    if (d.writeMode === 'merge' && !d.key && !d.mergeKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['writeMode'],
+        input: d.writeMode,
+        message: '"merge" needs columns to match rows on, and this dataset has neither a key nor a mergeKey',
+      });
+    }
+  });
 
 /** A pipeline: one source loaded into one dataset. */
 export const pipelineSpecSchema = z
@@ -81,16 +102,21 @@ export const pipelineSpecSchema = z
 /** A pipeline as written by the user. */
 export type PipelineSpec = z.input<typeof pipelineSpecSchema>;
 /** A validated, frozen pipeline. */
-export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & { readonly file?: string };
+export type Pipeline = Readonly<z.output<typeof pipelineSpecSchema>> & {
+  readonly file?: string;
+  /** Set for `gongshu ingest`: the file given on the command line (errors then speak of its flags). */
+  readonly adHoc?: { readonly path: string };
+};
 
 const PIPELINE_HINTS = {
   name: 'name: "hukou" (lower-case letters, digits and _)',
   source: 'source: csv({ path: "data/gongan_hukou.csv" })',
-  'dataset.name': 'dataset: { name: "hukou" } (lower-case letters, digits and _)',
+  'dataset.name':
+    'dataset: { name: "hukou" } (lower-case letters, digits and _; not a name reserved for gongshu or DuckDB)',
   'dataset.key': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.key.kind': 'key: citizenId("公民身份号码") or key: uscc("统一社会信用代码")',
   'dataset.writeMode':
-    'writeMode: "replace" (rebuild the table each load), "append" or "merge" (upsert by key)',
+    'writeMode: "replace" (rebuild the table each load), "append", or "merge" (upsert) with key: citizenId("…") or mergeKey: ["…"]',
   'dataset.contract': 'contract: "evolve" (default), "freeze", "discard-row" or "discard-value"',
 };
 

@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
 import { connectorKinds, createConnector } from '../connectors/index.ts';
-import { DefinitionError } from '../schemas/index.ts';
+import { DefinitionError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { definePipeline, WRITE_MODES } from './define.ts';
+import { definePipeline, type Pipeline, WRITE_MODES } from './define.ts';
 import { KEY_KINDS, type KeySpec } from './key-spec.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset } from './remembered.ts';
@@ -50,6 +50,25 @@ export function parseKeyOption(text: string): KeySpec {
   return { kind: kind as KeySpec['kind'], column };
 }
 
+/** Refuses a `--dataset` that is not a valid table name or could reach a system table or schema. */
+function checkDatasetOption(dataset: string): void {
+  const problem = /^[a-z][a-z0-9_]*$/.test(dataset)
+    ? reservedNameProblem(dataset)
+    : `expected lower-case letters, digits and _ (starting with a letter); got ${JSON.stringify(dataset)}`;
+  if (!problem) return;
+  const cleaned =
+    dataset
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .replace(/^[^a-z]+/, '') || 'hukou';
+  const suggestion = reservedNameProblem(cleaned) ? unreservedName(cleaned) : cleaned;
+  throw new DefinitionError(`--dataset: ${problem}. Fix: --dataset ${suggestion}`, {
+    field: '--dataset',
+    allowed: 'lower-case letters, digits and _, not a reserved name',
+    fix: `--dataset ${suggestion}`,
+  });
+}
+
 /**
  * Loads one file into a dataset without a project: the connector is chosen by extension, the source's
  * column names (Chinese headers included) are kept, and the dataset and its key are remembered in the
@@ -67,6 +86,7 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
       { field: 'PATH', allowed: supported.join(', '), fix: 'use a supported file type' },
     );
   }
+  checkDatasetOption(request.dataset);
   const mode = request.mode ?? 'append';
   if (!(WRITE_MODES as readonly string[]).includes(mode)) {
     throw new DefinitionError(
@@ -76,7 +96,14 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
   }
   const remembered = await rememberedDataset(wh, request.dataset);
   const key = request.key ? parseKeyOption(request.key) : remembered?.key;
-  const pipeline = definePipeline({
+  if (mode === 'merge' && !key) {
+    throw new DefinitionError(
+      `--mode merge: a merge matches rows on the key, and dataset ${request.dataset} has none. ` +
+        'Fix: --key citizen-id:COLUMN (or uscc:COLUMN), or --mode append',
+      { field: '--mode', allowed: 'merge with --key', fix: '--key citizen-id:COLUMN' },
+    );
+  }
+  const { file: _definedIn, ...defined } = definePipeline({
     name: request.dataset,
     source: createConnector(kind, { path: request.path, ...(request.sourceOptions ?? {}) }),
     dataset: {
@@ -86,5 +113,7 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
       ...(remembered?.catalog ? { catalog: remembered.catalog } : {}),
     },
   });
+  // Not defined in a file of the project: errors name the ingested file and the command's flags.
+  const pipeline: Pipeline = Object.freeze({ ...defined, adHoc: { path: request.path } });
   return loadPipeline(wh, pipeline, request.onProgress ? { onProgress: request.onProgress } : {});
 }

@@ -1,12 +1,13 @@
+import { SourceError } from '../connectors/index.ts';
 import { newId, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { DATASETS_TABLE, FILES_TABLE, LOADS_TABLE, SCHEMA_CHANGES_TABLE } from '../warehouse/index.ts';
 import { planColumns } from './columns.ts';
-import { decideContract, type SchemaChange, tableSchema } from './contract.ts';
+import { type ContractDecision, decideContract, type SchemaChange, tableSchema } from './contract.ts';
 import type { Pipeline } from './define.ts';
 import { incrementalRequest, readCursor, writeCursor } from './incremental.ts';
 import { stageSource } from './stage.ts';
-import { checkAndWrite } from './write.ts';
+import { checkAndWrite, type WriteCounts } from './write.ts';
 
 export { LINEAGE_COLUMNS } from './stage.ts';
 
@@ -94,20 +95,37 @@ export async function loadPipeline(
       .catch(() => undefined);
     throw error;
   });
+  // A source that gave no rows and no columns (an empty file, `[]`, every file of a folder loaded before):
+  // nothing to write. The table stays as it is (even for `replace`: an empty export must not wipe a dataset),
+  // and a dataset that does not exist yet cannot be created from it.
+  const empty = staged.columns.length === 0 && staged.rowsRead === 0;
+  const notes = empty
+    ? [...staged.notes, 'the source has no rows and no columns: nothing was written, the table is unchanged']
+    : staged.notes;
   try {
+    if (empty && (await tableSchema(wh, dataset.name)) === undefined) {
+      throw new SourceError(
+        `${description.source}: no rows and no columns (an empty file, or an empty JSON array): there is nothing ` +
+          `to create dataset ${dataset.name} from, so nothing was loaded. Fix: check the department's export, and ` +
+          'load it once it has a header and rows',
+        { source: description.source },
+      );
+    }
     const plans = planColumns(pipeline, staged.columns, staged.sourceTypes);
     const result = await wh.transaction(async () => {
       const existing = await tableSchema(wh, dataset.name);
-      const decision = decideContract(pipeline, plans, existing);
-      const counts = await checkAndWrite(wh, pipeline, {
-        staged,
-        plans,
-        decision,
-        tableExists: existing !== undefined,
-        cursor,
-        loadId,
-        started,
-      });
+      const decision = empty ? UNCHANGED : decideContract(pipeline, plans, existing);
+      const counts = empty
+        ? NOTHING_WRITTEN
+        : await checkAndWrite(wh, pipeline, {
+            staged,
+            plans,
+            decision,
+            tableExists: existing !== undefined,
+            cursor,
+            loadId,
+            started,
+          });
       for (const c of decision.changes) {
         await wh.run(`INSERT INTO ${SCHEMA_CHANGES_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
           loadId,
@@ -163,13 +181,14 @@ export async function loadPipeline(
           dataset.name,
           description.kind,
           description.source,
-          dataset.writeMode,
+          // An empty source changed nothing: recorded as an append of nothing, not as a replace.
+          empty ? 'append' : dataset.writeMode,
           started.toISOString(),
           staged.rowsRead,
           counts.loaded,
           counts.quarantined,
           JSON.stringify(description.options),
-          JSON.stringify(staged.notes),
+          JSON.stringify(notes),
           counts.skipped,
           // the load's clock (`options.now`, else the real start) plus the time it took
           new Date(started.getTime() + (performance.now() - t0)).toISOString(),
@@ -201,12 +220,33 @@ export async function loadPipeline(
       schemaChanges: result.changes,
       cursor: result.newCursor ?? cursor?.stored ?? null,
       seconds: (performance.now() - t0) / 1000,
-      notes: staged.notes,
+      notes,
     };
   } finally {
     await staged.dispose().catch(() => undefined);
   }
 }
+
+const UNCHANGED: ContractDecision = {
+  changes: [],
+  excluded: new Set(),
+  castTo: new Map(),
+  removed: new Map(),
+};
+
+const NOTHING_WRITTEN: WriteCounts = {
+  loaded: 0,
+  quarantined: 0,
+  skipped: 0,
+  superseded: 0,
+  replaced: 0,
+  byReason: {},
+  duplicates: 0,
+  normalized: 0,
+  valuesDiscarded: 0,
+  maxCursor: null,
+  cursorType: null,
+};
 
 /** The greater of the stored cursor and the load's maximum, compared as the cursor's type. */
 async function greatest(wh: Warehouse, stored: string | null, max: string | null, type: string) {

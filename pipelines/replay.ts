@@ -1,7 +1,7 @@
 import { memory } from '../connectors/index.ts';
 import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { QUARANTINE_TABLE } from '../warehouse/index.ts';
+import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset, rememberedDatasets } from './remembered.ts';
@@ -19,10 +19,20 @@ export interface ReplayResult {
   readonly dataset: string;
   readonly replayed: number;
   readonly load: LoadResult | undefined;
+  /**
+   * Current rows left alone because the source row itself was malformed (`field-count`, `json`, `encoding`, …),
+   * by reason: no definition change fixes them; the department's file does, loaded again.
+   */
+  readonly notReplayable: Readonly<Record<string, number>>;
 }
 
+/** Reasons a changed definition can fix: the key, a value's type, the schema contract, the cursor. */
+const REPLAYABLE = ['key:', 'type:', 'contract:', 'cursor:'];
+
 /**
- * Re-runs open quarantined rows of a dataset through its current definition (after the cause was fixed:
+ * Re-runs the current quarantined rows of a dataset (`gongshu.quarantine_current`: rows of loads still live,
+ * not replayed yet; rows of loads a later replace superseded are history and never replayed) through its
+ * current definition (after the cause was fixed:
  * a fuller division table, a corrected catalog type, a relaxed contract). Rows that pass are written with
  * the dataset's write mode (a `replace` dataset is appended to, never wiped); rows that fail again are
  * quarantined anew with their current reason. The original quarantine rows are marked with the replay's
@@ -44,9 +54,9 @@ export async function replayQuarantine(
       `dataset "${dataset}" is not in this warehouse. Known: ${known.join(', ') || '(none)'}. Fix: check the name, or --warehouse`,
     );
   }
+  const replayable = `(${REPLAYABLE.map((r) => `starts_with(reason, '${r}')`).join(' OR ')})`;
   const where = [
     'dataset = $1',
-    'replayed_load_id IS NULL',
     'NOT coalesce(row_loaded, false)',
     ...(options.loadId ? ['load_id = $2'] : []),
     ...(options.reason ? [`starts_with(reason, $${options.loadId ? 3 : 2})`] : []),
@@ -56,12 +66,23 @@ export async function replayQuarantine(
     ...(options.loadId ? [options.loadId] : []),
     ...(options.reason ? [options.reason] : []),
   ];
-  const rows = await wh.all<{ id: number; location: string; row: string }>(
-    `SELECT rowid AS id, source_location AS location, CAST(row_json AS VARCHAR) AS row
-     FROM ${QUARANTINE_TABLE} WHERE ${where} ORDER BY quarantined_at, rowid`,
+  const left = await wh.all<{ reason: string; n: number }>(
+    `SELECT reason, count(*) AS n FROM ${QUARANTINE_CURRENT_VIEW} WHERE ${where} AND NOT ${replayable}
+     GROUP BY ALL ORDER BY n DESC, reason`,
     params,
   );
-  if (rows.length === 0) return { dataset, replayed: 0, load: undefined };
+  const notReplayable = Object.fromEntries(left.map((r) => [r.reason, r.n]));
+  // The rows are marked by rowid, which the view does not carry: they are read from the table, limited to the
+  // current ones (not replayed, of a load the view lists).
+  const rows = await wh.all<{ id: number; location: string; row: string }>(
+    `SELECT rowid AS id, source_location AS location, CAST(row_json AS VARCHAR) AS row
+     FROM ${QUARANTINE_TABLE}
+     WHERE ${where} AND ${replayable} AND replayed_load_id IS NULL
+       AND load_id IN (SELECT DISTINCT load_id FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = $1)
+     ORDER BY quarantined_at, rowid`,
+    params,
+  );
+  if (rows.length === 0) return { dataset, replayed: 0, load: undefined, notReplayable };
 
   const records = rows.map((r) => JSON.parse(r.row) as Record<string, string | null>);
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
@@ -98,5 +119,5 @@ export async function replayQuarantine(
       }
     },
   });
-  return { dataset, replayed: rows.length, load };
+  return { dataset, replayed: rows.length, load, notReplayable };
 }

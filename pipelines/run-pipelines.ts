@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { GongshuError, newId } from '../schemas/index.ts';
+import { GongshuError, maskIdentifiersIn, newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { finishRun, startRun } from '../warehouse/index.ts';
 import type { Pipeline, PipelineSet } from './define.ts';
@@ -85,12 +85,14 @@ export async function runPipelines(
       outcomes.push({ status: 'succeeded', ...result });
     } catch (error) {
       const e = error as Error;
-      options.logger?.error({ err: e }, `load ${pipeline.name} failed: ${e.message}`);
+      // Gongshu's errors mask identity numbers already; another library's message may echo a value.
+      const message = maskIdentifiersIn(String(e?.message ?? e));
+      options.logger?.error({ err: e }, `load ${pipeline.name} failed: ${message}`);
       outcomes.push({
         status: 'failed',
         pipeline: pipeline.name,
         dataset: pipeline.dataset.name,
-        error: e.message,
+        error: message,
         code: error instanceof GongshuError ? error.code : 'internal',
       });
     }

@@ -20,7 +20,10 @@ export interface ConsumedFile {
 
 /** The source rows of one load, staged as text in a temporary table. */
 export interface Staged {
-  /** The temporary table: `_stage_row`, `_stage_location`, `_stage_problem`, then the source columns. */
+  /**
+   * The temporary table: `_stage_row`, `_stage_location`, `_stage_problem`, `_stage_extra` (a JSON object of the
+   * values beyond the header, kept for the quarantine), then the source columns.
+   */
   readonly table: string;
   readonly columns: readonly string[];
   /** The types the source declares per column (undefined where it has only text). */
@@ -78,7 +81,9 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
     ...(options.seen ? { seen: options.seen } : {}),
   })) {
     if (!columns) {
-      columns = batch.columns;
+      const renamed = stagedNames(batch.columns);
+      columns = renamed.columns;
+      notes.push(...renamed.notes);
       sourceTypes = batch.columnTypes ?? [];
       await createStage(wh, table, pipeline, columns);
     }
@@ -99,6 +104,24 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
     );
   }
   return { table, columns, sourceTypes, rowsRead, notes, files, dispose: () => dropStage(wh, table) };
+}
+
+/**
+ * The names source columns are staged (and stored) under: DuckDB reserves `rowid` (any case) for its row
+ * numbers, which gongshu's own queries use, so a source column of that name becomes `rowid_source`, with a note.
+ */
+function stagedNames(columns: readonly string[]): { columns: string[]; notes: string[] } {
+  const notes: string[] = [];
+  const taken = new Set(columns.map((c) => c.toLowerCase()));
+  const out = columns.map((c) => {
+    if (c.toLowerCase() !== 'rowid') return c;
+    let name = `${c}_source`;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${c}_source_${n}`;
+    taken.add(name.toLowerCase());
+    notes.push(`column "${c}" renamed "${name}": DuckDB reserves rowid for its own row numbers`);
+    return name;
+  });
+  return { columns: out, notes };
 }
 
 /** Drops a staging table or view (whichever it is). */
@@ -149,10 +172,13 @@ async function stageRelation(
     return declined(error);
   }
   const hidden = new Set(relation.hidden);
-  const cols = described.filter((c) => !hidden.has(c.column_name));
-  const columns = cols.map((c) => c.column_name);
+  const read = described.filter((c) => !hidden.has(c.column_name));
+  const values = read.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
+  // From here on, columns have the names they are staged under (`rowid` renamed).
+  const renamed = stagedNames(read.map((c) => c.column_name));
+  const cols = read.map((c, i) => ({ ...c, column_name: renamed.columns[i]! }));
+  const columns = renamed.columns;
   await createStage(wh, table, pipeline, columns);
-  const values = cols.map((c) => `CAST(${q(c.column_name)} AS VARCHAR)`);
   let verifyLines = false;
   try {
     if (relation.lines) {
@@ -164,11 +190,13 @@ async function stageRelation(
       const numbered = (extra = '') =>
         `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
       const rows = (await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0;
-      if (firstDataLine - 1 + rows === physicalLines) {
+      const flagged =
+        relation.lines.problemLines !== undefined || relation.lines.replacementProblem !== undefined;
+      if (firstDataLine - 1 + rows === physicalLines && !flagged) {
         await dropStage(wh, table);
         await wh.run(
           `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
-             NULL::VARCHAR AS _stage_problem${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
+             NULL::VARCHAR AS _stage_problem, NULL::VARCHAR AS _stage_extra${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
         );
         return {
           ok: true,
@@ -177,7 +205,7 @@ async function stageRelation(
             columns,
             sourceTypes: cols.map(() => undefined),
             rowsRead: rows,
-            notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rows} rows)`],
+            notes: [...(relation.notes ?? []), ...renamed.notes, `staged by DuckDB's reader (${rows} rows)`],
             files: [],
             dispose: async () => {
               await dropStage(wh, table);
@@ -196,12 +224,19 @@ async function stageRelation(
         : '0';
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT _r, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
-           NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
+           NULL, NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
       );
       verifyLines = true;
+      await flagRows(
+        wh,
+        table,
+        cols.map((c) => c.column_name),
+        relation.lines,
+        breaks,
+      );
     } else {
       await wh.run(
-        `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL${values
+        `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL, NULL${values
           .map((v) => `, ${v}`)
           .join('')} FROM ${relation.sql}`,
       );
@@ -235,7 +270,7 @@ async function stageRelation(
       columns,
       sourceTypes: cols.map((c) => (relation.lines ? undefined : sourceType(c.column_type))),
       rowsRead,
-      notes: [...(relation.notes ?? []), `staged by DuckDB's reader (${rowsRead} rows)`],
+      notes: [...(relation.notes ?? []), ...renamed.notes, `staged by DuckDB's reader (${rowsRead} rows)`],
       files: [],
       dispose: async () => {
         await dropStage(wh, table);
@@ -245,13 +280,52 @@ async function stageRelation(
   };
 }
 
+/**
+ * Sets `_stage_problem` of the staged rows the connector flagged: rows whose text holds U+FFFD (bytes invalid in
+ * the file's encoding), then rows spanning a problem line (e.g. a line of another encoding), in the order the JS
+ * parser joins the same problems (`a; b`).
+ */
+async function flagRows(
+  wh: Warehouse,
+  table: string,
+  columns: readonly string[],
+  lines: NonNullable<SqlRelation['lines']>,
+  breaks: string,
+): Promise<void> {
+  const append = (problem: string) =>
+    `_stage_problem = CASE WHEN _stage_problem IS NULL THEN ${quoteLiteral(problem)} ELSE _stage_problem || '; ' || ${quoteLiteral(problem)} END`;
+  if (lines.replacementProblem && columns.length) {
+    await wh.run(
+      `UPDATE temp.${q(table)} SET ${append(lines.replacementProblem)}
+       WHERE ${columns.map((c) => `coalesce(contains(${q(c)}, '\uFFFD'), false)`).join(' OR ')}`,
+    );
+  }
+  if (lines.problemLines?.lines.length) {
+    const start = `CAST(split_part(_stage_location, ':', -1) AS BIGINT)`;
+    await wh.run(
+      `UPDATE temp.${q(table)} SET ${append(lines.problemLines.problem)}
+       WHERE _stage_row IN (
+         SELECT s._stage_row FROM (SELECT _stage_row, ${start} AS _first, ${start} + ${breaks} AS _last FROM temp.${q(table)}) AS s
+         JOIN (SELECT unnest([${lines.problemLines.lines.join(', ')}]) AS line) AS p ON p.line BETWEEN s._first AND s._last)`,
+    );
+  }
+}
+
 function stageRows(batch: ExtractedBatch, offset: number): Iterable<(string | null)[]> {
   return batch.rows.map((row, i) => [
     String(offset + i + 1),
     batch.locations[i] ?? null,
     batch.problems?.[i] ?? null,
+    extraJson(batch, i),
     ...row,
   ]);
+}
+
+/** The values of row `i` beyond the header as a JSON object (`{"_extra_4": "…"}`), or null. */
+function extraJson(batch: ExtractedBatch, i: number): string | null {
+  const extra = batch.extras?.[i];
+  if (!extra || Object.keys(extra).length === 0) return null;
+  return JSON.stringify(extra);
 }
 
 async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, columns: readonly string[]) {
@@ -261,7 +335,7 @@ async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, col
   );
   if (clash) {
     throw new DefinitionError(
-      `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: source column "${clash}" clashes with a column ` +
+      `${pipeline.adHoc?.path ?? pipeline.file ?? 'pipeline'}: ${pipeline.adHoc ? '' : `pipeline ${pipeline.name}: `}source column "${clash}" clashes with a column ` +
         `gongshu adds (${LINEAGE_COLUMNS.join(', ')}, _stage_*, _v_*). Fix: rename it in the source or its header`,
       { field: 'source', allowed: 'column names other than the lineage columns', fix: 'rename the column' },
     );
@@ -273,7 +347,7 @@ async function createStage(wh: Warehouse, table: string, pipeline: Pipeline, col
     throw missingColumn(pipeline, columns, 'incremental');
   const defs = columns.map((c) => `${q(c)} VARCHAR`).join(', ');
   await wh.run(
-    `CREATE TEMP TABLE ${q(table)} (_stage_row BIGINT, _stage_location VARCHAR, _stage_problem VARCHAR${defs ? `, ${defs}` : ''})`,
+    `CREATE TEMP TABLE ${q(table)} (_stage_row BIGINT, _stage_location VARCHAR, _stage_problem VARCHAR, _stage_extra VARCHAR${defs ? `, ${defs}` : ''})`,
   );
 }
 
@@ -288,6 +362,15 @@ export function missingColumn(
     .map((c) => JSON.stringify(c))
     .join(', ');
   const given = which === 'key' ? pipeline.dataset.key!.column : pipeline.dataset.incremental!.column;
+  if (pipeline.adHoc && which === 'key') {
+    // `gongshu ingest`: say it in the command's terms.
+    const kind = pipeline.dataset.key!.kind;
+    return new DefinitionError(
+      `${pipeline.adHoc.path}: --key: the file has no column ${JSON.stringify(given)}; its columns are ` +
+        `[${shown}${columns.length > 12 ? ', …' : ''}]. Fix: --key ${kind}:${columns[0] ?? '<column>'} (the column holding the key)`,
+      { field: '--key', allowed: columns.join(', '), fix: `--key ${kind}:<column>` },
+    );
+  }
   const fix =
     which === 'key'
       ? `key: ${pipeline.dataset.key!.kind === 'uscc' ? 'uscc' : 'citizenId'}("<the column holding the key>")`

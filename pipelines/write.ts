@@ -1,11 +1,14 @@
-import { DefinitionError, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
+import { DefinitionError, maskIdentifiersSql, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { MERGE_REPLACED_TABLE, QUARANTINE_TABLE } from '../warehouse/index.ts';
+import { MERGE_REPLACED_TABLE, QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';
 import type { Pipeline } from './define.ts';
 import type { CursorState } from './incremental.ts';
 import type { Staged } from './stage.ts';
+
+/** A source problem's stable code: `field-count` in `field-count: expected 3 fields, got 4`. */
+const PROBLEM_CODE = '^([a-z][a-z0-9-]*): ';
 
 /** Row counts of one write. */
 export interface WriteCounts {
@@ -71,8 +74,10 @@ export async function checkAndWrite(
     };
   });
   const blank = (c: string) => `(${q(c)} IS NULL OR trim(${q(c)}) = '')`;
+  // A source problem is `code: message` (`field-count: expected 3 fields, got 4`): the code is the reason, the
+  // message its detail; a problem without a code is reason `source`.
   const reasons = [
-    'WHEN _stage_problem IS NOT NULL THEN _stage_problem',
+    `WHEN _stage_problem IS NOT NULL THEN coalesce(nullif(regexp_extract(_stage_problem, ${quoteLiteral(PROBLEM_CODE)}, 1), ''), 'source')`,
     ...(macros ? [`WHEN _stage_key_reason IS NOT NULL THEN 'key:' || _stage_key_reason`] : []),
     ...(cursorPlan
       ? [`WHEN ${values[ctx.plans.indexOf(cursorPlan)]!.ref} IS NULL THEN 'cursor:missing'`]
@@ -98,6 +103,8 @@ export async function checkAndWrite(
   const cursorType = cursorPlan ? (ctx.decision.castTo.get(cursorPlan.target) ?? cursorPlan.sqlType) : null;
   const hashed = dataset.incremental !== undefined;
   // Rows at or below `after` are not wanted; rows in the lag window that the table already holds are skipped.
+  // Skipped rows are neither loaded nor quarantined, whatever their key: a row behind the cursor was dealt with
+  // by an earlier load, and so was a row read again in the lag window (loaded, or quarantined and still there).
   const skip = [
     ...(cursorValue && ctx.cursor?.after != null
       ? [`${cursorValue} <= CAST(${quoteLiteral(ctx.cursor.after)} AS ${cursorType})`]
@@ -105,10 +112,17 @@ export async function checkAndWrite(
     ...(hashed && ctx.tableExists && ctx.decision.excluded.size === 0
       ? [`_stage_hash IN (SELECT _row_hash FROM ${q(dataset.name)} WHERE _row_hash IS NOT NULL)`]
       : []),
+    ...(hashed
+      ? [
+          `_stage_hash IN (SELECT row_hash FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = ${quoteLiteral(dataset.name)} AND row_hash IS NOT NULL)`,
+        ]
+      : []),
   ];
   await wh.run(
     `CREATE TEMP TABLE ${q(checked)} AS
      SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
+            CASE WHEN _stage_problem IS NOT NULL THEN CASE WHEN regexp_matches(_stage_problem, ${quoteLiteral(PROBLEM_CODE)})
+              THEN substr(_stage_problem, strpos(_stage_problem, ': ') + 2) ELSE _stage_problem END END AS _stage_detail,
             ${skip.length ? `coalesce(${skip.join(' OR ')}, false)` : 'false'} AS _stage_skip
      FROM (
        -- the key's reason is a column of its own: inside the CASE below DuckDB evaluates it about 2× slower
@@ -136,7 +150,8 @@ export async function checkAndWrite(
       rowJson,
     });
   } finally {
-    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`);
+    // After a failure the transaction is aborted and this fails too: the first error is the one to report.
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`).catch(() => undefined);
   }
 }
 
@@ -161,9 +176,11 @@ async function write(
   const stamp = `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ`;
   await wh.run(
     `INSERT INTO ${QUARANTINE_TABLE} (load_id, dataset, source_location, reason, key_column, key_value, row_json,
-       quarantined_at, replayed_load_id, row_loaded)
-     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, ${w.rowJson}, ${stamp}, NULL, false
-     FROM ${checked} WHERE _stage_reason IS NOT NULL ORDER BY _stage_row`,
+       quarantined_at, replayed_load_id, row_loaded, detail, row_hash)
+     SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'},
+       CASE WHEN _stage_extra IS NULL THEN ${w.rowJson} ELSE json_merge_patch(${w.rowJson}, _stage_extra) END,
+       ${stamp}, NULL, false, ${maskIdentifiersSql('_stage_detail')}, _stage_hash
+     FROM ${checked} WHERE _stage_reason IS NOT NULL AND NOT _stage_skip ORDER BY _stage_row`,
     [ctx.loadId, dataset.name, key?.column ?? null],
   );
 
@@ -290,9 +307,13 @@ async function countRows(
   loadId: string,
 ): Promise<Omit<WriteCounts, 'replaced'>> {
   const reasons = await wh.all<{ reason: string; n: number }>(
-    `SELECT _stage_reason AS reason, count(*) AS n FROM ${checked} WHERE _stage_reason IS NOT NULL
+    `SELECT _stage_reason AS reason, count(*) AS n FROM ${checked} WHERE _stage_reason IS NOT NULL AND NOT _stage_skip
      GROUP BY ALL ORDER BY n DESC, reason`,
   );
+  const skippedBad =
+    (await wh.value<number>(
+      `SELECT count(*) FROM ${checked} WHERE _stage_reason IS NOT NULL AND _stage_skip`,
+    )) ?? 0;
   const byReason = Object.fromEntries(reasons.map((r) => [r.reason, r.n]));
   const [c] = await wh.all<{
     good: number;
@@ -319,7 +340,7 @@ async function countRows(
   return {
     loaded,
     quarantined: reasons.reduce((a, r) => a + r.n, 0),
-    skipped: c?.skipped ?? 0,
+    skipped: (c?.skipped ?? 0) + skippedBad,
     superseded: (c?.good ?? 0) - loaded,
     byReason,
     duplicates: w.keyCol ? (c?.dup ?? 0) : 0,

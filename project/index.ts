@@ -44,7 +44,12 @@ export {
   type ServiceControl,
   startNodeService,
 } from './service/node-service.ts';
-export { STEP_HANDLERS, type StepHandler, scheduleExecutor } from './service/schedule-steps.ts';
+export {
+  STEP_HANDLERS,
+  type StepHandler,
+  scheduleActions,
+  scheduleExecutor,
+} from './service/schedule-steps.ts';
 export { controlSocketPath } from './service/socket-path.ts';
 export { backfillRange, runBackfillTask } from './tasks/backfill.ts';
 export { runBackflowTask } from './tasks/backflow.ts';
@@ -54,6 +59,7 @@ export { runPipelinesTask } from './tasks/pipelines.ts';
 export { runPushTask } from './tasks/push.ts';
 export { type QualityTaskResult, qualityEvents, reportsDirOf, runQualityTask } from './tasks/quality.ts';
 export {
+  backupsReader,
   type ReportTaskOptions,
   type ReportTaskResult,
   renderReport,

@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Pipeline } from '../pipelines/index.ts';
-import { DefinitionError } from '../schemas/index.ts';
+import { DefinitionError, isGongshuError } from '../schemas/index.ts';
 import type { Project } from './define.ts';
 
 /** The file a project directory must contain. */
@@ -69,7 +69,14 @@ export async function loadProject(dir?: string): Promise<LoadedProject> {
       },
     );
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    // A definition error (a bad pipeline, catalog entry) already says where and how to fix it.
+    if (isGongshuError(error)) throw error;
+    throw loadError(file, error);
+  }
   const project = mod.default as Project | undefined;
   if (
     !project ||
@@ -94,4 +101,69 @@ export async function loadProject(dir?: string): Promise<LoadedProject> {
     pipelines: Object.freeze(project.pipelines.map((p) => resolvedPipeline(p, root))),
   }) as Project;
   return { project: resolved, dir: root, file };
+}
+
+/**
+ * Why importing the project file failed, as a definition error naming `file:line` (of the config or a file it
+ * imports) and the problem: a syntax error, an import that does not resolve, or an error thrown while it ran.
+ */
+function loadError(file: string, error: unknown): DefinitionError {
+  const e = error as Error & {
+    code?: string;
+    errors?: { text?: string; location?: { file?: string; line?: number; column?: number } }[];
+  };
+  const message = String(e?.message ?? e);
+  const dir = dirname(file);
+  // esbuild (tsx): "Transform failed with 1 error:\n/path/file.ts:2:93: ERROR: Expected …"; oxc (vite):
+  // "[PARSE_ERROR] Unexpected token\n ╭─[ ../path/file.ts:2:42 ]".
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '');
+  const esbuild = /([^\s:]+\.[cm]?[jt]sx?):(\d+):(\d+): ERROR: (.+)/.exec(plain);
+  const oxc = /\[[A-Z_]+\]\s*(.+)\n[\s\S]*?\[\s*(\S+\.[cm]?[jt]sx?):(\d+):(\d+)\s*\]/.exec(plain);
+  const syntax = esbuild ? esbuild.slice(1, 5) : oxc ? [resolve(oxc[2]!), oxc[3], oxc[4], oxc[1]] : undefined;
+  if (syntax) {
+    const [where, line, column, what] = syntax;
+    return new DefinitionError(
+      `${where}:${line}:${column}: syntax error: ${what}. Fix: correct the code there (\`npx tsc --noEmit\` lists every problem)`,
+      { file: where, field: 'syntax', fix: 'correct the syntax' },
+    );
+  }
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') {
+    const specifier = /Cannot find (?:module|package) '([^']+)'/.exec(message)?.[1] ?? '';
+    const from = /(?:imported from |Require stack:\n- )(\S+)/.exec(message)?.[1] ?? file;
+    const line = lineOf(from, specifier);
+    const relative = specifier.startsWith('.') || specifier.startsWith('/');
+    return new DefinitionError(
+      `${from}${line ? `:${line}` : ''}: import ${JSON.stringify(specifier)} does not resolve. Fix: ` +
+        (relative
+          ? `check the path (relative to ${dirname(from)}) and the file's extension (.ts)`
+          : `install the package (npm install ${specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/')}) or correct its name`),
+      { file: from, field: 'import', fix: 'correct the import' },
+    );
+  }
+  // Thrown while the config ran: the first stack frame in the project's folder says where.
+  const frame = (e?.stack ?? '')
+    .split('\n')
+    .map((l) => /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(l.trim()))
+    .find((m) => m && m[1]!.replace(/^file:\/\//, '').startsWith(dir));
+  const where = frame ? `${frame[1]!.replace(/^file:\/\//, '')}:${frame[2]}` : file;
+  return new DefinitionError(
+    `${where}: ${e?.name ?? 'Error'} while loading the project: ${message}. Fix: correct the code there`,
+    { file: where, field: 'project file', fix: 'correct the code' },
+  );
+}
+
+/** The 1-based line of `file` that mentions `text` (an import specifier), or undefined. */
+function lineOf(file: string, text: string): number | undefined {
+  if (!text) return undefined;
+  try {
+    const i = readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(`'${text}'`) || l.includes(`"${text}"`));
+    return i >= 0 ? i + 1 : undefined;
+  } catch {
+    return undefined;
+  }
 }

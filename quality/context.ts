@@ -3,7 +3,12 @@
 import type { CatalogEntry } from '../schemas/index.ts';
 import { inList } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { CODE_TABLES_TABLE, DATASETS_TABLE, LOADS_TABLE, QUARANTINE_TABLE } from '../warehouse/index.ts';
+import {
+  CODE_TABLES_TABLE,
+  DATASETS_TABLE,
+  LOADS_TABLE,
+  QUARANTINE_CURRENT_VIEW,
+} from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */
@@ -122,7 +127,7 @@ export async function readFacts(
     locations: string[];
   }>(
     `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
-     FROM ${QUARANTINE_TABLE} WHERE dataset IN ${inList(names)} AND replayed_load_id IS NULL GROUP BY ALL`,
+     FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset IN ${inList(names)} AND NOT coalesce(row_loaded, false) GROUP BY ALL`,
   );
   counter.metadata++;
   const quarantine = new Map<string, Map<string, Map<string, QuarantineReason>>>();

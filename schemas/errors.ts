@@ -1,3 +1,5 @@
+import { maskIdentifiersIn } from './masking.ts';
+
 /**
  * The base error of gongshu. Every error carries a stable string `code`, structured `details`,
  * whether retrying can help, and the underlying `cause`. Messages say what went wrong, where,
@@ -13,7 +15,8 @@ export class GongshuError extends Error {
     message: string,
     options: { details?: Record<string, unknown>; retryable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // No identity number in clear in any error: messages echo values (a bad key, a row) at times.
+    super(maskIdentifiersIn(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.details = Object.freeze({ ...(options.details ?? {}) });

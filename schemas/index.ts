@@ -17,6 +17,7 @@ export {
   SECURITY_GRADE_LABELS,
   SecurityGrade,
 } from './catalog/grading.ts';
+export { Jurisdiction, ReportScope } from './catalog/hierarchy.ts';
 export { inferMasking } from './catalog/infer-masking.ts';
 export { CatalogRow, catalogToRows } from './catalog/rows.ts';
 export {
@@ -57,25 +58,18 @@ export {
   normalizeCitizenId,
   parseCitizenId,
 } from './citizen-id.ts';
+export type { CodeLabel, Lang } from './code-tables/code-label.ts';
 export {
-  CODE_TABLES,
-  type CodeLabel,
-  CodeTableRow,
   ETHNICITY_TABLE,
   type Ethnicity,
   EthnicityCode,
   ethnicityByCode,
   ethnicityByName,
-  type Lang,
-  MARITAL_TABLE,
-  MaritalCode,
-  maritalLabel,
   normalizeEthnicity,
-  normalizeSex,
-  SEX_TABLE,
-  SexCode,
-  sexLabel,
-} from './code-tables.ts';
+} from './code-tables/ethnicity.ts';
+export { MARITAL_TABLE, MaritalCode, maritalLabel } from './code-tables/marital.ts';
+export { CODE_TABLES, CodeTableRow } from './code-tables/rows.ts';
+export { normalizeSex, SEX_TABLE, SexCode, sexLabel } from './code-tables/sex.ts';
 export {
   type DefinitionIssuesContext,
   type DefinitionProblem,
@@ -110,6 +104,8 @@ export {
   maskCitizenId,
   maskEmail,
   maskFull,
+  maskIdentifiersIn,
+  maskIdentifiersSql,
   maskLandline,
   maskMobile,
   maskName,
@@ -142,6 +138,12 @@ export {
   QualitySeverity,
   type RuleStatus,
 } from './quality-report.ts';
+export {
+  RESERVED_PREFIXES,
+  RESERVED_SCHEMAS,
+  reservedNameProblem,
+  unreservedName,
+} from './reserved-names.ts';
 export { identList, inList, quoteIdent, quoteLiteral, type Sql, sql, trustedSql } from './sql.ts';
 export {
   normalizeUscc,

@@ -210,3 +210,38 @@ export function maskSqlExpression(kind: MaskKind, columnSql: string): string {
   const v = `CAST((${columnSql}) AS VARCHAR)`;
   return `(${SQL_MASKERS[kind](v)})`;
 }
+
+/**
+ * Identifiers of people as they appear inside free text (messages, parser details): 18- and 15-character citizen
+ * IDs, and the USCCs of 个体工商户 (registration `9`, type `2`: they identify a person), each as a regular
+ * expression (the same text works in JS and in DuckDB's RE2) with the masked replacement `maskCitizenId`/`maskUscc`
+ * give the identifier alone. Other USCCs (companies, government departments) are public and stay readable: a
+ * definition error about a department's code must show it.
+ */
+const IDENTIFIERS_IN_TEXT: readonly { readonly pattern: string; readonly stars: number }[] = [
+  { pattern: '\\b(\\d{6})\\d{8}(\\d{3}[0-9Xx])\\b', stars: 8 },
+  { pattern: '\\b(\\d{6})\\d{5}(\\d{4})\\b', stars: 5 },
+  { pattern: '\\b(92\\d{6})[0-9A-HJ-NP-RTUW-Y]{8}([0-9A-HJ-NP-RTUW-Y]{2})\\b', stars: 8 },
+];
+
+/**
+ * Masks every citizen ID (18 or 15 characters) and 个体工商户 USCC found in free text, as `maskCitizenId`/`maskUscc` do:
+ * `row 3: 11010519491231002X is invalid` → `row 3: 110105********002X is invalid`. Messages, logs, reports
+ * and errors pass through it: none of them shows an identity number in clear.
+ */
+export function maskIdentifiersIn(text: string): string {
+  let out = text;
+  for (const { pattern, stars } of IDENTIFIERS_IN_TEXT) {
+    out = out.replace(new RegExp(pattern, 'g'), `$1${MASK_CHAR.repeat(stars)}$2`);
+  }
+  return out;
+}
+
+/** A DuckDB SQL expression masking identifiers inside the text `sqlExpr` exactly as `maskIdentifiersIn` does. */
+export function maskIdentifiersSql(sqlExpr: string): string {
+  return IDENTIFIERS_IN_TEXT.reduce(
+    (v, { pattern, stars }) =>
+      `regexp_replace(${v}, ${quoteLiteral(pattern)}, ${quoteLiteral(`\\1${MASK_CHAR.repeat(stars)}\\2`)}, 'g')`,
+    `CAST((${sqlExpr}) AS VARCHAR)`,
+  );
+}

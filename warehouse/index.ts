@@ -1,5 +1,12 @@
 export type { ArrowStream } from './arrow-stream.ts';
-export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
+export {
+  type LockHolder,
+  WarehouseDiskFullError,
+  WarehouseError,
+  WarehouseLockedError,
+  WarehouseQueryError,
+} from './errors.ts';
+export { acquireLock, breakLock, lockHolder, type WarehouseLock } from './lock.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
 export { CURSORS_TABLE } from './system/cursors.ts';
 export { DATASETS_TABLE } from './system/datasets.ts';
@@ -12,11 +19,13 @@ export {
   PUSH_ACKS_TABLE,
   PUSH_BATCHES_TABLE,
   PUSH_CHUNKS_TABLE,
+  PUSH_FAILURES_TABLE,
+  PUSH_MANIFESTS_TABLE,
   PUSH_SENT_TABLE,
   PUSH_UNITS_TABLE,
 } from './system/push-tables.ts';
 export { METRICS_TABLE, QUALITY_RUNS_TABLE } from './system/quality-metrics.ts';
-export { QUARANTINE_TABLE } from './system/quarantine.ts';
+export { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from './system/quarantine.ts';
 export { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
 export { finishRun, listRuns, newRunId, RUNS_TABLE, type RunRecord, startRun } from './system/runs.ts';
 export { SYSTEM_SCHEMA } from './system/schema.ts';

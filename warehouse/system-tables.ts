@@ -25,14 +25,17 @@ import {
   PUSH_UNITS_TABLE,
 } from './system/push-tables.ts';
 import { METRICS_TABLE, QUALITY_METRICS_DDL, QUALITY_RUNS_TABLE } from './system/quality-metrics.ts';
-import { QUARANTINE_DDL, QUARANTINE_TABLE } from './system/quarantine.ts';
+import { QUARANTINE_DDL, QUARANTINE_TABLE, QUARANTINE_UPGRADES } from './system/quarantine.ts';
 import { CODE_TABLES_TABLE, DIVISIONS_TABLE, REFERENCE_TABLES_DDL } from './system/reference-tables.ts';
 import { RUNS_DDL, RUNS_TABLE } from './system/runs.ts';
 import { SYSTEM_SCHEMA } from './system/schema.ts';
 import { SCHEMA_CHANGES_DDL, SCHEMA_CHANGES_TABLE } from './system/schema-changes.ts';
 
-/** The layout version of the system tables. */
-export const SCHEMA_VERSION = 2;
+/**
+ * The layout version of the system tables: 2 moved them to schema `gongshu`; 3 added the quarantine's `detail`,
+ * `row_hash` and the `gongshu.quarantine_current` view. A read-only open of an older warehouse upgrades it first.
+ */
+export const SCHEMA_VERSION = 3;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [
@@ -55,6 +58,9 @@ export const SYSTEM_TABLES: readonly string[] = [
   'CREATE SCHEMA IF NOT EXISTS theme',
   'CREATE SCHEMA IF NOT EXISTS topic',
 ];
+
+/** Upgrades of rows, run after the DDL and after a first-layout warehouse's rows were moved in. */
+export const SYSTEM_UPGRADES: readonly string[] = [...QUARANTINE_UPGRADES];
 
 /** Each system table's name in the first layout (`main.gongshu_<name>`) and its table now. */
 export const LEGACY_SYSTEM_TABLES: readonly (readonly [string, string])[] = [

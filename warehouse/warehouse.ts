@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import {
@@ -11,13 +11,21 @@ import {
   VALUE_MACROS,
 } from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
-import { WarehouseError, WarehouseLockedError } from './errors.ts';
+import {
+  WarehouseDiskFullError,
+  WarehouseError,
+  WarehouseLockedError,
+  WarehouseQueryError,
+} from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { META_TABLE } from './system/meta.ts';
 import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
 import { markInterruptedRuns } from './system/runs.ts';
-import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
+import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES, SYSTEM_UPGRADES } from './system-tables.ts';
 import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
+
+/** The session time zone of a warehouse unless the options name another. */
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 /** The WAL size at which DuckDB checkpoints the warehouse automatically. */
 const CHECKPOINT_THRESHOLD = '64MB';
@@ -59,10 +67,14 @@ export type AppendValue = string | number | boolean | null;
  * and (unless read-only) the single-writer lock. Nothing outside `warehouse/` opens DuckDB.
  */
 export class Warehouse {
-  /** The session time zone (readers get the same). */
-  private timeZone = 'Asia/Shanghai';
-  /** Transaction nesting, shared with the handles `lend()` returns. */
-  private readonly tx = { depth: 0 };
+  /**
+   * Transaction nesting and the first statement that failed in the current transaction, shared with the
+   * handles `lend()` returns.
+   */
+  private readonly tx: { depth: number; firstFailure: WarehouseError | undefined } = {
+    depth: 0,
+    firstFailure: undefined,
+  };
 
   private constructor(
     readonly path: string,
@@ -70,6 +82,8 @@ export class Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly lock: WarehouseLock | undefined,
+    /** The session time zone: TIMESTAMPTZ values are shown and read in it. */
+    readonly timeZone: string = DEFAULT_TIME_ZONE,
     /** A `reader()` connection: closing it closes the connection only. */
     private readonly shared = false,
   ) {}
@@ -91,8 +105,15 @@ export class Warehouse {
       throw new WarehouseError(`${path}: cannot open the warehouse: ${message}`, { path }, error);
     }
     const connection = await instance.connect();
-    const wh = new Warehouse(path, readOnly, instance, connection, lock);
-    wh.timeZone = options.timeZone ?? 'Asia/Shanghai';
+    const wh = new Warehouse(
+      path,
+      readOnly,
+      instance,
+      connection,
+      lock,
+      options.timeZone ?? DEFAULT_TIME_ZONE,
+    );
+    let upgrade = false;
     try {
       await wh.run(`SET TimeZone = ${quoteLiteral(wh.timeZone)}`);
       // DuckDB checkpoints when the WAL passes 16 MB by default: with many medium-sized commits (pushed chunks,
@@ -112,10 +133,17 @@ export class Warehouse {
         await wh.run(`SET memory_limit = '${memoryLimit}'`);
       }
       if (!readOnly) await wh.migrate();
-      await wh.installMacros();
+      else if (!memory) upgrade = await wh.outdated();
+      if (!upgrade) await wh.installMacros();
     } catch (error) {
       wh.close();
       throw error;
+    }
+    if (upgrade) {
+      // Written by an earlier version: upgrade it (briefly as the writer), then open it read-only again.
+      wh.close();
+      (await Warehouse.open({ ...options, readOnly: false })).close();
+      return Warehouse.open(options);
     }
     return wh;
   }
@@ -125,7 +153,7 @@ export class Warehouse {
     try {
       await this.connection.run(sql, bind(params));
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -143,7 +171,7 @@ export class Warehouse {
         return row as T;
       });
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -153,7 +181,39 @@ export class Warehouse {
       const reader = await this.connection.runAndReadAll(sql, bind(params));
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Row[] };
     } catch (error) {
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
+    }
+  }
+
+  /**
+   * Runs a query for people and scripts (`gongshu sql`): rows with JSON values where integers of every width are
+   * numbers (text only beyond 2^53), and TIMESTAMPTZ values are written in the session time zone with their
+   * offset (`2026-12-06 13:10:00+08`), the form the same session reads back unchanged.
+   */
+  async display(sql: string): Promise<{ columns: string[]; rows: Row[] }> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      const columns = reader.columnNames();
+      const rows = reader.getRowObjectsJson() as Row[];
+      const types = reader.columnTypes().map((t) => String(t));
+      const integers = columns.filter((_, i) => /^U?(BIGINT|HUGEINT)$/.test(types[i]!));
+      const zoned = columns.flatMap((c, i) =>
+        types[i] === 'TIMESTAMP WITH TIME ZONE' ? [[c, i] as const] : [],
+      );
+      const raw = zoned.length ? reader.getRows() : [];
+      rows.forEach((row, r) => {
+        for (const c of integers) {
+          const n = Number(row[c]);
+          if (typeof row[c] === 'string' && Number.isSafeInteger(n)) row[c] = n;
+        }
+        for (const [c, i] of zoned) {
+          const micros = (raw[r]?.[i] as { micros?: bigint } | null)?.micros;
+          if (typeof micros === 'bigint') row[c] = formatZoned(micros, this.timeZone);
+        }
+      });
+      return { columns, rows };
+    } catch (error) {
+      throw this.failed(sql, error);
     }
   }
 
@@ -172,16 +232,37 @@ export class Warehouse {
     if (this.tx.depth > 0) return fn(this);
     await this.run('BEGIN TRANSACTION');
     this.tx.depth++;
+    this.tx.firstFailure = undefined;
+    let result: T;
     try {
-      const result = await fn(this);
-      this.tx.depth--;
-      await this.run('COMMIT');
-      return result;
+      result = await fn(this);
     } catch (error) {
       this.tx.depth--;
       await this.connection.run('ROLLBACK').catch(() => undefined);
+      // A statement after the failing one (a cleanup in a finally) fails with "transaction is aborted": the
+      // cause is the first failure.
+      const first = this.tx.firstFailure;
+      this.tx.firstFailure = undefined;
+      throw first && isAborted(error) ? first : error;
+    }
+    this.tx.depth--;
+    try {
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+    return result;
+  }
+
+  /** The error for a failed statement; inside a transaction the first one is kept (see `transaction`). */
+  private failed(sql: string, error: unknown): WarehouseError {
+    const e = queryError(this.path, sql, error);
+    if (this.tx.depth > 0) {
+      if (this.tx.firstFailure && isAborted(e)) return this.tx.firstFailure;
+      this.tx.firstFailure ??= e;
+    }
+    return e;
   }
 
   /** Appends rows to a table (in the current transaction, if any) with DuckDB's appender. */
@@ -227,7 +308,7 @@ export class Warehouse {
       return await readInt32Columns(this.connection, sql, bind(params));
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -240,7 +321,7 @@ export class Warehouse {
       return await readFixedColumns(this.connection, sql, bind(params));
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -254,7 +335,7 @@ export class Warehouse {
       return await queryArrowStream(this.connection, sql);
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(sql, error);
+      throw this.failed(sql, error);
     }
   }
 
@@ -272,7 +353,7 @@ export class Warehouse {
       await insertArrowStream(this.connection, ipc, insert, Object.keys(params).length ? params : undefined);
     } catch (error) {
       if (error instanceof WarehouseError) throw error;
-      throw queryError(insert('<arrow stream>'), error);
+      throw this.failed(insert('<arrow stream>'), error);
     }
   }
 
@@ -317,7 +398,7 @@ export class Warehouse {
    */
   async reader(): Promise<Warehouse> {
     const connection = await this.instance.connect();
-    const r = new Warehouse(this.path, true, this.instance, connection, undefined, true);
+    const r = new Warehouse(this.path, true, this.instance, connection, undefined, this.timeZone, true);
     try {
       await r.run(`SET TimeZone = ${quoteLiteral(this.timeZone)}`);
       await r.run('BEGIN TRANSACTION READ ONLY');
@@ -333,6 +414,14 @@ export class Warehouse {
     this.connection.interrupt();
   }
 
+  /** Whether the file holds gongshu system tables older than this version's (read-only opens check). */
+  private async outdated(): Promise<boolean> {
+    if ((await this.legacySystemTables()).length > 0) return true;
+    if (!(await this.hasTable(META_TABLE))) return false;
+    const stored = await this.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`);
+    return Number(stored ?? 0) < SCHEMA_VERSION;
+  }
+
   private async migrate(): Promise<void> {
     await this.transaction(async () => {
       const legacy = await this.legacySystemTables();
@@ -342,6 +431,7 @@ export class Warehouse {
         await this.run(`INSERT INTO ${table} BY NAME SELECT * FROM main.${quoteIdent(old)}`);
         await this.run(`DROP TABLE main.${quoteIdent(old)}`);
       }
+      for (const upgrade of SYSTEM_UPGRADES) await this.run(upgrade);
       await this.run(
         `INSERT INTO ${META_TABLE} VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
         [String(SCHEMA_VERSION)],
@@ -400,13 +490,77 @@ export class Warehouse {
   }
 }
 
-function queryError(sql: string, error: unknown): WarehouseError {
+function queryError(path: string, sql: string, error: unknown): WarehouseError {
   const message = String((error as Error)?.message ?? error);
+  if (DISK_FULL.test(message)) return diskFullError(path, message, error);
   const short = sql.replace(/\s+/g, ' ').trim().slice(0, 200);
-  return new WarehouseError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
+  return new WarehouseQueryError(`query failed: ${message}\n  in: ${short}`, { sql }, error);
+}
+
+/** DuckDB's and the OS's words for a full disk. */
+const DISK_FULL = /No space left on device|ENOSPC|disk is full|out of disk space/i;
+
+const isAborted = (error: unknown) =>
+  /Current transaction is aborted/i.test(String((error as Error)?.message ?? error));
+
+/**
+ * A write failed because the disk is full: says so, where (the file DuckDB named, else the warehouse), how much
+ * space is left there, and that nothing was committed.
+ */
+function diskFullError(path: string, message: string, cause: unknown): WarehouseError {
+  const file = /(?:file|directory) "([^"]+)"/.exec(message)?.[1] ?? path;
+  const dir = dirname(resolve(file));
+  let free = 'an unknown amount';
+  try {
+    const s = statfsSync(dir);
+    free = formatBytes(Number(s.bavail) * Number(s.bsize));
+  } catch {
+    // the folder may be gone; say what we know
+  }
+  return new WarehouseDiskFullError(
+    `${path}: the disk is full: writing ${file} failed (${dir} has ${free} free). Nothing of this operation was ` +
+      'committed; the warehouse is as it was before it. Fix: free space on that disk (or move the warehouse to a ' +
+      'larger one), then run again',
+    { path, file, free },
+    cause,
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.round(n / 1024)} KiB`;
 }
 
 /** Opens a warehouse; see `WarehouseOptions`. */
 export function openWarehouse(options: WarehouseOptions = {}): Promise<Warehouse> {
   return Warehouse.open(options);
+}
+
+/**
+ * An instant (microseconds since the epoch) as DuckDB writes a TIMESTAMPTZ in a session of `timeZone`:
+ * `2026-12-06 13:10:00.123456+08` (fractional seconds only when there are some; `+05:30` style for odd offsets).
+ */
+export function formatZoned(micros: bigint, timeZone: string): string {
+  const ms = Number((micros - (((micros % 1000n) + 1000n) % 1000n)) / 1000n);
+  const fraction = Number(((micros % 1_000_000n) + 1_000_000n) % 1_000_000n);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = /GMT([+-]\d{2}):?(\d{2})?/.exec(parts.timeZoneName ?? '');
+  const zone = offset ? `${offset[1]}${offset[2] && offset[2] !== '00' ? `:${offset[2]}` : ''}` : '+00';
+  const frac = fraction ? `.${String(fraction).padStart(6, '0').replace(/0+$/, '')}` : '';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}${frac}${zone}`;
 }

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { listAudit, verifyAudit } from '../../platform/index.ts';
+import {
+  type AnchoredVerification,
+  type AuditVerification,
+  listAudit,
+  loadKeys,
+  nodeContext,
+  verifyAgainstParent,
+  verifyAudit,
+} from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -12,6 +20,7 @@ interface AuditOptions {
   dataset?: string;
   action?: string;
   limit: string;
+  againstParent?: boolean;
   json?: boolean;
 }
 
@@ -38,17 +47,25 @@ export default async function audit(args: unknown[], command: Command): Promise<
   const [action] = args as ['list' | 'verify'];
   const o = command.opts<AuditOptions>();
   const out = processOutput();
-  const path = o.warehouse ?? (await projectAndWarehouse(o)).warehousePath;
+  const project = o.againstParent ? await projectAndWarehouse(o) : undefined;
+  const path = o.warehouse ?? (project ?? (await projectAndWarehouse(o))).warehousePath;
   const wh = await openCommandWarehouse({ path, readOnly: true });
   try {
     if (action === 'verify') {
-      const v = await verifyAudit(wh);
+      const node = project ? nodeContext(project.loaded.project, project.loaded.dir) : undefined;
+      const v: AuditVerification & Partial<AnchoredVerification> = node
+        ? await verifyAgainstParent({ wh, node, keys: loadKeys(node.keysDir) })
+        : await verifyAudit(wh);
       if (o.json) out.json(v);
       else {
+        const anchored =
+          v.parent !== undefined
+            ? `; ${v.anchors} heads recorded by parent ${v.parent}${v.anchoredTo ? `, anchored up to entry ${v.anchoredTo}` : ''}`
+            : '';
         out.data(
           v.ok
-            ? `audit verify: ${v.entries} entries, chain intact (head ${v.head ?? 'none'})`
-            : `audit verify: ${v.problems.length} problems in ${v.entries} entries`,
+            ? `audit verify: ${v.entries} entries, chain intact (head ${v.head ?? 'none'})${anchored}`
+            : `audit verify: ${v.problems.length} problems in ${v.entries} entries${anchored}`,
         );
         for (const p of v.problems) out.data(`  ${p.problem}: ${p.message}`);
       }

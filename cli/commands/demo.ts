@@ -8,7 +8,7 @@ import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
-import { openWarehouse, QUARANTINE_TABLE } from '../../warehouse/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { invocation } from '../invocation.ts';
@@ -151,7 +151,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(
-        `try: ${invocation()} sql "SELECT reason, count(*) AS n FROM ${QUARANTINE_TABLE} GROUP BY 1 ORDER BY 2 DESC" --project ${relative(process.cwd(), EXAMPLE_PROJECT) || '.'}`,
+        `try: ${invocation()} quarantine list --project ${relative(process.cwd(), EXAMPLE_PROJECT) || '.'}   (the current quarantine: masked rows, totals by reason)`,
       );
     }
     const ok =

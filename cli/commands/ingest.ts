@@ -87,6 +87,7 @@ export function ingestSummary(r: LoadResult) {
     rowsQuarantined: r.rowsQuarantined,
     quarantineByReason,
     loadId: r.loadId,
+    notes: [...r.notes],
   };
 }
 
@@ -124,6 +125,7 @@ export default async function ingest(args: unknown[], command: Command): Promise
         out.data('');
         for (const line of formatTable(reasons)) out.data(line);
       }
+      for (const n of r.notes) out.note(`note: ${n}`);
       out.note(
         `load ${r.loadId}; query it with: ${invocation()} sql "SELECT * FROM ${r.dataset} LIMIT 10" --warehouse ${o.warehouse}`,
       );

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { QUARANTINE_TABLE } from '../../warehouse/index.ts';
+import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
@@ -73,6 +73,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
         quarantinedAgain: r.load?.rowsQuarantined ?? 0,
         quarantineByReason: r.load?.quarantinedByReason ?? {},
         loadId: r.load?.loadId ?? null,
+        notReplayable: r.notReplayable,
       };
       if (o.json) out.json(summary);
       else {
@@ -81,6 +82,12 @@ export default async function quarantine(args: unknown[], command: Command): Pro
             ? `quarantine replay ${dataset}: nothing open to replay`
             : `quarantine replay ${dataset}: ${r.replayed} rows replayed → ${summary.loaded} loaded, ${summary.quarantinedAgain} quarantined again (load ${summary.loadId})`,
         );
+        const left = Object.entries(r.notReplayable);
+        if (left.length) {
+          out.note(
+            `not replayed: ${left.map(([reason, n]) => `${n} ${reason}`).join(', ')} (the source row itself is malformed: fix the file and load it again)`,
+          );
+        }
       }
       return EXIT.ok;
     } finally {
@@ -90,26 +97,34 @@ export default async function quarantine(args: unknown[], command: Command): Pro
   const limit = Number(o.limit);
   const wh = await openCommandWarehouse({ path: path!, readOnly: true });
   try {
+    // Current rows (of loads still live, not replayed) by default; --all lists the history with a status.
     const where = [
       ...(dataset ? ['dataset = $d'] : []),
       ...(o.reason ? ['starts_with(reason, $r)'] : []),
       ...(o.load ? ['load_id = $l'] : []),
-      ...(o.all ? [] : ['replayed_load_id IS NULL', 'NOT coalesce(row_loaded, false)']),
+      ...(o.all ? [] : ['NOT coalesce(row_loaded, false)']),
     ];
     const params = {
       ...(dataset ? { d: dataset } : {}),
       ...(o.reason ? { r: o.reason } : {}),
       ...(o.load ? { l: o.load } : {}),
     };
-    const sql = `SELECT dataset, source_location, reason, key_value, load_id, replayed_load_id, CAST(row_json AS VARCHAR) AS row_json
-      FROM ${QUARANTINE_TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY quarantined_at, rowid LIMIT ${limit}`;
+    const status = `CASE WHEN coalesce(row_loaded, false) THEN 'loaded' WHEN replayed_load_id IS NOT NULL THEN 'replayed'
+      WHEN load_id IN (SELECT load_id FROM ${QUARANTINE_CURRENT_VIEW}) THEN 'current' ELSE 'superseded' END`;
+    const from = o.all ? QUARANTINE_TABLE : QUARANTINE_CURRENT_VIEW;
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const sql = `SELECT dataset, source_location, reason, detail, key_value, load_id, replayed_load_id,
+        ${o.all ? status : "'current'"} AS status, CAST(row_json AS VARCHAR) AS row_json
+      FROM ${from} ${filter}
+      ORDER BY quarantined_at, source_location LIMIT ${limit}`;
     const rows = (
       await wh.all<{
         dataset: string;
         source_location: string;
         reason: string;
+        detail: string | null;
         key_value: string | null;
+        status: string;
         row_json: string;
       }>(sql, params)
     ).map((r) => {
@@ -123,18 +138,42 @@ export default async function quarantine(args: unknown[], command: Command): Pro
         row_json: o.unmasked ? r.row_json : undefined,
       };
     });
+    const totals = await wh.all<{ dataset: string; reason: string; status: string; n: number }>(
+      `SELECT dataset, reason, ${o.all ? status : "'current'"} AS status, count(*) AS n FROM ${from} ${filter}
+       GROUP BY ALL ORDER BY dataset, status, n DESC, reason`,
+      params,
+    );
+    const total = totals.reduce((a, t) => a + t.n, 0);
     if (o.json) for (const r of rows) out.json(r);
     else {
-      const shown = rows.map(({ dataset: d, source_location, reason, key_value }) => ({
+      const shown = rows.map(({ dataset: d, source_location, reason, detail, key_value, status: st }) => ({
         dataset: d,
         source_location,
         reason,
+        ...(rows.some((r) => r.detail !== null) ? { detail } : {}),
         key_value,
+        ...(o.all ? { status: st } : {}),
       }));
       for (const line of formatTable(shown)) out.data(line);
-      const masked = o.unmasked ? '' : '; key values masked, --unmasked to show them';
-      out.note(`(${rows.length} row${rows.length === 1 ? '' : 's'}${masked})`);
+      out.data('');
+      for (const line of formatTable(
+        totals.map((t) => ({
+          dataset: t.dataset,
+          ...(o.all ? { status: t.status } : {}),
+          reason: t.reason,
+          rows: t.n,
+        })),
+      )) {
+        out.data(line);
+      }
     }
+    const masked = o.unmasked ? '' : '; key values masked, --unmasked to show them';
+    const what = o.all
+      ? 'quarantined rows in the history (current, replayed, superseded, loaded)'
+      : 'current quarantined rows';
+    const more = rows.length < total ? `, ${rows.length} listed (--limit)` : '';
+    const history = o.all ? '' : '; --all for the history (replayed rows, rows of superseded loads)';
+    out.note(`(${total} ${what}${more}${masked}${history})`);
     return EXIT.ok;
   } finally {
     wh.close();

@@ -1,7 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { projectAndWarehouse, projectFileOf, renderReport, runReportTask } from '../../project/index.ts';
+import {
+  backupsReader,
+  projectAndWarehouse,
+  projectFileOf,
+  renderReport,
+  runReportTask,
+} from '../../project/index.ts';
 import type { ReportLang } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
@@ -59,6 +65,9 @@ export default async function report(_args: unknown[], command: Command): Promis
     ...(opts.report ? { reportFile: resolve(opts.report) } : {}),
     ...(opts.out ? { outDir: resolve(opts.out) } : {}),
     lang: opts.lang,
+    ...(pw?.loaded.project.backup !== undefined && warehousePath
+      ? { backups: backupsReader(pw.loaded, warehousePath) }
+      : {}),
   };
   const notes: string[] = [];
   let wh: Warehouse | null = null;

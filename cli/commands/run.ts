@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import type { RunSummary } from '../../pipelines/index.ts';
 import { projectAndWarehouse, runPipelinesTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, exitCodeOfCode } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
@@ -18,7 +19,18 @@ export function checkArguments(
   problems.project(options.project as string | undefined);
 }
 
-/** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded, 1 when any failed. */
+/**
+ * The exit code of a run: 0 when every pipeline loaded; else the code its failures have in any command (a
+ * definition error 2, as `ingest` exits for the same mistake; the warehouse 3; a source 4; otherwise 1), the
+ * first of 2, 3, 4 that any failed pipeline has, else 1.
+ */
+export function runExitCode(summary: RunSummary): number {
+  if (summary.status === 'succeeded') return EXIT.ok;
+  const codes = summary.pipelines.flatMap((p) => (p.status === 'failed' ? [exitCodeOfCode(p.code)] : []));
+  return [EXIT.usage, EXIT.warehouse, EXIT.source].find((c) => codes.includes(c)) ?? EXIT.failures;
+}
+
+/** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded; see `runExitCode`. */
 export default async function run(args: unknown[], command: Command): Promise<number> {
   const [names] = args as [string[]];
   const opts = command.opts<{ project?: string; warehouse?: string; json?: boolean }>();
@@ -39,9 +51,7 @@ export default async function run(args: unknown[], command: Command): Promise<nu
     progress.stop();
     if (opts.json) out.json(summary);
     else printRunSummary(out, summary);
-    // A mistake in a definition (a catalog field matching no source column) is a usage error: exit 2.
-    if (summary.pipelines.some((p) => p.status === 'failed' && p.code === 'definition')) return EXIT.usage;
-    return summary.status === 'succeeded' ? EXIT.ok : EXIT.failures;
+    return runExitCode(summary);
   } finally {
     progress.stop();
     await ctx.done();

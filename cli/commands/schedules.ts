@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { nextFirings, runScheduleOnce, type Schedule, scheduleSteps } from '../../jobs/index.ts';
-import { createAlerter, projectAndWarehouse, scheduleExecutor } from '../../project/index.ts';
+import {
+  createAlerter,
+  projectAndWarehouse,
+  scheduleActions,
+  scheduleExecutor,
+} from '../../project/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
@@ -91,7 +96,11 @@ export default async function schedules(args: unknown[], command: Command): Prom
           { logger },
         );
         try {
-          return await runScheduleOnce(wh, s, scheduleExecutor(loaded, { logger, alerts }), { logger });
+          // Keys are optional here: a backup kept by the parent needs them, and says so when they are missing.
+          const actions = scheduleActions(loaded, warehousePath, { logger });
+          return await runScheduleOnce(wh, s, scheduleExecutor(loaded, { logger, alerts, actions }), {
+            logger,
+          });
         } finally {
           await alerts.flush();
           wh.close();

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
+import { WarehouseQueryError } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
-import { EXIT } from '../errors.ts';
+import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 import { openCommandWarehouse } from '../session.ts';
 
@@ -24,15 +25,36 @@ export function checkArguments(
     );
 }
 
-/** `gongshu sql "QUERY"`: rows as a table, or one JSON object per row with --json. Read-only unless --write. */
+/**
+ * `gongshu sql "QUERY"`: rows as a table, or one JSON object per row with --json. Read-only unless --write.
+ * Integers are numbers at any width; TIMESTAMPTZ values are shown in the warehouse's time zone (Asia/Shanghai)
+ * with their offset, as the session reads them back. A query DuckDB refuses exits 2 (bad input), not 3.
+ */
 export default async function sql(args: unknown[], command: Command): Promise<number> {
   const [query] = args as [string];
   const opts = command.opts<{ project?: string; warehouse?: string; json?: boolean; write?: boolean }>();
   const out = processOutput();
+  // `gongshu sql … | head`: the reader went away; stop quietly, as other command-line tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   const path = opts.warehouse ?? (await projectAndWarehouse(opts)).warehousePath;
   const wh = await openCommandWarehouse({ path, readOnly: !opts.write });
   try {
-    const { columns, rows } = await wh.json(query);
+    let result: Awaited<ReturnType<typeof wh.display>>;
+    try {
+      result = await wh.display(query);
+    } catch (error) {
+      if (!(error instanceof WarehouseQueryError)) throw error;
+      const reason = error.message.replace(/^query failed: /, '').replace(/\n {2}in: [\s\S]*$/, '');
+      const readOnly = /read-only mode/i.test(reason);
+      throw new CliError(
+        `sql: ${reason.trim()}. Fix: ${readOnly ? 'add --write to change the warehouse (it takes the writer lock)' : 'correct the query'}`,
+        EXIT.usage,
+      );
+    }
+    const { columns, rows } = result;
     if (opts.json) for (const row of rows) out.json(row);
     else {
       for (const line of formatTable(rows, columns)) out.data(line);

@@ -19,6 +19,7 @@ import {
   resolveEncoding,
   SAMPLE_BYTES,
 } from './encoding.ts';
+import { EncodingCheck, invalidBytesProblem } from './encoding-check.ts';
 import { csvRelation } from './fast-path.ts';
 import { CSV_DELIMITERS, type CsvOptions, type CsvOptionsInput, parseCsvOptions } from './options.ts';
 import { CsvParser, sniffDelimiter } from './parser.ts';
@@ -105,12 +106,13 @@ export function csv(input: CsvOptionsInput): Connector {
       parser.push(info.sample);
       if (info.sampleIsWholeFile) parser.end();
       if (!header || header.length === 0) return undefined;
+      const normalised = normaliseHeader(header);
       const relation = await csvRelation({
         options,
         encoding: info.encoding.encoding,
         bomLength: info.encoding.bomLength,
         delimiter: info.delimiter,
-        columns: normaliseHeader(header).columns,
+        columns: normalised.columns,
         headerNewlines: header.join('').split('\n').length - 1,
       });
       if (!relation) return undefined;
@@ -120,7 +122,8 @@ export function csv(input: CsvOptionsInput): Connector {
           ? [`delimiter ${JSON.stringify(info.delimiter)} (detected)`]
           : []),
       ];
-      return { ...relation, notes: [...found, ...(relation.notes ?? [])] };
+      // Blank and repeated header names are renamed as on the JS path, and said so.
+      return { ...relation, notes: [...found, ...normalised.notes, ...(relation.notes ?? [])] };
     },
   };
 }
@@ -147,16 +150,26 @@ async function* extractRows(
   let rows: (string | null)[][] = [];
   let locations: string[] = [];
   let problems: (string | null)[] | undefined;
+  let extras: (Record<string, string> | null)[] | undefined;
   const ready: ExtractedBatch[] = [];
   let checkReplacement = false;
-  const invalidBytes = `encoding: bytes invalid in ${encoding.encoding} (decoded as U+FFFD)`;
+  const invalidBytes = invalidBytesProblem(encoding.encoding);
+  // The whole file's bytes are checked as they are read: lines of another encoding are quarantined.
+  const check = new EncodingCheck(encoding.encoding);
 
   const flush = (): void => {
     if (rows.length === 0 || columns === undefined) return;
-    ready.push(problems ? { columns, rows, locations, problems } : { columns, rows, locations });
+    ready.push({
+      columns,
+      rows,
+      locations,
+      ...(problems ? { problems } : {}),
+      ...(extras ? { extras } : {}),
+    });
     rows = [];
     locations = [];
     problems = undefined;
+    extras = undefined;
   };
 
   const parser = new CsvParser(
@@ -179,10 +192,20 @@ async function* extractRows(
         for (let i = row.length; i < width; i++) row.push(null);
       } else if (row.length > width) {
         problem = joinProblem(problem, `field-count: expected ${width} fields, got ${row.length}`);
+        // The values beyond the header go to the quarantined row too (`_extra_<field number>`).
+        const extra: Record<string, string> = {};
+        for (let i = width; i < row.length; i++) extra[`_extra_${i + 1}`] = row[i] ?? '';
+        extras ??= new Array<Record<string, string> | null>(rows.length).fill(null);
+        extras.push(extra);
         row.length = width;
       }
+      if (extras && extras.length === rows.length) extras.push(null);
       if (checkReplacement && row.some((value) => value?.includes('\uFFFD'))) {
         problem = joinProblem(problem, invalidBytes);
+      }
+      if (check.mixedLines.length > 0) {
+        const mixed = check.problemIn(line, line + lineBreaks(row));
+        if (mixed) problem = joinProblem(problem, mixed);
       }
       if (problem !== null && problems === undefined)
         problems = new Array<string | null>(rows.length).fill(null);
@@ -202,16 +225,20 @@ async function* extractRows(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
+      check.push(chunk);
       feed(decoder.write(chunk));
       while (ready.length > 0) {
         yield ready.shift()!;
         signal?.throwIfAborted();
       }
     }
+    check.end();
     feed(decoder.end());
     parser.end();
     flush();
     if (columns === undefined) note?.(`${name}: no header line (the file is empty)`);
+    const summary = check.summary(name);
+    if (summary) note?.(summary);
     while (ready.length > 0) yield ready.shift()!;
   } catch (error) {
     if (signal?.aborted || error instanceof SourceError) throw error;
@@ -312,6 +339,14 @@ export function normaliseHeader(fields: readonly string[]): { columns: string[];
     columns.push(name);
   });
   return { columns, notes };
+}
+
+/** Line breaks inside a record's fields (LF, CR LF, lone CR), so its last line is its first plus these. */
+function lineBreaks(fields: readonly (string | null)[]): number {
+  let n = 0;
+  for (const f of fields)
+    if (f !== null && (f.includes('\n') || f.includes('\r'))) n += f.match(/\r\n|\r|\n/g)!.length;
+  return n;
 }
 
 function joinProblem(a: string | null, b: string): string {

@@ -42,6 +42,17 @@ export async function resolveEncoding(
       { path, encoding: unicodeBom },
     );
   }
+  const binary = binaryKind(head);
+  if (binary) {
+    throw new SourceError(
+      `${path}: not a text file: ${binary}. This connector reads text (UTF-8, GB18030 or GBK). ` +
+        'Fix: check that this is the file the department meant to send; export the data as CSV/JSON text' +
+        (binary.includes('ZIP')
+          ? ', or if it is an .xlsx workbook, name it .xlsx and read it with excel()'
+          : ''),
+      { path, binary },
+    );
+  }
   const utf8Bom = startsWith(head, UTF8_BOM);
   if (declared !== 'auto') {
     if (utf8Bom && declared !== 'utf-8') {
@@ -166,5 +177,37 @@ function utf16Or32Bom(bytes: Uint8Array): string | undefined {
   if (startsWith(bytes, [0, 0, 0xfe, 0xff])) return 'UTF-32BE';
   if (startsWith(bytes, [0xff, 0xfe])) return 'UTF-16LE';
   if (startsWith(bytes, [0xfe, 0xff])) return 'UTF-16BE';
+  return undefined;
+}
+
+/** File signatures of the binary formats a department may send by mistake under a text name. */
+const SIGNATURES: readonly (readonly [readonly number[], string])[] = [
+  [[0x89, 0x50, 0x4e, 0x47], 'it starts like a PNG image'],
+  [[0xff, 0xd8, 0xff], 'it starts like a JPEG image'],
+  [[0x47, 0x49, 0x46, 0x38], 'it starts like a GIF image'],
+  [[0x25, 0x50, 0x44, 0x46], 'it starts like a PDF document'],
+  [[0x50, 0x4b, 0x03, 0x04], 'it starts like a ZIP archive (.xlsx and .docx files are ZIP archives)'],
+  [[0x1f, 0x8b], 'it starts like a gzip archive'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'it starts like an old Office file (.xls/.doc)'],
+  [[0x50, 0x41, 0x52, 0x31], 'it starts like a Parquet file'],
+  [[0x37, 0x7a, 0xbc, 0xaf], 'it starts like a 7z archive'],
+  [[0x52, 0x61, 0x72, 0x21], 'it starts like a RAR archive'],
+];
+
+/**
+ * Why the first bytes are not text, or undefined when they may be: a known binary signature, a NUL byte, or
+ * more than 1% control characters (other than tab, line breaks, form feed and the DOS end-of-file mark).
+ */
+export function binaryKind(head: Uint8Array): string | undefined {
+  for (const [signature, what] of SIGNATURES) if (startsWith(head, signature)) return what;
+  let controls = 0;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b === 0) return `it holds NUL bytes (at byte ${i})`;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1a) controls++;
+  }
+  if (head.length > 0 && controls > head.length / 100) {
+    return `${controls} of its first ${head.length} bytes are control characters`;
+  }
   return undefined;
 }

@@ -1,10 +1,12 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, statfsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { quoteLiteral } from '../../schemas/index.ts';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { GongshuError, quoteLiteral } from '../../schemas/index.ts';
 import type { SqlRelation } from '../types.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
+import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
 import type { CsvOptions } from './options.ts';
 
 /** What the connector knows about the file when it offers the fast path. */
@@ -18,6 +20,9 @@ export interface FastPathInput {
   /** `\n` characters inside the header's quoted fields. */
   readonly headerNewlines: number;
 }
+
+/** Temporary UTF-8 copies are named `<tmpdir>/gongshu-<pid>-<ms>-<file>.utf8.csv`. */
+const TEMP_PREFIX = 'gongshu-';
 
 /** A value no department file contains, used as DuckDB's NULL string so that empty fields stay ''. */
 const NEVER_NULL = '\u0001\u0002gongshu-no-null\u0002\u0001';
@@ -34,10 +39,11 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
   const { options } = input;
   if (options.header !== true || options.quote !== '"') return undefined;
   const scan = await scanFile(options.path, input.encoding, input.bomLength);
-  if (scan.loneCarriageReturn) {
+  if (scan.loneCarriageReturn || scan.check.mixedLines.length > MAX_PROBLEM_LINES) {
     await scan.dispose();
     return undefined;
   }
+  const summary = scan.check.summary(basename(options.path));
   const names = `[${input.columns.map(quoteLiteral).join(', ')}]`;
   const sql =
     `read_csv(${quoteLiteral(scan.utf8Path)}, header = true, skip = ${options.skipLines}, names = ${names}, ` +
@@ -51,27 +57,120 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
       file: basename(options.path),
       firstDataLine: options.skipLines + 2 + input.headerNewlines,
       physicalLines: scan.physicalLines,
+      ...(scan.check.mixedLines.length > 0
+        ? { problemLines: { lines: scan.check.mixedLines, problem: mixedLineProblem(input.encoding) } }
+        : {}),
+      ...(scan.replacement ? { replacementProblem: invalidBytesProblem(input.encoding) } : {}),
     },
-    notes: input.encoding === 'utf-8' ? [] : [`transcoded ${input.encoding} → UTF-8 for DuckDB's reader`],
+    notes: [
+      ...(summary ? [summary] : []),
+      ...(scan.utf8Path === options.path
+        ? []
+        : [
+            input.encoding === 'utf-8'
+              ? "copied to valid UTF-8 (invalid bytes as U+FFFD) for DuckDB's reader"
+              : `transcoded ${input.encoding} → UTF-8 for DuckDB's reader`,
+          ]),
+    ],
     dispose: scan.dispose,
   };
 }
+
+/** Above this many lines of another encoding the JS parser reads the file (the list would be a large literal). */
+const MAX_PROBLEM_LINES = 10_000;
 
 interface Scan {
   readonly utf8Path: string;
   readonly physicalLines: number;
   readonly loneCarriageReturn: boolean;
+  /** The whole file's encoding check. */
+  readonly check: EncodingCheck;
+  /** Whether the UTF-8 text DuckDB reads holds U+FFFD (invalid bytes, or the character itself). */
+  readonly replacement: boolean;
   dispose(): Promise<void>;
 }
 
-/** Counts the file's physical lines (and lone CRs); transcodes a non-UTF-8 file to a temporary UTF-8 copy. */
+/**
+ * Counts the file's physical lines (and lone CRs) and checks its bytes (the whole file); transcodes a non-UTF-8
+ * file to a temporary UTF-8 copy, and copies a UTF-8 file with invalid bytes (which DuckDB's reader refuses)
+ * with those bytes as U+FFFD, so that their rows are quarantined like the JS parser does.
+ */
 async function scanFile(path: string, encoding: CsvEncoding, bomLength: number): Promise<Scan> {
-  const transcode = encoding !== 'utf-8';
+  await sweepCopies();
+  const check = new EncodingCheck(encoding);
+  const first = await readFile(path, encoding, bomLength, check, encoding !== 'utf-8');
+  if (encoding === 'utf-8' && check.invalidUtf8) {
+    const copy = await readFile(path, encoding, bomLength, undefined, true);
+    return { ...first, utf8Path: copy.utf8Path, replacement: true, check, dispose: copy.dispose };
+  }
+  return { ...first, check, replacement: first.replacement || check.hasReplacement };
+}
+
+/** The temporary directories swept in this process (TMPDIR may change between loads). */
+const swept = new Set<string>();
+
+/**
+ * Deletes the temporary UTF-8 copies that loads killed before they could clean up left behind (their process
+ * is gone), once per process and temporary directory.
+ */
+async function sweepCopies(): Promise<void> {
+  const dir = tmpdir();
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(COPY_NAME.exec(name)?.[1]);
+    if (!pid || pid === process.pid || running(pid)) continue;
+    await rm(join(dir, name), { force: true }).catch(() => undefined);
+  }
+}
+
+/** A temporary copy's name, with the pid of the process that wrote it. */
+const COPY_NAME = new RegExp(`^${TEMP_PREFIX}(\\d+)-\\d+-.*\\.utf8\\.csv$`);
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One pass over the file: line counts, the check (if given), and a UTF-8 copy (if asked). */
+async function readFile(
+  path: string,
+  encoding: CsvEncoding,
+  bomLength: number,
+  check: EncodingCheck | undefined,
+  transcode: boolean,
+): Promise<Omit<Scan, 'check'>> {
   const tmp = transcode
-    ? join(tmpdir(), `gongshu-${process.pid}-${Date.now()}-${basename(path)}.utf8.csv`)
+    ? join(tmpdir(), `${TEMP_PREFIX}${process.pid}-${Date.now()}-${basename(path)}.utf8.csv`)
     : undefined;
   const out = tmp ? createWriteStream(tmp) : undefined;
+  let failure: Error | undefined;
+  out?.on('error', (error) => {
+    failure ??= error;
+  });
+  /** Resolves when the stream drains or fails (a full disk must not leave the load waiting). */
+  const drained = (w: NonNullable<typeof out>) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        w.off('drain', done);
+        w.off('error', done);
+        resolve();
+      };
+      w.once('drain', done);
+      w.once('error', done);
+    });
   const decoder = transcode ? createDecoder(encoding) : undefined;
+  let replacement = false;
   let newlines = 0;
   let lone = false;
   let last = -1;
@@ -87,22 +186,63 @@ async function scanFile(path: string, encoding: CsvEncoding, bomLength: number):
     }
     if (last === 13 && bytes[0] !== 10) lone = true;
     if (bytes.length) last = bytes[bytes.length - 1]!;
+    check?.push(bytes);
     if (out && decoder) {
       const text = decoder.write(bytes);
-      if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!replacement && text.includes('\uFFFD')) replacement = true;
+      if (!out.write(text) && !failure) await drained(out);
+      if (failure) break;
     }
   }
-  if (out && decoder) {
-    out.write(decoder.end());
-    await new Promise<void>((r) => out.end(() => r()));
+  check?.end();
+  if (out && decoder && !failure) {
+    const text = decoder.end();
+    if (text.includes('\uFFFD')) replacement = true;
+    out.end(text);
+    await finished(out).catch((error: Error) => {
+      failure ??= error;
+    });
+  }
+  if (failure && tmp) {
+    out?.destroy();
+    await rm(tmp, { force: true });
+    throw copyError(path, tmp, failure);
   }
   const physicalLines = newlines + (last !== -1 && last !== 10 ? 1 : 0);
   return {
     utf8Path: tmp ?? path,
     physicalLines,
+    replacement,
     loneCarriageReturn: lone || last === 13,
     dispose: async () => {
       if (tmp) await rm(tmp, { force: true });
     },
   };
+}
+
+/** The temporary UTF-8 copy could not be written: a full disk says so, with the space left. */
+function copyError(path: string, tmp: string, error: Error): GongshuError {
+  const dir = dirname(tmp);
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+    let free = 'an unknown amount';
+    try {
+      const s = statfsSync(dir);
+      free = `${((Number(s.bavail) * Number(s.bsize)) / 2 ** 20).toFixed(1)} MiB`;
+    } catch {
+      // say what we know
+    }
+    return new GongshuError(
+      'disk-full',
+      `${path}: the disk is full: the temporary UTF-8 copy for DuckDB's reader could not be written to ${dir} ` +
+        `(${free} free; it needs about the file's size). Nothing was loaded. Fix: free space there, or point TMPDIR ` +
+        "at a larger disk, or read the file with csv({ parser: 'js' }), which needs no copy",
+      { details: { path, dir, free } },
+    );
+  }
+  return new GongshuError(
+    'temp-copy',
+    `${path}: the temporary UTF-8 copy for DuckDB's reader could not be written to ${dir} (${error.message}). ` +
+      "Fix: check TMPDIR, or read the file with csv({ parser: 'js' }), which needs no copy",
+    { details: { path, dir }, cause: error },
+  );
 }

@@ -13,6 +13,9 @@ export interface CellText {
 
 const EMPTY: CellText = Object.freeze({ text: null, kind: 'empty' });
 
+/** The `error` of a formula cell saved without its result. */
+export const NO_RESULT = 'a formula without a saved result';
+
 /**
  * Converts a value from exceljs' streaming reader: rich text → its text, formulas → their cached result,
  * `{ error }` → null, JS Date (a date-formatted cell; exceljs builds it in UTC) → date or timestamp text.
@@ -29,7 +32,11 @@ export function cellText(value: unknown): CellText {
       const text = (v.richText as { text?: unknown }[]).map((run) => String(run.text ?? '')).join('');
       return text === '' ? EMPTY : { text, kind: 'string' };
     }
-    if ('formula' in v || 'sharedFormula' in v) return cellText(v.result);
+    if ('formula' in v || 'sharedFormula' in v) {
+      // A formula the workbook was saved without computing (written by a program, not by Excel) has no value.
+      if (v.result === undefined) return { text: null, kind: 'error', error: NO_RESULT };
+      return cellText(v.result);
+    }
     if (typeof v.error === 'string') return { text: null, kind: 'error', error: v.error };
     if ('text' in v) return cellText(v.text);
   }

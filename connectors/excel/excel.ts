@@ -158,11 +158,7 @@ async function* extractRows(
   const errorCells = new Map<number, { count: number; codes: Set<string>; first: string }>();
   let columnTypes: (SourceColumnType | undefined)[] | undefined;
   // The first batch is held until column types are decided from it; later batches are checked against them.
-  let held: { cells: CellText[][]; locations: string[]; problems: (string | null)[] } = {
-    cells: [],
-    locations: [],
-    problems: [],
-  };
+  let held: Held = { cells: [], locations: [], problems: [], extras: [] };
 
   const sheet = await openSheet(options.path, sheetName);
   try {
@@ -178,16 +174,24 @@ async function* extractRows(
         problem = problem === null ? p : `${problem}; ${p}`;
       };
       const extra = all.findIndex((c, i) => i >= width && c.kind !== 'empty');
+      let extras: Record<string, string | null> | null = null;
       if (extra >= 0) {
         add(
           `excel-extra-cells: a value in column ${columnLetters(extra + 1)}, right of the header's ${width} columns`,
         );
+        // Kept for the quarantined row: `_extra_F` for a value in column F.
+        extras = {};
+        all.forEach((c, i) => {
+          if (i >= width && c.kind !== 'empty') extras![`_extra_${columnLetters(i + 1)}`] = c.text;
+        });
       }
       cells.forEach((c, i) => {
         if (c.imprecise) {
           add(`excel-number-precision: column ${columns[i]} holds a number with more than 15 digits`);
         }
         if (c.kind === 'error') {
+          // An error value or an uncomputed formula has no value: the row is quarantined, like a type problem.
+          add(`excel-error: column ${columns[i]} holds ${c.error ?? '#ERROR'}`);
           const seen = errorCells.get(i) ?? { count: 0, codes: new Set<string>(), first: location };
           seen.count++;
           seen.codes.add(c.error ?? '#ERROR');
@@ -201,10 +205,11 @@ async function* extractRows(
       held.cells.push(cells);
       held.locations.push(location);
       held.problems.push(problem);
+      held.extras.push(extras);
       if (held.cells.length >= options.batchSize) {
         columnTypes ??= decideTypes(held.cells, width);
         yield toBatch(columns, columnTypes, held);
-        held = { cells: [], locations: [], problems: [] };
+        held = { cells: [], locations: [], problems: [], extras: [] };
         signal?.throwIfAborted();
       }
     }
@@ -220,7 +225,7 @@ async function* extractRows(
   }
   for (const [i, seen] of errorCells) {
     note?.(
-      `column ${columns[i]}: ${seen.count} error cell(s) (${[...seen.codes].join(', ')}) read as null, first at ${seen.first}`,
+      `column ${columns[i]}: ${seen.count} error cell(s) (${[...seen.codes].join(', ')}), first at ${seen.first}: their rows are quarantined as excel-error`,
     );
   }
 }
@@ -258,22 +263,34 @@ function typeMismatch(
     const cell = cells[i]!;
     if (type === undefined || cell.kind === 'empty' || cell.kind === 'error') continue;
     if (cell.kind === 'date' || (type === 'timestamp' && cell.kind === 'timestamp')) continue;
-    return `excel-type: column ${columns[i]} holds ${type}s, but this row has ${JSON.stringify(cell.text)}`;
+    // The value itself stays out of the message (it is in the quarantined row).
+    return `excel-type: column ${columns[i]} holds ${type}s, but this row's cell is a ${cell.kind}`;
   }
   return undefined;
+}
+
+/** Rows read but not yet yielded (the first batch waits for its column types). */
+interface Held {
+  cells: CellText[][];
+  locations: string[];
+  problems: (string | null)[];
+  extras: (Record<string, string | null> | null)[];
 }
 
 function toBatch(
   columns: readonly string[],
   columnTypes: readonly (SourceColumnType | undefined)[],
-  held: { cells: CellText[][]; locations: string[]; problems: (string | null)[] },
+  held: Held,
 ): ExtractedBatch {
   const rows = held.cells.map((cells) => cells.map((c) => c.text));
   const base = { columns, rows, locations: held.locations };
   const typed = columnTypes.some((t) => t !== undefined) ? { columnTypes } : {};
-  return held.problems.some((p) => p !== null)
-    ? { ...base, ...typed, problems: held.problems }
-    : { ...base, ...typed };
+  return {
+    ...base,
+    ...typed,
+    ...(held.problems.some((p) => p !== null) ? { problems: held.problems } : {}),
+    ...(held.extras.some((e) => e !== null) ? { extras: held.extras } : {}),
+  };
 }
 
 function damaged(path: string, error: unknown): SourceError {

@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { SourceError } from '../errors.ts';
 import { fileError } from '../file-source.ts';
+import { columnLetters } from './merges.ts';
 
 /** One row from exceljs' streaming reader: its 1-based Excel row number and 1-based sparse cell values. */
 export interface SheetRow {
@@ -98,7 +99,7 @@ export async function openSheet(path: string, wanted: string | number | undefine
     // ENOENT on a stream nobody reads — an unhandled 'error' event. A sheet that is read still sees its errors
     // through its iterator; this listener only keeps a skipped one from crashing the process.
     (iterator as { on?: (event: string, fn: () => void) => unknown }).on?.('error', () => undefined);
-    return proto._parseWorksheet.call(this, decodeUtf8(iterator), sheetNo);
+    return proto._parseWorksheet.call(this, withCellReferences(decodeUtf8(iterator)), sheetNo);
   };
   const sheets = reader[Symbol.asyncIterator]();
   const close = () => {
@@ -175,4 +176,83 @@ async function* decodeUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerat
   }
   const rest = decoder.decode();
   if (rest !== '') yield rest;
+}
+
+/**
+ * Rewrites a sheet's XML (as text chunks) into what exceljs' streaming reader reads right:
+ * - adds the `r` attribute to `<row>` and `<c>` elements that lack it. Excel always writes it, but it is optional
+ *   (ECMA-376 §18.3.1.73, §18.3.1.4: a row without it follows the previous row, a cell the previous cell), and
+ *   other writers leave it out; exceljs needs it;
+ * - drops the formula of a cell whose saved result is an error (`t="e"`): exceljs reads such a cell as a formula
+ *   without a result; without the formula it reads the error value (`#DIV/0!`).
+ */
+export async function* withCellReferences(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let row = 0;
+  let col = 0;
+  let errorCell = false;
+  let dropping = false;
+  const tag = /<(row|c)(?=[\s>/])([^>]*)>/g;
+  const rewrite = (_all: string, name: string, attrs: string): string => {
+    const r = / r="([A-Z]*)(\d+)"/.exec(attrs);
+    if (name === 'row') {
+      col = 0;
+      if (r) {
+        row = Number(r[2]);
+        return `<row${attrs}>`;
+      }
+      row++;
+      return `<row r="${row}"${attrs}>`;
+    }
+    errorCell = / t="e"/.test(attrs) && !attrs.endsWith('/');
+    if (r) {
+      col = columnNumber(r[1]!);
+      return `<c${attrs}>`;
+    }
+    col++;
+    return `<c r="${columnLetters(col)}${row}"${attrs}>`;
+  };
+  /** Text holding an error cell: tag by tag, leaving out its `<f>` element. */
+  const withoutErrorFormulas = (text: string): string => {
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+      const open = text.indexOf('<', i);
+      if (open < 0) {
+        if (!dropping) out += text.slice(i);
+        break;
+      }
+      if (!dropping) out += text.slice(i, open);
+      const close = text.indexOf('>', open) + 1;
+      const t = text.slice(open, close);
+      if (/^<(row|c)[\s>/]/.test(t)) out += t.replace(tag, rewrite);
+      else if (errorCell && /^<f[\s>/]/.test(t)) dropping = !t.endsWith('/>');
+      else if (dropping && t === '</f>') dropping = false;
+      else {
+        if (t === '</c>') errorCell = false;
+        if (!dropping) out += t;
+      }
+      i = close;
+    }
+    return out;
+  };
+  const convert = (text: string) =>
+    dropping || errorCell || text.includes(' t="e"')
+      ? withoutErrorFormulas(text)
+      : text.replace(tag, rewrite);
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + chunk;
+    // Only complete tags are rewritten: the text after the last '>' waits for the next chunk.
+    const cut = text.lastIndexOf('>') + 1;
+    carry = text.slice(cut);
+    if (cut > 0) yield convert(text.slice(0, cut));
+  }
+  if (carry !== '') yield convert(carry);
+}
+
+/** `A` → 1, `Z` → 26, `AA` → 27. */
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
 }

@@ -22,7 +22,17 @@ export function flattenRecord(record: Record<string, unknown>, settings: Flatten
   const walk = (object: Record<string, unknown>, prefix: string, depth: number) => {
     for (const [key, value] of Object.entries(object)) {
       const name = prefix === '' ? key : `${prefix}${settings.separator}${key}`;
-      if (isPlainObject(value) && Object.keys(value).length > 0 && depth < (settings.maxDepth ?? Infinity)) {
+      if (typeof value === 'object' && value !== null && nestsBeyond(value, MAX_JSON_DEPTH - depth - 1)) {
+        // Kept out of the row (it would overflow the stack); the record is quarantined with its other fields.
+        values.set(name, null);
+        problems.push(
+          `json-depth: field ${name} nests more than ${MAX_JSON_DEPTH} levels deep; json() reads up to ${MAX_JSON_DEPTH}`,
+        );
+      } else if (
+        isPlainObject(value) &&
+        Object.keys(value).length > 0 &&
+        depth < (settings.maxDepth ?? Infinity)
+      ) {
         walk(value, name, depth + 1);
       } else {
         values.set(name, leafText(value));
@@ -36,6 +46,23 @@ export function flattenRecord(record: Record<string, unknown>, settings: Flatten
   };
   walk(record, '', 0);
   return { values, problems };
+}
+
+/** How deep a record may nest (objects and arrays); deeper values are refused, not parsed into a stack overflow. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` (an object or array) nests more than `levels` levels below itself; iterative, stops early. */
+function nestsBeyond(value: object, levels: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > levels) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    }
+  }
+  return false;
 }
 
 /** The flattened column names of a record, in key order (for discovering the columns). */

@@ -8,6 +8,7 @@ import {
   readAt,
   resolveEncoding,
 } from '../csv/encoding.ts';
+import { invalidBytesProblem } from '../csv/encoding-check.ts';
 import { SourceError } from '../errors.ts';
 import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
@@ -17,6 +18,7 @@ import type {
   ExtractContext,
   ExtractedBatch,
 } from '../types.ts';
+import { type DuplicateKey, duplicateKeys } from './duplicates.ts';
 import { describeJson, type FlattenSettings, flattenKeys, flattenRecord, isPlainObject } from './flatten.ts';
 import { type JsonOptions, type JsonOptionsInput, parseJsonOptions } from './options.ts';
 
@@ -113,23 +115,35 @@ async function* ndjsonRows(
   ctx: ExtractContext,
 ): AsyncGenerator<ExtractedBatch> {
   const name = basename(options.path);
+  const invalid = invalidBytesProblem(info.encoding.encoding);
   const keys = new Set<string>();
+  let objects = 0;
+  let other: unknown;
   for await (const { text } of lines(options.path, info.encoding)) {
     ctx.signal?.throwIfAborted();
     const parsed = tryParse(text);
-    if (parsed.ok && isPlainObject(parsed.value))
+    if (parsed.ok && isPlainObject(parsed.value)) {
+      objects++;
       for (const k of flattenKeys(parsed.value, options.flatten)) keys.add(k);
+    } else if (parsed.ok && other === undefined) other = parsed.value;
   }
+  if (objects === 0 && other !== undefined) throw notRecords(options.path, other);
   const columns = Object.freeze([...keys]);
   const batcher = new Batcher(columns, options.batchSize);
   for await (const { text, line } of lines(options.path, info.encoding)) {
     const location = `${name}:${line}`;
     const parsed = tryParse(text);
     if (!parsed.ok) {
-      const start = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      batcher.add(new Map(), location, [`json: ${parsed.message}; the line reads ${JSON.stringify(start)}`]);
+      // The parser's message only: the line itself holds personal data (it stays in the quarantine's row_json).
+      batcher.add(new Map(), location, [`json: ${parsed.message}`]);
     } else {
-      batcher.addRecord(parsed.value, location, options.flatten);
+      batcher.addRecord(
+        parsed.value,
+        location,
+        options.flatten,
+        text.includes('\uFFFD') ? [invalid] : [],
+        duplicateKeys(text),
+      );
     }
     const ready = batcher.take();
     if (ready) {
@@ -164,14 +178,28 @@ async function* documentRows(
     throw parseError(path, text, error);
   }
   const records = findRecords(path, document, options.records);
+  if (records.length > 0 && !records.some(isPlainObject)) throw notRecords(path, records[0]);
   const keys = new Set<string>();
   for (const record of records) {
     if (isPlainObject(record)) for (const k of flattenKeys(record, options.flatten)) keys.add(k);
   }
   const columns = Object.freeze([...keys]);
   const batcher = new Batcher(columns, options.batchSize);
+  // Bytes invalid in the encoding decode as U+FFFD: the records holding one are quarantined as `encoding`.
+  const invalid = text.includes('\uFFFD') ? [invalidBytesProblem(info.encoding.encoding)] : undefined;
+  // Keys repeated in a record (JSON.parse kept the last value), by record index.
+  const prefix = options.records?.split('.') ?? [];
+  const repeated = new Map<number, DuplicateKey[]>();
+  for (const d of duplicateKeys(text)) {
+    const index = d.path[prefix.length];
+    if (typeof index !== 'number' || !prefix.every((k, j) => d.path[j] === k)) continue;
+    const list = repeated.get(index) ?? [];
+    list.push({ path: d.path.slice(prefix.length + 1), dropped: d.dropped });
+    repeated.set(index, list);
+  }
   for (let i = 0; i < records.length; i++) {
-    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten);
+    const bad = invalid && JSON.stringify(records[i])?.includes('\uFFFD');
+    batcher.addRecord(records[i], `${name}[#${i}]`, options.flatten, bad ? invalid : [], repeated.get(i));
     const ready = batcher.take();
     if (ready) {
       yield ready;
@@ -187,6 +215,7 @@ class Batcher {
   private rows: (string | null)[][] = [];
   private locations: string[] = [];
   private problems: (string | null)[] = [];
+  private extras: (Record<string, string | null> | null)[] = [];
   private ready: ExtractedBatch | undefined;
 
   constructor(
@@ -194,19 +223,32 @@ class Batcher {
     private readonly size: number,
   ) {}
 
-  addRecord(record: unknown, location: string, flatten: FlattenSettings): void {
+  addRecord(
+    record: unknown,
+    location: string,
+    flatten: FlattenSettings,
+    problems: readonly string[] = [],
+    duplicates: readonly DuplicateKey[] = [],
+  ): void {
     if (!isPlainObject(record)) {
       this.add(new Map(), location, [`json: the record is ${describeJson(record)}, expected an object`]);
       return;
     }
     const flat = flattenRecord(record, flatten);
-    this.add(flat.values, location, flat.problems);
+    const dup = duplicateFields(duplicates, flatten.separator);
+    this.add(flat.values, location, [...problems, ...dup.problems, ...flat.problems], dup.extras);
   }
 
-  add(values: Map<string, string | null>, location: string, problems: string[]): void {
+  add(
+    values: Map<string, string | null>,
+    location: string,
+    problems: string[],
+    extras: Record<string, string | null> | null = null,
+  ): void {
     this.rows.push(this.columns.map((c) => values.get(c) ?? null));
     this.locations.push(location);
     this.problems.push(problems.length === 0 ? null : problems.join('; '));
+    this.extras.push(extras);
     if (this.rows.length >= this.size) this.ready = this.flush();
   }
 
@@ -218,13 +260,59 @@ class Batcher {
 
   flush(): ExtractedBatch | undefined {
     if (this.rows.length === 0) return undefined;
-    const base = { columns: this.columns, rows: this.rows, locations: this.locations };
-    const batch = this.problems.some((p) => p !== null) ? { ...base, problems: this.problems } : base;
+    const batch: ExtractedBatch = {
+      columns: this.columns,
+      rows: this.rows,
+      locations: this.locations,
+      ...(this.problems.some((p) => p !== null) ? { problems: this.problems } : {}),
+      ...(this.extras.some((e) => e !== null) ? { extras: this.extras } : {}),
+    };
     this.rows = [];
     this.locations = [];
     this.problems = [];
+    this.extras = [];
     return batch;
   }
+}
+
+/**
+ * The problem and the kept values of a record's repeated keys: `duplicate-field`, with each value JSON.parse
+ * dropped kept for the quarantined row as `_duplicate_<field>` (`_2`, `_3` … for more).
+ */
+function duplicateFields(
+  duplicates: readonly DuplicateKey[],
+  separator: string,
+): { problems: string[]; extras: Record<string, string | null> | null } {
+  if (duplicates.length === 0) return { problems: [], extras: null };
+  const extras: Record<string, string | null> = {};
+  const problems = duplicates.map((d) => {
+    const field = d.path.map(String).join(separator);
+    d.dropped.forEach((text, j) => {
+      let value: string | null = text;
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        value = parsed === null ? null : typeof parsed === 'string' ? parsed : text;
+      } catch {
+        // keep the text as it was
+      }
+      extras[`_duplicate_${field}${j === 0 ? '' : `_${j + 1}`}`] = value;
+    });
+    const times = d.dropped.length + 1;
+    return (
+      `duplicate-field: field ${JSON.stringify(field)} appears ${times === 2 ? 'twice' : `${times} times`}; JSON keeps the last ` +
+      `value, the earlier ${times === 2 ? 'one is' : 'ones are'} kept in the quarantined row as _duplicate_${field}`
+    );
+  });
+  return { problems, extras };
+}
+
+/** The file holds JSON values, but none of them is a record (an object): there is nothing to make columns of. */
+function notRecords(path: string, example: unknown): SourceError {
+  return new SourceError(
+    `${path}: holds JSON values such as ${describeJson(example)}, but no record (a JSON object): there are no ` +
+      'columns to load. Fix: send an array of objects, or NDJSON (one object per line)',
+    { path },
+  );
 }
 
 /** The records array at the dotted `records` path (or the document itself); else a SourceError. */
@@ -260,7 +348,7 @@ function findRecords(path: string, document: unknown, records: string | undefine
 
 /** A JSON.parse failure with the line, column and character offset it happened at. */
 function parseError(path: string, text: string, error: unknown): SourceError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = parserMessage(error);
   const at = /at position (\d+)/.exec(message);
   const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined;
   let where = '';
@@ -282,8 +370,17 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; mes
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: parserMessage(error) };
   }
+}
+
+/**
+ * JSON.parse's message without the piece of input V8 quotes in some of them (`Unexpected token 'x', "{"id":
+ * "1101…" is not valid JSON`): the input is personal data.
+ */
+function parserMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, (\.\.\.)?".*" is not valid JSON$/s, ' (not valid JSON)');
 }
 
 /** Non-blank lines of the file, decoded, each with its 1-based physical line number. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { callerFile, deepFreeze, definitionErrorFromZod, QualityDimension } from '../../schemas/index.ts';
+import {
+  type CatalogEntry,
+  callerFile,
+  deepFreeze,
+  definitionErrorFromZod,
+  QualityDimension,
+} from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -57,6 +63,15 @@ export const modelSchema = z
       description:
         "a SELECT; dependencies through ref(): ({ ref }) => a function of { ref } returning SQL that names ref('foundation.population'), or text with {{ ref('hukou') }}",
     }),
+    catalog: z
+      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
+        message: 'a catalog entry made by defineCatalogEntry({...})',
+      })
+      .optional()
+      .meta({
+        description:
+          'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
+      }),
     gate: gateSchema.default('error').meta({
       description:
         'error: not built (blocked) while an upstream dataset fails an error-severity quality rule; warn: built, failing rules reported as warnings; none: always built; { score, dimensions, rules }: blocked below these scores. Defaults to error',
@@ -75,6 +90,8 @@ export interface Model {
   readonly title: string | undefined;
   readonly description: string | undefined;
   readonly gate: Gate;
+  /** The catalog entry of the built table, when it is reported upward. */
+  readonly catalog?: CatalogEntry;
   /** The names passed to `ref()`, in order of first use. */
   readonly refs: readonly string[];
   /** The SQL with every `ref()` resolved by `resolve`. */
@@ -123,6 +140,7 @@ export function makeModel(spec: ModelSpec, file: string | undefined): Model {
     title: d.title,
     description: d.description,
     gate: typeof d.gate === 'string' ? d.gate : deepFreeze({ ...d.gate }),
+    ...(d.catalog ? { catalog: d.catalog } : {}),
     refs: deepFreeze(refs),
     render,
     ...(file ? { file } : {}),

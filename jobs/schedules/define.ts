@@ -7,10 +7,18 @@ import { DefinitionError } from '../errors.ts';
 export const OVERLAP_POLICIES = ['skip', 'queue'] as const;
 
 /**
- * The steps a schedule can run, in the order they run. Adding a step (e.g. `backup`): add it here and to
- * `scheduleRunSchema`; the node service then requires a handler for it (project/service/schedule-steps.ts).
+ * The steps a schedule can run, in the order they run. Adding a step: add it here and to `scheduleRunSchema`;
+ * the node service then requires a handler for it (project/service/schedule-steps.ts).
  */
-export const SCHEDULE_STEPS = ['pipelines', 'backfill', 'quality', 'build', 'report', 'push'] as const;
+export const SCHEDULE_STEPS = [
+  'pipelines',
+  'backfill',
+  'quality',
+  'build',
+  'report',
+  'push',
+  'backup',
+] as const;
 /** A step of a schedule. */
 export type ScheduleStep = (typeof SCHEDULE_STEPS)[number];
 
@@ -56,13 +64,29 @@ export const scheduleRunSchema = z
     push: datasetsOrAll
       .optional()
       .meta({ description: 'push to the parent node: true (every reportable dataset) or the datasets' }),
+    backup: z
+      .object({
+        to: z
+          .array(z.string().min(1))
+          .optional()
+          .meta({ description: 'backup destinations; defaults to every configured one' }),
+        verify: z
+          .boolean()
+          .default(true)
+          .meta({ description: 'verify the new backup by restoring it; defaults to true' }),
+      })
+      .strict()
+      .optional()
+      .meta({
+        description: 'an encrypted backup (gongshu backup create) after the other steps, pruned by retention',
+      }),
   })
   .strict()
   .refine(
     (r) =>
       (r.pipelines?.length ?? 0) + (r.backfill?.length ?? 0) + (r.build?.length ?? 0) > 0 ||
-      Boolean(r.quality || r.report || r.push),
-    'at least one step: pipelines, backfill, quality, build, report or push',
+      Boolean(r.quality || r.report || r.push || r.backup),
+    'at least one step: pipelines, backfill, quality, build, report, push or backup',
   );
 
 /** A schedule: a cron expression in a time zone, and the steps it runs. */
@@ -102,6 +126,7 @@ export function scheduleSteps(s: Pick<Schedule, 'run'>): ScheduleStep[] {
     build: (r.build?.length ?? 0) > 0,
     report: Boolean(r.report),
     push: Boolean(r.push),
+    backup: Boolean(r.backup),
   };
   return SCHEDULE_STEPS.filter((step) => present[step]);
 }
@@ -130,7 +155,7 @@ export function defineSchedule(spec: ScheduleSpec): Schedule {
       parsed.error,
       { file, object: `schedule ${label}` },
       {
-        run: "run: { pipelines: ['hukou'], quality: true, build: ['+foundation.population'], report: true }",
+        run: "run: { pipelines: ['hukou'], quality: true, build: ['+foundation.population'], report: true } or run: { backup: { to: ['local'] } }",
         overlap: 'overlap: "skip" or "queue"',
       },
     );

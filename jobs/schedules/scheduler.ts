@@ -65,6 +65,26 @@ export interface SchedulerOptions {
   readonly enqueue?: Enqueue;
   /** Called after each firing finished (not for skipped ones). */
   readonly onFinished?: (schedule: Schedule, runId: string, outcome: ScheduleOutcome) => void;
+  /**
+   * Actions of other layers a schedule can run (`run.backup`) with the default executor; the node service,
+   * which passes its own executor, passes its backup action to that executor as well.
+   */
+  readonly actions?: SchedulerActions;
+}
+
+/** What a scheduled action reports: details for the run record, and errors (none = succeeded). */
+export interface ActionOutcome {
+  readonly details: unknown;
+  readonly errors: readonly string[];
+}
+
+/** Actions the scheduler runs through hooks, so `jobs/` needs no import of the layers that own them. */
+export interface SchedulerActions {
+  /** `run.backup`: take (and verify) an encrypted backup of the warehouse. */
+  readonly backup?: (
+    spec: NonNullable<Schedule['run']['backup']>,
+    context: { readonly wh: Warehouse; readonly signal: AbortSignal },
+  ) => Promise<ActionOutcome>;
 }
 
 /** The result of a firing. */
@@ -89,16 +109,23 @@ export interface RunningScheduler {
 }
 
 /**
- * The steps the jobs layer can run itself: pipelines and builds. Quality, report, push and backfill steps need
- * the node service (`gongshu serve`), which passes its own executor.
+ * The steps the jobs layer can run itself: pipelines, builds and (through `actions.backup`) the backup.
+ * Quality, report, push and backfill steps need the node service (`gongshu serve`), which passes its own
+ * executor.
  */
-export function runJobSteps(project: ProjectWithJobs, log?: Log): ScheduleExecutor {
+export function runJobSteps(
+  project: ProjectWithJobs,
+  log?: Log,
+  actions: SchedulerActions = {},
+): ScheduleExecutor {
   return async (s, { wh, signal, runId }) => {
     const details: Record<string, unknown> = {};
     const errors: string[] = [];
     let rowsRead = 0;
     let rowsLoaded = 0;
-    const other = scheduleSteps(s).filter((x) => x !== 'pipelines' && x !== 'build');
+    const other = scheduleSteps(s).filter(
+      (x) => x !== 'pipelines' && x !== 'build' && !(x === 'backup' && actions.backup),
+    );
     if (other.length) {
       errors.push(`steps ${other.join(', ')} need the node service: run gongshu serve`);
     }
@@ -125,6 +152,11 @@ export function runJobSteps(project: ProjectWithJobs, log?: Log): ScheduleExecut
       for (const n of build.nodes)
         if (n.status === 'failed' || n.status === 'blocked')
           errors.push(`${n.node} ${n.status}: ${n.reason}`);
+    }
+    if (s.run.backup && actions.backup && !signal.aborted) {
+      const outcome = await actions.backup(s.run.backup, { wh, signal });
+      details.backup = outcome.details;
+      errors.push(...outcome.errors);
     }
     return { errors, rowsRead, rowsLoaded, details };
   };
@@ -189,6 +221,12 @@ export async function startScheduler(
   for (const s of schedules) {
     selectPipelines(project, s.run.pipelines ?? []);
     if (s.run.build?.length && !s.run.build.includes('*')) selectNodes(graph, s.run.build);
+    if (s.run.backup && !options.execute && !options.actions?.backup) {
+      throw new ScheduleError(
+        `schedule ${s.name}: run.backup needs the node service's backup action. Fix: run the schedules with gongshu serve (it provides it)`,
+        { schedule: s.name },
+      );
+    }
   }
   const wh = options.warehouse ?? (await openWarehouse({ path: options.warehousePath ?? ':memory:' }));
   const owned = !options.warehouse;
@@ -196,7 +234,7 @@ export async function startScheduler(
   const controller = new AbortController();
   const own = options.enqueue ? undefined : ownQueue(controller);
   const enqueue: Enqueue = options.enqueue ?? own!.enqueue;
-  const execute = options.execute ?? runJobSteps(project, log);
+  const execute = options.execute ?? runJobSteps(project, log, options.actions);
   const active = new Map<string, number>(); // schedule → runs running or waiting
   const pending = new Set<Promise<unknown>>();
   let stopping = false;

@@ -1,16 +1,23 @@
-import { divisionPrefix, levelOfCode, quoteIdent as q } from '../../schemas/index.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { divisionPrefix, levelOfCode, type NodeLevel, quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { type DatasetPolicy, divisionSql, shareableColumns } from '../catalog-policy.ts';
+import {
+  type DatasetPolicy,
+  jurisdictionOf,
+  localTable,
+  receivedTable,
+  shareableColumns,
+} from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformRejection } from '../errors.ts';
-import { RECEIVED_SCHEMA } from '../push/receive.ts';
-import { sm3 } from '../transport/signing.ts';
-import { encodeChunk, type WireColumn } from '../transport/wire.ts';
+import { fileSm3 } from '../transport/client.ts';
+import { writeChunkFile } from '../transport/parquet-chunk.ts';
 
-/** The header of a backflow answer. */
+/** The header of a backflow answer (in the Parquet footer). */
 export interface BackflowHeader {
-  readonly v: 1;
+  readonly v: 2;
   readonly dataset: string;
   readonly from: string;
   readonly to: string;
@@ -19,19 +26,38 @@ export interface BackflowHeader {
   readonly purpose: string;
 }
 
-/** A served backflow: the Arrow body and what it holds. */
+/** A served backflow: the Parquet file and what it holds. */
 export interface ServedBackflow {
-  readonly body: Buffer;
+  readonly file: string;
   readonly rows: number;
   readonly columns: readonly string[];
   readonly contentHash: string;
 }
 
+/** A backflow request, as a grant check (e.g. the governance layer's sharing grants) sees it. */
+export interface BackflowRequest {
+  readonly requester: string;
+  readonly level: NodeLevel;
+  readonly dataset: string;
+  readonly columns: readonly string[];
+  readonly purpose: string;
+}
+
 /**
- * Serves 回流 (第二十一条): rows of `dataset` under the requesting child's division prefix (from this node's own
- * table and what it received from other children, excluding rows that came from the requester itself), with
- * only the requested columns the child's level is entitled to (configured per dataset, default: the key plus
- * the shareable catalog fields). Columns not entitled are refused with 403, not silently dropped.
+ * A check run after the entitlement checks and before any row is read; it refuses by throwing (e.g. a
+ * `PlatformRejection(403, 'no-grant', …)`). The hook for sharing grants (申请-授权).
+ */
+export type AuthorizeBackflow = (request: BackflowRequest) => void | Promise<void>;
+
+let serial = 0;
+
+/**
+ * Serves 回流 (第二十一条): rows of `dataset` under the requesting child's division by the dataset's declared
+ * jurisdiction (from this node's own table and what it received from other children, excluding rows that came
+ * from the requester itself), with only the requested columns the child's level is entitled to (configured per
+ * dataset, default: the key plus the shareable catalog fields), written by DuckDB as a Parquet file in `dir`.
+ * Columns not entitled are refused with 403, not silently dropped; a dataset without a declared jurisdiction
+ * is refused with 409 (the key's digits say where an ID was issued, not where a person lives).
  */
 export async function serveBackflow(
   wh: Warehouse,
@@ -42,6 +68,8 @@ export async function serveBackflow(
     dataset: string;
     columns: readonly string[];
     purpose: string;
+    dir: string;
+    authorize?: AuthorizeBackflow | undefined;
   },
 ): Promise<ServedBackflow> {
   const { node, requester, policy, dataset } = options;
@@ -72,70 +100,63 @@ export async function serveBackflow(
     throw new PlatformRejection(
       403,
       'not-entitled',
-      `dataset ${dataset}: a ${level} node may not receive columns ${refused.join(', ')} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
-      { dataset, columns: refused },
+      `dataset ${dataset}: a ${level} node may not receive columns ${refused
+        .slice(0, 10)
+        .map((c) => JSON.stringify(c.slice(0, 40)))
+        .join(
+          ', ',
+        )} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
+      { dataset },
     );
   }
   const columns =
     policy.keyColumn && !requested.includes(policy.keyColumn) ? [policy.keyColumn, ...requested] : requested;
-  const division = divisionSql(policy, entitlement?.divisionColumn, q);
-  if (!division) {
+  const rule = jurisdictionOf(policy, entitlement?.divisionColumn);
+  if (!rule) {
     throw new PlatformRejection(
       409,
-      'no-division',
-      `dataset ${dataset}: unkeyed and no platform.entitlements.${dataset}.divisionColumn, so rows cannot be limited to a division`,
+      'no-jurisdiction',
+      `dataset ${dataset}: node ${node.id}'s catalog declares no jurisdiction, so its rows cannot be limited to node ${requester}'s division. Fix: declare jurisdiction: { column: "<division code item>" } in the catalog entry (or { fromKey: true } where the key's digits are what the data means)`,
+      { dataset },
     );
   }
+  await options.authorize?.({ requester, level, dataset, columns, purpose: options.purpose });
+  const prefix = divisionPrefix(requester);
   const sources: string[] = [];
-  const types = new Map<string, string>();
-  for (const [schema, table, extra] of [
-    ['main', dataset, `, ${'$self'} AS _origin_node`],
-    [RECEIVED_SCHEMA, dataset, ''],
+  const have = new Set<string>();
+  for (const [table, own] of [
+    [localTable(dataset), true],
+    [receivedTable(dataset), false],
   ] as const) {
-    const cols = await wh.all<{ column_name: string; data_type: string }>(
-      'SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
-      [schema, table],
+    const cols = new Set(
+      (
+        await wh.all<{ column_name: string }>(
+          'SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
+          [table.schema, table.table],
+        )
+      ).map((c) => c.column_name),
     );
-    if (cols.length === 0) continue;
-    const have = new Map(cols.map((c) => [c.column_name, c.data_type]));
-    const divisionCol = entitlement?.divisionColumn ?? policy.keyColumn!;
-    if (!have.has(divisionCol)) continue;
-    const select = columns.filter((c) => have.has(c));
-    for (const c of select) if (!types.has(c)) types.set(c, have.get(c)!);
-    const own = schema === 'main' ? '' : ' AND _origin_node <> $requester';
+    if (cols.size === 0 || !cols.has(rule.column)) continue;
+    const select = columns.filter((c) => cols.has(c));
+    for (const c of select) have.add(c);
     sources.push(
-      `SELECT ${select.map(q).join(', ')}${schema === 'main' ? extra : ', _origin_node'} FROM ${schema}.${q(table)}
-       WHERE starts_with(${division}, $prefix)${own}`,
+      `SELECT ${select.map((c) => q(c)).join(', ')}, ${own ? `'${node.id}'` : '_origin_node'} AS _origin_node
+       FROM ${table.sql} WHERE starts_with(${rule.sql}, '${prefix}')${own ? '' : ` AND _origin_node <> '${requester}'`}`,
     );
   }
-  const missing = columns.filter((c) => !types.has(c));
+  const missing = columns.filter((c) => !have.has(c));
   if (sources.length === 0 || missing.length > 0) {
     throw new PlatformRejection(
       404,
       'no-data',
       sources.length === 0
-        ? `dataset ${dataset}: node ${node.id} holds no table for it`
+        ? `dataset ${dataset}: node ${node.id} holds no table for it with its jurisdiction column ${rule.column}`
         : `dataset ${dataset}: node ${node.id} has no column ${missing.join(', ')}`,
       { dataset },
     );
   }
-  const out = [...columns, '_origin_node'];
-  const prefix = divisionPrefix(requester);
-  const rows = await wh.all<Record<string, string | null>>(
-    `SELECT ${out.map((c) => `CAST(${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}
-     FROM (${sources.join(' UNION ALL BY NAME ')}) ORDER BY ALL`,
-    {
-      prefix,
-      ...(sources.some((s) => s.includes('$self')) ? { self: node.id } : {}),
-      ...(sources.some((s) => s.includes('$requester')) ? { requester } : {}),
-    },
-  );
-  const wire: WireColumn[] = out.map((c) => ({
-    name: c,
-    type: c === '_origin_node' ? 'VARCHAR' : types.get(c)!,
-  }));
   const header: BackflowHeader = {
-    v: 1,
+    v: 2,
     dataset,
     from: node.id,
     to: requester,
@@ -143,21 +164,25 @@ export async function serveBackflow(
     columns,
     purpose: options.purpose,
   };
-  const body = encodeChunk(
+  mkdirSync(options.dir, { recursive: true });
+  const file = join(options.dir, `backflow-${process.pid}-${++serial}.parquet`);
+  const out = [...columns, '_origin_node'].map((c) => q(c)).join(', ');
+  const rows = await writeChunkFile(
+    wh,
+    `SELECT ${out} FROM (${sources.join(' UNION ALL BY NAME ')}) ORDER BY ALL`,
+    file,
     header,
-    wire,
-    out.map((c) => rows.map((r) => r[c] ?? null)),
   );
-  const contentHash = sm3(body);
+  const contentHash = await fileSm3(file);
   await appendAudit(wh, node.id, {
     action: 'backflow-served',
     peer: requester,
     dataset,
     columns,
-    rows: rows.length,
+    rows,
     contentHash,
     purpose: options.purpose,
-    details: { prefix, level },
+    details: { prefix, level, jurisdiction: rule.declared },
   });
-  return { body, rows: rows.length, columns, contentHash };
+  return { file, rows, columns, contentHash };
 }

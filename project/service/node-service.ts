@@ -12,8 +12,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { type FiringResult, type RunningScheduler, startScheduler } from '../../jobs/index.ts';
+import { backupSettings, backupStoreRoutes } from '../../governance/index.ts';
 import {
+  type FiringResult,
+  type RunningScheduler,
+  type SchedulerActions,
+  startScheduler,
+} from '../../jobs/index.ts';
+import {
+  createForwarder,
   createNodeServer,
   listen,
   loadKeys,
@@ -30,7 +37,7 @@ import type { LoadedProject } from '../load.ts';
 import type { ControlRequest } from './control-protocol.ts';
 import { type ControlServer, type RequestChannel, startControlServer } from './control-server.ts';
 import { JobQueue } from './job-queue.ts';
-import { scheduleExecutor } from './schedule-steps.ts';
+import { scheduleActions, scheduleExecutor } from './schedule-steps.ts';
 import { controlSocketPath } from './socket-path.ts';
 
 /** What a CLI command forwarded to the service is given. */
@@ -101,7 +108,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const node: NodeContext = options.host
     ? { ...base, platform: { ...base.platform, listen: { ...base.platform.listen, host: options.host } } }
     : base;
-  const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  const keys = loadKeys(node.keysDir);
+  const backups = backupSettings(project, loaded.dir);
   const shutdownMs = 1000 * (options.shutdownSeconds ?? project.service?.shutdownSeconds ?? 30);
   const wh = await openWarehouse({
     path: options.warehousePath,
@@ -124,37 +132,50 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         throw error;
       });
 
+  // Actions of other layers the schedules run: `run.backup`. A firing already runs as a job of the queue, so
+  // the snapshot needs no further exclusion (queueing it again would wait for the firing itself).
+  const actions: SchedulerActions = scheduleActions(loaded, options.warehousePath, { logger, keys });
+
   let scheduler: RunningScheduler | undefined;
   let app: FastifyInstance | undefined;
   let control: ControlServer | undefined;
-  const abortForward = new AbortController();
-  let forwarding: Promise<void> | undefined;
-  let again = false;
-  let retry: NodeJS.Timeout | undefined;
-  const forward = () => {
-    if (!node.platform.parent || !keys || !node.platform.push.forward || abortForward.signal.aborted) return;
-    if (forwarding) {
-      again = true;
-      return;
-    }
-    forwarding = (async () => {
-      do {
-        again = false;
-        try {
-          await pushUpward({ wh, node, project, keys, logger, serial, signal: abortForward.signal });
-        } catch (error) {
-          if (abortForward.signal.aborted) break;
-          logger.error(`push → ${node.platform.parent?.id}: ${(error as Error).message}; retrying in 5 s`);
-          retry = setTimeout(() => {
-            retry = undefined;
-            forward();
-          }, 5000);
-        }
-      } while (again && !abortForward.signal.aborted);
-    })().finally(() => {
-      forwarding = undefined;
-    });
-  };
+  /** Aborted when the service stops: read-only commands outside the queue stop with it. */
+  const stopping$ = new AbortController();
+  const parent = node.platform.parent;
+  // Upward forwarding: its warehouse work goes through `serial`, i.e. the queue; capped, doubling retries; a
+  // batch the parent refuses for good becomes a dead letter (alerted) instead of holding the others back.
+  const forwarder =
+    parent && node.platform.push.forward
+      ? createForwarder({
+          parent: parent.id,
+          logger,
+          maxRetryMs: node.platform.push.forwardRetryMaxMs,
+          push: (signal) =>
+            pushUpward({
+              wh,
+              node,
+              project,
+              keys,
+              logger,
+              serial,
+              signal,
+              onDeadLetter: (d) => {
+                const line = `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`;
+                logger.error(
+                  { alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code },
+                  line,
+                );
+                alerts.emit({
+                  kind: 'run-failed',
+                  title: `push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter`,
+                  lines: [line],
+                  details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
+                });
+              },
+            }),
+        })
+      : undefined;
+  const forward = () => forwarder?.request();
 
   const service: ServiceControl = {
     fireSchedule(name) {
@@ -185,7 +206,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     const command = `gongshu ${request.argv.join(' ')}`.slice(0, 120);
     const label = `${command} #${++requests}`;
     if (request.mode !== 'write') {
-      const signal = AbortSignal.any([channel.gone, abortForward.signal]);
+      const signal = AbortSignal.any([channel.gone, stopping$.signal]);
       return run(request, io, { signal, service, warehouse: () => wh.reader() });
     }
     const running = queue.running();
@@ -240,8 +261,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         `serve: stopping${running ? ` (running: ${running.label}; ${opts.abort ? 'rolling it back' : `up to ${shutdownMs / 1000} s to finish`})` : ''}`,
       );
       queue.close();
-      abortForward.abort(new Error('serve stopped'));
-      if (retry) clearTimeout(retry);
+      stopping$.abort(new Error('serve stopped'));
+      const forwarding = forwarder?.stop();
       const closing = Promise.allSettled([control?.close(), scheduler?.stop(), app?.close()]);
       const settle = queue.idle();
       let timer: NodeJS.Timeout | undefined;
@@ -281,7 +302,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         warehouse: wh,
         logger,
         enqueue: (label, fn) => queue.add(label, fn),
-        execute: scheduleExecutor(loaded, { logger, alerts }),
+        execute: scheduleExecutor(loaded, { logger, alerts, actions }),
+        actions,
       });
     }
     app = createNodeServer({
@@ -289,10 +311,13 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       project,
       wh,
       logger,
+      keys,
       serial,
       onBatchComplete: forward,
+      // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+      extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
       health: () => ({
-        forwarding: forwarding !== undefined || again || retry !== undefined,
+        forwarding: forwarder?.busy() ?? false,
         running: queue.running()?.label ?? null,
         waiting: queue.waiting().length,
       }),
@@ -303,7 +328,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     forward();
     return { url, node, socketPath, scheduler, queue, stop, stopped };
   } catch (error) {
-    await Promise.allSettled([control?.close(), scheduler?.stop(), app?.close()]);
+    await Promise.allSettled([control?.close(), scheduler?.stop(), app?.close(), forwarder?.stop()]);
     wh.close();
     throw error;
   }

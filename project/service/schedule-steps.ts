@@ -4,8 +4,15 @@
  * next steps still run (a failed load leaves yesterday's table, which the build may still use).
  */
 
-import { type Schedule, type ScheduleExecutor, type ScheduleStep, scheduleSteps } from '../../jobs/index.ts';
-import { createSerial } from '../../platform/index.ts';
+import { backupSettings, journalPath, parentLinkOf, scheduledBackup } from '../../governance/index.ts';
+import {
+  type Schedule,
+  type ScheduleExecutor,
+  type SchedulerActions,
+  type ScheduleStep,
+  scheduleSteps,
+} from '../../jobs/index.ts';
+import { createSerial, type NodeKeys } from '../../platform/index.ts';
 import type { Alerter } from '../alerts/alerter.ts';
 import type { LoadedProject } from '../load.ts';
 import { backfillRange, runBackfillTask } from '../tasks/backfill.ts';
@@ -25,11 +32,16 @@ interface StepResult {
 }
 
 /** Runs one step of a schedule. */
-export type StepHandler = (s: Schedule, ctx: TaskContext, firedAt: Date) => Promise<StepResult>;
+export type StepHandler = (
+  s: Schedule,
+  ctx: TaskContext,
+  firedAt: Date,
+  actions: SchedulerActions,
+) => Promise<StepResult>;
 
 /**
- * One handler per step of `SCHEDULE_STEPS`. A new step (e.g. `backup`) adds its handler here; the type makes
- * a missing one a compile error.
+ * One handler per step of `SCHEDULE_STEPS`. A new step adds its handler here; the type makes a missing one a
+ * compile error.
  */
 export const STEP_HANDLERS: Readonly<Record<ScheduleStep, StepHandler>> = {
   async pipelines(s, ctx) {
@@ -88,12 +100,50 @@ export const STEP_HANDLERS: Readonly<Record<ScheduleStep, StepHandler>> = {
     const r = await runPushTask(ctx, { serial: createSerial(), ...(datasets ? { datasets } : {}) });
     return { errors: [], details: { pushRun: r.runId, rowsPushed: r.rows } };
   },
+  async backup(s, ctx, _firedAt, actions) {
+    // The backup action (governance/backups) is passed in by the node service; jobs/ cannot import it.
+    if (!s.run.backup) return { errors: [] };
+    if (!actions.backup) return { errors: ['backup: this node service has no backup action'] };
+    const r = await actions.backup(s.run.backup, {
+      wh: ctx.wh,
+      signal: ctx.signal ?? new AbortController().signal,
+    });
+    if (r.errors.length) {
+      ctx.alerts?.emit({
+        kind: 'run-failed',
+        title: `scheduled backup of ${s.name} failed`,
+        lines: [...r.errors],
+      });
+    }
+    return { errors: [...r.errors], details: { backup: r.details } };
+  },
 };
+
+/**
+ * The actions of other layers a firing runs (`run.backup`: an encrypted backup of the warehouse, verified, then
+ * pruned). The caller runs firings one at a time on the warehouse (the node service's queue, or one command),
+ * so the snapshot needs no further exclusion.
+ */
+export function scheduleActions(
+  loaded: LoadedProject,
+  warehousePath: string,
+  options: { logger?: TaskContext['logger']; keys?: NodeKeys } = {},
+): SchedulerActions {
+  const settings = backupSettings(loaded.project, loaded.dir);
+  return {
+    backup: scheduledBackup({
+      settings,
+      journal: journalPath(warehousePath),
+      parent: parentLinkOf(loaded.project, loaded.dir, settings, options.logger, options.keys),
+      ...(options.logger ? { logger: options.logger } : {}),
+    }),
+  };
+}
 
 /** The executor the node service gives its scheduler: every step of a firing, in order. */
 export function scheduleExecutor(
   loaded: LoadedProject,
-  options: { logger?: TaskContext['logger']; alerts?: Alerter } = {},
+  options: { logger?: TaskContext['logger']; alerts?: Alerter; actions?: SchedulerActions } = {},
 ): ScheduleExecutor {
   return async (s, { wh, signal, runId, firedAt }) => {
     const ctx: TaskContext = {
@@ -111,7 +161,7 @@ export function scheduleExecutor(
     for (const step of scheduleSteps(s)) {
       if (signal.aborted) break;
       try {
-        const r = await STEP_HANDLERS[step](s, ctx, firedAt);
+        const r = await STEP_HANDLERS[step](s, ctx, firedAt, options.actions ?? {});
         errors.push(...r.errors);
         rowsRead += r.rowsRead ?? 0;
         rowsLoaded += r.rowsLoaded ?? 0;

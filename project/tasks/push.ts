@@ -21,6 +21,15 @@ export async function runPushTask(
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(options.serial ? { serial: options.serial } : {}),
       ...(options.datasets ? { datasets: options.datasets } : {}),
+      onDeadLetter: (d) =>
+        ctx.alerts?.emit({
+          kind: 'run-failed',
+          title: `push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter`,
+          lines: [
+            `${d.code ?? d.status}: fix the cause, then gongshu push retry ${d.batch} (or push abandon ${d.batch})`,
+          ],
+          details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
+        }),
     });
     return {
       value: summary,

@@ -1,6 +1,8 @@
 /** The report task: renders the quality dashboard from the newest (or a given) quality report; a `report` run. */
 import { isAbsolute, join } from 'node:path';
+import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
 import {
+  type BackupsSection,
   type DashboardResult,
   DEFAULT_DASHBOARD_DIR,
   latestReportFile,
@@ -11,6 +13,7 @@ import {
 } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { ProjectError } from '../errors.ts';
+import type { LoadedProject } from '../load.ts';
 import type { TaskContext } from './context.ts';
 import { recorded } from './recorded.ts';
 
@@ -23,6 +26,8 @@ export interface ReportTaskOptions {
   readonly lang?: ReportLang | undefined;
   /** Notes for the overview page (e.g. why the warehouse could not be read). */
   readonly notes?: readonly string[];
+  /** The overview's backup section; the report task reads it from the node's backup journal when configured. */
+  readonly backups?: (() => Promise<BackupsSection>) | undefined;
 }
 
 /** What the report task did. */
@@ -64,6 +69,7 @@ export async function renderReport(
     outDir,
     lang: options.lang ?? 'zh-CN',
     notes: options.notes ?? [],
+    ...(options.backups ? { backups: options.backups } : {}),
   });
   return { reportFile, result };
 }
@@ -74,11 +80,39 @@ export async function runReportTask(
   options: ReportTaskOptions = {},
 ): Promise<ReportTaskResult> {
   const { runId, value } = await recorded(ctx, 'report', 'dashboard', async () => {
-    const r = await renderReport(ctx.loaded.dir, ctx.wh, options);
+    const backups =
+      options.backups ??
+      (ctx.loaded.project.backup !== undefined && ctx.wh.path !== ':memory:'
+        ? backupsReader(ctx.loaded, ctx.wh.path)
+        : undefined);
+    const r = await renderReport(ctx.loaded.dir, ctx.wh, { ...options, backups });
     return {
       value: r,
       details: { report: r.reportFile, index: r.result.index, pages: r.result.pages, bytes: r.result.bytes },
     };
   });
   return { runId, ...value };
+}
+
+/** The dashboard's backup section from the node's backup journal (no destination is read). */
+export function backupsReader(loaded: LoadedProject, warehousePath: string): () => Promise<BackupsSection> {
+  return async () => {
+    const settings = backupSettings(loaded.project, loaded.dir);
+    const status = backupStatus(settings, journalPath(warehousePath));
+    return {
+      status: 'ok',
+      data: {
+        destinations: status.map((d) => ({
+          name: d.name,
+          offsite: d.offsite,
+          lastBackupAt: d.lastBackup?.createdAt ?? null,
+          lastVerifiedId: d.lastVerified?.id ?? null,
+          lastVerifiedAt: d.lastVerified?.createdAt ?? null,
+          verifiedAt: d.lastVerified?.verifiedAt ?? null,
+          maxAgeHours: d.maxAgeHours,
+          overdue: d.overdue,
+        })),
+      },
+    };
+  };
 }

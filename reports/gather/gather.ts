@@ -7,6 +7,7 @@
 import type { QualityReport } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
+  type BackupsSection,
   type CatalogSection,
   DASHBOARD_SCHEMA_VERSION,
   type DashboardModel,
@@ -33,6 +34,8 @@ export interface GatherOptions {
   readonly foundations?: SectionReader<FoundationsSection>;
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
+  /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
+  readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
 
 /**
@@ -85,6 +88,7 @@ export async function gatherDashboard(
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
   }
+  const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     builtAt: options.now ?? new Date().toISOString(),
@@ -94,6 +98,7 @@ export async function gatherDashboard(
     catalog,
     foundations,
     hierarchy,
+    ...(backups ? { backups } : {}),
     notes,
   });
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -194,5 +195,78 @@ export default defineProject({
     expect(entries[0].fields.find((f: { name: string }) => f.name === 'id_number').masking).toBe(
       'citizen-id',
     );
+  });
+});
+
+describe('exit codes and output that agree across commands', () => {
+  const project = (dir: string, key: string) => {
+    writeFileSync(join(dir, 'p.csv'), '身份证号,姓名\n11010519491231002X,甲\n');
+    writeFileSync(
+      join(dir, 'gongshu.config.ts'),
+      `import { csv } from '${REPO_ROOT}connectors/index.ts';
+import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
+import { defineProject } from '${REPO_ROOT}project/index.ts';
+export default defineProject({
+  name: 'county',
+  node: { id: '650102', level: 'county', name: '天山区' },
+  pipelines: [definePipeline({ name: 'p', source: csv({ path: '${dir}/p.csv' }), dataset: { name: 'p', key: citizenId('${key}') } })],
+});
+`,
+    );
+  };
+
+  it('a misspelled key column exits 2 in run, as in ingest', () => {
+    const dir = tempDir();
+    project(dir, '身份证');
+    const run = gongshu(['run', '--project', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('p failed: ');
+  });
+
+  it('sql: a bad query exits 2 (not 3, the locked-warehouse code); integers are numbers and times are in Asia/Shanghai with their offset, which reads back', () => {
+    const dir = tempDir();
+    project(dir, '身份证号');
+    expect(gongshu(['run', '--project', dir]).code).toBe(0);
+    const bad = gongshu(['sql', 'SELEC 1', '--project', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('gongshu: sql: Parser Error: syntax error at or near "SELEC"');
+    const readOnly = gongshu(['sql', 'DELETE FROM p', '--project', dir]);
+    expect(readOnly.code).toBe(2);
+    expect(readOnly.stderr).toContain('Fix: add --write');
+    const r = gongshu([
+      'sql',
+      `SELECT count(*) AS n, 2::INTEGER AS i, 9007199254740993::BIGINT AS big, TIMESTAMPTZ '2026-12-06 05:10:00+00' AS t, max(_ingested_at) AS at FROM p`,
+      '--project',
+      dir,
+      '--json',
+    ]);
+    const row = JSON.parse(r.lines[0]!);
+    expect(row).toMatchObject({ n: 1, i: 2, big: '9007199254740993', t: '2026-12-06 13:10:00+08' });
+    expect(row.at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?\+08$/);
+    // The value shown is the value: copied into a query it finds the row.
+    const back = gongshu([
+      'sql',
+      `SELECT count(*) AS n FROM p WHERE _ingested_at = '${row.at}'`,
+      '--project',
+      dir,
+      '--json',
+    ]);
+    expect(JSON.parse(back.lines[0]!)).toEqual({ n: 1 });
+  });
+
+  it('sql piped into head stops quietly (no EPIPE stack trace)', () => {
+    const dir = tempDir();
+    project(dir, '身份证号');
+    gongshu(['run', '--project', dir]);
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" --import tsx "${REPO_ROOT}cli/main.ts" sql "SELECT * FROM range(300000)" --project "${dir}" | head -2; exit \${PIPESTATUS[0]}`,
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+    expect(r.status).toBe(0);
   });
 });

@@ -41,6 +41,7 @@ describe('gongshu ingest', () => {
       rowsQuarantined: 3,
       quarantineByReason: { checksum: 1, missing: 1, division: 1 },
       loadId: expect.stringMatching(/^hukou-\d{14}-[0-9a-f]{6}$/),
+      notes: expect.arrayContaining(['encoding gb18030 (detected)']),
     });
     expect(r.stderr).toContain('load hukou → 2 rows (3 quarantined)');
 
@@ -88,6 +89,169 @@ describe('gongshu ingest', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--key: expected citizen-id:COLUMN or uscc:COLUMN; got "idcard:x"');
+  });
+});
+
+describe('gongshu ingest --dataset naming a system table or schema', () => {
+  it('is refused with exit 2 and a fix, in replace and append mode, and the system tables stay intact', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, `公民身份号码,姓名\n${GOOD[0]},甲\n`);
+    const warehouse = join(dir, 'w.duckdb');
+    expect(gongshu(['ingest', file, '--dataset', 'people', '--warehouse', warehouse]).code).toBe(0);
+    for (const [dataset, mode, fix] of [
+      ['gongshu_loads', 'replace', '--dataset loads'],
+      ['gongshu_divisions', 'replace', '--dataset divisions'],
+      ['gongshu_runs', 'append', '--dataset runs'],
+      ['main', 'append', '--dataset main_data'],
+      ['foundation', 'append', '--dataset foundation_data'],
+    ] as const) {
+      const r = gongshu(['ingest', file, '--dataset', dataset, '--mode', mode, '--warehouse', warehouse]);
+      expect(r.code, dataset).toBe(2);
+      expect(r.stderr).toContain(`gongshu: --dataset: "${dataset}" is reserved`);
+      expect(r.stderr).toContain(`Fix: ${fix}`);
+      expect(r.stderr).not.toContain('query failed');
+    }
+    const wh = await openWarehouse({ path: warehouse, readOnly: true });
+    try {
+      expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(1);
+      expect(await wh.value(`SELECT count(*) FROM gongshu.divisions`)).toBeGreaterThan(3000);
+    } finally {
+      wh.close();
+    }
+  });
+});
+
+describe('gongshu ingest of nothing to load', () => {
+  it('exits 4 for an empty file or [] with --key, and 2 for --mode merge without a key, with no SQL in the message', () => {
+    const dir = tempDir();
+    const warehouse = join(dir, 'w.duckdb');
+    writeFileSync(join(dir, 'empty.json'), '[]');
+    const empty = gongshu([
+      'ingest',
+      join(dir, 'empty.json'),
+      '--dataset',
+      'e',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(empty.code).toBe(4);
+    expect(empty.stderr).toContain(
+      'empty.json: no rows and no columns (an empty file, or an empty JSON array)',
+    );
+    writeFileSync(join(dir, 'p.csv'), `身份证号\n${GOOD[0]}\n`);
+    const merge = gongshu([
+      'ingest',
+      join(dir, 'p.csv'),
+      '--dataset',
+      'm',
+      '--mode',
+      'merge',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toContain(
+      'gongshu: --mode merge: a merge matches rows on the key, and dataset m has none. Fix: --key citizen-id:COLUMN',
+    );
+    for (const r of [empty, merge]) expect(r.stderr).not.toMatch(/query failed|Binder|Parser Error/);
+  });
+});
+
+describe('gongshu ingest errors', () => {
+  it("speak of the file and the --key flag, not of gongshu's source or config syntax; a JSON scalar is not a key problem", () => {
+    const dir = tempDir();
+    const warehouse = join(dir, 'w.duckdb');
+    writeFileSync(join(dir, 'p.csv'), `公民身份号码,姓名\n${GOOD[0]},甲\n`);
+    const key = gongshu([
+      'ingest',
+      join(dir, 'p.csv'),
+      '--dataset',
+      'p',
+      '--key',
+      'citizen-id:身份证',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toContain(
+      `${join(dir, 'p.csv')}: --key: the file has no column "身份证"; its columns are ["公民身份号码", "姓名"]. Fix: --key citizen-id:`,
+    );
+    expect(key.stderr).not.toMatch(/pipelines\/ingest\.ts|citizenId\(/);
+    writeFileSync(join(dir, 's.json'), '42\n');
+    const scalar = gongshu([
+      'ingest',
+      join(dir, 's.json'),
+      '--dataset',
+      's',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      warehouse,
+    ]);
+    expect(scalar.code).toBe(4);
+    expect(scalar.stderr).toContain(
+      's.json: holds JSON values such as a number, but no record (a JSON object)',
+    );
+    expect(scalar.stderr).not.toContain('key');
+  });
+});
+
+describe('gongshu quarantine list', () => {
+  it("lists the current rows with totals by reason, masked; --all the history with each row's status", () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.csv');
+    writeFileSync(file, `身份证号,姓名\n${GOOD[0]},甲\n36042619910102009X,乙\n${GOOD[1]},丙,多余\n`);
+    const warehouse = join(dir, 'w.duckdb');
+    for (let i = 0; i < 2; i++) {
+      const r = gongshu([
+        'ingest',
+        file,
+        '--dataset',
+        'p',
+        '--key',
+        'citizen-id:身份证号',
+        '--mode',
+        'replace',
+        '--warehouse',
+        warehouse,
+        '--json',
+      ]);
+      expect(JSON.parse(r.lines.at(-1)!).quarantineByReason).toEqual({ checksum: 1, 'field-count': 1 });
+    }
+    const list = gongshu(['quarantine', 'list', 'p', '--warehouse', warehouse]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/p\.csv:3\s+key:checksum\s+360426\*{8}009X/);
+    expect(list.stdout).toMatch(/p\.csv:4\s+field-count\s+expected 2 fields, got 3/);
+    expect(list.stdout).toMatch(/p\s+field-count\s+1/);
+    expect(list.stdout).not.toContain('36042619910102009X');
+    expect(list.stdout).toContain('360426********009X');
+    expect(list.stderr).toContain('(2 current quarantined rows; key values masked');
+    const all = gongshu(['quarantine', 'list', 'p', '--all', '--warehouse', warehouse, '--json']);
+    const statuses = all.lines.map((l) => JSON.parse(l).status).sort();
+    expect(statuses).toEqual(['current', 'current', 'superseded', 'superseded']);
+    expect(all.stderr).toContain('(4 quarantined rows in the history');
+  });
+
+  it('never shows an identity number from a malformed line, in the summary or the logs', () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.ndjson');
+    writeFileSync(file, `{"身份证号": "${GOOD[0]}"}\n{"身份证号": "${GOOD[1]}", "姓名": "李\n`);
+    const r = gongshu([
+      'ingest',
+      file,
+      '--dataset',
+      'p',
+      '--key',
+      'citizen-id:身份证号',
+      '--warehouse',
+      join(dir, 'w.duckdb'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/json\s+1/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(GOOD[1]);
   });
 });
 

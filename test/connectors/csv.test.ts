@@ -141,6 +141,38 @@ describe('csv encodings', () => {
     expect((await connector.check()).ok).toBe(false);
   });
 
+  it.each([
+    [
+      'a PNG renamed .csv',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+      'it starts like a PNG image',
+    ],
+    [
+      'an xlsx renamed .csv',
+      Buffer.from('PK\x03\x04\x14\x00\x06\x00', 'latin1'),
+      'it starts like a ZIP archive',
+    ],
+    // seeded "random" bytes without NUL: still mostly control characters and invalid sequences
+    [
+      'random bytes',
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => ((i * 7919 + 13) % 255) + 1)),
+      'control characters',
+    ],
+    [
+      'random bytes with NULs',
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256)),
+      'it holds NUL bytes',
+    ],
+  ])('refuses binary input (%s) naming the file, with no row loaded', async (_what, bytes, why) => {
+    const path = await file('data.csv', bytes);
+    const error = await extractAll(csv({ path })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as Error).message).toContain(`${path}: not a text file: `);
+    expect((error as Error).message).toContain(why);
+    const json = await extractAll(createConnector('json', { path })).catch((e: unknown) => e);
+    expect(json).toBeInstanceOf(SourceError);
+  });
+
   it('keeps every character of a >1 MB GB18030 file whose multi-byte characters straddle reads', async () => {
     const pieces = ['维吾尔族', '艾合买提·买买提', '𠀀', '𠀀𠀁', '哈萨克族', 'é€', '"引号,逗号"'];
     const rows: string[][] = [];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withCellReferences } from '../../connectors/excel/workbook.ts';
 import {
   type Connector,
   createConnector,
@@ -11,6 +12,7 @@ import {
   SourceError,
 } from '../../connectors/index.ts';
 import { DefinitionError } from '../../schemas/errors.ts';
+import { zip } from '../helpers/zip.ts';
 
 let dir: string;
 
@@ -98,12 +100,29 @@ describe('excel header and values', () => {
     expect(out.locations).toEqual(['hukou.xlsx!户籍!4', 'hukou.xlsx!户籍!5']);
     expect(out.problems).toEqual([
       null,
-      'excel-number-precision: column 公民身份号码 holds a number with more than 15 digits',
+      'excel-number-precision: column 公民身份号码 holds a number with more than 15 digits; excel-error: column 合计 holds #N/A',
     ]);
     expect(out.notes).toContain('sheet "户籍", header row 3 (detected)');
     expect(out.notes).toContain(
-      'column 合计: 1 error cell(s) (#N/A) read as null, first at hukou.xlsx!户籍!5',
+      'column 合计: 1 error cell(s) (#N/A), first at hukou.xlsx!户籍!5: their rows are quarantined as excel-error',
     );
+  });
+
+  it('flags error values and formulas saved without a result instead of reading them as null', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('表');
+    ws.addRow(['编号', '比率']);
+    ws.addRow(['1', { formula: 'A2/0', result: { error: '#DIV/0!' } }]);
+    ws.addRow(['2', { formula: 'A3*2' }]);
+    ws.addRow(['3', 0.5]);
+    const path = join(dir, 'errors.xlsx');
+    await wb.xlsx.writeFile(path);
+    const out = await extractAll(excel({ path }));
+    expect(out.problems).toEqual([
+      'excel-error: column 比率 holds #DIV/0!',
+      'excel-error: column 比率 holds a formula without a saved result',
+      null,
+    ]);
   });
 
   it('chooses a sheet by name and by 1-based position, and takes a declared header row', async () => {
@@ -165,7 +184,10 @@ describe('excel header and values', () => {
       ['1', '1990-01-01', '2026-03-01T09:30:15'],
       ['2', '不详', '2026-03-02'],
     ]);
-    expect(out.problems).toEqual([null, 'excel-type: column 出生日期 holds dates, but this row has "不详"']);
+    expect(out.problems).toEqual([
+      null,
+      "excel-type: column 出生日期 holds dates, but this row's cell is a string",
+    ]);
   });
 
   it('keeps Chinese text intact across the XML chunks of a large sheet', async () => {
@@ -179,6 +201,58 @@ describe('excel header and values', () => {
     expect(out.rows).toHaveLength(5000);
     expect(out.rows.filter((r) => r.some((v) => v?.includes('\uFFFD')))).toEqual([]);
     expect(out.rows[4999]).toEqual(['艾合买提4999', '乌鲁木齐市天山区𠀀街道4999号']);
+  });
+});
+
+describe('excel without the optional r attributes', () => {
+  it('reads rows and cells by position (as other writers than Excel produce them)', async () => {
+    const cell = (v: string | number) =>
+      typeof v === 'number' ? `<c><v>${v}</v></c>` : `<c t="inlineStr"><is><t>${v}</t></is></c>`;
+    const row = (values: (string | number)[]) => `<row>${values.map(cell).join('')}</row>`;
+    const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+    const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const path = join(dir, 'without-r.xlsx');
+    await writeFile(
+      path,
+      zip({
+        '[Content_Types].xml':
+          '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+          '<Default Extension="xml" ContentType="application/xml"/>' +
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+        'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${main}" xmlns:r="${rel}"><sheets><sheet name="人口" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+        'xl/_rels/workbook.xml.rels': `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+        'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${main}"><sheetData>${row(['公民身份号码', '姓名', '年龄'])}${row(['11010519491231002X', '张三', 76])}${row(['440524188001010014', '李四', 30])}</sheetData></worksheet>`,
+      }),
+    );
+    const out = await extractAll(excel({ path }));
+    expect(out.columns).toEqual(['公民身份号码', '姓名', '年龄']);
+    expect(out.rows).toEqual([
+      ['11010519491231002X', '张三', '76'],
+      ['440524188001010014', '李四', '30'],
+    ]);
+    expect(out.locations).toEqual(['without-r.xlsx!人口!2', 'without-r.xlsx!人口!3']);
+  });
+
+  it('numbers a row or cell without r after the previous one, and drops the formula of an error cell, however the XML is split', async () => {
+    const xml =
+      '<sheetData><row r="3"><c t="s"><v>0</v></c><c r="D3"><v>1</v></c><c/></row><row><c><v>2</v></c><c t="e"><f>A4/0</f><v>#DIV/0!</v></c><c><f>1+1</f><v>2</v></c></row></sheetData>';
+    const expected =
+      '<sheetData><row r="3"><c r="A3" t="s"><v>0</v></c><c r="D3"><v>1</v></c><c r="E3"/></row><row r="4"><c r="A4"><v>2</v></c><c r="B4" t="e"><v>#DIV/0!</v></c><c r="C4"><f>1+1</f><v>2</v></c></row></sheetData>';
+    for (const size of [1, 2, 5, 7, 1000]) {
+      const parts: string[] = [];
+      for (let i = 0; i < xml.length; i += size) parts.push(xml.slice(i, i + size));
+      let out = '';
+      for await (const t of withCellReferences(
+        (async function* () {
+          yield* parts;
+        })(),
+      ))
+        out += t;
+      expect(out, `split every ${size}`).toBe(expected);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
   json,
   SourceError,
 } from '../../connectors/index.ts';
+import { duplicateKeys } from '../../connectors/json/duplicates.ts';
 import { DefinitionError } from '../../schemas/errors.ts';
 
 let dir: string;
@@ -136,12 +137,52 @@ describe('json bad input', () => {
       'bad.ndjson:5',
     ]);
     expect(out.problems[0]).toBeNull();
-    expect(out.problems[1]).toMatch(/^json: .+; the line reads "\{\\"a\\":2,"$/);
+    expect(out.problems[1]).toMatch(/^json: Expected .* in JSON at position \d+$/);
     expect(out.problems[2]).toBeNull();
     expect(out.problems[3]).toBe('json: the record is an array, expected an object');
     expect(out.problems[4]).toBe(
       'json-number-precision: field a holds an integer beyond 2^53; send it as a string',
     );
+  });
+
+  it('flags records holding bytes invalid in the encoding as encoding (NDJSON and arrays)', async () => {
+    const nd = join(dir, 'bad-bytes.ndjson');
+    await writeFile(
+      nd,
+      Buffer.concat([Buffer.from('{"a":"张"}\n{"a":"'), Buffer.from([0xff]), Buffer.from('"}\n')]),
+    );
+    const out = await extractAll(json({ path: nd, encoding: 'utf-8' }));
+    expect(out.problems).toEqual([null, 'encoding: bytes invalid in utf-8 (decoded as U+FFFD)']);
+    const arr = join(dir, 'bad-bytes.json');
+    await writeFile(
+      arr,
+      Buffer.concat([Buffer.from('[{"a":"x"},{"a":"'), Buffer.from([0xff]), Buffer.from('"}]')]),
+    );
+    expect((await extractAll(json({ path: arr, encoding: 'utf-8' }))).problems).toEqual([
+      null,
+      'encoding: bytes invalid in utf-8 (decoded as U+FFFD)',
+    ]);
+  });
+
+  it('quarantines a record nested 10,000 levels deep as json-depth instead of overflowing the stack', async () => {
+    const n = 10_000;
+    const text = `{"id": "1", "a": ${'['.repeat(n)}${']'.repeat(n)}}\n{"id": "2", "b": ${'{"x":'.repeat(n)}1${'}'.repeat(n)}}\n{"id": "3", "c": [[1]]}\n`;
+    const out = await extractAll(json({ path: await file('deep.ndjson', text) }));
+    expect(out.columns).toEqual(['id', 'a', 'b', 'c']);
+    expect(out.rows).toEqual([
+      ['1', null, null, null],
+      ['2', null, null, null],
+      ['3', null, null, '[[1]]'],
+    ]);
+    expect(out.problems).toEqual([
+      'json-depth: field a nests more than 100 levels deep; json() reads up to 100',
+      'json-depth: field b nests more than 100 levels deep; json() reads up to 100',
+      null,
+    ]);
+    const doc = await extractAll(
+      json({ path: await file('deep.json', `[${text.trim().split('\n').join(',')}]`) }),
+    );
+    expect(doc.problems.filter(Boolean)).toHaveLength(2);
   });
 
   it('refuses a truncated array with the position', async () => {
@@ -166,5 +207,23 @@ describe('json bad input', () => {
     expect(() => createConnector('json', { path, records: 'a..b' })).toThrow(/json\(\): records/);
     const missing = await extractAll(json({ path: join(dir, 'none.json') })).catch((e: unknown) => e);
     expect((missing as Error).message).toContain('file not found. Fix: check json({ path })');
+  });
+});
+
+describe('duplicateKeys', () => {
+  it.each([
+    ['{"a": 1, "b": 2}', []],
+    ['{"a": 1, "a": {"x": [1, "}"]}}', [{ path: ['a'], dropped: ['1'] }]],
+    [
+      '[{"a": "x,\\"y"}, {"b": 1, "b": 2, "b": 3}]',
+      [
+        { path: [1, 'b'], dropped: ['1'] },
+        { path: [1, 'b'], dropped: ['1', '2'] },
+      ],
+    ],
+    ['{"o": {"k": null, "\\u006b": true}}', [{ path: ['o', 'k'], dropped: ['null'] }]],
+    ['{"a": [{"a": 1}, {"a": 2}]}', []],
+  ])('finds the repeated keys of %s', (text, expected) => {
+    expect(duplicateKeys(text)).toEqual(expected);
   });
 });

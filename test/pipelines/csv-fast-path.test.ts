@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { csv } from '../../connectors/index.ts';
@@ -63,6 +63,45 @@ describe('the DuckDB-native CSV path', () => {
     wh.close();
   });
 
+  it('notes blank and repeated header names it renames, as the JS parser does', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'h.csv');
+    writeFileSync(path, '身份证号,,身份证号\n11010519491231002X,1,2\n');
+    const wh = await openWarehouse({ path: ':memory:' });
+    const fast = await load(wh, path, '身份证号', 'auto', 'fast');
+    const js = await load(wh, path, '身份证号', 'js', 'js');
+    expect(fast.notes.some((n) => n.startsWith("staged by DuckDB's reader"))).toBe(true);
+    for (const r of [fast, js]) {
+      expect(r.notes).toContain('header: column 2 has no name; named "column_2"');
+      expect(r.notes).toContain('header: duplicate column "身份证号" (column 3) renamed "身份证号_2"');
+    }
+    wh.close();
+  });
+
+  it('deletes the temporary UTF-8 copies killed loads left behind, at the next load', async () => {
+    const dir = tempDir();
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const stale = join(tmp, 'gongshu-4194305-1796540000000-hukou.csv.utf8.csv'); // a pid no process can have
+    const mine = join(tmp, `gongshu-${process.pid}-1796540000000-other.csv.utf8.csv`);
+    writeFileSync(stale, 'x');
+    writeFileSync(mine, 'x');
+    const path = join(dir, 'gb.csv');
+    writeFileSync(path, iconv.encode('身份证号,姓名\n11010519491231002X,张三\n', 'gb18030'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const r = await load(wh, path, '身份证号', 'auto', 'gb');
+      expect(r.notes).toContain("transcoded gb18030 → UTF-8 for DuckDB's reader");
+      expect(readdirSync(tmp)).toEqual([basename(mine)]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      wh.close();
+    }
+  });
+
   it('keeps source order in the table over many row groups, with and without bad rows in between', async () => {
     // 300,000 rows = 3 of DuckDB's row groups, read and written in parallel; every 7th key is broken.
     const dir = tempDir();
@@ -85,5 +124,107 @@ describe('the DuckDB-native CSV path', () => {
     );
     expect(c).toEqual({ n: r.rowsLoaded, back: 0, loc: 0 });
     wh.close();
+  });
+});
+
+describe("bytes that are not in the file's encoding", () => {
+  const ids = ['11010519491231002X', '440524188001010014', '360426199101010071'];
+  const fastAndJs = async (path: string, encoding: 'auto' | 'gb18030' = 'auto') => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    const out = [];
+    for (const parser of ['auto', 'js'] as const) {
+      const dataset = parser === 'auto' ? 'fast' : 'js';
+      const p = definePipeline({
+        name: dataset,
+        source: csv({ path, parser, encoding }),
+        dataset: { name: dataset, key: citizenId('身份证号') },
+      });
+      const r = await loadPipeline(wh, p);
+      const quarantine = (
+        await wh.json(
+          `SELECT source_location, reason FROM gongshu.quarantine WHERE dataset = $1 ORDER BY rowid`,
+          [dataset],
+        )
+      ).rows;
+      const names = (await wh.json(`SELECT "姓名" FROM ${dataset} ORDER BY rowid`)).rows.map((x) => x.姓名);
+      out.push({ r, quarantine, names });
+    }
+    wh.close();
+    const [fast, js] = out as [(typeof out)[0], (typeof out)[0]];
+    expect(
+      fast.r.notes.some((n) => n.startsWith("staged by DuckDB's reader")),
+      fast.r.notes.join('; '),
+    ).toBe(true);
+    expect(fast.quarantine).toEqual(js.quarantine);
+    expect(fast.names).toEqual(js.names);
+    expect(fast.r.rowsLoaded).toBe(js.r.rowsLoaded);
+    return { fast, js };
+  };
+
+  it('quarantines the rows of a GB18030 file with invalid bytes as encoding with file:line, on both paths', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'gb.csv');
+    const lines = [iconv.encode('身份证号,姓名\n', 'gb18030')];
+    for (let i = 0; i < 50; i++) {
+      lines.push(iconv.encode(`${ids[i % 3]},`, 'gb18030'));
+      // rows 10 and 20 hold a byte that is not GB18030 (0xFF) after 张
+      lines.push(i === 10 || i === 20 ? Buffer.from([0xd5, 0xc5, 0xff]) : iconv.encode('张三', 'gb18030'));
+      lines.push(Buffer.from('\n'));
+    }
+    writeFileSync(path, Buffer.concat(lines));
+    const { fast } = await fastAndJs(path);
+    expect(fast.quarantine).toEqual([
+      { source_location: 'gb.csv:12', reason: expect.stringMatching(/^encoding/) },
+      { source_location: 'gb.csv:22', reason: expect.stringMatching(/^encoding/) },
+    ]);
+    expect(fast.r.rowsLoaded).toBe(48);
+    expect(fast.names.every((n) => n === '张三')).toBe(true);
+  });
+
+  it('loads a UTF-8 file with GB18030 lines after the first 64 KB, quarantining those lines and naming the mix once', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'mixed.csv');
+    const parts: Buffer[] = [Buffer.from('身份证号,姓名\n')];
+    for (let i = 0; i < 3000; i++) parts.push(Buffer.from(`${ids[i % 3]},张三丰${i}\n`));
+    for (let i = 0; i < 3; i++) parts.push(iconv.encode(`${ids[i]},李四光\n`, 'gb18030'));
+    parts.push(Buffer.from(`${ids[0]},王五\n`));
+    writeFileSync(path, Buffer.concat(parts));
+    expect(Buffer.concat(parts).length).toBeGreaterThan(64 * 1024);
+    const { fast, js } = await fastAndJs(path);
+    expect(fast.quarantine.map((q) => q.source_location)).toEqual([
+      'mixed.csv:3002',
+      'mixed.csv:3003',
+      'mixed.csv:3004',
+    ]);
+    expect(fast.quarantine.every((q) => String(q.reason).startsWith('encoding'))).toBe(true);
+    expect(fast.r.rowsLoaded).toBe(3001);
+    for (const r of [fast.r, js.r]) {
+      const mixNotes = r.notes.filter((n) => n.includes('mixes encodings'));
+      expect(mixNotes).toEqual([
+        'encoding: 3 lines are not utf-8 (first at mixed.csv:3002); they decode as GB18030: the file mixes encodings; their rows are quarantined as encoding',
+      ]);
+    }
+  });
+
+  it('quarantines UTF-8 lines of a file declared GB18030 instead of loading them as mojibake, on both paths', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'declared.csv');
+    const parts = [iconv.encode('身份证号,姓名\n', 'gb18030')];
+    for (let i = 0; i < 30; i++) {
+      const row = `${ids[i % 3]},张三丰\n`;
+      parts.push(i % 10 === 5 ? Buffer.from(row) : iconv.encode(row, 'gb18030'));
+    }
+    writeFileSync(path, Buffer.concat(parts));
+    const { fast } = await fastAndJs(path, 'gb18030');
+    expect(fast.quarantine.map((q) => q.source_location)).toEqual([
+      'declared.csv:7',
+      'declared.csv:17',
+      'declared.csv:27',
+    ]);
+    expect(fast.quarantine.every((q) => String(q.reason).startsWith('encoding'))).toBe(true);
+    expect(fast.names).toEqual(Array(27).fill('张三丰'));
+    expect(fast.r.notes).toContain(
+      'encoding: 3 lines of this gb18030 file are UTF-8 text (first at declared.csv:7): the file mixes encodings; their rows are quarantined as encoding',
+    );
   });
 });

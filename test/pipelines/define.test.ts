@@ -32,6 +32,49 @@ describe('definePipeline', () => {
   });
 });
 
+describe('a merge dataset', () => {
+  it('needs a key or a mergeKey to match rows on', () => {
+    expect(() => definePipeline({ name: 'p', source, dataset: { name: 'p', writeMode: 'merge' } })).toThrow(
+      'dataset.writeMode: "merge" needs columns to match rows on, and this dataset has neither a key nor a mergeKey. Fix: writeMode:',
+    );
+    expect(
+      definePipeline({ name: 'p', source, dataset: { name: 'p', writeMode: 'merge', mergeKey: ['a'] } })
+        .dataset.writeMode,
+    ).toBe('merge');
+  });
+});
+
+describe('dataset names that could reach a system table or schema', () => {
+  it.each([
+    'gongshu_loads',
+    'gongshu_divisions',
+    'gongshu_quarantine',
+    'gongshu',
+    'foundation',
+    'theme',
+    'topic',
+    'received',
+    'backflow',
+    'main',
+    'temp',
+    'system',
+    'information_schema',
+    'pg_catalog',
+    'duckdb_tables',
+    'sqlite_master',
+  ])('refuses %s at definition time, naming the field and the fix', (name) => {
+    expect(() => definePipeline({ name: 'p', source, dataset: { name } })).toThrow(
+      new RegExp(`dataset\\.name: "${name}" is reserved: .*Fix: dataset: \\{ name: "hukou" \\}`),
+    );
+  });
+
+  it('accepts names that only resemble them', () => {
+    for (const name of ['loads', 'gongshu2_x', 'maintenance', 'themes', 'topic_2026', 'temperature']) {
+      expect(definePipeline({ name: 'p', source, dataset: { name } }).dataset.name).toBe(name);
+    }
+  });
+});
+
 describe('defineProject', () => {
   const p = (name: string, dataset = name) => definePipeline({ name, source, dataset: { name: dataset } });
 

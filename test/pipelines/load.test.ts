@@ -239,3 +239,32 @@ describe('loadPipeline', () => {
     wh.close();
   });
 });
+
+describe('source columns DuckDB reserves', () => {
+  it('loads a column named rowid as rowid_source, with a note, on both CSV paths and in a merge', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'r.csv');
+    writeFileSync(path, 'ROWID,公民身份号码\n1,11010519491231002X\n2,440524188001010014\n');
+    const wh = await openWarehouse({ path: ':memory:' });
+    for (const parser of ['auto', 'js'] as const) {
+      const name = `r_${parser}`;
+      const p = definePipeline({
+        name,
+        source: csv({ path, parser }),
+        dataset: { name, key: citizenId('公民身份号码'), writeMode: 'merge' },
+      });
+      for (let i = 0; i < 2; i++) {
+        const r = await loadPipeline(wh, p);
+        expect(r.rowsLoaded).toBe(2);
+        expect(r.notes).toContain(
+          'column "ROWID" renamed "ROWID_source": DuckDB reserves rowid for its own row numbers',
+        );
+      }
+      expect(await wh.all(`SELECT ROWID_source, 公民身份号码 FROM ${name} ORDER BY 1`)).toEqual([
+        { ROWID_source: '1', 公民身份号码: '11010519491231002X' },
+        { ROWID_source: '2', 公民身份号码: '440524188001010014' },
+      ]);
+    }
+    wh.close();
+  });
+});

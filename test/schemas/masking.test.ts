@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteLiteral } from '../../schemas/index.ts';
+import { DefinitionError, quoteLiteral } from '../../schemas/index.ts';
 import {
   MASK_KIND_LABELS,
   MaskKind,
@@ -10,6 +10,8 @@ import {
   maskCitizenId,
   maskEmail,
   maskFull,
+  maskIdentifiersIn,
+  maskIdentifiersSql,
   maskLandline,
   maskMobile,
   maskName,
@@ -140,5 +142,48 @@ describe('masking (DuckDB SQL ≡ TS)', () => {
     const out = await sqlMaskAll(samples);
     for (const [kind, input, sql] of out)
       expect(sql, `${kind} ${JSON.stringify(input)}`).toBe(mask(kind, input));
+  });
+});
+
+describe('identifiers inside free text', () => {
+  it.each([
+    [
+      'json: Unexpected token, "{"id": "11010519491231002X", "n"',
+      'json: Unexpected token, "{"id": "110105********002X", "n"',
+    ],
+    [
+      'row 3: 11010519491231002x,张三 and 360426910101007;',
+      'row 3: 110105********002x,张三 and 360426*****1007;',
+    ],
+    ['个体户 92650100MA77XXXX7Q 注册', '个体户 92650100********7Q 注册'],
+    ['企业 91650100MA77XXXX7Q, 机关 11650000010000000T', '企业 91650100MA77XXXX7Q, 机关 11650000010000000T'],
+    ['two: 11010519491231002X,440524188001010014', 'two: 110105********002X,440524********0014'],
+    [
+      'not ids: 1101051949123100234 12345678901234 load hukou-20261206071631-d654d8',
+      'not ids: 1101051949123100234 12345678901234 load hukou-20261206071631-d654d8',
+    ],
+    ['sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8', 'sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8'],
+  ])('masks %j', (text, masked) => {
+    expect(maskIdentifiersIn(text)).toBe(masked);
+  });
+
+  it('masks the same in DuckDB SQL (property)', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      const unit = fc.constantFrom(...'0123456789XxAM ,"张', '11010519491231002X', '92650100MA77XXXX7Q');
+      const samples = fc.sample(fc.string({ unit, maxLength: 12 }), { numRuns: 300, seed: 7 });
+      const rows = await wh.all<{ i: number; m: string }>(
+        `SELECT i, ${maskIdentifiersSql('v')} AS m FROM (VALUES ${samples.map((s, i) => `(${i}, ${quoteLiteral(s)})`).join(', ')}) t(i, v) ORDER BY i`,
+      );
+      for (const r of rows) expect(r.m, JSON.stringify(samples[r.i])).toBe(maskIdentifiersIn(samples[r.i]!));
+    } finally {
+      wh.close();
+    }
+  });
+
+  it('keeps identity numbers out of error messages', () => {
+    expect(new DefinitionError('--key: got 11010519491231002X').message).toBe(
+      '--key: got 110105********002X',
+    );
   });
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse, WarehouseLockedError } from '../../warehouse/index.ts';
+import { gongshu } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 describe('warehouse', () => {
@@ -106,6 +107,59 @@ describe('warehouse', () => {
     // The holder is gone: the lock is free again.
     const wh = await openWarehouse({ path });
     wh.close();
+  });
+
+  it('takes over a lock naming a live process that is not its holder (a reused pid, another program)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'w.duckdb');
+    const { writeFileSync } = await import('node:fs');
+    const { hostname } = await import('node:os');
+    // A process started after the lock was taken cannot have taken it.
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      writeFileSync(
+        `${path}.lock`,
+        JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'gongshu run', since }),
+      );
+      (await openWarehouse({ path })).close();
+      // A live process whose command line is not the recorded one is not the holder either.
+      const now = new Date().toISOString();
+      writeFileSync(
+        `${path}.lock`,
+        JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'cli/main.ts run', since: now }),
+      );
+      (await openWarehouse({ path })).close();
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('names the lock file and how to free it when the holder is on another host; unlock --force frees it', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'w.duckdb');
+    (await openWarehouse({ path })).close();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({
+        pid: 4242,
+        host: 'county-node-7',
+        command: 'cli/main.ts run',
+        since: '2026-12-01T00:00:00Z',
+      }),
+    );
+    const error = (await openWarehouse({ path }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(WarehouseLockedError);
+    expect(error.message).toContain(`the lock file is ${path}.lock`);
+    expect(error.message).toContain(`gongshu unlock --warehouse ${path} --force`);
+    const refused = gongshu(['unlock', '--warehouse', path]);
+    expect(refused.code).toBe(3);
+    const freed = gongshu(['unlock', '--warehouse', path, '--force']);
+    expect(freed.code).toBe(0);
+    expect(freed.stdout).toContain(`${path}.lock removed (it named pid 4242 on county-node-7`);
+    (await openWarehouse({ path })).close();
   });
 
   it('takes over a lock left by a dead process', async () => {

@@ -36,6 +36,8 @@ export const hukouCatalog = defineCatalogEntry(
     publishedAt: '2024-03-01',
     securityGrade: 'important',
     personalInfo: 'sensitive',
+    // Rows fall under the division of registered residence, not the ID's place of issue (a migrant's ID keeps it).
+    jurisdiction: { column: 'division', basis: 'registered-residence' },
   },
   { file: FILE },
 );
