@@ -59,9 +59,22 @@ export function exitCodeOf(error: unknown): number {
  * else 1.
  */
 export function exitCodeOfCode(code: string): number {
-  if (code === 'definition' || code === 'unknown-pipeline' || code === 'unknown-dataset' || code === 'usage')
+  if (
+    code === 'definition' ||
+    code === 'unknown-pipeline' ||
+    code === 'unknown-dataset' ||
+    code === 'usage' ||
+    code === 'no-report'
+  )
     return EXIT.usage;
-  if (code === 'warehouse' || code.startsWith('warehouse-') || code === 'disk-full') return EXIT.warehouse;
+  // A command the node service dropped from its queue because it is stopping: like a locked warehouse, retry later.
+  if (
+    code === 'warehouse' ||
+    code.startsWith('warehouse-') ||
+    code === 'disk-full' ||
+    code === 'service-stopping'
+  )
+    return EXIT.warehouse;
   if (code === 'source') return EXIT.source;
   return EXIT.failures;
 }

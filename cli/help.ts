@@ -179,8 +179,40 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     },
   },
   serve: {
-    examples: ['gongshu serve --project DIR', 'gongshu serve --project DIR --port 0 --no-schedules --json'],
-    exits: { 0: 'stopped by SIGTERM or SIGINT', ...USAGE, ...WAREHOUSE },
+    examples: [
+      'gongshu serve --project DIR',
+      'gongshu serve --project DIR --port 0 --no-schedules --json',
+      'gongshu serve --project DIR --shutdown-timeout 60',
+    ],
+    exits: {
+      0: 'stopped by SIGTERM or SIGINT (the warehouse closed, its lock released)',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  schedules: {
+    examples: ['gongshu schedules list --project DIR', 'gongshu schedules run nightly --project DIR --json'],
+    exits: {
+      0: 'listed, or the schedule ran',
+      1: 'run: a step of the schedule failed',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  calendar: {
+    examples: ['gongshu calendar check --project DIR', 'gongshu calendar check --today 2026-12-01 --json'],
+    exits: {
+      0: 'this year and (from 1 December) next year have an official calendar',
+      1: 'a year is missing: working days there fall back to Monday–Friday',
+      ...USAGE,
+    },
+  },
+  init: {
+    examples: [
+      'gongshu init tianshan',
+      'gongshu init hetian --node 653200 --level prefecture --name 和田地区 --json',
+    ],
+    exits: { 0: 'the project was written', ...USAGE },
   },
 };
 

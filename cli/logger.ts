@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import { maskIdentifiersIn } from '../schemas/index.ts';
+import { currentSession } from './session.ts';
 
 /** Paths pino redacts from log objects: keys, tokens and identity numbers never reach the log. */
 export const REDACT_PATHS = [
@@ -28,6 +29,11 @@ export function createLogger(level = 'info'): Logger {
       },
     },
   };
+  const session = currentSession();
+  if (session) {
+    // Inside the node service: the log lines go back to the CLI that sent the command.
+    return pino(options, { write: (line: string) => session.out.note(line.trimEnd()) });
+  }
   if (process.stderr.isTTY && !process.env.GONGSHU_LOG_JSON) {
     return pino({
       ...options,

@@ -11,8 +11,18 @@ export interface Output {
   note(line: string): void;
 }
 
-/** The process's output, honouring NO_COLOR. */
+/** Where a session's output goes; set by cli/session.ts (no import cycle: output.ts is below it). */
+let sessionOutput: (() => Output | undefined) | undefined;
+
+/** Lets the session module route output of commands running inside the node service. */
+export function routeSessionOutput(current: () => Output | undefined): void {
+  sessionOutput = current;
+}
+
+/** The output of the running command: the process's (honouring NO_COLOR), or its session's inside the node service. */
 export function processOutput(): Output {
+  const routed = sessionOutput?.();
+  if (routed) return routed;
   const tty = Boolean(process.stdout.isTTY);
   return {
     tty,

@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ArgumentProblems } from './arguments.ts';
-import { EXIT, EXIT_MEANINGS, errorReport } from './errors.ts';
+import { CliError, EXIT, EXIT_MEANINGS, errorReport } from './errors.ts';
+import { forwardToService } from './forwarding.ts';
 import { addHelpFooters, COMMAND_HELP } from './help.ts';
 import { invocation, rewriteHints } from './invocation.ts';
 import { processOutput } from './output.ts';
+import { currentSession } from './session.ts';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -44,6 +47,32 @@ export function reportError(error: unknown, options: { json: boolean; debug: boo
   return report.exitCode;
 }
 
+/** Options naming files or folders: inside the node service they resolve from the CLI's working directory. */
+const PATH_OPTIONS = ['project', 'warehouse', 'out', 'report'] as const;
+
+/** Sets the exit code of the command: the process's, or its session's inside the node service. */
+function setExitCode(code: number): void {
+  const session = currentSession();
+  if (session) session.exitCode = code;
+  else process.exitCode = code;
+}
+
+/**
+ * Inside the node service (a command sent over its control socket), path options resolve from the sending
+ * CLI's working directory, and `--project` defaults to the project the CLI found.
+ */
+function resolveSessionPaths(command: Command): void {
+  const session = currentSession();
+  if (!session) return;
+  const opts = command.opts<Record<string, unknown>>();
+  for (const key of PATH_OPTIONS) {
+    const v = opts[key];
+    if (typeof v === 'string') command.setOptionValue(key, resolve(session.request.cwd, v));
+  }
+  if (command.options.some((o) => o.attributeName() === 'project') && opts.project === undefined)
+    command.setOptionValue('project', session.request.project);
+}
+
 /** Problems commander found in a command's line (unknown options, missing arguments), by command. */
 const syntaxProblems = new WeakMap<Command, { message: string; code: string }[]>();
 
@@ -76,7 +105,8 @@ function checkChoices(command: Command, args: readonly unknown[], problems: Argu
 /**
  * Wraps a lazily imported command module: every problem of the command line (commander's, the declared
  * choices, the module's `checkArguments`) is reported together before the action runs; errors become exit
- * codes and clear messages (and JSON with --json).
+ * codes and clear messages (and JSON with --json). A command on a project whose node service runs is sent to
+ * the service (forwarding.ts) once its line checks out.
  */
 function lazy(load: () => Promise<CommandModule>) {
   return async (...raw: unknown[]) => {
@@ -99,12 +129,20 @@ function lazy(load: () => Promise<CommandModule>) {
       }
       for (const p of syntax) problems.addMessage(p.message, seeHelp);
       checkChoices(command, args, problems);
+      resolveSessionPaths(command);
       const module = await load();
       module.checkArguments?.(args, command.opts(), problems);
       problems.throwIfAny();
-      process.exitCode = await module.default(args, command);
+      if (!currentSession()) {
+        const forwarded = await forwardToService(command, args);
+        if (forwarded !== undefined) {
+          setExitCode(forwarded);
+          return;
+        }
+      }
+      setExitCode(await module.default(args, command));
     } catch (error) {
-      process.exitCode = reportError(error, { json: wantsJson(command, []), debug });
+      setExitCode(reportError(error, { json: wantsJson(command, []), debug }));
     }
   };
 }
@@ -128,12 +166,17 @@ export function buildProgram(): Command {
     .configureOutput({
       // One prefix for every error line: `gongshu: unknown command 'x'` as for the commands' own errors.
       outputError: (text, write) => write(`gongshu: ${text.replace(/^error: /, '')}`),
+      // Through processOutput: inside the node service, to the CLI that sent the command.
+      writeOut: (text) => processOutput().data(text.trimEnd()),
+      writeErr: (text) => processOutput().note(text.trimEnd()),
     })
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures"). Errors of a
     // subcommand's line are collected instead (collectSyntaxProblems); these are the program's own.
     .exitOverride((err) => {
       const exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // Inside the node service a usage error ends the command, not the service.
+      if (currentSession()) throw new CliError(err.message, exitCode);
       if (exitCode !== EXIT.ok && process.argv.includes('--json')) {
         const report =
           err.code === 'commander.help'
@@ -159,7 +202,10 @@ export function buildProgram(): Command {
     .command('run')
     .description("run a project's pipelines (all, or those named) into its warehouse")
     .argument('[pipelines...]', 'pipeline names; all when omitted')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--json', 'print the run summary as JSON')
     .action(lazy(() => import('./commands/run.ts')));
@@ -167,7 +213,10 @@ export function buildProgram(): Command {
   program
     .command('catalog')
     .description("list the project's catalog entries (政务信息资源目录)")
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--json', 'one JSON object per entry')
     .action(lazy(() => import('./commands/catalog.ts')));
 
@@ -175,7 +224,7 @@ export function buildProgram(): Command {
     .command('sql')
     .description('run a SQL query against the warehouse (read-only)')
     .argument('<query>', 'the SQL query')
-    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--project <dir>', 'project directory, to find its warehouse')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per row')
     .option('--write', 'open for writing (takes the writer lock)')
@@ -214,7 +263,7 @@ export function buildProgram(): Command {
     .option('--all', 'list replayed rows too')
     .option('--limit <n>', 'rows to list', '50')
     .option('--unmasked', 'show key values unmasked (they are masked by default)')
-    .option('--project <dir>', 'project directory (its pipeline is used for replay)', '.')
+    .option('--project <dir>', 'project directory (its pipeline is used for replay)')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per row (list) or the replay summary (replay)')
     .action(lazy(() => import('./commands/quarantine.ts')));
@@ -224,7 +273,10 @@ export function buildProgram(): Command {
     .description(
       'score datasets in five quality dimensions (完整性/有效性/及时性/一致性/准确性) and write the report',
     )
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--dataset <names...>', 'datasets to assess; all loaded datasets when omitted')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--json', 'print the report as JSON (the last line of stdout)')
@@ -241,7 +293,10 @@ export function buildProgram(): Command {
   program
     .command('report')
     .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--out <dir>', 'output folder; defaults to <project>/out/report')
     .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
     .option(
@@ -264,8 +319,12 @@ export function buildProgram(): Command {
     .option('--select <selectors...>', 'build exactly these: x, +x (with upstream), x+ (with downstream)')
     .option('--full-refresh', 'rebuild foundations fully instead of incrementally')
     .option('--concurrency <n>', 'nodes in flight at once (SQL still runs one at a time)', '1')
-    .option('--no-gates', 'build models even when an upstream dataset fails an error-severity quality rule')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--no-gates', 'build models even when their quality gate would block them')
+    .option('--allow-blocked', 'exit 0 when a quality gate blocked a selected model (it stays blocked)')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--json', 'print the build summary as JSON')
     .action(lazy(() => import('./commands/build.ts')));
@@ -275,7 +334,7 @@ export function buildProgram(): Command {
     .description('list recorded runs (pipelines, builds, schedules, backfills), newest first')
     .option('--kind <kind>', 'only runs of this kind: pipeline, build, schedule, backfill, …')
     .option('--limit <n>', 'runs to list', '50')
-    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--project <dir>', 'project directory, to find its warehouse')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per run')
     .action(lazy(() => import('./commands/runs.ts')));
@@ -294,7 +353,7 @@ export function buildProgram(): Command {
       "create or show this node's ed25519 key pair (platform identity) and, with --tls, its self-signed TLS certificate",
     )
     .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
-    .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)', '.')
+    .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)')
     .option('--force', 'init: replace an existing key pair (and certificate)')
     .option(
       '--tls',
@@ -314,7 +373,10 @@ export function buildProgram(): Command {
     )
     .argument('[action]', 'dead-letters, retry or abandon; omitted: push')
     .argument('[batch]', 'retry/abandon: the dead letter (as push dead-letters lists it)')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
     .option('--json', 'print the push summary (or one JSON object per dead letter) as JSON')
@@ -326,7 +388,10 @@ export function buildProgram(): Command {
     .argument('<dataset>', 'the dataset')
     .option('--columns <list>', 'comma-separated catalog columns; default all this node is entitled to')
     .option('--purpose <text>', 'the use scenario of the request (required, recorded in the audit)')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/backflow.ts')));
@@ -344,10 +409,50 @@ export function buildProgram(): Command {
       '--against-parent',
       'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
     )
-    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--project <dir>', 'project directory, to find its warehouse')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per entry (list) or the verification (verify)')
     .action(lazy(() => import('./commands/audit.ts')));
+
+  program
+    .command('schedules')
+    .description("list the project's schedules with their next firing (Asia/Shanghai), or fire one now")
+    .addArgument(program.createArgument('[action]', 'list (default) or run').choices(['list', 'run']))
+    .argument('[name]', 'run: the schedule to fire')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
+    .option('--warehouse <file>', 'run: DuckDB file; defaults to the project warehouse')
+    .option('--json', 'one JSON object per schedule (list) or the run (run)')
+    .action(lazy(() => import('./commands/schedules.ts')));
+
+  program
+    .command('calendar')
+    .description(
+      'check the working-day calendar: known years, and whether next year is there (exit 1 when missing after 1 December)',
+    )
+    .addArgument(program.createArgument('<action>', 'check').choices(['check']))
+    .option('--project <dir>', 'project directory (its calendar files); defaults to the nearest one upward')
+    .option('--today <date>', 'the date to check for (YYYY-MM-DD); defaults to today in Asia/Shanghai')
+    .option('--json', 'print { ok, missing, years, fix } as JSON')
+    .action(lazy(() => import('./commands/calendar.ts')));
+
+  program
+    .command('init')
+    .description(
+      'create a working project in DIR (config, a GB18030 sample, catalog, foundation, model, schedule, rules)',
+    )
+    .argument('<dir>', 'the new project folder (must not exist or be empty)')
+    .option('--node <code>', 'the six-digit GB/T 2260 code of the node', '650102')
+    .addOption(
+      new Option('--level <level>', 'the node level')
+        .choices(['county', 'prefecture', 'region'])
+        .default('county'),
+    )
+    .option('--name <name>', 'the node name; defaults to the division name of --node')
+    .option('--json', 'print what was written as JSON')
+    .action(lazy(() => import('./commands/init.ts')));
 
   program
     .command('backup')
@@ -369,7 +474,10 @@ export function buildProgram(): Command {
     .option('--verify', 'create: verify the new backup by restoring it afterwards')
     .option('--no-prune', 'create: keep expired backups (no retention pass)')
     .option('--dry-run', 'prune: list what would be removed')
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--json', 'machine-readable output (the last line is the result; list: one line per backup)')
     .action(lazy(() => import('./commands/backup.ts')));
@@ -377,20 +485,27 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description(
-      "run the node's HTTP(S) service (push from children, backflow, audit anchors, health), forward upward, and run its schedules",
+      "run the node service: it holds the warehouse, runs the schedules, serves the platform HTTP API and takes the CLI's commands on its control socket (.gongshu/control.sock)",
     )
-    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--port <n>', 'port; defaults to platform.listen.port (0: any free port)')
     .option('--host <host>', 'address to listen on; defaults to platform.listen.host')
     .option('--no-schedules', 'do not run the project schedules')
+    .option(
+      '--shutdown-timeout <seconds>',
+      "on SIGTERM, time the running job gets to finish before it is rolled back; defaults to the project's service.shutdownSeconds (30)",
+    )
     .option('--json', 'print { listening: { url, … } } as JSON when ready')
     .action(lazy(() => import('./commands/serve.ts')));
 
   program
     .command('unlock')
     .description('free the writer lock of a warehouse whose holder is gone (killed, or its machine down)')
-    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--project <dir>', 'project directory, to find its warehouse; defaults to the nearest one upward')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option(
       '--force',

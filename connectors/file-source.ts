@@ -20,6 +20,11 @@ export function parseConnectorOptions<S extends z.ZodType>(
   return deepFreeze(result.data) as Readonly<z.output<S>>;
 }
 
+/** `path` resolved from `dir` unless it is absolute (a connector's `withBaseDir`). */
+export function fromBaseDir(dir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dir, path);
+}
+
 /** Turns a file-system error into a SourceError that names the path and the fix, for connector `kind`. */
 export function fileError(kind: string, path: string, error: unknown): SourceError {
   const code = (error as { code?: unknown } | null)?.code;
@@ -28,7 +33,7 @@ export function fileError(kind: string, path: string, error: unknown): SourceErr
   switch (code) {
     case 'ENOENT':
       return new SourceError(
-        `${where}: file not found. Fix: check ${kind}({ path }); relative paths resolve from the working directory`,
+        `${where}: file not found. Fix: check ${kind}({ path }); relative paths resolve from the project folder (where gongshu.config.ts is), or the working directory outside a project`,
         details,
         { cause: error },
       );

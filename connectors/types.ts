@@ -112,4 +112,9 @@ export interface Connector {
    * `extract()`, so the rows never pass through JavaScript.
    */
   relation?(): SqlRelation | undefined | Promise<SqlRelation | undefined>;
+  /**
+   * The same connector with its relative paths resolved from `dir` (file connectors have it; sources without
+   * paths do not). A project resolves its connectors from the folder of gongshu.config.ts with it.
+   */
+  withBaseDir?(dir: string): Connector;
 }

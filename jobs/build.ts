@@ -9,13 +9,13 @@
  */
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import { runQuality } from '../quality/index.ts';
+import { type QualityReport, runQuality } from '../quality/index.ts';
 import { isGongshuError, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { finishRun, newRunId, startRun } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
-import type { Model } from './models/define.ts';
+import type { Gate, Model } from './models/define.ts';
 import { type ProjectWithJobs, projectJobs } from './project.ts';
 
 /** Options of `buildProject`. */
@@ -26,7 +26,7 @@ export interface BuildOptions {
   readonly fullRefresh?: boolean;
   /** Nodes in flight at once (SQL still runs one node at a time). Defaults to 1. */
   readonly concurrency?: number;
-  /** Apply quality gates to models (per model `gate`). Defaults to true. */
+  /** Apply quality gates to models (per model `gate`); false builds blocked models too. Defaults to true. */
   readonly gates?: boolean;
   readonly now?: Date;
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -42,18 +42,34 @@ export interface BuildOptions {
 export interface NodeOutcome {
   readonly node: string;
   readonly kind: 'foundation' | 'model';
-  readonly status: 'succeeded' | 'failed' | 'skipped';
+  /** `blocked`: a quality gate kept the model from being built (its previous table is kept). */
+  readonly status: 'succeeded' | 'failed' | 'skipped' | 'blocked';
   readonly runId: string;
   readonly rows: number | null;
   readonly reason: string | null;
   readonly seconds: number;
   readonly foundation?: FoundationBuildResult;
+  /** What blocked the model: the upstream dataset and the rule or threshold. */
+  readonly blockedBy?: readonly GateFailure[];
+  /** Failing upstream rules a `warn` gate let through. */
+  readonly warnings?: readonly string[];
+  /** The error code of a failed node (`definition` for a mistake in the definition). */
+  readonly code?: string;
+}
+
+/** One reason a quality gate blocks (or, for a `warn` gate, warns about) a model. */
+export interface GateFailure {
+  readonly dataset: string;
+  /** The failing rule id, or `score` / `dimension:<name>` for a threshold. */
+  readonly rule: string;
+  readonly message: string;
 }
 
 /** What `buildProject` did. */
 export interface BuildSummary {
   readonly buildId: string;
-  readonly status: 'succeeded' | 'failed';
+  /** `failed` when a node failed, else `blocked` when a gate blocked a selected model, else `succeeded`. */
+  readonly status: 'succeeded' | 'failed' | 'blocked';
   readonly nodes: readonly NodeOutcome[];
   readonly seconds: number;
 }
@@ -90,23 +106,67 @@ export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): 
   });
 }
 
-/** Failing error-severity rules per dataset (a quality gate), computed once per build for the datasets asked. */
-async function failingGates(
+/** The quality of the datasets gated models read, assessed once per build (no history written). */
+async function gateQuality(
   wh: Warehouse,
   project: ProjectWithJobs,
   datasets: readonly string[],
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (!datasets.length) return out;
+): Promise<Map<string, QualityReport['datasets'][number]>> {
+  if (!datasets.length) return new Map();
   const report = await runQuality(wh, {
     datasets,
     definitions: project.quality ?? [],
     history: false,
     failOn: null,
   });
-  for (const d of report.datasets) {
-    const failing = d.rules.filter((r) => r.severity === 'error' && r.status === 'fail').map((r) => r.id);
-    if (failing.length) out.set(d.dataset, failing);
+  return new Map(report.datasets.map((d) => [d.dataset, d]));
+}
+
+const RANK = { error: 2, warn: 1, info: 0 } as const;
+const pct = (x: number | null) =>
+  x === null ? '—' : `${(x * 100).toFixed(x >= 0.9995 || x === 0 ? 0 : 2)}%`;
+
+/** What a gate finds wrong with the upstream datasets of a model (empty: nothing). */
+export function gateFailures(
+  gate: Gate,
+  datasets: readonly string[],
+  quality: ReadonlyMap<string, QualityReport['datasets'][number]>,
+): GateFailure[] {
+  if (gate === 'none') return [];
+  const severity = typeof gate === 'string' ? 'error' : gate.rules;
+  const out: GateFailure[] = [];
+  for (const name of datasets) {
+    const d = quality.get(name);
+    if (!d) continue;
+    if (severity !== 'none') {
+      for (const r of d.rules) {
+        if (r.status !== 'fail' || RANK[r.severity] < RANK[severity]) continue;
+        out.push({
+          dataset: name,
+          rule: r.id,
+          message: `${name} fails ${r.severity} rule ${r.id} (pass rate ${pct(r.passRate)} < mostly ${pct(r.mostly)})`,
+        });
+      }
+    }
+    if (typeof gate === 'object') {
+      if (gate.score !== undefined && (d.score ?? 0) < gate.score) {
+        out.push({
+          dataset: name,
+          rule: 'score',
+          message: `${name} scores ${d.score ?? '—'} < ${gate.score}`,
+        });
+      }
+      for (const [dim, min] of Object.entries(gate.dimensions ?? {})) {
+        const got = d.dimensions[dim as keyof typeof d.dimensions]?.score ?? null;
+        if (got !== null && got < (min as number)) {
+          out.push({
+            dataset: name,
+            rule: `dimension:${dim}`,
+            message: `${name} ${dim} scores ${got} < ${min}`,
+          });
+        }
+      }
+    }
   }
   return out;
 }
@@ -124,12 +184,12 @@ export async function buildProject(
   const withLock = lock();
   const outcomes = new Map<string, NodeOutcome>();
   const gatesWanted = options.gates ?? true;
-  let gates: Promise<Map<string, string[]>> | undefined;
+  let gates: Promise<Map<string, QualityReport['datasets'][number]>> | undefined;
   const gateDatasets = () => {
     const all = new Set<string>();
     for (const id of ids) {
       const n = graph.nodes.get(id)!;
-      if (n.kind === 'model' && n.model.gate === 'error')
+      if (n.kind === 'model' && n.model.gate !== 'none')
         for (const d of upstreamDatasets(graph, id)) all.add(d);
     }
     return [...all].sort();
@@ -156,18 +216,36 @@ export async function buildProject(
       );
     }
     if (options.signal?.aborted) return skip('build stopped before this node started');
-    if (node.kind === 'model' && node.model.gate === 'error' && gatesWanted) {
-      gates ??= withLock(() => failingGates(wh, project, gateDatasets()));
-      const failing = await gates;
-      const bad = upstreamDatasets(graph, id).filter((d) => failing.has(d));
-      if (bad.length) {
-        return skip(
-          `quality gate: upstream ${bad
-            .map((d) => `${d} fails error rule ${failing.get(d)!.join(', ')}`)
-            .join('; ')}; previous table kept`,
+    let warnings: string[] = [];
+    if (node.kind === 'model' && node.model.gate !== 'none' && gatesWanted) {
+      gates ??= withLock(() => gateQuality(wh, project, gateDatasets()));
+      const failures = gateFailures(node.model.gate, upstreamDatasets(graph, id), await gates);
+      if (failures.length && node.model.gate === 'warn') {
+        warnings = failures.map((f) => `quality gate (warn): upstream ${f.message}`);
+        for (const w of warnings) options.logger?.warn(`build ${id}: ${w}`);
+      } else if (failures.length) {
+        const reason = `quality gate: upstream ${failures.map((f) => f.message).join('; ')}; previous table kept`;
+        const runId = await withLock(() =>
+          startRun(wh, 'build', id, {
+            status: 'blocked',
+            error: reason,
+            details: { ...details, reason, blockedBy: failures },
+          }),
         );
+        options.logger?.warn(`build ${id} blocked: ${reason}`);
+        return {
+          node: id,
+          kind: node.kind,
+          status: 'blocked',
+          runId,
+          rows: null,
+          reason,
+          seconds: 0,
+          blockedBy: failures,
+        };
       }
     }
+    const warned = warnings.length ? { warnings } : {};
     return withLock(async () => {
       const runId = await startRun(wh, 'build', id, { details });
       try {
@@ -203,22 +281,29 @@ export async function buildProject(
         await finishRun(wh, runId, {
           status: 'succeeded',
           rowsLoaded: rows,
-          details: { ...details, seconds },
+          details: { ...details, seconds, ...warned },
         });
         options.logger?.info(`build ${id} → ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s`);
-        return { node: id, kind: node.kind, status: 'succeeded', runId, rows, reason: null, seconds };
+        return {
+          node: id,
+          kind: node.kind,
+          status: 'succeeded',
+          runId,
+          rows,
+          reason: null,
+          seconds,
+          ...warned,
+        };
       } catch (error) {
         const message = (error as Error).message;
-        await finishRun(wh, runId, {
-          status: 'failed',
-          error: message,
-          details: { ...details, code: isGongshuError(error) ? error.code : 'internal' },
-        });
+        const code = isGongshuError(error) ? error.code : 'internal';
+        await finishRun(wh, runId, { status: 'failed', error: message, details: { ...details, code } });
         options.logger?.error(`build ${id} failed: ${message}`);
         return {
           node: id,
           kind: node.kind,
           status: 'failed',
+          code,
           runId,
           rows: null,
           reason: message,
@@ -249,7 +334,11 @@ export async function buildProject(
   const nodes = ids.map((id) => outcomes.get(id)!);
   return {
     buildId,
-    status: nodes.every((n) => n.status !== 'failed') ? 'succeeded' : 'failed',
+    status: nodes.some((n) => n.status === 'failed')
+      ? 'failed'
+      : nodes.some((n) => n.status === 'blocked')
+        ? 'blocked'
+        : 'succeeded',
     nodes,
     seconds: (performance.now() - t0) / 1000,
   };

@@ -6,6 +6,8 @@ export {
   type BuildSummary,
   buildModel,
   buildProject,
+  type GateFailure,
+  gateFailures,
   type NodeOutcome,
   tableOf,
 } from './build.ts';
@@ -40,6 +42,9 @@ export {
 } from './models/dag.ts';
 export {
   defineModel,
+  type Gate,
+  gateSchema,
+  gateThresholdsSchema,
   MODEL_LAYERS,
   type Model,
   type ModelContext,
@@ -53,14 +58,27 @@ export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
 export { type BackfillRange, backfill, inRange } from './schedules/backfill.ts';
 export {
   defineSchedule,
+  nextFirings,
   OVERLAP_POLICIES,
+  SCHEDULE_STEPS,
   type Schedule,
+  type ScheduledBackfill,
   type ScheduleSpec,
+  type ScheduleStep,
+  scheduleRunSchema,
   scheduleSchema,
+  scheduleSteps,
 } from './schedules/define.ts';
 export {
   type ActionOutcome,
+  type Enqueue,
+  type FiringResult,
   type RunningScheduler,
+  runJobSteps,
+  runScheduleOnce,
+  type ScheduleContext,
+  type ScheduleExecutor,
+  type ScheduleOutcome,
   type SchedulerActions,
   type SchedulerOptions,
   startScheduler,

@@ -56,6 +56,39 @@ export const KEY_MACROS = {
 } as const;
 
 /**
+ * Every catalog field must name a source column by its title (信息项名称) or name: a field that matches none
+ * would leave its column untyped and unrenamed without a word, so it is a definition error (exit 2).
+ */
+export function checkCatalogFields(pipeline: Pipeline, columns: readonly string[]): void {
+  const fields = pipeline.dataset.catalog?.fields ?? [];
+  const have = new Set(columns);
+  const unmatched = fields.filter((f) => !have.has(f.title) && !have.has(f.name));
+  if (!unmatched.length) return;
+  const f = unmatched[0]!;
+  const source = pipeline.source.describe().source;
+  throw new DefinitionError(
+    `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: dataset.catalog.fields: field ${f.name} (title ${JSON.stringify(f.title)}) ` +
+      `matches no column of ${source} (columns: ${columns.join(', ')})` +
+      `${
+        unmatched.length > 1
+          ? `; also unmatched: ${unmatched
+              .slice(1)
+              .map((u) => `${u.name} (${JSON.stringify(u.title)})`)
+              .join(', ')}`
+          : ''
+      }. ` +
+      "Fix: set the field's title to the source header it describes (a field whose title is a source header renames that column to the field's name and types it), or remove the field",
+    {
+      file: pipeline.file,
+      field: 'dataset.catalog.fields',
+      allowed: columns.join(', '),
+      fix: 'title: "<source header>"',
+      unmatched: unmatched.map((u) => u.name),
+    },
+  );
+}
+
+/**
  * Plans the dataset columns of a load. With a catalog entry, a source column whose header equals a field's
  * title (信息项名称, e.g. 公民身份号码) or name becomes that field's name (e.g. id_number) and type; other
  * columns keep their source names and the type the source declares (text when it declares none).
@@ -67,6 +100,7 @@ export function planColumns(
 ): ColumnPlan[] {
   const fields = pipeline.dataset.catalog?.fields ?? [];
   const key = pipeline.dataset.key;
+  checkCatalogFields(pipeline, columns);
   const plans = columns.map((c, i): ColumnPlan => {
     const f = fields.find((x) => x.name === c) ?? fields.find((x) => x.title === c);
     const target = f?.name ?? c;

@@ -15,6 +15,8 @@ import {
   definitionErrorFromZod,
   NODE_LEVELS,
 } from '../schemas/index.ts';
+import { alertSchema } from './alerts/define.ts';
+import { checkDefinitions } from './check-definitions.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -101,6 +103,24 @@ export const projectSpecSchema = z
       .array(datasetQualitySchema)
       .default([])
       .meta({ description: 'declared quality rules per dataset: defineQuality(dataset, { rules, … })' }),
+    calendar: z.array(z.string().min(1)).default([]).meta({
+      description:
+        "official working-day calendar files (JSON: year, source, holidays, workdays), merged over the package's; relative to the project",
+    }),
+    alerts: z
+      .array(alertSchema)
+      .default([])
+      .meta({ description: 'webhooks (json, dingtalk, wecom, feishu) and the events they are posted' }),
+    service: z
+      .object({
+        shutdownSeconds: z.number().positive().default(30).meta({
+          description:
+            'on SIGTERM, how long gongshu serve lets the running job finish before rolling it back; defaults to 30',
+        }),
+      })
+      .strict()
+      .default({ shutdownSeconds: 30 })
+      .meta({ description: 'the node service (gongshu serve)' }),
   })
   .strict();
 
@@ -128,6 +148,9 @@ export function defineProject(spec: ProjectSpec): Project {
         'backup.destinations.*':
           "backup: { destinations: { local: { path: '.gongshu/backups' }, offsite: { parent: true } } }",
         'pipelines.*': 'pipelines: [definePipeline({...}), ...]',
+        'alerts.*.webhook.format': "format: 'json', 'dingtalk', 'wecom' or 'feishu'",
+        'alerts.*.on.*':
+          "on: ['run-failed', 'gate-blocked', 'error-rule-failed', 'freshness-overdue', 'anomaly']",
       },
     );
   }
@@ -149,6 +172,7 @@ export function defineProject(spec: ProjectSpec): Project {
       seen.set(pick(p), p);
     }
   }
+  checkDefinitions({ ...parsed.data, file });
   const platform = platformSchema.safeParse(parsed.data.platform ?? {});
   if (!platform.success) {
     throw definitionErrorFromZod(

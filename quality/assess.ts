@@ -6,6 +6,7 @@
  */
 
 import {
+  DefinitionError,
   newId,
   QUALITY_DIMENSION_LABELS,
   QUALITY_DIMENSIONS,
@@ -19,6 +20,7 @@ import {
 } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
+import { calendarUsage } from './calendar.ts';
 import type { Rule } from './checks/registry.ts';
 import { shanghaiDate } from './checks/timeliness/date-sql.ts';
 import { evaluateDataset } from './compiler.ts';
@@ -65,7 +67,9 @@ const RANK: Readonly<Record<QualitySeverity, number>> = { error: 2, warn: 1, inf
 /** The rules of a dataset: built-in key rules, defaults (unless disabled or excluded), then declared ones (same id replaces). */
 export function rulesFor(info: Parameters<typeof defaultRules>[0], def: DatasetQuality | undefined): Rule[] {
   const base =
-    def?.defaults === false ? keyRules(info) : defaultRules(info, { blankValues: def?.blankValues ?? [] });
+    def?.defaults === false
+      ? keyRules(info, def.keyRules)
+      : defaultRules(info, { blankValues: def?.blankValues ?? [], keyRules: def?.keyRules ?? {} });
   const excluded = new Set(def?.exclude ?? []);
   const byId = new Map<string, Rule>();
   for (const r of base) if (!excluded.has(r.id)) byId.set(r.id, r);
@@ -91,6 +95,44 @@ function datasetNames(
   return names;
 }
 
+/** The columns of this dataset a declared rule reads (its column, and `columns` of uniqueness rules). */
+function ruleColumns(rule: Rule): string[] {
+  const cols = (rule.args as { columns?: unknown }).columns;
+  return [
+    ...(rule.column ? [rule.column] : []),
+    ...(Array.isArray(cols) ? cols.filter((c): c is string => typeof c === 'string') : []),
+  ];
+}
+
+/**
+ * A declared rule naming a column the dataset table lacks is a definition error (exit 2), raised before any
+ * rule runs: a typo, or a source title where the catalog renamed the column to the field's name.
+ */
+function checkDeclaredColumns(
+  def: DatasetQuality | undefined,
+  table: string,
+  columns: ReadonlyMap<string, string>,
+): void {
+  for (const [i, rule] of (def?.rules ?? []).entries()) {
+    const missing = ruleColumns(rule).filter((c) => !columns.has(c));
+    if (!missing.length) continue;
+    const shown = [...columns.keys()].filter((c) => !c.startsWith('_'));
+    throw new DefinitionError(
+      `${def!.file ?? 'project'}: defineQuality("${def!.dataset}"): rules[${i}] (${rule.id}): column ${missing.map((m) => `"${m}"`).join(', ')} ` +
+        `is not a column of table ${table} (columns: ${shown.join(', ')}). ` +
+        'Fix: name a column of the dataset; a catalog field whose title is a source header renames that column to the field name',
+      {
+        file: def!.file,
+        field: `rules[${i}]`,
+        allowed: shown.join(', '),
+        fix: 'use one of the listed columns',
+        dataset: def!.dataset,
+        rule: rule.id,
+      },
+    );
+  }
+}
+
 /** Assesses one dataset: its rules in as few queries as possible, then its result and score. */
 async function assessDataset(
   wh: Warehouse,
@@ -109,6 +151,7 @@ async function assessDataset(
   const info = run.facts.datasets.get(name)!;
   const scope = datasetScope(info, run.facts, run.asOf, name);
   const rules = rulesFor(info, def);
+  checkDeclaredColumns(def, info.table, scope.ctx.columns);
   const before = { ...run.counter };
   const evaluation = await evaluateDataset(wh, scope.ctx, rules, run.counter, {
     masked: run.masked,
@@ -174,6 +217,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
   const started = options.now ?? new Date();
   const t0 = performance.now();
   const runId = newQualityRunId(started);
+  const calendar = calendarUsage();
   const asOf = options.asOf ?? shanghaiDate(started);
   const masked = options.mask ?? true;
   const useHistory = options.history ?? !wh.readOnly;
@@ -229,6 +273,8 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
     queries: { ...counter, total },
     seconds: round2((performance.now() - t0) / 1000) ?? 0,
   };
+  const calendarWarning = calendar.warning();
+  if (calendarWarning) report.calendarWarning = calendarWarning;
   if (useHistory && !wh.readOnly) await writeHistory(wh, report, started, options.reportFile ?? null);
   return report;
 }

@@ -37,16 +37,41 @@ const BIRTH_TITLE = /出生日期$/;
 const CITIZEN_TITLE = /身份证号|公民身份号码|社会保障号码/;
 const USCC_TITLE = /统一社会信用代码$/;
 
+/**
+ * The default threshold of the built-in key rules: each passes while at least 99% of the rows read have a key
+ * (key-complete), a valid key (key-valid) and a key no earlier row has (key-unique). Department extracts
+ * always carry a few bad keys, which go to quarantine; one quarantined row must not fail the dataset and block
+ * every model built on it. Change it per dataset with `defineQuality(dataset, { keyRules: { mostly, severity } })`.
+ */
+export const KEY_RULES_MOSTLY = 0.99;
+
+/** Threshold and severity of a dataset's built-in key rules. */
+export interface KeyRuleOptions {
+  /** Defaults to `KEY_RULES_MOSTLY` (0.99). */
+  readonly mostly?: number | undefined;
+  /** Defaults to error. */
+  readonly severity?: 'error' | 'warn' | 'info' | undefined;
+}
+
 /** The built-in key rules of a keyed dataset. */
-export function keyRules(info: DatasetInfo): Rule[] {
+export function keyRules(info: DatasetInfo, options: KeyRuleOptions = {}): Rule[] {
   if (!info.keyKind || !info.keyColumn) return [];
-  return [keyComplete(info.keyColumn), keyValid(info.keyColumn, info.keyKind), keyUnique(info.keyColumn)].map(
-    (r) => withOrigin(r, 'builtin'),
-  );
+  const o = {
+    mostly: options.mostly ?? KEY_RULES_MOSTLY,
+    ...(options.severity ? { severity: options.severity } : {}),
+  };
+  return [
+    keyComplete(info.keyColumn, o),
+    keyValid(info.keyColumn, info.keyKind, o),
+    keyUnique(info.keyColumn, o),
+  ].map((r) => withOrigin(r, 'builtin'));
 }
 
 /** Rules derived from the catalog entry and key (see the module comment). */
-export function defaultRules(info: DatasetInfo, opts: { blankValues?: readonly string[] } = {}): Rule[] {
+export function defaultRules(
+  info: DatasetInfo,
+  opts: { blankValues?: readonly string[]; keyRules?: KeyRuleOptions } = {},
+): Rule[] {
   const catalog: CatalogEntry | null = info.catalog;
   const out: Rule[] = [];
   const key = info.keyColumn;
@@ -71,5 +96,5 @@ export function defaultRules(info: DatasetInfo, opts: { blankValues?: readonly s
   if (catalog && catalog.updateCycle !== 'irregular') {
     out.push(datasetFreshness({ cycle: catalog.updateCycle }));
   }
-  return [...keyRules(info), ...out.map((r) => withOrigin(r, 'default'))];
+  return [...keyRules(info, opts.keyRules), ...out.map((r) => withOrigin(r, 'default'))];
 }

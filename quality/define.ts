@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definitionErrorFromZod, QualityDimension } from '../schemas/index.ts';
+import { callerFile, definitionErrorFromZod, QualityDimension, QualitySeverity } from '../schemas/index.ts';
 import { type Rule, ruleSchema } from './checks/registry.ts';
 
 /** How rules are weighted inside a dimension. */
@@ -15,6 +15,21 @@ export const datasetQualitySpecSchema = z.strictObject({
     description: 'derive rules from the catalog and key (built-in key rules always apply); defaults to true',
   }),
   exclude: z.array(z.string()).default([]).meta({ description: 'ids of default rules to drop' }),
+  keyRules: z
+    .strictObject({
+      mostly: z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .meta({ description: 'defaults to 0.99 (KEY_RULES_MOSTLY)' }),
+      severity: QualitySeverity.optional().meta({ description: 'defaults to error' }),
+    })
+    .default({})
+    .meta({
+      description:
+        'threshold and severity of the built-in key rules (key-complete, key-valid, key-unique); each passes at 99% by default',
+    }),
   weights: z
     .strictObject({
       dimensions: z
@@ -35,6 +50,8 @@ export type DatasetQualitySpec = z.input<typeof datasetQualitySpecSchema>;
 export type DatasetQuality = Readonly<Omit<z.output<typeof datasetQualitySpecSchema>, 'rules'>> & {
   readonly dataset: string;
   readonly rules: readonly Rule[];
+  /** The file defineQuality was called in (for definition errors). */
+  readonly file?: string;
 };
 
 /**
@@ -42,6 +59,7 @@ export type DatasetQuality = Readonly<Omit<z.output<typeof datasetQualitySpecSch
  * @example defineQuality('hukou', { rules: [freshness('registered_on', { maxAge: '3 years' })], blankValues: ['无'] })
  */
 export function defineQuality(dataset: string, spec: DatasetQualitySpec = {}): DatasetQuality {
+  const file = callerFile();
   const name = z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
@@ -78,7 +96,13 @@ export function defineQuality(dataset: string, spec: DatasetQualitySpec = {}): D
     }
     seen.add(r.id);
   }
-  const out = { ...parsed.data, dataset, rules: Object.freeze([...parsed.data.rules]) };
+  const out = {
+    ...parsed.data,
+    dataset,
+    rules: Object.freeze([...parsed.data.rules]),
+    ...(file ? { file } : {}),
+  };
+  Object.freeze(out.keyRules);
   Object.freeze(out.weights.dimensions);
   Object.freeze(out.weights);
   Object.freeze(out.blankValues);

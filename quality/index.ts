@@ -10,6 +10,18 @@ export {
 } from '../schemas/index.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
 export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
+export {
+  type CalendarFileSpec,
+  type CalendarUsage,
+  type CalendarYear,
+  calendarCoverage,
+  calendarFileSchema,
+  calendarUsage,
+  calendarWarning,
+  calendarYears,
+  readCalendarFile,
+  useCalendarFiles,
+} from './calendar.ts';
 export { matchesSource } from './checks/accuracy/matches-source.ts';
 export type { CheckDescription } from './checks/check.ts';
 export { keyComplete } from './checks/completeness/key-complete.ts';
@@ -42,7 +54,7 @@ export { matches } from './checks/validity/matches.ts';
 export { dateParses, PARSE_TYPES, parses } from './checks/validity/parses.ts';
 export { sqlPredicate } from './checks/validity/sql-predicate.ts';
 export { validUscc } from './checks/validity/uscc.ts';
-export { defaultRules, keyRules } from './defaults.ts';
+export { defaultRules, KEY_RULES_MOSTLY, type KeyRuleOptions, keyRules } from './defaults.ts';
 export {
   type DatasetQuality,
   type DatasetQualitySpec,

@@ -131,6 +131,7 @@ export async function writeDashboard(options: WriteDashboardOptions): Promise<Da
   const t0 = performance.now();
   const model = await gatherDashboard(options.warehouse, options.report, options);
   if (options.notes?.length) model.notes.push(...options.notes);
+  if (options.report.calendarWarning) model.notes.push(options.report.calendarWarning);
   const t1 = performance.now();
   const files = renderSite(model, options.lang ? { lang: options.lang } : {});
   const t2 = performance.now();

@@ -209,6 +209,10 @@ export const QualityReport = z.object({
   findings: z.array(QualityFinding),
   queries: QueryCounts,
   seconds: z.number(),
+  calendarWarning: z.string().optional().meta({
+    description:
+      'set when a working-day rule counted days of a year no official holiday calendar covers as Monday–Friday',
+  }),
 });
 /** A quality report. */
 export type QualityReport = z.output<typeof QualityReport>;

@@ -32,7 +32,8 @@ export class WarehouseLockedError extends GongshuError {
     super(
       'warehouse-locked',
       `${path}: the warehouse is open for writing by ${who}. Only one writer at a time. ` +
-        `Fix: wait for that run to finish, stop it (e.g. \`gongshu serve\` holding it), or open read-only with \`gongshu sql\`.${unlock}`,
+        'Fix: wait for that process to finish, or stop it. When it is `gongshu serve`, commands on its project go through its control socket ' +
+        `(.gongshu/control.sock): run them with --project pointing at the project (or inside its folder), without --warehouse.${unlock}`,
       { details: { path, holder, lockFile: `${path}.lock` }, cause },
     );
   }

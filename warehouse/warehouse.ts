@@ -20,6 +20,7 @@ import {
 import { acquireLock, type WarehouseLock } from './lock.ts';
 import { META_TABLE } from './system/meta.ts';
 import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
+import { markInterruptedRuns } from './system/runs.ts';
 import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES, SYSTEM_UPGRADES } from './system-tables.ts';
 import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
 
@@ -66,9 +67,14 @@ export type AppendValue = string | number | boolean | null;
  * and (unless read-only) the single-writer lock. Nothing outside `warehouse/` opens DuckDB.
  */
 export class Warehouse {
-  private depth = 0;
-  /** The first statement that failed in the current transaction. */
-  private firstFailure: WarehouseError | undefined;
+  /**
+   * Transaction nesting and the first statement that failed in the current transaction, shared with the
+   * handles `lend()` returns.
+   */
+  private readonly tx: { depth: number; firstFailure: WarehouseError | undefined } = {
+    depth: 0,
+    firstFailure: undefined,
+  };
 
   private constructor(
     readonly path: string,
@@ -78,6 +84,8 @@ export class Warehouse {
     private readonly lock: WarehouseLock | undefined,
     /** The session time zone: TIMESTAMPTZ values are shown and read in it. */
     readonly timeZone: string = DEFAULT_TIME_ZONE,
+    /** A `reader()` connection: closing it closes the connection only. */
+    private readonly shared = false,
   ) {}
 
   /** Opens (creating if needed) and migrates a warehouse. */
@@ -221,23 +229,23 @@ export class Warehouse {
    * Nested calls join the outer transaction.
    */
   async transaction<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> {
-    if (this.depth > 0) return fn(this);
+    if (this.tx.depth > 0) return fn(this);
     await this.run('BEGIN TRANSACTION');
-    this.depth++;
-    this.firstFailure = undefined;
+    this.tx.depth++;
+    this.tx.firstFailure = undefined;
     let result: T;
     try {
       result = await fn(this);
     } catch (error) {
-      this.depth--;
+      this.tx.depth--;
       await this.connection.run('ROLLBACK').catch(() => undefined);
       // A statement after the failing one (a cleanup in a finally) fails with "transaction is aborted": the
       // cause is the first failure.
-      const first = this.firstFailure;
-      this.firstFailure = undefined;
+      const first = this.tx.firstFailure;
+      this.tx.firstFailure = undefined;
       throw first && isAborted(error) ? first : error;
     }
-    this.depth--;
+    this.tx.depth--;
     try {
       await this.run('COMMIT');
     } catch (error) {
@@ -250,9 +258,9 @@ export class Warehouse {
   /** The error for a failed statement; inside a transaction the first one is kept (see `transaction`). */
   private failed(sql: string, error: unknown): WarehouseError {
     const e = queryError(this.path, sql, error);
-    if (this.depth > 0) {
-      if (this.firstFailure && isAborted(e)) return this.firstFailure;
-      this.firstFailure ??= e;
+    if (this.tx.depth > 0) {
+      if (this.tx.firstFailure && isAborted(e)) return this.tx.firstFailure;
+      this.tx.firstFailure ??= e;
     }
     return e;
   }
@@ -359,14 +367,51 @@ export class Warehouse {
     return (n ?? 0) > 0;
   }
 
-  /** Closes the connection and the database and releases the writer lock. */
+  /** Closes the connection and the database and releases the writer lock (a `reader()`: its connection only). */
   close(): void {
+    if (this.shared) {
+      this.connection.closeSync();
+      return;
+    }
     try {
       this.connection.closeSync();
       this.instance.closeSync();
     } finally {
       this.lock?.release();
     }
+  }
+
+  /**
+   * This open warehouse as a handle whose `close()` does nothing: for code that closes the warehouse it is
+   * given (a CLI command run inside the node service, which keeps the warehouse open).
+   */
+  lend(): Warehouse {
+    const view = Object.create(this) as Warehouse;
+    Object.defineProperty(view, 'close', { value: () => undefined });
+    return view;
+  }
+
+  /**
+   * A second connection to this open warehouse for reading beside the writer: it runs in one READ ONLY
+   * transaction (a snapshot of what was committed when it was made; writes fail), and `close()` closes only it.
+   * @example const r = await wh.reader(); try { await r.all('SELECT …') } finally { r.close() }
+   */
+  async reader(): Promise<Warehouse> {
+    const connection = await this.instance.connect();
+    const r = new Warehouse(this.path, true, this.instance, connection, undefined, this.timeZone, true);
+    try {
+      await r.run(`SET TimeZone = ${quoteLiteral(this.timeZone)}`);
+      await r.run('BEGIN TRANSACTION READ ONLY');
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    return r;
+  }
+
+  /** Interrupts the statement running on this connection (it fails, and its transaction rolls back). */
+  interrupt(): void {
+    this.connection.interrupt();
   }
 
   /** Whether the file holds gongshu system tables older than this version's (read-only opens check). */
@@ -392,6 +437,7 @@ export class Warehouse {
         [String(SCHEMA_VERSION)],
       );
       await this.loadReferenceData();
+      await markInterruptedRuns(this);
     });
   }
 

@@ -9,13 +9,13 @@ import {
   verifyAudit,
 } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 interface AuditOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   dataset?: string;
   action?: string;
@@ -49,7 +49,7 @@ export default async function audit(args: unknown[], command: Command): Promise<
   const out = processOutput();
   const project = o.againstParent ? await projectAndWarehouse(o) : undefined;
   const path = o.warehouse ?? (project ?? (await projectAndWarehouse(o))).warehousePath;
-  const wh = await openWarehouse({ path, readOnly: true });
+  const wh = await openCommandWarehouse({ path, readOnly: true });
   try {
     if (action === 'verify') {
       const node = project ? nodeContext(project.loaded.project, project.loaded.dir) : undefined;

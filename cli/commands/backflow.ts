@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { loadKeys, nodeContext } from '../../platform/index.ts';
+import { projectAndWarehouse, runBackflowTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 interface BackflowOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   columns?: string;
   purpose?: string;
@@ -53,22 +54,15 @@ export default async function backflow(args: unknown[], command: Command): Promi
       EXIT.usage,
       { code: 'definition' },
     );
-  const keys = loadKeys(node.keysDir);
-  const wh = await openWarehouse({ path: warehousePath });
+  loadKeys(node.keysDir); // no key pair: say so before the warehouse is opened
+  const wh = await openCommandWarehouse({ path: warehousePath });
+  const ctx = commandTaskContext(loaded, wh, createLogger(globals.logLevel));
   try {
     const columns = (o.columns ?? '')
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-    const r = await requestBackflow({
-      wh,
-      node,
-      keys,
-      dataset,
-      columns,
-      purpose: o.purpose!.trim(),
-      logger: createLogger(globals.logLevel),
-    });
+    const r = await runBackflowTask(ctx, { dataset, columns, purpose: o.purpose!.trim() });
     if (o.json) out.json(r);
     else
       out.data(
@@ -76,6 +70,7 @@ export default async function backflow(args: unknown[], command: Command): Promi
       );
     return EXIT.ok;
   } finally {
+    await ctx.done();
     wh.close();
   }
 }

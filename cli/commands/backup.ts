@@ -15,11 +15,12 @@ import {
 } from '../../governance/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { isGongshuError } from '../../schemas/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 type Action = 'create' | 'list' | 'verify' | 'restore' | 'prune' | 'status' | 'keygen';
 
@@ -51,7 +52,7 @@ function mapError(error: unknown): never {
       throw new CliError(error.message, EXIT.usage, { code: 'backup-refused' });
     if (error.code === 'warehouse-locked') {
       throw new CliError(
-        `${error.message} A backup needs the writer: while gongshu serve runs, let it take backups with a schedule ({ run: { backup: {} } }), or stop it for a manual backup.`,
+        `${error.message} A backup needs the writer: while gongshu serve runs for the project, backup create with --project (no --warehouse) is sent to it and runs in its queue; or let it take backups with a schedule ({ run: { backup: {} } }).`,
         EXIT.warehouse,
         { code: error.code },
       );
@@ -241,7 +242,7 @@ export default async function backup(args: unknown[], command: Command): Promise
         EXIT.warehouse,
       );
     }
-    let wh: Warehouse | undefined = await openWarehouse({ path });
+    let wh: Warehouse | undefined = await openCommandWarehouse({ path });
     try {
       const r = await createBackup({
         ...runOptions,

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { buildProject } from '../../jobs/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse, runBuildTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 /** Every problem of the build command line: --concurrency, the project folder. */
 export function checkArguments(
@@ -19,31 +19,32 @@ export function checkArguments(
 
 /**
  * `gongshu build [MODEL...]`: builds foundations and models. Positional names are built with everything
- * upstream (`+name`); `--select` takes selectors as written (`x`, `+x`, `x+`). Exit 0 when nothing failed,
- * 1 when a node failed.
+ * upstream (`+name`); `--select` takes selectors as written (`x`, `+x`, `x+`). Exit 0 when everything selected
+ * was built; 1 when a node failed, or a quality gate blocked a selected model (`--allow-blocked`: 0 then).
  */
 export default async function build(args: unknown[], command: Command): Promise<number> {
   const [names] = args as [string[]];
   const opts = command.opts<{
-    project: string;
+    project?: string;
     warehouse?: string;
     select?: string[];
     fullRefresh?: boolean;
     concurrency: string;
     gates: boolean;
+    allowBlocked?: boolean;
     json?: boolean;
   }>();
   const concurrency = Number(opts.concurrency);
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(opts);
-  const wh = await openWarehouse({ path: warehousePath });
+  const wh = await openCommandWarehouse({ path: warehousePath });
+  const ctx = commandTaskContext(loaded, wh, logger);
   try {
-    const summary = await buildProject(wh, loaded.project, {
+    const summary = await runBuildTask(ctx, {
       select: [...(names ?? []).map((n) => `+${n}`), ...(opts.select ?? [])],
       concurrency,
       gates: opts.gates,
-      logger,
       ...(opts.fullRefresh ? { fullRefresh: true } : {}),
     });
     if (opts.json) out.json(summary);
@@ -57,11 +58,25 @@ export default async function build(args: unknown[], command: Command): Promise<
         seconds: Number(n.seconds.toFixed(2)),
       }));
       for (const line of formatTable(rows)) out.data(line);
-      for (const n of summary.nodes)
+      for (const n of summary.nodes) {
         if (n.status !== 'succeeded') out.note(`${n.node}: ${n.status}: ${n.reason}`);
+        for (const w of n.warnings ?? []) out.note(`${n.node}: ${w}`);
+      }
+      if (summary.status === 'blocked') {
+        out.note(
+          opts.allowBlocked
+            ? 'build: quality gates blocked some models (--allow-blocked: exit 0)'
+            : 'build: quality gates blocked some models: exit 1. Fix: fix the data (gongshu quality shows the failing rules), relax the model gate, or pass --allow-blocked',
+        );
+      }
     }
-    return summary.status === 'succeeded' ? EXIT.ok : EXIT.failures;
+    // A mistake in a definition (a foundation field naming a missing column) is a usage error: exit 2.
+    if (summary.nodes.some((n) => n.status === 'failed' && n.code === 'definition')) return EXIT.usage;
+    if (summary.status === 'failed') return EXIT.failures;
+    if (summary.status === 'blocked') return opts.allowBlocked ? EXIT.ok : EXIT.failures;
+    return EXIT.ok;
   } finally {
+    await ctx.done();
     wh.close();
   }
 }

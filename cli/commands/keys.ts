@@ -1,13 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { initCertificate, initKeys, KEY_FILES, loadKeys, nodeContext } from '../../platform/index.ts';
-import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
+import { projectAndWarehouse, projectFileOf } from '../../project/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
 
 interface KeysOptions {
-  project: string;
+  project?: string;
   force?: boolean;
   tls?: boolean;
   host?: string[];
@@ -15,11 +14,8 @@ interface KeysOptions {
 }
 
 /** The keys folder and node id: from the project when it has a config file, else `<dir>/.gongshu/keys`. */
-async function keysDirOf(project: string): Promise<{ dir: string; node: string | null }> {
-  const root = resolve(project);
-  const hasConfig =
-    statSync(root, { throwIfNoEntry: false })?.isFile() || existsSync(join(root, PROJECT_FILE));
-  if (!hasConfig) return { dir: join(root, '.gongshu/keys'), node: null };
+async function keysDirOf(project: string | undefined): Promise<{ dir: string; node: string | null }> {
+  if (!projectFileOf(project)) return { dir: join(resolve(project ?? '.'), '.gongshu/keys'), node: null };
   const { loaded } = await projectAndWarehouse({ project });
   const node = nodeContext(loaded.project, loaded.dir);
   return { dir: node.keysDir, node: node.id };

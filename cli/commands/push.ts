@@ -4,18 +4,18 @@ import {
   listDeadLetters,
   loadKeys,
   nodeContext,
-  pushUpward,
   retryDeadLetter,
 } from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse, runPushTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 interface PushOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   dataset?: string[];
   json?: boolean;
@@ -68,7 +68,9 @@ export default async function push(args: unknown[], command: Command): Promise<n
       EXIT.usage,
       { code: 'definition' },
     );
-  const wh = await openWarehouse({ path: warehousePath, readOnly: action === 'dead-letters' });
+  if (action === undefined) loadKeys(node.keysDir); // no key pair: say so before the warehouse is opened
+  const wh = await openCommandWarehouse({ path: warehousePath, readOnly: action === 'dead-letters' });
+  const ctx = commandTaskContext(loaded, wh, logger);
   try {
     if (action === 'dead-letters') {
       const dead = await listDeadLetters(wh);
@@ -108,15 +110,7 @@ export default async function push(args: unknown[], command: Command): Promise<n
         );
       return EXIT.ok;
     }
-    const keys = loadKeys(node.keysDir);
-    const summary = await pushUpward({
-      wh,
-      node,
-      project: loaded.project,
-      keys,
-      logger,
-      ...(o.dataset ? { datasets: o.dataset } : {}),
-    });
+    const summary = await runPushTask(ctx, o.dataset ? { datasets: o.dataset } : {});
     if (o.json) out.json(summary);
     else {
       for (const b of summary.batches) {
@@ -138,6 +132,7 @@ export default async function push(args: unknown[], command: Command): Promise<n
     }
     return summary.failed.length > 0 ? EXIT.failures : EXIT.ok;
   } finally {
+    await ctx.done();
     wh.close();
   }
 }

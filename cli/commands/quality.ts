@@ -1,16 +1,22 @@
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
-import { type DatasetQuality, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import {
+  type LoadedProject,
+  projectAndWarehouse,
+  projectFileOf,
+  runQualityTask,
+} from '../../project/index.ts';
+import { type QualityReport, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
+import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printQualitySummary } from '../quality-summary.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 interface QualityCliOptions {
-  project: string;
+  project?: string;
   dataset?: string[];
   warehouse?: string;
   json?: boolean;
@@ -44,16 +50,15 @@ export function checkArguments(
 
 /**
  * `gongshu quality`: scores the project's datasets (or `--dataset` ones) in five dimensions, writes the report to
- * `<project>/.gongshu/reports/quality-<runId>.json`, prints a summary (or, with --json, the report as the last
- * line). Exit 1 when `--fail-on` is given and a rule at or above that severity failed; 0 otherwise.
+ * `<project>/.gongshu/reports/quality-<runId>.json`, records a `quality` run, alerts on failing error rules,
+ * overdue freshness and anomalies, prints a summary (or, with --json, the report as the last line). Exit 1 when
+ * `--fail-on` is given and a rule at or above that severity failed; 0 otherwise.
  */
 export default async function quality(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<QualityCliOptions>();
   const out = processOutput();
-  const dir = resolve(opts.project ?? '.');
-  const hasProject = existsSync(
-    statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, PROJECT_FILE),
-  );
+  const logger = createLogger(command.parent?.opts().logLevel);
+  const hasProject = projectFileOf(opts.project) !== undefined;
   let loaded: LoadedProject | undefined;
   let warehousePath = opts.warehouse;
   if (hasProject || !opts.warehouse) {
@@ -61,35 +66,41 @@ export default async function quality(_args: unknown[], command: Command): Promi
     loaded = pw.loaded;
     warehousePath = pw.warehousePath;
   }
-  const definitions: readonly DatasetQuality[] = loaded?.project.quality ?? [];
-  const reportsDir = loaded
-    ? join(loaded.dir, '.gongshu', 'reports')
-    : join(dirname(resolve(warehousePath!)), 'reports');
-  const wh = await openWarehouse({
+  const wh = await openCommandWarehouse({
     path: warehousePath!,
     ...(loaded?.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
   });
+  const options = {
+    ...(opts.dataset?.length ? { datasets: opts.dataset } : {}),
+    failOn: opts.failOn ?? null,
+    mask: opts.mask,
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+  };
+  let report: QualityReport;
+  let file: string;
+  const ctx = loaded ? commandTaskContext(loaded, wh, logger) : undefined;
   try {
-    const runIdFile = (id: string) => reportFilePath(reportsDir, id);
-    // The run id is made by runQuality; the file name is recorded after the run.
-    const report = await runQuality(wh, {
-      ...(opts.dataset?.length ? { datasets: opts.dataset } : {}),
-      definitions,
-      failOn: opts.failOn ?? null,
-      mask: opts.mask,
-      ...(opts.asOf ? { asOf: opts.asOf } : {}),
-      ...(loaded ? { node: { id: loaded.project.node.id, name: loaded.project.node.name } } : {}),
-    });
-    const file = writeReportFile(runIdFile(report.runId), report);
-    if (opts.json) {
-      out.note(`quality report written to ${file}`);
-      out.json(report);
+    if (ctx) {
+      ({ report, file } = await runQualityTask(ctx, options));
     } else {
-      printQualitySummary(out, report);
-      out.note(`report: ${file}`);
+      // A bare warehouse without a project: no definitions, no run record, no alerts.
+      report = await runQuality(wh, options);
+      file = writeReportFile(
+        reportFilePath(join(dirname(resolve(warehousePath!)), 'reports'), report.runId),
+        report,
+      );
     }
-    return opts.failOn && report.status === 'fail' ? EXIT.failures : EXIT.ok;
   } finally {
+    await ctx?.done();
     wh.close();
   }
+  if (opts.json) {
+    out.note(`quality report written to ${file}`);
+    out.json(report);
+  } else {
+    printQualitySummary(out, report);
+    out.note(`report: ${file}`);
+  }
+  if (report.calendarWarning) out.note(`note: ${report.calendarWarning}`);
+  return opts.failOn && report.status === 'fail' ? EXIT.failures : EXIT.ok;
 }

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { openWarehouse, QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../../warehouse/index.ts';
+import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 interface QuarantineOptions {
   reason?: string;
@@ -13,7 +14,7 @@ interface QuarantineOptions {
   all?: boolean;
   limit: string;
   unmasked?: boolean;
-  project: string;
+  project?: string;
   warehouse?: string;
   json?: boolean;
 }
@@ -58,7 +59,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
   if (action === 'replay') {
     if (!dataset)
       throw new CliError('quarantine replay: name the dataset. Fix: gongshu quarantine replay hukou');
-    const wh = await openWarehouse({ path: path! });
+    const wh = await openCommandWarehouse({ path: path! });
     try {
       const r = await replayQuarantine(wh, dataset, {
         ...(o.load ? { loadId: o.load } : {}),
@@ -94,7 +95,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
     }
   }
   const limit = Number(o.limit);
-  const wh = await openWarehouse({ path: path!, readOnly: true });
+  const wh = await openCommandWarehouse({ path: path!, readOnly: true });
   try {
     // Current rows (of loads still live, not replayed) by default; --all lists the history with a status.
     const where = [

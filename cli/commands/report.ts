@@ -1,24 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
-import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
-  type BackupsSection,
-  DEFAULT_DASHBOARD_DIR,
-  latestReportFile,
-  REPORTS_DIR,
-  type ReportLang,
-  readReportFile,
-  writeDashboard,
-} from '../../reports/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+  backupsReader,
+  projectAndWarehouse,
+  projectFileOf,
+  renderReport,
+  runReportTask,
+} from '../../project/index.ts';
+import type { ReportLang } from '../../reports/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
-import { CliError, EXIT } from '../errors.ts';
+import { EXIT } from '../errors.ts';
+import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 interface ReportCliOptions {
-  project: string;
+  project?: string;
   out?: string;
   lang: ReportLang;
   report?: string;
@@ -47,65 +47,57 @@ export function checkArguments(
 /**
  * `gongshu report`: renders the static quality dashboard (index.html, a page per dataset, foundations, hierarchy,
  * catalog, report.json, report.md, rules.csv) of the newest quality report of the project (or `--report FILE`)
- * into `<project>/out/report/` (or `--out DIR`). Reads the warehouse read-only; without it (locked by a running
- * writer, or absent) the dashboard shows the report alone and says so.
+ * into `<project>/out/report/` (or `--out DIR`), recorded as a `report` run. When the warehouse cannot be
+ * written (another process holds it) it is read read-only and the run is not recorded; without it (absent)
+ * the dashboard shows the report alone and says so.
  */
 export default async function report(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<ReportCliOptions>();
   const out = processOutput();
-  const dir = resolve(opts.project ?? '.');
-  const hasProject = existsSync(
-    statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, PROJECT_FILE),
-  );
-  let warehousePath = opts.warehouse;
-  let projectDir = statSync(dir, { throwIfNoEntry: false })?.isFile() ? join(dir, '..') : dir;
-  let loaded: LoadedProject | undefined;
-  if (hasProject) {
-    const pw = await projectAndWarehouse(opts);
-    warehousePath = pw.warehousePath;
-    projectDir = pw.loaded.dir;
-    loaded = pw.loaded;
-  }
-  const reportFile = opts.report ? resolve(opts.report) : latestReportFile(join(projectDir, REPORTS_DIR));
-  if (!reportFile) {
-    throw new CliError(
-      `${join(projectDir, REPORTS_DIR)}: no quality report (quality-<runId>.json). Fix: run gongshu quality --project ${opts.project ?? '.'} first, or pass --report FILE`,
-      EXIT.usage,
-    );
-  }
-  const qualityReport = readReportFile(reportFile);
-  const outDir = opts.out
-    ? resolve(opts.out)
-    : isAbsolute(DEFAULT_DASHBOARD_DIR)
-      ? DEFAULT_DASHBOARD_DIR
-      : join(projectDir, DEFAULT_DASHBOARD_DIR);
-
+  const logger = createLogger(command.parent?.opts().logLevel);
+  const projectFile = projectFileOf(opts.project);
+  const pw = projectFile ? await projectAndWarehouse(opts) : undefined;
+  const given = opts.project ? resolve(opts.project) : process.cwd();
+  const projectDir =
+    pw?.loaded.dir ?? (statSync(given, { throwIfNoEntry: false })?.isFile() ? resolve(given, '..') : given);
+  const warehousePath = pw?.warehousePath ?? opts.warehouse;
+  const options = {
+    ...(opts.report ? { reportFile: resolve(opts.report) } : {}),
+    ...(opts.out ? { outDir: resolve(opts.out) } : {}),
+    lang: opts.lang,
+    ...(pw?.loaded.project.backup !== undefined && warehousePath
+      ? { backups: backupsReader(pw.loaded, warehousePath) }
+      : {}),
+  };
   const notes: string[] = [];
   let wh: Warehouse | null = null;
+  let writable = false;
   if (warehousePath && existsSync(warehousePath)) {
     try {
-      wh = await openWarehouse({ path: warehousePath, readOnly: true });
-    } catch (error) {
-      notes.push(
-        `warehouse ${warehousePath} could not be opened read-only: ${(error as Error).message.split('\n')[0]}`,
-      );
+      wh = await openCommandWarehouse({ path: warehousePath });
+      writable = !wh.readOnly;
+    } catch {
+      try {
+        wh = await openCommandWarehouse({ path: warehousePath, readOnly: true });
+        notes.push(
+          `warehouse ${warehousePath} is held by another process: read read-only; this report run is not recorded`,
+        );
+      } catch (error) {
+        notes.push(
+          `warehouse ${warehousePath} could not be opened read-only: ${(error as Error).message.split('\n')[0]}`,
+        );
+      }
     }
   } else {
     notes.push(
       `no warehouse at ${warehousePath ?? '(none given)'}: history, loads and the catalog are not shown`,
     );
   }
+  const ctx = pw && wh && writable ? commandTaskContext(pw.loaded, wh, logger) : undefined;
   try {
-    const result = await writeDashboard({
-      report: qualityReport,
-      warehouse: wh,
-      outDir,
-      lang: opts.lang,
-      notes,
-      ...(loaded?.project.backup !== undefined && warehousePath
-        ? { backups: backupsReader(loaded, warehousePath) }
-        : {}),
-    });
+    const { reportFile, result } = ctx
+      ? await runReportTask(ctx, { ...options, notes })
+      : await renderReport(projectDir, wh, { ...options, notes });
     for (const n of notes) out.note(`note: ${n}`);
     const summary = {
       index: result.index,
@@ -119,7 +111,7 @@ export default async function report(_args: unknown[], command: Command): Promis
     if (opts.json) out.json(summary);
     else {
       out.note(
-        `report ${qualityReport.runId} → ${result.pages.toLocaleString('en')} pages, ${(result.bytes / 1024).toFixed(0)} KiB in ${(
+        `report → ${result.pages.toLocaleString('en')} pages, ${(result.bytes / 1024).toFixed(0)} KiB in ${(
           result.seconds.gather + result.seconds.render + result.seconds.write
         ).toFixed(1)} s`,
       );
@@ -127,29 +119,7 @@ export default async function report(_args: unknown[], command: Command): Promis
     }
     return EXIT.ok;
   } finally {
+    await ctx?.done();
     wh?.close();
   }
-}
-
-/** The dashboard's backup section from the node's backup journal (no destination is read). */
-function backupsReader(loaded: LoadedProject, warehousePath: string): () => Promise<BackupsSection> {
-  return async () => {
-    const settings = backupSettings(loaded.project, loaded.dir);
-    const status = backupStatus(settings, journalPath(warehousePath));
-    return {
-      status: 'ok',
-      data: {
-        destinations: status.map((d) => ({
-          name: d.name,
-          offsite: d.offsite,
-          lastBackupAt: d.lastBackup?.createdAt ?? null,
-          lastVerifiedId: d.lastVerified?.id ?? null,
-          lastVerifiedAt: d.lastVerified?.createdAt ?? null,
-          verifiedAt: d.lastVerified?.verifiedAt ?? null,
-          maxAgeHours: d.maxAgeHours,
-          overdue: d.overdue,
-        })),
-      },
-    };
-  };
 }

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import type { RunSummary } from '../../pipelines/index.ts';
+import { projectAndWarehouse, runPipelinesTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT, exitCodeOfCode } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
+import { openCommandWarehouse } from '../session.ts';
+import { commandTaskContext } from '../task-context.ts';
 
 /** Every problem of the run command line: pipeline names, the project folder. */
 export function checkArguments(
@@ -32,19 +33,19 @@ export function runExitCode(summary: RunSummary): number {
 /** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded; see `runExitCode`. */
 export default async function run(args: unknown[], command: Command): Promise<number> {
   const [names] = args as [string[]];
-  const opts = command.opts<{ project: string; warehouse?: string; json?: boolean }>();
+  const opts = command.opts<{ project?: string; warehouse?: string; json?: boolean }>();
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(opts);
-  const wh = await openWarehouse({
+  const wh = await openCommandWarehouse({
     path: warehousePath,
     ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
   });
   const progress = progressReporter(out);
+  const ctx = commandTaskContext(loaded, wh, logger);
   try {
-    const summary = await runPipelines(wh, loaded.project, {
+    const summary = await runPipelinesTask(ctx, {
       only: names,
-      logger,
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     progress.stop();
@@ -53,6 +54,7 @@ export default async function run(args: unknown[], command: Command): Promise<nu
     return runExitCode(summary);
   } finally {
     progress.stop();
+    await ctx.done();
     wh.close();
   }
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { listRuns, openWarehouse } from '../../warehouse/index.ts';
+import { listRuns } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
-
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 /** Every problem of the runs command line: --limit, the project folder, the warehouse file. */
 export function checkArguments(
@@ -25,7 +25,7 @@ export function checkArguments(
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
 export default async function runs(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<{
-    project: string;
+    project?: string;
     warehouse?: string;
     kind?: string;
     limit: string;
@@ -34,7 +34,7 @@ export default async function runs(_args: unknown[], command: Command): Promise<
   const limit = Number(opts.limit);
   const out = processOutput();
   const { warehousePath } = await projectAndWarehouse(opts);
-  const wh = await openWarehouse({ path: warehousePath, readOnly: true });
+  const wh = await openCommandWarehouse({ path: warehousePath, readOnly: true });
   try {
     const rows = await listRuns(wh, { limit, ...(opts.kind ? { kind: opts.kind } : {}) });
     if (opts.json) {

@@ -1,41 +1,20 @@
 import type { Command } from 'commander';
-import {
-  backupSettings,
-  backupStoreRoutes,
-  journalPath,
-  parentLinkOf,
-  scheduledBackup,
-} from '../../governance/index.ts';
-import {
-  createForwarder,
-  createNodeServer,
-  createSerial,
-  listen,
-  loadKeys,
-  nodeContext,
-  pushUpward,
-} from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { projectAndWarehouse, startNodeService } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { runInService } from '../service-runner.ts';
 
 interface ServeOptions {
-  project: string;
+  project?: string;
   warehouse?: string;
   port?: string;
   host?: string;
   json?: boolean;
   schedules?: boolean;
+  shutdownTimeout?: string;
 }
-
-/** The scheduler the jobs layer may export (imported dynamically: the serve command works without it). */
-type StartScheduler = (
-  project: unknown,
-  options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => Promise<{ stop(): void | Promise<void> }> | { stop(): void | Promise<void> };
 
 /** Every problem of the serve command line: --port, the project folder, the warehouse file. */
 export function checkArguments(
@@ -45,116 +24,65 @@ export function checkArguments(
 ) {
   const o = options as unknown as ServeOptions;
   problems.integer('--port', o.port, 0, 65535, '--port 7460');
+  if (o.shutdownTimeout !== undefined && !(Number(o.shutdownTimeout) > 0))
+    problems.add('--shutdown-timeout', 'seconds > 0', o.shutdownTimeout, '--shutdown-timeout 30');
   problems.project(o.project);
 }
 
 /**
- * `gongshu serve`: the node's HTTP(S) service (push from children, backflow, audit anchors, health), holding
- * the warehouse (the single writer) for as long as it runs; forwards upward on start and after each child batch
- * completes (multi-hop), retrying a failed push with a capped backoff, and runs the project's schedules when
- * the jobs layer provides `startScheduler`.
+ * `gongshu serve`: runs the node service (project/service/node-service.ts) until SIGTERM or SIGINT: the first
+ * stops accepting work and lets the running job finish within the shutdown time (then rolls it back); a second
+ * rolls it back at once. Exits 0 once the warehouse is closed and its lock released.
  */
 export default async function serve(_args: unknown[], command: Command): Promise<number> {
   const o = command.opts<ServeOptions>();
   const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
   const out = processOutput();
+  const port = o.port === undefined ? undefined : Number(o.port);
+  const shutdownSeconds = o.shutdownTimeout === undefined ? undefined : Number(o.shutdownTimeout);
   const logger = createLogger(globals.logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(o);
-  const node = nodeContext(loaded.project, loaded.dir);
-  const port = o.port === undefined ? undefined : Number(o.port);
-  // A node in the hierarchy signs its requests and answers; a standalone node may run without a key pair.
-  const keys = node.platform.parent || node.platform.children.length > 0 ? loadKeys(node.keysDir) : undefined;
-  const backups = backupSettings(loaded.project, loaded.dir);
-  const wh = await openWarehouse({ path: warehousePath });
-  const serial = createSerial();
-  const parent = node.platform.parent;
-  const forwarder =
-    parent && keys && node.platform.push.forward
-      ? createForwarder({
-          parent: parent.id,
-          logger,
-          maxRetryMs: node.platform.push.forwardRetryMaxMs,
-          push: (signal) =>
-            pushUpward({
-              wh,
-              node,
-              project: loaded.project,
-              keys,
-              logger,
-              serial,
-              signal,
-              onDeadLetter: (d) =>
-                logger.error(
-                  { alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code },
-                  `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`,
-                ),
-            }),
-        })
-      : undefined;
-  const served = o.host
-    ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-    : node;
-  const app = createNodeServer({
-    node: served,
-    project: loaded.project,
-    wh,
+  const service = await startNodeService({
+    loaded,
+    warehousePath,
     logger,
-    ...(keys ? { keys } : {}),
-    serial,
-    onBatchComplete: () => forwarder?.request(),
-    health: () => ({ forwarding: forwarder?.busy() ?? false }),
-    // Children may keep their encrypted backups here (backup.store); this node cannot read them.
-    extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
+    host: o.host,
+    port,
+    schedules: o.schedules !== false,
+    shutdownSeconds,
+    runCommand: runInService,
   });
-  let scheduler: { stop(): void | Promise<void> } | undefined;
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    count++;
+    logger.info(`serve: ${signal}${count > 1 ? ' again: rolling back the running job now' : ''}`);
+    void service.stop({ abort: count > 1 });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const info = {
+    node: service.node.id,
+    level: service.node.level,
+    url: service.url,
+    parent: service.node.platform.parent?.id ?? null,
+    pid: process.pid,
+    socket: service.socketPath,
+    schedules: service.scheduler?.schedules.map((s) => s.name) ?? [],
+  };
+  if (o.json) out.json({ listening: info });
+  else
+    out.note(
+      `serve: node ${service.node.id} (${service.node.name}) listening on ${service.url}; control socket ${service.socketPath}` +
+        `${info.schedules.length ? `; schedules ${info.schedules.join(', ')}` : ''}`,
+    );
   try {
-    const url = await listen(app, served, port);
-    if (o.schedules !== false) {
-      const jobs = (await import('../../jobs/index.ts' as string).catch(() => undefined)) as
-        | { startScheduler?: StartScheduler }
-        | undefined;
-      if (typeof jobs?.startScheduler === 'function') {
-        scheduler = await jobs.startScheduler(loaded.project, {
-          warehousePath,
-          logger,
-          // The service holds the warehouse: a scheduler that can use an open one should run through these.
-          warehouse: wh,
-          withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
-          actions: {
-            // The snapshot runs in the serial, between HTTP handlers' transactions; copies and uploads after it.
-            backup: scheduledBackup({
-              settings: backups,
-              journal: journalPath(warehousePath),
-              parent: parentLinkOf(loaded.project, loaded.dir, backups, logger, keys),
-              logger,
-              exclusive: serial,
-            }),
-          },
-        });
-        logger.info('serve: schedules started');
-      }
-    }
-    const info = {
-      node: node.id,
-      level: node.level,
-      url,
-      parent: parent?.id ?? null,
-      pid: process.pid,
-    };
-    if (o.json) out.json({ listening: info });
-    else out.note(`serve: node ${node.id} (${node.name}) listening on ${url}`);
-    forwarder?.request();
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
-    logger.info('serve: stopping');
+    await service.stopped;
   } finally {
-    await forwarder?.stop();
-    await scheduler?.stop();
-    await app.close();
-    await serial(async () => wh.close());
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   }
+  if (o.json) out.json({ stopped: { node: service.node.id, pid: process.pid } });
+  // Timers of libraries (keep-alive sockets, cron) must not keep a stopped node alive.
+  setTimeout(() => process.exit(process.exitCode ?? EXIT.ok), 1000).unref();
   return EXIT.ok;
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse, WarehouseQueryError } from '../../warehouse/index.ts';
+import { WarehouseQueryError } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { openCommandWarehouse } from '../session.ts';
 
 /** Every problem of the sql command line: a query, the project folder, an existing warehouse to read. */
 export function checkArguments(
@@ -31,7 +32,7 @@ export function checkArguments(
  */
 export default async function sql(args: unknown[], command: Command): Promise<number> {
   const [query] = args as [string];
-  const opts = command.opts<{ project: string; warehouse?: string; json?: boolean; write?: boolean }>();
+  const opts = command.opts<{ project?: string; warehouse?: string; json?: boolean; write?: boolean }>();
   const out = processOutput();
   // `gongshu sql … | head`: the reader went away; stop quietly, as other command-line tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -39,7 +40,7 @@ export default async function sql(args: unknown[], command: Command): Promise<nu
     throw error;
   });
   const path = opts.warehouse ?? (await projectAndWarehouse(opts)).warehousePath;
-  const wh = await openWarehouse({ path, readOnly: !opts.write });
+  const wh = await openCommandWarehouse({ path, readOnly: !opts.write });
   try {
     let result: Awaited<ReturnType<typeof wh.display>>;
     try {

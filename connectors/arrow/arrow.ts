@@ -2,7 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RecordBatchReader } from 'apache-arrow';
 import { SourceError } from '../errors.ts';
-import { fileError } from '../file-source.ts';
+import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -26,6 +26,7 @@ export function arrow(input: ArrowOptionsInput): Connector {
   const options = parseArrowOptions(input);
   return {
     kind: 'arrow',
+    withBaseDir: (dir) => arrow({ ...input, path: fromBaseDir(dir, options.path) }),
     describe(): ConnectorDescription {
       return { kind: 'arrow', source: options.path, options: { path: options.path } };
     },

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceError } from '../errors.ts';
-import { fileError } from '../file-source.ts';
+import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -59,6 +59,7 @@ export function csv(input: CsvOptionsInput): Connector {
 
   return {
     kind: 'csv',
+    withBaseDir: (dir) => csv({ ...input, path: fromBaseDir(dir, options.path) }),
     describe(): ConnectorDescription {
       return {
         kind: 'csv',

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { SourceError } from '../errors.ts';
+import { fromBaseDir } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -48,6 +49,7 @@ export function excel(input: ExcelOptionsInput): Connector {
   };
   return {
     kind: 'excel',
+    withBaseDir: (dir) => excel({ ...input, path: fromBaseDir(dir, options.path) }),
     describe(): ConnectorDescription {
       return {
         kind: 'excel',

@@ -5,7 +5,7 @@ import { arrow } from '../arrow/arrow.ts';
 import { csv } from '../csv/csv.ts';
 import { SourceError } from '../errors.ts';
 import { excel } from '../excel/excel.ts';
-import { fileError } from '../file-source.ts';
+import { fileError, fromBaseDir } from '../file-source.ts';
 import { json } from '../json/json.ts';
 import type {
   CheckResult,
@@ -69,6 +69,7 @@ export function folder(input: FolderOptionsInput): Connector {
   }
   return {
     kind: 'folder',
+    withBaseDir: (dir) => folder({ ...input, glob: fromBaseDir(dir, options.glob) }),
     describe(): ConnectorDescription {
       return {
         kind: 'folder',

@@ -10,7 +10,7 @@ import {
 } from '../csv/encoding.ts';
 import { invalidBytesProblem } from '../csv/encoding-check.ts';
 import { SourceError } from '../errors.ts';
-import { fileError } from '../file-source.ts';
+import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
   CheckResult,
   Connector,
@@ -56,6 +56,7 @@ export function json(input: JsonOptionsInput): Connector {
   };
   return {
     kind: 'json',
+    withBaseDir: (dir) => json({ ...input, path: fromBaseDir(dir, options.path) }),
     describe(): ConnectorDescription {
       return {
         kind: 'json',

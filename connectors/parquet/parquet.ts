@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { definitionErrorFromZod, quoteLiteral } from '../../schemas/index.ts';
 import { SourceError } from '../errors.ts';
+import { fromBaseDir } from '../file-source.ts';
 import type { CheckResult, Connector, ConnectorDescription, ExtractedBatch, SqlRelation } from '../types.ts';
 import { type ParquetOptions, type ParquetOptionsInput, parquetOptionsSchema } from './options.ts';
 
@@ -23,13 +24,14 @@ export function parquet(input: ParquetOptionsInput): Connector {
   const glob = /[*?[]/.test(options.path);
   const missing = () =>
     new SourceError(
-      `${options.path}: no such file. Fix: check the path (relative paths resolve from ${process.cwd()})`,
+      `${options.path}: no such file. Fix: check the path (relative paths resolve from the project folder, or ${process.cwd()} outside a project)`,
       {
         path: options.path,
       },
     );
   return {
     kind: 'parquet',
+    withBaseDir: (dir) => parquet({ ...input, path: fromBaseDir(dir, parsed.data.path) }),
     describe(): ConnectorDescription {
       return { kind: 'parquet', source: options.path, options: { path: options.path } };
     },

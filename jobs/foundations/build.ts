@@ -24,6 +24,7 @@ import { BuildError } from '../errors.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
 import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './plan.ts';
+import { checkSourceColumns } from './source-columns.ts';
 import { conflictsSql, freshSql, planPicks } from './sql.ts';
 import {
   columnsOf,
@@ -86,6 +87,7 @@ export async function buildFoundation(
   const t0 = performance.now();
   const at = options.now ?? new Date();
   const { sources, state, tables: have, pending } = await readPlan(wh, f);
+  await checkSourceColumns(wh, f, sources);
   const names = [...sources.keys()];
   const hash = definitionHash(f);
   const table = `foundation.${q(f.name)}`;

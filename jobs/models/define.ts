@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type CatalogEntry, callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import {
+  type CatalogEntry,
+  callerFile,
+  deepFreeze,
+  definitionErrorFromZod,
+  QualityDimension,
+} from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -22,6 +28,30 @@ const sqlSchema = z.union([
   }),
 ]);
 
+/** Quality thresholds a model's upstream datasets must meet (each 0–100), checked before it is built. */
+export const gateThresholdsSchema = z
+  .object({
+    score: z.number().min(0).max(100).optional().meta({ description: 'minimum dataset score' }),
+    dimensions: z
+      .partialRecord(QualityDimension, z.number().min(0).max(100))
+      .optional()
+      .meta({ description: 'minimum score per dimension, e.g. { validity: 95 }' }),
+    rules: z.enum(['error', 'warn', 'none']).default('error').meta({
+      description:
+        'also block on a failing rule of this severity or above (none: thresholds only); defaults to error',
+    }),
+  })
+  .strict();
+
+/**
+ * A model's quality gate: `error` (default) — not built while an upstream dataset fails an error-severity rule
+ * (status `blocked`); `warn` — built, the failing rules are reported as warnings; `none` — no check;
+ * thresholds `{ score, dimensions, rules }` — blocked when an upstream dataset scores below them.
+ */
+export const gateSchema = z.union([z.enum(['error', 'warn', 'none']), gateThresholdsSchema]);
+/** A model's quality gate (validated). */
+export type Gate = z.output<typeof gateSchema>;
+
 /** A SQL model of the theme (主题库) or topic (专题库) layer. */
 export const modelSchema = z
   .object({
@@ -42,9 +72,9 @@ export const modelSchema = z
         description:
           'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
       }),
-    gate: z.enum(['error', 'none']).default('error').meta({
+    gate: gateSchema.default('error').meta({
       description:
-        'error: skip the model when an upstream dataset has a failing error-severity quality rule; none: always build. Defaults to error',
+        'error: not built (blocked) while an upstream dataset fails an error-severity quality rule; warn: built, failing rules reported as warnings; none: always built; { score, dimensions, rules }: blocked below these scores. Defaults to error',
     }),
   })
   .strict();
@@ -59,7 +89,7 @@ export interface Model {
   readonly layer: ModelLayer;
   readonly title: string | undefined;
   readonly description: string | undefined;
-  readonly gate: 'error' | 'none';
+  readonly gate: Gate;
   /** The catalog entry of the built table, when it is reported upward. */
   readonly catalog?: CatalogEntry;
   /** The names passed to `ref()`, in order of first use. */
@@ -109,7 +139,7 @@ export function makeModel(spec: ModelSpec, file: string | undefined): Model {
     layer: d.layer,
     title: d.title,
     description: d.description,
-    gate: d.gate,
+    gate: typeof d.gate === 'string' ? d.gate : deepFreeze({ ...d.gate }),
     ...(d.catalog ? { catalog: d.catalog } : {}),
     refs: deepFreeze(refs),
     render,

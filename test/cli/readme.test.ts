@@ -221,6 +221,10 @@ const SKIP: [RegExp, string][] = [
     "a placeholder for the reader's own project; its options are checked against the program",
   ],
   [/ids\.csv|people\.csv/, "reads the reader's own file; its options are checked against the program"],
+  [
+    /^npx gongshu (init|run)|^cd tianshan|-- init DIR/,
+    "a new project of the reader's (npm install from a registry); test/project/init.test.ts runs init, run, quality, build and report in a new folder",
+  ],
   [/backup keygen/, 'writes a new key file (test/governance runs keygen)'],
 ];
 

@@ -434,7 +434,7 @@ describe('csv errors and check()', () => {
     const error = await extractAll(csv({ path })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
     expect((error as Error).message.replace(dir, '<tmp>')).toMatchInlineSnapshot(
-      `"<tmp>/missing.csv: file not found. Fix: check csv({ path }); relative paths resolve from the working directory"`,
+      `"<tmp>/missing.csv: file not found. Fix: check csv({ path }); relative paths resolve from the project folder (where gongshu.config.ts is), or the working directory outside a project"`,
     );
     const check = await csv({ path }).check();
     expect(check.ok).toBe(false);

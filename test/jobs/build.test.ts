@@ -108,7 +108,7 @@ describe('atomic builds', () => {
 });
 
 describe('quality gates', () => {
-  it('skips a model whose upstream dataset fails an error-severity rule, with the reason in its run record', async () => {
+  it('blocks a model whose upstream dataset fails an error-severity rule, with the reason in its run record', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
     await loadPipeline(
       wh,
@@ -134,19 +134,27 @@ describe('quality gates', () => {
     const status = Object.fromEntries(summary.nodes.map((n) => [n.node, n.status]));
     expect(status).toEqual({
       'foundation.people': 'succeeded',
-      'theme.by_town': 'skipped',
-      'theme.direct': 'skipped',
+      'theme.by_town': 'blocked',
+      'theme.direct': 'blocked',
       'theme.ungated': 'succeeded',
       'topic.big_towns': 'skipped',
     });
+    expect(summary.status).toBe('blocked');
+    expect(summary.nodes.find((n) => n.node === 'theme.direct')!.blockedBy).toEqual([
+      {
+        dataset: 'reg',
+        rule: 'not-null:name',
+        message: 'reg fails error rule not-null:name (pass rate 50.00% < mostly 100%)',
+      },
+    ]);
     const runs = await listRuns(wh, { kind: 'build' });
     const byTownRun = runs.find((r) => r.target === 'theme.by_town')!;
-    expect(byTownRun.status).toBe('skipped');
+    expect(byTownRun.status).toBe('blocked');
     expect(byTownRun.error).toBe(
-      'quality gate: upstream reg fails error rule not-null:name; previous table kept',
+      'quality gate: upstream reg fails error rule not-null:name (pass rate 50.00% < mostly 100%); previous table kept',
     );
     expect(runs.find((r) => r.target === 'topic.big_towns')!.error).toBe(
-      'upstream theme.by_town skipped; previous table kept',
+      'upstream theme.by_town blocked; previous table kept',
     );
     expect(await wh.hasTable('theme.by_town')).toBe(false);
     // --no-gates builds it

@@ -22,6 +22,7 @@ import {
   unique,
   validCitizenId,
 } from '../../quality/index.ts';
+import { DefinitionError } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { buildFixture } from './fixture.ts';
 
@@ -224,21 +225,21 @@ describe('failure handling', () => {
     expect(r.findings.map((f) => f.kind)).toContain('fallback');
   });
 
-  it('reports a rule on a missing column without breaking the scan', async () => {
-    const r = await runQuality(wh, {
+  it('refuses a declared rule on a missing column before any rule runs (a definition error: exit 2)', async () => {
+    const error = await runQuality(wh, {
       datasets: ['people'],
-      definitions: [defineQuality('people', { rules: [notNull('nope'), notNull('name')], defaults: false })],
+      definitions: [defineQuality('people', { rules: [notNull('name'), notNull('nope')], defaults: false })],
       asOf: ASOF,
       history: false,
-    });
-    const d = r.datasets[0]!;
-    expect(d.rules.find((x) => x.id === 'not-null:nope')!.error).toMatch(
-      /column "nope" is not in table people/,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as Error).message).toMatch(
+      /^test\/quality\/rules\.test\.ts: defineQuality\("people"\): rules\[1\] \(not-null:nope\): column "nope" is not a column of table people \(columns: id_number, name, .*\)\. Fix: name a column of the dataset/,
     );
-    expect(d.queries.fallback).toBe(0);
+    expect((error as DefinitionError).details).toMatchObject({ field: 'rules[1]', rule: 'not-null:nope' });
   });
 
-  it('refuses working days in years the holiday calendar does not cover', async () => {
+  it('counts working days past the calendar as Monday–Friday and says so in calendarWarning', async () => {
     const r = await runQuality(wh, {
       datasets: ['people'],
       definitions: [
@@ -247,9 +248,22 @@ describe('failure handling', () => {
       asOf: '2027-03-01',
       history: false,
     });
-    expect(r.datasets[0]!.rules.find((x) => x.id === 'freshness:updated_on')!.error).toMatch(
-      /2027, which the holiday calendar \(chinese-days, 2004–2026\) does not cover/,
+    const rule = r.datasets[0]!.rules.find((x) => x.id === 'freshness:updated_on')!;
+    expect(rule.error).toBeNull();
+    expect(rule.status).not.toBe('error');
+    expect(r.calendarWarning).toBe(
+      'working days in 2027 were counted as Monday–Friday: no official holiday calendar for 2027 (known years: 2004–2026). ' +
+        "Fix: add the State Council's 2027 arrangement as calendar/2027.json and list it in the project's calendar: [...] (README: The calendar)",
     );
+    const inCalendar = await runQuality(wh, {
+      datasets: ['people'],
+      definitions: [
+        defineQuality('people', { rules: [freshness('updated_on', { workingDays: 3 })], defaults: false }),
+      ],
+      asOf: '2026-11-30',
+      history: false,
+    });
+    expect(inCalendar.calendarWarning).toBeUndefined();
   });
 
   it('validates factory arguments when the rule is defined', () => {

@@ -25,11 +25,10 @@ describe('working days (chinese-days)', () => {
     expect(workingDaysBetween('2026-09-30', '2026-10-09')).toBe(2);
   });
 
-  it('refuses years the calendar does not cover', () => {
+  it('covers 2004–2026 from the package; later years fall back to Monday–Friday (test/quality/calendar.test.ts)', () => {
     expect(WORKING_DAY_COVERAGE).toEqual({ from: 2004, to: 2026 });
-    expect(() => isWorkingDay('2027-01-04')).toThrow(
-      /2027-01-04 is in 2027, which the holiday calendar \(chinese-days, 2004–2026\) does not cover\. Fix:/,
-    );
+    expect(isWorkingDay('2027-01-04')).toBe(true); // a Monday
+    expect(isWorkingDay('2027-01-03')).toBe(false); // a Sunday
   });
 });
 

@@ -14,7 +14,7 @@ export const RUNS_DDL: readonly string[] = [
     run_id VARCHAR PRIMARY KEY,
     kind VARCHAR NOT NULL,            -- 'pipeline' | 'ingest' | 'build' | 'push' | ...
     target VARCHAR NOT NULL,          -- pipeline or job name
-    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed'
+    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed' | 'skipped' | 'blocked' | 'interrupted'
     started_at TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ,
     rows_read BIGINT,
@@ -35,11 +35,18 @@ export async function startRun(
   wh: Warehouse,
   kind: string,
   target: string,
-  opts: { runId?: string; status?: 'running' | 'skipped'; error?: string; details?: unknown; at?: Date } = {},
+  opts: {
+    runId?: string;
+    /** `skipped` / `blocked`: recorded as finished at once. */
+    status?: 'running' | 'skipped' | 'blocked';
+    error?: string;
+    details?: unknown;
+    at?: Date;
+  } = {},
 ): Promise<string> {
   const at = opts.at ?? new Date();
   const runId = opts.runId ?? newRunId(kind, at);
-  const skipped = opts.status === 'skipped';
+  const skipped = opts.status === 'skipped' || opts.status === 'blocked';
   await wh.run(
     `INSERT INTO ${RUNS_TABLE} (run_id, kind, target, status, started_at, finished_at, error, details)
      VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, ${skipped ? '$5::TIMESTAMPTZ' : 'NULL'}, $6, $7)`,
@@ -61,7 +68,7 @@ export async function finishRun(
   wh: Warehouse,
   runId: string,
   r: {
-    status: 'succeeded' | 'failed' | 'skipped';
+    status: 'succeeded' | 'failed' | 'skipped' | 'blocked';
     rowsRead?: number | null;
     rowsLoaded?: number | null;
     rowsQuarantined?: number | null;
@@ -81,6 +88,19 @@ export async function finishRun(
       r.error ?? null,
       r.details === undefined ? null : JSON.stringify(r.details),
     ],
+  );
+}
+
+/**
+ * Marks runs still `running` as `interrupted`. Called when a writer opens the warehouse: only one writer opens it
+ * at a time (the lock), so such a run was left by a process that died (killed, crashed, the machine went down),
+ * and its open transaction was rolled back.
+ */
+export async function markInterruptedRuns(wh: Warehouse): Promise<void> {
+  await wh.run(
+    `UPDATE ${RUNS_TABLE} SET status = 'interrupted', finished_at = now(),
+       error = coalesce(error || '\n', '') || 'interrupted: the process running it stopped before it finished (killed, crashed or the machine went down); its open transaction was rolled back'
+     WHERE status = 'running'`,
   );
 }
 

@@ -2,7 +2,7 @@
 import { quoteLiteral } from '../../../schemas/index.ts';
 import { QUARANTINE_CURRENT_VIEW } from '../../../warehouse/index.ts';
 import { num } from '../../column-sql.ts';
-import { type CheckRule, makeRule } from '../../rule.ts';
+import { type CheckRule, makeRule, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 
 /** A key-complete rule. */
@@ -13,7 +13,7 @@ export type KeyCompleteRule = CheckRule<'key-complete', Readonly<Record<never, n
  * whose key was examined (a key, type, contract or cursor reason: a malformed source row's key never was);
  * failed = rows quarantined as key:missing.
  */
-export function keyComplete(keyColumn: string): KeyCompleteRule {
+export function keyComplete(keyColumn: string, options: Omit<RuleOptions, 'id'> = {}): KeyCompleteRule {
   return makeRule({
     factory: 'keyComplete',
     check: 'key-complete',
@@ -21,7 +21,7 @@ export function keyComplete(keyColumn: string): KeyCompleteRule {
     column: keyColumn,
     args: {},
     description: `every row has a key in ${keyColumn} (rows in the table and current quarantined rows; key:missing counts as failed)`,
-    options: { id: 'key-complete' },
+    options: { ...options, id: 'key-complete' },
   });
 }
 

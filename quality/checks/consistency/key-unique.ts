@@ -1,5 +1,5 @@
 /** 一致性 key-unique (built in): no two loaded rows share a key. */
-import { type CheckRule, makeRule } from '../../rule.ts';
+import { type CheckRule, makeRule, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 import { uniquePlan } from './unique-sql.ts';
 
@@ -7,7 +7,7 @@ import { uniquePlan } from './unique-sql.ts';
 export type KeyUniqueRule = CheckRule<'key-unique', { readonly columns: readonly string[] }>;
 
 /** Built-in `key-unique`: total = rows loaded, failed = rows whose key repeats an earlier row's. */
-export function keyUnique(keyColumn: string): KeyUniqueRule {
+export function keyUnique(keyColumn: string, options: Omit<RuleOptions, 'id'> = {}): KeyUniqueRule {
   return makeRule({
     factory: 'keyUnique',
     check: 'key-unique',
@@ -15,7 +15,7 @@ export function keyUnique(keyColumn: string): KeyUniqueRule {
     column: keyColumn,
     args: { columns: [keyColumn] },
     description: `no two loaded rows share a key in ${keyColumn} (later copies count as failed)`,
-    options: { id: 'key-unique' },
+    options: { ...options, id: 'key-unique' },
   });
 }
 

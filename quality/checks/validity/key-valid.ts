@@ -1,6 +1,6 @@
 /** 有效性 key-valid (built in): every key is valid; rows quarantined for an invalid key count as failed. */
 import { num } from '../../column-sql.ts';
-import { type CheckRule, makeRule } from '../../rule.ts';
+import { type CheckRule, makeRule, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 import { keyExamined } from '../completeness/key-complete.ts';
 import { quarantineSampleSql } from '../quarantine-sample.ts';
@@ -12,7 +12,11 @@ export type KeyValidRule = CheckRule<'key-valid', { readonly kind: 'citizen-id' 
  * Built-in `key-valid`: total = rows with a key in the dataset's current state (rows in the table plus current
  * quarantined rows whose key was examined, less key:missing); failed = rows quarantined for an invalid key.
  */
-export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): KeyValidRule {
+export function keyValid(
+  keyColumn: string,
+  kind: 'citizen-id' | 'uscc',
+  options: Omit<RuleOptions, 'id'> = {},
+): KeyValidRule {
   return makeRule({
     factory: 'keyValid',
     check: 'key-valid',
@@ -20,7 +24,7 @@ export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): KeyVal
     column: keyColumn,
     args: { kind },
     description: `every key in ${keyColumn} is a valid ${kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)'} (rows in the table and current quarantined rows; invalid keys count as failed)`,
-    options: { id: 'key-valid' },
+    options: { ...options, id: 'key-valid' },
   });
 }
 
