@@ -326,7 +326,7 @@ describe('http malformed pages', () => {
     const s = await start({ records: 25, faults: [{ page: 3, fault: { kind: 'malformed' } }] });
     const error = await failure(pageSource(s));
     expect(error.message).toMatch(
-      /^GET http:\/\/127\.0\.0\.1:PORT\/page\?pageNumber=3&pageSize=10 \(page 3\): invalid JSON \(.+\): \{"errcode":0,"data":\{"list":\[\{"身份号码":"650102195001010014","姓名":"王; the load was not committed\. Fix: /,
+      /^GET http:\/\/127\.0\.0\.1:PORT\/page\?pageNumber=3&pageSize=10 \(page 3\): invalid JSON \(.+\): \{"errcode":0,"data":\{"list":\[\{"身份号码":"650102\*{8}0014","姓名":"王; the load was not committed\. Fix: /,
     );
   });
 
@@ -502,12 +502,13 @@ describe('http rate limit, abort, incremental, check, options', () => {
     const s = await start({ records: 50 });
     await extractAll(pageSource(s, { rateLimit: { requestsPerSecond: 10 } }));
     expect(s.requests).toHaveLength(6);
-    // Arrival times jitter by a few ms around the client's 100 ms spacing; the limiter schedules on a fixed grid,
-    // so the time since the first request never falls behind k intervals by more than that jitter.
+    // Arrival times jitter around the client's 100 ms spacing (by tens of ms when two suites share two cores: a
+    // late first arrival shortens the next gap); the limiter schedules on a fixed grid, so the time since the first
+    // request never falls behind k intervals by more than that jitter. Without the limiter the six arrive within ms.
     const t0 = s.requests[0]!.at;
     s.requests.slice(1).forEach((r, i) => {
-      expect(r.at - s.requests[i]!.at).toBeGreaterThanOrEqual(100 - 20);
-      expect(r.at - t0).toBeGreaterThanOrEqual((i + 1) * 100 - 20);
+      expect(r.at - s.requests[i]!.at).toBeGreaterThanOrEqual(100 - 50);
+      expect(r.at - t0).toBeGreaterThanOrEqual((i + 1) * 100 - 50);
     });
   });
 
