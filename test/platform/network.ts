@@ -78,6 +78,18 @@ export interface TestNode {
 /** Datasets of a test node: name → rows (hukou-shaped) and optional catalog. */
 export type Datasets = Record<string, { rows: string[][]; catalog?: CatalogEntry }>;
 
+/**
+ * The catalog entry without the fields the test rows do not carry (HUKOU_HEADER): a catalog field that matches no
+ * source column is a definition error since the node-service work (issue #14).
+ */
+function forHeader(entry: CatalogEntry): CatalogEntry {
+  const have = new Set(HUKOU_HEADER);
+  return defineCatalogEntry({
+    ...(entry as unknown as Parameters<typeof defineCatalogEntry>[0]),
+    fields: entry.fields.filter((f) => have.has(f.title) || have.has(f.name)),
+  } as unknown as Parameters<typeof defineCatalogEntry>[0]);
+}
+
 /** Creates a node with hukou-shaped datasets loaded (and optionally foundations), not yet serving. */
 export async function makeNode(
   root: string,
@@ -95,7 +107,7 @@ export async function makeNode(
       dataset: {
         name,
         key: citizenId('公民身份号码'),
-        catalog: d.catalog ?? (name === 'hukou' ? hukouTestCatalog : catalogAs(name)),
+        catalog: forHeader(d.catalog ?? (name === 'hukou' ? hukouTestCatalog : catalogAs(name))),
       },
     }),
   );
