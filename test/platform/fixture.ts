@@ -8,12 +8,20 @@ import { citizenIdCheckChar } from '../../schemas/checksums.ts';
 import { defineCatalogEntry, quoteIdent, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 
-/** The example hukou catalog, with 联系电话 (mobile) marked not shared (不予共享) so column refusal can be tested. */
+/** The hukou source header (Chinese titles, as departments send). */
+export const HUKOU_HEADER = ['公民身份号码', '姓名', '性别', '出生日期', '行政区划代码', '联系电话'];
+
+/**
+ * The example hukou catalog, limited to the fields of HUKOU_HEADER (a catalog field matching no source column is
+ * a definition error), with 联系电话 (mobile) marked not shared (不予共享) so column refusal can be tested.
+ */
 export const hukouTestCatalog = defineCatalogEntry({
   ...(hukouCatalog as unknown as Parameters<typeof defineCatalogEntry>[0]),
-  fields: hukouCatalog.fields.map((f) =>
-    f.name === 'mobile' ? { ...f, shareType: 'none' as const } : f,
-  ) as unknown as Parameters<typeof defineCatalogEntry>[0]['fields'],
+  fields: hukouCatalog.fields
+    .filter((f) => HUKOU_HEADER.includes(f.title))
+    .map((f) => (f.name === 'mobile' ? { ...f, shareType: 'none' as const } : f)) as unknown as Parameters<
+    typeof defineCatalogEntry
+  >[0]['fields'],
 });
 
 /** A valid citizen ID in a division (born 1980-01-01 + n days), sequence n. */
@@ -25,9 +33,6 @@ export function citizenIdIn(division: string, n: number): string {
   const body = `${division}${birth}${String(n % 1000).padStart(3, '0')}`;
   return body + citizenIdCheckChar(body);
 }
-
-/** The hukou source header (Chinese titles, as departments send). */
-export const HUKOU_HEADER = ['公民身份号码', '姓名', '性别', '出生日期', '行政区划代码', '联系电话'];
 
 /** `count` hukou rows of a division. */
 export function hukouRows(division: string, count: number, from = 0): string[][] {
