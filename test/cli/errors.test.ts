@@ -48,7 +48,7 @@ describe('--json errors: one {"error": …} line on stdout as well as the human 
     expect(r.code).toBe(2);
     const e = jsonError(r);
     expect(e.code).toBe('definition');
-    expect(e.fix).toBe('pass --project DIR');
+    expect(e.fix).toBe('pass --project DIR, or gongshu init DIR');
   });
 
   it('an unknown command and a missing command (commander errors of the program itself)', () => {

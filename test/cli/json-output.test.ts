@@ -198,10 +198,15 @@ describe("the README's table of --json output is true", () => {
     expect(fieldsOf('push')).toEqual(Object.keys(push));
     expect(fieldsOf('backflow')).toEqual(Object.keys(backflow));
     expect(fieldsOf('audit list')).toEqual(Object.keys(audit));
-    expect(fieldsOf('serve')).toEqual(['listening', 'node', 'level', 'url', 'parent', 'pid']);
-    expect(readFileSync(`${REPO_ROOT}cli/commands/serve.ts`, 'utf8')).toMatch(
-      /const info = \{\s*node: node\.id,\s*level: node\.level,\s*url,\s*parent: [^,]+,\s*pid: process\.pid,\s*\};/,
+    expect(fieldsOf('serve')).toEqual([
+      ...['listening', 'node', 'level', 'url', 'parent', 'pid', 'socket', 'schedules'],
+      ...['stopped', 'node', 'pid'],
+    ]);
+    const serve = readFileSync(`${REPO_ROOT}cli/commands/serve.ts`, 'utf8');
+    expect(serve).toMatch(
+      /const info = \{\s*node: [^,]+,\s*level: [^,]+,\s*url: [^,]+,\s*parent: [^,]+,\s*pid: process\.pid,\s*socket: [^,]+,\s*schedules: [^\n]+\n\s*\};/,
     );
+    expect(serve).toMatch(/stopped: \{\s*node: [^,]+,\s*pid: process\.pid\s*\}/);
     expect(fieldsOf('demo').slice(-6)).toEqual([
       'warehouse',
       'manifestCheck',

@@ -15,14 +15,21 @@ export const HUKOU_HEADER = ['公民身份号码', '姓名', '性别', '出生�
  * The example hukou catalog, limited to the fields of HUKOU_HEADER (a catalog field matching no source column is
  * a definition error), with 联系电话 (mobile) marked not shared (不予共享) so column refusal can be tested.
  */
-export const hukouTestCatalog = defineCatalogEntry({
-  ...(hukouCatalog as unknown as Parameters<typeof defineCatalogEntry>[0]),
-  fields: hukouCatalog.fields
-    .filter((f) => HUKOU_HEADER.includes(f.title))
-    .map((f) => (f.name === 'mobile' ? { ...f, shareType: 'none' as const } : f)) as unknown as Parameters<
-    typeof defineCatalogEntry
-  >[0]['fields'],
-});
+export const hukouTestCatalog = withMobileNotShared(HUKOU_HEADER);
+
+/** The whole example hukou catalog (for the generated register's columns), 联系电话 not shared. */
+export const hukouFullTestCatalog = withMobileNotShared(hukouCatalog.fields.map((f) => f.title));
+
+function withMobileNotShared(titles: readonly string[]): typeof hukouCatalog {
+  return defineCatalogEntry({
+    ...(hukouCatalog as unknown as Parameters<typeof defineCatalogEntry>[0]),
+    fields: hukouCatalog.fields
+      .filter((f) => titles.includes(f.title))
+      .map((f) => (f.name === 'mobile' ? { ...f, shareType: 'none' as const } : f)) as unknown as Parameters<
+      typeof defineCatalogEntry
+    >[0]['fields'],
+  }) as typeof hukouCatalog;
+}
 
 /** A valid citizen ID in a division (born 1980-01-01 + n days), sequence n. */
 export function citizenIdIn(division: string, n: number): string {

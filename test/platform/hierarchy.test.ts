@@ -52,11 +52,11 @@ function config(level: Level, dataFile: string, platform: unknown): string {
   return `import { csv } from '${REPO_ROOT}connectors/index.ts';
 import { citizenId, definePipeline } from '${REPO_ROOT}pipelines/index.ts';
 import { defineProject } from '${REPO_ROOT}project/index.ts';
-import { hukouTestCatalog } from '${REPO_ROOT}test/platform/fixture.ts';
+import { hukouFullTestCatalog } from '${REPO_ROOT}test/platform/fixture.ts';
 const hukou = definePipeline({
   name: 'hukou',
   source: csv({ path: ${JSON.stringify(dataFile)} }),
-  dataset: { name: 'hukou', key: citizenId('公民身份号码'), catalog: hukouTestCatalog },
+  dataset: { name: 'hukou', key: citizenId('公民身份号码'), catalog: hukouFullTestCatalog },
 });
 const project = defineProject({ name: 'node_${id}', node: { id: '${id}', level: '${level}', name: '${level} ${id}' }, pipelines: [hukou] });
 export default Object.freeze({ ...project, platform: ${JSON.stringify(platform)} });
