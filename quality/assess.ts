@@ -28,7 +28,8 @@ import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
 import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
-import { rollup, round2, SCORE_FORMULA } from './score.ts';
+import { QUALITY_MESSAGES } from './messages/describe.ts';
+import { ERROR_CEILING, POINTS_PER_PERCENT, rollup, round2, SCORE_FORMULA } from './score.ts';
 
 /** Options of `runQuality`. */
 export interface QualityOptions {
@@ -125,7 +126,11 @@ async function assessDataset(
         sd: null,
         z: null,
         history: 0,
-        message: `${name}: the combined scan failed (${evaluation.fallback.error}); rules were run one by one`,
+        message: QUALITY_MESSAGES.en.fallback(name, evaluation.fallback.error),
+        messages: {
+          zh: QUALITY_MESSAGES['zh-CN'].fallback(name, evaluation.fallback.error),
+          en: QUALITY_MESSAGES.en.fallback(name, evaluation.fallback.error),
+        },
       }
     : null;
   const result = datasetResult({
@@ -221,6 +226,8 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
       ...SCORE_FORMULA,
       ruleWeighting: 'rows',
       dimensionWeights: { ...dimensionWeights },
+      errorCeiling: ERROR_CEILING,
+      pointsPerPercent: { ...POINTS_PER_PERCENT },
     },
     datasets: results,
     departments: departmentRollups(results),

@@ -11,7 +11,7 @@ import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
 import { type History, historyKey } from './metric-history.ts';
 import type { CompileContext, DatasetInfo, LoadInfo } from './plan.ts';
-import { scoreDataset } from './score.ts';
+import { ruleDeduction, scoreDataset } from './score.ts';
 
 /** What a dataset is assessed against: its compile context and the quarantine of its current loads. */
 export interface DatasetScope {
@@ -73,6 +73,7 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     at: h.at,
     passRate: h.value,
   }));
+  const judged = ruleDeduction({ passRate, status, mostly: e.rule.mostly, severity: e.rule.severity });
   return {
     id: e.rule.id,
     check: e.rule.check,
@@ -81,6 +82,7 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     origin: e.rule.origin,
     column: e.rule.column,
     description: e.rule.description,
+    descriptions: { ...e.rule.descriptions },
     scope: e.scope,
     mostly: e.rule.mostly,
     weight: e.rule.weight,
@@ -88,6 +90,8 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     total,
     failed,
     passRate,
+    shortfall: judged.shortfall,
+    deduction: judged.deduction,
     observed: o?.observed ?? null,
     error: e.error,
     samples: [...(o?.samples ?? [])],
@@ -137,6 +141,9 @@ export function datasetResult(spec: {
       byReason: scope.byReason,
     },
     score: scored.score,
+    passRate: scored.passRate,
+    ceiling: scored.ceiling,
+    deductions: scored.deductions,
     status: ruleResults.some((r) => r.severity === 'error' && (r.status === 'fail' || r.status === 'error'))
       ? 'fail'
       : 'pass',

@@ -16,6 +16,7 @@ export { keyComplete } from './checks/completeness/key-complete.ts';
 export { notNull } from './checks/completeness/not-null.ts';
 export { recordCount } from './checks/completeness/record-count.ts';
 export { agreesWithKey } from './checks/consistency/agrees-with-key.ts';
+export { foundationConflicts } from './checks/consistency/foundation-conflicts.ts';
 export { COMPARE_AS } from './checks/consistency/cross-field.ts';
 export { keyUnique } from './checks/consistency/key-unique.ts';
 export { references } from './checks/consistency/references.ts';
@@ -60,5 +61,14 @@ export {
   type RuleOptions,
   RuleOptions as ruleOptionsSchema,
 } from './rule.ts';
-export { SCORE_FORMULA, scoreDataset } from './score.ts';
+export type { AnomalyWords, Bilingual, QualityMessages } from './messages/catalog.ts';
+export { describeRule, QUALITY_MESSAGES } from './messages/describe.ts';
+export {
+  ERROR_CEILING,
+  POINTS_PER_PERCENT,
+  rollup,
+  ruleDeduction,
+  SCORE_FORMULA,
+  scoreDataset,
+} from './score.ts';
 export { isWorkingDay, WORKING_DAY_COVERAGE, workingDayCutoff, workingDaysBetween } from './working-days.ts';

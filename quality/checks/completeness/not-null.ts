@@ -28,7 +28,6 @@ export function notNull(column: string, options: RuleOptions & { blankValues?: s
     dimension: 'completeness',
     column: args.column,
     args,
-    description: `${args.column} is filled in${blanks}`,
     options: rest,
   });
 }
@@ -37,10 +36,6 @@ export function notNull(column: string, options: RuleOptions & { blankValues?: s
 export const NOT_NULL: CheckDefinition<NotNullRule> = {
   check: 'not-null',
   dimension: 'completeness',
-  description: {
-    zh: '字段有值：非空、非空白，且不是约定表示“无”的文本',
-    en: 'the column has a value: not NULL, not blank, not one of the texts meaning "no value"',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     const c = columnSql(ctx, name);

@@ -45,7 +45,6 @@ export function recordCount(
     dimension: 'completeness',
     column: null,
     args: { ...args, tolerance: tol },
-    description: `at least ${what} are present${tol ? ` (tolerance ${tol * 100}%)` : ''}`,
     options: { ...(tol ? { mostly: 1 - tol } : {}), ...rest },
   });
 }
@@ -60,10 +59,6 @@ const shortfall = (actual: number, expected: number): Outcome => ({
 export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
   check: 'record-count',
   dimension: 'completeness',
-  description: {
-    zh: '记录数不少于预期：固定数量、参照数据集的记录数或上一次加载的记录数',
-    en: 'the table has at least the expected rows: a fixed number, a reference dataset’s row count or the previous load',
-  },
   compile(rule, ctx, scope) {
     const a = rule.args;
     if ('dataset' in a) {

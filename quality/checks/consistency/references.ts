@@ -29,7 +29,6 @@ export function references(
     dimension: 'consistency',
     column: col,
     args: { target: t },
-    description: `every ${col} occurs in ${t.dataset}.${t.column}`,
     options,
   });
 }
@@ -38,10 +37,6 @@ export function references(
 export const REFERENCES: CheckDefinition<ReferencesRule> = {
   check: 'references',
   dimension: 'consistency',
-  description: {
-    zh: '参照完整性：每个非空值都能在另一个数据集的指定字段中找到',
-    en: 'referential integrity: every non-empty value occurs in a column of another dataset',
-  },
   compile(rule, ctx, scope, masked) {
     const t = rule.args.target;
     const other = otherDataset(ctx, t.dataset);

@@ -55,7 +55,6 @@ export function datasetFreshness(
     dimension: 'timeliness',
     column: null,
     args,
-    description: `the newest load is at most ${limit} old`,
     options: { id: 'dataset-freshness', severity: 'warn', ...options },
   });
 }
@@ -64,10 +63,6 @@ export function datasetFreshness(
 export const DATASET_FRESHNESS: CheckDefinition<DatasetFreshnessRule> = {
   check: 'dataset-freshness',
   dimension: 'timeliness',
-  description: {
-    zh: '数据集最近一次加载不超过更新周期（或指定天数、工作日）',
-    en: 'the newest load of the dataset is within its update cycle (or the given days or working days)',
-  },
   compile: (rule, ctx) => ({
     type: 'meta',
     finish: () => {

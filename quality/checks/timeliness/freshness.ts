@@ -55,7 +55,6 @@ export function freshness(
     dimension: 'timeliness',
     column: col,
     args: { ...args },
-    description: `${col} is at most ${ageText(args)} old`,
     options,
     defaultSeverity: 'warn',
   });
@@ -65,10 +64,6 @@ export function freshness(
 export const FRESHNESS: CheckDefinition<FreshnessRule> = {
   check: 'freshness',
   dimension: 'timeliness',
-  description: {
-    zh: '每条记录的日期足够新：不早于基准日期前的指定时长（自然日或工作日）',
-    en: 'each row’s date is recent: not older than the given age (calendar or working days) before the reference date',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     return {

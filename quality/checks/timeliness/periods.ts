@@ -36,7 +36,6 @@ export function periods(
     dimension: 'timeliness',
     column: args.column,
     args,
-    description: `${args.column} has data for every ${args.every}${args.from ? ` from ${args.from}` : ''}${args.to ? ` to ${args.to}` : ''}`,
     options,
     defaultSeverity: 'warn',
   });
@@ -46,10 +45,6 @@ export function periods(
 export const PERIODS_CHECK: CheckDefinition<PeriodsRule> = {
   check: 'periods',
   dimension: 'timeliness',
-  description: {
-    zh: '每个应有的周期（日、周、月、季、年）都有数据，没有断档',
-    en: 'every expected period (day, week, month, quarter, year) has data, without gaps',
-  },
   compile(rule, ctx, scope) {
     const a = rule.args;
     const unit = quoteLiteral(a.every);

@@ -36,7 +36,6 @@ export function inCodeTable(column: string, table: CodeTableName, options: RuleO
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is a ${CODE_TABLE_TITLES[args.table]} code or name`,
     options,
   });
 }
@@ -45,10 +44,6 @@ export function inCodeTable(column: string, table: CodeTableName, options: RuleO
 export const CODE_TABLE: CheckDefinition<CodeTableRule> = {
   check: 'code-table',
   dimension: 'validity',
-  description: {
-    zh: '值是国家标准代码表（性别、婚姻状况、民族、行政区划）中的代码或名称',
-    en: 'the value is a code or name of a national code table (sex, marital status, ethnicity, division)',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     const table = rule.args.table;

@@ -30,7 +30,6 @@ export function inSet(
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is one of ${shown}`,
     options,
   });
 }
@@ -39,7 +38,6 @@ export function inSet(
 export const IN_SET: CheckDefinition<InSetRule> = {
   check: 'in-set',
   dimension: 'validity',
-  description: { zh: '值属于给定的取值列表', en: 'the value is one of a given list' },
   compile: (rule, ctx) =>
     rowPlan(
       ctx,

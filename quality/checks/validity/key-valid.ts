@@ -1,20 +1,31 @@
-/** 有效性 key-valid (built in): every key is valid; rows quarantined for an invalid key count as failed. */
+/**
+ * 有效性 key-valid (built in): every key is valid. On a loaded dataset, rows quarantined for an invalid key count
+ * as failed over the rows read; on a built table (foundation, theme, topic) each key is validated in SQL.
+ */
+import { maskOf } from '../../column-sql.ts';
 import { type CheckRule, makeRule } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 import { quarantineSampleSql } from '../quarantine-sample.ts';
+import { rowPlan, textSql } from './row-plan.ts';
 
-/** A key-valid rule. */
-export type KeyValidRule = CheckRule<'key-valid', { readonly kind: 'citizen-id' | 'uscc' }>;
+/** A key-valid rule: `built` for a table built by the platform (no loads, no quarantine). */
+export type KeyValidRule = CheckRule<
+  'key-valid',
+  { readonly kind: 'citizen-id' | 'uscc'; readonly built: boolean }
+>;
 
 /** Built-in `key-valid`: total = rows with a key, failed = rows whose key is invalid (quarantined as key:*). */
-export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): KeyValidRule {
+export function keyValid(
+  keyColumn: string,
+  kind: 'citizen-id' | 'uscc',
+  options: { built?: boolean } = {},
+): KeyValidRule {
   return makeRule({
     factory: 'keyValid',
     check: 'key-valid',
     dimension: 'validity',
     column: keyColumn,
-    args: { kind },
-    description: `every key in ${keyColumn} is a valid ${kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)'} (quarantined invalid keys count as failed)`,
+    args: { kind, built: options.built ?? false },
     options: { id: 'key-valid' },
   });
 }
@@ -23,11 +34,14 @@ export function keyValid(keyColumn: string, kind: 'citizen-id' | 'uscc'): KeyVal
 export const KEY_VALID: CheckDefinition<KeyValidRule> = {
   check: 'key-valid',
   dimension: 'validity',
-  description: {
-    zh: '每个主键都有效；因主键无效被隔离的记录计为不合格',
-    en: 'every key is valid; rows quarantined for an invalid key count as failed',
-  },
   compile(rule, ctx) {
+    if (rule.args.built) {
+      const fn = rule.args.kind === 'uscc' ? 'gs_uscc_reason' : 'gs_citizen_id_reason';
+      return {
+        ...rowPlan(ctx, rule.column, `${fn}(${textSql(ctx, rule.column)}) IS NOT NULL`),
+        mask: maskOf(ctx, rule.column) ?? rule.args.kind,
+      };
+    }
     let invalid = 0;
     for (const [reason, n] of ctx.quarantine)
       if (reason.startsWith('key:') && reason !== 'key:missing') invalid += n;
