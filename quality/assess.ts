@@ -27,9 +27,9 @@ import { datasetResult, datasetScope, queriesSince } from './dataset-result.ts';
 import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
-import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
 import { QUALITY_MESSAGES } from './messages/describe.ts';
-import { ERROR_CEILING, POINTS_PER_PERCENT, rollup, round2, SCORE_FORMULA } from './score.ts';
+import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
+import { ERROR_CEILING, MAX_DEDUCTION, POINTS_PER_PERCENT, rollup, round2, SCORE_FORMULA } from './score.ts';
 
 /** Options of `runQuality`. */
 export interface QualityOptions {
@@ -228,6 +228,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
       dimensionWeights: { ...dimensionWeights },
       errorCeiling: ERROR_CEILING,
       pointsPerPercent: { ...POINTS_PER_PERCENT },
+      maxDeduction: { ...MAX_DEDUCTION },
     },
     datasets: results,
     departments: departmentRollups(results),

@@ -9,6 +9,8 @@ import type { DatasetEvaluation, Evaluated } from './compiler.ts';
 import { currentLoads, type QueryCounter, type RunFacts } from './context.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
+import type { Bilingual } from './messages/catalog.ts';
+import { describeRule } from './messages/describe.ts';
 import { type History, historyKey } from './metric-history.ts';
 import type { CompileContext, DatasetInfo, LoadInfo } from './plan.ts';
 import { ruleDeduction, scoreDataset } from './score.ts';
@@ -55,8 +57,19 @@ export function datasetScope(info: DatasetInfo, facts: RunFacts, asOf: string, n
   return { ctx, loads, quarantine, byReason };
 }
 
+/**
+ * A rule's description in both languages; a generated one names its column by the catalog title in Chinese (a
+ * description given with the rule is the same text in both and is kept as given).
+ */
+function descriptionsOf(rule: Evaluated['rule'], info: DatasetInfo): Bilingual {
+  if (rule.descriptions.zh === rule.descriptions.en) return { ...rule.descriptions };
+  const titles = new Map((info.catalog?.fields ?? []).map((f) => [f.name, f.title]));
+  return describeRule(rule, (c) => titles.get(c) ?? null);
+}
+
 /** A rule's result in the report: pass rate, status against its threshold, and its last ten pass rates. */
-function ruleResult(e: Evaluated, history: History, dataset: string): QualityRuleResult {
+function ruleResult(e: Evaluated, history: History, info: DatasetInfo): QualityRuleResult {
+  const dataset = info.dataset;
   const o = e.outcome;
   const total = o?.total ?? 0;
   const failed = o?.failed ?? 0;
@@ -82,7 +95,7 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     origin: e.rule.origin,
     column: e.rule.column,
     description: e.rule.description,
-    descriptions: { ...e.rule.descriptions },
+    descriptions: descriptionsOf(e.rule, info),
     scope: e.scope,
     mostly: e.rule.mostly,
     weight: e.rule.weight,
@@ -92,7 +105,8 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     passRate,
     shortfall: judged.shortfall,
     deduction: judged.deduction,
-    observed: o?.observed ?? null,
+    observed: o?.observedTexts?.en ?? o?.observed ?? null,
+    observedTexts: o?.observedTexts ? { ...o.observedTexts } : null,
     error: e.error,
     samples: [...(o?.samples ?? [])],
     sql: e.sql,
@@ -124,7 +138,7 @@ export function datasetResult(spec: {
   readonly seconds: number;
 }): QualityDatasetResult {
   const { name, info, scope, evaluation, queries: dq } = spec;
-  const ruleResults = evaluation.results.map((e) => ruleResult(e, spec.history, name));
+  const ruleResults = evaluation.results.map((e) => ruleResult(e, spec.history, { ...info, dataset: name }));
   const weights = spec.definition?.weights ?? { dimensions: {}, rules: 'rows' as const };
   const scored = scoreDataset(ruleResults, weights);
   const provider = info.catalog?.provider;

@@ -16,8 +16,8 @@ export { keyComplete } from './checks/completeness/key-complete.ts';
 export { notNull } from './checks/completeness/not-null.ts';
 export { recordCount } from './checks/completeness/record-count.ts';
 export { agreesWithKey } from './checks/consistency/agrees-with-key.ts';
-export { foundationConflicts } from './checks/consistency/foundation-conflicts.ts';
 export { COMPARE_AS } from './checks/consistency/cross-field.ts';
+export { foundationConflicts } from './checks/consistency/foundation-conflicts.ts';
 export { keyUnique } from './checks/consistency/key-unique.ts';
 export { references } from './checks/consistency/references.ts';
 export { sameAs } from './checks/consistency/same-as.ts';
@@ -53,6 +53,8 @@ export {
   RULE_WEIGHTING,
 } from './define.ts';
 export { QualityError, RuleError } from './errors.ts';
+export type { AnomalyWords, Bilingual, QualityMessages } from './messages/catalog.ts';
+export { describeRule, QUALITY_MESSAGES } from './messages/describe.ts';
 export { reportFilePath, writeReportFile } from './report-file.ts';
 export {
   type CheckRule,
@@ -61,10 +63,9 @@ export {
   type RuleOptions,
   RuleOptions as ruleOptionsSchema,
 } from './rule.ts';
-export type { AnomalyWords, Bilingual, QualityMessages } from './messages/catalog.ts';
-export { describeRule, QUALITY_MESSAGES } from './messages/describe.ts';
 export {
   ERROR_CEILING,
+  MAX_DEDUCTION,
   POINTS_PER_PERCENT,
   rollup,
   ruleDeduction,

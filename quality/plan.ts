@@ -2,6 +2,7 @@
 
 import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
 import type { Row } from '../warehouse/index.ts';
+import type { Bilingual } from './messages/catalog.ts';
 
 /** A committed load of a dataset (from `gongshu.loads`). */
 export interface LoadInfo {
@@ -46,6 +47,8 @@ export interface Outcome {
   readonly total: number;
   readonly failed: number;
   readonly observed?: string | null;
+  /** The observed value in Chinese and English (aggregate rules, from the message catalogs). */
+  readonly observedTexts?: Bilingual | null;
   readonly samples?: readonly QualitySample[];
   /** Rowids of the first failing rows; the compiler fetches them as samples in one query. */
   readonly rowids?: readonly string[];

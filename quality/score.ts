@@ -6,7 +6,8 @@
  *   the rules measured, unjudged;
  * - the **score** (0–100): the pass rate judged against the thresholds. Within its threshold a rule costs
  *   nothing beyond its pass rate; below it, a rule **deducts points** in proportion to how far it fell short
- *   (5 points per percentage point for error severity, 1 for warn, 0 for info), and a failing error rule also
+ *   (5 points per percentage point for error severity, 1 for warn, 0 for info; at most 50, 10 and 0 points a
+ *   rule), and a failing error rule also
  *   caps its dimension and its dataset at 90, so a score above 90 means no error rule failed.
  *
  * Scores therefore move with what matters: 1.5% invalid keys (threshold 100%) cost a dataset 90 − 7.5 = 82.5 at
@@ -32,9 +33,19 @@ export const POINTS_PER_PERCENT: Readonly<Record<QualitySeverity, number>> = Obj
   info: 0,
 });
 
+/**
+ * The most points one rule can cost, by severity: reached 10 percentage points below the threshold. A rule
+ * checking one thing (the dataset's freshness) costs no more than a rule far below its threshold.
+ */
+export const MAX_DEDUCTION: Readonly<Record<QualitySeverity, number>> = Object.freeze({
+  error: 50,
+  warn: 10,
+  info: 0,
+});
+
 /** The formula, in words, as published in every report (the dashboard shows it in the page's language). */
 export const SCORE_FORMULA = Object.freeze({
-  rule: 'passRate = (total − failed) / total; status pass when passRate ≥ mostly; shortfall = max(0, mostly − passRate); deduction = 100 × shortfall × points (error 5, warn 1, info 0 points per percentage point below the threshold); a rule with total = 0 is not applicable and a rule that could not be computed is error: both are left out of the arithmetic',
+  rule: 'passRate = (total − failed) / total; status pass when passRate ≥ mostly; shortfall = max(0, mostly − passRate); deduction = min(max, 100 × shortfall × points) with points per percentage point below the threshold error 5, warn 1, info 0 and max error 50, warn 10, info 0; a rule with total = 0 is not applicable and a rule that could not be computed is error: both are left out of the arithmetic',
   dimension:
     'passRate_d = Σ w_r·(total_r − failed_r) / Σ w_r·total_r (rows weighting, default) or Σ w_r·passRate_r / Σ w_r (equal); score_d = max(0, min(100 × passRate_d, ceiling_d − Σ deduction_r)) over the rules of d, where ceiling_d = 90 when an error-severity rule of d fails, else 100; a dimension with no rules is absent',
   dataset:
@@ -54,12 +65,14 @@ const scored = (r: Pick<QualityRuleResult, 'passRate' | 'status'>): boolean =>
  * How far a rule fell below its threshold (a rate 0–1) and the points that costs; `shortfall` is null for a
  * rule left out of the arithmetic (not applicable, could not be computed).
  */
-export function ruleDeduction(
-  r: Pick<QualityRuleResult, 'passRate' | 'status' | 'mostly' | 'severity'>,
-): { shortfall: number | null; deduction: number } {
+export function ruleDeduction(r: Pick<QualityRuleResult, 'passRate' | 'status' | 'mostly' | 'severity'>): {
+  shortfall: number | null;
+  deduction: number;
+} {
   if (!scored(r)) return { shortfall: null, deduction: 0 };
   const shortfall = r.status === 'fail' ? Math.max(0, r.mostly - (r.passRate ?? 0)) : 0;
-  return { shortfall, deduction: 100 * shortfall * POINTS_PER_PERCENT[r.severity] };
+  const points = 100 * shortfall * POINTS_PER_PERCENT[r.severity];
+  return { shortfall, deduction: Math.min(MAX_DEDUCTION[r.severity], points) };
 }
 
 /** A failing error-severity rule: what caps a dimension and a dataset at ERROR_CEILING. */

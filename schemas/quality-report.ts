@@ -83,12 +83,20 @@ export const QualityRuleResult = z.object({
   failed: z.number().int().meta({ description: 'elements failing the rule' }),
   passRate: z.number().nullable().meta({ description: '(total − failed) / total; null when total = 0' }),
   shortfall: z.number().nullable().meta({
-    description: 'max(0, mostly − passRate): how far below its threshold; null when left out of the arithmetic',
+    description:
+      'max(0, mostly − passRate): how far below its threshold; null when left out of the arithmetic',
   }),
-  deduction: z
-    .number()
-    .meta({ description: 'points the rule takes off its dimension and dataset: 100 × shortfall × points' }),
-  observed: z.string().nullable().meta({ description: 'the observed value for aggregate rules, in words' }),
+  deduction: z.number().meta({
+    description: 'points the rule takes off its dimension and dataset: min(max, 100 × shortfall × points)',
+  }),
+  observed: z
+    .string()
+    .nullable()
+    .meta({ description: 'the observed value for aggregate rules, in words (English)' }),
+  observedTexts: z
+    .object({ zh: z.string(), en: z.string() })
+    .nullable()
+    .meta({ description: 'the observed value in Chinese and English' }),
   error: z.string().nullable().meta({ description: 'why the rule could not be computed' }),
   samples: z.array(QualitySample),
   sql: z
@@ -237,6 +245,9 @@ export const QualityReport = z.object({
     pointsPerPercent: z
       .record(QualitySeverity, z.number())
       .meta({ description: 'points per percentage point below the threshold, by severity' }),
+    maxDeduction: z
+      .record(QualitySeverity, z.number())
+      .meta({ description: 'the most points one rule can cost, by severity' }),
   }),
   datasets: z.array(QualityDatasetResult),
   departments: z.array(QualityRollup),

@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import type { QualityDimension } from '../../schemas/index.ts';
 import { RuleError } from '../errors.ts';
+import { QUALITY_MESSAGES } from '../messages/describe.ts';
 import { MATCHES_SOURCE, type MatchesSourceRule } from './accuracy/matches-source.ts';
 import type { CheckDefinition, CheckDescription } from './check.ts';
 import { KEY_COMPLETE, type KeyCompleteRule } from './completeness/key-complete.ts';
 import { NOT_NULL, type NotNullRule } from './completeness/not-null.ts';
 import { RECORD_COUNT, type RecordCountRule } from './completeness/record-count.ts';
-import { QUALITY_MESSAGES } from '../messages/describe.ts';
 import { AGREES_WITH_KEY, type AgreesWithKeyRule } from './consistency/agrees-with-key.ts';
 import { FOUNDATION_CONFLICTS, type FoundationConflictsRule } from './consistency/foundation-conflicts.ts';
 import { KEY_UNIQUE, type KeyUniqueRule } from './consistency/key-unique.ts';

@@ -36,6 +36,17 @@ export interface QualityMessages {
   readonly anomaly: (a: AnomalyWords) => string;
   /** The combined scan of a dataset failed and its rules ran one by one. */
   readonly fallback: (dataset: string, error: string) => string;
+  /** What aggregate rules observed. */
+  readonly observed: {
+    readonly neverLoaded: string;
+    readonly loadAge: (day: string, age: number, allowed: number, workingDays: boolean) => string;
+    readonly rows: (actual: number, expected: number) => string;
+    readonly noPreviousLoad: string;
+    readonly missingPeriods: (
+      every: 'day' | 'week' | 'month' | 'quarter' | 'year',
+      periods: string,
+    ) => string;
+  };
 }
 
 /** Text in both languages, as carried by rules and findings in the report. */

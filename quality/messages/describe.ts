@@ -25,7 +25,19 @@ function describeIn(messages: QualityMessages, rule: Describable): string {
   return (check.rule as (r: Describable) => string)(rule);
 }
 
-/** The description of a rule in Chinese and English. */
-export function describeRule(rule: Describable): Bilingual {
-  return { zh: describeIn(ZH_CN, rule), en: describeIn(EN, rule) };
+/**
+ * The description of a rule in Chinese and English. With `title`, the Chinese text names the rule's column by its
+ * catalog title (公民身份号码 rather than id_number), as a bureau reads it; the English keeps the column name.
+ */
+export function describeRule(rule: Describable, title?: (column: string) => string | null): Bilingual {
+  const shown = rule.column ? title?.(rule.column) : null;
+  return {
+    zh: describeIn(ZH_CN, shown ? { ...rule, column: `“${shown}”` } : rule),
+    en: describeIn(EN, rule),
+  };
+}
+
+/** A text in both languages, written by the same entry of each catalog. */
+export function bilingual(write: (m: QualityMessages) => string): Bilingual {
+  return { zh: write(ZH_CN), en: write(EN) };
 }

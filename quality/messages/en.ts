@@ -60,7 +60,8 @@ export const EN: QualityMessages = {
         `${r.column} is one of ${r.args.values.slice(0, 8).join('、')}${r.args.values.length > 8 ? '…' : ''}`,
     },
     'code-table': {
-      summary: 'the value is a code or name of a national code table (sex, marital status, ethnicity, division)',
+      summary:
+        'the value is a code or name of a national code table (sex, marital status, ethnicity, division)',
       rule: (r) => `${r.column} is a ${CODE_TABLES[r.args.table]} code or name`,
     },
     parses: {
@@ -86,8 +87,7 @@ export const EN: QualityMessages = {
     'key-valid': {
       summary: 'every key is valid; rows quarantined for an invalid key count as failed',
       rule: (r) => {
-        const what =
-          r.args.kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)';
+        const what = r.args.kind === 'uscc' ? 'USCC (GB 32100)' : 'citizen identity number (GB 11643)';
         return r.args.built
           ? `every key in ${r.column} is a valid ${what}`
           : `every key in ${r.column} is a valid ${what} (quarantined invalid keys count as failed)`;
@@ -99,12 +99,14 @@ export const EN: QualityMessages = {
       rule: (r) => {
         const a = r.args;
         const age =
-          a.maxAge ?? (a.workingDays !== undefined ? `${a.workingDays} working days` : `${a.maxAgeDays} days`);
+          a.maxAge ??
+          (a.workingDays !== undefined ? `${a.workingDays} working days` : `${a.maxAgeDays} days`);
         return `${r.column} is at most ${age} old`;
       },
     },
     'dataset-freshness': {
-      summary: 'the newest load of the dataset is within its update cycle (or the given days or working days)',
+      summary:
+        'the newest load of the dataset is within its update cycle (or the given days or working days)',
       rule: (r) => {
         const a = r.args;
         const limit =
@@ -169,6 +171,13 @@ export const EN: QualityMessages = {
   anomaly: (a) =>
     `${a.dataset} ${a.rule === null ? 'rows' : `passRate:${a.rule}`}: ${rate(a, a.value)} against an expected ${rate(a, a.expected)} ± ${rate(a, a.sd)} ` +
     `(z = ${a.z.toFixed(2)} over ${a.history} earlier runs, monthly seasonal offset ${rate(a, a.seasonalOffset)})`,
-  fallback: (dataset, error) =>
-    `${dataset}: the combined scan failed (${error}); rules were run one by one`,
+  fallback: (dataset, error) => `${dataset}: the combined scan failed (${error}); rules were run one by one`,
+  observed: {
+    neverLoaded: 'never loaded',
+    loadAge: (day, age, allowed, working) =>
+      `last load ${day}: ${age} ${working ? 'working days' : 'days'} old (allowed ${allowed})`,
+    rows: (actual, expected) => `${actual} rows, expected ${expected}`,
+    noPreviousLoad: 'no previous load to compare with',
+    missingPeriods: (every, periods) => `missing ${every}s: ${periods}`,
+  },
 };

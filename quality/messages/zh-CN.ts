@@ -2,7 +2,12 @@
 import { UPDATE_CYCLE_LABELS, UPDATE_CYCLE_MAX_AGE_DAYS } from '../../schemas/index.ts';
 import type { AnomalyWords, QualityMessages } from './catalog.ts';
 
-const COMPARE_AS = { text: '', sex: '（按性别代码比较）', date: '（按日期比较）', number: '（按数值比较）' } as const;
+const COMPARE_AS = {
+  text: '',
+  sex: '（按性别代码比较）',
+  date: '（按日期比较）',
+  number: '（按数值比较）',
+} as const;
 const rate = (a: AnomalyWords, x: number) => (a.kind === 'rate' ? `${(x * 100).toFixed(2)}%` : x.toFixed(0));
 
 const CODE_TABLES = {
@@ -36,7 +41,8 @@ const UNITS: Readonly<Record<string, string>> = {
 };
 
 /** "3 years" → "3 年". */
-const interval = (s: string) => s.replace(/^(\d+) (\w+)$/, (_, n: string, u: string) => `${n} ${UNITS[u] ?? u}`);
+const interval = (s: string) =>
+  s.replace(/^(\d+) (\w+)$/, (_, n: string, u: string) => `${n} ${UNITS[u] ?? u}`);
 
 /** 中文. */
 export const ZH_CN: QualityMessages = {
@@ -109,8 +115,7 @@ export const ZH_CN: QualityMessages = {
     'key-valid': {
       summary: '每个主键都有效；因主键无效被隔离的记录计为不合格',
       rule: (r) => {
-        const what =
-          r.args.kind === 'uscc' ? '统一社会信用代码（GB 32100）' : '公民身份号码（GB 11643）';
+        const what = r.args.kind === 'uscc' ? '统一社会信用代码（GB 32100）' : '公民身份号码（GB 11643）';
         return r.args.built
           ? `主键 ${r.column} 都是有效的${what}`
           : `主键 ${r.column} 都是有效的${what}（因主键无效被隔离的记录计为不合格）`;
@@ -199,4 +204,12 @@ export const ZH_CN: QualityMessages = {
     `${a.dataset} ${a.rule === null ? '记录数' : `规则 ${a.rule} 的合格率`}为 ${rate(a, a.value)}，` +
     `偏离预期 ${rate(a, a.expected)} ± ${rate(a, a.sd)}（z = ${a.z.toFixed(2)}，依据此前 ${a.history} 次运行，按月季节调整 ${rate(a, a.seasonalOffset)}）`,
   fallback: (dataset, error) => `${dataset}：组合扫描失败（${error}），已逐条执行规则`,
+  observed: {
+    neverLoaded: '从未加载',
+    loadAge: (day, age, allowed, working) =>
+      `最近一次加载 ${day}：距今 ${age} ${working ? '个工作日' : '天'}（允许 ${allowed}）`,
+    rows: (actual, expected) => `${actual} 条记录，预期 ${expected} 条`,
+    noPreviousLoad: '没有可比较的上一次加载',
+    missingPeriods: (every, periods) => `缺少数据的${PERIODS[every]}：${periods}`,
+  },
 };

@@ -22,6 +22,7 @@ import {
 import { card, esc, pager, statusBadge, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
+import { departmentName } from './overview-sections.ts';
 
 const EMPTY_EXTRAS: DatasetExtras = { scoreTrend: [], quarantine: [], drift: [], loads: [] };
 
@@ -43,11 +44,12 @@ function renderDatasetPage(ctx: PageContext, d: QualityDatasetResult, n: number,
 
   parts.push(`<div class="cards">
 ${card(t.score(d.score), t.t('score'))}
+${card(t.pct(d.passRate), t.t('passRate'))}
 ${card(t.word(d.status), t.t('status'), d.status)}
 ${card(t.int(d.rows), t.t('rows'))}
 ${card(t.int(d.quarantine.total), t.t('quarantined'))}
 ${card(`${t.int(counts.failed)} / ${t.int(counts.total)}`, t.t('failedRules'))}
-${card(d.department?.name ?? '—', t.t('department'))}
+${card(departmentName(ctx, d.department ?? { name: '', code: '' }), t.t('department'))}
 </div>`);
 
   if (n === 1) {
@@ -69,6 +71,12 @@ ${card(d.department?.name ?? '—', t.t('department'))}
         num: true,
         cell: ({ r }) => (r ? esc(t.score(r.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
       },
+      { head: t.t('passRate'), num: true, cell: ({ r }) => (r ? esc(t.pct(r.passRate)) : '') },
+      {
+        head: t.t('deduction'),
+        num: true,
+        cell: ({ r }) => (r?.deductions ? esc(t.score(r.deductions)) : ''),
+      },
       { head: t.t('rules'), num: true, cell: ({ r }) => esc(t.int(r?.rules.length ?? 0)) },
     ])}</section>
 <section id="trend"><h2>${esc(t.t('scoreTrend'))}</h2>${lineChart(
@@ -82,7 +90,7 @@ ${card(d.department?.name ?? '—', t.t('department'))}
     if (findings.length) {
       parts.push(
         `<section id="findings"><h2>${esc(t.t('findings'))}</h2><ul>${findings
-          .map((f) => `<li>${esc(f.message)}</li>`)
+          .map((f) => `<li>${esc(t.finding(f))}</li>`)
           .join('')}</ul></section>`,
       );
     }
@@ -153,7 +161,7 @@ function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[]): strin
           const id = `<code>${esc(r.id)}</code>`;
           const linked =
             r.status === 'fail' || r.status === 'error' ? `<a href="#${esc(ruleAnchor(r))}">${id}</a>` : id;
-          return `${linked}<br><span class="muted">${esc(r.description)}</span>`;
+          return `${linked}<br><span class="muted">${esc(t.rule(r))}</span>`;
         },
       },
       { head: t.t('dimension'), cell: (r) => esc(t.label(QUALITY_DIMENSION_LABELS, r.dimension)) },
@@ -163,6 +171,7 @@ function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[]): strin
       { head: t.t('failed'), num: true, cell: (r) => esc(t.int(r.failed)) },
       { head: t.t('passRate'), num: true, cell: (r) => esc(t.pct(r.passRate)) },
       { head: t.t('threshold'), num: true, cell: (r) => esc(t.pct(r.mostly)) },
+      { head: t.t('deduction'), num: true, cell: (r) => (r.deduction > 0 ? esc(t.score(r.deduction)) : '') },
       { head: t.t('status'), cell: (r) => statusBadge(t, r.status) },
       {
         head: t.t('trend'),
@@ -182,12 +191,13 @@ function ruleDetail(ctx: PageContext, r: QualityRuleResult): string {
         { head: t.t('value'), wrap: true, cell: (s) => esc(s.value ?? '—') },
       ])}`
     : '';
-  const observed = r.observed ? `<p>${esc(t.t('observed'))}: ${esc(r.observed)}</p>` : '';
-  const error = r.error ? `<p class="error">${esc(r.error)}</p>` : '';
+  const seen = t.observed(r);
+  const observed = seen ? `<p>${esc(t.t('observed'))}: ${esc(seen)}</p>` : '';
+  const error = r.error ? `<p class="error">${esc(t.t('ruleError', { error: r.error }))}</p>` : '';
   const sql = r.sql ? `<details><summary>${esc(t.t('sql'))}</summary><pre>${esc(r.sql)}</pre></details>` : '';
   return `<div id="${esc(ruleAnchor(r))}"><h3><code>${esc(r.id)}</code> ${statusBadge(t, r.status)} <span class="muted">${esc(
     t.t('failedOf', { failed: t.int(r.failed), total: t.int(r.total) }),
-  )}</span></h3>${observed}${error}${samples}${sql}</div>`;
+  )}</span></h3><p>${esc(t.rule(r))}</p>${observed}${error}${samples}${sql}</div>`;
 }
 
 function quarantineSection(ctx: PageContext, extras: DatasetExtras): string {
@@ -228,9 +238,13 @@ export function renderDatasetList(ctx: PageContext): Map<string, string> {
           cell: (d) =>
             `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
         },
-        { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
+        {
+          head: t.t('department'),
+          cell: (d) => esc(departmentName(ctx, d.department ?? { name: '', code: '' })),
+        },
         { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
         { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+        { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },
         ...dims.map((x) => ({
           head: t.label(QUALITY_DIMENSION_LABELS, x),
           num: true,

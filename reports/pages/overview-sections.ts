@@ -1,10 +1,13 @@
 /** The tables and charts of the overview page: dimensions, departments, trend and the datasets needing attention. */
+
+import type { QualityRollup } from '../../schemas/index.ts';
 import { QUALITY_DIMENSION_LABELS } from '../../schemas/index.ts';
 import { barChart, lineChart, radarChart } from '../charts.ts';
 import {
   ATTENTION_LIMIT,
   attentionOrder,
   datasetHref,
+  departmentRanking,
   type dimensionSummary,
   ruleCounts,
 } from '../derive.ts';
@@ -14,6 +17,10 @@ import type { PageContext } from './context.ts';
 type Dimensions = ReturnType<typeof dimensionSummary>;
 
 const dimensionLabel = (ctx: PageContext, d: string): string => ctx.t.label(QUALITY_DIMENSION_LABELS, d);
+
+/** A department's name; the roll-up of datasets without a provider (tables the platform built) says so. */
+export const departmentName = (ctx: PageContext, d: Pick<QualityRollup, 'name' | 'code'>): string =>
+  d.code === '' && (d.name === '(no department)' || d.name === '') ? ctx.t.t('platformBuilt') : d.name;
 
 /** The five dimensions: a radar chart (a bar chart under three dimensions) and their table. */
 export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
@@ -37,6 +44,7 @@ export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
       num: true,
       cell: (d) => (d.present ? esc(t.score(d.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
     },
+    { head: t.t('passRate'), num: true, cell: (d) => (d.present ? esc(t.pct(d.passRate)) : '') },
     { head: t.t('rules'), num: true, cell: (d) => esc(t.int(d.rules)) },
     { head: t.t('failedRules'), num: true, cell: (d) => esc(t.int(d.failed)) },
   ]);
@@ -44,18 +52,18 @@ export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
   return `${dimChart}${dimTable}`;
 }
 
-/** The department ranking: a bar chart of the first 20 and the table of all, with a column per dimension. */
+/**
+ * The department ranking, worst first (the order of the datasets needing attention): a bar chart of the first 20
+ * and the table of all, with the pass rate and a column per dimension.
+ */
 export function departmentsSection(ctx: PageContext, dims: Dimensions): string {
   const { model, t } = ctx;
-  const q = model.quality;
   const dimLabel = (d: string) => dimensionLabel(ctx, d);
-  const departments = [...q.departments].sort(
-    (a, b) => (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name),
-  );
+  const departments = departmentRanking(model);
   const shown = departments.slice(0, 20);
   const deptChart = shown.length
     ? barChart(
-        shown.map((d) => ({ name: d.name, score: d.score })),
+        shown.map((d) => ({ name: departmentName(ctx, d), score: d.score })),
         t.t('departmentRanking'),
         {
           width: 620,
@@ -67,10 +75,12 @@ export function departmentsSection(ctx: PageContext, dims: Dimensions): string {
     departments.map((d, i) => ({ ...d, rank: i + 1 })),
     [
       { head: t.t('rank'), num: true, cell: (d) => String(d.rank) },
-      { head: t.t('department'), cell: (d) => esc(d.name) },
+      { head: t.t('department'), cell: (d) => esc(departmentName(ctx, d)) },
       { head: t.t('datasets'), num: true, cell: (d) => esc(t.int(d.datasets.length)) },
       { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
       { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+      { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },
+      { head: t.t('failedErrorRules'), num: true, cell: (d) => esc(t.int(d.failedError)) },
       ...dims
         .filter((x) => x.present)
         .map((x) => ({
@@ -95,7 +105,10 @@ export function trendSection(ctx: PageContext): string {
   );
 }
 
-/** The datasets needing attention, worst first, and the "n more" line (its paragraph left open for the link). */
+/**
+ * The datasets needing attention, worst first in the ranking's order, and the "n more" line (its paragraph left
+ * open for the link).
+ */
 export function attentionSection(ctx: PageContext): string {
   const { model, t } = ctx;
   const attention = attentionOrder(model);
@@ -107,8 +120,12 @@ export function attentionSection(ctx: PageContext): string {
         cell: (d) =>
           `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
       },
-      { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
+      {
+        head: t.t('department'),
+        cell: (d) => esc(departmentName(ctx, d.department ?? { name: '', code: '' })),
+      },
       { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+      { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },
       {
         head: t.t('failedErrorRules'),
         num: true,

@@ -183,11 +183,45 @@ describe('quality on the example region manifest', () => {
         'validity',
       ]);
       const v = d.dimensions.validity!;
-      expect(v.score).toBeCloseTo((100 * v.weightedPassed) / v.weightedTotal, 2);
+      expect(v.passRate).toBeCloseTo(v.weightedPassed / v.weightedTotal, 6);
+      expect(v.score).toBeCloseTo(Math.max(0, Math.min(100 * v.passRate!, v.ceiling - v.deductions)), 1);
     }
     expect(report.formula.dimension).toMatch(/Σ w_r/);
+    expect(report.formula.errorCeiling).toBe(90);
     expect(report.node?.code).toBe('650000');
     expect(report.departments.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('orders the datasets by their real defect rates (the manifest), worst lowest', () => {
+    const rate = (d: string) => {
+      const f = fileOf.get(d)!;
+      const rows = Object.values(f.defects).reduce((s, e) => s + (e?.count ?? 0), 0);
+      return rows / f.dataRows;
+    };
+    const scored = report.datasets.map((d) => ({ d: d.dataset, rate: rate(d.dataset), score: d.score! }));
+    // Every pair whose defect rates differ by more than a tenth of a percentage point is ordered by its scores.
+    const misordered = scored.flatMap((a) =>
+      scored
+        .filter((b) => a.rate > b.rate + 0.001 && !(a.score < b.score))
+        .map(
+          (b) =>
+            `${a.d} (${(100 * a.rate).toFixed(2)}% defects, ${a.score}) ≥ ${b.d} (${(100 * b.rate).toFixed(2)}%, ${b.score})`,
+        ),
+    );
+    expect(misordered).toEqual([]);
+    // and the scores spread: the worst and the best dataset are at least 5 points apart
+    const scores = scored.map((x) => x.score);
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(5);
+  });
+
+  it('scores the household register (1.5% invalid keys) at most 90 in validity, with its raw pass rate beside', () => {
+    const hukou = report.datasets.find((d) => d.dataset === 'hukou')!;
+    const keyValid = hukou.rules.find((r) => r.id === 'key-valid')!;
+    expect(1 - keyValid.passRate!).toBeCloseTo(0.015, 3);
+    expect(hukou.dimensions.validity!.score!).toBeLessThanOrEqual(90);
+    expect(hukou.dimensions.validity!.passRate!).toBeGreaterThan(0.98);
+    expect(hukou.score!).toBeLessThanOrEqual(90);
+    expect(hukou.passRate!).toBeGreaterThan(0.99);
   });
 
   it('masks samples: no unmasked 18-character identity number anywhere in the JSON', async () => {

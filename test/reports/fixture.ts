@@ -6,6 +6,7 @@
  */
 import {
   ERROR_CEILING,
+  MAX_DEDUCTION,
   POINTS_PER_PERCENT,
   rollup,
   ruleDeduction,
@@ -19,7 +20,6 @@ import {
   QUALITY_DIMENSIONS,
   QUALITY_SEVERITY_LABELS,
   type QualityDatasetResult,
-  type QualityDimension,
   type QualityReport,
   type QualityRuleResult,
 } from '../../schemas/quality-report.ts';
@@ -38,6 +38,7 @@ const FORMULA: QualityReport['formula'] = {
   dimensionWeights: { completeness: 1, validity: 1, timeliness: 1, consistency: 1, accuracy: 1 },
   errorCeiling: ERROR_CEILING,
   pointsPerPercent: { ...POINTS_PER_PERCENT },
+  maxDeduction: { ...MAX_DEDUCTION },
 };
 
 const QUERIES = { scans: 3, joins: 1, aggregates: 2, fallback: 0, samples: 1, metadata: 4, total: 11 };
@@ -65,6 +66,7 @@ function rule(
     mostly,
     weight: 1,
     observed: null,
+    observedTexts: partial.observed ? { zh: `观测：${partial.observed}`, en: partial.observed } : null,
     error: null,
     samples: [],
     sql: null,
@@ -78,8 +80,7 @@ function rule(
   };
 }
 
-const score = (rules: readonly QualityRuleResult[]) =>
-  scoreDataset(rules, { dimensions: {}, rules: 'rows' });
+const score = (rules: readonly QualityRuleResult[]) => scoreDataset(rules, { dimensions: {}, rules: 'rows' });
 
 function dataset(
   name: string,

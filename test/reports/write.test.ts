@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQuality, writeReportFile } from '../../quality/index.ts';
-import { attentionOrder, datasetHref, slug } from '../../reports/derive.ts';
+import { attentionOrder, datasetHref, departmentRanking, slug } from '../../reports/derive.ts';
 import {
   findCitizenIds,
   renderRulesCsv,
@@ -161,12 +161,15 @@ describe('masking and files', () => {
     expect(csv.trimEnd().split('\r\n')).toHaveLength(1 + 13);
   });
 
-  it('orders datasets needing attention: failed error rules, then errors, then score', () => {
-    expect(attentionOrder(fixtureModel()).map((d) => d.dataset)).toEqual([
-      'hukou',
-      'enterprises',
-      'street_lights',
-    ]);
+  it('orders datasets needing attention and departments in one order: worst score first, no score first', () => {
+    const model = fixtureModel();
+    const scores = Object.fromEntries(model.quality.datasets.map((d) => [d.dataset, d.score]));
+    expect(scores.street_lights).toBeNull();
+    // enterprises: an error-severity freshness rule failed outright (−50) besides 0.6% keys missing
+    expect(scores.enterprises!).toBeLessThan(scores.hukou!);
+    expect(attentionOrder(model).map((d) => d.dataset)).toEqual(['street_lights', 'enterprises', 'hukou']);
+    const ranking = departmentRanking(model).map((d) => d.datasets[0]);
+    expect(ranking).toEqual(['enterprises', 'hukou']);
   });
 
   it('gives safe, distinct file names', () => {

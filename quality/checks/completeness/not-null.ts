@@ -21,7 +21,6 @@ export type NotNullRule = CheckRule<'not-null', z.output<typeof notNullArgs>>;
 export function notNull(column: string, options: RuleOptions & { blankValues?: string[] } = {}): NotNullRule {
   const { blankValues, ...rest } = options;
   const args = parseArgs('notNull', notNullArgs, { column, blankValues });
-  const blanks = args.blankValues.length ? ` (blank values: ${args.blankValues.join(', ')})` : '';
   return makeRule({
     factory: 'notNull',
     check: 'not-null',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { quoteIdent } from '../../../schemas/index.ts';
 import { num } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
+import { bilingual } from '../../messages/describe.ts';
 import type { Outcome } from '../../plan.ts';
 import { type CheckRule, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -33,12 +34,6 @@ export function recordCount(
   const { tolerance, ...rest } = options;
   const args = parseArgs('recordCount', recordCountArgs, expected);
   const tol = parseArgs('recordCount', z.number().min(0).max(1).default(0), tolerance);
-  const what =
-    'expected' in args
-      ? `${args.expected} rows`
-      : 'dataset' in args
-        ? `the row count of ${args.dataset}${args.where ? ` where ${args.where}` : ''}`
-        : 'the rows of the previous load';
   return makeRule({
     factory: 'recordCount',
     check: 'record-count',
@@ -52,7 +47,7 @@ export function recordCount(
 const shortfall = (actual: number, expected: number): Outcome => ({
   total: expected,
   failed: Math.max(0, expected - actual),
-  observed: `${actual} rows, expected ${expected}`,
+  observedTexts: bilingual((m) => m.observed.rows(actual, expected)),
 });
 
 /** The record-count check. */
@@ -83,7 +78,7 @@ export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
       exprs: { n: `count_if(${scope})` },
       finish: (v) =>
         expected === undefined
-          ? { total: 0, failed: 0, observed: 'no previous load to compare with' }
+          ? { total: 0, failed: 0, observedTexts: bilingual((m) => m.observed.noPreviousLoad) }
           : shortfall(num(v.n), expected),
     };
   },

@@ -32,8 +32,6 @@ export function agreesWithKey(
 ): AgreesWithKeyRule {
   const { level, ...rest } = options;
   const args = parseArgs('agreesWithKey', agreesWithKeyArgs, { column, part, level });
-  const what =
-    args.part === 'division' ? `the ${args.level} of the division code` : args.part.replace('-', ' ');
   return makeRule({
     factory: 'agreesWithKey',
     check: 'agrees-with-key',

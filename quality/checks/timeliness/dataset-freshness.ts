@@ -1,7 +1,8 @@
 /** 及时性 dataset-freshness: the newest load is recent enough for the dataset's update cycle. */
 import { z } from 'zod';
-import { UPDATE_CYCLE_LABELS, UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../../../schemas/index.ts';
+import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../../../schemas/index.ts';
 import { RuleError } from '../../errors.ts';
+import { bilingual } from '../../messages/describe.ts';
 import { type CheckRule, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import { workingDaysBetween } from '../../working-days.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -43,12 +44,6 @@ export function datasetFreshness(
   options: RuleOptions = {},
 ): DatasetFreshnessRule {
   const args = parseArgs('datasetFreshness', datasetFreshnessArgs, age);
-  const limit =
-    'cycle' in args
-      ? `${UPDATE_CYCLE_MAX_AGE_DAYS[args.cycle]} days (update cycle ${UPDATE_CYCLE_LABELS[args.cycle].zh} ${args.cycle})`
-      : 'maxAgeDays' in args
-        ? `${args.maxAgeDays} days`
-        : `${args.workingDays} working days`;
   return makeRule({
     factory: 'datasetFreshness',
     check: 'dataset-freshness',
@@ -68,7 +63,7 @@ export const DATASET_FRESHNESS: CheckDefinition<DatasetFreshnessRule> = {
     finish: () => {
       const a = rule.args;
       const last = ctx.loads.at(-1);
-      if (!last) return { total: 1, failed: 1, observed: 'never loaded' };
+      if (!last) return { total: 1, failed: 1, observedTexts: bilingual((m) => m.observed.neverLoaded) };
       const day = shanghaiDate(new Date(last.finishedAt));
       const days = Math.round((Date.parse(ctx.asOf) - Date.parse(day)) / 86_400_000);
       if ('workingDays' in a) {
@@ -76,14 +71,14 @@ export const DATASET_FRESHNESS: CheckDefinition<DatasetFreshnessRule> = {
         return {
           total: 1,
           failed: w > a.workingDays ? 1 : 0,
-          observed: `last load ${day}: ${w} working days old (allowed ${a.workingDays})`,
+          observedTexts: bilingual((m) => m.observed.loadAge(day, w, a.workingDays, true)),
         };
       }
       const max = 'maxAgeDays' in a ? a.maxAgeDays : cycleMaxAge(a.cycle);
       return {
         total: 1,
         failed: days > max ? 1 : 0,
-        observed: `last load ${day}: ${days} days old (allowed ${max})`,
+        observedTexts: bilingual((m) => m.observed.loadAge(day, days, max, false)),
       };
     },
   }),

@@ -26,9 +26,6 @@ type AgeArgs = z.output<typeof ageArgs>;
 /** A freshness rule. */
 export type FreshnessRule = CheckRule<'freshness', AgeArgs>;
 
-const ageText = (a: AgeArgs) =>
-  a.maxAge ?? (a.workingDays !== undefined ? `${a.workingDays} working days` : `${a.maxAgeDays} days`);
-
 /** The SQL DATE before which a value is too old on `asOf` (exactly one of the three limits is set). */
 function cutoffSql(a: AgeArgs, asOf: string): string {
   const day = `DATE ${quoteLiteral(asOf)}`;

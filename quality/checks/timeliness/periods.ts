@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { quoteLiteral } from '../../../schemas/index.ts';
 import { num } from '../../column-sql.ts';
+import { bilingual } from '../../messages/describe.ts';
 import { type CheckRule, columnArg, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 import { dateOf } from './date-sql.ts';
@@ -64,8 +65,13 @@ SELECT count(*) AS total, count(*) FILTER (WHERE p NOT IN (SELECT p FROM have)) 
         return {
           total: num(r.total),
           failed: num(r.failed),
-          observed: missing.length
-            ? `missing ${a.every}s: ${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', …' : ''}`
+          observedTexts: missing.length
+            ? bilingual((m) =>
+                m.observed.missingPeriods(
+                  a.every,
+                  `${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', …' : ''}`,
+                ),
+              )
             : null,
         };
       },

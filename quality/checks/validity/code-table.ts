@@ -11,12 +11,6 @@ import { rowPlan, textSql } from './row-plan.ts';
 export const CODE_TABLE_NAMES = ['sex', 'marital', 'ethnicity', 'division'] as const;
 /** A code table name. */
 export type CodeTableName = (typeof CODE_TABLE_NAMES)[number];
-const CODE_TABLE_TITLES: Readonly<Record<CodeTableName, string>> = {
-  sex: 'GB/T 2261.1 性别',
-  marital: 'GB/T 2261.2 婚姻状况',
-  ethnicity: 'GB 3304 民族',
-  division: 'GB/T 2260 行政区划',
-};
 
 const codeTableArgs = z.strictObject({ column: columnArg, table: z.enum(CODE_TABLE_NAMES) });
 

@@ -23,7 +23,6 @@ export function inSet(
   options: RuleOptions = {},
 ): InSetRule {
   const args = parseArgs('inSet', inSetArgs, { column, values: [...values] });
-  const shown = args.values.slice(0, 8).join('、') + (args.values.length > 8 ? '…' : '');
   return makeRule({
     factory: 'inSet',
     check: 'in-set',
