@@ -162,7 +162,7 @@ function runFails(
 }
 
 /** The department roll-ups, in order of first appearance. */
-function departmentRollups(results: readonly QualityDatasetResult[]) {
+export function departmentRollups(results: readonly QualityDatasetResult[]) {
   const departments = new Map<string, QualityDatasetResult[]>();
   for (const d of results) {
     const k = d.department ? `${d.department.code}\u0000${d.department.name}` : '\u0000(no department)';

@@ -9,7 +9,13 @@ export {
   QualitySeverity,
 } from '../schemas/index.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
-export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
+export {
+  departmentRollups,
+  newQualityRunId,
+  type QualityOptions,
+  rulesFor,
+  runQuality,
+} from './assess.ts';
 export { matchesSource } from './checks/accuracy/matches-source.ts';
 export type { CheckDescription } from './checks/check.ts';
 export { keyComplete } from './checks/completeness/key-complete.ts';

@@ -67,8 +67,23 @@ export const LoadRow = z.object({
 /** A load. */
 export type LoadRow = z.output<typeof LoadRow>;
 
+/** The quality run a dataset's result comes from (its latest), and a load newer than that run. */
+export const Assessed = z.object({
+  runId: z.string(),
+  at: z.string().meta({ description: 'ISO time the run finished' }),
+  newerLoad: z
+    .object({ loadId: z.string(), at: z.string() })
+    .nullable()
+    .meta({ description: 'the latest committed load when it finished after the run (the result is stale)' }),
+});
+/** Where a dataset's result comes from. */
+export type Assessed = z.output<typeof Assessed>;
+
 /** What the warehouse adds to one dataset of the report. */
 export const DatasetExtras = z.object({
+  assessed: Assessed.optional().meta({
+    description: 'the run the result comes from and a newer load; absent: the report’s own run',
+  }),
   scoreTrend: z.array(ScorePoint).meta({ description: 'earlier and current scores, oldest first' }),
   quarantine: z.array(QuarantineReason),
   drift: z.array(DriftRow),

@@ -3,8 +3,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
+  assessedDatasets,
   DEFAULT_DASHBOARD_DIR,
-  latestReportFile,
+  type LatestResults,
+  latestResults,
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
@@ -62,14 +64,6 @@ export default async function report(_args: unknown[], command: Command): Promis
     warehousePath = pw.warehousePath;
     projectDir = pw.loaded.dir;
   }
-  const reportFile = opts.report ? resolve(opts.report) : latestReportFile(join(projectDir, REPORTS_DIR));
-  if (!reportFile) {
-    throw new CliError(
-      `${join(projectDir, REPORTS_DIR)}: no quality report (quality-<runId>.json). Fix: run gongshu quality --project ${opts.project ?? '.'} first, or pass --report FILE`,
-      EXIT.usage,
-    );
-  }
-  const qualityReport = readReportFile(reportFile);
   const outDir = opts.out
     ? resolve(opts.out)
     : isAbsolute(DEFAULT_DASHBOARD_DIR)
@@ -92,18 +86,34 @@ export default async function report(_args: unknown[], command: Command): Promis
     );
   }
   try {
+    // --report FILE renders that run alone; otherwise each dataset shows its latest result, whichever run had it.
+    const latest: LatestResults | undefined = opts.report
+      ? undefined
+      : latestResults(join(projectDir, REPORTS_DIR), wh ? { datasets: await assessedDatasets(wh) } : {});
+    const reportFile = opts.report ? resolve(opts.report) : latest?.files[0];
+    if (!reportFile) {
+      throw new CliError(
+        `${join(projectDir, REPORTS_DIR)}: no quality report (quality-<runId>.json). Fix: run gongshu quality --project ${opts.project ?? '.'} first, or pass --report FILE`,
+        EXIT.usage,
+      );
+    }
+    const qualityReport = latest?.report ?? readReportFile(reportFile);
+    for (const f of latest?.skipped ?? [])
+      notes.push(`${f}: an earlier quality report of another gongshu version was skipped`);
     const result = await writeDashboard({
       report: qualityReport,
       warehouse: wh,
       outDir,
       lang: opts.lang,
       notes,
+      ...(latest ? { assessed: latest.assessed } : {}),
     });
     for (const n of notes) out.note(`note: ${n}`);
     const summary = {
       index: result.index,
       dir: result.dir,
       report: reportFile,
+      reports: latest?.files.length ?? 1,
       pages: result.pages,
       files: result.files.length,
       bytes: result.bytes,

@@ -17,7 +17,7 @@ import {
 } from '../model.ts';
 import { scrubDeep } from '../scrub.ts';
 import { readCatalog } from './catalog.ts';
-import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
+import { readDrift, readLoads, readNewerLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
 import { readRuns, readScoreTrends } from './runs.ts';
@@ -33,6 +33,11 @@ export interface GatherOptions {
   readonly foundations?: SectionReader<FoundationsSection>;
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
+  /**
+   * The run each dataset's result comes from, when the report merges the latest result of each dataset
+   * (`latestResults`); defaults to the report's own run.
+   */
+  readonly assessed?: Readonly<Record<string, { readonly runId: string; readonly at: string }>>;
 }
 
 /**
@@ -47,8 +52,10 @@ export async function gatherDashboard(
   const notes: string[] = [];
   const datasets: Record<string, DatasetExtras> = {};
   for (const d of report.datasets) {
+    const from = options.assessed?.[d.dataset] ?? { runId: report.runId, at: report.generatedAt };
     datasets[d.dataset] = {
-      scoreTrend: [{ runId: report.runId, at: report.generatedAt, score: d.score }],
+      assessed: { ...from, newerLoad: null },
+      scoreTrend: [{ runId: from.runId, at: from.at, score: d.score }],
       quarantine: Object.entries(d.quarantine.byReason).map(([reason, q]) => ({
         reason,
         count: q.count,
@@ -81,6 +88,7 @@ export async function gatherDashboard(
     await readQuarantine(wh, report, datasets);
     await readDrift(wh, names, until, datasets);
     await readLoads(wh, names, until, datasets);
+    await readNewerLoads(wh, report, datasets);
     catalog = await readCatalog(wh, report.asOf);
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);

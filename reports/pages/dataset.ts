@@ -41,6 +41,19 @@ function renderDatasetPage(ctx: PageContext, d: QualityDatasetResult, n: number,
   const dimLabel = (x: string) => t.label(QUALITY_DIMENSION_LABELS, x);
   const title = d.title ? `${d.title} (${d.dataset})` : d.dataset;
   const parts: string[] = [];
+  const assessed = extras.assessed;
+  if (assessed?.newerLoad) {
+    parts.push(
+      `<div class="note" id="stale">${esc(
+        t.t('staleResult', { at: t.dateTime(assessed.at), loadAt: t.dateTime(assessed.newerLoad.at) }),
+      )}</div>`,
+    );
+  }
+  if (assessed && assessed.runId !== model.quality.runId) {
+    parts.push(
+      `<p class="muted">${esc(t.t('assessedIn'))}: <code>${esc(assessed.runId)}</code> (${esc(t.dateTime(assessed.at))})</p>`,
+    );
+  }
 
   parts.push(`<div class="cards">
 ${card(t.score(d.score), t.t('score'))}

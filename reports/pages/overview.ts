@@ -86,9 +86,15 @@ ${card(t.date(q.asOf), t.t('asOf'))}
   const attention = attentionSection(ctx);
   const findings = findingsSection(ctx);
 
-  const notes = model.notes.length
-    ? `<div class="note">${model.notes.map((n) => esc(n)).join('<br>')}</div>`
-    : '';
+  const extras = Object.values(model.datasets);
+  const older = extras.filter((x) => x.assessed && x.assessed.runId !== q.runId).length;
+  const stale = extras.filter((x) => x.assessed?.newerLoad).length;
+  const lines = [
+    ...model.notes,
+    ...(older ? [t.t('olderResults', { n: older })] : []),
+    ...(stale ? [t.t('staleCount', { n: stale })] : []),
+  ];
+  const notes = lines.length ? `<div class="note">${lines.map((n) => esc(n)).join('<br>')}</div>` : '';
   const f = q.formula;
   const points = {
     error: f.pointsPerPercent.error,

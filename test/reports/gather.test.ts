@@ -1,10 +1,20 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runQuality } from '../../quality/index.ts';
+import { memory } from '../../connectors/index.ts';
+import { citizenId, definePipeline, loadPipeline } from '../../pipelines/index.ts';
+import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { catalogProblems } from '../../reports/gather/catalog.ts';
 import { displaySource } from '../../reports/gather/dataset-extras.ts';
-import { gatherDashboard, readFoundations, readHierarchy } from '../../reports/index.ts';
+import {
+  assessedDatasets,
+  gatherDashboard,
+  latestResults,
+  readFoundations,
+  readHierarchy,
+  renderSite,
+} from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { buildFixture, ID } from '../quality/fixture.ts';
 
 let wh: Warehouse | undefined;
@@ -69,6 +79,43 @@ describe('gatherDashboard', () => {
     const model = await gatherDashboard(wh, first, { now: '2026-11-29T12:00:00.000Z' });
     expect(model.runs.map((r) => r.runId)).toEqual([first.runId]);
     expect(model.datasets.people!.scoreTrend).toHaveLength(1);
+  });
+
+  it('shows each dataset’s latest result, and says when it is older than the dataset’s latest load', async () => {
+    const dir = tempDir();
+    wh = await buildFixture(`${dir}/warehouse.duckdb`);
+    const reports = `${dir}/reports`;
+    const save = (r: Awaited<ReturnType<typeof runQuality>>) =>
+      writeReportFile(reportFilePath(reports, r.runId), r);
+    const all = await runQuality(wh, { now: new Date(Date.now() - 120_000) });
+    save(all);
+    // The newest run covers one dataset only (gongshu quality --dataset registry).
+    const one = await runQuality(wh, { datasets: ['registry'], now: new Date(Date.now() - 60_000) });
+    save(one);
+    // people is loaded again after both runs: its latest result is stale.
+    await loadPipeline(
+      wh,
+      definePipeline({
+        name: 'people_more',
+        source: memory({ name: 'third.csv', columns: ['公民身份号码', '姓名'], rows: [[ID.b, '李四']] }),
+        dataset: { name: 'people', key: citizenId('公民身份号码'), writeMode: 'append' },
+      }),
+    );
+    const latest = latestResults(reports, { datasets: await assessedDatasets(wh) })!;
+    expect(latest.report.datasets.map((d) => d.dataset).sort()).toEqual(['people', 'registry']);
+    expect(latest.assessed).toEqual({
+      registry: { runId: one.runId, at: one.generatedAt },
+      people: { runId: all.runId, at: all.generatedAt },
+    });
+    expect(latest.report.departments.flatMap((d) => d.datasets).sort()).toEqual(['people', 'registry']);
+    const model = await gatherDashboard(wh, latest.report, { assessed: latest.assessed });
+    expect(model.datasets.people!.assessed!.newerLoad).not.toBeNull();
+    expect(model.datasets.registry!.assessed!.newerLoad).toBeNull();
+    const site = renderSite(model, { lang: 'zh-CN' });
+    expect(site.get('dataset-people.html')).toContain('早于该数据集最近一次加载');
+    expect(site.get('dataset-registry.html')).not.toContain('早于该数据集最近一次加载');
+    expect(site.get('index.html')).toContain('1 个数据集的结果来自较早的质量运行');
+    expect(site.get('index.html')).toContain('1 个数据集的质量结果早于其最近一次加载');
   });
 
   it('builds from the report alone when there is no warehouse, and says so', async () => {
