@@ -115,6 +115,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       report,
       warehouse: wh,
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+      foundationDefinitions: loaded.project.foundations ?? [],
     });
     if (opts.json)
       out.json({

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Foundation } from '../../jobs/index.ts';
 import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
   assessedDatasets,
@@ -58,11 +59,13 @@ export default async function report(_args: unknown[], command: Command): Promis
     statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, PROJECT_FILE),
   );
   let warehousePath = opts.warehouse;
+  let foundationDefinitions: readonly Foundation[] = [];
   let projectDir = statSync(dir, { throwIfNoEntry: false })?.isFile() ? join(dir, '..') : dir;
   if (hasProject) {
     const pw = await projectAndWarehouse(opts);
     warehousePath = pw.warehousePath;
     projectDir = pw.loaded.dir;
+    foundationDefinitions = pw.loaded.project.foundations ?? [];
   }
   const outDir = opts.out
     ? resolve(opts.out)
@@ -106,6 +109,7 @@ export default async function report(_args: unknown[], command: Command): Promis
       outDir,
       lang: opts.lang,
       notes,
+      foundationDefinitions,
       ...(latest ? { assessed: latest.assessed } : {}),
     });
     for (const n of notes) out.note(`note: ${n}`);

@@ -4,6 +4,7 @@
  * the whole model goes through `scrubDeep` so no valid citizen identity number survives anywhere in it.
  */
 
+import type { Foundation } from '../../jobs/index.ts';
 import type { QualityReport } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
@@ -31,6 +32,8 @@ export interface GatherOptions {
   readonly now?: string;
   /** Replaces the built-in foundations reader (the jobs layer can plug its own in). */
   readonly foundations?: SectionReader<FoundationsSection>;
+  /** The project's foundation definitions: every field with its source, also for foundations not built yet. */
+  readonly foundationDefinitions?: readonly Foundation[];
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
   /**
@@ -90,7 +93,9 @@ export async function gatherDashboard(
     await readLoads(wh, names, until, datasets);
     await readNewerLoads(wh, report, datasets);
     catalog = await readCatalog(wh, report.asOf);
-    foundations = await (options.foundations ?? readFoundations)(wh);
+    foundations = options.foundations
+      ? await options.foundations(wh)
+      : await readFoundations(wh, options.foundationDefinitions ?? []);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
   }
   return scrubDeep({

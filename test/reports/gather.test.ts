@@ -1,6 +1,7 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { memory } from '../../connectors/index.ts';
+import { defineFoundation } from '../../jobs/index.ts';
 import { citizenId, definePipeline, loadPipeline } from '../../pipelines/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { catalogProblems } from '../../reports/gather/catalog.ts';
@@ -148,13 +149,60 @@ describe('gatherDashboard', () => {
         { foundation: 'population', field: 'name', department: 'registry', count: 1 },
         { foundation: 'population', field: 'sex', department: 'registry', count: 2 },
       ]);
-      expect(f.data.sources).toContainEqual({
-        foundation: 'population',
-        field: 'sex',
-        source: 'people',
-        department: '测试局',
-      });
+      expect(f.data.sources).toContainEqual(
+        expect.objectContaining({
+          foundation: 'population',
+          field: 'sex',
+          source: 'people',
+          department: '测试局',
+        }),
+      );
       expect(f.data.duplicates[0]).toMatchObject({ authoritative: '测试局' });
+    }
+
+    // With the definitions: every foundation (built or not) and every field with its source and conflicts.
+    const population = defineFoundation({
+      name: 'population',
+      title: '人口基础库',
+      key: 'citizen-id',
+      fields: {
+        name: { source: 'people', column: 'name' },
+        sex: { source: 'people', column: 'sex' },
+        birth_date: { source: 'people', column: 'birth_date' },
+      },
+      others: {
+        sex: [{ source: 'registry', column: 'sex' }],
+        name: [{ source: 'registry', column: 'name' }],
+      },
+    });
+    const legal = defineFoundation({
+      name: 'legal_entity',
+      title: '法人基础库',
+      key: 'uscc',
+      fields: { org_name: [{ source: 'orgs', column: 'name', keyPrefix: ['9'] }] },
+    });
+    const defined = await readFoundations(wh, [population, legal]);
+    expect(defined.status).toBe('ok');
+    if (defined.status === 'ok') {
+      expect(defined.data.foundations.map((x) => [x.name, x.fields, x.rows, x.conflicts])).toEqual([
+        ['population', 3, 7, 3],
+        ['legal_entity', 1, null, null],
+      ]);
+      expect(
+        defined.data.sources.map((x) => `${x.foundation}.${x.field}:${x.source}:${x.conflicts}`),
+      ).toEqual([
+        'population.name:people:1',
+        'population.sex:people:2',
+        'population.birth_date:people:0',
+        'legal_entity.org_name:orgs:0',
+      ]);
+      expect(defined.data.sources[1]!.compared).toEqual(['registry.sex']);
+      const model = await gatherDashboard(wh, await runQuality(wh, { history: false }), {
+        foundationDefinitions: [population, legal],
+      });
+      const page = renderSite(model, { lang: 'zh-CN' }).get('foundations.html')!;
+      for (const x of ['人口基础库', '法人基础库', 'name', 'sex', 'birth_date', 'org_name', '历史版本数'])
+        expect(page).toContain(x);
     }
 
     expect((await readHierarchy(wh)).status).toBe('not-configured');
