@@ -1,11 +1,37 @@
 /**
- * Declared quality rules of the example region that the catalog cannot imply: the business rule that a
- * household registration (登记日期) or a social-security enrolment (参保日期) older than three years is stale.
+ * Declared quality rules of the example region that the catalog cannot imply:
+ * - timeliness: a household registration (登记日期) or a social-security enrolment (参保日期) older than three
+ *   years is stale;
+ * - accuracy (准确性), joined on the citizen identity number: each department's copy of a person's name agrees
+ *   with the authoritative source, the household register (一数一源: the population foundation takes names from
+ *   `hukou`); a newborn's registered birth date agrees with the birth certificate (出生医学证明, 卫健委), the
+ *   document it is entered from. The generator's manifest gives the expected counts (`files[…].accuracy`).
  */
-import { defineQuality, freshness } from '../../quality/index.ts';
+import { defineQuality, freshness, matchesSource } from '../../quality/index.ts';
+
+/** The household register: the authoritative source of names and birth dates. */
+const HUKOU = 'hukou';
 
 /** The example region's declared rules (the catalog derives the rest). */
 export const xinjiangQuality = [
-  defineQuality('hukou', { rules: [freshness('registered_on', { maxAge: '3 years' })] }),
-  defineQuality('social_security', { rules: [freshness('enrolled_on', { maxAge: '3 years' })] }),
+  defineQuality('hukou', {
+    rules: [
+      freshness('registered_on', { maxAge: '3 years' }),
+      matchesSource('birth_date', {
+        dataset: 'births_deaths',
+        column: 'event_date',
+        compareAs: 'date',
+        where: "record_type = '出生'",
+      }),
+    ],
+  }),
+  defineQuality('social_security', {
+    rules: [freshness('enrolled_on', { maxAge: '3 years' }), matchesSource('name', { dataset: HUKOU })],
+  }),
+  defineQuality('marriage', {
+    rules: [matchesSource('husband_name', { dataset: HUKOU, column: 'name' })],
+  }),
+  defineQuality('births_deaths', {
+    rules: [matchesSource('name', { dataset: HUKOU })],
+  }),
 ];

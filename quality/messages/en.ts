@@ -3,6 +3,8 @@ import { UPDATE_CYCLE_LABELS, UPDATE_CYCLE_MAX_AGE_DAYS } from '../../schemas/in
 import type { AnomalyWords, QualityMessages } from './catalog.ts';
 
 const compared = (as: string) => (as !== 'text' ? ` (compared as ${as})` : '');
+const onlyRows = (dataset: string, where: string | undefined) =>
+  where ? ` (the rows of ${dataset} where ${where})` : '';
 const rate = (a: AnomalyWords, x: number) => (a.kind === 'rate' ? `${(x * 100).toFixed(2)}%` : x.toFixed(0));
 
 const CODE_TABLES = {
@@ -153,7 +155,7 @@ export const EN: QualityMessages = {
     'same-as': {
       summary: 'the same entity’s field agrees with another department’s dataset (joined on the key)',
       rule: (r) =>
-        `${r.column} equals ${r.args.dataset}.${r.args.column ?? r.column} for the same key${compared(r.args.compareAs)}`,
+        `${r.column} equals ${r.args.dataset}.${r.args.column ?? r.column} for the same key${onlyRows(r.args.dataset, r.args.where)}${compared(r.args.compareAs)}`,
     },
     'foundation-conflicts': {
       summary:
@@ -165,7 +167,7 @@ export const EN: QualityMessages = {
       summary:
         'the value agrees with the authoritative source (or reference data) by key; pass rate = matched ÷ compared',
       rule: (r) =>
-        `${r.column} matches the authoritative source ${r.args.dataset}.${r.args.column ?? r.column} by key${compared(r.args.compareAs)}`,
+        `${r.column} matches the authoritative source ${r.args.dataset}.${r.args.column ?? r.column} by key${onlyRows(r.args.dataset, r.args.where)}${compared(r.args.compareAs)}`,
     },
   },
   anomaly: (a) =>

@@ -8,6 +8,8 @@ const COMPARE_AS = {
   date: '（按日期比较）',
   number: '（按数值比较）',
 } as const;
+const onlyRows = (dataset: string, where: string | undefined) =>
+  where ? `（限 ${dataset} 中满足 ${where} 的记录）` : '';
 const rate = (a: AnomalyWords, x: number) => (a.kind === 'rate' ? `${(x * 100).toFixed(2)}%` : x.toFixed(0));
 
 const CODE_TABLES = {
@@ -188,7 +190,7 @@ export const ZH_CN: QualityMessages = {
     'same-as': {
       summary: '同一主体的同一字段在不同部门的数据集中一致（按主键关联比较）',
       rule: (r) =>
-        `${r.column} 与 ${r.args.dataset}.${r.args.column ?? r.column} 中同一主键的值相同${COMPARE_AS[r.args.compareAs]}`,
+        `${r.column} 与 ${r.args.dataset}.${r.args.column ?? r.column} 中同一主键的值相同${onlyRows(r.args.dataset, r.args.where)}${COMPARE_AS[r.args.compareAs]}`,
     },
     'foundation-conflicts': {
       summary: '基础库字段与其他持有该字段的部门一致：构建时记录了冲突的主键计为不合格',
@@ -197,7 +199,7 @@ export const ZH_CN: QualityMessages = {
     'matches-source': {
       summary: '值与权威来源（或参照数据）按主键比对一致；合格率为一致数 ÷ 比对数',
       rule: (r) =>
-        `${r.column} 与权威来源 ${r.args.dataset}.${r.args.column ?? r.column} 按主键比对一致${COMPARE_AS[r.args.compareAs]}`,
+        `${r.column} 与权威来源 ${r.args.dataset}.${r.args.column ?? r.column} 按主键比对一致${onlyRows(r.args.dataset, r.args.where)}${COMPARE_AS[r.args.compareAs]}`,
     },
   },
   anomaly: (a) =>

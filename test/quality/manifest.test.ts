@@ -3,7 +3,12 @@
  * is flagged. The generator's world: people 3000, asOf = today (the run's reference date).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DefectKind, FileManifest, Manifest } from '../../examples/xinjiang/generate/index.ts';
+import type {
+  AccuracyExpectation,
+  DefectKind,
+  FileManifest,
+  Manifest,
+} from '../../examples/xinjiang/generate/index.ts';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
 import { xinjiangQuality } from '../../examples/xinjiang/quality.ts';
@@ -30,7 +35,16 @@ const FAMILIES: Readonly<Record<string, readonly DefectKind[]>> = {
   freshness: ['stale-record'],
 };
 
+/** The example's accuracy rules (examples/xinjiang/quality.ts) and the manifest file and column they compare. */
+const ACCURACY: Readonly<Record<string, readonly [string, string]>> = {
+  'social_security/matches-source:name': ['renshe_social_security.csv', '姓名'],
+  'marriage/matches-source:husband_name': ['minzheng_marriage.csv', '男方姓名'],
+  'births_deaths/matches-source:name': ['weijian_births_deaths.csv', '姓名'],
+  'hukou/matches-source:birth_date': ['gongan_hukou.csv', '出生日期'],
+};
+
 let manifest: Manifest;
+let accuracyOf: Map<string, AccuracyExpectation>;
 let wh: Warehouse;
 let report: QualityReport;
 let fileOf: Map<string, FileManifest>;
@@ -52,6 +66,9 @@ beforeAll(async () => {
       p.dataset.name,
       Object.values(manifest.files).find((f) => p.source.describe().source.endsWith(f.file))!,
     ]),
+  );
+  accuracyOf = new Map(
+    Object.entries(ACCURACY).map(([rule, [file, header]]) => [rule, manifest.files[file]!.accuracy[header]!]),
   );
   report = await runQuality(wh, {
     definitions: xinjiangQuality,
@@ -150,13 +167,13 @@ describe('quality on the example region manifest', () => {
     const explained = failing.filter((id) => {
       const [dataset, rule] = id.split('/') as [string, string];
       const r = report.datasets.find((d) => d.dataset === dataset)!.rules.find((x) => x.id === rule)!;
-      return r.id.startsWith('key-') || r.check in FAMILIES;
+      return r.id.startsWith('key-') || r.check in FAMILIES || accuracyOf.has(id);
     });
     expect(failing).toEqual(explained);
     expect(report.datasets.flatMap((d) => d.rules).filter((r) => r.status === 'error')).toEqual([]);
   });
 
-  it('runs one scan per dataset and no joins; the report states the count', () => {
+  it('runs one scan per dataset and one join per accuracy rule; the report states the count', () => {
     for (const d of report.datasets) {
       expect({
         d: d.dataset,
@@ -166,22 +183,26 @@ describe('quality on the example region manifest', () => {
       }).toEqual({
         d: d.dataset,
         scans: 1,
-        joins: 0,
+        joins: [...accuracyOf.keys()].filter((k) => k.startsWith(`${d.dataset}/`)).length,
         fallback: 0,
       });
     }
     expect(report.queries.scans).toBe(report.datasets.length);
   });
 
-  it('leaves accuracy absent (no rules) and publishes the formula with its inputs', () => {
+  it('scores accuracy where a rule compares with the authoritative source, and publishes the formula', () => {
     for (const d of report.datasets) {
-      expect(d.dimensions.accuracy).toBeUndefined();
-      expect(Object.keys(d.dimensions).sort()).toEqual([
-        'completeness',
-        'consistency',
-        'timeliness',
-        'validity',
-      ]);
+      const accuracy = [...accuracyOf.keys()].some((k) => k.startsWith(`${d.dataset}/`));
+      expect({ d: d.dataset, dimensions: Object.keys(d.dimensions).sort() }).toEqual({
+        d: d.dataset,
+        dimensions: [
+          ...(accuracy ? ['accuracy'] : []),
+          'completeness',
+          'consistency',
+          'timeliness',
+          'validity',
+        ],
+      });
       const v = d.dimensions.validity!;
       expect(v.passRate).toBeCloseTo(v.weightedPassed / v.weightedTotal, 6);
       expect(v.score).toBeCloseTo(Math.max(0, Math.min(100 * v.passRate!, v.ceiling - v.deductions)), 1);
@@ -190,6 +211,35 @@ describe('quality on the example region manifest', () => {
     expect(report.formula.errorCeiling).toBe(90);
     expect(report.node?.code).toBe('650000');
     expect(report.departments.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('counts exactly the manifest’s accuracy expectations, failing at its rows', async () => {
+    for (const [id, expected] of accuracyOf) {
+      const [dataset, ruleId] = id.split('/') as [string, string];
+      const r = report.datasets.find((d) => d.dataset === dataset)!.rules.find((x) => x.id === ruleId)!;
+      expect({ id, dimension: r.dimension, total: r.total, failed: r.failed }).toEqual({
+        id,
+        dimension: 'accuracy',
+        total: expected.compared,
+        failed: expected.mismatched,
+      });
+      expect(r.failed).toBeLessThan(100); // the reproducing SQL is capped at 100 rows
+      expect({ id, at: await failingSources(r.sql!) }).toEqual({
+        id,
+        at: expected.rows.map((x) => x.at).sort(),
+      });
+    }
+    // Every injected name mismatch is among the failures of its file's name rule.
+    for (const [file, header] of [
+      ['renshe_social_security.csv', '姓名'],
+      ['minzheng_marriage.csv', '男方姓名'],
+    ] as const) {
+      const injected = manifest.files[file]!.defects['name-mismatch']!.rows.map((x) => x.at);
+      const found = new Set(manifest.files[file]!.accuracy[header]!.rows.map((x) => x.at));
+      expect(injected.length).toBeGreaterThan(0);
+      // A mismatch on a person the register quarantined (invalid key there) is not compared.
+      expect(injected.filter((at) => found.has(at)).length).toBeGreaterThanOrEqual(injected.length - 2);
+    }
   });
 
   it('orders the datasets by their real defect rates (the manifest), worst lowest', () => {
