@@ -16,7 +16,7 @@ import { finishRun, newRunId, startRun } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
 import type { Model } from './models/define.ts';
-import { type ProjectWithJobs, projectJobs } from './project.ts';
+import { builtTablesOf, type ProjectWithJobs, projectJobs } from './project.ts';
 
 /** Options of `buildProject`. */
 export interface BuildOptions {
@@ -90,7 +90,10 @@ export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): 
   });
 }
 
-/** Failing error-severity rules per dataset (a quality gate), computed once per build for the datasets asked. */
+/**
+ * Failing error-severity rules per dataset or built table (a quality gate): for the upstream datasets, computed
+ * once per build; for an upstream built table with declared rules, once it is built (`nodeGate`).
+ */
 async function failingGates(
   wh: Warehouse,
   project: ProjectWithJobs,
@@ -101,6 +104,7 @@ async function failingGates(
   const report = await runQuality(wh, {
     datasets,
     definitions: project.quality ?? [],
+    builtTables: builtTablesOf(project),
     history: false,
     failOn: null,
   });
@@ -109,6 +113,20 @@ async function failingGates(
     if (failing.length) out.set(d.dataset, failing);
   }
   return out;
+}
+
+/** The built nodes upstream of a node (transitively) that have declared quality rules: their gates apply. */
+function gatedAncestors(graph: JobGraph, id: string, declared: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    for (const d of graph.deps.get(n) ?? []) {
+      if (out.has(d)) continue;
+      if (declared.has(d)) out.add(d);
+      visit(d);
+    }
+  };
+  visit(id);
+  return [...out].sort();
 }
 
 /** Builds a project's foundations and models; see the module comment. Never throws for a failing node. */
@@ -125,6 +143,20 @@ export async function buildProject(
   const outcomes = new Map<string, NodeOutcome>();
   const gatesWanted = options.gates ?? true;
   let gates: Promise<Map<string, string[]>> | undefined;
+  // Built tables with declared rules (defineQuality('topic.x', …)): each assessed once, after it is built.
+  const declared = new Set((project.quality ?? []).map((q) => q.dataset).filter((d) => graph.nodes.has(d)));
+  const nodeGates = new Map<string, Promise<string[]>>();
+  const nodeGate = (node: string): Promise<string[]> => {
+    let g = nodeGates.get(node);
+    if (!g) {
+      g = withLock(async () => {
+        if (!(await wh.hasTable(node))) return [];
+        return (await failingGates(wh, project, [node])).get(node) ?? [];
+      });
+      nodeGates.set(node, g);
+    }
+    return g;
+  };
   const gateDatasets = () => {
     const all = new Set<string>();
     for (const id of ids) {
@@ -158,8 +190,14 @@ export async function buildProject(
     if (options.signal?.aborted) return skip('build stopped before this node started');
     if (node.kind === 'model' && node.model.gate === 'error' && gatesWanted) {
       gates ??= withLock(() => failingGates(wh, project, gateDatasets()));
-      const failing = await gates;
-      const bad = upstreamDatasets(graph, id).filter((d) => failing.has(d));
+      const failing = new Map(await gates);
+      for (const node of gatedAncestors(graph, id, declared)) {
+        const rules = await nodeGate(node);
+        if (rules.length) failing.set(node, rules);
+      }
+      const bad = [...upstreamDatasets(graph, id), ...gatedAncestors(graph, id, declared)].filter((d) =>
+        failing.has(d),
+      );
       if (bad.length) {
         return skip(
           `quality gate: upstream ${bad

@@ -5,6 +5,7 @@ import {
   quoteIdent,
   type RuleStatus,
 } from '../schemas/index.ts';
+import { tableSqlOf } from './column-sql.ts';
 import type { DatasetEvaluation, Evaluated } from './compiler.ts';
 import { currentLoads, type QueryCounter, type RunFacts } from './context.ts';
 import type { DatasetQuality } from './define.ts';
@@ -46,7 +47,7 @@ export function datasetScope(info: DatasetInfo, facts: RunFacts, asOf: string, n
   }
   const ctx: CompileContext = {
     dataset: info,
-    tableSql: quoteIdent(info.table),
+    tableSql: tableSqlOf(info),
     columns,
     asOf,
     loads,
@@ -146,6 +147,7 @@ export function datasetResult(spec: {
     dataset: name,
     title: info.catalog?.name ?? null,
     table: info.table,
+    layer: info.layer ?? null,
     department: provider ? { name: provider.name, code: provider.code } : null,
     key: info.keyKind && info.keyColumn ? { kind: info.keyKind, column: info.keyColumn } : null,
     rows: evaluation.rows,

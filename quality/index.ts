@@ -12,6 +12,7 @@ export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observati
 export {
   departmentRollups,
   newQualityRunId,
+  nodeRollup,
   type QualityOptions,
   rulesFor,
   runQuality,
@@ -61,6 +62,7 @@ export {
 export { QualityError, RuleError } from './errors.ts';
 export type { AnomalyWords, Bilingual, QualityMessages } from './messages/catalog.ts';
 export { describeRule, QUALITY_MESSAGES } from './messages/describe.ts';
+export { BUILT_LAYERS, type BuiltTable } from './plan.ts';
 export { reportFilePath, writeReportFile } from './report-file.ts';
 export {
   type CheckRule,

@@ -18,7 +18,9 @@ export const ATTENTION_LIMIT = 20;
 
 /** A file-name-safe slug of a dataset name (the name itself when already safe). */
 export function slug(name: string): string {
-  if (/^[a-z0-9_][a-z0-9_-]{0,80}$/.test(name)) return name;
+  // A built table keeps its layer: dataset-topic.elderly_subsidy_2026.html.
+  if (/^[a-z0-9_][a-z0-9_-]{0,80}$/.test(name) || /^(foundation|theme|topic)\.[a-z0-9_]{1,80}$/.test(name))
+    return name;
   const safe = name
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
@@ -159,7 +161,7 @@ export function dimensionSummary(model: DashboardModel) {
           rules++;
           if (r.status === 'fail') failed++;
         }
-      const rate = d.dimensions[dim]?.passRate;
+      const rate = d.layer ? undefined : d.dimensions[dim]?.passRate;
       if (rate !== null && rate !== undefined) {
         rateNum += Math.max(d.rows, 1) * rate;
         rateDen += Math.max(d.rows, 1);
@@ -202,7 +204,7 @@ export function nodeRollup(model: DashboardModel): {
     let num = 0;
     let den = 0;
     for (const d of model.quality.datasets) {
-      const v = pick(d);
+      const v = d.layer ? null : pick(d);
       if (v === null || v === undefined) continue;
       num += d.rows * v;
       den += d.rows;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { departmentRollups, rollup } from '../quality/index.ts';
+import { departmentRollups, nodeRollup } from '../quality/index.ts';
 import type { QualityDatasetResult, QualityReport } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { DATASETS_TABLE, METRICS_TABLE } from '../warehouse/index.ts';
@@ -61,7 +61,7 @@ function merged(
     status: newest.status === 'fail' || results.some((d) => d.status === 'fail') ? 'fail' : 'pass',
     datasets: [...results],
     departments: departmentRollups(results),
-    node: newest.node ? rollup(newest.node.name, newest.node.code, results) : null,
+    node: newest.node ? nodeRollup({ id: newest.node.code, name: newest.node.name }, results) : null,
     findings: [...findings],
   };
   return report;

@@ -51,7 +51,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
     out.push('');
     for (const a of answers) {
       const d = a.dataset!;
-      const name = a.department.code === '' ? t.t('platformBuilt') : a.department.name;
+      const name = a.department.code === '' ? t.t('noDepartment') : a.department.name;
       const title = d.title ?? d.dataset;
       out.push(
         `- ${
@@ -100,7 +100,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
           .slice(0, 10)
           .map((d, i) => [
             String(i + 1),
-            d.code === '' ? t.t('platformBuilt') : d.name,
+            d.code === '' ? t.t('noDepartment') : d.name,
             t.int(d.datasets.length),
             t.score(d.score),
             t.pct(d.passRate),
@@ -124,7 +124,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
           const c = ruleCounts(d);
           return [
             d.title ? `${d.title} (${d.dataset})` : d.dataset,
-            d.department?.name ?? t.t('platformBuilt'),
+            d.layer ? t.t('platformBuilt') : (d.department?.name ?? t.t('noDepartment')),
             t.score(d.score),
             t.int(c.failedError),
             `${t.int(c.failed)} / ${t.int(c.total)}`,

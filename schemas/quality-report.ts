@@ -175,6 +175,10 @@ export const QualityDatasetResult = z.object({
   dataset: z.string(),
   title: z.string().nullable(),
   table: z.string(),
+  layer: z.enum(['foundation', 'theme', 'topic']).nullable().meta({
+    description:
+      'the layer of a table the platform built (foundation.x, theme.x, topic.x); null for a department’s dataset. Built tables are left out of the department and node roll-ups (they derive from the datasets)',
+  }),
   department: z
     .object({ name: z.string(), code: z.string() })
     .nullable()

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { builtTablesOf } from '../../jobs/index.ts';
 import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import { type DatasetQuality, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
@@ -32,7 +33,11 @@ export function checkArguments(
 ) {
   const o = options as unknown as QualityCliOptions;
   problems.date('--as-of', o.asOf, today());
-  problems.name('--dataset', o.dataset);
+  // A built table is named with its layer: --dataset topic.elderly_subsidy_2026.
+  problems.name(
+    '--dataset',
+    o.dataset?.map((d) => d.replace(/^(foundation|theme|topic)\./, '')),
+  );
   problems.project(o.project);
   problems.path(
     '--warehouse',
@@ -75,6 +80,7 @@ export default async function quality(_args: unknown[], command: Command): Promi
     const report = await runQuality(wh, {
       ...(opts.dataset?.length ? { datasets: opts.dataset } : {}),
       definitions,
+      ...(loaded ? { builtTables: builtTablesOf(loaded.project) } : {}),
       failOn: opts.failOn ?? null,
       mask: opts.mask,
       ...(opts.asOf ? { asOf: opts.asOf } : {}),

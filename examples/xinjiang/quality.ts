@@ -5,9 +5,13 @@
  * - accuracy (准确性), joined on the citizen identity number: each department's copy of a person's name agrees
  *   with the authoritative source, the household register (一数一源: the population foundation takes names from
  *   `hukou`); a newborn's registered birth date agrees with the birth certificate (出生医学证明, 卫健委), the
- *   document it is entered from. The generator's manifest gives the expected counts (`files[…].accuracy`).
+ *   document it is entered from. The generator's manifest gives the expected counts (`files[…].accuracy`);
+ * - on the 2026 elderly-care subsidy topic table: everyone listed is 80 or older and has a county — a topic rule
+ *   like these gates any model built from the topic table (`gongshu build`).
+ * The population and legal-entity foundations need no declaration: their key rules and the conflicts of their
+ * compared fields are assessed once they are built.
  */
-import { defineQuality, freshness, matchesSource } from '../../quality/index.ts';
+import { between, defineQuality, freshness, matchesSource, notNull } from '../../quality/index.ts';
 
 /** The household register: the authoritative source of names and birth dates. */
 const HUKOU = 'hukou';
@@ -33,5 +37,8 @@ export const xinjiangQuality = [
   }),
   defineQuality('births_deaths', {
     rules: [matchesSource('name', { dataset: HUKOU })],
+  }),
+  defineQuality('topic.elderly_subsidy_2026', {
+    rules: [between('age_2026', 80, null), notNull('county')],
   }),
 ];

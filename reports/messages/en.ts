@@ -162,6 +162,7 @@ export const EN: DashboardMessages = {
       'Department and node: the datasets’ scores (and pass rates, dimension scores) weighted by their rows.',
     formulaWhy:
       'GB/T 36344 defines each indicator as a ratio (A/B) and no aggregation; raw pass rates sit above 99% whatever the problem, so the score deducts by distance from the thresholds.',
+    noDepartment: 'No provider department',
     platformBuilt: 'Built by the platform (foundations, themes, topics)',
     staleResult:
       'This result is from the quality run of {at}, older than the dataset’s latest load ({loadAt}); rerun the quality assessment.',

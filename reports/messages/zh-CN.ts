@@ -157,6 +157,7 @@ export const ZH_CN = {
     formulaRollup: '部门与节点：数据集得分（及合格率、各维度得分）按记录数加权平均。',
     formulaWhy:
       'GB/T 36344 只规定了各指标的比率（A/B），没有规定汇总方法；原始合格率几乎总在 99% 以上，无法区分问题轻重，因此得分按阈值扣分。',
+    noDepartment: '未填写提供部门',
     platformBuilt: '平台构建（基础库、主题库、专题库）',
     staleResult: '此结果来自 {at} 的质量运行，早于该数据集最近一次加载（{loadAt}）；请重新运行质量评估。',
     assessedIn: '评估运行',

@@ -22,7 +22,7 @@ import {
 import { card, esc, pager, statusBadge, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
-import { departmentName } from './overview-sections.ts';
+import { datasetDepartment } from './overview-sections.ts';
 
 const EMPTY_EXTRAS: DatasetExtras = { scoreTrend: [], quarantine: [], drift: [], loads: [] };
 
@@ -62,7 +62,7 @@ ${card(t.word(d.status), t.t('status'), d.status)}
 ${card(t.int(d.rows), t.t('rows'))}
 ${card(t.int(d.quarantine.total), t.t('quarantined'))}
 ${card(`${t.int(counts.failed)} / ${t.int(counts.total)}`, t.t('failedRules'))}
-${card(departmentName(ctx, d.department ?? { name: '', code: '' }), t.t('department'))}
+${card(datasetDepartment(ctx, d), t.t('department'))}
 </div>`);
 
   if (n === 1) {
@@ -253,7 +253,7 @@ export function renderDatasetList(ctx: PageContext): Map<string, string> {
         },
         {
           head: t.t('department'),
-          cell: (d) => esc(departmentName(ctx, d.department ?? { name: '', code: '' })),
+          cell: (d) => esc(datasetDepartment(ctx, d)),
         },
         { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
         { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },

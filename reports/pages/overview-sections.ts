@@ -1,6 +1,6 @@
 /** The tables and charts of the overview page: dimensions, departments, trend and the datasets needing attention. */
 
-import type { QualityRollup } from '../../schemas/index.ts';
+import type { QualityDatasetResult, QualityRollup } from '../../schemas/index.ts';
 import { QUALITY_DIMENSION_LABELS } from '../../schemas/index.ts';
 import { barChart, lineChart, radarChart } from '../charts.ts';
 import {
@@ -18,9 +18,13 @@ type Dimensions = ReturnType<typeof dimensionSummary>;
 
 const dimensionLabel = (ctx: PageContext, d: string): string => ctx.t.label(QUALITY_DIMENSION_LABELS, d);
 
-/** A department's name; the roll-up of datasets without a provider (tables the platform built) says so. */
+/** A department's name, or what stands for it: no provider in the catalog, or a table the platform built. */
 export const departmentName = (ctx: PageContext, d: Pick<QualityRollup, 'name' | 'code'>): string =>
-  d.code === '' && (d.name === '(no department)' || d.name === '') ? ctx.t.t('platformBuilt') : d.name;
+  d.code === '' && (d.name === '(no department)' || d.name === '') ? ctx.t.t('noDepartment') : d.name;
+
+/** The department of a dataset in words: its provider, none, or the platform for a built table. */
+export const datasetDepartment = (ctx: PageContext, d: Pick<QualityDatasetResult, 'department' | 'layer'>) =>
+  d.layer ? ctx.t.t('platformBuilt') : departmentName(ctx, d.department ?? { name: '', code: '' });
 
 /** The five dimensions: a radar chart (a bar chart under three dimensions) and their table. */
 export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
@@ -122,7 +126,7 @@ export function attentionSection(ctx: PageContext): string {
       },
       {
         head: t.t('department'),
-        cell: (d) => esc(departmentName(ctx, d.department ?? { name: '', code: '' })),
+        cell: (d) => esc(datasetDepartment(ctx, d)),
       },
       { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
       { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },

@@ -96,6 +96,7 @@ function dataset(
     dataset: name,
     title,
     table: name,
+    layer: null,
     department,
     key,
     rows,

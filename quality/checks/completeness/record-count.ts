@@ -1,7 +1,7 @@
 /** 完整性 record-count: the table has at least the expected number of rows. */
 import { z } from 'zod';
 import { quoteIdent } from '../../../schemas/index.ts';
-import { num } from '../../column-sql.ts';
+import { num, tableSqlOf } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
 import { bilingual } from '../../messages/describe.ts';
 import type { Outcome } from '../../plan.ts';
@@ -63,7 +63,7 @@ export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
         type: 'query',
         kind: 'aggregate',
         sql: `SELECT (SELECT count(*) FROM ${ctx.tableSql} WHERE ${scope}) AS actual,
-        (SELECT count(*) FROM ${quoteIdent(other.table)}${a.where ? ` WHERE ${a.where}` : ''}) AS expected`,
+        (SELECT count(*) FROM ${tableSqlOf(other)}${a.where ? ` WHERE ${a.where}` : ''}) AS expected`,
         finish: (r) => shortfall(num(r.actual), num(r.expected)),
       };
     }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { maskSqlExpression, quoteIdent } from '../../../schemas/index.ts';
-import { columnSql, maskOf, num } from '../../column-sql.ts';
+import { columnSql, maskOf, num, tableSqlOf } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
 import type { CompileContext, Plan } from '../../plan.ts';
 import { columnArg } from '../../rule.ts';
@@ -69,7 +69,7 @@ export function crossFieldPlan(
   const mine = normalizeSql(`t.${c}`, a.compareAs);
   const theirs = normalizeSql('o.v', a.compareAs);
   const from = `FROM ${ctx.tableSql} AS t JOIN (SELECT ${ok} AS k, first(CAST(${oc} AS VARCHAR) ORDER BY rowid) AS v
-  FROM ${quoteIdent(other.table)} WHERE ${ok} IS NOT NULL${a.where ? ` AND (${a.where})` : ''} GROUP BY ${ok}) AS o ON t.${k} = o.k
+  FROM ${tableSqlOf(other)} WHERE ${ok} IS NOT NULL${a.where ? ` AND (${a.where})` : ''} GROUP BY ${ok}) AS o ON t.${k} = o.k
 WHERE ${scope} AND ${mine} IS NOT NULL AND ${theirs} IS NOT NULL`;
   const kind = maskOf(ctx, name);
   const value = masked && kind ? maskSqlExpression(kind, `t.${c}`) : `CAST(t.${c} AS VARCHAR)`;

@@ -1,7 +1,7 @@
 /** 一致性 references: referential integrity — every value occurs in a column of another dataset. */
 import { z } from 'zod';
 import { maskSqlExpression, quoteIdent } from '../../../schemas/index.ts';
-import { columnSql, maskOf, num, presentSql } from '../../column-sql.ts';
+import { columnSql, maskOf, num, presentSql, tableSqlOf } from '../../column-sql.ts';
 import { type CheckRule, columnArg, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import { sampleKeySql, sourceSql } from '../../sample-sql.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -44,7 +44,7 @@ export const REFERENCES: CheckDefinition<ReferencesRule> = {
     const c = columnSql(ctx, name);
     const oc = `CAST(${quoteIdent(t.column)} AS VARCHAR)`;
     const present = presentSql(ctx, name);
-    const values = `SELECT DISTINCT trim(${oc}) AS v FROM ${quoteIdent(other.table)} WHERE ${oc} IS NOT NULL`;
+    const values = `SELECT DISTINCT trim(${oc}) AS v FROM ${tableSqlOf(other)} WHERE ${oc} IS NOT NULL`;
     const kind = maskOf(ctx, name);
     const value = masked && kind ? maskSqlExpression(kind, c) : `CAST(${c} AS VARCHAR)`;
     return {
