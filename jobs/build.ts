@@ -16,7 +16,7 @@ import { finishRun, newRunId, startRun } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
 import type { Gate, Model } from './models/define.ts';
-import { type ProjectWithJobs, projectJobs } from './project.ts';
+import { builtTablesOf, type ProjectWithJobs, projectJobs } from './project.ts';
 
 /** Options of `buildProject`. */
 export interface BuildOptions {
@@ -106,7 +106,10 @@ export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): 
   });
 }
 
-/** The quality of the datasets gated models read, assessed once per build (no history written). */
+/**
+ * The quality of the datasets gated models read, assessed once per build (no history written); for an upstream
+ * built table with declared rules, assessed once it is built (`nodeGate`).
+ */
 async function gateQuality(
   wh: Warehouse,
   project: ProjectWithJobs,
@@ -116,6 +119,7 @@ async function gateQuality(
   const report = await runQuality(wh, {
     datasets,
     definitions: project.quality ?? [],
+    builtTables: builtTablesOf(project),
     history: false,
     failOn: null,
   });
@@ -171,6 +175,20 @@ export function gateFailures(
   return out;
 }
 
+/** The built nodes upstream of a node (transitively) that have declared quality rules: their gates apply. */
+function gatedAncestors(graph: JobGraph, id: string, declared: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    for (const d of graph.deps.get(n) ?? []) {
+      if (out.has(d)) continue;
+      if (declared.has(d)) out.add(d);
+      visit(d);
+    }
+  };
+  visit(id);
+  return [...out].sort();
+}
+
 /** Builds a project's foundations and models; see the module comment. Never throws for a failing node. */
 export async function buildProject(
   wh: Warehouse,
@@ -185,6 +203,20 @@ export async function buildProject(
   const outcomes = new Map<string, NodeOutcome>();
   const gatesWanted = options.gates ?? true;
   let gates: Promise<Map<string, QualityReport['datasets'][number]>> | undefined;
+  // Built tables with declared rules (defineQuality('topic.x', …)): each assessed once, after it is built.
+  const declared = new Set((project.quality ?? []).map((q) => q.dataset).filter((d) => graph.nodes.has(d)));
+  const nodeGates = new Map<string, Promise<QualityReport['datasets'][number] | undefined>>();
+  const nodeGate = (node: string): Promise<QualityReport['datasets'][number] | undefined> => {
+    let g = nodeGates.get(node);
+    if (!g) {
+      g = withLock(async () => {
+        if (!(await wh.hasTable(node))) return undefined;
+        return (await gateQuality(wh, project, [node])).get(node);
+      });
+      nodeGates.set(node, g);
+    }
+    return g;
+  };
   const gateDatasets = () => {
     const all = new Set<string>();
     for (const id of ids) {
@@ -219,7 +251,13 @@ export async function buildProject(
     let warnings: string[] = [];
     if (node.kind === 'model' && node.model.gate !== 'none' && gatesWanted) {
       gates ??= withLock(() => gateQuality(wh, project, gateDatasets()));
-      const failures = gateFailures(node.model.gate, upstreamDatasets(graph, id), await gates);
+      const quality = new Map(await gates);
+      const ancestors = gatedAncestors(graph, id, declared);
+      for (const a of ancestors) {
+        const q = await nodeGate(a);
+        if (q) quality.set(a, q);
+      }
+      const failures = gateFailures(node.model.gate, [...upstreamDatasets(graph, id), ...ancestors], quality);
       if (failures.length && node.model.gate === 'warn') {
         warnings = failures.map((f) => `quality gate (warn): upstream ${f.message}`);
         for (const w of warnings) options.logger?.warn(`build ${id}: ${w}`);

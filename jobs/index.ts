@@ -54,7 +54,7 @@ export {
 } from './models/define.ts';
 export { theme } from './models/theme.ts';
 export { topic } from './models/topic.ts';
-export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
+export { builtTablesOf, type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
 export { type BackfillRange, backfill, inRange } from './schedules/backfill.ts';
 export {
   defineSchedule,

@@ -1,6 +1,6 @@
 /** Reads the jobs of a project (`foundations`, `models`, `schedules` of `defineProject`). */
 import type { PipelineSet } from '../pipelines/index.ts';
-import type { DatasetQuality } from '../quality/index.ts';
+import type { BuiltTable, DatasetQuality } from '../quality/index.ts';
 import type { Foundation } from './foundations/define.ts';
 import { buildGraph, type JobGraph } from './models/dag.ts';
 import type { Model } from './models/define.ts';
@@ -50,4 +50,27 @@ export function validateJobs(spec: {
     datasets: spec.pipelines.map((p) => p.dataset.name),
     file: spec.file,
   });
+}
+
+/**
+ * The tables a project builds, as the quality engine assesses them: each foundation (its key, its compared
+ * fields, always assessed) and each theme/topic model (assessed when rules are declared for it).
+ */
+export function builtTablesOf(project: Pick<ProjectWithJobs, 'foundations' | 'models'>): BuiltTable[] {
+  return [
+    ...(project.foundations ?? []).map((f) => ({
+      name: `foundation.${f.name}`,
+      title: f.title,
+      keyKind: f.key,
+      keyColumn: f.keyColumn,
+      conflictFields: Object.keys(f.others),
+      always: true,
+    })),
+    ...(project.models ?? []).map((m) => ({
+      name: `${m.layer}.${m.name}`,
+      title: m.title,
+      keyKind: null,
+      keyColumn: null,
+    })),
+  ];
 }

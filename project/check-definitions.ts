@@ -1,7 +1,8 @@
 /**
  * Cross-checks a project when it is defined, so a user's mistake is a definition error (exit 2) naming the
  * file and the object, not a failure at 2 a.m.: the build DAG (unknown refs, foundation sources), each
- * `defineQuality` names a dataset of the project, and each schedule's targets exist.
+ * `defineQuality` names a dataset of the project or a table it builds (`foundation.x`, `theme.x`, `topic.x`), and
+ * each schedule's targets exist.
  */
 import { type JobGraph, projectJobs, type Schedule, selectNodes } from '../jobs/index.ts';
 import type { Pipeline } from '../pipelines/index.ts';
@@ -104,14 +105,16 @@ function checkSchedules(p: Checked, graph: JobGraph): void {
     for (const step of ['quality', 'push'] as const) {
       const names = s.run[step];
       if (!Array.isArray(names)) continue;
+      // quality may also name a built table (foundation.x, theme.x, topic.x).
+      const known = step === 'quality' ? [...datasets, ...graph.nodes.keys()] : datasets;
       for (const d of names) {
-        if (!datasets.includes(d)) {
+        if (!known.includes(d)) {
           throw scheduleError(
             p,
             s,
             `run.${step}`,
             `no dataset named "${d}"`,
-            list(datasets),
+            list(known),
             `${step}: true (every dataset), or name datasets the pipelines load`,
           );
         }
@@ -120,16 +123,22 @@ function checkSchedules(p: Checked, graph: JobGraph): void {
   }
 }
 
-/** Checks that every defineQuality names a dataset a pipeline of the project loads. */
-function checkQuality(p: Checked): void {
-  const datasets = p.pipelines.map((x) => x.dataset.name);
+/** Checks that every defineQuality names a dataset a pipeline of the project loads, or a table the project builds. */
+function checkQuality(p: Checked, graph: JobGraph): void {
+  const loaded = p.pipelines.map((x) => x.dataset.name);
+  const built = [...graph.nodes.keys()].sort();
+  const datasets = [...loaded, ...built];
+  const known = `datasets: ${list(loaded)}${built.length ? `; built tables: ${list(built)}` : ''}`;
+  const fix = built.length
+    ? 'name a dataset a pipeline loads (its dataset.name) or a built table (foundation.x, theme.x, topic.x)'
+    : 'name a dataset a pipeline loads (its dataset.name)';
   const seen = new Set<string>();
   for (const q of p.quality) {
     const file = q.file ?? p.file;
     if (!datasets.includes(q.dataset)) {
       throw new DefinitionError(
         `${file ?? 'project'}: defineQuality("${q.dataset}"): dataset "${q.dataset}" is not a dataset of project ${p.name} ` +
-          `(datasets: ${list(datasets)}). Fix: name a dataset a pipeline loads (its dataset.name), or remove this defineQuality`,
+          `(${known}). Fix: ${fix}, or remove this defineQuality`,
         {
           file,
           field: 'quality',
@@ -152,6 +161,6 @@ function checkQuality(p: Checked): void {
 /** Runs every cross-check of a defined project; see the module comment. */
 export function checkDefinitions(p: Checked & Parameters<typeof projectJobs>[0]): void {
   const { graph } = projectJobs(p);
-  checkQuality(p);
+  checkQuality(p, graph);
   checkSchedules(p, graph);
 }

@@ -29,8 +29,10 @@ import { datasetResult, datasetScope, queriesSince } from './dataset-result.ts';
 import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
+import { QUALITY_MESSAGES } from './messages/describe.ts';
 import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
-import { rollup, round2, SCORE_FORMULA } from './score.ts';
+import type { BuiltTable } from './plan.ts';
+import { ERROR_CEILING, MAX_DEDUCTION, POINTS_PER_PERCENT, rollup, round2, SCORE_FORMULA } from './score.ts';
 
 /** Options of `runQuality`. */
 export interface QualityOptions {
@@ -54,6 +56,12 @@ export interface QualityOptions {
   readonly reportFile?: string;
   /** The node for the node roll-up. */
   readonly node?: { readonly id: string; readonly name: string };
+  /**
+   * Tables the platform builds (foundation, theme, topic; the jobs layer's `builtTablesOf(project)`): assessed
+   * like datasets once built — a foundation always (key rules, its conflicts), a model when rules are declared
+   * for it (`defineQuality('topic.x', …)`).
+   */
+  readonly builtTables?: readonly BuiltTable[];
   readonly anomaly?: AnomalyOptions;
 }
 
@@ -77,18 +85,34 @@ export function rulesFor(info: Parameters<typeof defaultRules>[0], def: DatasetQ
   return [...byId.values()];
 }
 
-/** The datasets of a run, checked against the warehouse: every name must be registered. */
+/**
+ * The datasets of a run, checked against the warehouse: every name must be registered or a built table. By
+ * default every registered dataset, every built foundation, and the built models that have declared rules.
+ */
 function datasetNames(
   wh: Warehouse,
   facts: RunFacts,
   only: readonly string[] | undefined,
+  built: readonly BuiltTable[],
+  defs: ReadonlyMap<string, DatasetQuality>,
 ): readonly string[] {
-  const names = only ?? [...facts.datasets.keys()];
+  const always = new Set(built.filter((b) => b.always).map((b) => b.name));
+  const names =
+    only ??
+    [...facts.datasets.values()]
+      .filter((d) => !d.layer || always.has(d.dataset) || defs.has(d.dataset))
+      .map((d) => d.dataset);
   const unknown = names.filter((n) => !facts.datasets.has(n));
   if (unknown.length) {
+    const hints = unknown.flatMap((u) => {
+      const b = built.find((x) => x.name === u || x.name.endsWith(`.${u}`));
+      if (!b) return [];
+      return [b.name === u ? `${u} is not built yet (gongshu build)` : `the built table is ${b.name}`];
+    });
     throw new QualityError(
       `quality: dataset ${unknown.map((u) => `"${u}"`).join(', ')} is not in the warehouse ${wh.path} ` +
-        `(known: ${[...facts.datasets.keys()].join(', ') || 'none'}). Fix: run its pipeline first (gongshu run), or name a loaded dataset`,
+        `(known: ${[...facts.datasets.keys()].join(', ') || 'none'}). ` +
+        `Fix: ${hints.length ? `${hints.join('; ')}; ` : ''}run its pipeline first (gongshu run), or name a loaded dataset or a built table (foundation.x, theme.x, topic.x)`,
       { unknown },
     );
   }
@@ -168,7 +192,11 @@ async function assessDataset(
         sd: null,
         z: null,
         history: 0,
-        message: `${name}: the combined scan failed (${evaluation.fallback.error}); rules were run one by one`,
+        message: QUALITY_MESSAGES.en.fallback(name, evaluation.fallback.error),
+        messages: {
+          zh: QUALITY_MESSAGES['zh-CN'].fallback(name, evaluation.fallback.error),
+          en: QUALITY_MESSAGES.en.fallback(name, evaluation.fallback.error),
+        },
       }
     : null;
   const result = datasetResult({
@@ -199,10 +227,14 @@ function runFails(
   );
 }
 
-/** The department roll-ups, in order of first appearance. */
-function departmentRollups(results: readonly QualityDatasetResult[]) {
+/**
+ * The department roll-ups of the departments' datasets, in order of first appearance. Built tables (foundation,
+ * theme, topic) are left out: they derive from the datasets and would count their defects twice.
+ */
+export function departmentRollups(results: readonly QualityDatasetResult[]) {
   const departments = new Map<string, QualityDatasetResult[]>();
   for (const d of results) {
+    if (d.layer) continue;
     const k = d.department ? `${d.department.code}\u0000${d.department.name}` : '\u0000(no department)';
     departments.set(k, [...(departments.get(k) ?? []), d]);
   }
@@ -210,6 +242,15 @@ function departmentRollups(results: readonly QualityDatasetResult[]) {
     const [code, dname] = k.split('\u0000') as [string, string];
     return rollup(dname, code, ds);
   });
+}
+
+/** The node roll-up over the departments' datasets (built tables left out, as in `departmentRollups`). */
+export function nodeRollup(
+  node: { readonly id: string; readonly name: string } | undefined,
+  results: readonly QualityDatasetResult[],
+) {
+  const datasets = results.filter((d) => !d.layer);
+  return datasets.length ? rollup(node?.name ?? 'node', node?.id ?? '', datasets) : null;
 }
 
 /** Runs the quality rules of the selected datasets and returns the report. */
@@ -222,9 +263,10 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
   const masked = options.mask ?? true;
   const useHistory = options.history ?? !wh.readOnly;
   const counter = newCounter();
-  const facts = await readFacts(wh, counter, options.datasets);
-  const names = datasetNames(wh, facts, options.datasets);
+  const built = options.builtTables ?? [];
+  const facts = await readFacts(wh, counter, options.datasets, built);
   const defs = new Map((options.definitions ?? []).map((d) => [d.dataset, d]));
+  const names = datasetNames(wh, facts, options.datasets, built, defs);
   // A definition for a dataset not loaded yet is not an error: it is assessed once the dataset is loaded.
   const history: History = useHistory ? await readHistory(wh, names) : new Map();
   if (useHistory) counter.metadata++;
@@ -265,10 +307,13 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
       ...SCORE_FORMULA,
       ruleWeighting: 'rows',
       dimensionWeights: { ...dimensionWeights },
+      errorCeiling: ERROR_CEILING,
+      pointsPerPercent: { ...POINTS_PER_PERCENT },
+      maxDeduction: { ...MAX_DEDUCTION },
     },
     datasets: results,
     departments: departmentRollups(results),
-    node: results.length ? rollup(options.node?.name ?? 'node', options.node?.id ?? '', results) : null,
+    node: nodeRollup(options.node, results),
     findings,
     queries: { ...counter, total },
     seconds: round2((performance.now() - t0) / 1000) ?? 0,

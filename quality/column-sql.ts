@@ -2,7 +2,13 @@
 import type { MaskKind } from '../schemas/index.ts';
 import { quoteIdent, quoteLiteral } from '../schemas/index.ts';
 import { RuleError } from './errors.ts';
-import type { CompileContext } from './plan.ts';
+import type { CompileContext, DatasetInfo } from './plan.ts';
+
+/** The quoted table of a dataset: `"hukou"`, or `foundation."population"` for a built table. */
+export function tableSqlOf(info: Pick<DatasetInfo, 'table' | 'layer'>): string {
+  if (info.layer) return `${info.layer}.${quoteIdent(info.table.slice(info.layer.length + 1))}`;
+  return quoteIdent(info.table);
+}
 
 /** The quoted name of a column of the dataset, or a RuleError saying which columns exist. */
 export function columnSql(ctx: CompileContext, name: string): string {

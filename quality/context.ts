@@ -9,7 +9,7 @@ import {
   LOADS_TABLE,
   QUARANTINE_CURRENT_VIEW,
 } from '../warehouse/index.ts';
-import type { DatasetInfo, LoadInfo } from './plan.ts';
+import { BUILT_LAYERS, type BuiltTable, type DatasetInfo, type LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */
 export interface QueryCounter {
@@ -48,11 +48,12 @@ export interface RunFacts {
   readonly columns: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
-/** Reads the facts of a run (5 metadata queries). */
+/** Reads the facts of a run (5 metadata queries); built tables that exist join the datasets. */
 export async function readFacts(
   wh: Warehouse,
   counter: QueryCounter,
   only?: readonly string[],
+  built: readonly BuiltTable[] = [],
 ): Promise<RunFacts> {
   const ds = await wh.all<{
     dataset: string;
@@ -74,6 +75,7 @@ export async function readFacts(
       catalog: d.catalog ? (JSON.parse(d.catalog) as CatalogEntry) : null,
     });
   }
+  const builtNames = built.map((b) => b.name);
   const names = only ?? [...datasets.keys()];
   const tables = names.map((n) => datasets.get(n)?.table ?? n);
 
@@ -140,8 +142,11 @@ export async function readFacts(
   }
 
   const cols = await wh.all<{ table_name: string; column_name: string; data_type: string }>(
-    `SELECT table_name, column_name, data_type FROM duckdb_columns()
-     WHERE schema_name = 'main' AND table_name IN ${inList(tables)} ORDER BY table_name, column_index`,
+    `SELECT CASE WHEN schema_name = 'main' THEN table_name ELSE schema_name || '.' || table_name END AS table_name,
+            column_name, data_type FROM duckdb_columns()
+     WHERE (schema_name = 'main' AND table_name IN ${inList(tables)})
+        OR (schema_name IN ${inList(BUILT_LAYERS)} AND schema_name || '.' || table_name IN ${inList(builtNames)})
+     ORDER BY table_name, column_index`,
   );
   counter.metadata++;
   const columns = new Map<string, Map<string, string>>();
@@ -149,6 +154,21 @@ export async function readFacts(
     const m = columns.get(c.table_name) ?? new Map<string, string>();
     m.set(c.column_name, c.data_type);
     columns.set(c.table_name, m);
+  }
+  // A built table joins the datasets once it exists (a registered dataset of the same name keeps its place).
+  for (const b of built) {
+    if (!columns.has(b.name) || datasets.has(b.name)) continue;
+    const layer = BUILT_LAYERS.find((l) => b.name.startsWith(`${l}.`));
+    if (!layer) continue;
+    datasets.set(b.name, {
+      dataset: b.name,
+      table: b.name,
+      keyKind: b.keyKind,
+      keyColumn: b.keyColumn,
+      catalog: null,
+      layer,
+      conflictFields: [...(b.conflictFields ?? [])],
+    });
   }
   return {
     datasets,

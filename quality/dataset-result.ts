@@ -1,17 +1,15 @@
 /** One dataset's part of the report: its compile context, its rule results with status and trend, its score. */
-import {
-  type QualityDatasetResult,
-  type QualityRuleResult,
-  quoteIdent,
-  type RuleStatus,
-} from '../schemas/index.ts';
+import type { QualityDatasetResult, QualityRuleResult, RuleStatus } from '../schemas/index.ts';
+import { tableSqlOf } from './column-sql.ts';
 import type { DatasetEvaluation, Evaluated } from './compiler.ts';
 import { currentLoads, type QueryCounter, type RunFacts } from './context.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
+import type { Bilingual } from './messages/catalog.ts';
+import { describeRule } from './messages/describe.ts';
 import { type History, historyKey } from './metric-history.ts';
 import type { CompileContext, DatasetInfo, LoadInfo } from './plan.ts';
-import { scoreDataset } from './score.ts';
+import { ruleDeduction, scoreDataset } from './score.ts';
 
 /** What a dataset is assessed against: its compile context and the quarantine of its current loads. */
 export interface DatasetScope {
@@ -44,7 +42,7 @@ export function datasetScope(info: DatasetInfo, facts: RunFacts, asOf: string, n
   }
   const ctx: CompileContext = {
     dataset: info,
-    tableSql: quoteIdent(info.table),
+    tableSql: tableSqlOf(info),
     columns,
     asOf,
     loads,
@@ -55,8 +53,19 @@ export function datasetScope(info: DatasetInfo, facts: RunFacts, asOf: string, n
   return { ctx, loads, quarantine, byReason };
 }
 
+/**
+ * A rule's description in both languages; a generated one names its column by the catalog title in Chinese (a
+ * description given with the rule is the same text in both and is kept as given).
+ */
+function descriptionsOf(rule: Evaluated['rule'], info: DatasetInfo): Bilingual {
+  if (rule.descriptions.zh === rule.descriptions.en) return { ...rule.descriptions };
+  const titles = new Map((info.catalog?.fields ?? []).map((f) => [f.name, f.title]));
+  return describeRule(rule, (c) => titles.get(c) ?? null);
+}
+
 /** A rule's result in the report: pass rate, status against its threshold, and its last ten pass rates. */
-function ruleResult(e: Evaluated, history: History, dataset: string): QualityRuleResult {
+function ruleResult(e: Evaluated, history: History, info: DatasetInfo): QualityRuleResult {
+  const dataset = info.dataset;
   const o = e.outcome;
   const total = o?.total ?? 0;
   const failed = o?.failed ?? 0;
@@ -73,6 +82,7 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     at: h.at,
     passRate: h.value,
   }));
+  const judged = ruleDeduction({ passRate, status, mostly: e.rule.mostly, severity: e.rule.severity });
   return {
     id: e.rule.id,
     check: e.rule.check,
@@ -81,6 +91,7 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     origin: e.rule.origin,
     column: e.rule.column,
     description: e.rule.description,
+    descriptions: descriptionsOf(e.rule, info),
     scope: e.scope,
     mostly: e.rule.mostly,
     weight: e.rule.weight,
@@ -88,7 +99,10 @@ function ruleResult(e: Evaluated, history: History, dataset: string): QualityRul
     total,
     failed,
     passRate,
-    observed: o?.observed ?? null,
+    shortfall: judged.shortfall,
+    deduction: judged.deduction,
+    observed: o?.observedTexts?.en ?? o?.observed ?? null,
+    observedTexts: o?.observedTexts ? { ...o.observedTexts } : null,
     error: e.error,
     samples: [...(o?.samples ?? [])],
     sql: e.sql,
@@ -120,7 +134,7 @@ export function datasetResult(spec: {
   readonly seconds: number;
 }): QualityDatasetResult {
   const { name, info, scope, evaluation, queries: dq } = spec;
-  const ruleResults = evaluation.results.map((e) => ruleResult(e, spec.history, name));
+  const ruleResults = evaluation.results.map((e) => ruleResult(e, spec.history, { ...info, dataset: name }));
   const weights = spec.definition?.weights ?? { dimensions: {}, rules: 'rows' as const };
   const scored = scoreDataset(ruleResults, weights);
   const provider = info.catalog?.provider;
@@ -128,6 +142,7 @@ export function datasetResult(spec: {
     dataset: name,
     title: info.catalog?.name ?? null,
     table: info.table,
+    layer: info.layer ?? null,
     department: provider ? { name: provider.name, code: provider.code } : null,
     key: info.keyKind && info.keyColumn ? { kind: info.keyKind, column: info.keyColumn } : null,
     rows: evaluation.rows,
@@ -137,6 +152,9 @@ export function datasetResult(spec: {
       byReason: scope.byReason,
     },
     score: scored.score,
+    passRate: scored.passRate,
+    ceiling: scored.ceiling,
+    deductions: scored.deductions,
     status: ruleResults.some((r) => r.severity === 'error' && (r.status === 'fail' || r.status === 'error'))
       ? 'fail'
       : 'pass',

@@ -8,13 +8,15 @@
  * - fields titled 性别/性别代码, 民族, 婚姻状况, …行政区划代码 → `inCodeTable` (validity);
  * - other citizen-ID / USCC fields (by masking or title) → `validCitizenId` / `validUscc` (validity);
  * - datasets keyed by citizen ID: 出生日期 date fields and sex fields → `agreesWithKey` (consistency);
- * - an update cycle other than irregular → `datasetFreshness` (timeliness, warn).
+ * - an update cycle other than irregular → `datasetFreshness` (timeliness, warn);
+ * - a foundation's fields other departments also hold → `foundationConflicts` (consistency, warn).
  * Accuracy needs a declared authoritative source, so it has no default.
  */
 import type { CatalogEntry } from '../schemas/index.ts';
 import { keyComplete } from './checks/completeness/key-complete.ts';
 import { notNull } from './checks/completeness/not-null.ts';
 import { agreesWithKey } from './checks/consistency/agrees-with-key.ts';
+import { foundationConflicts } from './checks/consistency/foundation-conflicts.ts';
 import { keyUnique } from './checks/consistency/key-unique.ts';
 import type { Rule } from './checks/registry.ts';
 import { datasetFreshness } from './checks/timeliness/dataset-freshness.ts';
@@ -53,16 +55,20 @@ export interface KeyRuleOptions {
   readonly severity?: 'error' | 'warn' | 'info' | undefined;
 }
 
-/** The built-in key rules of a keyed dataset. */
+/**
+ * The built-in key rules of a keyed dataset. A built table (foundation) has no loads or quarantine: its keys are
+ * checked row by row.
+ */
 export function keyRules(info: DatasetInfo, options: KeyRuleOptions = {}): Rule[] {
   if (!info.keyKind || !info.keyColumn) return [];
+  const built = info.layer !== undefined;
   const o = {
     mostly: options.mostly ?? KEY_RULES_MOSTLY,
     ...(options.severity ? { severity: options.severity } : {}),
   };
   return [
-    keyComplete(info.keyColumn, o),
-    keyValid(info.keyColumn, info.keyKind, o),
+    keyComplete(info.keyColumn, { ...o, built }),
+    keyValid(info.keyColumn, info.keyKind, { ...o, built }),
     keyUnique(info.keyColumn, o),
   ].map((r) => withOrigin(r, 'builtin'));
 }
@@ -96,5 +102,7 @@ export function defaultRules(
   if (catalog && catalog.updateCycle !== 'irregular') {
     out.push(datasetFreshness({ cycle: catalog.updateCycle }));
   }
+  // A foundation's compared fields: the conflicts its build recorded feed consistency.
+  for (const field of info.conflictFields ?? []) out.push(foundationConflicts(field));
   return [...keyRules(info, opts.keyRules), ...out.map((r) => withOrigin(r, 'default'))];
 }

@@ -55,21 +55,27 @@ export type DatasetQuality = Readonly<Omit<z.output<typeof datasetQualitySpecSch
 };
 
 /**
- * Declares quality rules for a dataset; validated once, frozen. Carry them in the project: `quality: [...]`.
+ * Declares quality rules for a dataset, or for a table the platform builds (`foundation.x`, `theme.x`,
+ * `topic.x`: assessed once built, gating the models downstream); validated once, frozen. Carry them in the
+ * project: `quality: [...]`.
  * @example defineQuality('hukou', { rules: [freshness('registered_on', { maxAge: '3 years' })], blankValues: ['无'] })
+ * @example defineQuality('topic.elderly_subsidy_2026', { rules: [between('age_2026', 80, null)] })
  */
 export function defineQuality(dataset: string, spec: DatasetQualitySpec = {}): DatasetQuality {
   const file = callerFile();
   const name = z
     .string()
-    .regex(/^[a-z_][a-z0-9_]*$/)
+    .regex(/^(?:(?:foundation|theme|topic)\.)?[a-z_][a-z0-9_]*$/, {
+      error: 'a dataset name, or foundation.<name>, theme.<name>, topic.<name> for a built table',
+    })
     .safeParse(dataset);
   if (!name.success) {
     throw definitionErrorFromZod(
       name.error,
       { object: 'defineQuality(dataset, …)' },
       {
-        '(root)': 'defineQuality("hukou", {...}) with the dataset (table) name',
+        '(root)':
+          'defineQuality("hukou", {...}) with the dataset (table) name, or defineQuality("topic.x", {...}) for a built table',
       },
     );
   }

@@ -9,7 +9,14 @@ export {
   QualitySeverity,
 } from '../schemas/index.ts';
 export { type AnomalyOptions, type AnomalyVerdict, detectAnomaly, type Observation } from './anomaly.ts';
-export { newQualityRunId, type QualityOptions, rulesFor, runQuality } from './assess.ts';
+export {
+  departmentRollups,
+  newQualityRunId,
+  nodeRollup,
+  type QualityOptions,
+  rulesFor,
+  runQuality,
+} from './assess.ts';
 export {
   type CalendarFileSpec,
   type CalendarUsage,
@@ -29,6 +36,7 @@ export { notNull } from './checks/completeness/not-null.ts';
 export { recordCount } from './checks/completeness/record-count.ts';
 export { agreesWithKey } from './checks/consistency/agrees-with-key.ts';
 export { COMPARE_AS } from './checks/consistency/cross-field.ts';
+export { foundationConflicts } from './checks/consistency/foundation-conflicts.ts';
 export { keyUnique } from './checks/consistency/key-unique.ts';
 export { references } from './checks/consistency/references.ts';
 export { sameAs } from './checks/consistency/same-as.ts';
@@ -64,6 +72,9 @@ export {
   RULE_WEIGHTING,
 } from './define.ts';
 export { QualityError, RuleError } from './errors.ts';
+export type { AnomalyWords, Bilingual, QualityMessages } from './messages/catalog.ts';
+export { describeRule, QUALITY_MESSAGES } from './messages/describe.ts';
+export { BUILT_LAYERS, type BuiltTable } from './plan.ts';
 export { reportFilePath, writeReportFile } from './report-file.ts';
 export {
   type CheckRule,
@@ -72,5 +83,13 @@ export {
   type RuleOptions,
   RuleOptions as ruleOptionsSchema,
 } from './rule.ts';
-export { SCORE_FORMULA, scoreDataset } from './score.ts';
+export {
+  ERROR_CEILING,
+  MAX_DEDUCTION,
+  POINTS_PER_PERCENT,
+  rollup,
+  ruleDeduction,
+  SCORE_FORMULA,
+  scoreDataset,
+} from './score.ts';
 export { isWorkingDay, WORKING_DAY_COVERAGE, workingDayCutoff, workingDaysBetween } from './working-days.ts';

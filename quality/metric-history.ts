@@ -5,6 +5,8 @@ import { inList, quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { METRICS_TABLE, QUALITY_RUNS_TABLE } from '../warehouse/index.ts';
 import { type AnomalyOptions, detectAnomaly, type Observation } from './anomaly.ts';
+import type { AnomalyWords } from './messages/catalog.ts';
+import { QUALITY_MESSAGES } from './messages/describe.ts';
 
 /** Earlier values of one metric, oldest first. */
 export type History = ReadonlyMap<string, readonly (Observation & { runId: string })[]>;
@@ -56,7 +58,17 @@ export function anomalyFindings(
     if (value === null) return;
     const v = detectAnomaly(history.get(key) ?? [], { at: report.asOf, value }, { ...options, kind });
     if (!v?.anomaly) return;
-    const fmt = (x: number) => (kind === 'rate' ? `${(x * 100).toFixed(2)}%` : x.toFixed(0));
+    const words: AnomalyWords = {
+      dataset,
+      rule: metric.startsWith('passRate:') ? metric.slice('passRate:'.length) : null,
+      kind,
+      value,
+      expected: v.expected,
+      sd: v.sd,
+      z: v.z,
+      history: v.history,
+      seasonalOffset: v.seasonalOffset,
+    };
     out.push({
       level: 'warn',
       kind: 'anomaly',
@@ -67,9 +79,11 @@ export function anomalyFindings(
       sd: v.sd,
       z: Math.round(v.z * 100) / 100,
       history: v.history,
-      message:
-        `${dataset} ${metric}: ${fmt(value)} against an expected ${fmt(v.expected)} ± ${fmt(v.sd)} ` +
-        `(z = ${v.z.toFixed(2)} over ${v.history} earlier runs, monthly seasonal offset ${fmt(v.seasonalOffset)})`,
+      message: QUALITY_MESSAGES.en.anomaly(words),
+      messages: {
+        zh: QUALITY_MESSAGES['zh-CN'].anomaly(words),
+        en: QUALITY_MESSAGES.en.anomaly(words),
+      },
     });
   };
   for (const d of report.datasets) {

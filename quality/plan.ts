@@ -2,6 +2,7 @@
 
 import type { CatalogEntry, MaskKind, QualitySample } from '../schemas/index.ts';
 import type { Row } from '../warehouse/index.ts';
+import type { Bilingual } from './messages/catalog.ts';
 
 /** A committed load of a dataset (from `gongshu.loads`). */
 export interface LoadInfo {
@@ -13,13 +14,38 @@ export interface LoadInfo {
   readonly finishedAt: string;
 }
 
-/** A dataset registered in `gongshu.datasets`. */
+/** The layers of tables the platform builds (`foundation.x`, `theme.x`, `topic.x`). */
+export const BUILT_LAYERS = ['foundation', 'theme', 'topic'] as const;
+/** A layer of built tables. */
+export type BuiltLayer = (typeof BUILT_LAYERS)[number];
+
+/** A dataset registered in `gongshu.datasets`, or a table the platform built (`layer` set, `table` qualified). */
 export interface DatasetInfo {
   readonly dataset: string;
+  /** The table: `hukou` in main, or `foundation.population` for a built table. */
   readonly table: string;
   readonly keyKind: 'citizen-id' | 'uscc' | null;
   readonly keyColumn: string | null;
   readonly catalog: CatalogEntry | null;
+  /** The layer of a built table; absent for a loaded dataset. */
+  readonly layer?: BuiltLayer;
+  /** A foundation's fields other departments also hold (their conflicts feed consistency). */
+  readonly conflictFields?: readonly string[];
+}
+
+/**
+ * A table the platform builds, assessed like a dataset (`runQuality({ builtTables })`): a foundation with its key
+ * and compared fields, or a theme/topic model. The jobs layer describes a project's (`builtTablesOf`).
+ */
+export interface BuiltTable {
+  /** `foundation.population`, `theme.health_by_county`, `topic.elderly_subsidy_2026`. */
+  readonly name: string;
+  readonly title?: string | undefined;
+  readonly keyKind: 'citizen-id' | 'uscc' | null;
+  readonly keyColumn: string | null;
+  readonly conflictFields?: readonly string[];
+  /** Assessed in every run even without declared rules (foundations: key rules and conflicts). */
+  readonly always?: boolean;
 }
 
 /** Everything a check needs to compile for one dataset. */
@@ -46,6 +72,8 @@ export interface Outcome {
   readonly total: number;
   readonly failed: number;
   readonly observed?: string | null;
+  /** The observed value in Chinese and English (aggregate rules, from the message catalogs). */
+  readonly observedTexts?: Bilingual | null;
   readonly samples?: readonly QualitySample[];
   /** Rowids of the first failing rows; the compiler fetches them as samples in one query. */
   readonly rowids?: readonly string[];

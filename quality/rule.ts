@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { definitionErrorFromZod, type QualityDimension, QualitySeverity } from '../schemas/index.ts';
+import type { Bilingual } from './messages/catalog.ts';
+import { describeRule } from './messages/describe.ts';
 
 /** Options every check factory accepts. */
 export const RuleOptions = z.strictObject({
@@ -52,7 +54,10 @@ export interface RuleBase {
   readonly id: string;
   readonly dimension: QualityDimension;
   readonly severity: QualitySeverity;
+  /** The description in English, or the text given with the rule. */
   readonly description: string;
+  /** The description in Chinese and English (`quality/messages/`), or the given text in both. */
+  readonly descriptions: Bilingual;
   readonly where: string | null;
   readonly partition: { readonly column: string; readonly value: string | number } | null;
   readonly scope: 'all' | 'latest-load';
@@ -82,33 +87,40 @@ export function parseArgs<S extends z.ZodType>(factory: string, schema: S, input
   return parsed.data;
 }
 
-/** Builds a frozen rule from a factory's validated arguments and the caller's options. */
+/**
+ * Builds a frozen rule from a factory's validated arguments and the caller's options; its description comes from
+ * the message catalogs (`quality/messages/zh-CN.ts`, `en.ts`) unless the caller gave one.
+ */
 export function makeRule<C extends string, A extends object, Col extends string | null>(spec: {
   factory: string;
   check: C;
   dimension: QualityDimension;
   column: Col;
   args: A;
-  description: string;
   options: RuleOptions | undefined;
   defaultSeverity?: QualitySeverity;
 }): CheckRule<C, A, Col> {
   const o = parseArgs(spec.factory, RuleOptions, spec.options ?? {});
   const partition = o.partition ?? null;
+  const args = Object.freeze({ ...spec.args });
+  const descriptions = o.description
+    ? { zh: o.description, en: o.description }
+    : describeRule({ check: spec.check, column: spec.column, args });
   return Object.freeze({
     id: o.id ?? (spec.column ? `${spec.check}:${spec.column}` : spec.check),
     check: spec.check,
     dimension: spec.dimension,
     severity: o.severity ?? spec.defaultSeverity ?? 'error',
     column: spec.column,
-    description: o.description ?? spec.description,
+    description: descriptions.en,
+    descriptions: Object.freeze(descriptions),
     where: o.where ?? null,
     partition: partition ? Object.freeze({ ...partition }) : null,
     scope: o.scope ?? 'all',
     mostly: o.mostly ?? 1,
     weight: o.weight ?? 1,
     origin: 'declared' as RuleOrigin,
-    args: Object.freeze({ ...spec.args }),
+    args,
   });
 }
 

@@ -31,7 +31,10 @@ export function stableIds(svg: string): string {
   return local.replaceAll('@@-', `${prefix}-`);
 }
 
-function render(width: number, height: number, option: echarts.EChartsOption, label: string): string {
+/** The width of a chart's phone variant: fits a 390 px screen inside a card, drawn with the same font sizes. */
+export const NARROW_WIDTH = 340;
+
+function svgOf(width: number, height: number, option: echarts.EChartsOption): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({
@@ -40,11 +43,26 @@ function render(width: number, height: number, option: echarts.EChartsOption, la
       textStyle: { fontFamily: CHART_FONT, fontSize: 12 },
       ...option,
     });
-    const svg = stableIds(chart.renderToSVGString());
-    return `<div class="chart" role="img" aria-label="${esc(label)}">${svg}</div>`;
+    return stableIds(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * A chart drawn twice: at its width, and at NARROW_WIDTH for phones (CSS shows one of them). A wide chart scaled
+ * down to a phone would shrink its text below legibility; the narrow one keeps every label at 11 px or more.
+ */
+function render(
+  width: number,
+  height: number,
+  option: (narrow: boolean) => echarts.EChartsOption,
+  label: string,
+  narrowHeight = height,
+): string {
+  const wide = svgOf(width, height, option(false));
+  const narrow = svgOf(Math.min(width, NARROW_WIDTH), narrowHeight, option(true));
+  return `<div class="chart" role="img" aria-label="${esc(label)}"><div class="wide">${wide}</div><div class="narrow">${narrow}</div></div>`;
 }
 
 /** A radar of dimension scores (0–100); needs at least three dimensions. */
@@ -56,11 +74,11 @@ export function radarChart(items: readonly { name: string; score: number | null 
   return render(
     420,
     320,
-    {
+    (narrow) => ({
       radar: {
         indicator: items.map((i) => ({ name: i.name, max: 100, min })),
-        radius: '62%',
-        axisName: { color: '#334e68', fontSize: 13 },
+        radius: narrow ? '55%' : '62%',
+        axisName: { color: '#334e68', fontSize: narrow ? 12 : 13 },
       },
       series: [
         {
@@ -69,8 +87,9 @@ export function radarChart(items: readonly { name: string; score: number | null 
           data: [{ name: label, value: items.map((i) => i.score ?? min) }],
         },
       ],
-    },
+    }),
     label,
+    300,
   );
 }
 
@@ -85,10 +104,10 @@ export function barChart(
   return render(
     options.width ?? 520,
     height,
-    {
+    (narrow) => ({
       grid: { left: 8, right: 48, top: 10, bottom: 24, containLabel: true },
-      xAxis: { type: 'value', min: options.min ?? 0, max: 100 },
-      yAxis: { type: 'category', data: rev.map((i) => truncate(i.name, 18)) },
+      xAxis: { type: 'value', min: options.min ?? 0, max: 100, splitNumber: narrow ? 3 : 5 },
+      yAxis: { type: 'category', data: rev.map((i) => truncate(shortName(i.name), narrow ? 8 : 18)) },
       series: [
         {
           type: 'bar',
@@ -97,7 +116,7 @@ export function barChart(
           data: rev.map((i) => (i.score === null ? '-' : i.score)),
         },
       ],
-    },
+    }),
     label,
   );
 }
@@ -109,21 +128,27 @@ export function lineChart(points: readonly { x: string; y: number | null }[], la
   return render(
     560,
     260,
-    {
+    (narrow) => ({
       grid: { left: 8, right: 32, top: 28, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: points.map((p) => p.x), boundaryGap: true },
+      xAxis: {
+        type: 'category',
+        data: points.map((p) => p.x),
+        boundaryGap: true,
+        axisLabel: { fontSize: 11, hideOverlap: true, ...(narrow ? { interval: 'auto' as const } : {}) },
+      },
       yAxis: { type: 'value', min: lo, max: 100 },
       series: [
         {
           type: 'line',
           symbolSize: 6,
           connectNulls: false,
-          label: { show: points.length <= 12, fontSize: 11 },
+          label: { show: points.length <= (narrow ? 6 : 12), fontSize: 11 },
           data: points.map((p) => (p.y === null ? '-' : p.y)),
         },
       ],
-    },
+    }),
     label,
+    220,
   );
 }
 
@@ -151,6 +176,12 @@ export function sparkline(values: readonly (number | null)[], label: string): st
     `<polyline fill="none" stroke="#0b4f8a" stroke-width="1.5" points="${coords}"/>` +
     `<circle cx="${last[0]}" cy="${last[1]}" r="2" fill="#0b4f8a"/></svg>`
   );
+}
+
+/** A department's name without the region's name in front (新疆维吾尔自治区公安厅 → 公安厅), for chart axes. */
+function shortName(s: string): string {
+  const m = /^(.{2,}?(?:自治区|省|市))(.{2,})$/.exec(s);
+  return m?.[2] ?? s;
 }
 
 function truncate(s: string, n: number): string {

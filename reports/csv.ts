@@ -21,10 +21,12 @@ export const RULES_CSV_COLUMNS = [
   'failed',
   'pass_rate',
   'mostly',
+  'deduction',
   'weight',
   'observed',
   'error',
   'description',
+  'description_zh',
 ] as const;
 
 function text(v: string | null | undefined): string {
@@ -56,10 +58,12 @@ export function renderRulesCsv(model: DashboardModel): string {
           num(r.failed),
           num(r.passRate),
           num(r.mostly),
+          num(r.deduction),
           num(r.weight),
           text(r.observed),
           text(r.error),
           text(r.description),
+          text(r.descriptions.zh),
         ].join(','),
       );
     }

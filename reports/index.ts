@@ -8,6 +8,7 @@ export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
+export { assessedDatasets, EARLIER_REPORTS, type LatestResults, latestResults } from './latest.ts';
 export { renderMarkdown } from './markdown.ts';
 export {
   BackupsSection,

@@ -1,6 +1,14 @@
 /** report.md: a short Markdown summary for email and chat, in the dashboard's language. */
 import { QUALITY_DIMENSION_LABELS } from '../schemas/index.ts';
-import { attentionOrder, dimensionSummary, nodeRollup, quarantineTotal, ruleCounts } from './derive.ts';
+import {
+  attentionOrder,
+  departmentAnswers,
+  departmentRanking,
+  dimensionSummary,
+  nodeRollup,
+  quarantineTotal,
+  ruleCounts,
+} from './derive.ts';
 import type { Texts } from './i18n/texts.ts';
 import type { DashboardModel } from './model.ts';
 
@@ -24,7 +32,9 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
   const out: string[] = [];
   out.push(`# ${node.name ? `${node.name} · ` : ''}${t.t('title')}`);
   out.push('');
-  out.push(`- ${t.t('nodeScore')}: **${t.score(node.score)}** (${t.word(q.status)})`);
+  out.push(
+    `- ${t.t('nodeScore')}: **${t.score(node.score)}** (${t.word(q.status)}) · ${t.t('nodePassRate')}: ${t.pct(node.passRate)}`,
+  );
   out.push(
     `- ${t.t('datasetsCount')}: ${t.int(q.datasets.length)} · ${t.t('failedRules')}: ${t.int(failed)} / ${t.int(rules)}`,
   );
@@ -34,33 +44,68 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
   out.push(
     `- ${t.t('asOf')}: ${t.date(q.asOf)} · ${t.t('generatedAt')}: ${t.dateTime(q.generatedAt)} · ${t.t('runId')}: \`${q.runId}\``,
   );
+  const answers = departmentAnswers(model).filter((a) => a.dataset);
+  if (answers.length) {
+    out.push('');
+    out.push(`## ${t.t('answerTitle')}`);
+    out.push('');
+    for (const a of answers) {
+      const d = a.dataset!;
+      const name = a.department.code === '' ? t.t('noDepartment') : a.department.name;
+      const title = d.title ?? d.dataset;
+      out.push(
+        `- ${
+          a.rule
+            ? t.t('answerFailing', {
+                department: name,
+                dataset: title,
+                score: t.score(d.score),
+                rate: t.pct(d.passRate),
+                rule: `“${t.rule(a.rule)}”`,
+                failed: t.int(a.rule.failed),
+                share: t.pct(a.rule.total > 0 ? a.rule.failed / a.rule.total : null),
+              })
+            : t.t('answerPassing', { department: name, dataset: title, score: t.score(d.score) })
+        }`,
+      );
+    }
+  }
   out.push('');
   out.push(`## ${t.t('dimensions')}`);
   out.push('');
   out.push(
     mdTable(
-      [t.t('dimension'), t.t('score'), t.t('rules'), t.t('failedRules')],
+      [t.t('dimension'), t.t('score'), t.t('passRate'), t.t('rules'), t.t('failedRules')],
       dimensionSummary(model).map((d) => [
         t.label(QUALITY_DIMENSION_LABELS, d.dimension),
         d.present ? t.score(d.score) : t.t('notAssessed'),
+        d.present ? t.pct(d.passRate) : '',
         t.int(d.rules),
         t.int(d.failed),
       ]),
-      [1, 2, 3],
+      [1, 2, 3, 4],
     ),
   );
-  const depts = [...q.departments].sort(
-    (a, b) => (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name),
-  );
+  const depts = departmentRanking(model);
   if (depts.length) {
     out.push('');
     out.push(`## ${t.t('departmentRanking')}`);
     out.push('');
+    out.push(t.t('rankingOrder'));
+    out.push('');
     out.push(
       mdTable(
-        [t.t('rank'), t.t('department'), t.t('datasets'), t.t('score')],
-        depts.slice(0, 10).map((d, i) => [String(i + 1), d.name, t.int(d.datasets.length), t.score(d.score)]),
-        [0, 2, 3],
+        [t.t('rank'), t.t('department'), t.t('datasets'), t.t('score'), t.t('passRate')],
+        depts
+          .slice(0, 10)
+          .map((d, i) => [
+            String(i + 1),
+            d.code === '' ? t.t('noDepartment') : d.name,
+            t.int(d.datasets.length),
+            t.score(d.score),
+            t.pct(d.passRate),
+          ]),
+        [0, 2, 3, 4],
       ),
     );
     if (depts.length > 10) out.push('', t.t('more', { n: t.int(depts.length - 10) }));
@@ -71,6 +116,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
   out.push('');
   if (attention.length === 0) out.push(t.t('none'));
   else {
+    out.push(t.t('attentionOrder'), '');
     out.push(
       mdTable(
         [t.t('dataset'), t.t('department'), t.t('score'), t.t('failedErrorRules'), t.t('failedRules')],
@@ -78,7 +124,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
           const c = ruleCounts(d);
           return [
             d.title ? `${d.title} (${d.dataset})` : d.dataset,
-            d.department?.name ?? '—',
+            d.layer ? t.t('platformBuilt') : (d.department?.name ?? t.t('noDepartment')),
             t.score(d.score),
             t.int(c.failedError),
             `${t.int(c.failed)} / ${t.int(c.total)}`,
@@ -93,7 +139,7 @@ export function renderMarkdown(model: DashboardModel, t: Texts): string {
   out.push(`## ${t.t('findings')}`);
   out.push('');
   if (q.findings.length === 0) out.push(t.t('noFindings'));
-  else for (const f of q.findings.slice(0, 10)) out.push(`- ${f.message}`);
+  else for (const f of q.findings.slice(0, 10)) out.push(`- ${t.finding(f)}`);
   if (q.findings.length > 10) out.push(`- ${t.t('more', { n: t.int(q.findings.length - 10) })}`);
   out.push('');
   out.push(

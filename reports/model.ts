@@ -67,8 +67,23 @@ export const LoadRow = z.object({
 /** A load. */
 export type LoadRow = z.output<typeof LoadRow>;
 
+/** The quality run a dataset's result comes from (its latest), and a load newer than that run. */
+export const Assessed = z.object({
+  runId: z.string(),
+  at: z.string().meta({ description: 'ISO time the run finished' }),
+  newerLoad: z
+    .object({ loadId: z.string(), at: z.string() })
+    .nullable()
+    .meta({ description: 'the latest committed load when it finished after the run (the result is stale)' }),
+});
+/** Where a dataset's result comes from. */
+export type Assessed = z.output<typeof Assessed>;
+
 /** What the warehouse adds to one dataset of the report. */
 export const DatasetExtras = z.object({
+  assessed: Assessed.optional().meta({
+    description: 'the run the result comes from and a newer load; absent: the report’s own run',
+  }),
   scoreTrend: z.array(ScorePoint).meta({ description: 'earlier and current scores, oldest first' }),
   quarantine: z.array(QuarantineReason),
   drift: z.array(DriftRow),
@@ -123,14 +138,46 @@ const section = <T extends z.ZodType>(data: T) =>
     z.object({ status: z.literal('ok'), data }),
   ]);
 
-/** Foundations (基础库): sources per field, conflicts, duplicate collection. Filled by the jobs layer. */
+/**
+ * Foundations (基础库): every foundation (its build, its history size), every field with its authoritative source
+ * and the sources compared with it, conflicts per field and department, duplicate collection.
+ */
 export const FoundationsData = z.object({
+  foundations: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string().nullable(),
+      key: z
+        .string()
+        .nullable()
+        .meta({ description: 'citizen-id or uscc; null when only the tables are known' }),
+      keyColumn: z.string().nullable(),
+      fields: z.number().int(),
+      builtAt: z.string().nullable().meta({ description: 'ISO time of the last build; null: not built' }),
+      mode: z.string().nullable().meta({ description: 'full, incremental or unchanged' }),
+      rows: z.number().nullable().meta({ description: 'current rows (one per key)' }),
+      closed: z.number().nullable().meta({ description: 'closed versions (foundation.<name>_closed)' }),
+      history: z.number().nullable().meta({ description: 'versions in the history: current rows + closed' }),
+      conflicts: z.number().nullable(),
+    }),
+  ),
   sources: z.array(
     z.object({
       foundation: z.string(),
       field: z.string(),
       source: z.string(),
       department: z.string().nullable(),
+      column: z
+        .string()
+        .nullable()
+        .meta({ description: 'the source column, or the expression; null when not known' }),
+      keyPrefix: z
+        .array(z.string())
+        .meta({ description: 'the key classes this source is authoritative for' }),
+      compared: z
+        .array(z.string())
+        .meta({ description: 'the other sources holding the field (dataset.column), compared at the build' }),
+      conflicts: z.number().meta({ description: 'conflicts recorded for the field' }),
     }),
   ),
   conflicts: z.array(

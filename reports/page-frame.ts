@@ -26,8 +26,9 @@ h3{font-size:15px;margin:14px 0 6px}
 .card{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:10px 16px;min-width:150px}
 .card .n{font-size:24px;font-weight:600}
 .card .l{font-size:12px;color:#627d98}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
-.grid>section{margin:0}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));gap:16px}
+.grid>section{margin:0;min-width:0}
+section{min-width:0}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top;white-space:nowrap}
 td.wrap{white-space:normal;min-width:16em}
@@ -37,6 +38,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .pass{color:#1e7b34}.fail{color:#b42318}.error{color:#b54708}.na{color:#7b8794}
 .badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;border:1px solid currentColor}
 .muted{color:#7b8794}
+.answers{margin:0;padding-left:20px}
+.answers li{margin:4px 0}
 .note{background:#fffbea;border:1px solid #f0b429;border-radius:4px;padding:8px 12px}
 code,pre{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
 pre{background:#f0f4f8;padding:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:4px 0}
@@ -45,7 +48,19 @@ summary{cursor:pointer}
 .pager{display:flex;gap:12px;align-items:center;margin:8px 0}
 .chart{overflow-x:auto}
 .chart svg{max-width:100%;height:auto}
+.chart .narrow{display:none}
 footer{padding:12px 24px 24px;color:#7b8794;font-size:12px}
+@media (max-width:600px){
+header,nav{padding-left:12px;padding-right:12px}
+main{padding:12px}
+footer{padding:12px}
+section{padding:10px 12px}
+header h1{font-size:19px}
+.card{min-width:0;flex:1 1 140px;padding:8px 12px}
+.card .n{font-size:20px}
+.chart .wide{display:none}
+.chart .narrow{display:block}
+}
 `;
 
 /** A navigation entry: the file and its label. */

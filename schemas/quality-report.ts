@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Labels } from './labels.ts';
 
 /** Version of the report shape; bumped on breaking changes. */
-export const QUALITY_REPORT_SCHEMA_VERSION = 1;
+export const QUALITY_REPORT_SCHEMA_VERSION = 2;
 
 /** The five quality dimensions of article 15 (GB/T 36344-2018 names where they exist). */
 export const QualityDimension = z
@@ -69,7 +69,12 @@ export const QualityRuleResult = z.object({
     .enum(['builtin', 'default', 'declared'])
     .meta({ description: 'builtin key rule, default derived from the catalog, or declared in code' }),
   column: z.string().nullable().meta({ description: 'the column checked, if one' }),
-  description: z.string().meta({ description: 'what the rule checks, written by its factory' }),
+  description: z
+    .string()
+    .meta({ description: 'what the rule checks, written by its factory (English) or given with the rule' }),
+  descriptions: z
+    .object({ zh: z.string(), en: z.string() })
+    .meta({ description: 'the description in Chinese and English (both the given text when one was given)' }),
   scope: z.string().nullable().meta({ description: 'the SQL scope applied (where, partition, latest load)' }),
   mostly: z.number().meta({ description: 'threshold: the rule passes when passRate ≥ mostly' }),
   weight: z.number().meta({ description: 'weight of the rule inside its dimension (default 1)' }),
@@ -77,7 +82,21 @@ export const QualityRuleResult = z.object({
   total: z.number().int().meta({ description: 'elements evaluated (B of GB/T 36344 A/B)' }),
   failed: z.number().int().meta({ description: 'elements failing the rule' }),
   passRate: z.number().nullable().meta({ description: '(total − failed) / total; null when total = 0' }),
-  observed: z.string().nullable().meta({ description: 'the observed value for aggregate rules, in words' }),
+  shortfall: z.number().nullable().meta({
+    description:
+      'max(0, mostly − passRate): how far below its threshold; null when left out of the arithmetic',
+  }),
+  deduction: z.number().meta({
+    description: 'points the rule takes off its dimension and dataset: min(max, 100 × shortfall × points)',
+  }),
+  observed: z
+    .string()
+    .nullable()
+    .meta({ description: 'the observed value for aggregate rules, in words (English)' }),
+  observedTexts: z
+    .object({ zh: z.string(), en: z.string() })
+    .nullable()
+    .meta({ description: 'the observed value in Chinese and English' }),
   error: z.string().nullable().meta({ description: 'why the rule could not be computed' }),
   samples: z.array(QualitySample),
   sql: z
@@ -97,6 +116,14 @@ export const QualityDimensionResult = z.object({
     .number()
     .nullable()
     .meta({ description: '0–100; null when all its rules are error or not applicable' }),
+  passRate: z
+    .number()
+    .nullable()
+    .meta({ description: 'weightedPassed / weightedTotal: the raw pass rate the score is judged from' }),
+  ceiling: z
+    .number()
+    .meta({ description: '90 when an error-severity rule of the dimension failed, else 100' }),
+  deductions: z.number().meta({ description: 'Σ deduction of the rules of the dimension (points)' }),
   rules: z.array(z.string()).meta({ description: 'ids of the rules of this dimension' }),
   weightedPassed: z.number().meta({ description: 'Σ w·(total − failed) (rows) or Σ w·passRate (equal)' }),
   weightedTotal: z.number().meta({ description: 'Σ w·total (rows) or Σ w (equal)' }),
@@ -135,7 +162,10 @@ export const QualityFinding = z.object({
   sd: z.number().nullable(),
   z: z.number().nullable(),
   history: z.number().int().meta({ description: 'earlier runs the verdict is based on' }),
-  message: z.string(),
+  message: z.string().meta({ description: 'the finding in English' }),
+  messages: z
+    .object({ zh: z.string(), en: z.string() })
+    .meta({ description: 'the finding in Chinese and English' }),
 });
 /** A finding. */
 export type QualityFinding = z.output<typeof QualityFinding>;
@@ -145,6 +175,10 @@ export const QualityDatasetResult = z.object({
   dataset: z.string(),
   title: z.string().nullable(),
   table: z.string(),
+  layer: z.enum(['foundation', 'theme', 'topic']).nullable().meta({
+    description:
+      'the layer of a table the platform built (foundation.x, theme.x, topic.x); null for a department’s dataset. Built tables are left out of the department and node roll-ups (they derive from the datasets)',
+  }),
   department: z
     .object({ name: z.string(), code: z.string() })
     .nullable()
@@ -156,7 +190,15 @@ export const QualityDatasetResult = z.object({
     total: z.number().int(),
     byReason: z.record(z.string(), z.object({ count: z.number().int(), locations: z.array(z.string()) })),
   }),
-  score: z.number().nullable().meta({ description: 'weighted mean of the dimension scores; null when none' }),
+  score: z.number().nullable().meta({
+    description: 'min(weighted mean of the dimension scores, ceiling − deductions); null when none',
+  }),
+  passRate: z
+    .number()
+    .nullable()
+    .meta({ description: 'weighted mean of the dimension pass rates (raw, unjudged); null when none' }),
+  ceiling: z.number().meta({ description: '90 when any error-severity rule failed, else 100' }),
+  deductions: z.number().meta({ description: 'Σ deduction of all its rules (points)' }),
   status: z.enum(['pass', 'fail']).meta({ description: 'fail when any error-severity rule failed' }),
   dimensions: z
     .partialRecord(QualityDimension, QualityDimensionResult)
@@ -175,6 +217,7 @@ export const QualityRollup = z.object({
   datasets: z.array(z.string()),
   rows: z.number().int(),
   score: z.number().nullable(),
+  passRate: z.number().nullable().meta({ description: 'row-weighted mean of the dataset pass rates' }),
   dimensions: z.partialRecord(QualityDimension, z.number().nullable()),
 });
 /** A roll-up. */
@@ -202,6 +245,13 @@ export const QualityReport = z.object({
     rollup: z.string(),
     ruleWeighting: z.enum(['rows', 'equal']),
     dimensionWeights: z.record(QualityDimension, z.number()),
+    errorCeiling: z.number().meta({ description: 'highest score with a failing error-severity rule (90)' }),
+    pointsPerPercent: z
+      .record(QualitySeverity, z.number())
+      .meta({ description: 'points per percentage point below the threshold, by severity' }),
+    maxDeduction: z
+      .record(QualitySeverity, z.number())
+      .meta({ description: 'the most points one rule can cost, by severity' }),
   }),
   datasets: z.array(QualityDatasetResult),
   departments: z.array(QualityRollup),

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
-import { buildProject } from '../../jobs/index.ts';
+import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
@@ -100,21 +100,24 @@ export default async function demo(_args: unknown[], command: Command): Promise<
     });
     progress.stop();
     const check = checkAgainstManifest(summary, manifest);
+    // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
+    // error-severity rule) would skip every model; the demo builds without them and says so. Quality runs after
+    // the build, so the foundations and the topic table are assessed with the departments' datasets.
+    const build = await buildProject(wh, loaded.project, { gates: false, logger });
     const report = await runQuality(wh, {
       definitions: loaded.project.quality,
+      builtTables: builtTablesOf(loaded.project),
       node: { id: loaded.project.node.id, name: loaded.project.node.name },
     });
     const reportFile = writeReportFile(
       reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
       report,
     );
-    // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
-    // error-severity rule) would skip every model; the demo builds without them and says so.
-    const build = await buildProject(wh, loaded.project, { gates: false, logger });
     const dashboard = await writeDashboard({
       report,
       warehouse: wh,
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+      foundationDefinitions: loaded.project.foundations ?? [],
     });
     if (opts.json)
       out.json({

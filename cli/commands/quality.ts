@@ -38,7 +38,11 @@ export function checkArguments(
 ) {
   const o = options as unknown as QualityCliOptions;
   problems.date('--as-of', o.asOf, today());
-  problems.name('--dataset', o.dataset);
+  // A built table is named with its layer: --dataset topic.elderly_subsidy_2026.
+  problems.name(
+    '--dataset',
+    o.dataset?.map((d) => d.replace(/^(foundation|theme|topic)\./, '')),
+  );
   problems.project(o.project);
   problems.path(
     '--warehouse',
@@ -81,6 +85,7 @@ export default async function quality(_args: unknown[], command: Command): Promi
   const ctx = loaded ? commandTaskContext(loaded, wh, logger) : undefined;
   try {
     if (ctx) {
+      // The task passes the project's built tables (foundations, themes and topics with declared rules).
       ({ report, file } = await runQualityTask(ctx, options));
     } else {
       // A bare warehouse without a project: no definitions, no run record, no alerts.

@@ -65,6 +65,7 @@ export default async function report(_args: unknown[], command: Command): Promis
     ...(opts.report ? { reportFile: resolve(opts.report) } : {}),
     ...(opts.out ? { outDir: resolve(opts.out) } : {}),
     lang: opts.lang,
+    foundationDefinitions: pw?.loaded.project.foundations ?? [],
     ...(pw?.loaded.project.backup !== undefined && warehousePath
       ? { backups: backupsReader(pw.loaded, warehousePath) }
       : {}),
@@ -95,14 +96,20 @@ export default async function report(_args: unknown[], command: Command): Promis
   }
   const ctx = pw && wh && writable ? commandTaskContext(pw.loaded, wh, logger) : undefined;
   try {
-    const { reportFile, result } = ctx
+    const {
+      reportFile,
+      reports,
+      notes: shown,
+      result,
+    } = ctx
       ? await runReportTask(ctx, { ...options, notes })
       : await renderReport(projectDir, wh, { ...options, notes });
-    for (const n of notes) out.note(`note: ${n}`);
+    for (const n of shown) out.note(`note: ${n}`);
     const summary = {
       index: result.index,
       dir: result.dir,
       report: reportFile,
+      reports,
       pages: result.pages,
       files: result.files.length,
       bytes: result.bytes,

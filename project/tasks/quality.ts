@@ -1,5 +1,6 @@
 /** The quality task: scores datasets, writes the report file, records a `quality` run, alerts on what it found. */
 import { join } from 'node:path';
+import { builtTablesOf } from '../../jobs/index.ts';
 import {
   type QualityOptions,
   type QualityReport,
@@ -75,6 +76,7 @@ export async function runQualityTask(
     const report = await runQuality(ctx.wh, {
       ...rest,
       definitions: ctx.loaded.project.quality ?? [],
+      builtTables: rest.builtTables ?? builtTablesOf(ctx.loaded.project),
       node: { id: ctx.loaded.project.node.id, name: ctx.loaded.project.node.name },
     });
     const file = writeReportFile(reportFilePath(dir, report.runId), report);

@@ -1,11 +1,15 @@
 /** The report task: renders the quality dashboard from the newest (or a given) quality report; a `report` run. */
 import { isAbsolute, join } from 'node:path';
 import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
+import type { Foundation } from '../../jobs/index.ts';
 import {
+  assessedDatasets,
   type BackupsSection,
   type DashboardResult,
   DEFAULT_DASHBOARD_DIR,
+  type LatestResults,
   latestReportFile,
+  latestResults,
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
@@ -19,7 +23,10 @@ import { recorded } from './recorded.ts';
 
 /** Options of the report task. */
 export interface ReportTaskOptions {
-  /** The quality report file; defaults to the newest in `<project>/.gongshu/reports`. */
+  /**
+   * The quality report file, rendered alone; by default each dataset shows its latest result from the reports in
+   * `<project>/.gongshu/reports` (a run may have covered one dataset).
+   */
   readonly reportFile?: string | undefined;
   /** Defaults to `<project>/out/report`. */
   readonly outDir?: string | undefined;
@@ -28,6 +35,8 @@ export interface ReportTaskOptions {
   readonly notes?: readonly string[];
   /** The overview's backup section; the report task reads it from the node's backup journal when configured. */
   readonly backups?: (() => Promise<BackupsSection>) | undefined;
+  /** The project's foundation definitions, for the foundations page; defaults to the loaded project's. */
+  readonly foundationDefinitions?: readonly Foundation[] | undefined;
 }
 
 /** What the report task did. */
@@ -35,6 +44,10 @@ export interface ReportTaskResult {
   /** Null when the warehouse could not be written (the run is then not recorded). */
   readonly runId: string | null;
   readonly reportFile: string;
+  /** How many report files the dashboard's results come from (1 with `reportFile`). */
+  readonly reports: number;
+  /** The notes shown on the overview: the given ones and the earlier reports skipped. */
+  readonly notes: readonly string[];
   readonly result: DashboardResult;
 }
 
@@ -42,24 +55,40 @@ export interface ReportTaskResult {
 export function reportFileOf(projectDir: string, given?: string): string {
   if (given) return given;
   const file = latestReportFile(join(projectDir, REPORTS_DIR));
-  if (!file) {
-    throw new ProjectError(
-      'no-report',
-      `${join(projectDir, REPORTS_DIR)}: no quality report (quality-<runId>.json). Fix: run gongshu quality first, or pass --report FILE`,
-      { dir: projectDir },
-    );
-  }
+  if (!file) throw noReport(projectDir);
   return file;
 }
 
-/** Renders the dashboard without recording a run (the warehouse is read-only, locked or absent). */
+/** The error when a project folder holds no quality report. */
+function noReport(projectDir: string): ProjectError {
+  return new ProjectError(
+    'no-report',
+    `${join(projectDir, REPORTS_DIR)}: no quality report (quality-<runId>.json). Fix: run gongshu quality first, or pass --report FILE`,
+    { dir: projectDir },
+  );
+}
+
+/**
+ * Renders the dashboard without recording a run (the warehouse is read-only, locked or absent). With
+ * `reportFile` that run is rendered alone; otherwise each dataset shows its latest result, whichever run had it.
+ */
 export async function renderReport(
   projectDir: string,
   warehouse: Warehouse | null,
   options: ReportTaskOptions,
-): Promise<{ reportFile: string; result: DashboardResult }> {
-  const reportFile = reportFileOf(projectDir, options.reportFile);
-  const report = readReportFile(reportFile);
+): Promise<Omit<ReportTaskResult, 'runId'>> {
+  const notes = [...(options.notes ?? [])];
+  const latest: LatestResults | undefined = options.reportFile
+    ? undefined
+    : latestResults(
+        join(projectDir, REPORTS_DIR),
+        warehouse ? { datasets: await assessedDatasets(warehouse) } : {},
+      );
+  const reportFile = options.reportFile ?? latest?.files[0];
+  if (!reportFile) throw noReport(projectDir);
+  const report = latest?.report ?? readReportFile(reportFile);
+  for (const f of latest?.skipped ?? [])
+    notes.push(`${f}: an earlier quality report of another gongshu version was skipped`);
   const outDir =
     options.outDir ??
     (isAbsolute(DEFAULT_DASHBOARD_DIR) ? DEFAULT_DASHBOARD_DIR : join(projectDir, DEFAULT_DASHBOARD_DIR));
@@ -68,10 +97,12 @@ export async function renderReport(
     warehouse,
     outDir,
     lang: options.lang ?? 'zh-CN',
-    notes: options.notes ?? [],
+    notes,
+    foundationDefinitions: options.foundationDefinitions ?? [],
+    ...(latest ? { assessed: latest.assessed } : {}),
     ...(options.backups ? { backups: options.backups } : {}),
   });
-  return { reportFile, result };
+  return { reportFile, reports: latest?.files.length ?? 1, notes, result };
 }
 
 /** Renders the dashboard as a recorded `report` run on a writable warehouse. */
@@ -85,10 +116,20 @@ export async function runReportTask(
       (ctx.loaded.project.backup !== undefined && ctx.wh.path !== ':memory:'
         ? backupsReader(ctx.loaded, ctx.wh.path)
         : undefined);
-    const r = await renderReport(ctx.loaded.dir, ctx.wh, { ...options, backups });
+    const r = await renderReport(ctx.loaded.dir, ctx.wh, {
+      ...options,
+      backups,
+      foundationDefinitions: options.foundationDefinitions ?? ctx.loaded.project.foundations ?? [],
+    });
     return {
       value: r,
-      details: { report: r.reportFile, index: r.result.index, pages: r.result.pages, bytes: r.result.bytes },
+      details: {
+        report: r.reportFile,
+        reports: r.reports,
+        index: r.result.index,
+        pages: r.result.pages,
+        bytes: r.result.bytes,
+      },
     };
   });
   return { runId, ...value };

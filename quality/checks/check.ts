@@ -1,9 +1,12 @@
-/** What a check module defines besides its factory: its name, dimension, description and how it compiles. */
+/** What a check module defines besides its factory: its name, dimension and how it compiles. */
 import type { QualityDimension } from '../../schemas/index.ts';
 import type { CompileContext, Plan } from '../plan.ts';
 import type { RuleBase } from '../rule.ts';
 
-/** A check description in Chinese and English: what a rule of this check verifies. */
+/**
+ * A check description in Chinese and English: what a rule of this check verifies. The texts live in the
+ * message catalogs (`quality/messages/zh-CN.ts`, `en.ts`), one file per language.
+ */
 export interface CheckDescription {
   readonly zh: string;
   readonly en: string;
@@ -14,7 +17,6 @@ export interface CheckDefinition<R extends RuleBase & { readonly check: string }
   readonly check: R['check'];
   /** The dimension of its rules; null when the rule chooses it (custom SQL). */
   readonly dimension: QualityDimension | null;
-  readonly description: CheckDescription;
   /**
    * Turns one rule into a plan; `scope` is the SQL condition of its scope (`TRUE` when none), `masked` whether
    * samples and reproducing SQL show masked values.

@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import type { QualityDimension } from '../../schemas/index.ts';
 import { RuleError } from '../errors.ts';
+import { QUALITY_MESSAGES } from '../messages/describe.ts';
 import { MATCHES_SOURCE, type MatchesSourceRule } from './accuracy/matches-source.ts';
 import type { CheckDefinition, CheckDescription } from './check.ts';
 import { KEY_COMPLETE, type KeyCompleteRule } from './completeness/key-complete.ts';
 import { NOT_NULL, type NotNullRule } from './completeness/not-null.ts';
 import { RECORD_COUNT, type RecordCountRule } from './completeness/record-count.ts';
 import { AGREES_WITH_KEY, type AgreesWithKeyRule } from './consistency/agrees-with-key.ts';
+import { FOUNDATION_CONFLICTS, type FoundationConflictsRule } from './consistency/foundation-conflicts.ts';
 import { KEY_UNIQUE, type KeyUniqueRule } from './consistency/key-unique.ts';
 import { REFERENCES, type ReferencesRule } from './consistency/references.ts';
 import { SAME_AS, type SameAsRule } from './consistency/same-as.ts';
@@ -31,7 +33,7 @@ import { SQL_PREDICATE, type SqlPredicateRule } from './validity/sql-predicate.t
 import { USCC, type UsccRule } from './validity/uscc.ts';
 
 /** The rule type of each check kind. */
-interface RulesByCheck {
+export interface RulesByCheck {
   'not-null': NotNullRule;
   'record-count': RecordCountRule;
   'key-complete': KeyCompleteRule;
@@ -54,6 +56,7 @@ interface RulesByCheck {
   'key-unique': KeyUniqueRule;
   references: ReferencesRule;
   'same-as': SameAsRule;
+  'foundation-conflicts': FoundationConflictsRule;
   'matches-source': MatchesSourceRule;
 }
 
@@ -91,6 +94,7 @@ const CHECKS: { readonly [K in CheckName]: CheckDefinition<RulesByCheck[K]> } = 
   'key-unique': KEY_UNIQUE,
   references: REFERENCES,
   'same-as': SAME_AS,
+  'foundation-conflicts': FOUNDATION_CONFLICTS,
   // 准确性 accuracy
   'matches-source': MATCHES_SOURCE,
 });
@@ -102,8 +106,22 @@ export interface CheckSummary {
   readonly description: CheckDescription;
 }
 
-/** Each check kind with its dimension and its description in Chinese and English. */
-export const QUALITY_CHECKS: { readonly [K in CheckName]: CheckSummary } = CHECKS;
+/** Each check kind with its dimension and its description in Chinese and English (from the message catalogs). */
+export const QUALITY_CHECKS: { readonly [K in CheckName]: CheckSummary } = Object.freeze(
+  Object.fromEntries(
+    (Object.keys(CHECKS) as CheckName[]).map((k) => [
+      k,
+      Object.freeze({
+        check: k,
+        dimension: CHECKS[k].dimension,
+        description: Object.freeze({
+          zh: QUALITY_MESSAGES['zh-CN'].checks[k].summary,
+          en: QUALITY_MESSAGES.en.checks[k].summary,
+        }),
+      }),
+    ]),
+  ) as { [K in CheckName]: CheckSummary },
+);
 
 /** A rule of check `K`, with `check` known to be `K`. */
 type RuleOf<K extends CheckName> = { [P in K]: RulesByCheck[P] }[K] & { readonly check: K };

@@ -137,3 +137,29 @@ export async function readLoads(
     datasets[r.dataset]?.loads.push(load);
   }
 }
+
+/**
+ * Marks each dataset whose result is older than its latest committed load: the load finished after the run the
+ * result comes from and is not one the result assessed (`assessed.newerLoad`).
+ */
+export async function readNewerLoads(
+  wh: Warehouse,
+  report: QualityReport,
+  datasets: Record<string, DatasetExtras>,
+): Promise<void> {
+  const names = report.datasets.map((d) => d.dataset);
+  if (names.length === 0) return;
+  const rows = await wh.all<{ dataset: string; load_id: string; ms: number }>(
+    `SELECT dataset, arg_max(load_id, finished_at) AS load_id, epoch_ms(max(finished_at)) AS ms FROM ${LOADS_TABLE}
+     WHERE status = 'committed' AND dataset IN ${inList(names)} GROUP BY dataset`,
+  );
+  const assessedLoads = new Map(report.datasets.map((d) => [d.dataset, new Set(d.loads)]));
+  for (const r of rows) {
+    const extras = datasets[r.dataset];
+    if (!extras?.assessed) continue;
+    const finished = Number(r.ms);
+    if (finished > Date.parse(extras.assessed.at) && !assessedLoads.get(r.dataset)?.has(r.load_id)) {
+      extras.assessed.newerLoad = { loadId: r.load_id, at: iso(finished) };
+    }
+  }
+}

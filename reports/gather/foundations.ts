@@ -1,23 +1,60 @@
-import { quoteIdent } from '../../schemas/index.ts';
+import type { Foundation } from '../../jobs/index.ts';
+import { quoteIdent, quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { DATASETS_TABLE, FOUNDATIONS_TABLE } from '../../warehouse/index.ts';
 import type { FoundationsData, FoundationsSection } from '../model.ts';
+import { iso } from './iso.ts';
+
+/** A foundation's built state (`gongshu.foundations`). */
+interface Built {
+  readonly builtAt: string;
+  readonly mode: string;
+  readonly rows: number | null;
+  readonly conflicts: number | null;
+}
+
+const table = (name: string) => `foundation.${quoteIdent(name)}`;
 
 /**
- * The built-in foundations reader, on the jobs layer's tables: `gongshu.foundations` (one row per built
- * foundation) and `foundation.<name>_conflicts` (key, field, source, value, other_source, other_value). Sources
- * per field and duplicate collection are derived from the conflict rows: a field another department also
- * collects shows up there whenever its values disagree. A reader with the full definitions can replace this one.
+ * The foundations section: every foundation the project defines or the warehouse has built, each with its build
+ * (`gongshu.foundations`), its history size (`foundation.<name>_closed`), every field with its authoritative
+ * source and the sources compared with it (from the definitions; without them, the table's columns and the
+ * conflict rows), conflicts per field and department (`foundation.<name>_conflicts`), and duplicate collection.
  */
-export async function readFoundations(wh: Warehouse): Promise<FoundationsSection> {
-  if (!(await wh.hasTable(`${FOUNDATIONS_TABLE}`))) {
+export async function readFoundations(
+  wh: Warehouse,
+  definitions: readonly Foundation[] = [],
+): Promise<FoundationsSection> {
+  const hasState = await wh.hasTable(`${FOUNDATIONS_TABLE}`);
+  if (!hasState && definitions.length === 0) {
     return { status: 'not-configured', note: `no ${FOUNDATIONS_TABLE} table (no foundation was built)` };
   }
   try {
-    const built = await wh.all<{ foundation: string }>(
-      `SELECT foundation FROM ${FOUNDATIONS_TABLE} ORDER BY foundation`,
-    );
-    if (built.length === 0) return { status: 'not-configured', note: `${FOUNDATIONS_TABLE} is empty` };
+    const built = new Map<string, Built>();
+    if (hasState) {
+      const rows = await wh.all<{
+        foundation: string;
+        ms: number;
+        mode: string;
+        rows: number | null;
+        conflicts: number | null;
+      }>(
+        `SELECT foundation, epoch_ms(built_at) AS ms, mode, rows, conflicts FROM ${FOUNDATIONS_TABLE} ORDER BY foundation`,
+      );
+      for (const r of rows) {
+        built.set(r.foundation, {
+          builtAt: iso(Number(r.ms)),
+          mode: r.mode,
+          rows: r.rows === null ? null : Number(r.rows),
+          conflicts: r.conflicts === null ? null : Number(r.conflicts),
+        });
+      }
+    }
+    const names = [
+      ...definitions.map((d) => d.name),
+      ...[...built.keys()].filter((n) => !definitions.some((d) => d.name === n)),
+    ];
+    if (names.length === 0) return { status: 'not-configured', note: `${FOUNDATIONS_TABLE} is empty` };
     const departments = new Map(
       (
         await wh.all<{ dataset: string; provider: string | null }>(
@@ -26,27 +63,86 @@ export async function readFoundations(wh: Warehouse): Promise<FoundationsSection
       ).map((r) => [r.dataset, r.provider]),
     );
     const dept = (dataset: string) => departments.get(dataset) ?? dataset;
-    const data: FoundationsData = { sources: [], conflicts: [], duplicates: [] };
-    for (const { foundation } of built) {
-      const table = `foundation.${foundation}_conflicts`;
-      if (!(await wh.hasTable(table))) continue;
-      const rows = await wh.all<{ field: string; source: string; other: string; n: number }>(
-        `SELECT field, source, other_source AS other, count(*) AS n FROM foundation.${quoteIdent(`${foundation}_conflicts`)}
-         GROUP BY ALL ORDER BY field, n DESC, other`,
-      );
-      const seen = new Set<string>();
-      for (const r of rows) {
-        const n = Number(r.n);
-        if (!seen.has(`${r.field}\u0000${r.source}`)) {
-          seen.add(`${r.field}\u0000${r.source}`);
+    const data: FoundationsData = { foundations: [], sources: [], conflicts: [], duplicates: [] };
+    for (const name of names) {
+      const def = definitions.find((d) => d.name === name);
+      const state = built.get(name);
+      const count = async (t: string) =>
+        (await wh.hasTable(`foundation.${t}`))
+          ? Number((await wh.value<number>(`SELECT count(*) FROM ${table(t)}`)) ?? 0)
+          : null;
+      const rows = state?.rows ?? (await count(name));
+      const closed = await count(`${name}_closed`);
+      const conflictRows = (await wh.hasTable(`foundation.${name}_conflicts`))
+        ? await wh.all<{ field: string; source: string; other: string; n: number }>(
+            `SELECT field, source, other_source AS other, count(*) AS n FROM ${table(`${name}_conflicts`)}
+             GROUP BY ALL ORDER BY field, n DESC, other`,
+          )
+        : [];
+      const byField = new Map<string, number>();
+      for (const r of conflictRows) byField.set(r.field, (byField.get(r.field) ?? 0) + Number(r.n));
+
+      let fields: string[];
+      if (def) {
+        fields = Object.keys(def.fields);
+        for (const field of fields) {
+          const compared = (def.others[field] ?? []).map((o) => `${o.source}.${o.column ?? o.expr}`);
+          for (const ref of def.fields[field] ?? []) {
+            data.sources.push({
+              foundation: name,
+              field,
+              source: ref.source,
+              department: departments.get(ref.source) ?? null,
+              column: ref.column ?? ref.expr ?? null,
+              keyPrefix: [...(ref.keyPrefix ?? [])],
+              compared,
+              conflicts: byField.get(field) ?? 0,
+            });
+          }
+        }
+      } else {
+        // Without the definition: the table's columns, with the source the conflict rows name.
+        const columns = await wh.all<{ column_name: string }>(
+          `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'foundation' AND table_name = ${quoteLiteral(name)}
+           ORDER BY column_index`,
+        );
+        fields = [
+          ...new Set([
+            ...columns.map((c) => c.column_name).filter((c) => c !== 'valid_from'),
+            ...conflictRows.map((r) => r.field),
+          ]),
+        ];
+        for (const field of fields) {
+          const c = conflictRows.filter((r) => r.field === field);
           data.sources.push({
-            foundation,
-            field: r.field,
-            source: r.source,
-            department: departments.get(r.source) ?? null,
+            foundation: name,
+            field,
+            source: c[0]?.source ?? '',
+            department: c[0] ? (departments.get(c[0].source) ?? null) : null,
+            column: null,
+            keyPrefix: [],
+            compared: [...new Set(c.map((r) => r.other))],
+            conflicts: byField.get(field) ?? 0,
           });
         }
-        data.conflicts.push({ foundation, field: r.field, department: dept(r.other), count: n });
+      }
+      data.foundations.push({
+        name,
+        title: def?.title ?? null,
+        key: def?.key ?? null,
+        keyColumn: def?.keyColumn ?? null,
+        fields: fields.length,
+        builtAt: state?.builtAt ?? null,
+        mode: state?.mode ?? null,
+        rows,
+        closed,
+        history: rows === null ? null : rows + (closed ?? 0),
+        conflicts:
+          state?.conflicts ?? (conflictRows.length ? [...byField.values()].reduce((a, b) => a + b, 0) : null),
+      });
+      for (const r of conflictRows) {
+        const n = Number(r.n);
+        data.conflicts.push({ foundation: name, field: r.field, department: dept(r.other), count: n });
         data.duplicates.push({
           field: r.field,
           department: dept(r.other),

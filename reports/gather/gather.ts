@@ -4,6 +4,7 @@
  * the whole model goes through `scrubDeep` so no valid citizen identity number survives anywhere in it.
  */
 
+import type { Foundation } from '../../jobs/index.ts';
 import type { QualityReport } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../model.ts';
 import { scrubDeep } from '../scrub.ts';
 import { readCatalog } from './catalog.ts';
-import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
+import { readDrift, readLoads, readNewerLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
 import { readRuns, readScoreTrends } from './runs.ts';
@@ -32,10 +33,17 @@ export interface GatherOptions {
   readonly now?: string;
   /** Replaces the built-in foundations reader (the jobs layer can plug its own in). */
   readonly foundations?: SectionReader<FoundationsSection>;
+  /** The project's foundation definitions: every field with its source, also for foundations not built yet. */
+  readonly foundationDefinitions?: readonly Foundation[];
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
+  /**
+   * The run each dataset's result comes from, when the report merges the latest result of each dataset
+   * (`latestResults`); defaults to the report's own run.
+   */
+  readonly assessed?: Readonly<Record<string, { readonly runId: string; readonly at: string }>>;
 }
 
 /**
@@ -50,8 +58,10 @@ export async function gatherDashboard(
   const notes: string[] = [];
   const datasets: Record<string, DatasetExtras> = {};
   for (const d of report.datasets) {
+    const from = options.assessed?.[d.dataset] ?? { runId: report.runId, at: report.generatedAt };
     datasets[d.dataset] = {
-      scoreTrend: [{ runId: report.runId, at: report.generatedAt, score: d.score }],
+      assessed: { ...from, newerLoad: null },
+      scoreTrend: [{ runId: from.runId, at: from.at, score: d.score }],
       quarantine: Object.entries(d.quarantine.byReason).map(([reason, q]) => ({
         reason,
         count: q.count,
@@ -84,8 +94,11 @@ export async function gatherDashboard(
     await readQuarantine(wh, report, datasets);
     await readDrift(wh, names, until, datasets);
     await readLoads(wh, names, until, datasets);
+    await readNewerLoads(wh, report, datasets);
     catalog = await readCatalog(wh, report.asOf);
-    foundations = await (options.foundations ?? readFoundations)(wh);
+    foundations = options.foundations
+      ? await options.foundations(wh)
+      : await readFoundations(wh, options.foundationDefinitions ?? []);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;

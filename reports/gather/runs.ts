@@ -55,6 +55,9 @@ export async function readScoreTrends(
   for (const r of rows) {
     const extras = datasets[r.dataset];
     if (!extras) continue;
+    // A result from an earlier run (the latest of its dataset): only the runs before it lead up to it.
+    const current = extras.scoreTrend.at(-1);
+    if (current && (r.run_id === current.runId || Number(r.ms) > Date.parse(current.at) + 1000)) continue;
     // Keep the current run last.
     extras.scoreTrend.splice(extras.scoreTrend.length - 1, 0, {
       runId: r.run_id,

@@ -1,10 +1,12 @@
 /**
- * Every label of the dashboard in Chinese and English, and number/date formatting for the locale. Dates are
- * shown in the node's time zone (Asia/Shanghai) whatever the machine's TZ, so a build is reproducible.
+ * The texts of the dashboard in one language, from its message catalog (`reports/messages/zh-CN.ts`, `en.ts`;
+ * rule descriptions and findings come in both languages in the report, from the quality engine's catalogs), and
+ * number/date formatting for the locale. Dates are shown in the node's time zone (Asia/Shanghai) whatever the
+ * machine's TZ, so a build is reproducible.
  */
-import type { Labels } from '../../schemas/index.ts';
-import { MESSAGES, type MessageKey } from './messages.ts';
-import { PROBLEM_LABELS, REASON_LABELS, WORD_LABELS } from './words.ts';
+import type { Labels, QualityFinding, QualityRuleResult } from '../../schemas/index.ts';
+import { EN } from '../messages/en.ts';
+import { type DashboardMessages, ZH_CN } from '../messages/zh-CN.ts';
 
 /** Languages of the dashboard. */
 export const REPORT_LANGS = ['zh-CN', 'en'] as const;
@@ -13,6 +15,13 @@ export type ReportLang = (typeof REPORT_LANGS)[number];
 
 /** The time zone dates are shown in. */
 export const REPORT_TIME_ZONE = 'Asia/Shanghai';
+
+const CATALOGS: Readonly<Record<ReportLang, DashboardMessages>> = { 'zh-CN': ZH_CN, en: EN };
+
+/** A message key. */
+export type MessageKey = keyof DashboardMessages['messages'];
+/** A catalog problem key. */
+type ProblemKey = keyof DashboardMessages['problems'];
 
 /** The texts and formatters of one language. */
 export interface Texts {
@@ -28,7 +37,13 @@ export interface Texts {
   /** A quarantine reason, with the code kept: `主键缺失 (key:missing)`. */
   reason(value: string): string;
   /** A catalog problem. */
-  problem(value: keyof typeof PROBLEM_LABELS): string;
+  problem(value: ProblemKey): string;
+  /** A rule's description in this language. */
+  rule(r: Pick<QualityRuleResult, 'description' | 'descriptions'>): string;
+  /** A rule's observed value in this language. */
+  observed(r: Pick<QualityRuleResult, 'observed' | 'observedTexts'>): string | null;
+  /** A finding in this language. */
+  finding(f: Pick<QualityFinding, 'message' | 'messages'>): string;
   /** An integer with grouping: 185,002. */
   int(n: number | null | undefined): string;
   /** A score 0–100 with two decimals, or "—". */
@@ -49,7 +64,7 @@ const DASH = '—';
 
 /** The texts of a language. */
 export function texts(lang: ReportLang): Texts {
-  const i = lang === 'en' ? 1 : 0;
+  const m = CATALOGS[lang];
   const short = lang === 'en' ? 'en' : 'zh';
   const locale = lang === 'en' ? 'en-GB' : 'zh-CN';
   const intFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
@@ -82,7 +97,7 @@ export function texts(lang: ReportLang): Texts {
     lang,
     short,
     t(key, vars) {
-      let s: string = MESSAGES[key][i];
+      let s: string = m.messages[key];
       if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
       return s;
     },
@@ -90,14 +105,19 @@ export function texts(lang: ReportLang): Texts {
       const l = (labels as Record<string, { zh: string; en: string }>)[value];
       return l ? l[short] : value;
     },
-    word: (value) => WORD_LABELS[value]?.[short] ?? value,
+    word: (value) => (m.words as Record<string, string>)[value] ?? value,
     reason(value) {
-      const l = REASON_LABELS[value];
-      if (l) return `${l[short]} (${value})`;
-      if (value.startsWith('type:')) return `${short === 'zh' ? '类型不符' : 'type mismatch'} (${value})`;
+      const l = (m.reasons as Record<string, string>)[value];
+      if (l) return `${l} (${value})`;
+      for (const [prefix, label] of Object.entries(m.reasonPrefixes)) {
+        if (value.startsWith(prefix)) return `${label} (${value})`;
+      }
       return value;
     },
-    problem: (value) => PROBLEM_LABELS[value][short],
+    problem: (value) => m.problems[value],
+    rule: (r) => r.descriptions[short],
+    observed: (r) => r.observedTexts?.[short] ?? r.observed,
+    finding: (f) => f.messages[short],
     int: (n) => (n === null || n === undefined ? DASH : intFmt.format(n)),
     score: (n) => (n === null || n === undefined ? DASH : scoreFmt.format(n)),
     pct(rate) {

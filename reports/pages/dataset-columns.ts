@@ -1,16 +1,25 @@
 /** Columns of the dataset tables (the overview's attention list, the list of all datasets). */
-import type { QualityDatasetResult } from '../../schemas/index.ts';
+import type { QualityDatasetResult, QualityRollup } from '../../schemas/index.ts';
 import { datasetHref, ruleCounts } from '../derive.ts';
 import { type Column, esc, statusBadge } from '../html.ts';
 import type { Texts } from '../i18n/texts.ts';
 
 type DatasetColumn = Column<QualityDatasetResult>;
 
+/** A department's name, or what stands for it: no provider in the catalog, or a table the platform built. */
+export const departmentName = (t: Texts, d: Pick<QualityRollup, 'name' | 'code'>): string =>
+  d.code === '' && (d.name === '(no department)' || d.name === '') ? t.t('noDepartment') : d.name;
+
+/** The department of a dataset in words: its provider, none, or the platform for a built table. */
+export const datasetDepartment = (t: Texts, d: Pick<QualityDatasetResult, 'department' | 'layer'>) =>
+  d.layer ? t.t('platformBuilt') : departmentName(t, d.department ?? { name: '', code: '' });
+
 /** The columns both tables show, by name. */
 export function datasetColumns(t: Texts): {
   dataset: DatasetColumn;
   department: DatasetColumn;
   score: DatasetColumn;
+  passRate: DatasetColumn;
   failedRules: DatasetColumn;
   quarantined: DatasetColumn;
   status: DatasetColumn;
@@ -21,8 +30,9 @@ export function datasetColumns(t: Texts): {
       cell: (d) =>
         `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
     },
-    department: { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
+    department: { head: t.t('department'), cell: (d) => esc(datasetDepartment(t, d)) },
     score: { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+    passRate: { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },
     failedRules: {
       head: t.t('failedRules'),
       num: true,

@@ -27,6 +27,7 @@ export function renderDatasetList(ctx: PageContext): Map<string, string> {
         c.department,
         { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
         c.score,
+        c.passRate,
         ...dims.map((x) => ({
           head: t.label(QUALITY_DIMENSION_LABELS, x),
           num: true,

@@ -10,7 +10,7 @@ import { esc, statusBadge, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import type { PageContext } from './context.ts';
 
-/** The rule table of a page: id and description, dimension, severity, counts, pass rate, status, trend. */
+/** The rule table of a page: id and description, dimension, severity, counts, pass rate, deduction, status, trend. */
 export function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[]): string {
   const { t } = ctx;
   return table(
@@ -23,7 +23,7 @@ export function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[])
           const id = `<code>${esc(r.id)}</code>`;
           const linked =
             r.status === 'fail' || r.status === 'error' ? `<a href="#${esc(ruleAnchor(r))}">${id}</a>` : id;
-          return `${linked}<br><span class="muted">${esc(r.description)}</span>`;
+          return `${linked}<br><span class="muted">${esc(t.rule(r))}</span>`;
         },
       },
       { head: t.t('dimension'), cell: (r) => esc(t.label(QUALITY_DIMENSION_LABELS, r.dimension)) },
@@ -33,6 +33,7 @@ export function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[])
       { head: t.t('failed'), num: true, cell: (r) => esc(t.int(r.failed)) },
       { head: t.t('passRate'), num: true, cell: (r) => esc(t.pct(r.passRate)) },
       { head: t.t('threshold'), num: true, cell: (r) => esc(t.pct(r.mostly)) },
+      { head: t.t('deduction'), num: true, cell: (r) => (r.deduction > 0 ? esc(t.score(r.deduction)) : '') },
       { head: t.t('status'), cell: (r) => statusBadge(t, r.status) },
       {
         head: t.t('trend'),
@@ -53,12 +54,13 @@ export function ruleDetail(ctx: PageContext, r: QualityRuleResult): string {
         { head: t.t('value'), wrap: true, cell: (s) => esc(s.value ?? '—') },
       ])}`
     : '';
-  const observed = r.observed ? `<p>${esc(t.t('observed'))}: ${esc(r.observed)}</p>` : '';
-  const error = r.error ? `<p class="error">${esc(r.error)}</p>` : '';
+  const seen = t.observed(r);
+  const observed = seen ? `<p>${esc(t.t('observed'))}: ${esc(seen)}</p>` : '';
+  const error = r.error ? `<p class="error">${esc(t.t('ruleError', { error: r.error }))}</p>` : '';
   const sql = r.sql ? `<details><summary>${esc(t.t('sql'))}</summary><pre>${esc(r.sql)}</pre></details>` : '';
   return `<div id="${esc(ruleAnchor(r))}"><h3><code>${esc(r.id)}</code> ${statusBadge(t, r.status)} <span class="muted">${esc(
     t.t('failedOf', { failed: t.int(r.failed), total: t.int(r.total) }),
-  )}</span></h3>${observed}${error}${samples}${sql}</div>`;
+  )}</span></h3><p>${esc(t.rule(r))}</p>${observed}${error}${samples}${sql}</div>`;
 }
 
 /** The quarantine of the dataset by reason, with source locations and masked keys. */

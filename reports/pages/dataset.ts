@@ -12,6 +12,7 @@ import { datasetHref, RULES_PER_PAGE, ruleCounts } from '../derive.ts';
 import { card, esc, pager, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
+import { datasetDepartment } from './dataset-columns.ts';
 import { quarantineSection, ruleDetail, ruleTable } from './dataset-sections.ts';
 
 const EMPTY_EXTRAS: DatasetExtras = { scoreTrend: [], quarantine: [], drift: [], loads: [] };
@@ -31,14 +32,28 @@ function renderDatasetPage(ctx: PageContext, d: QualityDatasetResult, n: number,
   const dimLabel = (x: string) => t.label(QUALITY_DIMENSION_LABELS, x);
   const title = d.title ? `${d.title} (${d.dataset})` : d.dataset;
   const parts: string[] = [];
+  const assessed = extras.assessed;
+  if (assessed?.newerLoad) {
+    parts.push(
+      `<div class="note" id="stale">${esc(
+        t.t('staleResult', { at: t.dateTime(assessed.at), loadAt: t.dateTime(assessed.newerLoad.at) }),
+      )}</div>`,
+    );
+  }
+  if (assessed && assessed.runId !== model.quality.runId) {
+    parts.push(
+      `<p class="muted">${esc(t.t('assessedIn'))}: <code>${esc(assessed.runId)}</code> (${esc(t.dateTime(assessed.at))})</p>`,
+    );
+  }
 
   parts.push(`<div class="cards">
 ${card(t.score(d.score), t.t('score'))}
+${card(t.pct(d.passRate), t.t('passRate'))}
 ${card(t.word(d.status), t.t('status'), d.status)}
 ${card(t.int(d.rows), t.t('rows'))}
 ${card(t.int(d.quarantine.total), t.t('quarantined'))}
 ${card(`${t.int(counts.failed)} / ${t.int(counts.total)}`, t.t('failedRules'))}
-${card(d.department?.name ?? '—', t.t('department'))}
+${card(datasetDepartment(t, d), t.t('department'))}
 </div>`);
 
   if (n === 1) {
@@ -60,6 +75,12 @@ ${card(d.department?.name ?? '—', t.t('department'))}
         num: true,
         cell: ({ r }) => (r ? esc(t.score(r.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
       },
+      { head: t.t('passRate'), num: true, cell: ({ r }) => (r ? esc(t.pct(r.passRate)) : '') },
+      {
+        head: t.t('deduction'),
+        num: true,
+        cell: ({ r }) => (r?.deductions ? esc(t.score(r.deductions)) : ''),
+      },
       { head: t.t('rules'), num: true, cell: ({ r }) => esc(t.int(r?.rules.length ?? 0)) },
     ])}</section>
 <section id="trend"><h2>${esc(t.t('scoreTrend'))}</h2>${lineChart(
@@ -73,7 +94,7 @@ ${card(d.department?.name ?? '—', t.t('department'))}
     if (findings.length) {
       parts.push(
         `<section id="findings"><h2>${esc(t.t('findings'))}</h2><ul>${findings
-          .map((f) => `<li>${esc(f.message)}</li>`)
+          .map((f) => `<li>${esc(t.finding(f))}</li>`)
           .join('')}</ul></section>`,
       );
     }

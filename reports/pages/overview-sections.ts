@@ -1,10 +1,16 @@
 /** The tables and charts of the overview page: dimensions, departments, trend and the datasets needing attention. */
 import { QUALITY_DIMENSION_LABELS } from '../../schemas/index.ts';
 import { barChart, lineChart, radarChart } from '../charts.ts';
-import { ATTENTION_LIMIT, attentionOrder, type dimensionSummary, ruleCounts } from '../derive.ts';
+import {
+  ATTENTION_LIMIT,
+  attentionOrder,
+  departmentRanking,
+  type dimensionSummary,
+  ruleCounts,
+} from '../derive.ts';
 import { esc, table } from '../html.ts';
 import type { PageContext } from './context.ts';
-import { datasetColumns } from './dataset-columns.ts';
+import { datasetColumns, departmentName } from './dataset-columns.ts';
 
 type Dimensions = ReturnType<typeof dimensionSummary>;
 
@@ -32,6 +38,7 @@ export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
       num: true,
       cell: (d) => (d.present ? esc(t.score(d.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
     },
+    { head: t.t('passRate'), num: true, cell: (d) => (d.present ? esc(t.pct(d.passRate)) : '') },
     { head: t.t('rules'), num: true, cell: (d) => esc(t.int(d.rules)) },
     { head: t.t('failedRules'), num: true, cell: (d) => esc(t.int(d.failed)) },
   ]);
@@ -39,18 +46,18 @@ export function dimensionsSection(ctx: PageContext, dims: Dimensions): string {
   return `${dimChart}${dimTable}`;
 }
 
-/** The department ranking: a bar chart of the first 20 and the table of all, with a column per dimension. */
+/**
+ * The department ranking, worst first (the order of the datasets needing attention): a bar chart of the first 20
+ * and the table of all, with the pass rate and a column per dimension.
+ */
 export function departmentsSection(ctx: PageContext, dims: Dimensions): string {
   const { model, t } = ctx;
-  const q = model.quality;
   const dimLabel = (d: string) => dimensionLabel(ctx, d);
-  const departments = [...q.departments].sort(
-    (a, b) => (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name),
-  );
+  const departments = departmentRanking(model);
   const shown = departments.slice(0, 20);
   const deptChart = shown.length
     ? barChart(
-        shown.map((d) => ({ name: d.name, score: d.score })),
+        shown.map((d) => ({ name: departmentName(t, d), score: d.score })),
         t.t('departmentRanking'),
         {
           width: 620,
@@ -62,10 +69,12 @@ export function departmentsSection(ctx: PageContext, dims: Dimensions): string {
     departments.map((d, i) => ({ ...d, rank: i + 1 })),
     [
       { head: t.t('rank'), num: true, cell: (d) => String(d.rank) },
-      { head: t.t('department'), cell: (d) => esc(d.name) },
+      { head: t.t('department'), cell: (d) => esc(departmentName(t, d)) },
       { head: t.t('datasets'), num: true, cell: (d) => esc(t.int(d.datasets.length)) },
       { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
       { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+      { head: t.t('passRate'), num: true, cell: (d) => esc(t.pct(d.passRate)) },
+      { head: t.t('failedErrorRules'), num: true, cell: (d) => esc(t.int(d.failedError)) },
       ...dims
         .filter((x) => x.present)
         .map((x) => ({
@@ -90,7 +99,10 @@ export function trendSection(ctx: PageContext): string {
   );
 }
 
-/** The datasets needing attention, worst first, and the "n more" line (its paragraph left open for the link). */
+/**
+ * The datasets needing attention, worst first in the ranking's order, and the "n more" line (its paragraph left
+ * open for the link).
+ */
 export function attentionSection(ctx: PageContext): string {
   const { model, t } = ctx;
   const attention = attentionOrder(model);
@@ -101,6 +113,7 @@ export function attentionSection(ctx: PageContext): string {
       c.dataset,
       c.department,
       c.score,
+      c.passRate,
       {
         head: t.t('failedErrorRules'),
         num: true,

@@ -252,6 +252,53 @@ describe('manifest agrees with a re-scan of the files', () => {
     }
   });
 
+  it('derives the accuracy expectations again from the files: compared and mismatching rows', async () => {
+    // The sources: the register's names, the birth certificates' dates (出生 rows), first valid row per key.
+    const source = new Map<string, Map<string, string>>();
+    for (const [file, header, only] of [
+      ['gongan_hukou.csv', '姓名', null],
+      ['weijian_births_deaths.csv', '日期', '出生'],
+    ] as const) {
+      const f = manifest.files[file]!;
+      const values = new Map<string, string>();
+      for (const r of parseCsv(await readText(dirA, file)).slice(1)) {
+        if (only && r.fields[0] !== only) continue;
+        const c = reason(r.fields[f.header.indexOf(f.keyColumn)]!, 'citizen-id');
+        if (c.ok && !values.has(c.value)) values.set(c.value, r.fields[f.header.indexOf(header)]!.trim());
+      }
+      source.set(`${file}:${header}`, values);
+    }
+    let files = 0;
+    for (const f of Object.values(manifest.files)) {
+      const rows = parseCsv(await readText(dirA, f.file)).slice(1);
+      for (const [header, e] of Object.entries(f.accuracy)) {
+        files++;
+        const col = f.header.indexOf(header);
+        const when = e.when ? { col: f.header.indexOf(e.when.column), equals: e.when.equals } : null;
+        let compared = 0;
+        const mismatched: string[] = [];
+        for (const r of rows) {
+          const c = reason(r.fields[f.header.indexOf(f.keyColumn)]!, f.keyKind);
+          if (!c.ok || (when && r.fields[when.col] !== when.equals)) continue;
+          const theirs = source.get(e.source)!.get(c.value);
+          const mine = r.fields[col]!.trim();
+          if (!theirs || !mine) continue;
+          compared++;
+          if (mine !== theirs) mismatched.push(`${f.file}:${r.line}`);
+        }
+        expect({ f: f.file, header, compared, mismatched }).toEqual({
+          f: f.file,
+          header,
+          compared: e.compared,
+          mismatched: e.rows.map((x) => x.at),
+        });
+        expect(e.mismatched).toBe(e.rows.length);
+        expect(e.compared).toBeGreaterThan(0);
+      }
+    }
+    expect(files).toBe(4);
+  });
+
   it('records the defect kinds each file is meant to carry', () => {
     const hukou = manifest.files['gongan_hukou.csv']!;
     expect(Object.keys(hukou.defects).sort()).toEqual(

@@ -167,6 +167,45 @@ describe('quality gates', () => {
     wh.close();
   });
 
+  it('applies rules declared on a topic table: a failing one blocks the models built from it', async () => {
+    const wh = await loaded();
+    // Two of the six people live in no town: the topic table lists them with an empty town.
+    await loadPipeline(wh, reg(KEYS.map((k, i) => [k, `人${i}`, i < 2 ? null : 'A'])));
+    const everyone = topic({
+      name: 'everyone',
+      sql: "SELECT id_number, town FROM {{ ref('foundation.people') }}",
+    });
+    const perTown = topic({
+      name: 'per_town',
+      sql: "SELECT town, count(*) AS n FROM {{ ref('topic.everyone') }} GROUP BY town",
+    });
+    const project = (rules: Parameters<typeof defineQuality>[1]) =>
+      projectWith([reg([]), ss([])], {
+        foundations: [people],
+        models: [everyone, perTown],
+        quality: [defineQuality('topic.everyone', rules)],
+      });
+    const failing = await buildProject(wh, project({ rules: [notNull('town')] }));
+    expect(failing.nodes.map((n) => [n.node, n.status, n.reason])).toEqual([
+      ['foundation.people', 'succeeded', expect.any(String)],
+      ['topic.everyone', 'succeeded', null],
+      [
+        'topic.per_town',
+        'blocked',
+        'quality gate: upstream topic.everyone fails error rule not-null:town (pass rate 66.67% < mostly 100%); previous table kept',
+      ],
+    ]);
+    expect(await wh.hasTable('topic.per_town')).toBe(false);
+    // A warning does not gate; neither does a rule the table passes.
+    const passing = await buildProject(
+      wh,
+      project({ rules: [notNull('town', { severity: 'warn' }), notNull('id_number')] }),
+    );
+    expect(passing.nodes.map((n) => n.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(await wh.hasTable('topic.per_town')).toBe(true);
+    wh.close();
+  });
+
   it('runs nodes in dependency order at any concurrency, and selects with +x / x+', async () => {
     const wh = await loaded();
     const project = projectWith([reg([]), ss([])], { foundations: [people], models: [bigTowns, byTown] });

@@ -51,6 +51,8 @@ export function projectWith(
     name: 'test',
     node: { id: '650000', level: 'region', name: '新疆维吾尔自治区' },
     pipelines,
+    foundations: jobs.foundations ?? [],
+    models: jobs.models ?? [],
     quality: jobs.quality ?? [],
   });
   return Object.freeze({

@@ -73,16 +73,18 @@ describe('example region foundations against the generator manifest', () => {
     expect(await conflicts('birth_date', 'births_deaths')).toEqual(expected);
   });
 
-  it('records a name conflict exactly for each renamed duplicate row in 人社 and 卫健', async () => {
+  it('records a name conflict exactly for each renamed duplicate row and each injected name mismatch in 人社 and 卫健', async () => {
     const inHukou = await keysOf('SELECT DISTINCT id_number AS k FROM hukou');
     for (const [file, dataset] of [
       ['renshe_social_security.csv', 'social_security'],
       ['weijian_births_deaths.csv', 'births_deaths'],
     ] as const) {
-      const renamed = manifest.files[file]!.defects['duplicate-key']!.rows.filter((r) => r.exact === false);
-      const expected = renamed
-        .map((r) => r.key)
-        .filter((k) => inHukou.has(k))
+      const defects = manifest.files[file]!.defects;
+      const renamed = defects['duplicate-key']!.rows.filter((r) => r.exact === false);
+      // The accuracy defects (准确性): a name that disagrees with the household register's.
+      const mismatched = defects['name-mismatch']?.rows ?? [];
+      const expected = [...new Set([...renamed, ...mismatched].map((r) => r.key))]
+        .filter((k): k is string => typeof k === 'string' && inHukou.has(k))
         .sort();
       expect(expected.length).toBeGreaterThan(0);
       expect({ dataset, keys: await conflicts('name', dataset) }).toEqual({ dataset, keys: expected });

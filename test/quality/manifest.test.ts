@@ -3,7 +3,12 @@
  * is flagged. The generator's world: people 3000, asOf = today (the run's reference date).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DefectKind, FileManifest, Manifest } from '../../examples/xinjiang/generate/index.ts';
+import type {
+  AccuracyExpectation,
+  DefectKind,
+  FileManifest,
+  Manifest,
+} from '../../examples/xinjiang/generate/index.ts';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
 import { xinjiangQuality } from '../../examples/xinjiang/quality.ts';
@@ -30,7 +35,16 @@ const FAMILIES: Readonly<Record<string, readonly DefectKind[]>> = {
   freshness: ['stale-record'],
 };
 
+/** The example's accuracy rules (examples/xinjiang/quality.ts) and the manifest file and column they compare. */
+const ACCURACY: Readonly<Record<string, readonly [string, string]>> = {
+  'social_security/matches-source:name': ['renshe_social_security.csv', '姓名'],
+  'marriage/matches-source:husband_name': ['minzheng_marriage.csv', '男方姓名'],
+  'births_deaths/matches-source:name': ['weijian_births_deaths.csv', '姓名'],
+  'hukou/matches-source:birth_date': ['gongan_hukou.csv', '出生日期'],
+};
+
 let manifest: Manifest;
+let accuracyOf: Map<string, AccuracyExpectation>;
 let wh: Warehouse;
 let report: QualityReport;
 let fileOf: Map<string, FileManifest>;
@@ -52,6 +66,9 @@ beforeAll(async () => {
       p.dataset.name,
       Object.values(manifest.files).find((f) => p.source.describe().source.endsWith(f.file))!,
     ]),
+  );
+  accuracyOf = new Map(
+    Object.entries(ACCURACY).map(([rule, [file, header]]) => [rule, manifest.files[file]!.accuracy[header]!]),
   );
   report = await runQuality(wh, {
     definitions: xinjiangQuality,
@@ -150,13 +167,13 @@ describe('quality on the example region manifest', () => {
     const explained = failing.filter((id) => {
       const [dataset, rule] = id.split('/') as [string, string];
       const r = report.datasets.find((d) => d.dataset === dataset)!.rules.find((x) => x.id === rule)!;
-      return r.id.startsWith('key-') || r.check in FAMILIES;
+      return r.id.startsWith('key-') || r.check in FAMILIES || accuracyOf.has(id);
     });
     expect(failing).toEqual(explained);
     expect(report.datasets.flatMap((d) => d.rules).filter((r) => r.status === 'error')).toEqual([]);
   });
 
-  it('runs one scan per dataset and no joins; the report states the count', () => {
+  it('runs one scan per dataset and one join per accuracy rule; the report states the count', () => {
     for (const d of report.datasets) {
       expect({
         d: d.dataset,
@@ -166,28 +183,95 @@ describe('quality on the example region manifest', () => {
       }).toEqual({
         d: d.dataset,
         scans: 1,
-        joins: 0,
+        joins: [...accuracyOf.keys()].filter((k) => k.startsWith(`${d.dataset}/`)).length,
         fallback: 0,
       });
     }
     expect(report.queries.scans).toBe(report.datasets.length);
   });
 
-  it('leaves accuracy absent (no rules) and publishes the formula with its inputs', () => {
+  it('scores accuracy where a rule compares with the authoritative source, and publishes the formula', () => {
     for (const d of report.datasets) {
-      expect(d.dimensions.accuracy).toBeUndefined();
-      expect(Object.keys(d.dimensions).sort()).toEqual([
-        'completeness',
-        'consistency',
-        'timeliness',
-        'validity',
-      ]);
+      const accuracy = [...accuracyOf.keys()].some((k) => k.startsWith(`${d.dataset}/`));
+      expect({ d: d.dataset, dimensions: Object.keys(d.dimensions).sort() }).toEqual({
+        d: d.dataset,
+        dimensions: [
+          ...(accuracy ? ['accuracy'] : []),
+          'completeness',
+          'consistency',
+          'timeliness',
+          'validity',
+        ],
+      });
       const v = d.dimensions.validity!;
-      expect(v.score).toBeCloseTo((100 * v.weightedPassed) / v.weightedTotal, 2);
+      expect(v.passRate).toBeCloseTo(v.weightedPassed / v.weightedTotal, 6);
+      expect(v.score).toBeCloseTo(Math.max(0, Math.min(100 * v.passRate!, v.ceiling - v.deductions)), 1);
     }
     expect(report.formula.dimension).toMatch(/Σ w_r/);
+    expect(report.formula.errorCeiling).toBe(90);
     expect(report.node?.code).toBe('650000');
     expect(report.departments.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('counts exactly the manifest’s accuracy expectations, failing at its rows', async () => {
+    for (const [id, expected] of accuracyOf) {
+      const [dataset, ruleId] = id.split('/') as [string, string];
+      const r = report.datasets.find((d) => d.dataset === dataset)!.rules.find((x) => x.id === ruleId)!;
+      expect({ id, dimension: r.dimension, total: r.total, failed: r.failed }).toEqual({
+        id,
+        dimension: 'accuracy',
+        total: expected.compared,
+        failed: expected.mismatched,
+      });
+      expect(r.failed).toBeLessThan(100); // the reproducing SQL is capped at 100 rows
+      expect({ id, at: await failingSources(r.sql!) }).toEqual({
+        id,
+        at: expected.rows.map((x) => x.at).sort(),
+      });
+    }
+    // Every injected name mismatch is among the failures of its file's name rule.
+    for (const [file, header] of [
+      ['renshe_social_security.csv', '姓名'],
+      ['minzheng_marriage.csv', '男方姓名'],
+    ] as const) {
+      const injected = manifest.files[file]!.defects['name-mismatch']!.rows.map((x) => x.at);
+      const found = new Set(manifest.files[file]!.accuracy[header]!.rows.map((x) => x.at));
+      expect(injected.length).toBeGreaterThan(0);
+      // A mismatch on a person the register quarantined (invalid key there) is not compared.
+      expect(injected.filter((at) => found.has(at)).length).toBeGreaterThanOrEqual(injected.length - 2);
+    }
+  });
+
+  it('orders the datasets by their real defect rates (the manifest), worst lowest', () => {
+    const rate = (d: string) => {
+      const f = fileOf.get(d)!;
+      const rows = Object.values(f.defects).reduce((s, e) => s + (e?.count ?? 0), 0);
+      return rows / f.dataRows;
+    };
+    const scored = report.datasets.map((d) => ({ d: d.dataset, rate: rate(d.dataset), score: d.score! }));
+    // Every pair whose defect rates differ by more than a tenth of a percentage point is ordered by its scores.
+    const misordered = scored.flatMap((a) =>
+      scored
+        .filter((b) => a.rate > b.rate + 0.001 && !(a.score < b.score))
+        .map(
+          (b) =>
+            `${a.d} (${(100 * a.rate).toFixed(2)}% defects, ${a.score}) ≥ ${b.d} (${(100 * b.rate).toFixed(2)}%, ${b.score})`,
+        ),
+    );
+    expect(misordered).toEqual([]);
+    // and the scores spread: the worst and the best dataset are at least 5 points apart
+    const scores = scored.map((x) => x.score);
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(5);
+  });
+
+  it('scores the household register (1.5% invalid keys) at most 90 in validity, with its raw pass rate beside', () => {
+    const hukou = report.datasets.find((d) => d.dataset === 'hukou')!;
+    const keyValid = hukou.rules.find((r) => r.id === 'key-valid')!;
+    expect(1 - keyValid.passRate!).toBeCloseTo(0.015, 3);
+    expect(hukou.dimensions.validity!.score!).toBeLessThanOrEqual(90);
+    expect(hukou.dimensions.validity!.passRate!).toBeGreaterThan(0.98);
+    expect(hukou.score!).toBeLessThanOrEqual(90);
+    expect(hukou.passRate!).toBeGreaterThan(0.99);
   });
 
   it('masks samples: no unmasked 18-character identity number anywhere in the JSON', async () => {

@@ -154,13 +154,21 @@ describe('rule families (people: 9 rows loaded, 10 + 1 read)', () => {
     ]);
   });
 
-  it('scores: row-weighted dimensions, mean over present dimensions', () => {
+  it('scores: row-weighted pass rates, judged against thresholds, mean over present dimensions', () => {
     const d = people();
     for (const dim of Object.values(d.dimensions)) {
-      expect(dim!.score).toBeCloseTo((100 * dim!.weightedPassed) / dim!.weightedTotal, 2);
+      expect(dim!.passRate).toBeCloseTo(dim!.weightedPassed / dim!.weightedTotal, 6);
+      const capped = Math.max(0, Math.min(100 * dim!.passRate!, dim!.ceiling - dim!.deductions));
+      expect(dim!.score).toBeCloseTo(capped, 1);
     }
     const scores = Object.values(d.dimensions).map((x) => x!.score!);
-    expect(d.score).toBeCloseTo(scores.reduce((s, x) => s + x, 0) / scores.length, 1);
+    const mean = scores.reduce((s, x) => s + x, 0) / scores.length;
+    expect(d.score).toBeCloseTo(Math.max(0, Math.min(mean, d.ceiling - d.deductions)), 1);
+    // every failing error rule deducts 5 points per percentage point below its threshold, at most 50
+    for (const r of d.rules.filter((x) => x.status === 'fail' && x.severity === 'error')) {
+      expect(r.deduction).toBeCloseTo(Math.min(50, 500 * (r.mostly - r.passRate!)), 6);
+    }
+    expect(d.ceiling).toBe(90);
     expect(Object.keys(d.dimensions).sort()).toEqual([
       'accuracy',
       'completeness',
@@ -315,8 +323,20 @@ describe('defaults and absence', () => {
     });
     const d = r.datasets[0]!;
     expect(Object.keys(d.dimensions)).toEqual(['completeness']);
-    expect(d.dimensions.completeness!.score).toBe(75);
-    expect(d.score).toBe(75);
+    // 1 value in 4 missing: the raw pass rate is 75%; the error rule, 25 points below its threshold, costs its
+    // most (50 points) under the ceiling of 90
+    expect(d.dimensions.completeness!.passRate).toBe(0.75);
+    expect(d.passRate).toBe(0.75);
+    expect(d.dimensions.completeness!.score).toBe(40);
+    expect(d.score).toBe(40);
+    // tolerated by its threshold, the same rule costs only its pass rate
+    const tolerated = await runQuality(wh, {
+      datasets: ['adhoc'],
+      definitions: [defineQuality('adhoc', { rules: [notNull('v', { mostly: 0.7 })] })],
+      asOf: ASOF,
+      history: false,
+    });
+    expect(tolerated.datasets[0]!.score).toBe(75);
   });
 });
 

@@ -185,6 +185,82 @@ describe.skipIf(missing !== null)('dashboard in headless Chromium', () => {
     expect(attempted).toEqual([]);
   });
 
+  it('fits a phone (390 px) and a desktop (1440 px): no page overflow, tables scroll in their card, text ≥ 11 px', async () => {
+    const dirs = {
+      'zh-CN': site(fixtureModel({ configured: true }), 'zh-CN'),
+      en: site(fixtureModel(), 'en'),
+    };
+    const shots = tempDir('gongshu-shots-');
+    let scrolling = 0;
+    for (const width of [390, 1440]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+      await ctx.route('**/*', (route) =>
+        route.request().url().startsWith('file:') ? route.continue() : route.abort('blockedbyclient'),
+      );
+      const page = await ctx.newPage();
+      for (const [lang, dir] of Object.entries(dirs)) {
+        for (const f of readdirSync(dir).filter((x) => x.endsWith('.html'))) {
+          await page.goto(pathToFileURL(join(dir, f)).href);
+          // Browser code as text: the project compiles without the DOM library.
+          const m = (await page.evaluate(`(() => {
+            const doc = document.documentElement;
+            let minFont = 99;
+            let smallest = '';
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              if (!n.textContent.trim()) continue;
+              const el = n.parentElement;
+              if (el.getClientRects().length === 0) continue;
+              let size = parseFloat(getComputedStyle(el).fontSize);
+              if (el.closest('svg')) {
+                const ctm = el.getScreenCTM();
+                if (ctm) size *= Math.hypot(ctm.a, ctm.b);
+              }
+              if (size < minFont) { minFont = size; smallest = n.textContent.trim().slice(0, 20); }
+            }
+            const outside = [];
+            for (const el of document.querySelectorAll('.tw, .chart, pre')) {
+              if (el.getClientRects().length === 0) continue;
+              const card = el.closest('section') ?? document.body;
+              const r = el.getBoundingClientRect();
+              if (r.right > card.getBoundingClientRect().right + 1) outside.push(el.className || el.tagName);
+            }
+            for (const svg of document.querySelectorAll('.chart svg')) {
+              if (svg.getClientRects().length === 0) continue;
+              const card = svg.closest('section');
+              if (svg.getBoundingClientRect().right > card.getBoundingClientRect().right + 1) outside.push('svg');
+            }
+            const scrolling = [...document.querySelectorAll('.tw')].filter((t) => t.scrollWidth > t.clientWidth + 1).length;
+            return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, minFont, smallest, outside, scrolling };
+          })()`)) as {
+            scrollWidth: number;
+            clientWidth: number;
+            minFont: number;
+            smallest: string;
+            outside: string[];
+            scrolling: number;
+          };
+          const where = `${lang}/${f} at ${width} px`;
+          expect({ where, pageWidth: m.scrollWidth }).toEqual({ where, pageWidth: m.clientWidth });
+          expect({ where, outside: m.outside }).toEqual({ where, outside: [] });
+          expect(m.minFont, `${where}: "${m.smallest}" is under 11 px`).toBeGreaterThanOrEqual(11);
+          if (width === 390) scrolling += m.scrolling;
+          if (f === 'index.html' || f === 'dataset-hukou.html') {
+            const png = await page.screenshot({
+              path: join(shots, `${lang}-${f}-${width}.png`),
+              fullPage: true,
+            });
+            // PNG header: the image is exactly as wide as the viewport (nothing sticks out of the page).
+            expect(png.readUInt32BE(16), where).toBe(width);
+          }
+        }
+      }
+      await ctx.close();
+    }
+    // On a phone the wide tables scroll inside their cards instead of widening the page.
+    expect(scrolling).toBeGreaterThan(5);
+  }, 240_000);
+
   it('renders Chinese glyphs with a real font (not blank, not boxes)', async () => {
     const dir = site(fixtureModel(), 'zh-CN');
     const page = await context.newPage();

@@ -4,6 +4,15 @@
  * catalog problems, configured and unconfigured sections), and a seeded synthetic model of any size for the
  * scale test and the bench. Deterministic: no clock, no randomness beyond the seed.
  */
+import {
+  ERROR_CEILING,
+  MAX_DEDUCTION,
+  POINTS_PER_PERCENT,
+  rollup,
+  ruleDeduction,
+  SCORE_FORMULA,
+  scoreDataset,
+} from '../../quality/index.ts';
 import type { DashboardModel, DatasetExtras } from '../../reports/index.ts';
 import { citizenIdCheckChar, usccCheckChar } from '../../schemas/checksums.ts';
 import {
@@ -11,7 +20,6 @@ import {
   QUALITY_DIMENSIONS,
   QUALITY_SEVERITY_LABELS,
   type QualityDatasetResult,
-  type QualityDimension,
   type QualityReport,
   type QualityRuleResult,
 } from '../../schemas/quality-report.ts';
@@ -25,12 +33,12 @@ export const uscc = (body: string) => body + usccCheckChar(body);
 export const PLANTED_IDS = [cid('65010219900307123'), cid('65312520000923089')];
 
 const FORMULA: QualityReport['formula'] = {
-  rule: 'passRate = (total − failed) / total',
-  dimension: 'score_d = 100 × Σ w_r·(total_r − failed_r) / Σ w_r·total_r',
-  dataset: 'score = Σ W_d·score_d / Σ W_d',
-  rollup: 'score = Σ rows_k·score_k / Σ rows_k',
+  ...SCORE_FORMULA,
   ruleWeighting: 'rows',
   dimensionWeights: { completeness: 1, validity: 1, timeliness: 1, consistency: 1, accuracy: 1 },
+  errorCeiling: ERROR_CEILING,
+  pointsPerPercent: { ...POINTS_PER_PERCENT },
+  maxDeduction: { ...MAX_DEDUCTION },
 };
 
 const QUERIES = { scans: 3, joins: 1, aggregates: 2, fallback: 0, samples: 1, metadata: 4, total: 11 };
@@ -45,16 +53,20 @@ function rule(
     partial.passRate !== undefined ? partial.passRate : total === 0 ? null : (total - failed) / total;
   const status =
     partial.status ?? (passRate === null ? 'not-applicable' : passRate >= mostly ? 'pass' : 'fail');
+  const description = partial.description ?? `checks ${partial.id}`;
+  const judged = ruleDeduction({ passRate, status, mostly, severity: partial.severity ?? 'error' });
   return {
     check: partial.id.split(':')[0]!,
     severity: 'error',
     origin: 'default',
     column: null,
-    description: `checks ${partial.id}`,
+    description,
+    descriptions: partial.descriptions ?? { zh: `检查 ${partial.id}`, en: description },
     scope: null,
     mostly,
     weight: 1,
     observed: null,
+    observedTexts: partial.observed ? { zh: `观测：${partial.observed}`, en: partial.observed } : null,
     error: null,
     samples: [],
     sql: null,
@@ -64,31 +76,11 @@ function rule(
     failed,
     passRate,
     status,
+    ...judged,
   };
 }
 
-function score(rules: readonly QualityRuleResult[]) {
-  const dims: QualityDatasetResult['dimensions'] = {};
-  for (const dim of QUALITY_DIMENSIONS) {
-    const rs = rules.filter((r) => r.dimension === dim);
-    if (rs.length === 0) continue;
-    const ok = rs.filter((r) => r.passRate !== null);
-    const total = ok.reduce((s, r) => s + r.total, 0);
-    const passed = ok.reduce((s, r) => s + r.total - r.failed, 0);
-    dims[dim] = {
-      score: total ? Math.round((passed / total) * 10000) / 100 : null,
-      rules: rs.map((r) => r.id),
-      weightedPassed: passed,
-      weightedTotal: total,
-      weight: 1,
-    };
-  }
-  const scored = Object.values(dims).filter((d) => d.score !== null);
-  const s = scored.length
-    ? Math.round((scored.reduce((a, d) => a + d.score!, 0) / scored.length) * 100) / 100
-    : null;
-  return { dimensions: dims, score: s };
-}
+const score = (rules: readonly QualityRuleResult[]) => scoreDataset(rules, { dimensions: {}, rules: 'rows' });
 
 function dataset(
   name: string,
@@ -99,17 +91,21 @@ function dataset(
   quarantine: QualityDatasetResult['quarantine'] = { total: 0, byReason: {} },
   key: QualityDatasetResult['key'] = { kind: 'citizen-id', column: 'id_number' },
 ): QualityDatasetResult {
-  const { dimensions, score: s } = score(rules);
+  const { dimensions, score: s, passRate, ceiling, deductions } = score(rules);
   return {
     dataset: name,
     title,
     table: name,
+    layer: null,
     department,
     key,
     rows,
     loads: [`${name}-20261101080000-aaaaaa`],
     quarantine,
     score: s,
+    passRate,
+    ceiling,
+    deductions,
     status: rules.some((r) => r.severity === 'error' && r.status === 'fail') ? 'fail' : 'pass',
     dimensions,
     rules,
@@ -266,31 +262,8 @@ export function fixtureReport(): QualityReport {
   );
   const empty = dataset('street_lights', null, null, 0, []);
   const datasets = [hukou, enterprises, empty];
-  const dims = (ds: QualityDatasetResult[]) => {
-    const out: Partial<Record<QualityDimension, number | null>> = {};
-    for (const dim of QUALITY_DIMENSIONS) {
-      const have = ds.filter((d) => d.dimensions[dim]?.score != null);
-      if (have.length === 0) continue;
-      const rows = have.reduce((s, d) => s + d.rows, 0);
-      out[dim] =
-        Math.round((have.reduce((s, d) => s + d.rows * d.dimensions[dim]!.score!, 0) / rows) * 100) / 100;
-    }
-    return out;
-  };
-  const rollup = (name: string, code: string, ds: QualityDatasetResult[]) => {
-    const scored = ds.filter((d) => d.score !== null);
-    const rows = scored.reduce((s, d) => s + d.rows, 0);
-    return {
-      name,
-      code,
-      datasets: ds.map((d) => d.dataset),
-      rows: ds.reduce((s, d) => s + d.rows, 0),
-      score: rows ? Math.round((scored.reduce((s, d) => s + d.rows * d.score!, 0) / rows) * 100) / 100 : null,
-      dimensions: dims(ds),
-    };
-  };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     runId: '20261129141239-dcffb0',
     generatedAt: '2026-11-29T14:12:39.798Z',
     asOf: '2026-11-29',
@@ -314,6 +287,10 @@ export function fixtureReport(): QualityReport {
         z: -10.75,
         history: 6,
         message: 'hukou rows: 98501 against an expected 120000 ± 2000 (z = -10.75 over 6 earlier runs)',
+        messages: {
+          zh: 'hukou 记录数为 98501，偏离预期 120000 ± 2000（z = -10.75，依据此前 6 次运行）',
+          en: 'hukou rows: 98501 against an expected 120000 ± 2000 (z = -10.75 over 6 earlier runs)',
+        },
       },
     ],
     queries: QUERIES,
@@ -468,13 +445,64 @@ export function fixtureModel(options: { configured?: boolean } = {}): DashboardM
       ? {
           status: 'ok',
           data: {
+            foundations: [
+              {
+                name: 'population',
+                title: '人口基础库',
+                key: 'citizen-id',
+                keyColumn: 'id_number',
+                fields: 2,
+                builtAt: '2026-11-29T03:00:00.000Z',
+                mode: 'incremental',
+                rows: 98_501,
+                closed: 1_204,
+                history: 99_705,
+                conflicts: 42,
+              },
+              {
+                name: 'legal_entity',
+                title: '法人基础库',
+                key: 'uscc',
+                keyColumn: 'uscc',
+                fields: 1,
+                builtAt: null,
+                mode: null,
+                rows: null,
+                closed: null,
+                history: null,
+                conflicts: null,
+              },
+            ],
             sources: [
-              { foundation: 'population', field: 'name', source: 'hukou', department: GONGAN.name },
+              {
+                foundation: 'population',
+                field: 'name',
+                source: 'hukou',
+                department: GONGAN.name,
+                column: 'name',
+                keyPrefix: [],
+                compared: ['social_security.name'],
+                conflicts: 0,
+              },
               {
                 foundation: 'population',
                 field: 'marital_status',
                 source: 'marriage',
                 department: '新疆维吾尔自治区民政厅',
+                column: "CASE kind WHEN '结婚' THEN '已婚' END",
+                keyPrefix: [],
+                compared: ['hukou.marital_status'],
+                conflicts: 42,
+              },
+              {
+                foundation: 'legal_entity',
+                field: 'org_name',
+                source: 'enterprises',
+                department: SCJG.name,
+                column: 'org_name',
+                keyPrefix: ['9'],
+                compared: [],
+                conflicts: 0,
               },
             ],
             conflicts: [
@@ -623,6 +651,7 @@ export function syntheticModel(options: {
         datasets: ds.map((d) => d.dataset),
         rows: ds.reduce((s, d) => s + d.rows, 0),
         score: ds.length ? ds.reduce((s, d) => s + (d.score ?? 0), 0) / ds.length : null,
+        passRate: null,
         dimensions: {},
       };
     }),

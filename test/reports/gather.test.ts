@@ -1,10 +1,21 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runQuality } from '../../quality/index.ts';
+import { memory } from '../../connectors/index.ts';
+import { defineFoundation } from '../../jobs/index.ts';
+import { citizenId, definePipeline, loadPipeline } from '../../pipelines/index.ts';
+import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { catalogProblems } from '../../reports/gather/catalog.ts';
 import { displaySource } from '../../reports/gather/dataset-extras.ts';
-import { gatherDashboard, readFoundations, readHierarchy } from '../../reports/index.ts';
+import {
+  assessedDatasets,
+  gatherDashboard,
+  latestResults,
+  readFoundations,
+  readHierarchy,
+  renderSite,
+} from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { buildFixture, ID } from '../quality/fixture.ts';
 
 let wh: Warehouse | undefined;
@@ -71,6 +82,43 @@ describe('gatherDashboard', () => {
     expect(model.datasets.people!.scoreTrend).toHaveLength(1);
   });
 
+  it('shows each dataset’s latest result, and says when it is older than the dataset’s latest load', async () => {
+    const dir = tempDir();
+    wh = await buildFixture(`${dir}/warehouse.duckdb`);
+    const reports = `${dir}/reports`;
+    const save = (r: Awaited<ReturnType<typeof runQuality>>) =>
+      writeReportFile(reportFilePath(reports, r.runId), r);
+    const all = await runQuality(wh, { now: new Date(Date.now() - 120_000) });
+    save(all);
+    // The newest run covers one dataset only (gongshu quality --dataset registry).
+    const one = await runQuality(wh, { datasets: ['registry'], now: new Date(Date.now() - 60_000) });
+    save(one);
+    // people is loaded again after both runs: its latest result is stale.
+    await loadPipeline(
+      wh,
+      definePipeline({
+        name: 'people_more',
+        source: memory({ name: 'third.csv', columns: ['公民身份号码', '姓名'], rows: [[ID.b, '李四']] }),
+        dataset: { name: 'people', key: citizenId('公民身份号码'), writeMode: 'append' },
+      }),
+    );
+    const latest = latestResults(reports, { datasets: await assessedDatasets(wh) })!;
+    expect(latest.report.datasets.map((d) => d.dataset).sort()).toEqual(['people', 'registry']);
+    expect(latest.assessed).toEqual({
+      registry: { runId: one.runId, at: one.generatedAt },
+      people: { runId: all.runId, at: all.generatedAt },
+    });
+    expect(latest.report.departments.flatMap((d) => d.datasets).sort()).toEqual(['people', 'registry']);
+    const model = await gatherDashboard(wh, latest.report, { assessed: latest.assessed });
+    expect(model.datasets.people!.assessed!.newerLoad).not.toBeNull();
+    expect(model.datasets.registry!.assessed!.newerLoad).toBeNull();
+    const site = renderSite(model, { lang: 'zh-CN' });
+    expect(site.get('dataset-people.html')).toContain('早于该数据集最近一次加载');
+    expect(site.get('dataset-registry.html')).not.toContain('早于该数据集最近一次加载');
+    expect(site.get('index.html')).toContain('1 个数据集的结果来自较早的质量运行');
+    expect(site.get('index.html')).toContain('1 个数据集的质量结果早于其最近一次加载');
+  });
+
   it('builds from the report alone when there is no warehouse, and says so', async () => {
     const { report } = await twoRuns();
     const model = await gatherDashboard(null, report, { now: '2026-11-29T12:00:00.000Z' });
@@ -101,13 +149,60 @@ describe('gatherDashboard', () => {
         { foundation: 'population', field: 'name', department: 'registry', count: 1 },
         { foundation: 'population', field: 'sex', department: 'registry', count: 2 },
       ]);
-      expect(f.data.sources).toContainEqual({
-        foundation: 'population',
-        field: 'sex',
-        source: 'people',
-        department: '测试局',
-      });
+      expect(f.data.sources).toContainEqual(
+        expect.objectContaining({
+          foundation: 'population',
+          field: 'sex',
+          source: 'people',
+          department: '测试局',
+        }),
+      );
       expect(f.data.duplicates[0]).toMatchObject({ authoritative: '测试局' });
+    }
+
+    // With the definitions: every foundation (built or not) and every field with its source and conflicts.
+    const population = defineFoundation({
+      name: 'population',
+      title: '人口基础库',
+      key: 'citizen-id',
+      fields: {
+        name: { source: 'people', column: 'name' },
+        sex: { source: 'people', column: 'sex' },
+        birth_date: { source: 'people', column: 'birth_date' },
+      },
+      others: {
+        sex: [{ source: 'registry', column: 'sex' }],
+        name: [{ source: 'registry', column: 'name' }],
+      },
+    });
+    const legal = defineFoundation({
+      name: 'legal_entity',
+      title: '法人基础库',
+      key: 'uscc',
+      fields: { org_name: [{ source: 'orgs', column: 'name', keyPrefix: ['9'] }] },
+    });
+    const defined = await readFoundations(wh, [population, legal]);
+    expect(defined.status).toBe('ok');
+    if (defined.status === 'ok') {
+      expect(defined.data.foundations.map((x) => [x.name, x.fields, x.rows, x.conflicts])).toEqual([
+        ['population', 3, 7, 3],
+        ['legal_entity', 1, null, null],
+      ]);
+      expect(
+        defined.data.sources.map((x) => `${x.foundation}.${x.field}:${x.source}:${x.conflicts}`),
+      ).toEqual([
+        'population.name:people:1',
+        'population.sex:people:2',
+        'population.birth_date:people:0',
+        'legal_entity.org_name:orgs:0',
+      ]);
+      expect(defined.data.sources[1]!.compared).toEqual(['registry.sex']);
+      const model = await gatherDashboard(wh, await runQuality(wh, { history: false }), {
+        foundationDefinitions: [population, legal],
+      });
+      const page = renderSite(model, { lang: 'zh-CN' }).get('foundations.html')!;
+      for (const x of ['人口基础库', '法人基础库', 'name', 'sex', 'birth_date', 'org_name', '历史版本数'])
+        expect(page).toContain(x);
     }
 
     expect((await readHierarchy(wh)).status).toBe('not-configured');

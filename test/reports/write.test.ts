@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQuality, writeReportFile } from '../../quality/index.ts';
-import { attentionOrder, datasetHref, slug } from '../../reports/derive.ts';
+import { attentionOrder, datasetHref, departmentRanking, slug } from '../../reports/derive.ts';
 import {
   findCitizenIds,
   renderRulesCsv,
@@ -12,6 +12,8 @@ import {
   texts,
   writeDashboard,
 } from '../../reports/index.ts';
+import { EN } from '../../reports/messages/en.ts';
+import { ZH_CN } from '../../reports/messages/zh-CN.ts';
 import { gongshu } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { buildFixture } from '../quality/fixture.ts';
@@ -133,6 +135,44 @@ describe('formatting', () => {
       /[\u4e00-\u9fff]{2,}<\/(th|h2)>/,
     );
   });
+
+  it('shows no English rule text, finding or observed value on the Chinese pages', () => {
+    const model = fixtureModel({ configured: true });
+    const files = renderSite(model, { lang: 'zh-CN' });
+    const html = [...files].filter(([n]) => n.endsWith('.html')).map(([, h]) => h);
+    const all = html.join('\n');
+    const escaped = (s: string) =>
+      s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('"', '&quot;');
+    for (const d of model.quality.datasets) {
+      for (const r of d.rules) {
+        if (r.descriptions.en !== r.descriptions.zh) {
+          expect(all, r.id).not.toContain(escaped(r.descriptions.en));
+          expect(files.get(`dataset-${d.dataset}.html`), r.id).toContain(escaped(r.descriptions.zh));
+        }
+        if (r.observed && r.observedTexts) expect(all).not.toContain(escaped(r.observed));
+      }
+    }
+    for (const f of model.quality.findings) {
+      expect(all).not.toContain(escaped(f.message));
+      expect(files.get('index.html')).toContain(escaped(f.messages.zh));
+    }
+    // The formula is explained in Chinese, not shown as the report's English text.
+    expect(all).not.toContain(escaped(model.quality.formula.dataset));
+  });
+
+  it('has a Chinese text for every key of the English catalog, and no English word in it', () => {
+    const words = (s: string) =>
+      s
+        .replace(/\{\w+\}/g, ' ')
+        .replace(/GB\/T 36344|A\/B|min\(|gongshu quality/g, ' ')
+        .match(/[A-Za-z]{2,}/g) ?? [];
+    for (const [section, entries] of Object.entries(ZH_CN)) {
+      expect(Object.keys(entries).sort()).toEqual(Object.keys(EN[section as keyof typeof EN]).sort());
+      for (const [key, text] of Object.entries(entries as Record<string, string>)) {
+        expect({ section, key, english: words(text) }).toEqual({ section, key, english: [] });
+      }
+    }
+  });
 });
 
 describe('masking and files', () => {
@@ -161,12 +201,15 @@ describe('masking and files', () => {
     expect(csv.trimEnd().split('\r\n')).toHaveLength(1 + 13);
   });
 
-  it('orders datasets needing attention: failed error rules, then errors, then score', () => {
-    expect(attentionOrder(fixtureModel()).map((d) => d.dataset)).toEqual([
-      'hukou',
-      'enterprises',
-      'street_lights',
-    ]);
+  it('orders datasets needing attention and departments in one order: worst score first, no score first', () => {
+    const model = fixtureModel();
+    const scores = Object.fromEntries(model.quality.datasets.map((d) => [d.dataset, d.score]));
+    expect(scores.street_lights).toBeNull();
+    // enterprises: an error-severity freshness rule failed outright (−50) besides 0.6% keys missing
+    expect(scores.enterprises!).toBeLessThan(scores.hukou!);
+    expect(attentionOrder(model).map((d) => d.dataset)).toEqual(['street_lights', 'enterprises', 'hukou']);
+    const ranking = departmentRanking(model).map((d) => d.datasets[0]);
+    expect(ranking).toEqual(['enterprises', 'hukou']);
   });
 
   it('gives safe, distinct file names', () => {

@@ -49,6 +49,31 @@ export interface ExtractSpec {
   }[];
   /** A different name for the same key (duplicate-with-different-name). */
   readonly rename: (row: readonly string[], rng: Rng) => string;
+  /** Columns compared with an authoritative file by accuracy rules (their expectations go in the manifest). */
+  readonly accuracy?: readonly AccuracySpec[];
+  /**
+   * Columns (headers) other files compare with: their values are kept per valid key, first row wins (of the rows
+   * where `when` holds).
+   */
+  readonly authoritative?: readonly {
+    readonly header: string;
+    readonly when?: { readonly column: number; readonly equals: string };
+  }[];
+}
+
+/** One column compared with the authoritative file's column for the same key. */
+export interface AccuracySpec {
+  readonly column: number;
+  /** The authoritative file and its column header. */
+  readonly source: string;
+  readonly sourceColumn: string;
+  /** Only rows where `column` (an index) holds `equals` are compared. */
+  readonly when?: { readonly column: number; readonly equals: string };
+  /**
+   * When the source is written after this file: only rows whose normalised key passes can have a source row
+   * (keeps what is held until the source is written small).
+   */
+  readonly keys?: (key: string) => boolean;
 }
 
 /** The defect (or quirk) planned for one base row. */
@@ -183,6 +208,8 @@ export function applyInjection(
       const c = spec.fresh!.column;
       return setField(c, iso(rng.int(addYears(asOfDay, -10), addYears(asOfDay, -3) - 1)));
     }
+    case 'name-mismatch':
+      return setField(spec.nameColumn, spec.rename(row, rng));
     case 'ethnicity-invalid':
       return setField(
         spec.ethnicityColumn!,

@@ -1,5 +1,5 @@
 /** The department extracts as clean rows plus the defects each file receives (see `defects.ts`). */
-import { addYears, ageOn, iso } from './dates.ts';
+import { addYears, ageOn, compact, iso } from './dates.ts';
 import type { ExtractSpec, Injection } from './defects.ts';
 import { extractInfo } from './departments.ts';
 import type { Division } from './divisions.ts';
@@ -30,6 +30,11 @@ const USCC_KEY_DEFECTS: readonly Injection[] = [
 ];
 
 type Layout = Pick<ExtractSpec, 'file' | 'department' | 'encoding' | 'eol' | 'keyKind'>;
+
+/** The authoritative source of names and birth dates (一数一源): the household register. */
+const HUKOU = 'gongan_hukou.csv';
+/** The birth certificates (出生医学证明): the source of a newborn's birth date. */
+const BIRTHS = 'weijian_births_deaths.csv';
 
 function layout(file: string): Layout {
   const info = extractInfo(file);
@@ -101,6 +106,16 @@ export function hukouExtract(population: Population, seed: number, asOfDay: numb
     ethnicityColumn: 3,
     fresh: { column: 9, minAge: 11 },
     rename: renamePerson(1),
+    authoritative: [{ header: '姓名' }],
+    // The birth certificate (出生医学证明) is the source a newborn's registered birth date is entered from.
+    accuracy: [
+      {
+        column: 4,
+        source: BIRTHS,
+        sourceColumn: '日期',
+        keys: (key) => key.slice(6, 14) >= compact(addYears(asOfDay, -3) - 1),
+      },
+    ],
   };
 }
 
@@ -141,8 +156,9 @@ export function marriageExtract(population: Population): ExtractSpec {
     keyColumn: 1,
     nameColumn: 2,
     rows,
-    injections: CITIZEN_KEY_DEFECTS,
+    injections: [...CITIZEN_KEY_DEFECTS, 'name-mismatch'],
     rename: renamePerson(2),
+    accuracy: [{ column: 2, source: HUKOU, sourceColumn: '姓名' }],
   };
 }
 
@@ -176,8 +192,10 @@ export function birthsDeathsExtract(population: Population, seed: number, asOfDa
     keyColumn: 1,
     nameColumn: 2,
     rows: records.map((r) => r.row),
-    injections: [...CITIZEN_KEY_DEFECTS, 'sex-mismatch'],
+    injections: [...CITIZEN_KEY_DEFECTS, 'sex-mismatch', 'name-mismatch'],
     sex: { column: 3, male: '1', female: '2' },
+    accuracy: [{ column: 2, source: HUKOU, sourceColumn: '姓名' }],
+    authoritative: [{ header: '日期', when: { column: 0, equals: '出生' } }],
     quirks: [
       { kind: 'embedded-comma', column: 6, rewrite: (v) => `${v},3单元501室` },
       { kind: 'embedded-newline', column: 6, rewrite: (v) => `${v}\n（原地址）` },
@@ -220,9 +238,10 @@ export function socialSecurityExtract(
     keyColumn: 0,
     nameColumn: 1,
     rows,
-    injections: [...CITIZEN_KEY_DEFECTS, 'stale-record'],
+    injections: [...CITIZEN_KEY_DEFECTS, 'stale-record', 'name-mismatch'],
     fresh: { column: 4, minAge: 26 },
     rename: renamePerson(1),
+    accuracy: [{ column: 1, source: HUKOU, sourceColumn: '姓名' }],
   };
 }
 

@@ -24,11 +24,12 @@ import {
 import { DEFINITIONS, type FileManifest, type Manifest } from './manifest.ts';
 import { generateOrganizations } from './organizations.ts';
 import { generatePopulation } from './people.ts';
-import { writeExtract } from './write-extract.ts';
+import { type Authoritative, type Deferred, resolveDeferred, writeExtract } from './write-extract.ts';
 
 export { DEPARTMENTS, type Department, type DepartmentExtract, type KeyKind } from './departments.ts';
 export { DIVISION_BY_CODE, DIVISIONS, type Division, UNKNOWN_DIVISION_CODES } from './divisions.ts';
 export type {
+  AccuracyExpectation,
   DefectEntry,
   DefectKind,
   DefectLocation,
@@ -106,10 +107,15 @@ export async function generateRegion(options: GenerateOptions): Promise<Manifest
     () => institutionsExtract(organizations),
   ];
   const files: Record<string, FileManifest> = {};
+  // Accuracy expectations: the register's names against the other departments' copies (written after it), the
+  // birth certificates' dates against the register's birth dates (resolved once the certificates are written).
+  const authoritative: Authoritative = new Map();
+  const deferred: Deferred[] = [];
   for (const build of builders) {
-    const entry = await writeExtract(build(), outDir, seed, asOfDay);
+    const entry = await writeExtract(build(), outDir, seed, asOfDay, authoritative, deferred);
     files[entry.file] = entry;
   }
+  resolveDeferred(deferred, authoritative);
   const manifest: Manifest = {
     generator: 'gongshu/examples/xinjiang/generate',
     version: 1,

@@ -13,7 +13,8 @@ export type DefectKind =
   | 'sex-mismatch'
   | 'birth-date-mismatch'
   | 'stale-record'
-  | 'ethnicity-invalid';
+  | 'ethnicity-invalid'
+  | 'name-mismatch';
 
 /** Key spellings that are valid after normalisation (NFKC, upper-case, 15→18 upgrade). */
 export type NormalisableKind = 'fifteen-digit' | 'full-width' | 'lowercase-x';
@@ -53,6 +54,22 @@ export interface Quirk {
   field: string;
 }
 
+/**
+ * What an accuracy rule comparing one column with the authoritative source must count (`matchesSource`): joined
+ * on the normalised key with the source's first row of that key (rows with a valid key only), rows where both
+ * values are present are compared and those whose values differ fail.
+ */
+export interface AccuracyExpectation {
+  /** The authoritative file and column, `file:header`. */
+  source: string;
+  /** Only rows where this column has this value are compared (e.g. 记录类型 = 出生). */
+  when?: { column: string; equals: string };
+  compared: number;
+  mismatched: number;
+  /** Every mismatching row: its location, key, the value written and the authoritative value. */
+  rows: DefectLocation[];
+}
+
 /** What a correct loader keying the file by its key column must count. */
 export interface ExpectedCounts {
   keyInvalid: Record<KeyReason, number>;
@@ -82,6 +99,8 @@ export interface FileManifest {
   normalisable: Partial<Record<NormalisableKind, DefectEntry>>;
   quirks: Quirk[];
   expected: ExpectedCounts;
+  /** Per compared column (its header): what an accuracy rule against the authoritative source must count. */
+  accuracy: Record<string, AccuracyExpectation>;
 }
 
 /** The whole manifest. */
@@ -118,6 +137,10 @@ export const DEFINITIONS: Record<string, string> = {
   'stale-record':
     'freshness date (gongan 登记日期 = date the record was last registered/confirmed; renshe 参保日期 = date of the current enrolment record) is earlier than asOf minus 3 years; in this world every other row has it within [asOf - 3 years, asOf]',
   'ethnicity-invalid': '民族 value that is not a GB 3304 name (e.g. 未知族, 维族); key valid',
+  'name-mismatch':
+    "a department's copy of a person's name differs from the household register's (another given name); key valid. The accuracy expectations also count renamed duplicate rows",
+  accuracy:
+    'per compared column: the rows whose normalised key has a row in the authoritative file (its first, with a valid key), both values present, compared; mismatched = those that differ (trimmed text)',
   'fifteen-digit':
     'old 15-digit ID of a person born in 19xx: valid after the 15→18 upgrade (normalised shows the 18-digit value)',
   'full-width': 'key written with full-width digits/letters: valid after NFKC',

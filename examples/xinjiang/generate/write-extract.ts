@@ -7,6 +7,7 @@ import { type Assignment, applyInjection, type ExtractSpec, NORMALISABLE, planDe
 import { DIVISION_BY_CODE } from './divisions.ts';
 import { classifyCitizenId, classifyUscc, type KeyReason } from './identifiers.ts';
 import type {
+  AccuracyExpectation,
   DefectEntry,
   DefectKind,
   DefectLocation,
@@ -26,12 +27,53 @@ interface Pending {
   readonly sourceIndex: number;
 }
 
-/** Writes `spec` into `outDir` and returns its manifest entry. Throws if a re-classification disagrees. */
+/** Values of authoritative columns by normalised key: `file:header` → key → value (first valid row wins). */
+export type Authoritative = Map<string, Map<string, string>>;
+
+/** An accuracy expectation whose source is written later: its candidate rows, resolved by `resolveDeferred`. */
+export interface Deferred {
+  readonly file: string;
+  readonly expectation: AccuracyExpectation;
+  readonly candidates: { key: string; raw: string; value: string; at: number }[];
+}
+
+/** Completes deferred accuracy expectations once every file (and so every source) is written. */
+export function resolveDeferred(deferred: readonly Deferred[], sources: Authoritative): void {
+  for (const d of deferred) {
+    const values = sources.get(d.expectation.source);
+    const header = d.expectation.source.slice(d.expectation.source.indexOf(':') + 1);
+    for (const c of d.candidates) {
+      const theirs = values?.get(c.key);
+      if (theirs === undefined || theirs === '' || c.value === '') continue;
+      d.expectation.compared++;
+      if (c.value !== theirs) {
+        d.expectation.mismatched++;
+        d.expectation.rows.push({
+          at: `${d.file}:${c.at}`,
+          line: c.at,
+          key: c.raw,
+          field: header,
+          value: c.value,
+          expected: theirs,
+        });
+      }
+    }
+    d.expectation.rows.sort((a, b) => a.line - b.line);
+  }
+}
+
+/**
+ * Writes `spec` into `outDir` and returns its manifest entry, with the accuracy expectations of its compared
+ * columns against `sources`, and adds the values of its own authoritative columns to `sources`. Throws if a
+ * re-classification disagrees.
+ */
 export async function writeExtract(
   spec: ExtractSpec,
   outDir: string,
   seed: number,
   asOfDay: number,
+  sources: Authoritative = new Map(),
+  deferred: Deferred[] = [],
 ): Promise<FileManifest> {
   const rng = new Rng(seed, `defects:${spec.file}`);
   const plan = planDefects(spec, rng, asOfDay);
@@ -52,6 +94,27 @@ export async function writeExtract(
   const seen = new Set<string>();
   let line = writer.row(spec.header) + 1;
   let dataRows = 0;
+  const keep = (spec.authoritative ?? []).map((a) => {
+    const values = new Map<string, string>();
+    sources.set(`${spec.file}:${a.header}`, values);
+    return { column: spec.header.indexOf(a.header), when: a.when, values };
+  });
+  const accuracy: Record<string, AccuracyExpectation> = {};
+  const compare = (spec.accuracy ?? []).map((a) => {
+    const header = spec.header[a.column]!;
+    const expectation: AccuracyExpectation = {
+      source: `${a.source}:${a.sourceColumn}`,
+      ...(a.when ? { when: { column: spec.header[a.when.column]!, equals: a.when.equals } } : {}),
+      compared: 0,
+      mismatched: 0,
+      rows: [],
+    };
+    accuracy[header] = expectation;
+    const values = sources.get(`${a.source}:${a.sourceColumn}`);
+    const later: Deferred | undefined = values ? undefined : { file: spec.file, expectation, candidates: [] };
+    if (later) deferred.push(later);
+    return { spec: a, header, expectation, values, later };
+  });
 
   const record = (
     kind: DefectKind | NormalisableKind,
@@ -74,6 +137,33 @@ export async function writeExtract(
       observed.keyValid++;
       if (seen.has(c.value)) observed.duplicateKeyRows++;
       else seen.add(c.value);
+      for (const k of keep) {
+        if (k.when && row[k.when.column] !== k.when.equals) continue;
+        if (!k.values.has(c.value)) k.values.set(c.value, row[k.column]!.trim());
+      }
+      for (const a of compare) {
+        if (a.spec.when && row[a.spec.when.column] !== a.spec.when.equals) continue;
+        const mine = row[a.spec.column]!.trim();
+        if (a.later) {
+          if (a.spec.keys?.(c.value) ?? true)
+            a.later.candidates.push({ key: c.value, raw: row[spec.keyColumn]!, value: mine, at });
+          continue;
+        }
+        const theirs = a.values?.get(c.value);
+        if (theirs === undefined || theirs === '' || mine === '') continue;
+        a.expectation.compared++;
+        if (mine !== theirs) {
+          a.expectation.mismatched++;
+          a.expectation.rows.push({
+            at: `${spec.file}:${at}`,
+            line: at,
+            key: row[spec.keyColumn]!,
+            field: a.header,
+            value: mine,
+            expected: theirs,
+          });
+        }
+      }
     } else observed.keyInvalid[c.reason]++;
     return at;
   };
@@ -157,6 +247,7 @@ export async function writeExtract(
     normalisable: sortEntries(normalisable),
     quirks,
     expected,
+    accuracy,
   };
 }
 

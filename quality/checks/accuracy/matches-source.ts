@@ -26,7 +26,6 @@ export function matchesSource(
     dimension: 'accuracy',
     column: col,
     args: a,
-    description: `${col} matches the authoritative source ${a.dataset}.${a.column ?? col} by key${a.compareAs !== 'text' ? ` (compared as ${a.compareAs})` : ''}`,
     options,
   });
 }
@@ -35,9 +34,5 @@ export function matchesSource(
 export const MATCHES_SOURCE: CheckDefinition<MatchesSourceRule> = {
   check: 'matches-source',
   dimension: 'accuracy',
-  description: {
-    zh: '值与权威来源（或参照数据）按主键比对一致；合格率为一致数 ÷ 比对数',
-    en: 'the value agrees with the authoritative source (or reference data) by key; pass rate = matched ÷ compared',
-  },
   compile: crossFieldPlan,
 };

@@ -1,27 +1,34 @@
-/** 完整性 key-complete (built in): every row has a key; rows quarantined as key:missing count as failed. */
+/**
+ * 完整性 key-complete (built in): every row has a key. On a loaded dataset, rows quarantined as key:missing count
+ * as failed over the dataset's current state; on a built table (foundation, theme, topic) the key column is checked
+ * row by row.
+ */
 import { quoteLiteral } from '../../../schemas/index.ts';
 import { QUARANTINE_CURRENT_VIEW } from '../../../warehouse/index.ts';
-import { num } from '../../column-sql.ts';
+import { columnSql, num, presentSql } from '../../column-sql.ts';
 import { type CheckRule, makeRule, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 
-/** A key-complete rule. */
-export type KeyCompleteRule = CheckRule<'key-complete', Readonly<Record<never, never>>>;
+/** A key-complete rule: `built` for a table built by the platform (no loads, no quarantine). */
+export type KeyCompleteRule = CheckRule<'key-complete', { readonly built: boolean }>;
 
 /**
  * Built-in `key-complete`: total = the dataset's current state, rows in the table plus current quarantined rows
  * whose key was examined (a key, type, contract or cursor reason: a malformed source row's key never was);
- * failed = rows quarantined as key:missing.
+ * failed = rows quarantined as key:missing. On a built table (`built`): rows of the table, failed = no key.
  */
-export function keyComplete(keyColumn: string, options: Omit<RuleOptions, 'id'> = {}): KeyCompleteRule {
+export function keyComplete(
+  keyColumn: string,
+  options: Omit<RuleOptions, 'id'> & { built?: boolean } = {},
+): KeyCompleteRule {
+  const { built, ...ruleOptions } = options;
   return makeRule({
     factory: 'keyComplete',
     check: 'key-complete',
     dimension: 'completeness',
     column: keyColumn,
-    args: {},
-    description: `every row has a key in ${keyColumn} (rows in the table and current quarantined rows; key:missing counts as failed)`,
-    options: { ...options, id: 'key-complete' },
+    args: { built: built ?? false },
+    options: { ...ruleOptions, id: 'key-complete' },
   });
 }
 
@@ -29,19 +36,24 @@ export function keyComplete(keyColumn: string, options: Omit<RuleOptions, 'id'> 
 export const KEY_COMPLETE: CheckDefinition<KeyCompleteRule> = {
   check: 'key-complete',
   dimension: 'completeness',
-  description: {
-    zh: '每条读入的记录都有主键；因缺少主键被隔离的记录计为不合格',
-    en: 'every row read has a key; rows quarantined for a missing key count as failed',
-  },
-  compile: (_rule, ctx) => ({
-    type: 'scan',
-    exprs: { n: 'count(*)' },
-    finish: (v) => ({
-      total: num(v.n) + keyExamined(ctx.quarantine),
-      failed: ctx.quarantine.get('key:missing') ?? 0,
-    }),
-    sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' ORDER BY quarantined_at, source_location LIMIT 100`,
-  }),
+  compile: (rule, ctx) =>
+    rule.args.built
+      ? {
+          type: 'row',
+          applies: 'TRUE',
+          fail: `NOT ${presentSql(ctx, rule.column)}`,
+          observed: `CAST(${columnSql(ctx, rule.column)} AS VARCHAR)`,
+          mask: null,
+        }
+      : {
+          type: 'scan',
+          exprs: { n: 'count(*)' },
+          finish: (v) => ({
+            total: num(v.n) + keyExamined(ctx.quarantine),
+            failed: ctx.quarantine.get('key:missing') ?? 0,
+          }),
+          sampleSql: `SELECT NULL AS key, source_location AS _source, reason AS value FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset = ${quoteLiteral(ctx.dataset.dataset)} AND reason = 'key:missing' ORDER BY quarantined_at, source_location LIMIT 100`,
+        },
 };
 
 /** Current quarantined rows whose key was examined: key reasons, and the type/contract/cursor ones checked after it. */

@@ -21,14 +21,12 @@ export type NotNullRule = CheckRule<'not-null', z.output<typeof notNullArgs>>;
 export function notNull(column: string, options: RuleOptions & { blankValues?: string[] } = {}): NotNullRule {
   const { blankValues, ...rest } = options;
   const args = parseArgs('notNull', notNullArgs, { column, blankValues });
-  const blanks = args.blankValues.length ? ` (blank values: ${args.blankValues.join(', ')})` : '';
   return makeRule({
     factory: 'notNull',
     check: 'not-null',
     dimension: 'completeness',
     column: args.column,
     args,
-    description: `${args.column} is filled in${blanks}`,
     options: rest,
   });
 }
@@ -37,10 +35,6 @@ export function notNull(column: string, options: RuleOptions & { blankValues?: s
 export const NOT_NULL: CheckDefinition<NotNullRule> = {
   check: 'not-null',
   dimension: 'completeness',
-  description: {
-    zh: '字段有值：非空、非空白，且不是约定表示“无”的文本',
-    en: 'the column has a value: not NULL, not blank, not one of the texts meaning "no value"',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     const c = columnSql(ctx, name);

@@ -1,8 +1,8 @@
 /** 完整性 record-count: the table has at least the expected number of rows. */
 import { z } from 'zod';
-import { quoteIdent } from '../../../schemas/index.ts';
-import { num } from '../../column-sql.ts';
+import { num, tableSqlOf } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
+import { bilingual } from '../../messages/describe.ts';
 import type { Outcome } from '../../plan.ts';
 import { type CheckRule, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -33,19 +33,12 @@ export function recordCount(
   const { tolerance, ...rest } = options;
   const args = parseArgs('recordCount', recordCountArgs, expected);
   const tol = parseArgs('recordCount', z.number().min(0).max(1).default(0), tolerance);
-  const what =
-    'expected' in args
-      ? `${args.expected} rows`
-      : 'dataset' in args
-        ? `the row count of ${args.dataset}${args.where ? ` where ${args.where}` : ''}`
-        : 'the rows of the previous load';
   return makeRule({
     factory: 'recordCount',
     check: 'record-count',
     dimension: 'completeness',
     column: null,
     args: { ...args, tolerance: tol },
-    description: `at least ${what} are present${tol ? ` (tolerance ${tol * 100}%)` : ''}`,
     options: { ...(tol ? { mostly: 1 - tol } : {}), ...rest },
   });
 }
@@ -53,17 +46,13 @@ export function recordCount(
 const shortfall = (actual: number, expected: number): Outcome => ({
   total: expected,
   failed: Math.max(0, expected - actual),
-  observed: `${actual} rows, expected ${expected}`,
+  observedTexts: bilingual((m) => m.observed.rows(actual, expected)),
 });
 
 /** The record-count check. */
 export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
   check: 'record-count',
   dimension: 'completeness',
-  description: {
-    zh: '记录数不少于预期：固定数量、参照数据集的记录数或上一次加载的记录数',
-    en: 'the table has at least the expected rows: a fixed number, a reference dataset’s row count or the previous load',
-  },
   compile(rule, ctx, scope) {
     const a = rule.args;
     if ('dataset' in a) {
@@ -73,7 +62,7 @@ export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
         type: 'query',
         kind: 'aggregate',
         sql: `SELECT (SELECT count(*) FROM ${ctx.tableSql} WHERE ${scope}) AS actual,
-        (SELECT count(*) FROM ${quoteIdent(other.table)}${a.where ? ` WHERE ${a.where}` : ''}) AS expected`,
+        (SELECT count(*) FROM ${tableSqlOf(other)}${a.where ? ` WHERE ${a.where}` : ''}) AS expected`,
         finish: (r) => shortfall(num(r.actual), num(r.expected)),
       };
     }
@@ -88,7 +77,7 @@ export const RECORD_COUNT: CheckDefinition<RecordCountRule> = {
       exprs: { n: `count_if(${scope})` },
       finish: (v) =>
         expected === undefined
-          ? { total: 0, failed: 0, observed: 'no previous load to compare with' }
+          ? { total: 0, failed: 0, observedTexts: bilingual((m) => m.observed.noPreviousLoad) }
           : shortfall(num(v.n), expected),
     };
   },

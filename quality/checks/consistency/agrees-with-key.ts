@@ -32,15 +32,12 @@ export function agreesWithKey(
 ): AgreesWithKeyRule {
   const { level, ...rest } = options;
   const args = parseArgs('agreesWithKey', agreesWithKeyArgs, { column, part, level });
-  const what =
-    args.part === 'division' ? `the ${args.level} of the division code` : args.part.replace('-', ' ');
   return makeRule({
     factory: 'agreesWithKey',
     check: 'agrees-with-key',
     dimension: 'consistency',
     column: args.column,
     args,
-    description: `${args.column} agrees with ${what} in the citizen identity number key`,
     options: rest,
   });
 }
@@ -82,10 +79,6 @@ function comparison(
 export const AGREES_WITH_KEY: CheckDefinition<AgreesWithKeyRule> = {
   check: 'agrees-with-key',
   dimension: 'consistency',
-  description: {
-    zh: '字段与公民身份号码主键所含信息一致（出生日期、性别或行政区划）',
-    en: 'the field agrees with the citizen identity number key (birth date, sex or division)',
-  },
   compile(rule, ctx) {
     const { keyKind, keyColumn } = ctx.dataset;
     if (keyKind !== 'citizen-id' || !keyColumn) {

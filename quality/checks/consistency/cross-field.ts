@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { maskSqlExpression, quoteIdent } from '../../../schemas/index.ts';
-import { columnSql, maskOf, num } from '../../column-sql.ts';
+import { columnSql, maskOf, num, tableSqlOf } from '../../column-sql.ts';
 import { RuleError } from '../../errors.ts';
 import type { CompileContext, Plan } from '../../plan.ts';
 import { columnArg } from '../../rule.ts';
@@ -35,6 +35,12 @@ export const crossArgs = z.strictObject({
   column: columnArg.optional().meta({ description: 'its column; defaults to the same name' }),
   key: columnArg.optional().meta({ description: 'its key column; defaults to its registered key' }),
   compareAs: z.enum(COMPARE_AS).default('text').meta({ description: 'normalisation before comparing' }),
+  where: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({ description: "SQL filter on the other dataset's rows, e.g. record_type = '出生'" }),
 });
 /** The parsed arguments of a cross-dataset comparison. */
 export type CrossArgs = z.output<typeof crossArgs>;
@@ -63,7 +69,7 @@ export function crossFieldPlan(
   const mine = normalizeSql(`t.${c}`, a.compareAs);
   const theirs = normalizeSql('o.v', a.compareAs);
   const from = `FROM ${ctx.tableSql} AS t JOIN (SELECT ${ok} AS k, first(CAST(${oc} AS VARCHAR) ORDER BY rowid) AS v
-  FROM ${quoteIdent(other.table)} WHERE ${ok} IS NOT NULL GROUP BY ${ok}) AS o ON t.${k} = o.k
+  FROM ${tableSqlOf(other)} WHERE ${ok} IS NOT NULL${a.where ? ` AND (${a.where})` : ''} GROUP BY ${ok}) AS o ON t.${k} = o.k
 WHERE ${scope} AND ${mine} IS NOT NULL AND ${theirs} IS NOT NULL`;
   const kind = maskOf(ctx, name);
   const value = masked && kind ? maskSqlExpression(kind, `t.${c}`) : `CAST(t.${c} AS VARCHAR)`;

@@ -14,7 +14,6 @@ export function keyUnique(keyColumn: string, options: Omit<RuleOptions, 'id'> = 
     dimension: 'consistency',
     column: keyColumn,
     args: { columns: [keyColumn] },
-    description: `no two loaded rows share a key in ${keyColumn} (later copies count as failed)`,
     options: { ...options, id: 'key-unique' },
   });
 }
@@ -23,9 +22,5 @@ export function keyUnique(keyColumn: string, options: Omit<RuleOptions, 'id'> = 
 export const KEY_UNIQUE: CheckDefinition<KeyUniqueRule> = {
   check: 'key-unique',
   dimension: 'consistency',
-  description: {
-    zh: '没有两条已加载的记录主键相同；后出现的重复记录计为不合格',
-    en: 'no two loaded rows share a key; later copies fail',
-  },
   compile: (rule, ctx, scope, masked) => uniquePlan(rule.args.columns, ctx, scope, masked),
 };

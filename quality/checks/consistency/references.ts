@@ -1,7 +1,7 @@
 /** 一致性 references: referential integrity — every value occurs in a column of another dataset. */
 import { z } from 'zod';
 import { maskSqlExpression, quoteIdent } from '../../../schemas/index.ts';
-import { columnSql, maskOf, num, presentSql } from '../../column-sql.ts';
+import { columnSql, maskOf, num, presentSql, tableSqlOf } from '../../column-sql.ts';
 import { type CheckRule, columnArg, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import { sampleKeySql, sourceSql } from '../../sample-sql.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -29,7 +29,6 @@ export function references(
     dimension: 'consistency',
     column: col,
     args: { target: t },
-    description: `every ${col} occurs in ${t.dataset}.${t.column}`,
     options,
   });
 }
@@ -38,10 +37,6 @@ export function references(
 export const REFERENCES: CheckDefinition<ReferencesRule> = {
   check: 'references',
   dimension: 'consistency',
-  description: {
-    zh: '参照完整性：每个非空值都能在另一个数据集的指定字段中找到',
-    en: 'referential integrity: every non-empty value occurs in a column of another dataset',
-  },
   compile(rule, ctx, scope, masked) {
     const t = rule.args.target;
     const other = otherDataset(ctx, t.dataset);
@@ -49,7 +44,7 @@ export const REFERENCES: CheckDefinition<ReferencesRule> = {
     const c = columnSql(ctx, name);
     const oc = `CAST(${quoteIdent(t.column)} AS VARCHAR)`;
     const present = presentSql(ctx, name);
-    const values = `SELECT DISTINCT trim(${oc}) AS v FROM ${quoteIdent(other.table)} WHERE ${oc} IS NOT NULL`;
+    const values = `SELECT DISTINCT trim(${oc}) AS v FROM ${tableSqlOf(other)} WHERE ${oc} IS NOT NULL`;
     const kind = maskOf(ctx, name);
     const value = masked && kind ? maskSqlExpression(kind, c) : `CAST(${c} AS VARCHAR)`;
     return {

@@ -25,7 +25,6 @@ export function sameAs(
     dimension: 'consistency',
     column: col,
     args: a,
-    description: `${col} equals ${a.dataset}.${a.column ?? col} for the same key${a.compareAs !== 'text' ? ` (compared as ${a.compareAs})` : ''}`,
     options,
   });
 }
@@ -34,9 +33,5 @@ export function sameAs(
 export const SAME_AS: CheckDefinition<SameAsRule> = {
   check: 'same-as',
   dimension: 'consistency',
-  description: {
-    zh: '同一主体的同一字段在不同部门的数据集中一致（按主键关联比较）',
-    en: 'the same entity’s field agrees with another department’s dataset (joined on the key)',
-  },
   compile: crossFieldPlan,
 };

@@ -24,7 +24,6 @@ export function unique(columns: string | readonly string[], options: RuleOptions
     dimension: 'consistency',
     column: cols.length === 1 ? (cols[0] ?? null) : null,
     args: { columns: cols },
-    description: `${cols.join(' + ')} ${cols.length > 1 ? 'are unique together' : 'is unique'}`,
     options: { id: `unique:${cols.join('+')}`, ...options },
   });
 }
@@ -33,9 +32,5 @@ export function unique(columns: string | readonly string[], options: RuleOptions
 export const UNIQUE: CheckDefinition<UniqueRule> = {
   check: 'unique',
   dimension: 'consistency',
-  description: {
-    zh: '没有两条记录的值（或值的组合）相同；重复出现的记录计为不合格',
-    en: 'no two rows share a value (or combination of values); rows repeating an earlier one fail',
-  },
   compile: (rule, ctx, scope, masked) => uniquePlan(rule.args.columns, ctx, scope, masked),
 };

@@ -1,7 +1,8 @@
 /** 及时性 dataset-freshness: the newest load is recent enough for the dataset's update cycle. */
 import { z } from 'zod';
-import { UPDATE_CYCLE_LABELS, UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../../../schemas/index.ts';
+import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../../../schemas/index.ts';
 import { RuleError } from '../../errors.ts';
+import { bilingual } from '../../messages/describe.ts';
 import { type CheckRule, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import { workingDaysBetween } from '../../working-days.ts';
 import type { CheckDefinition } from '../check.ts';
@@ -43,19 +44,12 @@ export function datasetFreshness(
   options: RuleOptions = {},
 ): DatasetFreshnessRule {
   const args = parseArgs('datasetFreshness', datasetFreshnessArgs, age);
-  const limit =
-    'cycle' in args
-      ? `${UPDATE_CYCLE_MAX_AGE_DAYS[args.cycle]} days (update cycle ${UPDATE_CYCLE_LABELS[args.cycle].zh} ${args.cycle})`
-      : 'maxAgeDays' in args
-        ? `${args.maxAgeDays} days`
-        : `${args.workingDays} working days`;
   return makeRule({
     factory: 'datasetFreshness',
     check: 'dataset-freshness',
     dimension: 'timeliness',
     column: null,
     args,
-    description: `the newest load is at most ${limit} old`,
     options: { id: 'dataset-freshness', severity: 'warn', ...options },
   });
 }
@@ -64,16 +58,12 @@ export function datasetFreshness(
 export const DATASET_FRESHNESS: CheckDefinition<DatasetFreshnessRule> = {
   check: 'dataset-freshness',
   dimension: 'timeliness',
-  description: {
-    zh: '数据集最近一次加载不超过更新周期（或指定天数、工作日）',
-    en: 'the newest load of the dataset is within its update cycle (or the given days or working days)',
-  },
   compile: (rule, ctx) => ({
     type: 'meta',
     finish: () => {
       const a = rule.args;
       const last = ctx.loads.at(-1);
-      if (!last) return { total: 1, failed: 1, observed: 'never loaded' };
+      if (!last) return { total: 1, failed: 1, observedTexts: bilingual((m) => m.observed.neverLoaded) };
       const day = shanghaiDate(new Date(last.finishedAt));
       const days = Math.round((Date.parse(ctx.asOf) - Date.parse(day)) / 86_400_000);
       if ('workingDays' in a) {
@@ -81,14 +71,14 @@ export const DATASET_FRESHNESS: CheckDefinition<DatasetFreshnessRule> = {
         return {
           total: 1,
           failed: w > a.workingDays ? 1 : 0,
-          observed: `last load ${day}: ${w} working days old (allowed ${a.workingDays})`,
+          observedTexts: bilingual((m) => m.observed.loadAge(day, w, a.workingDays, true)),
         };
       }
       const max = 'maxAgeDays' in a ? a.maxAgeDays : cycleMaxAge(a.cycle);
       return {
         total: 1,
         failed: days > max ? 1 : 0,
-        observed: `last load ${day}: ${days} days old (allowed ${max})`,
+        observedTexts: bilingual((m) => m.observed.loadAge(day, days, max, false)),
       };
     },
   }),

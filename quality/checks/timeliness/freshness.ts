@@ -26,9 +26,6 @@ type AgeArgs = z.output<typeof ageArgs>;
 /** A freshness rule. */
 export type FreshnessRule = CheckRule<'freshness', AgeArgs>;
 
-const ageText = (a: AgeArgs) =>
-  a.maxAge ?? (a.workingDays !== undefined ? `${a.workingDays} working days` : `${a.maxAgeDays} days`);
-
 /** The SQL DATE before which a value is too old on `asOf` (exactly one of the three limits is set). */
 function cutoffSql(a: AgeArgs, asOf: string): string {
   const day = `DATE ${quoteLiteral(asOf)}`;
@@ -55,7 +52,6 @@ export function freshness(
     dimension: 'timeliness',
     column: col,
     args: { ...args },
-    description: `${col} is at most ${ageText(args)} old`,
     options,
     defaultSeverity: 'warn',
   });
@@ -65,10 +61,6 @@ export function freshness(
 export const FRESHNESS: CheckDefinition<FreshnessRule> = {
   check: 'freshness',
   dimension: 'timeliness',
-  description: {
-    zh: '每条记录的日期足够新：不早于基准日期前的指定时长（自然日或工作日）',
-    en: 'each row’s date is recent: not older than the given age (calendar or working days) before the reference date',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     return {

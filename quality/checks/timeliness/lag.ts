@@ -22,7 +22,6 @@ export function lag(column: string, limit: { maxDays: number }, options: RuleOpt
     dimension: 'timeliness',
     column: args.column,
     args,
-    description: `${args.column} reaches the warehouse within ${args.maxDays} days of the event`,
     options,
     defaultSeverity: 'warn',
   });
@@ -32,10 +31,6 @@ export function lag(column: string, limit: { maxDays: number }, options: RuleOpt
 export const LAG: CheckDefinition<LagRule> = {
   check: 'lag',
   dimension: 'timeliness',
-  description: {
-    zh: '业务发生日期到入库的间隔不超过指定天数',
-    en: 'the days between the event date and the load are at most the given number',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     columnSql(ctx, '_ingested_at');

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { quoteLiteral } from '../../../schemas/index.ts';
 import { num } from '../../column-sql.ts';
+import { bilingual } from '../../messages/describe.ts';
 import { type CheckRule, columnArg, makeRule, parseArgs, type RuleOptions } from '../../rule.ts';
 import type { CheckDefinition } from '../check.ts';
 import { dateOf } from './date-sql.ts';
@@ -36,7 +37,6 @@ export function periods(
     dimension: 'timeliness',
     column: args.column,
     args,
-    description: `${args.column} has data for every ${args.every}${args.from ? ` from ${args.from}` : ''}${args.to ? ` to ${args.to}` : ''}`,
     options,
     defaultSeverity: 'warn',
   });
@@ -46,10 +46,6 @@ export function periods(
 export const PERIODS_CHECK: CheckDefinition<PeriodsRule> = {
   check: 'periods',
   dimension: 'timeliness',
-  description: {
-    zh: '每个应有的周期（日、周、月、季、年）都有数据，没有断档',
-    en: 'every expected period (day, week, month, quarter, year) has data, without gaps',
-  },
   compile(rule, ctx, scope) {
     const a = rule.args;
     const unit = quoteLiteral(a.every);
@@ -69,8 +65,13 @@ SELECT count(*) AS total, count(*) FILTER (WHERE p NOT IN (SELECT p FROM have)) 
         return {
           total: num(r.total),
           failed: num(r.failed),
-          observed: missing.length
-            ? `missing ${a.every}s: ${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', …' : ''}`
+          observedTexts: missing.length
+            ? bilingual((m) =>
+                m.observed.missingPeriods(
+                  a.every,
+                  `${missing.slice(0, 12).join(', ')}${missing.length > 12 ? ', …' : ''}`,
+                ),
+              )
             : null,
         };
       },

@@ -36,7 +36,6 @@ export function between(
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is between ${args.min ?? '−∞'} and ${args.max ?? '∞'}`,
     options,
   });
 }
@@ -45,10 +44,6 @@ export function between(
 export const BETWEEN: CheckDefinition<BetweenRule> = {
   check: 'between',
   dimension: 'validity',
-  description: {
-    zh: '值（数值或日期）在最小值与最大值之间；无法转换的值不合格',
-    en: 'the value (a number or a date) is between min and max; a value that does not convert fails',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     const { min, max } = rule.args;

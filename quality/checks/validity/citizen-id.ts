@@ -18,7 +18,6 @@ export function validCitizenId(column: string, options: RuleOptions = {}): Citiz
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is a valid citizen identity number (GB 11643: format, check character, birth date, division)`,
     options,
   });
 }
@@ -27,10 +26,6 @@ export function validCitizenId(column: string, options: RuleOptions = {}): Citiz
 export const CITIZEN_ID: CheckDefinition<CitizenIdRule> = {
   check: 'citizen-id',
   dimension: 'validity',
-  description: {
-    zh: '值是有效的公民身份号码（GB 11643：格式、校验码、出生日期、行政区划）',
-    en: 'the value is a valid citizen identity number (GB 11643: format, check character, birth date, division)',
-  },
   compile: (rule, ctx) =>
     rowPlan(ctx, rule.column, `gs_citizen_id_reason(${textSql(ctx, rule.column)}) IS NOT NULL`),
 };

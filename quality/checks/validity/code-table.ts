@@ -11,12 +11,6 @@ import { rowPlan, textSql } from './row-plan.ts';
 export const CODE_TABLE_NAMES = ['sex', 'marital', 'ethnicity', 'division'] as const;
 /** A code table name. */
 export type CodeTableName = (typeof CODE_TABLE_NAMES)[number];
-const CODE_TABLE_TITLES: Readonly<Record<CodeTableName, string>> = {
-  sex: 'GB/T 2261.1 性别',
-  marital: 'GB/T 2261.2 婚姻状况',
-  ethnicity: 'GB 3304 民族',
-  division: 'GB/T 2260 行政区划',
-};
 
 const codeTableArgs = z.strictObject({ column: columnArg, table: z.enum(CODE_TABLE_NAMES) });
 
@@ -36,7 +30,6 @@ export function inCodeTable(column: string, table: CodeTableName, options: RuleO
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is a ${CODE_TABLE_TITLES[args.table]} code or name`,
     options,
   });
 }
@@ -45,10 +38,6 @@ export function inCodeTable(column: string, table: CodeTableName, options: RuleO
 export const CODE_TABLE: CheckDefinition<CodeTableRule> = {
   check: 'code-table',
   dimension: 'validity',
-  description: {
-    zh: '值是国家标准代码表（性别、婚姻状况、民族、行政区划）中的代码或名称',
-    en: 'the value is a code or name of a national code table (sex, marital status, ethnicity, division)',
-  },
   compile(rule, ctx) {
     const name = rule.column;
     const table = rule.args.table;

@@ -23,14 +23,12 @@ export function inSet(
   options: RuleOptions = {},
 ): InSetRule {
   const args = parseArgs('inSet', inSetArgs, { column, values: [...values] });
-  const shown = args.values.slice(0, 8).join('、') + (args.values.length > 8 ? '…' : '');
   return makeRule({
     factory: 'inSet',
     check: 'in-set',
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is one of ${shown}`,
     options,
   });
 }
@@ -39,7 +37,6 @@ export function inSet(
 export const IN_SET: CheckDefinition<InSetRule> = {
   check: 'in-set',
   dimension: 'validity',
-  description: { zh: '值属于给定的取值列表', en: 'the value is one of a given list' },
   compile: (rule, ctx) =>
     rowPlan(
       ctx,

@@ -32,7 +32,6 @@ export function length(
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} has ${args.min ?? 0}–${args.max ?? '∞'} characters`,
     options,
   });
 }
@@ -41,10 +40,6 @@ export function length(
 export const LENGTH: CheckDefinition<LengthRule> = {
   check: 'length',
   dimension: 'validity',
-  description: {
-    zh: '值的字符数在最小值与最大值之间',
-    en: 'the number of characters of the value is between min and max',
-  },
   compile(rule, ctx) {
     const { min, max } = rule.args;
     const n = `length(${textSql(ctx, rule.column)})`;

@@ -46,7 +46,6 @@ export function matches(column: string, pattern: RegExp | string, options: RuleO
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} matches /${args.pattern}/`,
     options,
   });
 }
@@ -55,10 +54,6 @@ export function matches(column: string, pattern: RegExp | string, options: RuleO
 export const MATCHES: CheckDefinition<MatchesRule> = {
   check: 'matches',
   dimension: 'validity',
-  description: {
-    zh: '值整体符合正则表达式（RE2 语法）',
-    en: 'the whole value matches a regular expression (RE2 syntax)',
-  },
   compile: (rule, ctx) =>
     rowPlan(
       ctx,

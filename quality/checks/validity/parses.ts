@@ -31,7 +31,6 @@ export function parses(
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is a valid ${args.type}${args.type === 'date' ? ' (YYYY-MM-DD, YYYYMMDD, YYYY年M月D日, …)' : ''}`,
     options,
   });
 }
@@ -53,10 +52,6 @@ const PARSE_SQL: Readonly<Record<(typeof PARSE_TYPES)[number], (c: string) => st
 export const PARSES: CheckDefinition<ParsesRule> = {
   check: 'parses',
   dimension: 'validity',
-  description: {
-    zh: '值可解析为指定类型（日期、日期时间、整数、数值、布尔）；加载时未能解析而被隔离的记录计为不合格',
-    en: 'the value parses as its type (date, timestamp, integer, decimal, boolean); rows quarantined for not parsing count as failed',
-  },
   compile(rule, ctx, scope) {
     const name = rule.column;
     const c = columnSql(ctx, name);

@@ -39,7 +39,6 @@ export function sqlPredicate(
     dimension: args.dimension,
     column: args.column ?? null,
     args: { sql: args.sql },
-    description: `SQL: ${args.sql}`,
     options: { id: `sql:${args.id}`, ...rest },
   });
 }
@@ -48,10 +47,6 @@ export function sqlPredicate(
 export const SQL_PREDICATE: CheckDefinition<SqlPredicateRule> = {
   check: 'sql',
   dimension: null,
-  description: {
-    zh: '自定义 SQL 条件：结果为真的记录合格，为假或空的记录不合格',
-    en: 'a custom SQL condition: rows where it is TRUE pass, FALSE or NULL fail',
-  },
   compile(rule, ctx) {
     if (rule.column) columnSql(ctx, rule.column);
     return {

@@ -18,7 +18,6 @@ export function validUscc(column: string, options: RuleOptions = {}): UsccRule {
     dimension: 'validity',
     column: args.column,
     args,
-    description: `${args.column} is a valid unified social credit code (GB 32100: format, check character)`,
     options,
   });
 }
@@ -27,10 +26,6 @@ export function validUscc(column: string, options: RuleOptions = {}): UsccRule {
 export const USCC: CheckDefinition<UsccRule> = {
   check: 'uscc',
   dimension: 'validity',
-  description: {
-    zh: '值是有效的统一社会信用代码（GB 32100：格式、校验码）',
-    en: 'the value is a valid unified social credit code (GB 32100: format, check character)',
-  },
   compile: (rule, ctx) =>
     rowPlan(ctx, rule.column, `gs_uscc_reason(${textSql(ctx, rule.column)}) IS NOT NULL`),
 };
