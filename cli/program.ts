@@ -160,6 +160,10 @@ export function buildProgram(): Command {
     )
     .option('--debug', 'print stack traces of errors')
     .option(
+      '--progress',
+      'show the progress of steps longer than 2 s on stderr even when it is not a terminal (a line every 5 s)',
+    )
+    .option(
       '-V, --version',
       'print the versions of gongshu, DuckDB and Node.js (as JSON with --version --json)',
     )

@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import type { RunSummary } from '../pipelines/index.ts';
 import { QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { formatTable, type Output } from './output.ts';
@@ -60,33 +59,4 @@ export function printRunSummary(out: Output, summary: RunSummary): void {
       `${summary.rowsLoaded.toLocaleString('en')} loaded, ${summary.rowsQuarantined.toLocaleString('en')} quarantined ` +
       `in ${summary.seconds.toFixed(1)} s`,
   );
-}
-
-/** A progress reporter: a bar on a terminal, nothing otherwise (logs carry the per-load lines). */
-export function progressReporter(out: Output): {
-  onProgress?: (pipeline: string, rows: number) => void;
-  stop(): void;
-} {
-  if (!out.tty || !process.stderr.isTTY) return { stop() {} };
-  const bar = new SingleBar({
-    format: '{pipeline} {value} rows read',
-    stream: process.stderr,
-    clearOnComplete: true,
-    hideCursor: true,
-    fps: 5,
-  });
-  let current: string | undefined;
-  return {
-    onProgress(pipeline, rows) {
-      if (pipeline !== current) {
-        if (current) bar.stop();
-        bar.start(0, 0, { pipeline });
-        current = pipeline;
-      }
-      bar.update(rows, { pipeline });
-    },
-    stop() {
-      if (current) bar.stop();
-    },
-  };
 }

@@ -30,6 +30,8 @@ export interface BuildOptions {
   readonly gates?: boolean;
   readonly now?: Date;
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Called when a node starts building (for progress displays). */
+  readonly onStart?: (node: string) => void;
   /** Called after each foundation build step (tests inject failures here). */
   readonly onStep?: (node: string, step: BuildStep | 'model') => void | Promise<void>;
   /** Stops scheduling new nodes; the running node finishes (or its transaction rolls back on error). */
@@ -285,6 +287,7 @@ export async function buildProject(
     }
     const warned = warnings.length ? { warnings } : {};
     return withLock(async () => {
+      options.onStart?.(id);
       const runId = await startRun(wh, 'build', id, { details });
       try {
         if (node.kind === 'foundation') {

@@ -34,7 +34,7 @@ export interface RunOptions {
   /** Run only these pipelines (by name), in project order. Defaults to all. */
   readonly only?: readonly string[];
   readonly logger?: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
-  /** Progress of the current pipeline: its name and rows read so far. */
+  /** Progress of the current pipeline: its name and rows read so far (0 when it starts). */
   readonly onProgress?: (pipeline: string, rowsRead: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -73,6 +73,7 @@ export async function runPipelines(
   });
   const outcomes: PipelineOutcome[] = [];
   for (const pipeline of pipelines) {
+    options.onProgress?.(pipeline.name, 0);
     try {
       const result = await loadPipeline(wh, pipeline, {
         runId,

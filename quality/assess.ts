@@ -63,6 +63,8 @@ export interface QualityOptions {
    */
   readonly builtTables?: readonly BuiltTable[];
   readonly anomaly?: AnomalyOptions;
+  /** Called before each dataset is assessed: its name, its place and the count (for progress displays). */
+  readonly onDataset?: (dataset: string, index: number, total: number) => void;
 }
 
 /** A new quality run id: `<UTC yyyymmddhhmmss>-<random>`. */
@@ -274,7 +276,8 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
   const run = { facts, asOf, counter, history, masked, samples: options.samples ?? 5 };
   const results: QualityDatasetResult[] = [];
   const findings: QualityFinding[] = [];
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
+    options.onDataset?.(name, i, names.length);
     const { result, fallback } = await assessDataset(wh, run, name, defs.get(name));
     if (fallback) findings.push(fallback);
     results.push(result);

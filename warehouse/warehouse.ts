@@ -367,6 +367,28 @@ export class Warehouse {
     return (n ?? 0) > 0;
   }
 
+  /**
+   * Has DuckDB track the progress of the statements it runs (for `queryProgress`); off by default, as in
+   * DuckDB. It never prints (the CLI draws its own line).
+   */
+  async trackProgress(): Promise<void> {
+    await this.run('SET enable_progress_bar = true');
+    await this.run('SET enable_progress_bar_print = false');
+  }
+
+  /**
+   * The share (0–1) done of the statement running now, as DuckDB estimates it (a CSV read: bytes read), or null
+   * when it cannot tell. Safe to call while a statement runs (it reads a counter).
+   */
+  queryProgress(): number | null {
+    try {
+      const p = this.connection.progress.percentage;
+      return p > 0 && p <= 100 ? p / 100 : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Closes the connection and the database and releases the writer lock (a `reader()`: its connection only). */
   close(): void {
     if (this.shared) {

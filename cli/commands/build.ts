@@ -4,6 +4,7 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { buildProgress, progressReporter, progressWanted } from '../progress.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
 
@@ -40,13 +41,17 @@ export default async function build(args: unknown[], command: Command): Promise<
   const { loaded, warehousePath } = await projectAndWarehouse(opts);
   const wh = await openCommandWarehouse({ path: warehousePath });
   const ctx = commandTaskContext(loaded, wh, logger);
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   try {
     const summary = await runBuildTask(ctx, {
+      ...(await buildProgress(progress, wh, wanted)),
       select: [...(names ?? []).map((n) => `+${n}`), ...(opts.select ?? [])],
       concurrency,
       gates: opts.gates,
       ...(opts.fullRefresh ? { fullRefresh: true } : {}),
     });
+    progress.stop();
     if (opts.json) out.json(summary);
     else {
       const rows = summary.nodes.map((n) => ({
@@ -76,6 +81,7 @@ export default async function build(args: unknown[], command: Command): Promise<
     if (summary.status === 'blocked') return opts.allowBlocked ? EXIT.ok : EXIT.failures;
     return EXIT.ok;
   } finally {
+    progress.stop();
     await ctx.done();
     wh.close();
   }

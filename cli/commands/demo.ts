@@ -14,8 +14,15 @@ import { EXIT } from '../errors.ts';
 import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
+import {
+  buildProgress,
+  loadProgress,
+  progressReporter,
+  progressWanted,
+  qualityProgress,
+} from '../progress.ts';
 import { printQualitySummary } from '../quality-summary.ts';
-import { printRunSummary, progressReporter } from '../run-summary.ts';
+import { printRunSummary } from '../run-summary.ts';
 
 /** The example project folder. */
 export const EXAMPLE_PROJECT = fileURLToPath(new URL('../../examples/xinjiang/', import.meta.url));
@@ -80,8 +87,22 @@ export default async function demo(_args: unknown[], command: Command): Promise<
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
 
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   const t0 = performance.now();
-  const manifest = await generateRegion({ outDir: DATA_DIR, people, seed, asOf: todayInShanghai() });
+  const manifest = await generateRegion({
+    outDir: DATA_DIR,
+    people,
+    seed,
+    asOf: todayInShanghai(),
+    ...(wanted.show
+      ? {
+          onProgress: (step: string, done: number, total?: number) =>
+            progress.step(`generate ${step}`, done, total, step === 'people' ? 'people' : 'rows'),
+        }
+      : {}),
+  });
+  progress.end();
   logger.info(
     `generate xinjiang → ${Object.keys(manifest.files).length} department extracts, ${manifest.residents.toLocaleString('en')} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s (${DATA_DIR})`,
   );
@@ -92,19 +113,25 @@ export default async function demo(_args: unknown[], command: Command): Promise<
     path: warehousePath,
     ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
   });
-  const progress = progressReporter(out);
   try {
+    const onProgress = await loadProgress(progress, wh, wanted);
     const summary = await runPipelines(wh, loaded.project, {
       logger,
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
-    progress.stop();
+    progress.end();
     const check = checkAgainstManifest(summary, manifest);
     // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
     // error-severity rule) would skip every model; the demo builds without them and says so. Quality runs after
     // the build, so the foundations and the topic table are assessed with the departments' datasets.
-    const build = await buildProject(wh, loaded.project, { gates: false, logger });
+    const build = await buildProject(wh, loaded.project, {
+      gates: false,
+      logger,
+      ...(await buildProgress(progress, wh, wanted)),
+    });
+    progress.end();
     const report = await runQuality(wh, {
+      ...(await qualityProgress(progress, wh, wanted)),
       definitions: loaded.project.quality,
       builtTables: builtTablesOf(loaded.project),
       node: { id: loaded.project.node.id, name: loaded.project.node.name },
@@ -113,6 +140,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
       report,
     );
+    progress.end();
     const dashboard = await writeDashboard({
       report,
       warehouse: wh,

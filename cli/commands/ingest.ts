@@ -8,7 +8,7 @@ import { EXIT } from '../errors.ts';
 import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
-import { progressReporter } from '../run-summary.ts';
+import { loadProgress, progressReporter, progressWanted } from '../progress.ts';
 
 interface IngestOptions {
   dataset: string;
@@ -98,15 +98,18 @@ export default async function ingest(args: unknown[], command: Command): Promise
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
   const wh = await openWarehouse({ path: o.warehouse });
-  const progress = progressReporter(out);
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   try {
+    const onProgress = await loadProgress(progress, wh, wanted);
+    onProgress?.(o.dataset, 0);
     const r = await ingestFile(wh, {
       path,
       dataset: o.dataset,
       mode: o.mode,
       ...(o.key ? { key: o.key } : {}),
       sourceOptions: sourceOptions(path, o),
-      ...(progress.onProgress ? { onProgress: (n: number) => progress.onProgress?.(o.dataset, n) } : {}),
+      ...(onProgress ? { onProgress: (n: number) => onProgress(o.dataset, n) } : {}),
     });
     progress.stop();
     logger.info(

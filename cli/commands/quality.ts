@@ -11,6 +11,7 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { progressReporter, progressWanted, qualityProgress } from '../progress.ts';
 import { printQualitySummary } from '../quality-summary.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
@@ -74,7 +75,10 @@ export default async function quality(_args: unknown[], command: Command): Promi
     path: warehousePath!,
     ...(loaded?.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
   });
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   const options = {
+    ...(await qualityProgress(progress, wh, wanted)),
     ...(opts.dataset?.length ? { datasets: opts.dataset } : {}),
     failOn: opts.failOn ?? null,
     mask: opts.mask,
@@ -96,6 +100,7 @@ export default async function quality(_args: unknown[], command: Command): Promi
       );
     }
   } finally {
+    progress.stop();
     await ctx?.done();
     wh.close();
   }

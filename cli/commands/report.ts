@@ -14,6 +14,7 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { progressReporter, progressWanted, stepProgress } from '../progress.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
 
@@ -95,7 +96,10 @@ export default async function report(_args: unknown[], command: Command): Promis
     );
   }
   const ctx = pw && wh && writable ? commandTaskContext(pw.loaded, wh, logger) : undefined;
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   try {
+    await stepProgress(progress, wh, wanted, 'report');
     const {
       reportFile,
       reports,
@@ -104,6 +108,7 @@ export default async function report(_args: unknown[], command: Command): Promis
     } = ctx
       ? await runReportTask(ctx, { ...options, notes })
       : await renderReport(projectDir, wh, { ...options, notes });
+    progress.stop();
     for (const n of shown) out.note(`note: ${n}`);
     const summary = {
       index: result.index,
@@ -126,6 +131,7 @@ export default async function report(_args: unknown[], command: Command): Promis
     }
     return EXIT.ok;
   } finally {
+    progress.stop();
     await ctx?.done();
     wh?.close();
   }

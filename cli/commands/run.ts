@@ -5,7 +5,8 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT, exitCodeOfCode } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
-import { printRunSummary, progressReporter } from '../run-summary.ts';
+import { loadProgress, progressReporter, progressWanted } from '../progress.ts';
+import { printRunSummary } from '../run-summary.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
 
@@ -41,12 +42,14 @@ export default async function run(args: unknown[], command: Command): Promise<nu
     path: warehousePath,
     ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
   });
-  const progress = progressReporter(out);
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   const ctx = commandTaskContext(loaded, wh, logger);
   try {
+    const onProgress = await loadProgress(progress, wh, wanted);
     const summary = await runPipelinesTask(ctx, {
       only: names,
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
     progress.stop();
     if (opts.json) out.json(summary);

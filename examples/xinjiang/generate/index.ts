@@ -50,6 +50,8 @@ export interface GenerateOptions {
   seed?: number;
   /** The "today" of the synthetic world (YYYY-MM-DD); defaults to 2026-11-29. */
   asOf?: string;
+  /** Called as work advances: the step (`people`, or a file name), what is done and the total when known. */
+  onProgress?: (step: string, done: number, total?: number) => void;
 }
 
 const WHERE = 'examples/xinjiang/generate';
@@ -95,7 +97,13 @@ export async function generateRegion(options: GenerateOptions): Promise<Manifest
   }
   const asOfDay = parseDay(asOf);
   await mkdir(outDir, { recursive: true });
-  const population = generatePopulation(people, seed, asOfDay);
+  const progress = options.onProgress;
+  const population = generatePopulation(
+    people,
+    seed,
+    asOfDay,
+    progress ? (n) => progress('people', n, people) : undefined,
+  );
   const organizations = generateOrganizations(population.people, people, seed, asOfDay);
   const builders: (() => ExtractSpec)[] = [
     () => hukouExtract(population, seed, asOfDay),
@@ -112,7 +120,16 @@ export async function generateRegion(options: GenerateOptions): Promise<Manifest
   const authoritative: Authoritative = new Map();
   const deferred: Deferred[] = [];
   for (const build of builders) {
-    const entry = await writeExtract(build(), outDir, seed, asOfDay, authoritative, deferred);
+    const spec = build();
+    const entry = await writeExtract(
+      spec,
+      outDir,
+      seed,
+      asOfDay,
+      authoritative,
+      deferred,
+      progress ? (n) => progress(spec.file, n, spec.rows.length) : undefined,
+    );
     files[entry.file] = entry;
   }
   resolveDeferred(deferred, authoritative);

@@ -163,7 +163,12 @@ interface Draft {
 }
 
 /** Generates a population of about `size` residents (households are kept whole, so a few more). */
-export function generatePopulation(size: number, seed: number, asOfDay: number): Population {
+export function generatePopulation(
+  size: number,
+  seed: number,
+  asOfDay: number,
+  onProgress?: (people: number) => void,
+): Population {
   const rng = new Rng(seed, 'people');
   const sequences = new SequenceAllocator(new Rng(seed, 'sequences'));
   const serials = new Map<string, number>();
@@ -195,7 +200,12 @@ export function generatePopulation(size: number, seed: number, asOfDay: number):
       household,
     };
   };
+  let reported = 0;
   while (people.length < size) {
+    if (onProgress && people.length - reported >= 5000) {
+      reported = people.length;
+      onProgress(reported);
+    }
     const division = pickDivision(rng);
     const mixCodes = Object.keys(division.mix) as EthnicityCode[];
     const ethnicity = mixCodes[rng.weightedIndex(mixCodes.map((c) => division.mix[c]!))]!;

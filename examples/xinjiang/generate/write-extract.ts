@@ -74,6 +74,7 @@ export async function writeExtract(
   asOfDay: number,
   sources: Authoritative = new Map(),
   deferred: Deferred[] = [],
+  onProgress?: (rows: number) => void,
 ): Promise<FileManifest> {
   const rng = new Rng(seed, `defects:${spec.file}`);
   const plan = planDefects(spec, rng, asOfDay);
@@ -203,7 +204,10 @@ export async function writeExtract(
       record('duplicate-key', { ...p.location, firstLine: sourceLine.get(p.sourceIndex)! }, at);
     }
     pendingAfter.delete(i);
-    if (i % ROWS_PER_FLUSH_CHECK === 0) await writer.maybeFlush();
+    if (i % ROWS_PER_FLUSH_CHECK === 0) {
+      await writer.maybeFlush();
+      onProgress?.(i);
+    }
   }
   const { bytes, sha256 } = await writer.close();
 
