@@ -9,7 +9,13 @@ export {
   listAudit,
   verifyAudit,
 } from './audit/chain.ts';
-export { type ServedBackflow, serveBackflow } from './backflow/answer.ts';
+export {
+  type BackflowAsk,
+  type BackflowAuthorization,
+  type BackflowAuthorizer,
+  type ServedBackflow,
+  serveBackflow,
+} from './backflow/answer.ts';
 export {
   BACKFLOW_SCHEMA,
   type BackflowOptions,
@@ -20,6 +26,7 @@ export {
   type CatalogProject,
   type DatasetPolicy,
   datasetPolicies,
+  divisionSql,
   isReportable,
   shareableColumns,
   TRAVELLING_LINEAGE,
@@ -57,8 +64,24 @@ export {
   type NodeKeys,
   parsePublicKey,
   publicKeyText,
+  signBytes,
+  verifyBytes,
 } from './transport/node-keys.ts';
 export { createSerial, type Serial } from './transport/serial.ts';
-export { type CompletedBatch, createNodeServer, listen, type NodeServerOptions } from './transport/server.ts';
-export { canonicalRequest, SIGNATURE_HEADERS, signRequest, sm3, verifyRequest } from './transport/signing.ts';
+export {
+  type CompletedBatch,
+  createNodeServer,
+  listen,
+  type NodeRoutes,
+  type NodeRouteTools,
+  type NodeServerOptions,
+} from './transport/server.ts';
+export {
+  canonicalRequest,
+  SIGNATURE_HEADERS,
+  signRequest,
+  sm3,
+  type VerifiedRequest,
+  verifyRequest,
+} from './transport/signing.ts';
 export { ARROW_STREAM, decodeChunk, encodeChunk, type WireColumn } from './transport/wire.ts';

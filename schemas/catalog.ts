@@ -193,6 +193,46 @@ export const FieldMasking = z
 /** A data item's masking. */
 export type FieldMasking = z.output<typeof FieldMasking>;
 
+/** Who an output goes to: a sharing request (共享), backflow to a lower level (回流), or the public (开放). */
+export const OutputAudience = z.enum(['share', 'backflow', 'open']).meta({
+  description:
+    'output audience: share 共享 (a granted request), backflow 回流 (to a lower level), open 开放 (the public)',
+});
+/** An output audience. */
+export type OutputAudience = z.output<typeof OutputAudience>;
+
+/**
+ * What an output does with a data item (第二十条、第二十六条): `clear` keeps it, `drop` leaves it out, `mask`
+ * applies the item's masking (`full` when it has none), `pseudonymize` replaces it by a keyed HMAC-SM3 token
+ * (same value, same token, per audience key), `generalize` coarsens it (date → year-month, division code →
+ * prefecture, age → 5-year band).
+ */
+export const OutputAction = z.enum(['clear', 'drop', 'mask', 'pseudonymize', 'generalize']).meta({
+  description: 'output action: clear, drop, mask, pseudonymize (HMAC-SM3 token) or generalize',
+});
+/** An output action. */
+export type OutputAction = z.output<typeof OutputAction>;
+
+/** How `generalize` coarsens an item. */
+export type Generalization = 'month' | 'prefecture' | 'age-band';
+
+/**
+ * How an item can be generalised, from its type, name and title: dates and timestamps to year-month, division
+ * codes (division, xzqh, 行政区划, 区划) to their prefecture, ages (age, nl, 年龄) to 5-year bands; otherwise
+ * undefined (generalize does not apply).
+ */
+export function generalizationOf(field: {
+  name: string;
+  title: string;
+  type: string;
+}): Generalization | undefined {
+  if (field.type === 'date' || field.type === 'timestamp') return 'month';
+  const names = [field.name.toLowerCase(), field.title];
+  if (names.some((n) => /division|xzqh|qhdm|行政区划|区划/.test(n))) return 'prefecture';
+  if (names.some((n) => /(^|_)(age|nl)($|_)|年龄/.test(n))) return 'age-band';
+  return undefined;
+}
+
 const text = (description: string) => z.string().trim().min(1).meta({ description });
 const isoDate = (description: string) =>
   z.iso.date({ error: 'a date written YYYY-MM-DD' }).meta({ description });
@@ -259,6 +299,14 @@ export const CatalogField = z.strictObject({
   required: z.boolean().default(false).meta({ description: 'the item must not be empty; defaults to false' }),
   shareType: ShareType.optional().meta({ description: 'per-item 共享类型; defaults to the entry shareType' }),
   openType: OpenType.optional().meta({ description: 'per-item 开放类型; defaults to the entry openType' }),
+  outputs: z
+    .strictObject({ share: OutputAction, backflow: OutputAction, open: OutputAction })
+    .partial()
+    .optional()
+    .meta({
+      description:
+        'per-audience output action, e.g. { open: "drop", share: "pseudonymize" }; defaults: sensitive items mask for open and stay clear for share and backflow, other items clear',
+    }),
   description: z.string().optional().meta({ description: 'free text about the item' }),
 });
 
@@ -423,6 +471,24 @@ function checkEntryRules(e: EntryDraft, ctx: z.RefinementCtx): void {
         ['fields', i, 'openType'],
         `item openType "${f.openType}" in an entry that is not open`,
         'remove the item openType, or make the entry openType "conditional"',
+      );
+    }
+    for (const [audience, action] of Object.entries(f.outputs ?? {})) {
+      if (action === 'generalize' && generalizationOf(f) === undefined) {
+        add(
+          ['fields', i, 'outputs', audience],
+          `item "${f.name}" (${f.type}) cannot be generalised: generalize applies to dates, division codes and ages`,
+          `use "mask", "pseudonymize" or "drop" for outputs.${audience}`,
+          'clear|drop|mask|pseudonymize',
+        );
+      }
+    }
+    if (f.sensitive && f.outputs?.open === 'clear' && (f.openType ?? e.openType) !== 'none') {
+      add(
+        ['fields', i, 'outputs', 'open'],
+        `sensitive item "${f.name}" would be opened in clear (第二十六条: no direct identifier leaves for the public unmasked)`,
+        'use outputs.open: "mask", "pseudonymize", "generalize" or "drop"',
+        'drop|mask|pseudonymize|generalize',
       );
     }
     const open = f.openType ?? e.openType;

@@ -19,6 +19,46 @@ export interface BackflowHeader {
   readonly purpose: string;
 }
 
+/**
+ * What a backflow may return, as the node's grants decide (the governance layer supplies it through
+ * `NodeServerOptions.authorizeBackflow`; the platform does not know grants). To refuse, the authorizer throws a
+ * `PlatformRejection`.
+ */
+export interface BackflowAuthorization {
+  /** Columns the requester may receive; every requested column must be one of them (the key is not added). */
+  readonly columns: readonly string[];
+  /** Granted columns left out of the answer (output policy `drop`). */
+  readonly drop?: readonly string[];
+  /** A division prefix inside the requester's own that the rows are limited to. */
+  readonly divisionPrefix?: string | null;
+  /** SQL replacing a column (masking, generalising), given the quoted column. */
+  readonly columnSql?: Readonly<Record<string, (column: string) => string>>;
+  /** JS replacing a column's values (pseudonymising). */
+  readonly columnJs?: Readonly<Record<string, (value: string | null) => string | null>>;
+  /** Recorded in the audit entry (grant, policy hash, key id). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Called after the answer is built and audited, in the same serial slot (e.g. to log the use). */
+  readonly served?: (result: {
+    rows: number;
+    columns: readonly string[];
+    contentHash: string;
+  }) => Promise<void>;
+}
+
+/** What an authorizer is asked. */
+export interface BackflowAsk {
+  readonly requester: string;
+  readonly dataset: string;
+  readonly columns: readonly string[];
+  readonly purpose: string;
+  /** The grant the requester names (`?grant=`), if any. */
+  readonly grant: string | null;
+  readonly policy: DatasetPolicy;
+}
+
+/** Decides what a backflow may return (see `BackflowAuthorization`). */
+export type BackflowAuthorizer = (ask: BackflowAsk) => Promise<BackflowAuthorization>;
+
 /** A served backflow: the Arrow body and what it holds. */
 export interface ServedBackflow {
   readonly body: Buffer;
@@ -42,6 +82,10 @@ export async function serveBackflow(
     dataset: string;
     columns: readonly string[];
     purpose: string;
+    /** The grant the requester names, passed to `authorize`. */
+    grant?: string | null;
+    /** Grants decide what is served (columns, scope, masking); without it, `platform.entitlements` do. */
+    authorize?: BackflowAuthorizer | undefined;
   },
 ): Promise<ServedBackflow> {
   const { node, requester, policy, dataset } = options;
@@ -53,7 +97,7 @@ export async function serveBackflow(
       { dataset },
     );
   }
-  if (policy.catalog.shareType === 'none') {
+  if (policy.catalog.shareType === 'none' && !options.authorize) {
     throw new PlatformRejection(
       403,
       'not-shared',
@@ -64,20 +108,36 @@ export async function serveBackflow(
   const child = node.platform.children.find((c) => c.id === requester);
   const level = child?.level ?? levelOfCode(requester);
   const entitlement = node.platform.entitlements[dataset];
-  const entitled = new Set(entitlement?.levels[level] ?? shareableColumns(policy.catalog));
-  if (policy.keyColumn) entitled.add(policy.keyColumn);
+  const auth = options.authorize
+    ? await options.authorize({
+        requester,
+        dataset,
+        columns: options.columns,
+        purpose: options.purpose,
+        grant: options.grant ?? null,
+        policy,
+      })
+    : undefined;
+  const entitled = new Set(auth?.columns ?? entitlement?.levels[level] ?? shareableColumns(policy.catalog));
+  if (policy.keyColumn && !auth) entitled.add(policy.keyColumn);
   const requested = options.columns.length > 0 ? [...new Set(options.columns)] : [...entitled];
   const refused = requested.filter((c) => !entitled.has(c));
   if (refused.length > 0) {
     throw new PlatformRejection(
       403,
-      'not-entitled',
-      `dataset ${dataset}: a ${level} node may not receive columns ${refused.join(', ')} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
+      auth ? 'columns-not-granted' : 'not-entitled',
+      auth
+        ? `dataset ${dataset}: the grant does not cover columns ${refused.join(', ')} (granted: ${[...entitled].join(', ')}). Fix: request only granted columns, or submit a request for the others`
+        : `dataset ${dataset}: a ${level} node may not receive columns ${refused.join(', ')} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
       { dataset, columns: refused },
     );
   }
-  const columns =
-    policy.keyColumn && !requested.includes(policy.keyColumn) ? [policy.keyColumn, ...requested] : requested;
+  const dropped = new Set(auth?.drop ?? []);
+  const columns = (
+    policy.keyColumn && !auth && !requested.includes(policy.keyColumn)
+      ? [policy.keyColumn, ...requested]
+      : requested
+  ).filter((c) => !dropped.has(c));
   const division = divisionSql(policy, entitlement?.divisionColumn, q);
   if (!division) {
     throw new PlatformRejection(
@@ -120,9 +180,11 @@ export async function serveBackflow(
     );
   }
   const out = [...columns, '_origin_node'];
-  const prefix = divisionPrefix(requester);
+  const ownPrefix = divisionPrefix(requester);
+  const prefix = auth?.divisionPrefix?.startsWith(ownPrefix) ? auth.divisionPrefix : ownPrefix;
+  const expression = (c: string) => auth?.columnSql?.[c]?.(q(c)) ?? q(c);
   const rows = await wh.all<Record<string, string | null>>(
-    `SELECT ${out.map((c) => `CAST(${q(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}
+    `SELECT ${out.map((c) => `CAST(${expression(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}
      FROM (${sources.join(' UNION ALL BY NAME ')}) ORDER BY ALL`,
     {
       prefix,
@@ -130,9 +192,14 @@ export async function serveBackflow(
       ...(sources.some((s) => s.includes('$requester')) ? { requester } : {}),
     },
   );
+  for (const [c, fn] of Object.entries(auth?.columnJs ?? {})) {
+    if (!columns.includes(c)) continue;
+    for (const r of rows) r[c] = fn(r[c] ?? null);
+  }
+  const changed = (c: string) => auth?.columnSql?.[c] !== undefined || auth?.columnJs?.[c] !== undefined;
   const wire: WireColumn[] = out.map((c) => ({
     name: c,
-    type: c === '_origin_node' ? 'VARCHAR' : types.get(c)!,
+    type: c === '_origin_node' || changed(c) ? 'VARCHAR' : types.get(c)!,
   }));
   const header: BackflowHeader = {
     v: 1,
@@ -157,7 +224,8 @@ export async function serveBackflow(
     rows: rows.length,
     contentHash,
     purpose: options.purpose,
-    details: { prefix, level },
+    details: { prefix, level, ...auth?.details },
   });
+  await auth?.served?.({ rows: rows.length, columns, contentHash });
   return { body, rows: rows.length, columns, contentHash };
 }

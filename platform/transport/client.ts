@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
 import { TransportError } from '../errors.ts';
 import type { NodeKeys } from './node-keys.ts';
-import { signRequest } from './signing.ts';
+import { SIGNATURE_HEADERS, signRequest } from './signing.ts';
 
 /** An answer from another node. */
 export interface NodeResponse {
   readonly status: number;
   readonly body: Buffer;
   readonly contentType: string;
+  /** The answer's headers (lower-case names). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The nonce the request was signed with (an answer signature can bind to it). */
+  readonly nonce: string;
   json<T = unknown>(): T;
 }
 
@@ -65,6 +69,8 @@ export async function signedRequest(options: {
     status: res.status,
     body,
     contentType,
+    headers: Object.fromEntries(res.headers.entries()),
+    nonce: headers[SIGNATURE_HEADERS.nonce] ?? '',
     json: <T>() => JSON.parse(body.toString('utf8')) as T,
   };
   if (res.status >= 400) {

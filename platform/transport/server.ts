@@ -8,7 +8,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { serveBackflow } from '../backflow/answer.ts';
+import { type BackflowAuthorizer, serveBackflow } from '../backflow/answer.ts';
 import { type CatalogProject, datasetPolicies } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformRejection } from '../errors.ts';
@@ -38,7 +38,24 @@ export interface NodeServerOptions {
   readonly onBatchComplete?: (batch: CompletedBatch) => void;
   /** Extra fields for the signed health answer (e.g. whether an upward push is running). */
   readonly health?: () => Record<string, unknown>;
+  /** Decides what backflow serves from the node's grants; without it, `platform.entitlements` do. */
+  readonly authorizeBackflow?: BackflowAuthorizer;
+  /** More routes on the same service (e.g. sharing requests), registered after the built-in ones. */
+  readonly routes?: readonly NodeRoutes[];
 }
+
+/** What an added route gets: signature verification (with replay protection), the serial queue, the node. */
+export interface NodeRouteTools {
+  /** Verifies a request's signature and claims its nonce; throws a `PlatformRejection` otherwise. */
+  readonly verify: (req: FastifyRequest) => Promise<VerifiedRequest>;
+  readonly serial: Serial;
+  readonly wh: Warehouse;
+  readonly node: NodeContext;
+  readonly logger: Logger;
+}
+
+/** Registers more routes on the node's service. Throw a `PlatformRejection` to refuse with a 4xx. */
+export type NodeRoutes = (app: FastifyInstance, tools: NodeRouteTools) => void;
 
 /**
  * The node's HTTP service (fastify): `POST /v1/push` (a signed Arrow IPC chunk from a child),
@@ -179,7 +196,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
   app.get('/v1/backflow/:dataset', async (req: FastifyRequest, reply: FastifyReply) => {
     const v = await verify(req);
     const { dataset } = req.params as { dataset: string };
-    const query = req.query as { columns?: string; purpose?: string };
+    const query = req.query as { columns?: string; purpose?: string; grant?: string };
     const purpose = (query.purpose ?? '').trim();
     if (!purpose) {
       throw new PlatformRejection(
@@ -200,6 +217,8 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
         dataset,
         columns,
         purpose,
+        grant: query.grant?.trim() || null,
+        authorize: options.authorizeBackflow,
       }),
     );
     logger.info(`backflow ${dataset} → ${v.node}: ${served.rows} rows, columns ${served.columns.join(', ')}`);
@@ -208,6 +227,8 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       .header('x-gongshu-content-sm3', served.contentHash)
       .send(served.body);
   });
+
+  for (const register of options.routes ?? []) register(app, { verify, serial, wh, node, logger });
 
   return app;
 }
