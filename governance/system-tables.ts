@@ -18,8 +18,8 @@ const ensured = new WeakMap<Warehouse, Set<string>>();
 
 /** Creates the schema and a table (DDL statements, idempotent) once per open warehouse. */
 export async function ensureTable(wh: Warehouse, name: string, ddl: readonly Sql[]): Promise<void> {
-  let done = ensured.get(wh);
-  if (!done) ensured.set(wh, (done = new Set()));
+  const done = ensured.get(wh) ?? new Set<string>();
+  ensured.set(wh, done);
   if (done.has(name)) return;
   await wh.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(SYSTEM_SCHEMA)}`);
   for (const statement of ddl) await wh.run(statement);

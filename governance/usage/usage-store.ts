@@ -55,7 +55,7 @@ async function ensure(wh: Warehouse): Promise<void> {
   await ensureTable(wh, NAME, [
     ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
       id VARCHAR PRIMARY KEY,
-      at VARCHAR NOT NULL,
+      used_at VARCHAR NOT NULL,
       kind VARCHAR NOT NULL,
       dataset VARCHAR,
       department VARCHAR,
@@ -83,7 +83,7 @@ function fromRow(r: Record<string, unknown>): UsageEntry {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
   return {
     id: String(r.id),
-    at: String(r.at),
+    at: String(r.used_at),
     kind: String(r.kind) as UsageKind,
     dataset: s('dataset'),
     department: s('department'),
@@ -114,7 +114,7 @@ export async function listUsageEntries(
   if (!(await hasSystemTable(wh, NAME))) return [];
   const where = [...(filter.dataset ? ['dataset = $dataset'] : []), ...(filter.kind ? ['kind = $kind'] : [])];
   const rows = await wh.all(
-    `SELECT * FROM ${TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id`,
+    `SELECT * FROM ${TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY used_at, id`,
     { ...(filter.dataset ? { dataset: filter.dataset } : {}), ...(filter.kind ? { kind: filter.kind } : {}) },
   );
   return rows.map(fromRow);
@@ -132,7 +132,7 @@ export async function insertUsageEntry(wh: Warehouse, e: UsageEntry): Promise<vo
   await ensure(wh);
   await insertRow(wh, TABLE, {
     id: e.id,
-    at: e.at,
+    used_at: e.at,
     kind: e.kind,
     dataset: e.dataset,
     department: e.department,
