@@ -28,6 +28,9 @@ export class CliError extends GongshuError {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (isGongshuError(error)) {
+    // An error may name its exit code (governance: bad input 2, a refused action 1).
+    const named = (error.details as { exitCode?: unknown }).exitCode;
+    if (named === EXIT.usage || named === EXIT.failures) return named;
     if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
     if (error.code.startsWith('warehouse')) return EXIT.warehouse;
     if (error.code === 'source') return EXIT.source;

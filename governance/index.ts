@@ -3,6 +3,22 @@
 // retention. It sits above jobs/ and platform/ and below reports/ and project/; its system tables live in the
 // DuckDB schema `gongshu`, each with one owner module.
 export {
+  type ArchiveResult,
+  archiveAudit,
+  type FullVerification,
+  retentionCutoff,
+  verifyAuditAndArchives,
+} from './audit-retention/archive.ts';
+export { type ReadSegment, readSegments, type SegmentManifest } from './audit-retention/segments.ts';
+export {
+  CATALOG_EXPORT_COLUMNS,
+  CATALOG_EXPORT_FORMATS,
+  type CatalogExportFormat,
+  type CatalogExportRow,
+  catalogExportRow,
+  renderCatalogExport,
+} from './catalog-lifecycle/export.ts';
+export {
   approveCatalogVersion,
   type CatalogDiff,
   changedPaths,
@@ -15,6 +31,11 @@ export {
   submitCatalogVersion,
   type TriggerInput,
 } from './catalog-lifecycle/lifecycle.ts';
+export {
+  type CatalogProblem,
+  type CatalogProblemKind,
+  catalogProblems,
+} from './catalog-lifecycle/problems.ts';
 export {
   type CatalogReview,
   type CatalogReviewOutcome,
@@ -96,6 +117,7 @@ export {
   withdrawRequest,
 } from './requests/workflow.ts';
 export { hasSystemTable, SYSTEM_SCHEMA, systemTable } from './system-tables.ts';
+export { DESTROYABLE_SCHEMAS, type DestroyResult, destroyDataset } from './usage/destroy.ts';
 export {
   listUsage,
   recordUsage,

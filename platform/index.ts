@@ -3,9 +3,14 @@
 export {
   type AuditEntry,
   type AuditInput,
+  type AuditProblem,
+  type AuditStart,
   type AuditVerification,
   appendAudit,
   canonicalJson,
+  deleteArchivedAudit,
+  entryHash,
+  GENESIS_HASH,
   listAudit,
   verifyAudit,
 } from './audit/chain.ts';

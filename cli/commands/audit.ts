@@ -1,67 +1,100 @@
 import type { Command } from 'commander';
-import { listAudit, verifyAudit } from '../../platform/index.ts';
-import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { archiveAudit, verifyAuditAndArchives } from '../../governance/index.ts';
+import { listAudit, loadKeys } from '../../platform/index.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
 
-interface AuditOptions {
-  project: string;
-  warehouse?: string;
+interface AuditOptions extends GovernanceOptions {
   dataset?: string;
   action?: string;
   limit: string;
-  json?: boolean;
+  before?: string;
 }
 
-/** `gongshu audit list|verify`: the hash-chained transfer audit. */
+/**
+ * `gongshu audit list|verify|archive`: the hash-chained audit of transfers and governance events. `verify` spans
+ * the archive segments and checks the usage log against the chain; `archive --before DATE` writes a signed
+ * segment and deletes only archived entries older than `audit.retentionYears`.
+ */
 export default async function audit(args: unknown[], command: Command): Promise<number> {
-  const [action] = args as ['list' | 'verify'];
+  const [action] = args as ['list' | 'verify' | 'archive'];
   const o = command.opts<AuditOptions>();
   const out = processOutput();
-  const path = o.warehouse ?? (await projectAndWarehouse(o)).warehousePath;
-  const wh = await openWarehouse({ path, readOnly: true });
-  try {
-    if (action === 'verify') {
-      const v = await verifyAudit(wh);
-      if (o.json) out.json(v);
-      else {
-        out.data(
-          v.ok
-            ? `audit verify: ${v.entries} entries, chain intact (head ${v.head ?? 'none'})`
-            : `audit verify: ${v.problems.length} problems in ${v.entries} entries`,
-        );
-        for (const p of v.problems) out.data(`  ${p.problem}: ${p.message}`);
-      }
-      return v.ok ? EXIT.ok : EXIT.failures;
-    }
-    if (action !== 'list') throw new CliError(`audit: expected list or verify; got ${String(action)}`);
-    const limit = Number(o.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
-    const rows = await listAudit(wh, {
-      ...(o.dataset ? { dataset: o.dataset } : {}),
-      ...(o.action ? { action: o.action } : {}),
-      limit,
-    });
-    if (o.json) for (const r of rows) out.json(r);
-    else
-      for (const line of formatTable(
-        rows.map((r) => ({
-          seq: r.seq,
-          at: r.recorded_at,
-          action: r.action,
-          peer: r.peer,
-          dataset: r.dataset,
-          rows: r.rows,
-          batch: r.batch,
-          chunk: r.chunk,
-          hash: r.hash.slice(0, 12),
-        })),
-      ))
-        out.data(line);
-    return EXIT.ok;
-  } finally {
-    wh.close();
+  if (action === 'verify') {
+    return withGovernance(
+      o,
+      async (ctx) => {
+        const v = await verifyAuditAndArchives(ctx);
+        if (o.json) out.json({ ...v.live, ok: v.ok, archive: v.archive, usage: v.usage });
+        else {
+          out.data(
+            v.ok
+              ? `audit verify: ${v.live.entries} live entries, chain intact (head ${v.live.head ?? 'none'}); ${v.archive.segments} archive segments (${v.archive.entries} entries) continue into it; usage log matches`
+              : `audit verify: ${v.live.problems.length + v.archive.problems.length + v.usage.length} problems`,
+          );
+          for (const p of v.live.problems) out.data(`  ${p.problem}: ${p.message}`);
+          for (const p of v.archive.problems) out.data(`  archive: ${p}`);
+          for (const p of v.usage) out.data(`  usage ${p.problem}: ${p.message}`);
+        }
+        return v.ok ? EXIT.ok : EXIT.failures;
+      },
+      { readOnly: true },
+    );
   }
+  if (action === 'archive') {
+    if (!o.before)
+      throw new CliError(
+        'audit archive: name the date with --before YYYY-MM-DD (entries recorded before it are archived)',
+      );
+    return withGovernance(o, async (ctx) => {
+      let keys: ReturnType<typeof loadKeys> | undefined;
+      try {
+        keys = loadKeys(ctx.node.keysDir);
+      } catch {
+        out.note(
+          `audit archive: no node key in ${ctx.node.keysDir}: the segment is not signed (gongshu keys init signs the next ones)`,
+        );
+      }
+      const r = await archiveAudit(ctx, { before: o.before!, keys });
+      if (o.json) out.json(r);
+      else
+        out.data(
+          `audit archive: ${r.archived} entries → ${r.segment ? `${r.dir}/${r.segment.file}` : 'nothing new to archive'}; ${r.deleted} entries older than the retention (before ${r.retentionCutoff.slice(0, 10)}) deleted from the warehouse`,
+        );
+      return EXIT.ok;
+    });
+  }
+  if (action !== 'list') throw new CliError(`audit: expected list, verify or archive; got ${String(action)}`);
+  const limit = Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
+  return withGovernance(
+    o,
+    async (ctx) => {
+      const rows = await listAudit(ctx.wh, {
+        ...(o.dataset ? { dataset: o.dataset } : {}),
+        ...(o.action ? { action: o.action } : {}),
+        limit,
+      });
+      if (o.json) for (const r of rows) out.json(r);
+      else
+        for (const line of formatTable(
+          rows.map((r) => ({
+            seq: r.seq,
+            at: r.recorded_at,
+            action: r.action,
+            peer: r.peer,
+            dataset: r.dataset,
+            rows: r.rows,
+            batch: r.batch,
+            chunk: r.chunk,
+            hash: r.hash.slice(0, 12),
+          })),
+        ))
+          out.data(line);
+      return EXIT.ok;
+    },
+    { readOnly: true },
+  );
 }

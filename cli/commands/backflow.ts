@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { recordUsage } from '../../governance/index.ts';
 import { loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 
@@ -11,6 +13,9 @@ interface BackflowOptions {
   warehouse?: string;
   columns?: string;
   purpose?: string;
+  grant?: string;
+  operator?: string;
+  department?: string;
   json?: boolean;
 }
 
@@ -41,8 +46,27 @@ export default async function backflow(args: unknown[], command: Command): Promi
       dataset,
       columns,
       purpose: o.purpose.trim(),
+      ...(o.grant ? { grant: o.grant } : {}),
       logger: createLogger(globals.logLevel),
     });
+    // 第十五条: data obtained is logged with its grant, scenario and where it is stored.
+    await recordUsage(
+      { wh, node },
+      {
+        kind: 'backflow-received',
+        dataset,
+        actor: actorOf(o),
+        grantId: o.grant ?? null,
+        scenario: o.purpose.trim(),
+        storage: r.table,
+        encryption: 'none (local warehouse)',
+        rows: r.rows,
+        contentHash: r.contentHash,
+        peer: node.platform.parent?.id ?? null,
+        details: { columns: r.columns },
+        at: new Date(),
+      },
+    );
     if (o.json) out.json(r);
     else
       out.data(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { backflowAuthorizer, governanceConfig, requestRoutes } from '../../governance/index.ts';
 import {
   createNodeServer,
   createSerial,
@@ -45,6 +46,16 @@ export default async function serve(_args: unknown[], command: Command): Promise
     throw new CliError(`--port: expected 0-65535; got ${o.port}`);
   }
   const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
+  // Sharing requests and grants (governance): answers to requests are signed with the node key when it has one.
+  const governance = governanceConfig(loaded.project, loaded.dir);
+  let answerKeys = keys;
+  if (!answerKeys) {
+    try {
+      answerKeys = loadKeys(node.keysDir);
+    } catch {
+      answerKeys = undefined;
+    }
+  }
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const abort = new AbortController();
@@ -85,7 +96,16 @@ export default async function serve(_args: unknown[], command: Command): Promise
     serial,
     onBatchComplete: forward,
     health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+    ...(governance.sharing.backflow === 'grants'
+      ? { authorizeBackflow: backflowAuthorizer({ wh, node, project: loaded.project, config: governance }) }
+      : {}),
+    routes: [requestRoutes({ wh, node, project: loaded.project, config: governance }, answerKeys)],
   });
+  if (governance.sharing.backflow === 'entitlements') {
+    logger.warn(
+      'serve: sharing.backflow is "entitlements": backflow is served without grants or masking (platform.entitlements only)',
+    );
+  }
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
     const url = await listen(

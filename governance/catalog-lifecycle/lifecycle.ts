@@ -100,7 +100,7 @@ export interface CatalogDiff {
 
 /** Compares every entry in code with its stored versions. */
 export async function diffCatalog(
-  ctx: GovernanceContext,
+  ctx: Pick<GovernanceContext, 'wh' | 'project'>,
   codes: readonly string[] = [],
 ): Promise<CatalogDiff[]> {
   const inCode = codeCatalog(ctx.project);

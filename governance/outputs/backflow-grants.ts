@@ -69,7 +69,8 @@ export function backflowAuthorizer(
             await recordUsage(ctx, {
               kind: 'backflow-served',
               dataset: ask.dataset,
-              actor: { operator: SERVICE_OPERATOR, department: published.entry.provider.name },
+              actor: { operator: SERVICE_OPERATOR },
+              department: grant.granteeDepartment,
               grantId: grant.id,
               requestId: grant.requestId,
               scenario: ask.purpose,
@@ -79,7 +80,11 @@ export function backflowAuthorizer(
               rows: result.rows,
               contentHash: result.contentHash,
               peer: ask.requester,
-              details: { columns: result.columns, audience: 'backflow' },
+              details: {
+                columns: result.columns,
+                audience: 'backflow',
+                provider: published.entry.provider.name,
+              },
               auditDetails: { policyHash: policy.hash, keyId: key?.id ?? null },
               at,
             });

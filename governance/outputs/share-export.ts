@@ -211,6 +211,7 @@ export async function exportShare(
         kind: 'export',
         dataset: request.dataset,
         actor: input.actor,
+        department: grant.granteeDepartment,
         grantId: grant.id,
         requestId: request.id,
         scenario: grant.purpose,
@@ -220,7 +221,13 @@ export async function exportShare(
         rows: out.rows,
         contentHash: digest,
         peer: request.requester.node === ctx.node.id ? null : request.requester.node,
-        details: { format: input.format, audience: policy.audience, columns: out.columns },
+        details: {
+          format: input.format,
+          audience: policy.audience,
+          columns: out.columns,
+          provider: published.entry.provider.name,
+          requesterNode: request.requester.node,
+        },
         auditDetails: { policyHash: policy.hash, keyId: key?.id ?? null },
         at: input.at,
       });

@@ -22,6 +22,8 @@ export interface UsageInput {
   readonly kind: UsageKind;
   readonly dataset?: string | null | undefined;
   readonly actor: Actor;
+  /** The department that uses the data; defaults to the actor's. */
+  readonly department?: string | null | undefined;
   readonly grantId?: string | null | undefined;
   readonly requestId?: string | null | undefined;
   readonly scenario?: string | null | undefined;
@@ -73,7 +75,7 @@ export async function recordUsage(
     at: stored(input.at),
     kind: input.kind,
     dataset: input.dataset ?? null,
-    department: input.actor.department ?? null,
+    department: input.department ?? input.actor.department ?? null,
     operator: input.actor.operator,
     grantId: input.grantId ?? null,
     requestId: input.requestId ?? null,

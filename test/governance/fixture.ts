@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { memory } from '../../connectors/index.ts';
-import { hukouCatalog } from '../../examples/xinjiang/catalog/population.ts';
 import {
   approveCatalogVersion,
   backflowAuthorizer,
@@ -27,28 +26,15 @@ import {
   type PlatformSpec,
 } from '../../platform/index.ts';
 import { defineProject } from '../../project/index.ts';
-import { type CatalogEntryInput, defineCatalogEntry } from '../../schemas/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { hukouEntry } from './entries.ts';
+
+export { hukouEntry };
+
 import { HUKOU_HEADER, hukouRows } from '../platform/fixture.ts';
 
 export const logger = pino({ level: 'silent' });
-
-/** The example hukou entry with per-audience outputs: the ID pseudonymised for backflow, the phone dropped. */
-export function hukouEntry(overrides: Partial<CatalogEntryInput> = {}) {
-  const base = hukouCatalog as unknown as CatalogEntryInput;
-  return defineCatalogEntry({
-    ...base,
-    fields: hukouCatalog.fields.map((f) => {
-      const field = { ...f } as Record<string, unknown>;
-      if (f.name === 'id_number') field.outputs = { backflow: 'pseudonymize' };
-      if (f.name === 'mobile') field.outputs = { backflow: 'drop', open: 'drop' };
-      if (f.name === 'birth_date') field.outputs = { open: 'generalize' };
-      return field;
-    }) as CatalogEntryInput['fields'],
-    ...overrides,
-  });
-}
 
 /** A node project with a hukou pipeline loading `rows` under `catalog`. */
 export function governedProject(options: {

@@ -1,0 +1,50 @@
+import { userInfo } from 'node:os';
+import { type Actor, type GovernanceContext, governanceConfig, parseAt } from '../governance/index.ts';
+import { nodeContext } from '../platform/index.ts';
+import { projectAndWarehouse } from '../project/index.ts';
+import { openWarehouse } from '../warehouse/index.ts';
+
+/** Options every governance command takes. */
+export interface GovernanceOptions {
+  project: string;
+  warehouse?: string;
+  operator?: string;
+  department?: string;
+  at?: string;
+  json?: boolean;
+}
+
+/** Who acts: `--operator` (else $GONGSHU_OPERATOR, else the login name) and `--department`. */
+export function actorOf(o: Pick<GovernanceOptions, 'operator' | 'department'>): Actor {
+  let login = 'unknown';
+  try {
+    login = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep 'unknown'
+  }
+  return {
+    operator: o.operator?.trim() || process.env.GONGSHU_OPERATOR?.trim() || login,
+    ...(o.department?.trim() ? { department: o.department.trim() } : {}),
+  };
+}
+
+/**
+ * Loads the project, opens its warehouse (for writing unless `readOnly`) and runs `fn` with the governance
+ * context, the actor and the time of `--at`; closes the warehouse afterwards.
+ */
+export async function withGovernance<T>(
+  o: GovernanceOptions,
+  fn: (ctx: GovernanceContext, actor: Actor, at: Date) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const at = parseAt(o.at);
+  const { loaded, warehousePath } = await projectAndWarehouse(o);
+  const node = nodeContext(loaded.project, loaded.dir);
+  const config = governanceConfig(loaded.project, loaded.dir);
+  const wh = await openWarehouse({ path: warehousePath, readOnly: options.readOnly ?? false });
+  try {
+    return await fn({ wh, node, project: loaded.project, config }, actorOf(o), at);
+  } finally {
+    wh.close();
+  }
+}
