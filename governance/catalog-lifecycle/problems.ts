@@ -57,10 +57,10 @@ export async function catalogProblems(
       t.resolvedVersion === null
         ? undefined
         : versions.find((v) => v.code === t.code && v.version === t.resolvedVersion);
+    // Answered once the version that resolved it, or a later one of the same code, is published.
     const published =
-      answered?.publishedAt ??
-      versions.find((v) => v.code === t.code && v.version > (t.resolvedVersion ?? 0) && v.publishedAt)
-        ?.publishedAt;
+      t.resolvedVersion !== null &&
+      versions.some((v) => v.code === t.code && v.version >= t.resolvedVersion! && v.publishedAt !== null);
     if (published) continue;
     if (t.dueDate > horizon) continue;
     out.push({
