@@ -285,7 +285,9 @@ describe('catalog lifecycle', () => {
     });
     const book = new ExcelJS.Workbook();
     const xlsx = await renderCatalogExport(versions, 'xlsx');
-    await book.xlsx.load(xlsx.buffer.slice(xlsx.byteOffset, xlsx.byteOffset + xlsx.byteLength) as ArrayBuffer);
+    await book.xlsx.load(
+      xlsx.buffer.slice(xlsx.byteOffset, xlsx.byteOffset + xlsx.byteLength) as ArrayBuffer,
+    );
     const sheet = book.worksheets[0]!;
     expect(sheet.getRow(1).getCell(9).value).toBe('共享属性');
     expect(sheet.getRow(2).getCell(9).value).toBe('共享类型');
