@@ -69,6 +69,7 @@ export {
   type GovernanceContext,
   uncataloguedDatasets,
 } from './context.ts';
+export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRollup } from './dashboard.ts';
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
 export { ANSWER_HEADERS, signAnswer, toRejection, verifyAnswer } from './http.ts';

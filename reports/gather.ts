@@ -5,6 +5,8 @@
  */
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { sharingSummary } from '../governance/index.ts';
+import type { CatalogProject } from '../platform/index.ts';
 import type { QualityReport } from '../schemas/index.ts';
 import {
   inList,
@@ -28,6 +30,7 @@ import {
   type HierarchySection,
   type LoadRow,
   type RunPoint,
+  type SharingSection,
 } from './model.ts';
 import { scrubDeep } from './scrub.ts';
 
@@ -51,6 +54,8 @@ export interface GatherOptions {
   readonly foundations?: SectionReader<FoundationsSection>;
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
+  /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
+  readonly sharing?: SectionReader<SharingSection>;
 }
 
 const iso = (ms: unknown): string => new Date(Number(ms)).toISOString();
@@ -108,6 +113,7 @@ export async function gatherDashboard(
   let catalog: CatalogSection = { status: 'not-configured', note: null };
   let foundations: FoundationsSection = { status: 'not-configured', note: null };
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
+  let sharing: SharingSection = { status: 'not-configured', note: null };
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -122,6 +128,7 @@ export async function gatherDashboard(
     catalog = await readCatalog(wh, report.asOf);
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
+    sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
   }
   return scrubDeep({
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
@@ -132,8 +139,50 @@ export async function gatherDashboard(
     catalog,
     foundations,
     hierarchy,
+    sharing,
     notes,
   });
+}
+
+/**
+ * The built-in sharing reader, on the governance layer's tables: requests, catalog problems (with the project's
+ * catalog in code when given) and usage per department, as of `at`. Not configured when all are empty.
+ */
+export function sharingReader(options: {
+  at: Date;
+  project?: CatalogProject;
+}): SectionReader<SharingSection> {
+  return async (wh) => {
+    const s = await sharingSummary(wh, options);
+    if (s.requests.length === 0 && s.catalog.length === 0 && s.usage.length === 0) {
+      return {
+        status: 'not-configured',
+        note: 'no sharing requests, catalog lifecycle or usage entries (gongshu.share_requests, gongshu.catalog_versions, gongshu.usage)',
+      };
+    }
+    return {
+      status: 'ok',
+      data: {
+        asOf: s.asOf,
+        requests: s.requests.map((r) => ({
+          id: r.id,
+          status: r.status,
+          dataset: r.dataset,
+          requesterNode: r.requesterNode,
+          requesterDepartment: r.requesterDepartment,
+          provider: r.provider,
+          shareType: r.shareType,
+          emergency: r.emergency,
+          submittedAt: r.submittedAt,
+          dueAt: r.dueAt,
+          overdue: r.overdue,
+          grantId: r.grantId,
+        })),
+        catalog: s.catalog.map((c) => ({ ...c })),
+        usage: s.usage.map((u) => ({ ...u })),
+      },
+    };
+  };
 }
 
 async function readRuns(wh: Warehouse, until: string, thisRun: RunPoint): Promise<RunPoint[]> {

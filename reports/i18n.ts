@@ -160,6 +160,30 @@ const MESSAGES = {
   more: ['另有 {n} 项', '{n} more'],
   rulesFailed: ['{failed} / {total} 条规则未通过', '{failed} of {total} rules failed'],
   failedOf: ['{failed} / {total} 不合格', '{failed} of {total} failed'],
+  sharing: ['共享', 'Sharing'],
+  sharingNotConfigured: [
+    '本节点尚无共享申请、目录变更与使用登记。',
+    'No sharing requests, catalog changes or usage entries on this node yet.',
+  ],
+  shareRequests: ['共享申请', 'Sharing requests'],
+  requestId: ['申请编号', 'Request'],
+  requester: ['申请方', 'Requester'],
+  emergency: ['紧急', 'Emergency'],
+  dueAt: ['办理时限', 'Due'],
+  overdueFlag: ['逾期', 'Overdue'],
+  noRequests: ['暂无共享申请。', 'No sharing requests.'],
+  catalogChanges: ['目录更新与复核', 'Catalog changes and reviews due'],
+  dueDate: ['到期日', 'Due date'],
+  noCatalogChanges: ['目录无到期事项。', 'Nothing is due in the catalog.'],
+  usage: ['使用登记（按部门）', 'Usage by department'],
+  usageEntries: ['条数', 'Entries'],
+  noUsage: ['暂无使用登记。', 'No usage entries.'],
+  grant: ['授权', 'Grant'],
+  computedAt: ['统计时点', 'As of'],
+  sharingIntro: [
+    '共享申请按《公共数据管理办法》第二十一条计算办理时限（工作日，紧急申请按小时），逾期标红，紧急申请置顶；目录变更须在法律法规或职能变化后 15 个工作日内发布（第十一条）。',
+    'Deadlines follow article 21 (working days; emergency requests in hours); overdue items are flagged and emergency requests listed first. Catalog changes are due 15 working days after a law or duty change (article 11).',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** A message key. */
@@ -172,6 +196,9 @@ const PROBLEM_LABELS = {
   'legal-basis-missing': { zh: '缺少法律法规依据', en: 'legal basis missing' },
   'open-condition-missing': { zh: '缺少开放条件', en: 'open condition missing' },
   'review-overdue': { zh: '定期评估逾期', en: 'periodic review overdue' },
+  'update-overdue': { zh: '目录变更逾期', en: 'catalog change overdue' },
+  'not-catalogued': { zh: '未编入目录', en: 'not catalogued' },
+  unpublished: { zh: '未发布', en: 'not published' },
 } as const;
 
 /** Labels of run, rule and load statuses and schema-change words. */
@@ -202,6 +229,26 @@ const WORD_LABELS: Record<string, { zh: string; en: string }> = {
   builtin: { zh: '内置', en: 'built in' },
   default: { zh: '默认', en: 'default' },
   declared: { zh: '声明', en: 'declared' },
+  submitted: { zh: '待符合性审核', en: 'awaiting review' },
+  'provider-review': { zh: '提供方审核中', en: 'with the provider' },
+  negotiation: { zh: '协商中', en: 'in negotiation' },
+  granted: { zh: '已授权', en: 'granted' },
+  fulfilled: { zh: '已提供', en: 'fulfilled' },
+  refused: { zh: '不予共享', en: 'refused' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+  expired: { zh: '授权已过期', en: 'grant expired' },
+  ingest: { zh: '数据归集', en: 'ingest' },
+  export: { zh: '文件共享', en: 'file export' },
+  'sql-read': { zh: '查询使用', en: 'SQL read' },
+  'backflow-served': { zh: '回流提供', en: 'backflow served' },
+  'backflow-received': { zh: '回流获取', en: 'backflow received' },
+  destruction: { zh: '销毁', en: 'destruction' },
+  earthquake: { zh: '地震', en: 'earthquake' },
+  flood: { zh: '洪涝', en: 'flood' },
+  fire: { zh: '火灾', en: 'fire' },
+  'agricultural-disaster': { zh: '农业灾害', en: 'agricultural disaster' },
+  'public-health': { zh: '公共卫生', en: 'public health' },
+  accident: { zh: '事故灾难', en: 'accident' },
 };
 
 /** Quarantine reasons (loader codes) in words; unknown reasons are shown as they are. */

@@ -9,6 +9,7 @@ export {
   readFoundations,
   readHierarchy,
   type SectionReader,
+  sharingReader,
 } from './gather.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n.ts';
 export { renderMarkdown } from './markdown.ts';
@@ -19,6 +20,8 @@ export {
   type DatasetExtras,
   FoundationsSection,
   HierarchySection,
+  SharingData,
+  SharingSection,
 } from './model.ts';
 export { CITIZEN_ID_PATTERN, findCitizenIds, scrubDeep, scrubText } from './scrub.ts';
 export { renderSite } from './site.ts';

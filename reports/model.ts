@@ -181,6 +181,56 @@ export const HierarchySection = section(HierarchyData);
 /** The hierarchy section. */
 export type HierarchySection = z.output<typeof HierarchySection>;
 
+/**
+ * Sharing (共享): requests with due times and overdue flags (emergency first), the catalog's changes and reviews
+ * due, usage per department. Filled by the governance layer.
+ */
+export const SharingData = z.object({
+  asOf: z.string().meta({ description: 'the time overdue flags are computed at (Asia/Shanghai)' }),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      dataset: z.string(),
+      requesterNode: z.string(),
+      requesterDepartment: z.string(),
+      provider: z.string(),
+      shareType: z.string(),
+      emergency: z.string().nullable(),
+      submittedAt: z.string(),
+      dueAt: z.string().nullable(),
+      overdue: z.boolean(),
+      grantId: z.string().nullable(),
+    }),
+  ),
+  catalog: z.array(
+    z.object({
+      problem: z.enum(['update-overdue', 'review-overdue', 'not-catalogued', 'unpublished']),
+      code: z.string().nullable(),
+      dataset: z.string().nullable(),
+      name: z.string().nullable(),
+      dueDate: z.string().nullable(),
+      overdue: z.boolean(),
+      detail: z.string(),
+    }),
+  ),
+  usage: z.array(
+    z.object({
+      department: z.string(),
+      kind: z.string(),
+      entries: z.number(),
+      rows: z.number(),
+      lastAt: z.string(),
+    }),
+  ),
+});
+/** Sharing data. */
+export type SharingData = z.output<typeof SharingData>;
+/** The sharing section. */
+export const SharingSection = section(SharingData);
+/** The sharing section. */
+export type SharingSection = z.output<typeof SharingSection>;
+
 /** The whole dashboard model (`report.json`). */
 export const DashboardModel = z.object({
   schemaVersion: z.literal(DASHBOARD_SCHEMA_VERSION),
@@ -191,6 +241,7 @@ export const DashboardModel = z.object({
   catalog: section(z.array(CatalogItem)),
   foundations: FoundationsSection,
   hierarchy: HierarchySection,
+  sharing: SharingSection.default({ status: 'not-configured', note: null }),
   notes: z
     .array(z.string())
     .meta({ description: 'what could not be gathered, e.g. an unreadable warehouse' }),

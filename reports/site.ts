@@ -9,11 +9,12 @@ import { siteName } from './pages/context.ts';
 import { renderDatasetList, renderDatasetPages } from './pages/dataset.ts';
 import { renderOverview } from './pages/overview.ts';
 import { renderCatalog, renderFoundations, renderHierarchy } from './pages/sections.ts';
+import { renderSharing } from './pages/sharing.ts';
 import { scrubDeep } from './scrub.ts';
 
 /**
  * Renders every file of the dashboard: `index.html`, `datasets*.html`, one or more pages per dataset,
- * `foundations.html`, `hierarchy.html`, `catalog.html`, `report.json` (the model), `report.md`, `rules.csv`.
+ * `foundations.html`, `hierarchy.html`, `catalog.html`, `sharing.html`, `report.json` (the model), `report.md`, `rules.csv`.
  *
  * @example
  * const files = renderSite(model, { lang: 'en' });
@@ -36,6 +37,7 @@ export function renderSite(input: DashboardModel, options: { lang?: ReportLang }
   files.set('foundations.html', renderFoundations(ctx));
   files.set('hierarchy.html', renderHierarchy(ctx));
   files.set('catalog.html', renderCatalog(ctx));
+  files.set('sharing.html', renderSharing(ctx));
   files.set('report.json', `${JSON.stringify(model)}\n`);
   files.set('report.md', renderMarkdown(model, t));
   files.set('rules.csv', renderRulesCsv(model));

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { CatalogProject } from '../../platform/index.ts';
 import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
   DEFAULT_DASHBOARD_DIR,
@@ -8,6 +9,7 @@ import {
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
+  sharingReader,
   writeDashboard,
 } from '../../reports/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
@@ -38,10 +40,12 @@ export default async function report(_args: unknown[], command: Command): Promis
   );
   let warehousePath = opts.warehouse;
   let projectDir = statSync(dir, { throwIfNoEntry: false })?.isFile() ? join(dir, '..') : dir;
+  let project: CatalogProject | undefined;
   if (hasProject) {
     const pw = await projectAndWarehouse(opts);
     warehousePath = pw.warehousePath;
     projectDir = pw.loaded.dir;
+    project = pw.loaded.project;
   }
   const reportFile = opts.report ? resolve(opts.report) : latestReportFile(join(projectDir, REPORTS_DIR));
   if (!reportFile) {
@@ -79,6 +83,8 @@ export default async function report(_args: unknown[], command: Command): Promis
       outDir,
       lang: opts.lang,
       notes,
+      // Sharing: requests, catalog problems (with the catalog in code) and usage as of the report's run.
+      sharing: sharingReader({ at: new Date(qualityReport.generatedAt), ...(project ? { project } : {}) }),
     });
     for (const n of notes) out.note(`note: ${n}`);
     const summary = {

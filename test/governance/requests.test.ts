@@ -14,6 +14,7 @@ import {
   withdrawRequest,
 } from '../../governance/index.ts';
 import { listAudit, verifyAudit } from '../../platform/index.ts';
+import { sharingReader } from '../../reports/index.ts';
 import { hukouEntry, operator, prefecture } from './fixture.ts';
 
 const closers: (() => unknown)[] = [];
@@ -147,6 +148,37 @@ describe('sharing requests', () => {
       }),
     );
     expect(bad).toMatchObject({ code: 'governance-bad-emergency', exit: 2 });
+  });
+
+  it('the dashboard section lists waiting emergency requests first, with due times and overdue flags', async () => {
+    const { ctx, wh, project } = await node();
+    const normal = await submitRequest(ctx, {
+      dataset: 'hukou',
+      columns: ['name'],
+      purpose: '核查',
+      basis: '依据',
+      requester,
+      at: at('2026-09-28T09:00:00+08:00'),
+    });
+    const urgent = await submitRequest(ctx, {
+      dataset: 'hukou',
+      columns: ['name'],
+      purpose: '疫情流调',
+      basis: '《传染病防治法》',
+      emergency: { kind: 'public-health' },
+      requester,
+      at: at('2026-09-29T09:00:00+08:00'),
+    });
+    const section = await sharingReader({ at: at('2026-10-09T09:00:00+08:00'), project })(wh);
+    expect(section.status).toBe('ok');
+    if (section.status !== 'ok') return;
+    expect(section.data.requests.map((r) => [r.id, r.emergency, r.overdue])).toEqual([
+      [urgent.id, 'public-health', true],
+      [normal.id, null, true],
+    ]);
+    expect(section.data.catalog).toEqual([]);
+    const empty = await node({ publish: false });
+    expect(await sharingReader({ at: new Date() })(empty.wh)).toMatchObject({ status: 'not-configured' });
   });
 
   it('refuses a refusal without reason and legal basis, and changes nothing', async () => {
