@@ -1,5 +1,11 @@
 import { userInfo } from 'node:os';
-import { type Actor, type GovernanceContext, governanceConfig, parseAt } from '../governance/index.ts';
+import {
+  type Actor,
+  drainUsageSpool,
+  type GovernanceContext,
+  governanceConfig,
+  parseAt,
+} from '../governance/index.ts';
 import { nodeContext } from '../platform/index.ts';
 import { projectAndWarehouse } from '../project/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
@@ -43,7 +49,9 @@ export async function withGovernance<T>(
   const config = governanceConfig(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath, readOnly: options.readOnly ?? false });
   try {
-    return await fn({ wh, node, project: loaded.project, config }, actorOf(o), at);
+    const ctx = { wh, node, project: loaded.project, config };
+    if (!options.readOnly) await drainUsageSpool(ctx);
+    return await fn(ctx, actorOf(o), at);
   } finally {
     wh.close();
   }

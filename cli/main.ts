@@ -220,6 +220,9 @@ program
   .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
   .option('--json', 'one JSON object per row')
   .option('--write', 'open for writing (takes the writer lock)')
+  .option('--purpose <text>', 'why the data is read (recorded in the usage log)')
+  .option('--operator <name>', 'who reads (usage log); defaults to $GONGSHU_OPERATOR or the login name')
+  .option('--department <name>', 'the department the reader acts for (usage log)')
   .action(lazy(() => import('./commands/sql.ts')));
 
 program

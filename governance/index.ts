@@ -119,6 +119,7 @@ export {
 } from './requests/workflow.ts';
 export { hasSystemTable, SYSTEM_SCHEMA, systemTable } from './system-tables.ts';
 export { DESTROYABLE_SCHEMAS, type DestroyResult, destroyDataset } from './usage/destroy.ts';
+export { drainUsageSpool, spoolUsage, usageSpoolPath } from './usage/spool.ts';
 export {
   listUsage,
   recordUsage,

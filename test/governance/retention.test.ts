@@ -9,9 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   archiveAudit,
   destroyDataset,
+  drainUsageSpool,
   listUsage,
   recordUsage,
   recordUsageEffect,
+  spoolUsage,
   verifyAuditAndArchives,
 } from '../../governance/index.ts';
 import { appendAudit, initKeys, listAudit } from '../../platform/index.ts';
@@ -82,6 +84,25 @@ describe('usage log', () => {
     await expect(
       destroyDataset(p.ctx, { dataset: 'hukou', method: 'x', reason: 'y', actor: operator, at: new Date() }),
     ).rejects.toThrow(/holds no table/);
+  });
+
+  it('a use spooled while the warehouse was held is logged, with its time, by the next writer', async () => {
+    const p = await prefecture({ publish: false });
+    closers.push(() => p.wh.close());
+    const at = new Date('2026-10-12T10:00:00+08:00');
+    spoolUsage(p.ctx.config.dir, {
+      kind: 'sql-read',
+      actor: { operator: 'zhao.lei' },
+      rows: 3,
+      queryHash: 'b'.repeat(64),
+      at,
+    });
+    expect(await drainUsageSpool(p.ctx)).toBe(1);
+    expect(await drainUsageSpool(p.ctx)).toBe(0);
+    expect(await listUsage(p.ctx)).toMatchObject([
+      { kind: 'sql-read', at: '2026-10-12T10:00:00+08:00', rows: 3, operator: 'zhao.lei' },
+    ]);
+    expect((await verifyAuditAndArchives(p.ctx)).ok).toBe(true);
   });
 
   it('refuses a retention under three years in the project', () => {
