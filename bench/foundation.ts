@@ -1,7 +1,7 @@
 /**
  * Benchmark of the population foundation build: 5 source datasets × N people (default 1,000,000 each),
  * written straight into dataset tables shaped like loaded ones (key column + lineage columns, a
- * `gongshu_datasets` and a `gongshu_loads` row each), so only the build is measured:
+ * `gongshu.datasets` and a `gongshu.loads` row each), so only the build is measured:
  * (a) the floor: DuckDB doing the bare joins on the same tables (`CREATE TABLE … AS SELECT` of the 5 tables
  *     left-joined on the key, one row per key assumed, no dedup, no conflicts, no history);
  * (b) gongshu full build, first time (creates the history), and full rebuilds (`fullRefresh`, with the
@@ -74,11 +74,11 @@ async function seed(wh: Warehouse): Promise<void> {
       `CREATE OR REPLACE TABLE ${name} AS SELECT *, ${LINEAGE(load)} FROM (${select} FROM range(${PEOPLE}) r(i))`,
     );
     await wh.run(
-      `INSERT INTO gongshu_datasets VALUES ($1, $1, 'citizen-id', 'id_number', 'id', NULL, now())`,
+      `INSERT INTO gongshu.datasets VALUES ($1, $1, 'citizen-id', 'id_number', 'id', NULL, now())`,
       [name],
     );
     await wh.run(
-      `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
+      `INSERT INTO gongshu.loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
          finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced) VALUES ($1, NULL, $2, $2, 'bench', 'bench',
          'merge', 'committed', now(), now(), $3, $3, 0, 0)`,
       [load, name, PEOPLE],
@@ -109,7 +109,7 @@ async function change(wh: Warehouse, round: number): Promise<void> {
       await wh.run(`INSERT INTO ${name} BY NAME SELECT * FROM bench_change`);
       await wh.run('DROP TABLE bench_change');
       await wh.run(
-        `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
+        `INSERT INTO gongshu.loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at,
            finished_at, rows_read, rows_loaded, rows_quarantined, rows_replaced, merge_key) VALUES ($1, NULL, $2, $2, 'bench',
            'bench', 'merge', 'committed', now(), now(), $3, $3, 0, $3, '["id_number"]')`,
         [load, name, CHANGE],

@@ -48,7 +48,7 @@ async function fill(wh: Warehouse): Promise<void> {
       NULL::VARCHAR AS _key_original
     FROM range(${ROWS}) t(i)`);
   await wh.run(
-    `INSERT INTO gongshu_datasets VALUES ('hukou', 'hukou', 'citizen-id', 'id_number', '公民身份号码', $1, now())`,
+    `INSERT INTO gongshu.datasets VALUES ('hukou', 'hukou', 'citizen-id', 'id_number', '公民身份号码', $1, now())`,
     [JSON.stringify(hukouCatalog)],
   );
 }

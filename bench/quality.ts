@@ -99,7 +99,7 @@ async function main() {
   const wh = await openWarehouse({ path: dbFile });
   const t0 = performance.now();
   await wh.run(
-    `CREATE TEMP TABLE divs AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, code FROM gongshu_divisions WHERE level = 3 AND current`,
+    `CREATE TEMP TABLE divs AS SELECT row_number() OVER (ORDER BY code) - 1 AS n, code FROM gongshu.divisions WHERE level = 3 AND current`,
   );
   const nd = (await wh.value<number>('SELECT count(*) FROM temp.divs'))!;
   await wh.run(`CREATE TABLE people AS
@@ -130,13 +130,13 @@ async function main() {
     `CREATE TABLE registry AS SELECT id_number, name, CASE WHEN hash(id_number) % 200 = 0 THEN '女' ELSE sex END AS sex FROM people USING SAMPLE 10% (reservoir, 7)`,
   );
   await wh.run(
-    `INSERT INTO gongshu_datasets (dataset, table_name, key_kind, key_column, source_key_column, catalog, updated_at) VALUES
+    `INSERT INTO gongshu.datasets (dataset, table_name, key_kind, key_column, source_key_column, catalog, updated_at) VALUES
       ('people', 'people', 'citizen-id', 'id_number', '公民身份号码', $1, now()),
       ('registry', 'registry', 'citizen-id', 'id_number', '公民身份号码', NULL, now())`,
     [JSON.stringify(catalog)],
   );
   await wh.run(
-    `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined)
+    `INSERT INTO gongshu.loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status, started_at, finished_at, rows_read, rows_loaded, rows_quarantined)
      VALUES ('bench-load', NULL, 'people', 'people', 'memory', 'bench', 'replace', 'committed', now(), now(), ${ROWS}, ${ROWS}, 0)`,
   );
   await wh.run('CHECKPOINT');

@@ -32,20 +32,20 @@ const model = syntheticModel({ datasets, rules });
 const wh = await openWarehouse({ path: ':memory:' });
 const names = model.quality.datasets.map((d) => d.dataset);
 await wh.run(`CREATE TEMP TABLE ds AS SELECT unnest(string_split($1, ',')) AS dataset`, [names.join(',')]);
-await wh.run(`INSERT INTO gongshu_quality_runs SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
+await wh.run(`INSERT INTO gongshu.quality_runs SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
   TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY, DATE '2026-11-01' + CAST(i AS INTEGER), 'pass', ${datasets}, ${rules}, 99, 10, NULL
   FROM range(10) t(i)`);
-await wh.run(`INSERT INTO gongshu_metrics SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
+await wh.run(`INSERT INTO gongshu.metrics SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
   DATE '2026-11-01' + CAST(i AS INTEGER), dataset, 'score', '', NULL, NULL, NULL, 95 + i / 3 FROM ds, range(10) t(i)`);
-await wh.run(`INSERT INTO gongshu_metrics SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
+await wh.run(`INSERT INTO gongshu.metrics SELECT 'r' || i, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) DAY,
   DATE '2026-11-01' + CAST(i AS INTEGER), dataset, 'rule', 'rule_' || j, 'validity', 1000, 1, 0.999 FROM ds, range(10) t(i),
   range(${Math.ceil(rules / datasets)}) r(j)`);
-await wh.run(`INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
+await wh.run(`INSERT INTO gongshu.loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
   started_at, finished_at, rows_read, rows_loaded, rows_quarantined)
   SELECT dataset || '-' || i, 'run', dataset, dataset, 'csv', '/srv/' || dataset || '.csv', 'replace', 'committed',
     TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) HOUR, TIMESTAMPTZ '2026-11-01 02:00:00+08' + INTERVAL (i) HOUR,
     1000, 990, 10 FROM ds, range(20) t(i)`);
-await wh.run(`INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
+await wh.run(`INSERT INTO gongshu.quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
   quarantined_at) SELECT dataset || '-20261101080000-aaaaaa', dataset, dataset || '.csv:' || i, 'key:checksum', 'id', '65010219900307123' || (i % 10),
   '{}', now() FROM ds, range(1000) t(i)`);
 let gatherSeconds = Number.POSITIVE_INFINITY;

@@ -1,4 +1,6 @@
+import { CommanderError } from 'commander';
 import { GongshuError, isGongshuError } from '../schemas/index.ts';
+import type { ErrorReport } from './json-shapes.ts';
 
 /** Exit codes of the `gongshu` command. */
 export const EXIT = {
@@ -15,11 +17,30 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-/** An error the CLI reports with a given exit code. */
+/** What each exit code means, as help and the README say it. */
+export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  [EXIT.ok]: 'ok',
+  [EXIT.failures]: 'the command ran and found failures',
+  [EXIT.usage]: 'bad usage or a bad definition (nothing was done)',
+  [EXIT.warehouse]: 'the warehouse is locked by another writer or cannot be opened',
+  [EXIT.source]: 'a source cannot be read',
+  [EXIT.internal]: 'an internal error (a bug: rerun with --debug and report it)',
+};
+
+/** An error the CLI reports with a given exit code (2, bad usage, unless said otherwise). */
 export class CliError extends GongshuError {
   readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT.usage) {
-    super('cli', message);
+  constructor(
+    message: string,
+    exitCode: number = EXIT.usage,
+    options: { code?: string; fix?: string; problems?: readonly string[] } = {},
+  ) {
+    super(options.code ?? (exitCode === EXIT.usage ? 'usage' : 'cli'), message, {
+      details: {
+        ...(options.fix === undefined ? {} : { fix: options.fix }),
+        ...(options.problems === undefined ? {} : { problems: [...options.problems] }),
+      },
+    });
     this.exitCode = exitCode;
   }
 }
@@ -27,14 +48,68 @@ export class CliError extends GongshuError {
 /** The exit code for an error thrown by a command. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (isGongshuError(error)) {
     // An error may name its exit code (governance: bad input 2, a refused action 1).
     const named = (error.details as { exitCode?: unknown }).exitCode;
     if (named === EXIT.usage || named === EXIT.failures) return named;
-    if (error.code === 'definition' || error.code === 'unknown-pipeline') return EXIT.usage;
+    if (error.code === 'definition' || error.code === 'unknown-pipeline' || error.code === 'usage')
+      return EXIT.usage;
     if (error.code.startsWith('warehouse')) return EXIT.warehouse;
     if (error.code === 'source') return EXIT.source;
     return EXIT.failures;
   }
   return EXIT.internal;
+}
+
+const INTERNAL_FIX = 'this is a bug in gongshu: rerun with --debug and report the output';
+
+/** The remedy of a message: the text after its last `Fix: ` on the first line that has one. */
+function fixInMessage(message: string): string | null {
+  for (const line of message.split('\n')) {
+    const i = line.lastIndexOf('Fix: ');
+    if (i >= 0) return line.slice(i + 5).trim() || null;
+  }
+  return null;
+}
+
+/**
+ * The report of an error: its code, message, fix and exit code. `rewrite` turns `gongshu <command>` in the
+ * texts into the way the user ran it (see `rewriteHints`).
+ */
+export function errorReport(error: unknown, rewrite: (text: string) => string = (t) => t): ErrorReport {
+  const exitCode = exitCodeOf(error);
+  if (error instanceof CommanderError) {
+    return {
+      code: 'usage',
+      message: error.message.replace(/^error: /, ''),
+      fix: rewrite('see gongshu --help'),
+      exitCode,
+    };
+  }
+  if (!isGongshuError(error)) {
+    const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    return { code: 'internal', message, fix: INTERNAL_FIX, exitCode };
+  }
+  const details = error.details as { fix?: unknown; problems?: unknown };
+  const problems =
+    Array.isArray(details.problems) && details.problems.length > 1
+      ? details.problems.map((p) => rewrite(String(p)))
+      : undefined;
+  // Several problems: the fix of each, in order; one: the error's own fix, else the one in its message.
+  const fix = problems
+    ? problems
+        .map(fixInMessage)
+        .filter((f) => f !== null)
+        .join('; ') || null
+    : typeof details.fix === 'string'
+      ? details.fix
+      : fixInMessage(error.message);
+  return {
+    code: error.code,
+    message: rewrite(error.message),
+    fix: fix === null ? null : rewrite(fix),
+    exitCode,
+    ...(problems ? { problems } : {}),
+  };
 }

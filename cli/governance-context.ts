@@ -9,6 +9,7 @@ import {
 import { nodeContext } from '../platform/index.ts';
 import { projectAndWarehouse } from '../project/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
+import type { ArgumentProblems } from './arguments.ts';
 
 /** Options every governance command takes. */
 export interface GovernanceOptions {
@@ -54,5 +55,29 @@ export async function withGovernance<T>(
     return await fn(ctx, actorOf(o), at);
   } finally {
     wh.close();
+  }
+}
+
+/** The problems of the options every governance command takes: the project folder, the warehouse file, `--at`. */
+export function checkGovernanceArguments(options: Record<string, unknown>, problems: ArgumentProblems): void {
+  const o = options as unknown as GovernanceOptions;
+  problems.project(o.warehouse ? undefined : o.project);
+  problems.path(
+    '--warehouse',
+    o.warehouse,
+    'file',
+    "pass an existing DuckDB file, or omit --warehouse to use the project's",
+  );
+  if (o.at !== undefined) {
+    try {
+      parseAt(o.at);
+    } catch {
+      problems.add(
+        '--at',
+        'an ISO date or time (Asia/Shanghai unless an offset is given)',
+        o.at,
+        '--at 2026-09-30T10:00',
+      );
+    }
   }
 }

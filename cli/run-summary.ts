@@ -1,5 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { RunSummary } from '../pipelines/index.ts';
+import { QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { formatTable, type Output } from './output.ts';
 
 /** Renders a run summary for people: one row per pipeline, then quarantine reasons. */
@@ -39,7 +40,7 @@ export function printRunSummary(out: Output, summary: RunSummary): void {
   );
   if (reasons.length) {
     out.data('');
-    out.data('quarantined by reason (gongshu_quarantine):');
+    out.data(`quarantined by reason (${QUARANTINE_TABLE}):`);
     for (const line of formatTable(reasons)) out.data(line);
   }
   for (const p of summary.pipelines)

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import { DefinitionError, deepFreeze, definitionMessage } from '../schemas/index.ts';
+import { deepFreeze, optionsDefinitionError } from '../schemas/index.ts';
 import { SourceError } from './errors.ts';
 
 /**
@@ -16,29 +16,8 @@ export function parseConnectorOptions<S extends z.ZodType>(
   options: { secret?: RegExp } = {},
 ): Readonly<z.output<S>> {
   const result = schema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(options)';
-    const got = issue && !options.secret?.test(field) ? valueAt(input, issue.path) : undefined;
-    const message = definitionMessage({
-      where,
-      field,
-      expected: issue?.message ?? 'valid options',
-      ...(got === undefined ? {} : { got: JSON.stringify(got) }),
-      fix,
-    });
-    throw new DefinitionError(message, { field, issues: result.error.issues });
-  }
+  if (!result.success) throw optionsDefinitionError(result.error, input, where, fix, options.secret);
   return deepFreeze(result.data) as Readonly<z.output<S>>;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value: unknown = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
 }
 
 /** Turns a file-system error into a SourceError that names the path and the fix, for connector `kind`. */

@@ -4,10 +4,9 @@
  * functions of that module; readers on a read-only warehouse see an absent table as empty (`hasSystemTable`).
  */
 import { quoteIdent, type Sql, sql, trustedSql } from '../schemas/index.ts';
-import type { AppendValue, Warehouse } from '../warehouse/index.ts';
+import { type AppendValue, SYSTEM_SCHEMA, type Warehouse } from '../warehouse/index.ts';
 
-/** The DuckDB schema of gongshu's system tables. */
-export const SYSTEM_SCHEMA = 'gongshu';
+export { SYSTEM_SCHEMA };
 
 /** `gongshu.<name>`, quoted. */
 export function systemTable(name: string): Sql {

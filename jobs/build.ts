@@ -1,6 +1,6 @@
 /**
  * `buildProject`: builds the selected foundations and models in dependency order, each in its own
- * transaction, each recorded in `gongshu_runs` (kind `build`, target `foundation.x` / `theme.x` / `topic.x`).
+ * transaction, each recorded in `gongshu.runs` (kind `build`, target `foundation.x` / `theme.x` / `topic.x`).
  *
  * Concurrency: nodes are scheduled on a p-queue as soon as their dependencies are done, at `concurrency`
  * (default 1). The warehouse is one DuckDB connection, and a transaction belongs to the connection, so the
@@ -12,12 +12,11 @@ import type { Logger } from 'pino';
 import { runQuality } from '../quality/index.ts';
 import { isGongshuError, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { finishRun, newRunId, startRun } from '../warehouse/index.ts';
 import { type BuildStep, buildFoundation, type FoundationBuildResult } from './foundations/build.ts';
 import { type JobGraph, selectNodes, upstreamDatasets } from './models/dag.ts';
 import type { Model } from './models/define.ts';
 import { type ProjectWithJobs, projectJobs } from './project.ts';
-import { finishRun, newRunId, startRun } from './runs.ts';
-import { ensureJobTables } from './state.ts';
 
 /** Options of `buildProject`. */
 export interface BuildOptions {
@@ -79,7 +78,6 @@ function lock() {
 
 /** Builds a model into `<layer>.<name>` atomically: into `<name>__building`, then drop + rename, one transaction. */
 export async function buildModel(wh: Warehouse, graph: JobGraph, model: Model): Promise<number> {
-  await ensureJobTables(wh);
   const sql = model.render((ref) => tableOf(graph, ref));
   const building = `${model.layer}.${q(`${model.name}__building`)}`;
   const target = `${model.layer}.${q(model.name)}`;
@@ -120,7 +118,6 @@ export async function buildProject(
   options: BuildOptions = {},
 ): Promise<BuildSummary> {
   const t0 = performance.now();
-  await ensureJobTables(wh);
   const { graph } = projectJobs(project);
   const ids = selectNodes(graph, options.select ?? []);
   const buildId = newRunId('build', options.now ?? new Date());

@@ -50,7 +50,6 @@ export {
 export { theme } from './models/theme.ts';
 export { topic } from './models/topic.ts';
 export { type ProjectWithJobs, projectJobs, validateJobs } from './project.ts';
-export { finishRun, listRuns, newRunId, type RunRecord, startRun } from './runs.ts';
 export { type BackfillRange, backfill, inRange } from './schedules/backfill.ts';
 export {
   defineSchedule,
@@ -60,4 +59,3 @@ export {
   scheduleSchema,
 } from './schedules/define.ts';
 export { type RunningScheduler, type SchedulerOptions, startScheduler } from './schedules/scheduler.ts';
-export { ensureJobTables, JOB_TABLES } from './state.ts';

@@ -1,6 +1,7 @@
 import type { IncrementalRequest } from '../connectors/index.ts';
 import { quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { CURSORS_TABLE } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 
 /** The cursor of an incremental dataset before a load. */
@@ -24,7 +25,7 @@ export async function readCursor(wh: Warehouse, pipeline: Pipeline): Promise<Cur
   const inc = pipeline.dataset.incremental;
   if (!inc) return undefined;
   const rows = await wh.all<{ value: string | null; value_type: string | null }>(
-    'SELECT value, value_type FROM gongshu_cursors WHERE dataset = $1',
+    `SELECT value, value_type FROM ${CURSORS_TABLE} WHERE dataset = $1`,
     [pipeline.dataset.name],
   );
   const stored = rows[0]?.value ?? null;
@@ -60,7 +61,7 @@ export async function writeCursor(
   loadId: string,
 ): Promise<void> {
   await wh.run(
-    `INSERT INTO gongshu_cursors (dataset, cursor_column, value, value_type, load_id, updated_at)
+    `INSERT INTO ${CURSORS_TABLE} (dataset, cursor_column, value, value_type, load_id, updated_at)
      VALUES ($1, $2, $3, $4, $5, now())
      ON CONFLICT (dataset) DO UPDATE SET cursor_column = excluded.cursor_column, value = excluded.value,
        value_type = excluded.value_type, load_id = excluded.load_id, updated_at = excluded.updated_at`,

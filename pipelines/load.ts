@@ -1,5 +1,6 @@
 import { newId, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { DATASETS_TABLE, FILES_TABLE, LOADS_TABLE, SCHEMA_CHANGES_TABLE } from '../warehouse/index.ts';
 import { planColumns } from './columns.ts';
 import { decideContract, type SchemaChange, tableSchema } from './contract.ts';
 import type { Pipeline } from './define.ts';
@@ -59,7 +60,7 @@ export function newLoadId(dataset: string, now = new Date()): string {
 
 /**
  * Loads one pipeline's source into its dataset table. Rows are staged as text; keys are normalised and
- * validated by the SQL macros; bad rows go to `gongshu_quarantine` with reason and source location; the
+ * validated by the SQL macros; bad rows go to `gongshu.quarantine` with reason and source location; the
  * table write (by write mode and contract), the quarantine rows, the schema changes, the consumed files,
  * the cursor, the dataset registration and the load record commit in one transaction: a failure or a crash
  * leaves the previous table, cursor and ledger as they were.
@@ -77,7 +78,7 @@ export async function loadPipeline(
   const cursor = await readCursor(wh, pipeline);
   const seenFiles = new Set(
     (
-      await wh.all<{ sha256: string }>('SELECT sha256 FROM gongshu_files WHERE dataset = $1', [dataset.name])
+      await wh.all<{ sha256: string }>(`SELECT sha256 FROM ${FILES_TABLE} WHERE dataset = $1`, [dataset.name])
     ).map((r) => r.sha256),
   );
   const request = incrementalRequest(cursor);
@@ -108,7 +109,7 @@ export async function loadPipeline(
         started,
       });
       for (const c of decision.changes) {
-        await wh.run(`INSERT INTO gongshu_schema_changes VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+        await wh.run(`INSERT INTO ${SCHEMA_CHANGES_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
           loadId,
           dataset.name,
           c.change,
@@ -119,7 +120,7 @@ export async function loadPipeline(
         ]);
       }
       for (const f of staged.files) {
-        await wh.run(`INSERT INTO gongshu_files VALUES ($1, $2, $3, $4, $5, now())`, [
+        await wh.run(`INSERT INTO ${FILES_TABLE} VALUES ($1, $2, $3, $4, $5, now())`, [
           dataset.name,
           f.sha256,
           f.path,
@@ -137,7 +138,7 @@ export async function loadPipeline(
       const key = dataset.key;
       const keyTarget = key ? plans.find((p) => p.isKey)?.target : undefined;
       await wh.run(
-        `INSERT INTO gongshu_datasets VALUES ($1, $2, $3, $4, $5, $6, now())
+        `INSERT INTO ${DATASETS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, now())
          ON CONFLICT (dataset) DO UPDATE SET table_name = excluded.table_name, key_kind = excluded.key_kind,
            key_column = excluded.key_column, source_key_column = excluded.source_key_column,
            catalog = excluded.catalog, updated_at = excluded.updated_at`,
@@ -151,7 +152,7 @@ export async function loadPipeline(
         ],
       );
       await wh.run(
-        `INSERT INTO gongshu_loads (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
+        `INSERT INTO ${LOADS_TABLE} (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
            started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped,
            rows_replaced, merge_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16, $17)`,

@@ -1,8 +1,9 @@
 import type { CatalogEntry } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { DATASETS_TABLE } from '../warehouse/index.ts';
 import type { KeySpec } from './key-spec.ts';
 
-/** What the warehouse remembers of a dataset (written by every load into `gongshu_datasets`). */
+/** What the warehouse remembers of a dataset (written by every load into `gongshu.datasets`). */
 export interface RememberedDataset {
   readonly dataset: string;
   readonly table: string;
@@ -25,7 +26,7 @@ export async function rememberedDataset(
     source_key_column: string | null;
     catalog: string | null;
   }>(
-    'SELECT table_name, key_kind, key_column, source_key_column, catalog FROM gongshu_datasets WHERE dataset = $1',
+    `SELECT table_name, key_kind, key_column, source_key_column, catalog FROM ${DATASETS_TABLE} WHERE dataset = $1`,
     [dataset],
   );
   if (!row) return undefined;
@@ -44,7 +45,7 @@ export async function rememberedDataset(
 
 /** Every remembered dataset name, sorted. */
 export async function rememberedDatasets(wh: Warehouse): Promise<string[]> {
-  return (await wh.all<{ d: string }>('SELECT dataset AS d FROM gongshu_datasets ORDER BY 1')).map(
+  return (await wh.all<{ d: string }>(`SELECT dataset AS d FROM ${DATASETS_TABLE} ORDER BY 1`)).map(
     (r) => r.d,
   );
 }

@@ -1,6 +1,7 @@
 import { memory } from '../connectors/index.ts';
 import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset, rememberedDatasets } from './remembered.ts';
@@ -57,7 +58,7 @@ export async function replayQuarantine(
   ];
   const rows = await wh.all<{ id: number; location: string; row: string }>(
     `SELECT rowid AS id, source_location AS location, CAST(row_json AS VARCHAR) AS row
-     FROM gongshu_quarantine WHERE ${where} ORDER BY quarantined_at, rowid`,
+     FROM ${QUARANTINE_TABLE} WHERE ${where} ORDER BY quarantined_at, rowid`,
     params,
   );
   if (rows.length === 0) return { dataset, replayed: 0, load: undefined };
@@ -91,7 +92,7 @@ export async function replayQuarantine(
       // Chunked so a large replay stays within reasonable statement sizes.
       for (let i = 0; i < ids.length; i += 10_000) {
         await tx.run(
-          `UPDATE gongshu_quarantine SET replayed_load_id = $1 WHERE rowid IN (${ids.slice(i, i + 10_000).join(',')})`,
+          `UPDATE ${QUARANTINE_TABLE} SET replayed_load_id = $1 WHERE rowid IN (${ids.slice(i, i + 10_000).join(',')})`,
           [loadId],
         );
       }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { GongshuError, newId } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { finishRun, startRun } from '../warehouse/index.ts';
 import type { Pipeline, PipelineSet } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
 
@@ -56,7 +57,7 @@ export function selectPipelines(project: PipelineSet, names: readonly string[] =
 
 /**
  * Runs a project's pipelines one after another, each load in its own transaction, and records the run in
- * `gongshu_runs`. A failing pipeline is recorded and the others still run; the run then has status `failed`.
+ * `gongshu.runs`. A failing pipeline is recorded and the others still run; the run then has status `failed`.
  */
 export async function runPipelines(
   wh: Warehouse,
@@ -66,11 +67,10 @@ export async function runPipelines(
   const pipelines = selectPipelines(project, options.only);
   const started = new Date();
   const t0 = performance.now();
-  const runId = newId('run', started);
-  await wh.run(
-    `INSERT INTO gongshu_runs (run_id, kind, target, status, started_at) VALUES ($1, 'pipeline', $2, 'running', $3::TIMESTAMPTZ)`,
-    [runId, pipelines.map((p) => p.name).join(','), started.toISOString()],
-  );
+  const runId = await startRun(wh, 'pipeline', pipelines.map((p) => p.name).join(','), {
+    runId: newId('run', started),
+    at: started,
+  });
   const outcomes: PipelineOutcome[] = [];
   for (const pipeline of pipelines) {
     try {
@@ -111,18 +111,15 @@ export async function runPipelines(
     pipelines: outcomes,
   };
   const failed = outcomes.filter((o) => o.status === 'failed');
-  await wh.run(
-    `UPDATE gongshu_runs SET status = $2, finished_at = now(), rows_read = $3, rows_loaded = $4,
-       rows_quarantined = $5, error = $6, details = $7 WHERE run_id = $1`,
-    [
-      runId,
-      summary.status,
-      summary.rowsRead,
-      summary.rowsLoaded,
-      summary.rowsQuarantined,
-      failed.length ? failed.map((f) => `${f.pipeline}: ${'error' in f ? f.error : ''}`).join('\n') : null,
-      JSON.stringify(outcomes),
-    ],
-  );
+  await finishRun(wh, runId, {
+    status: summary.status,
+    rowsRead: summary.rowsRead,
+    rowsLoaded: summary.rowsLoaded,
+    rowsQuarantined: summary.rowsQuarantined,
+    error: failed.length
+      ? failed.map((f) => `${f.pipeline}: ${'error' in f ? f.error : ''}`).join('\n')
+      : null,
+    details: outcomes,
+  });
   return summary;
 }

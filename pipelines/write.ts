@@ -1,5 +1,6 @@
 import { DefinitionError, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { MERGE_REPLACED_TABLE, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';
 import type { Pipeline } from './define.ts';
@@ -39,7 +40,7 @@ export interface WriteContext {
 
 /**
  * Checks the staged rows and writes the dataset, inside the caller's transaction: every row gets the reason
- * of its first failure (malformed row → key → cursor → type/contract), bad rows go to `gongshu_quarantine`
+ * of its first failure (malformed row → key → cursor → type/contract), bad rows go to `gongshu.quarantine`
  * with their source location, the rest are written by the dataset's write mode.
  */
 export async function checkAndWrite(
@@ -159,7 +160,7 @@ async function write(
   const checked = `temp.${q(w.checked)}`;
   const stamp = `${quoteLiteral(ctx.started.toISOString())}::TIMESTAMPTZ`;
   await wh.run(
-    `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
+    `INSERT INTO ${QUARANTINE_TABLE} (load_id, dataset, source_location, reason, key_column, key_value, row_json,
        quarantined_at, replayed_load_id, row_loaded)
      SELECT $1, $2, _stage_location, _stage_reason, $3, ${w.keyCol ?? 'NULL'}, ${w.rowJson}, ${stamp}, NULL, false
      FROM ${checked} WHERE _stage_reason IS NOT NULL ORDER BY _stage_row`,
@@ -210,7 +211,7 @@ async function write(
     if (dropped.length) {
       // The row was loaded without these values; the whole source row is kept here so nothing is lost.
       await wh.run(
-        `INSERT INTO gongshu_quarantine (load_id, dataset, source_location, reason, key_column, key_value, row_json,
+        `INSERT INTO ${QUARANTINE_TABLE} (load_id, dataset, source_location, reason, key_column, key_value, row_json,
            quarantined_at, replayed_load_id, row_loaded)
          SELECT $1, $2, _stage_location, 'contract:discarded-value:' || ${dropped
            .map(
@@ -233,7 +234,7 @@ async function write(
 /**
  * A merge's delete: the rows of the table whose merge key this load writes again. Returns how many. The keys
  * of deleted rows that the load does not write again (possible only when the merge key leaves out the key
- * column) go to `gongshu_merge_replaced`, so an incremental foundation build recomputes them too.
+ * column) go to `gongshu.merge_replaced`, so an incremental foundation build recomputes them too.
  */
 async function deleteMerged(
   wh: Warehouse,
@@ -258,7 +259,7 @@ async function deleteMerged(
     await wh.run(`DELETE FROM ${table} WHERE rowid IN (SELECT __rid FROM ${out})`);
     if (keyPlan && !mergeKey.some((k) => k.target === keyPlan.target)) {
       await wh.run(
-        `INSERT INTO gongshu_merge_replaced SELECT DISTINCT $1, $2, o.__k FROM ${out} AS o
+        `INSERT INTO ${MERGE_REPLACED_TABLE} SELECT DISTINCT $1, $2, o.__k FROM ${out} AS o
          ANTI JOIN (SELECT c.${keyPlan.ref} AS k FROM ${checked} AS c WHERE ${good}) AS w ON w.k = o.__k
          WHERE o.__k IS NOT NULL`,
         [loadId, pipeline.dataset.name],
@@ -312,7 +313,7 @@ async function countRows(
       )) ?? 0)
     : (c?.good ?? 0);
   const discarded = await wh.value<number>(
-    'SELECT count(*) FROM gongshu_quarantine WHERE load_id = $1 AND row_loaded',
+    `SELECT count(*) FROM ${QUARANTINE_TABLE} WHERE load_id = $1 AND row_loaded`,
     [loadId],
   );
   return {

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { DATASETS_TABLE } from '../warehouse/index.ts';
 
 /** Lineage and provenance columns that travel with every row (not catalog fields, never personal data). */
 export const TRAVELLING_LINEAGE = [
@@ -32,7 +33,7 @@ export interface DatasetPolicy {
 }
 
 /**
- * The datasets this node knows, from what its warehouse remembers (`gongshu_datasets`) overlaid with its
+ * The datasets this node knows, from what its warehouse remembers (`gongshu.datasets`) overlaid with its
  * project's pipeline definitions (the code is the source of truth for catalog entries).
  */
 export async function datasetPolicies(
@@ -45,7 +46,7 @@ export async function datasetPolicies(
     key_kind: string | null;
     key_column: string | null;
     catalog: string | null;
-  }>('SELECT dataset, key_kind, key_column, catalog FROM gongshu_datasets')) {
+  }>(`SELECT dataset, key_kind, key_column, catalog FROM ${DATASETS_TABLE}`)) {
     out.set(r.dataset, {
       dataset: r.dataset,
       catalog: r.catalog ? (JSON.parse(r.catalog) as CatalogEntry) : undefined,

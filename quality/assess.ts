@@ -15,23 +15,20 @@ import {
   type QualityDimension,
   type QualityFinding,
   type QualityReport,
-  type QualityRuleResult,
   type QualitySeverity,
-  quoteIdent,
-  type RuleStatus,
 } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
+import type { Rule } from './checks/registry.ts';
+import { shanghaiDate } from './checks/timeliness/date-sql.ts';
 import { evaluateDataset } from './compiler.ts';
-import { currentLoads, newCounter, type QueryCounter, readFacts } from './context.ts';
+import { newCounter, type QueryCounter, type RunFacts, readFacts } from './context.ts';
+import { datasetResult, datasetScope, queriesSince } from './dataset-result.ts';
 import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
 import { QualityError } from './errors.ts';
-import { anomalyFindings, historyKey, readHistory, writeHistory } from './metric-history.ts';
-import type { CompileContext } from './plan.ts';
-import type { Rule } from './rule.ts';
-import { rollup, round2, SCORE_FORMULA, scoreDataset } from './score.ts';
-import { shanghaiDate } from './timeliness.ts';
+import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
+import { rollup, round2, SCORE_FORMULA } from './score.ts';
 
 /** Options of `runQuality`. */
 export interface QualityOptions {
@@ -49,9 +46,9 @@ export interface QualityOptions {
   readonly mask?: boolean;
   /** Samples kept per failing row rule; defaults to 5. */
   readonly samples?: number;
-  /** Read and write `gongshu_metrics` (trends, anomalies); defaults to true unless the warehouse is read-only. */
+  /** Read and write `gongshu.metrics` (trends, anomalies); defaults to true unless the warehouse is read-only. */
   readonly history?: boolean;
-  /** The report file this run will be written to, recorded in `gongshu_quality_runs`. */
+  /** The report file this run will be written to, recorded in `gongshu.quality_runs`. */
   readonly reportFile?: string;
   /** The node for the node roll-up. */
   readonly node?: { readonly id: string; readonly name: string };
@@ -76,18 +73,13 @@ export function rulesFor(info: Parameters<typeof defaultRules>[0], def: DatasetQ
   return [...byId.values()];
 }
 
-/** Runs the quality rules of the selected datasets and returns the report. */
-export async function runQuality(wh: Warehouse, options: QualityOptions = {}): Promise<QualityReport> {
-  const started = options.now ?? new Date();
-  const t0 = performance.now();
-  const runId = newQualityRunId(started);
-  const asOf = options.asOf ?? shanghaiDate(started);
-  const masked = options.mask ?? true;
-  const samples = options.samples ?? 5;
-  const useHistory = options.history ?? !wh.readOnly;
-  const counter = newCounter();
-  const facts = await readFacts(wh, counter, options.datasets);
-  const names = options.datasets ?? [...facts.datasets.keys()];
+/** The datasets of a run, checked against the warehouse: every name must be registered. */
+function datasetNames(
+  wh: Warehouse,
+  facts: RunFacts,
+  only: readonly string[] | undefined,
+): readonly string[] {
+  const names = only ?? [...facts.datasets.keys()];
   const unknown = names.filter((n) => !facts.datasets.has(n));
   if (unknown.length) {
     throw new QualityError(
@@ -96,51 +88,34 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
       { unknown },
     );
   }
-  const defs = new Map((options.definitions ?? []).map((d) => [d.dataset, d]));
-  // A definition for a dataset not loaded yet is not an error: it is assessed once the dataset is loaded.
-  const history = useHistory ? await readHistory(wh, names) : new Map();
-  if (useHistory) counter.metadata++;
+  return names;
+}
 
-  const results: QualityDatasetResult[] = [];
-  const findings: QualityFinding[] = [];
-  for (const name of names) {
-    const d0 = performance.now();
-    const info = facts.datasets.get(name)!;
-    const columns = facts.columns.get(info.table);
-    if (!columns) {
-      throw new QualityError(
-        `quality: dataset "${name}" is registered but its table ${info.table} does not exist. Fix: reload it with gongshu run`,
-      );
-    }
-    const loads = currentLoads(facts.loads.get(name) ?? []);
-    const byLoad = facts.quarantine.get(name);
-    const quarantine = new Map<string, number>();
-    const byReason: Record<string, { count: number; locations: string[] }> = {};
-    for (const l of loads) {
-      for (const [reason, q] of byLoad?.get(l.loadId) ?? []) {
-        quarantine.set(reason, (quarantine.get(reason) ?? 0) + q.count);
-        const e = byReason[reason] ?? { count: 0, locations: [] };
-        byReason[reason] = e;
-        e.count += q.count;
-        e.locations = [...e.locations, ...q.locations].slice(0, 5);
-      }
-    }
-    const ctx: CompileContext = {
-      dataset: info,
-      tableSql: quoteIdent(info.table),
-      columns,
-      asOf,
-      loads,
-      quarantine,
-      datasets: facts.datasets,
-      codeTables: facts.codeTables,
-    };
-    const def = defs.get(name);
-    const rules = rulesFor(info, def);
-    const before = { ...counter };
-    const evaluation = await evaluateDataset(wh, ctx, rules, counter, { masked, samples });
-    if (evaluation.fallback) {
-      findings.push({
+/** Assesses one dataset: its rules in as few queries as possible, then its result and score. */
+async function assessDataset(
+  wh: Warehouse,
+  run: {
+    facts: RunFacts;
+    asOf: string;
+    counter: QueryCounter;
+    history: History;
+    masked: boolean;
+    samples: number;
+  },
+  name: string,
+  def: DatasetQuality | undefined,
+): Promise<{ result: QualityDatasetResult; fallback: QualityFinding | null }> {
+  const d0 = performance.now();
+  const info = run.facts.datasets.get(name)!;
+  const scope = datasetScope(info, run.facts, run.asOf, name);
+  const rules = rulesFor(info, def);
+  const before = { ...run.counter };
+  const evaluation = await evaluateDataset(wh, scope.ctx, rules, run.counter, {
+    masked: run.masked,
+    samples: run.samples,
+  });
+  const fallback: QualityFinding | null = evaluation.fallback
+    ? {
         level: 'warn',
         kind: 'fallback',
         dataset: name,
@@ -151,96 +126,77 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
         z: null,
         history: 0,
         message: `${name}: the combined scan failed (${evaluation.fallback.error}); rules were run one by one`,
-      });
-    }
-    const ruleResults: QualityRuleResult[] = evaluation.results.map((e) => {
-      const o = e.outcome;
-      const total = o?.total ?? 0;
-      const failed = o?.failed ?? 0;
-      const passRate = o && total > 0 ? (total - failed) / total : null;
-      const status: RuleStatus = e.error
-        ? 'error'
-        : passRate === null
-          ? 'not-applicable'
-          : passRate >= e.rule.mostly - 1e-12
-            ? 'pass'
-            : 'fail';
-      const trend = (history.get(historyKey(name, 'rule', e.rule.id)) ?? [])
-        .slice(-10)
-        .map((h: { runId: string; at: string; value: number }) => ({
-          runId: h.runId,
-          at: h.at,
-          passRate: h.value,
-        }));
-      return {
-        id: e.rule.id,
-        check: e.rule.check,
-        dimension: e.rule.dimension,
-        severity: e.rule.severity,
-        origin: e.rule.origin,
-        column: e.rule.column,
-        description: e.rule.description,
-        scope: e.scope,
-        mostly: e.rule.mostly,
-        weight: e.rule.weight,
-        status,
-        total,
-        failed,
-        passRate,
-        observed: o?.observed ?? null,
-        error: e.error,
-        samples: [...(o?.samples ?? [])],
-        sql: e.sql,
-        trend,
-      };
-    });
-    const weights = def?.weights ?? { dimensions: {}, rules: 'rows' as const };
-    const scored = scoreDataset(ruleResults, weights);
-    const dq: QueryCounter = {
-      scans: counter.scans - before.scans,
-      joins: counter.joins - before.joins,
-      aggregates: counter.aggregates - before.aggregates,
-      fallback: counter.fallback - before.fallback,
-      samples: counter.samples - before.samples,
-      metadata: 0,
-    };
-    const provider = info.catalog?.provider;
-    results.push({
-      dataset: name,
-      title: info.catalog?.name ?? null,
-      table: info.table,
-      department: provider ? { name: provider.name, code: provider.code } : null,
-      key: info.keyKind && info.keyColumn ? { kind: info.keyKind, column: info.keyColumn } : null,
-      rows: evaluation.rows,
-      loads: loads.map((l) => l.loadId),
-      quarantine: { total: [...quarantine.values()].reduce((s, x) => s + x, 0), byReason },
-      score: scored.score,
-      status: ruleResults.some((r) => r.severity === 'error' && (r.status === 'fail' || r.status === 'error'))
-        ? 'fail'
-        : 'pass',
-      dimensions: scored.dimensions,
-      rules: ruleResults,
-      queries: { ...dq, total: dq.scans + dq.joins + dq.aggregates + dq.fallback + dq.samples },
-      seconds: (performance.now() - d0) / 1000,
-    });
-  }
+      }
+    : null;
+  const result = datasetResult({
+    name,
+    info,
+    scope,
+    evaluation,
+    definition: def,
+    history: run.history,
+    queries: queriesSince(run.counter, before),
+    seconds: (performance.now() - d0) / 1000,
+  });
+  return { result, fallback };
+}
 
-  const partial = { asOf, datasets: results };
-  if (useHistory) findings.push(...anomalyFindings(partial, history, options.anomaly ?? {}));
-
-  const failOn = options.failOn ?? null;
+/** Whether the run fails: a failing rule at or above `failOn` (default error), or a warning finding under warn. */
+function runFails(
+  results: readonly QualityDatasetResult[],
+  findings: readonly QualityFinding[],
+  failOn: 'error' | 'warn' | null,
+): boolean {
   const threshold = RANK[failOn ?? 'error'];
-  const failing =
+  return (
     results.some((d) =>
       d.rules.some((r) => RANK[r.severity] >= threshold && (r.status === 'fail' || r.status === 'error')),
     ) ||
-    (threshold <= RANK.warn && findings.some((f) => f.level === 'warn'));
+    (threshold <= RANK.warn && findings.some((f) => f.level === 'warn'))
+  );
+}
 
+/** The department roll-ups, in order of first appearance. */
+function departmentRollups(results: readonly QualityDatasetResult[]) {
   const departments = new Map<string, QualityDatasetResult[]>();
   for (const d of results) {
     const k = d.department ? `${d.department.code}\u0000${d.department.name}` : '\u0000(no department)';
     departments.set(k, [...(departments.get(k) ?? []), d]);
   }
+  return [...departments].map(([k, ds]) => {
+    const [code, dname] = k.split('\u0000') as [string, string];
+    return rollup(dname, code, ds);
+  });
+}
+
+/** Runs the quality rules of the selected datasets and returns the report. */
+export async function runQuality(wh: Warehouse, options: QualityOptions = {}): Promise<QualityReport> {
+  const started = options.now ?? new Date();
+  const t0 = performance.now();
+  const runId = newQualityRunId(started);
+  const asOf = options.asOf ?? shanghaiDate(started);
+  const masked = options.mask ?? true;
+  const useHistory = options.history ?? !wh.readOnly;
+  const counter = newCounter();
+  const facts = await readFacts(wh, counter, options.datasets);
+  const names = datasetNames(wh, facts, options.datasets);
+  const defs = new Map((options.definitions ?? []).map((d) => [d.dataset, d]));
+  // A definition for a dataset not loaded yet is not an error: it is assessed once the dataset is loaded.
+  const history: History = useHistory ? await readHistory(wh, names) : new Map();
+  if (useHistory) counter.metadata++;
+
+  const run = { facts, asOf, counter, history, masked, samples: options.samples ?? 5 };
+  const results: QualityDatasetResult[] = [];
+  const findings: QualityFinding[] = [];
+  for (const name of names) {
+    const { result, fallback } = await assessDataset(wh, run, name, defs.get(name));
+    if (fallback) findings.push(fallback);
+    results.push(result);
+  }
+  if (useHistory)
+    findings.push(...anomalyFindings({ asOf, datasets: results }, history, options.anomaly ?? {}));
+
+  const failOn = options.failOn ?? null;
   const dimensionWeights = Object.fromEntries(QUALITY_DIMENSIONS.map((d) => [d, 1])) as Record<
     QualityDimension,
     number
@@ -257,7 +213,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
     runId,
     generatedAt: new Date(started.getTime() + (performance.now() - t0)).toISOString(),
     asOf,
-    status: failing ? 'fail' : 'pass',
+    status: runFails(results, findings, failOn) ? 'fail' : 'pass',
     failOn,
     masked,
     labels: { dimensions: { ...QUALITY_DIMENSION_LABELS }, severities: { ...QUALITY_SEVERITY_LABELS } },
@@ -267,10 +223,7 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
       dimensionWeights: { ...dimensionWeights },
     },
     datasets: results,
-    departments: [...departments].map(([k, ds]) => {
-      const [code, dname] = k.split('\u0000') as [string, string];
-      return rollup(dname, code, ds);
-    }),
+    departments: departmentRollups(results),
     node: results.length ? rollup(options.node?.name ?? 'node', options.node?.id ?? '', results) : null,
     findings,
     queries: { ...counter, total },

@@ -1,7 +1,9 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
+
 import type { CatalogEntry } from '../schemas/index.ts';
 import { inList } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { CODE_TABLES_TABLE, DATASETS_TABLE, LOADS_TABLE, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import type { DatasetInfo, LoadInfo } from './plan.ts';
 
 /** Counts of the queries a run issued, by kind. */
@@ -54,7 +56,7 @@ export async function readFacts(
     key_column: string | null;
     catalog: string | null;
   }>(
-    `SELECT dataset, table_name, key_kind, key_column, CAST(catalog AS VARCHAR) AS catalog FROM gongshu_datasets ORDER BY dataset`,
+    `SELECT dataset, table_name, key_kind, key_column, CAST(catalog AS VARCHAR) AS catalog FROM ${DATASETS_TABLE} ORDER BY dataset`,
   );
   counter.metadata++;
   const datasets = new Map<string, DatasetInfo>();
@@ -71,7 +73,7 @@ export async function readFacts(
   const tables = names.map((n) => datasets.get(n)?.table ?? n);
 
   const codes = await wh.all<{ code_table: string; code: string; name_zh: string; name_en: string }>(
-    'SELECT code_table, code, name_zh, name_en FROM gongshu_code_tables',
+    `SELECT code_table, code, name_zh, name_en FROM ${CODE_TABLES_TABLE}`,
   );
   counter.metadata++;
   const codeTables = new Map<string, Set<string>>();
@@ -95,7 +97,7 @@ export async function readFacts(
     finished_at: string;
   }>(
     `SELECT dataset, load_id, write_mode, rows_read, rows_loaded, rows_quarantined, strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at
-     FROM gongshu_loads WHERE status = 'committed' AND dataset IN ${inList(names)} ORDER BY started_at, finished_at, load_id`,
+     FROM ${LOADS_TABLE} WHERE status = 'committed' AND dataset IN ${inList(names)} ORDER BY started_at, finished_at, load_id`,
   );
   counter.metadata++;
   const loads = new Map<string, LoadInfo[]>();
@@ -120,7 +122,7 @@ export async function readFacts(
     locations: string[];
   }>(
     `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
-     FROM gongshu_quarantine WHERE dataset IN ${inList(names)} AND replayed_load_id IS NULL GROUP BY ALL`,
+     FROM ${QUARANTINE_TABLE} WHERE dataset IN ${inList(names)} AND replayed_load_id IS NULL GROUP BY ALL`,
   );
   counter.metadata++;
   const quarantine = new Map<string, Map<string, Map<string, QuarantineReason>>>();

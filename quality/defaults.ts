@@ -12,12 +12,19 @@
  * Accuracy needs a declared authoritative source, so it has no default.
  */
 import type { CatalogEntry } from '../schemas/index.ts';
-import { keyComplete, notNull } from './completeness.ts';
-import { agreesWithKey, keyUnique } from './consistency.ts';
+import { keyComplete } from './checks/completeness/key-complete.ts';
+import { notNull } from './checks/completeness/not-null.ts';
+import { agreesWithKey } from './checks/consistency/agrees-with-key.ts';
+import { keyUnique } from './checks/consistency/key-unique.ts';
+import type { Rule } from './checks/registry.ts';
+import { datasetFreshness } from './checks/timeliness/dataset-freshness.ts';
+import { validCitizenId } from './checks/validity/citizen-id.ts';
+import { type CodeTableName, inCodeTable } from './checks/validity/code-table.ts';
+import { keyValid } from './checks/validity/key-valid.ts';
+import { parses } from './checks/validity/parses.ts';
+import { validUscc } from './checks/validity/uscc.ts';
 import type { DatasetInfo } from './plan.ts';
-import { type Rule, withOrigin } from './rule.ts';
-import { datasetFreshness } from './timeliness.ts';
-import { type CodeTableName, inCodeTable, keyValid, parses, validCitizenId, validUscc } from './validity.ts';
+import { withOrigin } from './rule.ts';
 
 const CODE_TABLE_TITLES: readonly (readonly [RegExp, CodeTableName])[] = [
   [/^性别(代码)?$/, 'sex'],

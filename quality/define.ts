@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definitionErrorFromZod, QualityDimension } from '../schemas/index.ts';
-import { type Rule, ruleSchema } from './rule.ts';
+import { type Rule, ruleSchema } from './checks/registry.ts';
 
 /** How rules are weighted inside a dimension. */
 export const RULE_WEIGHTING = ['rows', 'equal'] as const;

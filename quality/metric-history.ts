@@ -1,7 +1,9 @@
-/** Metric history in `gongshu_metrics` / `gongshu_quality_runs`: written after every run, read for trends and anomalies. */
+/** Metric history in `gongshu.metrics` / `gongshu.quality_runs`: written after every run, read for trends and anomalies. */
+
 import type { QualityFinding, QualityReport } from '../schemas/index.ts';
 import { inList, quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
+import { METRICS_TABLE, QUALITY_RUNS_TABLE } from '../warehouse/index.ts';
 import { type AnomalyOptions, detectAnomaly, type Observation } from './anomaly.ts';
 
 /** Earlier values of one metric, oldest first. */
@@ -22,7 +24,7 @@ export async function readHistory(wh: Warehouse, datasets: readonly string[]): P
     name: string;
     value: number | null;
   }>(
-    `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS at, dataset, metric, name, value FROM gongshu_metrics
+    `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS at, dataset, metric, name, value FROM ${METRICS_TABLE}
      WHERE metric IN ('rows', 'rule') AND dataset IN ${inList(datasets)}
      ORDER BY measured_at, run_id`,
   );
@@ -122,7 +124,7 @@ export async function writeHistory(
   }
   await wh.transaction(async () => {
     await wh.run(
-      `INSERT INTO gongshu_quality_runs VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, $4::DATE, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO ${QUALITY_RUNS_TABLE} VALUES ($1, $2::TIMESTAMPTZ, $3::TIMESTAMPTZ, $4::DATE, $5, $6, $7, $8, $9, $10)`,
       [
         report.runId,
         started.toISOString(),
@@ -145,7 +147,7 @@ export async function writeHistory(
         )
         .join(',\n');
       await wh.run(
-        `INSERT INTO gongshu_metrics SELECT col0, col1::TIMESTAMPTZ, col2::DATE, col3, col4, col5, col6, col7, col8, col9 FROM (VALUES ${values})`,
+        `INSERT INTO ${METRICS_TABLE} SELECT col0, col1::TIMESTAMPTZ, col2::DATE, col3, col4, col5, col6, col7, col8, col9 FROM (VALUES ${values})`,
       );
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Rules are data: a check kind with its arguments, a dimension, a severity, a scope and a threshold.
- * Check factories (`notNull`, `inCodeTable`, …) validate their arguments when called and write the rule's
- * description; the compiler (`compiler.ts`) turns rules into SQL.
+ * Check factories (`notNull`, `inCodeTable`, …, one module each under `checks/`) validate their arguments when
+ * called and write the rule's description; the compiler (`compiler.ts`) turns rules into SQL.
  */
 import { z } from 'zod';
 import { definitionErrorFromZod, type QualityDimension, QualitySeverity } from '../schemas/index.ts';
@@ -47,14 +47,11 @@ export type RuleOptions = z.input<typeof RuleOptions>;
 /** Where a rule came from. */
 export type RuleOrigin = 'builtin' | 'default' | 'declared';
 
-/** A rule: plain, frozen, JSON-serialisable data. */
-export interface Rule {
+/** What every rule has, whatever its check: plain, frozen, JSON-serialisable data. */
+export interface RuleBase {
   readonly id: string;
-  /** The check kind, e.g. `not-null`; the compiler knows how to turn each into SQL. */
-  readonly check: string;
   readonly dimension: QualityDimension;
   readonly severity: QualitySeverity;
-  readonly column: string | null;
   readonly description: string;
   readonly where: string | null;
   readonly partition: { readonly column: string; readonly value: string | number } | null;
@@ -62,9 +59,18 @@ export interface Rule {
   readonly mostly: number;
   readonly weight: number;
   readonly origin: RuleOrigin;
-  /** The check's validated arguments. */
-  readonly args: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * A rule of one check kind: `check` names it (e.g. `not-null`), `args` are its validated arguments and `column`
+ * the column it reads (`string` for checks that always read one). The union of all of them is `Rule`
+ * (`checks/registry.ts`).
+ */
+export type CheckRule<C extends string, A, Col extends string | null = string> = RuleBase & {
+  readonly check: C;
+  readonly column: Col;
+  readonly args: Readonly<A>;
+};
 
 /** A column name argument. */
 export const columnArg = z.string().trim().min(1).meta({ description: 'a column of the dataset table' });
@@ -77,16 +83,16 @@ export function parseArgs<S extends z.ZodType>(factory: string, schema: S, input
 }
 
 /** Builds a frozen rule from a factory's validated arguments and the caller's options. */
-export function makeRule(spec: {
+export function makeRule<C extends string, A extends object, Col extends string | null>(spec: {
   factory: string;
-  check: string;
+  check: C;
   dimension: QualityDimension;
-  column: string | null;
-  args: Record<string, unknown>;
+  column: Col;
+  args: A;
   description: string;
   options: RuleOptions | undefined;
   defaultSeverity?: QualitySeverity;
-}): Rule {
+}): CheckRule<C, A, Col> {
   const o = parseArgs(spec.factory, RuleOptions, spec.options ?? {});
   const partition = o.partition ?? null;
   return Object.freeze({
@@ -107,19 +113,6 @@ export function makeRule(spec: {
 }
 
 /** The same rule with another origin (defaults and built-ins are made by the same factories). */
-export function withOrigin(rule: Rule, origin: RuleOrigin): Rule {
+export function withOrigin<R extends RuleBase>(rule: R, origin: RuleOrigin): R {
   return Object.freeze({ ...rule, origin });
 }
-
-/** A zod schema accepting a rule made by a factory (for project config). */
-export const ruleSchema = z.custom<Rule>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    Object.isFrozen(v) &&
-    typeof (v as Rule).id === 'string' &&
-    typeof (v as Rule).check === 'string',
-  {
-    message: 'a rule made by a check factory, e.g. notNull("name") or inCodeTable("ethnicity", "ethnicity")',
-  },
-);

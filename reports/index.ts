@@ -2,15 +2,12 @@
 
 export { RULES_CSV_COLUMNS, renderRulesCsv } from './csv.ts';
 export { ReportError } from './errors.ts';
-export {
-  displaySource,
-  type GatherOptions,
-  gatherDashboard,
-  readFoundations,
-  readHierarchy,
-  type SectionReader,
-  sharingReader,
-} from './gather.ts';
+export { readCatalog } from './gather/catalog.ts';
+export { displaySource } from './gather/dataset-extras.ts';
+export { readFoundations } from './gather/foundations.ts';
+export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
+export { readHierarchy } from './gather/hierarchy.ts';
+export { sharingReader } from './gather/sharing.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n.ts';
 export { renderMarkdown } from './markdown.ts';
 export {

@@ -10,7 +10,7 @@ import { QualityReport } from '../schemas/index.ts';
 /** Version of the dashboard model; bumped on breaking changes. */
 export const DASHBOARD_SCHEMA_VERSION = 1;
 
-/** One quality run of the node, for the trend chart (`gongshu_quality_runs`). */
+/** One quality run of the node, for the trend chart (`gongshu.quality_runs`). */
 export const RunPoint = z.object({
   runId: z.string(),
   at: z.string().meta({ description: 'ISO time the run finished' }),
@@ -22,7 +22,7 @@ export const RunPoint = z.object({
 /** A run of the node. */
 export type RunPoint = z.output<typeof RunPoint>;
 
-/** A dataset's score in one run (`gongshu_metrics`, metric `score`). */
+/** A dataset's score in one run (`gongshu.metrics`, metric `score`). */
 export const ScorePoint = z.object({ runId: z.string(), at: z.string(), score: z.number().nullable() });
 /** A dataset score point. */
 export type ScorePoint = z.output<typeof ScorePoint>;
@@ -38,7 +38,7 @@ export const QuarantineReason = z.object({
 /** Quarantine of one reason. */
 export type QuarantineReason = z.output<typeof QuarantineReason>;
 
-/** One schema change (`gongshu_schema_changes`). */
+/** One schema change (`gongshu.schema_changes`). */
 export const DriftRow = z.object({
   loadId: z.string(),
   at: z.string(),
@@ -51,7 +51,7 @@ export const DriftRow = z.object({
 /** A schema change. */
 export type DriftRow = z.output<typeof DriftRow>;
 
-/** One load (`gongshu_loads`). */
+/** One load (`gongshu.loads`). */
 export const LoadRow = z.object({
   loadId: z.string(),
   startedAt: z.string(),

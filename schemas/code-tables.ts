@@ -237,17 +237,17 @@ export function normalizeSex(value: string | number | null | undefined): SexCode
   return SEX_SPELLINGS[v] ?? null;
 }
 
-/** A row of `gongshu_code_tables`, the code tables as loaded into the warehouse for SQL checks. */
+/** A row of `gongshu.code_tables`, the code tables as loaded into the warehouse for SQL checks. */
 export const CodeTableRow = z.object({
   table: z.enum(['sex', 'marital', 'ethnicity']).meta({ description: 'which code table' }),
   code: z.string().meta({ description: 'the code, as text (leading zeros kept)' }),
   name_zh: z.string().meta({ description: 'Chinese label' }),
   name_en: z.string().meta({ description: 'English label' }),
 });
-/** A row of `gongshu_code_tables`. */
+/** A row of `gongshu.code_tables`. */
 export type CodeTableRow = z.output<typeof CodeTableRow>;
 
-/** All code tables as flat rows `{ table, code, name_zh, name_en }`, for the warehouse's `gongshu_code_tables`. */
+/** All code tables as flat rows `{ table, code, name_zh, name_en }`, for the warehouse's `gongshu.code_tables`. */
 export const CODE_TABLES: readonly CodeTableRow[] = Object.freeze(
   [
     ...SEX_TABLE.map((r) => ({

@@ -37,18 +37,6 @@ export class DefinitionError extends GongshuError {
   }
 }
 
-/** Formats the standard definition-error message: `where: field: expected …; got …. Fix: …`. */
-export function definitionMessage(parts: {
-  where: string;
-  field: string;
-  expected: string;
-  got?: string;
-  fix: string;
-}): string {
-  const got = parts.got === undefined ? '' : `; got ${parts.got}`;
-  return `${parts.where}: ${parts.field}: expected ${parts.expected}${got}. Fix: ${parts.fix}`;
-}
-
 /**
  * Whether a value is a gongshu error. Duck-typed rather than `instanceof`, because a project file loaded
  * through another module loader (CommonJS, a second copy of gongshu) has its own copy of the classes.

@@ -14,7 +14,7 @@
  * `gs__cid_reason(n)` directly and skip that join; the checks are written without CASE, as
  * `list_position([check, …], true)`, because DuckDB does not share sub-expressions inside CASE; the MOD 11-2
  * sum is integer arithmetic on one BIGINT with 3-digit table lookups; the birth date is checked with integer
- * arithmetic; the division check is a hash mark join on `gongshu_divisions`.
+ * arithmetic; the division check is a hash mark join on `gongshu.divisions`.
  * Because of the subqueries, the macros cannot be used in CHECK constraints or generated columns.
  */
 
@@ -78,13 +78,19 @@ const usccSum = (n: string): string =>
 const withNormalized = (normalize: string, body: string): string =>
   `(SELECT ${body} FROM (SELECT ${normalize}(s) AS n))`;
 
+/**
+ * The division table the macros read. It is a system table of the warehouse (warehouse/system/reference-tables.ts
+ * owns it and checks that its name equals this one); schemas/ sits below warehouse/ and cannot import it.
+ */
+export const DIVISION_CODES_TABLE = 'gongshu.divisions';
+
 /** The statements that define the identifier macros, in dependency order (run each once per database). */
 export const IDENTIFIER_MACROS: readonly string[] = [
   // -- shared ----------------------------------------------------------------------------------------------
   `CREATE OR REPLACE MACRO gs__fold(s) AS
     trim(translate(s, ${quoteLiteral(IDENTIFIER_FOLD_FROM)}, ${quoteLiteral(IDENTIFIER_FOLD_TO)}), ${quoteLiteral(IDENTIFIER_TRIM_CHARS)})`,
   `CREATE OR REPLACE MACRO gs_division_known(division_code) AS
-    division_code IN (SELECT d.code FROM gongshu_divisions AS d)`,
+    division_code IN (SELECT d.code FROM ${DIVISION_CODES_TABLE} AS d)`,
   // -- GB 11643 citizen identity number --------------------------------------------------------------------
   // Check character of a 17-digit body.
   `CREATE OR REPLACE MACRO gs__cid_check_b(b) AS

@@ -1,48 +1,50 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
 
 export { callerFile } from './caller-file.ts';
+export { defineCatalogEntry } from './catalog/define-entry.ts';
 export {
-  CATALOG_KIND_LABELS,
   CatalogEntry,
   type CatalogEntryInput,
-  CatalogField,
   type CatalogFieldOutput,
-  CatalogKind,
-  CatalogRow,
-  Classification,
-  catalogToRows,
   type DeepReadonly,
-  type DefinitionProblem,
-  defineCatalogEntry,
-  FIELD_TYPE_LABELS,
-  FieldMasking,
-  FieldType,
-  formatDefinitionIssues,
+} from './catalog/entry.ts';
+export { CatalogField, Classification, Provider } from './catalog/entry-schema.ts';
+export {
   GENERAL_SUB_LEVEL_LABELS,
-  type Generalization,
   GeneralSubLevel,
-  generalizationOf,
-  inferMasking,
-  type Labels,
-  OPEN_TYPE_LABELS,
-  OpenType,
-  OutputAction,
-  OutputAudience,
   PERSONAL_INFO_LABELS,
   PersonalInfoClass,
-  Provider,
-  RESOURCE_FORMAT_LABELS,
-  ResourceFormat,
   SECURITY_GRADE_LABELS,
   SecurityGrade,
+} from './catalog/grading.ts';
+export { inferMasking } from './catalog/infer-masking.ts';
+export {
+  type Generalization,
+  generalizationOf,
+  OutputAction,
+  OutputAudience,
+} from './catalog/outputs.ts';
+export { CatalogRow, catalogToRows } from './catalog/rows.ts';
+export {
+  OPEN_TYPE_LABELS,
+  OpenType,
   SHARE_MODE_LABELS,
   SHARE_TYPE_LABELS,
   ShareMode,
   ShareType,
+} from './catalog/sharing.ts';
+export {
+  CATALOG_KIND_LABELS,
+  CatalogKind,
+  FIELD_TYPE_LABELS,
+  FieldMasking,
+  FieldType,
+  RESOURCE_FORMAT_LABELS,
+  ResourceFormat,
   UPDATE_CYCLE_LABELS,
   UPDATE_CYCLE_MAX_AGE_DAYS,
   UpdateCycle,
-} from './catalog.ts';
+} from './catalog/vocabulary.ts';
 export {
   CITIZEN_ID_CHECK_CHARS,
   CITIZEN_ID_WEIGHTS,
@@ -80,7 +82,15 @@ export {
   SexCode,
   sexLabel,
 } from './code-tables.ts';
-export { definitionErrorFromZod, type FixHints } from './definition-issues.ts';
+export {
+  type DefinitionIssuesContext,
+  type DefinitionProblem,
+  formatDefinitionIssues,
+} from './definition-errors/all-issues.ts';
+export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
+export { definitionMessage, problemMessage } from './definition-errors/message.ts';
+export { optionsDefinitionError } from './definition-errors/options-issue.ts';
+export type { SuggestionVocabulary } from './definition-errors/suggest.ts';
 export {
   allDivisions,
   type Division,
@@ -91,15 +101,11 @@ export {
   isKnownDivision,
   loadDivisionTable,
 } from './divisions.ts';
-export {
-  DefinitionError,
-  definitionMessage,
-  GongshuError,
-  isGongshuError,
-} from './errors.ts';
+export { DefinitionError, GongshuError, isGongshuError } from './errors.ts';
 export { deepFreeze } from './freeze.ts';
-export { IDENTIFIER_MACROS } from './identifier-macros.ts';
+export { DIVISION_CODES_TABLE, IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';
+export type { Labels } from './labels.ts';
 export {
   MASK_CHAR,
   MASK_KIND_LABELS,

@@ -4,7 +4,7 @@
  * generated from this file into `schemas/quality-report.schema.json` (`npm run gen:quality-schema`).
  */
 import { z } from 'zod';
-import type { Labels } from './catalog.ts';
+import type { Labels } from './labels.ts';
 
 /** Version of the report shape; bumped on breaking changes. */
 export const QUALITY_REPORT_SCHEMA_VERSION = 1;

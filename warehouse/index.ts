@@ -1,5 +1,26 @@
 export type { ArrowStream } from './arrow-stream.ts';
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
+export { AUDIT_TABLE } from './system/audit.ts';
+export { CURSORS_TABLE } from './system/cursors.ts';
+export { DATASETS_TABLE } from './system/datasets.ts';
+export { FILES_TABLE } from './system/files.ts';
+export { FOUNDATION_LOADS_TABLE, FOUNDATIONS_TABLE } from './system/foundation-state.ts';
+export { LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
+export { META_TABLE } from './system/meta.ts';
+export { NONCES_TABLE } from './system/nonces.ts';
+export {
+  PUSH_ACKS_TABLE,
+  PUSH_BATCHES_TABLE,
+  PUSH_CHUNKS_TABLE,
+  PUSH_SENT_TABLE,
+  PUSH_UNITS_TABLE,
+} from './system/push-tables.ts';
+export { METRICS_TABLE, QUALITY_RUNS_TABLE } from './system/quality-metrics.ts';
+export { QUARANTINE_TABLE } from './system/quarantine.ts';
+export { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
+export { finishRun, listRuns, newRunId, RUNS_TABLE, type RunRecord, startRun } from './system/runs.ts';
+export { SYSTEM_SCHEMA } from './system/schema.ts';
+export { SCHEMA_CHANGES_TABLE } from './system/schema-changes.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
 export {
   FIXED_TYPES,
@@ -9,6 +30,7 @@ export {
   isFixedType,
   type TextColumn,
 } from './text-columns.ts';
+export { duckdbVersion } from './version.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,

@@ -1,219 +1,83 @@
 /**
- * The gongshu system tables (`gongshu_*`), created or upgraded on open. Each statement is idempotent.
- * Columns are documented in README.md ("Warehouse system tables").
+ * The gongshu system tables, in their own schema `gongshu` (one owner module each under warehouse/system/),
+ * created or upgraded on open. Each statement is idempotent. Columns are documented in README.md
+ * ("Warehouse system tables"). Schema version 2 moved the tables from `main.gongshu_<name>` to
+ * `gongshu.<name>`; a warehouse in the first layout is converted on its next open for writing.
  */
-export const SCHEMA_VERSION = 1;
+import { AUDIT_DDL, AUDIT_TABLE } from './system/audit.ts';
+import { CURSORS_DDL, CURSORS_TABLE } from './system/cursors.ts';
+import { DATASETS_DDL, DATASETS_TABLE } from './system/datasets.ts';
+import { FILES_DDL, FILES_TABLE } from './system/files.ts';
+import {
+  FOUNDATION_LOADS_TABLE,
+  FOUNDATION_STATE_DDL,
+  FOUNDATIONS_TABLE,
+} from './system/foundation-state.ts';
+import { LOADS_DDL, LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
+import { META_DDL, META_TABLE } from './system/meta.ts';
+import { NONCES_DDL, NONCES_TABLE } from './system/nonces.ts';
+import {
+  PUSH_ACKS_TABLE,
+  PUSH_BATCHES_TABLE,
+  PUSH_CHUNKS_TABLE,
+  PUSH_SENT_TABLE,
+  PUSH_TABLES_DDL,
+  PUSH_UNITS_TABLE,
+} from './system/push-tables.ts';
+import { METRICS_TABLE, QUALITY_METRICS_DDL, QUALITY_RUNS_TABLE } from './system/quality-metrics.ts';
+import { QUARANTINE_DDL, QUARANTINE_TABLE } from './system/quarantine.ts';
+import { CODE_TABLES_TABLE, DIVISIONS_TABLE, REFERENCE_TABLES_DDL } from './system/reference-tables.ts';
+import { RUNS_DDL, RUNS_TABLE } from './system/runs.ts';
+import { SYSTEM_SCHEMA } from './system/schema.ts';
+import { SCHEMA_CHANGES_DDL, SCHEMA_CHANGES_TABLE } from './system/schema-changes.ts';
+
+/** The layout version of the system tables. */
+export const SCHEMA_VERSION = 2;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [
-  `CREATE TABLE IF NOT EXISTS gongshu_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS gongshu_runs (
-    run_id VARCHAR PRIMARY KEY,
-    kind VARCHAR NOT NULL,            -- 'pipeline' | 'ingest' | 'build' | 'push' | ...
-    target VARCHAR NOT NULL,          -- pipeline or job name
-    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed'
-    started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ,
-    rows_read BIGINT,
-    rows_loaded BIGINT,
-    rows_quarantined BIGINT,
-    error VARCHAR,
-    details JSON
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_loads (
-    load_id VARCHAR PRIMARY KEY,
-    run_id VARCHAR,
-    dataset VARCHAR NOT NULL,
-    table_name VARCHAR NOT NULL,
-    connector VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    write_mode VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,          -- 'committed' (a failed load leaves no row: it rolled back)
-    started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ NOT NULL,
-    rows_read BIGINT NOT NULL,
-    rows_loaded BIGINT NOT NULL,
-    rows_quarantined BIGINT NOT NULL,
-    source_options JSON,
-    notes JSON
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_quarantine (
-    load_id VARCHAR NOT NULL,
-    dataset VARCHAR NOT NULL,
-    source_location VARCHAR NOT NULL, -- file:line, sheet!row, table@cursor, url page N
-    reason VARCHAR NOT NULL,          -- e.g. key:checksum, key:missing, field-count
-    key_column VARCHAR,
-    key_value VARCHAR,                -- the original key text as read
-    row_json JSON NOT NULL,           -- the whole source row, column → text
-    quarantined_at TIMESTAMPTZ NOT NULL,
-    replayed_load_id VARCHAR
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_datasets (
-    dataset VARCHAR PRIMARY KEY,
-    table_name VARCHAR NOT NULL,
-    key_kind VARCHAR,                 -- 'citizen-id' | 'uscc' | NULL (unkeyed)
-    key_column VARCHAR,
-    source_key_column VARCHAR,
-    catalog JSON,
-    updated_at TIMESTAMPTZ NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_cursors (
-    dataset VARCHAR PRIMARY KEY,
-    cursor_column VARCHAR NOT NULL,
-    value VARCHAR,
-    load_id VARCHAR NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_divisions (
-    code VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    level TINYINT NOT NULL,
-    parent VARCHAR,
-    start_year SMALLINT,
-    end_year SMALLINT,
-    current BOOLEAN NOT NULL          -- in use now (see schemas/divisions.ts)
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_code_tables (
-    code_table VARCHAR NOT NULL,
-    code VARCHAR NOT NULL,
-    name_zh VARCHAR NOT NULL,
-    name_en VARCHAR NOT NULL,
-    PRIMARY KEY (code_table, code)
-  )`,
-  // Schema drift per load: what changed between the table and the source, and what the contract did.
-  `CREATE TABLE IF NOT EXISTS gongshu_schema_changes (
-    load_id VARCHAR NOT NULL,
-    dataset VARCHAR NOT NULL,
-    change VARCHAR NOT NULL,          -- 'added' | 'removed' | 'retyped'
-    column_name VARCHAR NOT NULL,
-    old_type VARCHAR,
-    new_type VARCHAR,
-    action VARCHAR NOT NULL,          -- 'added-column' | 'null-filled' | 'cast' | 'replaced' | 'quarantined-rows' | 'discarded-values'
-    recorded_at TIMESTAMPTZ NOT NULL
-  )`,
-  // Files a load consumed, by content hash: a re-sent file (same bytes, any name) is not loaded twice.
-  `CREATE TABLE IF NOT EXISTS gongshu_files (
-    dataset VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    path VARCHAR NOT NULL,
-    rows BIGINT NOT NULL,
-    load_id VARCHAR NOT NULL,
-    loaded_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (dataset, sha256)
-  )`,
-  // Columns added after the first release of a table (idempotent upgrades of existing warehouses).
-  `ALTER TABLE gongshu_quarantine ADD COLUMN IF NOT EXISTS row_loaded BOOLEAN DEFAULT false`,
-  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_skipped BIGINT DEFAULT 0`,
-  `ALTER TABLE gongshu_cursors ADD COLUMN IF NOT EXISTS value_type VARCHAR`,
-  `ALTER TABLE gongshu_divisions ADD COLUMN IF NOT EXISTS current BOOLEAN DEFAULT true`,
-  // Rows of earlier loads a merge load deleted (replaced); NULL for loads written before this was recorded.
-  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS rows_replaced BIGINT`,
-  // The columns a merge load matched on (JSON array of table columns); NULL for other loads and older ones.
-  `ALTER TABLE gongshu_loads ADD COLUMN IF NOT EXISTS merge_key JSON`,
-  // Keys of rows a merge load deleted that it did not write again (a merge by a mergeKey without the key
-  // column: a corrected record may name another person). Incremental foundation builds recompute them.
-  `CREATE TABLE IF NOT EXISTS gongshu_merge_replaced (
-    load_id VARCHAR NOT NULL,
-    dataset VARCHAR NOT NULL,
-    key VARCHAR NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_quality_runs (
-    run_id VARCHAR PRIMARY KEY,
-    started_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ NOT NULL,
-    as_of DATE NOT NULL,              -- reference date of the timeliness rules
-    status VARCHAR NOT NULL,          -- 'pass' | 'fail'
-    datasets INTEGER NOT NULL,
-    rules INTEGER NOT NULL,
-    score DOUBLE,                     -- the node roll-up
-    queries INTEGER NOT NULL,
-    report_file VARCHAR
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_metrics (
-    run_id VARCHAR NOT NULL,
-    measured_at TIMESTAMPTZ NOT NULL,
-    as_of DATE NOT NULL,
-    dataset VARCHAR NOT NULL,
-    metric VARCHAR NOT NULL,          -- 'rows' | 'score' | 'dimension' | 'rule'
-    name VARCHAR NOT NULL,            -- '' (rows, score), the dimension, or the rule id
-    dimension VARCHAR,
-    total BIGINT,
-    failed BIGINT,
-    value DOUBLE                      -- rows, score (0-100) or pass rate (0-1); NULL when not computed
-  )`,
-  // Platform hierarchy (platform/, jobs/push.ts, jobs/backflow.ts). Receiving side: one row per stored
-  // chunk, keyed by the sending node, its batch and the chunk sequence, written in the transaction of the rows.
-  `CREATE TABLE IF NOT EXISTS gongshu_push_chunks (
-    origin_node VARCHAR NOT NULL,     -- the node that sent the chunk (a direct child)
-    batch VARCHAR NOT NULL,
-    seq INTEGER NOT NULL,
-    dataset VARCHAR NOT NULL,
-    chunks INTEGER NOT NULL,          -- chunks in the batch
-    rows BIGINT NOT NULL,
-    content_hash VARCHAR NOT NULL,    -- SM3 of the Arrow IPC body
-    received_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (origin_node, batch, seq)
-  )`,
-  // Sending side: a planned push batch (its rows copied into an outbox table), its chunks' acknowledgements,
-  // the units (origin node, origin batch) it carries, and which local load belongs to which unit.
-  `CREATE TABLE IF NOT EXISTS gongshu_push_batches (
-    batch VARCHAR PRIMARY KEY,
-    dataset VARCHAR NOT NULL,
-    parent VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,          -- 'pending' | 'done' | 'abandoned'
-    chunks INTEGER NOT NULL,
-    rows BIGINT NOT NULL,
-    live JSON NOT NULL,               -- origin node → live origin batches, applied by the parent on completion
-    columns JSON NOT NULL,
-    outbox VARCHAR NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    finished_at TIMESTAMPTZ
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_push_acks (
-    batch VARCHAR NOT NULL,
-    seq INTEGER NOT NULL,
-    rows BIGINT NOT NULL,
-    content_hash VARCHAR NOT NULL,
-    duplicate BOOLEAN NOT NULL,       -- the parent had stored this chunk already
-    acked_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (batch, seq)
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_push_units (
-    dataset VARCHAR NOT NULL,
-    load_id VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL,            -- the origin batch id the load's rows travel under
-    PRIMARY KEY (dataset, load_id)
-  )`,
-  `CREATE TABLE IF NOT EXISTS gongshu_push_sent (
-    dataset VARCHAR NOT NULL,
-    origin_node VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL,
-    batch VARCHAR NOT NULL,
-    PRIMARY KEY (dataset, origin_node, unit, batch)
-  )`,
-  // Request nonces seen in the last minutes (replay protection across restarts).
-  `CREATE TABLE IF NOT EXISTS gongshu_nonces (
-    node VARCHAR NOT NULL,
-    nonce VARCHAR NOT NULL,
-    seen_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (node, nonce)
-  )`,
-  // Append-only, hash-chained audit of every transfer: hash = SM3(prev_hash || canonical JSON of the entry).
-  `CREATE TABLE IF NOT EXISTS gongshu_audit (
-    seq BIGINT PRIMARY KEY,
-    recorded_at VARCHAR NOT NULL,     -- ISO-8601 UTC, as hashed
-    node VARCHAR NOT NULL,            -- this node
-    action VARCHAR NOT NULL,          -- 'push-sent' | 'push-received' | 'backflow-served' | 'backflow-received' | 'rejected'
-    peer VARCHAR,
-    dataset VARCHAR,
-    columns VARCHAR,                  -- JSON array, as hashed
-    rows BIGINT,
-    content_hash VARCHAR,
-    purpose VARCHAR,
-    batch VARCHAR,
-    chunk INTEGER,
-    details VARCHAR,                  -- JSON object, as hashed
-    prev_hash VARCHAR NOT NULL,
-    hash VARCHAR NOT NULL
-  )`,
+  `CREATE SCHEMA IF NOT EXISTS ${SYSTEM_SCHEMA}`,
+  ...META_DDL,
+  ...RUNS_DDL,
+  ...LOADS_DDL,
+  ...QUARANTINE_DDL,
+  ...DATASETS_DDL,
+  ...CURSORS_DDL,
+  ...REFERENCE_TABLES_DDL,
+  ...SCHEMA_CHANGES_DDL,
+  ...FILES_DDL,
+  ...QUALITY_METRICS_DDL,
+  ...PUSH_TABLES_DDL,
+  ...NONCES_DDL,
+  ...AUDIT_DDL,
+  ...FOUNDATION_STATE_DDL,
+  'CREATE SCHEMA IF NOT EXISTS foundation',
+  'CREATE SCHEMA IF NOT EXISTS theme',
+  'CREATE SCHEMA IF NOT EXISTS topic',
+];
+
+/** Each system table's name in the first layout (`main.gongshu_<name>`) and its table now. */
+export const LEGACY_SYSTEM_TABLES: readonly (readonly [string, string])[] = [
+  ['gongshu_meta', META_TABLE],
+  ['gongshu_runs', RUNS_TABLE],
+  ['gongshu_loads', LOADS_TABLE],
+  ['gongshu_merge_replaced', MERGE_REPLACED_TABLE],
+  ['gongshu_quarantine', QUARANTINE_TABLE],
+  ['gongshu_datasets', DATASETS_TABLE],
+  ['gongshu_cursors', CURSORS_TABLE],
+  ['gongshu_divisions', DIVISIONS_TABLE],
+  ['gongshu_code_tables', CODE_TABLES_TABLE],
+  ['gongshu_schema_changes', SCHEMA_CHANGES_TABLE],
+  ['gongshu_files', FILES_TABLE],
+  ['gongshu_quality_runs', QUALITY_RUNS_TABLE],
+  ['gongshu_metrics', METRICS_TABLE],
+  ['gongshu_push_chunks', PUSH_CHUNKS_TABLE],
+  ['gongshu_push_batches', PUSH_BATCHES_TABLE],
+  ['gongshu_push_acks', PUSH_ACKS_TABLE],
+  ['gongshu_push_units', PUSH_UNITS_TABLE],
+  ['gongshu_push_sent', PUSH_SENT_TABLE],
+  ['gongshu_nonces', NONCES_TABLE],
+  ['gongshu_audit', AUDIT_TABLE],
+  ['gongshu_foundations', FOUNDATIONS_TABLE],
+  ['gongshu_foundation_loads', FOUNDATION_LOADS_TABLE],
 ];

@@ -6,13 +6,16 @@ import {
   allDivisions,
   CODE_TABLES,
   IDENTIFIER_MACROS,
+  quoteIdent,
   quoteLiteral,
   VALUE_MACROS,
 } from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
 import { WarehouseError, WarehouseLockedError } from './errors.ts';
 import { acquireLock, type WarehouseLock } from './lock.ts';
-import { SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
+import { META_TABLE } from './system/meta.ts';
+import { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts';
+import { LEGACY_SYSTEM_TABLES, SCHEMA_VERSION, SYSTEM_TABLES } from './system-tables.ts';
 import { type FixedColumn, readFixedColumns, readInt32Columns } from './text-columns.ts';
 
 /** The WAL size at which DuckDB checkpoints the warehouse automatically. */
@@ -180,7 +183,14 @@ export class Warehouse {
     rows: Iterable<readonly AppendValue[]>,
     opts: { schema?: string; catalog?: string } = {},
   ): Promise<number> {
-    const appender = await this.connection.createAppender(table, opts.schema ?? null, opts.catalog ?? null);
+    // A `schema.table` name (the system tables' constants) is split like hasTable does.
+    const [schema, name] =
+      opts.schema === undefined && table.includes('.') ? table.split('.', 2) : [opts.schema ?? null, table];
+    const appender = await this.connection.createAppender(
+      name ?? table,
+      schema ?? null,
+      opts.catalog ?? null,
+    );
     let n = 0;
     try {
       for (const row of rows) {
@@ -281,13 +291,31 @@ export class Warehouse {
 
   private async migrate(): Promise<void> {
     await this.transaction(async () => {
+      const legacy = await this.legacySystemTables();
       for (const ddl of SYSTEM_TABLES) await this.run(ddl);
+      // The first layout kept the system tables in main as gongshu_<name>: move their rows, then drop them.
+      for (const [old, table] of legacy) {
+        await this.run(`INSERT INTO ${table} BY NAME SELECT * FROM main.${quoteIdent(old)}`);
+        await this.run(`DROP TABLE main.${quoteIdent(old)}`);
+      }
       await this.run(
-        `INSERT INTO gongshu_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        `INSERT INTO ${META_TABLE} VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
         [String(SCHEMA_VERSION)],
       );
       await this.loadReferenceData();
     });
+  }
+
+  /** The system tables of the first layout (`main.gongshu_<name>`) this warehouse still holds. */
+  private async legacySystemTables(): Promise<(readonly [string, string])[]> {
+    const present = new Set(
+      (
+        await this.all<{ t: string }>(
+          `SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()`,
+        )
+      ).map((r) => r.t),
+    );
+    return LEGACY_SYSTEM_TABLES.filter(([old]) => present.has(old));
   }
 
   /** Loads the division and code tables when the committed data changed since the last open. */
@@ -297,20 +325,20 @@ export class Warehouse {
       .update(JSON.stringify(divisions))
       .update(JSON.stringify(CODE_TABLES))
       .digest('hex');
-    const current = await this.value<string>(`SELECT value FROM gongshu_meta WHERE key = 'reference_hash'`);
+    const current = await this.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = 'reference_hash'`);
     if (current === hash) return;
-    await this.run('DELETE FROM gongshu_divisions');
-    await this.run('DELETE FROM gongshu_code_tables');
+    await this.run(`DELETE FROM ${DIVISIONS_TABLE}`);
+    await this.run(`DELETE FROM ${CODE_TABLES_TABLE}`);
     await this.append(
-      'gongshu_divisions',
+      DIVISIONS_TABLE,
       divisions.map((d) => [d.code, d.name, d.level, d.parent, d.start, d.end, d.current]),
     );
     await this.append(
-      'gongshu_code_tables',
+      CODE_TABLES_TABLE,
       CODE_TABLES.map((c) => [c.table, c.code, c.name_zh, c.name_en]),
     );
     await this.run(
-      `INSERT INTO gongshu_meta VALUES ('reference_hash', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      `INSERT INTO ${META_TABLE} VALUES ('reference_hash', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [hash],
     );
   }

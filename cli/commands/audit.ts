@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { archiveAudit, verifyAuditAndArchives } from '../../governance/index.ts';
 import { listAudit, loadKeys } from '../../platform/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
 
 interface AuditOptions extends GovernanceOptions {
@@ -10,6 +11,19 @@ interface AuditOptions extends GovernanceOptions {
   action?: string;
   limit: string;
   before?: string;
+}
+
+/** Every problem of the audit command line: --limit, --before, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as AuditOptions;
+  problems.positiveInteger('--limit', o.limit, '--limit 20');
+  problems.name('--dataset', o.dataset);
+  problems.date('--before', o.before, '2023-01-01');
+  checkGovernanceArguments(options, problems);
 }
 
 /**

@@ -3,6 +3,7 @@ import { recordUsage } from '../../governance/index.ts';
 import { loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
@@ -19,6 +20,29 @@ interface BackflowOptions {
   json?: boolean;
 }
 
+/** Every problem of the backflow command line: the dataset, the columns, the purpose, the project folder. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as BackflowOptions;
+  problems.name('DATASET', args[0] as string | undefined);
+  if (o.columns !== undefined) {
+    const columns = o.columns.split(',').map((c) => c.trim());
+    if (columns.some((c) => c === ''))
+      problems.add('--columns', 'comma-separated column names', o.columns, '--columns id_number,name');
+  }
+  if (!o.purpose?.trim())
+    problems.add(
+      '--purpose',
+      'the use scenario of the request (第十七条 requires one; it is recorded in the audit)',
+      o.purpose,
+      '--purpose "低保资格复核"',
+    );
+  problems.project(o.project);
+}
+
 /** `gongshu backflow DATASET`: ask the parent for this node's rows of a dataset (回流). */
 export default async function backflow(args: unknown[], command: Command): Promise<number> {
   const [dataset] = args as [string];
@@ -32,6 +56,13 @@ export default async function backflow(args: unknown[], command: Command): Promi
   const out = processOutput();
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
+  // Before the keys and the warehouse: a node without a parent has no one to ask.
+  if (!node.platform.parent)
+    throw new CliError(
+      `${loaded.file}: node ${node.id} has no parent to ask for backflow (platform.parent is not set). Fix: set platform.parent: { id, url, publicKey } in the project`,
+      EXIT.usage,
+      { code: 'definition' },
+    );
   const keys = loadKeys(node.keysDir);
   const wh = await openWarehouse({ path: warehousePath });
   try {

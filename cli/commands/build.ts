@@ -2,9 +2,20 @@ import type { Command } from 'commander';
 import { buildProject } from '../../jobs/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+
+/** Every problem of the build command line: --concurrency, the project folder. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.positiveInteger('--concurrency', options.concurrency as string | undefined, '--concurrency 2');
+  problems.project(options.project as string | undefined);
+}
 
 /**
  * `gongshu build [MODEL...]`: builds foundations and models. Positional names are built with everything
@@ -23,11 +34,6 @@ export default async function build(args: unknown[], command: Command): Promise<
     json?: boolean;
   }>();
   const concurrency = Number(opts.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new CliError(
-      `--concurrency: expected a positive integer; got ${JSON.stringify(opts.concurrency)}. Fix: --concurrency 2`,
-    );
-  }
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(opts);

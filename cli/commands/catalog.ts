@@ -18,8 +18,9 @@ import {
 } from '../../governance/index.ts';
 import { loadProject } from '../../project/index.ts';
 import { type CatalogEntry, catalogToRows } from '../../schemas/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
 
 interface CatalogOptions extends GovernanceOptions {
@@ -67,6 +68,23 @@ async function listEntries(o: CatalogOptions): Promise<number> {
     out.note(`not catalogued (第六条 requires a catalog entry for each dataset): ${uncatalogued.join(', ')}`);
   }
   return EXIT.ok;
+}
+
+/** Every problem of the catalog command line: dates, choices, the project folder and --at. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as CatalogOptions;
+  problems.date('--trigger-date', o.triggerDate, '2026-09-21');
+  problems.date('--date', o.date, '2026-09-21');
+  problems.date('--next', o.next, '2027-09-01');
+  problems.choice('--trigger', o.trigger, TRIGGERS);
+  problems.choice('--outcome', o.outcome, OUTCOMES);
+  problems.choice('--kind', o.kind, ['law', 'duty']);
+  problems.choice('--format', o.format, CATALOG_EXPORT_FORMATS);
+  checkGovernanceArguments(options, problems);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
@@ -8,8 +8,10 @@ import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import { openWarehouse, QUARANTINE_TABLE } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
+import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
 import { printQualitySummary } from '../quality-summary.ts';
@@ -54,15 +56,27 @@ function printCheck(out: Output, rows: ReturnType<typeof checkAgainstManifest>) 
   for (const line of formatTable(rows)) out.data(line);
 }
 
+/** Every problem of the demo command line: --people (the generator's range) and --seed. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.integer('--people', options.people as string | undefined, 100, 5_000_000, '--people 100000');
+  problems.integer(
+    '--seed',
+    options.seed as string | undefined,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    '--seed 20261129',
+  );
+}
+
 /** `gongshu demo`: generate the example region, run its pipelines, and check the result against the manifest. */
 export default async function demo(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<{ people: string; seed: string; json?: boolean }>();
   const people = Number(opts.people);
   const seed = Number(opts.seed);
-  if (!Number.isInteger(people) || people < 100)
-    throw new CliError(`--people: expected an integer ≥ 100; got ${opts.people}`);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new CliError(`--seed: expected a non-negative integer; got ${opts.seed}`);
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
 
@@ -137,7 +151,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(
-        `try: npm run -s gongshu -- sql "SELECT reason, count(*) AS n FROM gongshu_quarantine GROUP BY 1 ORDER BY 2 DESC" --project examples/xinjiang`,
+        `try: ${invocation()} sql "SELECT reason, count(*) AS n FROM ${QUARANTINE_TABLE} GROUP BY 1 ORDER BY 2 DESC" --project ${relative(process.cwd(), EXAMPLE_PROJECT) || '.'}`,
       );
     }
     const ok =

@@ -1,8 +1,21 @@
 import type { Command } from 'commander';
 import { destroyDataset } from '../../governance/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { processOutput } from '../output.ts';
+
+/** Every problem of the destroy command line: the dataset name, --from, the project folder and --at. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.name('DATASET', args[0] as string | undefined);
+  const from = (options.from as string | undefined)?.split(',').map((s) => s.trim());
+  problems.choice('--from', from, ['main', 'backflow', 'received']);
+  checkGovernanceArguments(options, problems);
+}
 
 /** `gongshu destroy DATASET --method TEXT --reason TEXT`: drop a dataset's tables and record the destruction. */
 export default async function destroy(args: unknown[], command: Command): Promise<number> {

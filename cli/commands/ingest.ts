@@ -1,8 +1,11 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { INGEST_KINDS, ingestFile, type LoadResult } from '../../pipelines/index.ts';
+import { connectorKinds } from '../../connectors/index.ts';
+import { INGEST_KINDS, ingestFile, KEY_KINDS, type LoadResult } from '../../pipelines/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
+import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
 import { progressReporter } from '../run-summary.ts';
@@ -25,13 +28,49 @@ function sourceOptions(path: string, o: IngestOptions): Record<string, unknown> 
   if (kind === 'json') return o.encoding === 'auto' ? {} : { encoding: o.encoding };
   if (kind === 'excel') {
     const headerRow = o.headerRow === undefined ? undefined : Number(o.headerRow);
-    if (headerRow !== undefined && (!Number.isInteger(headerRow) || headerRow < 1)) {
-      throw new CliError(`--header-row: expected a row number ≥ 1; got ${o.headerRow}`);
-    }
     const sheet = o.sheet === undefined ? undefined : /^\d+$/.test(o.sheet) ? Number(o.sheet) : o.sheet;
     return { ...(sheet === undefined ? {} : { sheet }), ...(headerRow === undefined ? {} : { headerRow }) };
   }
   return {};
+}
+
+/** Every problem of the ingest command line: the file, the dataset name, the key and the Excel options. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const [path] = args as [string | undefined];
+  const o = options as unknown as IngestOptions;
+  if (path !== undefined) {
+    const kinds = Object.entries(INGEST_KINDS).filter(([, k]) => connectorKinds().includes(k));
+    if (!kinds.some(([ext]) => ext === extname(path).toLowerCase())) {
+      problems.add(
+        'PATH',
+        `a file named ${kinds.map(([ext]) => ext).join(', ')}`,
+        path,
+        'convert the file, or define a pipeline with the right connector',
+      );
+    } else
+      problems.path(
+        'PATH',
+        path,
+        'file',
+        'check the path (relative paths resolve from the working directory)',
+      );
+  }
+  problems.name('--dataset', o.dataset);
+  if (o.key !== undefined) {
+    const [kind, ...rest] = o.key.split(':');
+    if (!(KEY_KINDS as readonly string[]).includes(kind ?? '') || rest.join(':').trim() === '')
+      problems.add(
+        '--key',
+        `${KEY_KINDS.join(':COLUMN or ')}:COLUMN`,
+        o.key,
+        '--key citizen-id:公民身份号码',
+      );
+  }
+  problems.integer('--header-row', o.headerRow, 1, 1_048_576, '--header-row 3');
 }
 
 /** The `--json` summary: reasons without the `key:` prefix, as the foundation issue names them. */
@@ -86,7 +125,7 @@ export default async function ingest(args: unknown[], command: Command): Promise
         for (const line of formatTable(reasons)) out.data(line);
       }
       out.note(
-        `load ${r.loadId}; query it with: gongshu sql "SELECT * FROM ${r.dataset} LIMIT 10" --warehouse ${o.warehouse}`,
+        `load ${r.loadId}; query it with: ${invocation()} sql "SELECT * FROM ${r.dataset} LIMIT 10" --warehouse ${o.warehouse}`,
       );
     }
     return EXIT.ok;

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import { type DatasetQuality, reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
 import { printQualitySummary } from '../quality-summary.ts';
 
@@ -18,6 +19,29 @@ interface QualityCliOptions {
   asOf?: string;
 }
 
+/** Today in Asia/Shanghai, YYYY-MM-DD: the example of a good `--as-of`. */
+function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+/** Every problem of the quality command line: `--as-of` must be a calendar date, `--dataset` names valid. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as QualityCliOptions;
+  problems.date('--as-of', o.asOf, today());
+  problems.name('--dataset', o.dataset);
+  problems.project(o.project);
+  problems.path(
+    '--warehouse',
+    o.warehouse,
+    'file',
+    'pass the DuckDB file of a project (.gongshu/warehouse.duckdb)',
+  );
+}
+
 /**
  * `gongshu quality`: scores the project's datasets (or `--dataset` ones) in five dimensions, writes the report to
  * `<project>/.gongshu/reports/quality-<runId>.json`, prints a summary (or, with --json, the report as the last
@@ -26,9 +50,6 @@ interface QualityCliOptions {
 export default async function quality(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<QualityCliOptions>();
   const out = processOutput();
-  if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) {
-    throw new CliError(`--as-of: expected a date YYYY-MM-DD; got "${opts.asOf}". Fix: --as-of 2026-11-29`);
-  }
   const dir = resolve(opts.project ?? '.');
   const hasProject = existsSync(
     statSync(dir, { throwIfNoEntry: false })?.isFile() ? dir : join(dir, PROJECT_FILE),

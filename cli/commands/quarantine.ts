@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { type Pipeline, replayQuarantine } from '../../pipelines/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { mask } from '../../schemas/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { openWarehouse, QUARANTINE_TABLE } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 
@@ -15,6 +16,27 @@ interface QuarantineOptions {
   project: string;
   warehouse?: string;
   json?: boolean;
+}
+
+/** Every problem of the quarantine command line: the dataset (required for replay), --limit, paths. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const [action, dataset] = args as [string, string | undefined];
+  const o = options as unknown as QuarantineOptions;
+  if (action === 'replay' && dataset === undefined)
+    problems.add('DATASET', 'the dataset to replay', undefined, 'gongshu quarantine replay hukou');
+  problems.name('DATASET', dataset);
+  problems.positiveInteger('--limit', o.limit, '--limit 50');
+  problems.project(o.warehouse && action !== 'replay' ? undefined : o.project);
+  problems.path(
+    '--warehouse',
+    o.warehouse,
+    'file',
+    "pass an existing DuckDB file, or omit --warehouse to use the project's",
+  );
 }
 
 /** `gongshu quarantine list|replay`. */
@@ -35,7 +57,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
   }
   if (action === 'replay') {
     if (!dataset)
-      throw new CliError('quarantine replay: name the dataset, e.g. gongshu quarantine replay hukou');
+      throw new CliError('quarantine replay: name the dataset. Fix: gongshu quarantine replay hukou');
     const wh = await openWarehouse({ path: path! });
     try {
       const r = await replayQuarantine(wh, dataset, {
@@ -65,8 +87,6 @@ export default async function quarantine(args: unknown[], command: Command): Pro
     }
   }
   const limit = Number(o.limit);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new CliError(`--limit: expected a positive integer; got ${o.limit}`);
   const wh = await openWarehouse({ path: path!, readOnly: true });
   try {
     const where = [
@@ -81,7 +101,7 @@ export default async function quarantine(args: unknown[], command: Command): Pro
       ...(o.load ? { l: o.load } : {}),
     };
     const sql = `SELECT dataset, source_location, reason, key_value, load_id, replayed_load_id, CAST(row_json AS VARCHAR) AS row_json
-      FROM gongshu_quarantine ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      FROM ${QUARANTINE_TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY quarantined_at, rowid LIMIT ${limit}`;
     const rows = (
       await wh.all<{

@@ -13,6 +13,7 @@ import {
   writeDashboard,
 } from '../../reports/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
 
@@ -23,6 +24,24 @@ interface ReportCliOptions {
   report?: string;
   warehouse?: string;
   json?: boolean;
+}
+
+/** Every problem of the report command line: the report file, the output folder, the project folder. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as ReportCliOptions;
+  problems.path(
+    '--report',
+    o.report,
+    'file',
+    'pass a quality-<run>.json written by gongshu quality, or omit --report for the newest',
+  );
+  if (o.out !== undefined && statSync(o.out, { throwIfNoEntry: false })?.isFile())
+    problems.add('--out', 'a folder (created when missing)', o.out, '--out out/report');
+  problems.project(o.project);
 }
 
 /**

@@ -13,8 +13,14 @@ import {
 } from '../../governance/index.ts';
 import { loadKeys, nodeContext } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { actorOf, type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import {
+  actorOf,
+  checkGovernanceArguments,
+  type GovernanceOptions,
+  withGovernance,
+} from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
 
 interface RequestOptions extends GovernanceOptions {
@@ -61,6 +67,21 @@ function table(views: readonly RequestView[]): string[] {
       overdue: v.overdue ? '逾期 overdue' : '',
     })),
   );
+}
+
+/** Every problem of the request command line: names, dates, the project folder and --at. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as RequestOptions;
+  problems.name('--dataset', o.dataset);
+  problems.date('--valid-until', o.validUntil, '2027-12-31');
+  problems.choice('--audience', o.audience, ['department', 'authorised', 'public']);
+  if (o.division !== undefined && !/^\d{2,6}$/.test(o.division))
+    problems.add('--division', 'a division-code prefix of 2 to 6 digits', o.division, '--division 650102');
+  checkGovernanceArguments(options, problems);
 }
 
 /** `gongshu request submit|review|decide|withdraw|list|show`: sharing requests (第十七条、第二十一条). */

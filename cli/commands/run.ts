@@ -4,11 +4,22 @@ import { runPipelines } from '../../pipelines/index.ts';
 import { nodeContext } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
+
+/** Every problem of the run command line: pipeline names, the project folder. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.name('PIPELINE', args[0] as string[] | undefined);
+  problems.project(options.project as string | undefined);
+}
 
 /** `gongshu run [PIPELINE...]`: exit 0 when every pipeline loaded, 1 when any failed. */
 export default async function run(args: unknown[], command: Command): Promise<number> {

@@ -1,9 +1,26 @@
 import type { Command } from 'commander';
-import { listRuns } from '../../jobs/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError } from '../errors.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+
 import { formatTable, processOutput } from '../output.ts';
+
+/** Every problem of the runs command line: --limit, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as { project?: string; warehouse?: string; limit?: string };
+  problems.positiveInteger('--limit', o.limit, '--limit 20');
+  problems.project(o.warehouse ? undefined : o.project);
+  problems.path(
+    '--warehouse',
+    o.warehouse,
+    'file',
+    "pass an existing DuckDB file, or omit --warehouse to use the project's",
+  );
+}
 
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
 export default async function runs(_args: unknown[], command: Command): Promise<number> {
@@ -15,11 +32,6 @@ export default async function runs(_args: unknown[], command: Command): Promise<
     json?: boolean;
   }>();
   const limit = Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new CliError(
-      `--limit: expected a positive integer; got ${JSON.stringify(opts.limit)}. Fix: --limit 20`,
-    );
-  }
   const out = processOutput();
   const { warehousePath } = await projectAndWarehouse(opts);
   const wh = await openWarehouse({ path: warehousePath, readOnly: true });

@@ -10,7 +10,8 @@ import {
 } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { ArgumentProblems } from '../arguments.ts';
+import { EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 
@@ -29,6 +30,17 @@ type StartScheduler = (
   options: { warehousePath: string; logger: unknown; [k: string]: unknown },
 ) => { stop(): void | Promise<void> };
 
+/** Every problem of the serve command line: --port, the project folder, the warehouse file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as unknown as ServeOptions;
+  problems.integer('--port', o.port, 0, 65535, '--port 7460');
+  problems.project(o.project);
+}
+
 /**
  * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
  * (the single writer) for as long as it runs; forwards upward on start and after each child batch completes
@@ -42,9 +54,6 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new CliError(`--port: expected 0-65535; got ${o.port}`);
-  }
   const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
   // Sharing requests and grants (governance): answers to requests are signed with the node key when it has one.
   const governance = governanceConfig(loaded.project, loaded.dir);

@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
 import { exportShare, SHARE_FORMATS, type ShareFormat } from '../../governance/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { processOutput } from '../output.ts';
+
+/** Every problem of the share command line: the project folder and --at. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  checkGovernanceArguments(options, problems);
+}
 
 /** `gongshu share export REQUEST --out DIR --format csv|json|parquet`: fulfil a granted request as a file. */
 export default async function share(args: unknown[], command: Command): Promise<number> {

@@ -3,6 +3,7 @@ import { recordUsage, spoolUsage } from '../../governance/index.ts';
 import { sm3 } from '../../platform/index.ts';
 import { projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse, WarehouseLockedError } from '../../warehouse/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { actorOf, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
@@ -15,6 +16,25 @@ interface SqlOptions {
   operator?: string;
   department?: string;
   purpose?: string;
+}
+
+/** Every problem of the sql command line: a query, the project folder, an existing warehouse to read. */
+export function checkArguments(
+  args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  const o = options as { project?: string; warehouse?: string; write?: boolean };
+  if (typeof args[0] === 'string' && args[0].trim() === '')
+    problems.add('QUERY', 'a SQL query', args[0], 'gongshu sql "SELECT count(*) FROM hukou"');
+  problems.project(o.warehouse ? undefined : o.project);
+  if (!o.write)
+    problems.path(
+      '--warehouse',
+      o.warehouse,
+      'file',
+      'pass an existing DuckDB file (or --write to create one)',
+    );
 }
 
 /**

@@ -1,8 +1,27 @@
 import type { Command } from 'commander';
 import { listUsage, recordUsageEffect, type UsageKind } from '../../governance/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { type GovernanceOptions, withGovernance } from '../governance-context.ts';
+import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
 import { formatTable, processOutput } from '../output.ts';
+
+/** Every problem of the usage command line: the dataset name, the project folder and --at. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.name('--dataset', options.dataset as string | undefined);
+  problems.choice('--kind', options.kind, [
+    'ingest',
+    'export',
+    'sql-read',
+    'backflow-served',
+    'backflow-received',
+    'destruction',
+  ]);
+  checkGovernanceArguments(options, problems);
+}
 
 /** `gongshu usage list|effect`: the log of data provided and obtained (第十五条). */
 export default async function usage(args: unknown[], command: Command): Promise<number> {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { getDivision, loadDivisionTable, parseCitizenId, parseUscc } from '../../schemas/index.ts';
+import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
 import { formatTable, processOutput } from '../output.ts';
 
@@ -73,6 +74,20 @@ async function readStdinLines(): Promise<string[]> {
   const lines: string[] = [];
   for await (const line of createInterface({ input: process.stdin })) lines.push(line);
   return lines;
+}
+
+/** Every problem of the validate command line: the division table must be a file. */
+export function checkArguments(
+  _args: unknown[],
+  options: Record<string, unknown>,
+  problems: ArgumentProblems,
+) {
+  problems.path(
+    '--divisions',
+    options.divisions as string | undefined,
+    'file',
+    'pass a GB/T 2260 table as CSV (code,name,start,end)',
+  );
 }
 
 /** `gongshu validate KIND VALUE...`: exit 0 when every value is valid, 1 when any is not. */

@@ -1,37 +1,28 @@
 import { z } from 'zod';
 import {
-  connectionObject,
   EXACTLY_ONE_OF_TABLE_OR_QUERY,
   parseDatabaseOptions,
-  QUERY_OPTIONS,
-  TABLE_NAME,
-} from '../database-options.ts';
-
-const connection = connectionObject(3306);
+  sqlDatabaseOptionFields,
+} from '../sql-database/options.ts';
 
 /** The options of `mysql({ … })`, validated once when the connector is created. */
 export const mysqlOptionsSchema = z
-  .strictObject({
-    connection: z
-      .union([
-        z
-          .string()
-          .regex(/^(mysql|mariadb):\/\//, 'a mysql:// or mariadb:// URL')
-          .meta({ description: 'mysql://user:password@host:port/database' }),
-        connection,
-      ])
-      .meta({ description: 'A mysql:// URL or { host, port, user, password, database, ssl }.' }),
-    table: z.string().regex(TABLE_NAME, "'database.table' or 'table'").optional().meta({
-      description: "The table to read whole, as 'table' or 'database.table'; exactly one of table/query.",
+  .strictObject(
+    sqlDatabaseOptionFields({
+      defaultPort: 3306,
+      url: {
+        pattern: /^(mysql|mariadb):\/\//,
+        message: 'a mysql:// or mariadb:// URL',
+        description: 'mysql://user:password@host:port/database',
+      },
+      connectionDescription: 'A mysql:// URL or { host, port, user, password, database, ssl }.',
+      table: {
+        message: "'database.table' or 'table'",
+        description: "The table to read whole, as 'table' or 'database.table'; exactly one of table/query.",
+      },
+      batchSizeDescription: 'defaults to 10,000 rows per batch.',
     }),
-    ...QUERY_OPTIONS,
-    batchSize: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .meta({ description: 'defaults to 10,000 rows per batch.' }),
-  })
+  )
   .refine(...EXACTLY_ONE_OF_TABLE_OR_QUERY);
 
 /** What `mysql()` accepts. */

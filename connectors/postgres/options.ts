@@ -1,38 +1,27 @@
 import { z } from 'zod';
 import {
-  connectionObject,
   EXACTLY_ONE_OF_TABLE_OR_QUERY,
   parseDatabaseOptions,
-  QUERY_OPTIONS,
-  TABLE_NAME,
-} from '../database-options.ts';
-
-const connection = connectionObject(5432);
+  sqlDatabaseOptionFields,
+} from '../sql-database/options.ts';
 
 /** The options of `postgres({ … })`, validated once when the connector is created. */
 export const postgresOptionsSchema = z
   .strictObject({
-    connection: z
-      .union([
-        z
-          .string()
-          .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
-          .meta({ description: 'postgres://user:password@host:port/database' }),
-        connection,
-      ])
-      .meta({ description: 'A postgres:// URL or { host, port, user, password, database, ssl }.' }),
-    table: z
-      .string()
-      .regex(TABLE_NAME, "'schema.table' or 'table'")
-      .optional()
-      .meta({ description: "The table to read whole, as 'schema.table'; exactly one of table/query." }),
-    ...QUERY_OPTIONS,
-    batchSize: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .meta({ description: 'defaults to 10,000 rows per FETCH (and per batch).' }),
+    ...sqlDatabaseOptionFields({
+      defaultPort: 5432,
+      url: {
+        pattern: /^postgres(ql)?:\/\//,
+        message: 'a postgres:// or postgresql:// URL',
+        description: 'postgres://user:password@host:port/database',
+      },
+      connectionDescription: 'A postgres:// URL or { host, port, user, password, database, ssl }.',
+      table: {
+        message: "'schema.table' or 'table'",
+        description: "The table to read whole, as 'schema.table'; exactly one of table/query.",
+      },
+      batchSizeDescription: 'defaults to 10,000 rows per FETCH (and per batch).',
+    }),
     statementTimeoutMs: z
       .number()
       .int()

@@ -25,7 +25,7 @@ export const healthByCounty = theme({
            coalesce(deaths, 0) AS deaths, coalesce(insured, 0) AS insured, coalesce(insured_paying, 0) AS insured_paying,
            round(100.0 * coalesce(insured, 0) / nullif(residents, 0), 2) AS insured_pct
     FROM people FULL JOIN births USING (division)
-    LEFT JOIN gongshu_divisions AS d ON d.code = division
+    LEFT JOIN gongshu.divisions AS d ON d.code = division
     ORDER BY division`,
 });
 
@@ -52,7 +52,7 @@ export function elderlySubsidy2026(options: ModelOptions = {}): Model {
                CASE WHEN strftime(p.birth_date, '%m-%d') > '12-31' THEN 1 ELSE 0 END AS age_2026,
              p.division, d.name AS county, p.address
       FROM ${ref('foundation.population')} AS p
-      JOIN gongshu_divisions AS d ON d.code = p.division AND d.level = 3
+      JOIN gongshu.divisions AS d ON d.code = p.division AND d.level = 3
       WHERE p.died_on IS NULL
         AND p.birth_date <= DATE '1946-12-31'
         ${

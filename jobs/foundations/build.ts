@@ -10,16 +10,17 @@
  * that appeared, disappeared or changed are written (`foundation-delta.ts`), the conflicts are recomputed.
  *
  * Incremental build: the keys touched by loads the foundation has not consumed yet (`_load_id` of their
- * rows, from `gongshu_loads`) are recomputed with the same SQL restricted to those keys, and replace their
+ * rows, from `gongshu.loads`) are recomputed with the same SQL restricted to those keys, and replace their
  * rows in place. Loads that replaced a whole table (write mode `replace`), a changed definition or a missing
  * table force a full build, so the result always equals a full rebuild.
  * @example const r = await buildFoundation(wh, population); r.mode; // 'full' | 'incremental' | 'unchanged'
  */
+
 import { createHash } from 'node:crypto';
 import { inList, quoteLiteral as lit, quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { FOUNDATION_LOADS_TABLE, FOUNDATIONS_TABLE, LOADS_TABLE } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
-import { ensureJobTables } from '../state.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
 import { exactSources, hidesKeys, loadsOf, readPlan, touchedSql } from './plan.ts';
@@ -83,7 +84,6 @@ export async function buildFoundation(
   options: FoundationBuildOptions = {},
 ): Promise<FoundationBuildResult> {
   const t0 = performance.now();
-  await ensureJobTables(wh);
   const at = options.now ?? new Date();
   const { sources, state, tables: have, pending } = await readPlan(wh, f);
   const names = [...sources.keys()];
@@ -161,8 +161,8 @@ export async function buildFoundation(
     mode === 'full'
       ? (
           await wh.all<{ load_id: string }>(
-            `SELECT load_id FROM gongshu_loads WHERE dataset IN ${inList(names)} AND status = 'committed'
-             AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)`,
+            `SELECT load_id FROM ${LOADS_TABLE} WHERE dataset IN ${inList(names)} AND status = 'committed'
+             AND load_id NOT IN (SELECT load_id FROM ${FOUNDATION_LOADS_TABLE} WHERE foundation = $1)`,
             [f.name],
           )
         ).map((r) => r.load_id)
@@ -244,14 +244,14 @@ export async function buildFoundation(
         [
           ...chunks.map(
             (ids) =>
-              `INSERT INTO gongshu_foundation_loads SELECT ${lit(f.name)}, unnest([${ids}]), ${runId}, ${stampSql(at)};`,
+              `INSERT INTO ${FOUNDATION_LOADS_TABLE} SELECT ${lit(f.name)}, unnest([${ids}]), ${runId}, ${stampSql(at)};`,
           ),
-          `INSERT INTO gongshu_foundations SELECT ${lit(f.name)}, ${lit(hash)}, ${stampSql(at)}, ${runId}, ${lit(mode)},
+          `INSERT INTO ${FOUNDATIONS_TABLE} SELECT ${lit(f.name)}, ${lit(hash)}, ${stampSql(at)}, ${runId}, ${lit(mode)},
              ${known ?? `(SELECT count(*) FROM ${table})`}, (SELECT count(*) FROM ${conflictsTable})
            ON CONFLICT (foundation) DO UPDATE SET definition_hash = excluded.definition_hash,
              built_at = excluded.built_at, run_id = excluded.run_id, mode = excluded.mode, rows = excluded.rows,
              conflicts = excluded.conflicts;`,
-          countsSql(`(SELECT rows FROM gongshu_foundations WHERE foundation = ${lit(f.name)})`),
+          countsSql(`(SELECT rows FROM ${FOUNDATIONS_TABLE} WHERE foundation = ${lit(f.name)})`),
         ].join('\n'),
       );
       if (mode === 'full') keysRecomputed = c.rows;

@@ -6,6 +6,7 @@
 
 import { quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { DATASETS_TABLE } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import type { Foundation } from './define.ts';
 import { resolveSources } from './plan.ts';
@@ -42,7 +43,7 @@ export async function duplicateCollection(wh: Warehouse, f: Foundation): Promise
          FROM (${comparisonSql(f, field, o, sources.get(o.source)!, `foundation.${q(f.name)}`)})`,
       );
       const department = await wh.value<string>(
-        `SELECT json_extract_string(catalog, '$.provider.name') FROM gongshu_datasets WHERE dataset = $1`,
+        `SELECT json_extract_string(catalog, '$.provider.name') FROM ${DATASETS_TABLE} WHERE dataset = $1`,
         [o.source],
       );
       out.push({

@@ -6,11 +6,18 @@
 
 import { inList, quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import {
+  DATASETS_TABLE,
+  FOUNDATION_LOADS_TABLE,
+  FOUNDATIONS_TABLE,
+  LOADS_TABLE,
+  MERGE_REPLACED_TABLE,
+} from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import { type Foundation, foundationSources } from './define.ts';
 import type { SourceTable } from './sql.ts';
 
-/** A `gongshu_datasets` row of a source. */
+/** A `gongshu.datasets` row of a source. */
 type DatasetRow = {
   dataset: string;
   table_name: string;
@@ -32,7 +39,7 @@ export type Pending = {
 /** What a build starts from; see the module comment. */
 export interface BuildPlan {
   readonly sources: Map<string, SourceTable>;
-  /** The last build, if any (`gongshu_foundations`). */
+  /** The last build, if any (`gongshu.foundations`). */
   readonly state: { readonly definition_hash: string; readonly rows: number | null } | undefined;
   /**
    * The foundation's tables in schema `foundation` (`<name>`, `_conflicts`, `_closed`; `_history` only in the
@@ -67,14 +74,14 @@ export async function readPlan(wh: Warehouse, f: Foundation): Promise<BuildPlan>
   const rows = await wh.all<PlanRow>(
     `SELECT 'd' AS kind, dataset AS a, table_name AS b, key_kind AS c, key_column AS d, NULL::BIGINT AS n,
         NULL::TIMESTAMPTZ AS t
-       FROM gongshu_datasets WHERE dataset IN ${names}
-     UNION ALL SELECT 's', definition_hash, NULL, NULL, NULL, rows, NULL FROM gongshu_foundations WHERE foundation = $1
+       FROM ${DATASETS_TABLE} WHERE dataset IN ${names}
+     UNION ALL SELECT 's', definition_hash, NULL, NULL, NULL, rows, NULL FROM ${FOUNDATIONS_TABLE} WHERE foundation = $1
      UNION ALL SELECT 't', table_name, NULL, NULL, NULL, NULL, NULL FROM duckdb_tables()
        WHERE schema_name = 'foundation'
          AND table_name IN ${inList([f.name, `${f.name}_conflicts`, `${f.name}_closed`, `${f.name}_history`])}
      UNION ALL SELECT 'p', load_id, dataset, write_mode, CAST(merge_key AS VARCHAR), rows_replaced, started_at
-       FROM gongshu_loads WHERE dataset IN ${names} AND status = 'committed'
-         AND load_id NOT IN (SELECT load_id FROM gongshu_foundation_loads WHERE foundation = $1)
+       FROM ${LOADS_TABLE} WHERE dataset IN ${names} AND status = 'committed'
+         AND load_id NOT IN (SELECT load_id FROM ${FOUNDATION_LOADS_TABLE} WHERE foundation = $1)
      ORDER BY kind, t, a`,
     [f.name],
   );
@@ -102,12 +109,12 @@ export async function resolveSources(wh: Warehouse, f: Foundation): Promise<Map<
   return sourcesOf(
     f,
     await wh.all<DatasetRow>(
-      `SELECT dataset, table_name, key_kind, key_column FROM gongshu_datasets WHERE dataset IN ${inList(foundationSources(f))}`,
+      `SELECT dataset, table_name, key_kind, key_column FROM ${DATASETS_TABLE} WHERE dataset IN ${inList(foundationSources(f))}`,
     ),
   );
 }
 
-/** The source tables of a foundation from their `gongshu_datasets` rows; see `resolveSources`. */
+/** The source tables of a foundation from their `gongshu.datasets` rows; see `resolveSources`. */
 function sourcesOf(f: Foundation, rows: readonly DatasetRow[]): Map<string, SourceTable> {
   const names = foundationSources(f);
   const found = new Map(rows.map((r) => [r.dataset, r]));
@@ -137,7 +144,7 @@ function sourcesOf(f: Foundation, rows: readonly DatasetRow[]): Map<string, Sour
 /**
  * Whether a pending merge load deleted rows whose keys the incremental build cannot know: the load predates
  * the record of replaced rows, or the foundation reads its dataset through other key columns (a deleted row's
- * other keys are not recorded; only keys of the dataset's key column are, in `gongshu_merge_replaced`).
+ * other keys are not recorded; only keys of the dataset's key column are, in `gongshu.merge_replaced`).
  */
 export function hidesKeys(f: Foundation, sources: ReadonlyMap<string, SourceTable>, p: Pending): boolean {
   if (p.write_mode !== 'merge') return false;
@@ -178,7 +185,7 @@ export function exactSources(
 
 /**
  * The keys in rows written by the pending loads, read through every key column the refs of each source use,
- * and the keys of rows their merges deleted without writing them again (`gongshu_merge_replaced`). `rows`:
+ * and the keys of rows their merges deleted without writing them again (`gongshu.merge_replaced`). `rows`:
  * tables of those loads' rows already read (by `rowsKey`, as `loadRowsSql` returns them), whose keys `__k` are
  * taken instead.
  */
@@ -215,7 +222,7 @@ export function touchedSql(
       .filter((p) => p.dataset === name && (p.rows_replaced ?? 1) > 0)
       .map((p) => p.load_id);
     if (replacing.length) {
-      parts.push(`SELECT key AS k FROM gongshu_merge_replaced WHERE load_id IN ${inList(replacing)}`);
+      parts.push(`SELECT key AS k FROM ${MERGE_REPLACED_TABLE} WHERE load_id IN ${inList(replacing)}`);
     }
   }
   return `SELECT DISTINCT k FROM (${parts.join(' UNION ALL ')}) WHERE k IS NOT NULL`;

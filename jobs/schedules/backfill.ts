@@ -1,21 +1,22 @@
 /**
  * Backfill: load the rows of a partitioned (incremental) input whose cursor column lies in [from, to],
- * without reading or moving the live cursor in `gongshu_cursors`.
+ * without reading or moving the live cursor in `gongshu.cursors`.
  *
  * Done without changing the loader: the pipeline is re-defined without `incremental` (so the loader neither
  * reads nor writes the cursor) over a wrapper connector that asks the source for everything and keeps only
  * rows in the range. Limits of this approach: rows pass through JS (no DuckDB fast path); the source is read
- * in full (no push-down of the upper bound); files are not recorded in `gongshu_files` (a backfill may re-read
+ * in full (no push-down of the upper bound); files are not recorded in `gongshu.files` (a backfill may re-read
  * a file the live load consumed); backfilled rows have no `_row_hash`. A `replace` dataset is refused (a
  * backfill would wipe the table); `merge` upserts by key, `append` adds rows (a range loaded twice is
  * loaded twice).
  */
+
 import type { Connector, ExtractedBatch } from '../../connectors/index.ts';
 import { definePipeline, type LoadResult, loadPipeline, type Pipeline } from '../../pipelines/index.ts';
 import { parseDepartmentDate } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { finishRun, startRun } from '../../warehouse/index.ts';
 import { ScheduleError } from '../errors.ts';
-import { finishRun, startRun } from '../runs.ts';
 
 /** A backfill range, inclusive at both ends, in the cursor column's spelling (dates as YYYY-MM-DD). */
 export interface BackfillRange {
@@ -80,7 +81,7 @@ function rangeConnector(source: Connector, column: string, range: BackfillRange)
 
 /**
  * Loads the rows of an incremental pipeline whose cursor column is in [from, to], leaving the live cursor
- * untouched; recorded in `gongshu_runs` (kind `backfill`). See the module comment for the limits.
+ * untouched; recorded in `gongshu.runs` (kind `backfill`). See the module comment for the limits.
  * @example await backfill(wh, pipeline, { from: '2026-01-01', to: '2026-01-31' })
  */
 export async function backfill(wh: Warehouse, pipeline: Pipeline, range: BackfillRange): Promise<LoadResult> {
@@ -119,12 +120,9 @@ export async function backfill(wh: Warehouse, pipeline: Pipeline, range: Backfil
       status: 'succeeded',
       rowsRead: result.rowsRead,
       rowsLoaded: result.rowsLoaded,
+      rowsQuarantined: result.rowsQuarantined,
       details: { ...range, column: inc.column, loadId: result.loadId },
     });
-    await wh.run('UPDATE gongshu_runs SET rows_quarantined = $2 WHERE run_id = $1', [
-      runId,
-      result.rowsQuarantined,
-    ]);
     return result;
   } catch (error) {
     await finishRun(wh, runId, { status: 'failed', error: (error as Error).message });

@@ -2,7 +2,7 @@
  * The scheduler behind `gongshu serve`: node-cron fires each schedule in its time zone; runs go through one
  * queue (the warehouse is one DuckDB connection, so one job at a time); a schedule that fires while its own
  * previous run is still running or waiting is skipped (`overlap: 'skip'`, recorded as a skipped run) or
- * queued behind it (`overlap: 'queue'`). Every firing is recorded in `gongshu_runs` (kind `schedule`) with
+ * queued behind it (`overlap: 'queue'`). Every firing is recorded in `gongshu.runs` (kind `schedule`) with
  * its status, timings, counts and errors; the loads and builds it starts have their own run records.
  * @example
  * const scheduler = await startScheduler(project, { warehousePath, logger });
@@ -12,12 +12,10 @@ import cron, { type ScheduledTask } from 'node-cron';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { runPipelines, selectPipelines } from '../../pipelines/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { finishRun, openWarehouse, startRun, type Warehouse } from '../../warehouse/index.ts';
 import { buildProject } from '../build.ts';
 import { selectNodes } from '../models/dag.ts';
 import { type ProjectWithJobs, projectJobs } from '../project.ts';
-import { finishRun, startRun } from '../runs.ts';
-import { ensureJobTables } from '../state.ts';
 import type { Schedule } from './define.ts';
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'> & Partial<Pick<Logger, 'debug'>>;
@@ -59,7 +57,6 @@ export async function startScheduler(
   }
   const wh = options.warehouse ?? (await openWarehouse({ path: options.warehousePath ?? ':memory:' }));
   const owned = !options.warehouse;
-  await ensureJobTables(wh);
   const log = options.logger;
   const queue = new PQueue({ concurrency: 1 });
   const active = new Map<string, number>(); // schedule → runs running or waiting

@@ -1,4 +1,5 @@
 import type { Warehouse } from '../../warehouse/index.ts';
+import { AUDIT_TABLE, META_TABLE } from '../../warehouse/index.ts';
 import { sm3 } from '../transport/signing.ts';
 
 /** What the audit records of one transfer (数据提供和获取日志, 第十五条; 全流程审计, 第三十六、三十八条). */
@@ -61,7 +62,7 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
- * Appends an entry to the hash chain and moves the head anchor (`gongshu_meta.audit_head`), inside the
+ * Appends an entry to the hash chain and moves the head anchor (`gongshu.meta.audit_head`), inside the
  * caller's transaction if there is one (so the entry commits with the transfer it records).
  */
 export async function appendAudit(
@@ -72,7 +73,7 @@ export async function appendAudit(
 ): Promise<AuditEntry> {
   return wh.transaction(async () => {
     const [last] = await wh.all<{ seq: number; hash: string }>(
-      'SELECT seq, hash FROM gongshu_audit ORDER BY seq DESC LIMIT 1',
+      `SELECT seq, hash FROM ${AUDIT_TABLE} ORDER BY seq DESC LIMIT 1`,
     );
     const base = {
       seq: (last?.seq ?? 0) + 1,
@@ -111,9 +112,9 @@ export async function appendAudit(
     ];
     const params: unknown[] = [];
     const sql = values.map((v) => (v === null ? 'NULL' : `$${params.push(v)}`)).join(', ');
-    await wh.run(`INSERT INTO gongshu_audit VALUES (${sql})`, params);
+    await wh.run(`INSERT INTO ${AUDIT_TABLE} VALUES (${sql})`, params);
     await wh.run(
-      `INSERT INTO gongshu_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      `INSERT INTO ${META_TABLE} VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [HEAD_KEY, `${entry.seq}:${entry.hash}`],
     );
     return entry;
@@ -136,7 +137,7 @@ export async function listAudit(
     ...(filter.peer ? { peer: filter.peer } : {}),
   };
   const rows = await wh.all<AuditEntry>(
-    `SELECT * FROM (SELECT * FROM gongshu_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT * FROM (SELECT * FROM ${AUDIT_TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY seq DESC ${filter.limit ? `LIMIT ${Math.floor(filter.limit)}` : ''}) ORDER BY seq`,
     params,
   );
@@ -178,7 +179,7 @@ export async function verifyAudit(
   wh: Warehouse,
   options: { start?: AuditStart } = {},
 ): Promise<AuditVerification> {
-  const rows = (await wh.all<AuditEntry>('SELECT * FROM gongshu_audit ORDER BY seq')).map(normalizeEntry);
+  const rows = (await wh.all<AuditEntry>(`SELECT * FROM ${AUDIT_TABLE} ORDER BY seq`)).map(normalizeEntry);
   const problems: AuditProblem[] = [];
   let prev = options.start?.prevHash ?? GENESIS_HASH;
   let expected = options.start?.seq ?? 1;
@@ -208,7 +209,7 @@ export async function verifyAudit(
     prev = hash;
     expected = r.seq + 1;
   }
-  const head = await wh.value<string>(`SELECT value FROM gongshu_meta WHERE key = $1`, [HEAD_KEY]);
+  const head = await wh.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = $1`, [HEAD_KEY]);
   const last = rows.at(-1);
   if (head && (!last || head !== `${last.seq}:${last.hash}`)) {
     const headSeq = Number(head.split(':')[0]);
@@ -234,13 +235,13 @@ export async function deleteArchivedAudit(
   options: { throughSeq: number; recordedBefore: string },
 ): Promise<number> {
   return wh.transaction(async () => {
-    const head = (await wh.value<number>('SELECT max(seq) FROM gongshu_audit')) ?? 0;
+    const head = (await wh.value<number>(`SELECT max(seq) FROM ${AUDIT_TABLE}`)) ?? 0;
     const through = Math.min(options.throughSeq, Number(head) - 1);
     const n = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_audit WHERE seq <= $1 AND recorded_at < $2',
+      `SELECT count(*) FROM ${AUDIT_TABLE} WHERE seq <= $1 AND recorded_at < $2`,
       [through, options.recordedBefore],
     );
-    await wh.run('DELETE FROM gongshu_audit WHERE seq <= $1 AND recorded_at < $2', [
+    await wh.run(`DELETE FROM ${AUDIT_TABLE} WHERE seq <= $1 AND recorded_at < $2`, [
       through,
       options.recordedBefore,
     ]);

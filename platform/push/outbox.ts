@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { type ArrowStream, FIXED_TYPES, isFixedType, type Warehouse } from '../../warehouse/index.ts';
+import {
+  type ArrowStream,
+  FIXED_TYPES,
+  isFixedType,
+  PUSH_BATCHES_TABLE,
+  type Warehouse,
+} from '../../warehouse/index.ts';
 import { PlatformConfigError } from '../errors.ts';
 import type { WireColumn } from '../transport/wire.ts';
 
@@ -140,7 +146,7 @@ export function openOutbox(
   wh: Warehouse,
   b: OutboxBatch,
 ): (range: { first_row: number; end_row: number }) => Promise<ArrowStream> {
-  const abandon = `Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`;
+  const abandon = `Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`;
   if (!isOutboxFile(b.outbox)) {
     // Batches planned before outbox files kept their rows in a table; that format is no longer read.
     throw new PlatformConfigError(
@@ -182,7 +188,7 @@ export async function sweepOutboxes(wh: Warehouse): Promise<void> {
   if (!existsSync(dir)) return;
   const pending = new Set(
     (
-      await wh.all<{ outbox: string }>(`SELECT outbox FROM gongshu_push_batches WHERE status = 'pending'`)
+      await wh.all<{ outbox: string }>(`SELECT outbox FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending'`)
     ).map((r) => r.outbox),
   );
   for (const name of readdirSync(dir)) {

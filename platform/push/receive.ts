@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { type TextColumn, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
+import { PUSH_CHUNKS_TABLE, type TextColumn, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
 import { PlatformRejection } from '../errors.ts';
@@ -129,7 +129,7 @@ export async function storeChunk(
   const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
   return wh.transaction(async () => {
     const dup = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2 AND seq = $3',
+      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
       [sender, h.batch, h.seq],
     );
     if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
@@ -188,7 +188,7 @@ export async function storeChunk(
         throw error;
       }
     }
-    await wh.run(`INSERT INTO gongshu_push_chunks VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+    await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
       h.batch,
       h.seq,
@@ -198,7 +198,7 @@ export async function storeChunk(
       options.contentHash,
     ]);
     const stored = await wh.value<number>(
-      'SELECT count(*) FROM gongshu_push_chunks WHERE origin_node = $1 AND batch = $2',
+      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
       [sender, h.batch],
     );
     let superseded = 0;

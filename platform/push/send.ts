@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import { newId, quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
+import {
+  LOADS_TABLE,
+  PUSH_ACKS_TABLE,
+  PUSH_BATCHES_TABLE,
+  PUSH_CHUNKS_TABLE,
+  PUSH_SENT_TABLE,
+  PUSH_UNITS_TABLE,
+} from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
   type CatalogProject,
@@ -109,7 +117,7 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
   const pending = await serial(async () => {
     await sweepOutboxes(wh);
     return wh.all<BatchRecord>(
-      `SELECT batch, dataset, chunks, rows, live, columns, outbox FROM gongshu_push_batches
+      `SELECT batch, dataset, chunks, rows, live, columns, outbox FROM ${PUSH_BATCHES_TABLE}
        WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
       [parent.id],
     );
@@ -208,25 +216,25 @@ async function planBatch(
     if (local.has('_load_id')) {
       const unmapped = await wh.all<{ load_id: string; write_mode: string | null }>(
         `SELECT DISTINCT t._load_id AS load_id, l.write_mode FROM main.${q(dataset)} t
-         LEFT JOIN gongshu_loads l ON l.load_id = t._load_id
-         WHERE t._load_id NOT IN (SELECT load_id FROM gongshu_push_units WHERE dataset = $1)`,
+         LEFT JOIN ${LOADS_TABLE} l ON l.load_id = t._load_id
+         WHERE t._load_id NOT IN (SELECT load_id FROM ${PUSH_UNITS_TABLE} WHERE dataset = $1)`,
         [dataset],
       );
       if (unmapped.some((u) => u.write_mode === 'merge')) {
         await wh.run(
-          `INSERT INTO gongshu_push_units SELECT DISTINCT $1, _load_id, $2 FROM main.${q(dataset)}
+          `INSERT INTO ${PUSH_UNITS_TABLE} SELECT DISTINCT $1, _load_id, $2 FROM main.${q(dataset)}
            ON CONFLICT (dataset, load_id) DO UPDATE SET unit = excluded.unit`,
           [dataset, batch],
         );
       } else if (unmapped.length > 0) {
         await wh.append(
-          'gongshu_push_units',
+          PUSH_UNITS_TABLE,
           unmapped.map((u) => [dataset, u.load_id, batch]),
         );
       }
       const units = await wh.all<{ unit: string }>(
         `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM main.${q(dataset)}) t
-         JOIN gongshu_push_units u ON u.dataset = $1 AND u.load_id = t._load_id`,
+         JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $1 AND u.load_id = t._load_id`,
         [dataset],
       );
       for (const u of units) {
@@ -237,7 +245,7 @@ async function planBatch(
         `SELECT ${allowed(local)
           .map((c) => `t.${q(c)}`)
           .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
-         FROM main.${q(dataset)} t JOIN gongshu_push_units u ON u.dataset = $dataset AND u.load_id = t._load_id
+         FROM main.${q(dataset)} t JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $dataset AND u.load_id = t._load_id
          WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
       );
     }
@@ -245,7 +253,7 @@ async function planBatch(
       const complete = await wh.all<{ o: string; u: string }>(
         `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${RECEIVED_SCHEMA}.${q(dataset)}
          WHERE ${q(RECEIVED_BATCH_COLUMN)} IN (
-           SELECT batch FROM gongshu_push_chunks WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
+           SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
         [dataset],
       );
       const all = await wh.all<{ o: string; u: string }>(
@@ -265,7 +273,7 @@ async function planBatch(
     const sent = new Set(
       (
         await wh.all<{ o: string; u: string }>(
-          `SELECT s.origin_node AS o, s.unit AS u FROM gongshu_push_sent s JOIN gongshu_push_batches b USING (batch)
+          `SELECT s.origin_node AS o, s.unit AS u FROM ${PUSH_SENT_TABLE} s JOIN ${PUSH_BATCHES_TABLE} b USING (batch)
            WHERE s.dataset = $1 AND b.parent = $2 AND b.status = 'done'`,
           [dataset, parent],
         )
@@ -278,7 +286,7 @@ async function planBatch(
       [...us].filter((u) => !sent.has(`${o}/${u}`) && ready.has(`${o}/${u}`)).map((u) => [o, u] as const),
     );
     const [lastLive] = await wh.all<{ live: string }>(
-      `SELECT CAST(live AS VARCHAR) AS live FROM gongshu_push_batches WHERE dataset = $1 AND parent = $2 AND status = 'done'
+      `SELECT CAST(live AS VARCHAR) AS live FROM ${PUSH_BATCHES_TABLE} WHERE dataset = $1 AND parent = $2 AND status = 'done'
        ORDER BY finished_at DESC LIMIT 1`,
       [dataset, parent],
     );
@@ -313,12 +321,12 @@ async function planBatch(
       outbox,
     };
     await wh.run(
-      `INSERT INTO gongshu_push_batches VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
+      `INSERT INTO ${PUSH_BATCHES_TABLE} VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
       [batch, dataset, parent, chunks, rows, record.live, record.columns, outbox],
     );
     if (fresh.length > 0)
       await wh.append(
-        'gongshu_push_sent',
+        PUSH_SENT_TABLE,
         fresh.map(([o, u]) => [dataset, o, u, batch]),
       );
     await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
@@ -349,7 +357,7 @@ async function sendBatch(
   const acked = new Set(
     (
       await serial(() =>
-        wh.all<{ seq: number }>('SELECT seq FROM gongshu_push_acks WHERE batch = $1', [b.batch]),
+        wh.all<{ seq: number }>(`SELECT seq FROM ${PUSH_ACKS_TABLE} WHERE batch = $1`, [b.batch]),
       )
     ).map((r) => r.seq),
   );
@@ -381,7 +389,7 @@ async function sendBatch(
     const range = ranges.get(seq);
     if (!range) {
       throw new PlatformConfigError(
-        `push ${b.dataset}: batch ${b.batch} has no row range for chunk ${seq} in ${chunksTable(b.outbox)}. Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+        `push ${b.dataset}: batch ${b.batch} has no row range for chunk ${seq} in ${chunksTable(b.outbox)}. Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
         { field: 'batch' },
       );
     }
@@ -392,7 +400,7 @@ async function sendBatch(
     const rows = end - first;
     if (stream.rows !== rows) {
       throw new PlatformConfigError(
-        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${stream.rows} rows; expected ${rows} (rowids ${first}…${end - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE gongshu_push_batches SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
+        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${stream.rows} rows; expected ${rows} (rowids ${first}…${end - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
         { field: 'batch' },
       );
     }
@@ -449,7 +457,7 @@ async function sendBatch(
     await serial(() =>
       wh.transaction(async () => {
         await wh.run(
-          'INSERT INTO gongshu_push_acks VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING',
+          `INSERT INTO ${PUSH_ACKS_TABLE} VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING`,
           [b.batch, seq, rows, contentHash, Boolean(answer.duplicate)],
         );
         await appendAudit(wh, node.id, {
@@ -482,7 +490,7 @@ async function sendBatch(
   }
   await serial(() =>
     wh.transaction(async () => {
-      await wh.run(`UPDATE gongshu_push_batches SET status = 'done', finished_at = now() WHERE batch = $1`, [
+      await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'done', finished_at = now() WHERE batch = $1`, [
         b.batch,
       ]);
       await dropChunksTable(wh, b.outbox);

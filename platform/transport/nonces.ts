@@ -1,4 +1,5 @@
 import type { Warehouse } from '../../warehouse/index.ts';
+import { NONCES_TABLE } from '../../warehouse/index.ts';
 import { PlatformRejection } from '../errors.ts';
 
 /**
@@ -12,7 +13,7 @@ export async function claimNonce(
   nonce: string,
   maxSkewSeconds: number,
 ): Promise<void> {
-  const seen = await wh.value<number>('SELECT count(*) FROM gongshu_nonces WHERE node = $1 AND nonce = $2', [
+  const seen = await wh.value<number>(`SELECT count(*) FROM ${NONCES_TABLE} WHERE node = $1 AND nonce = $2`, [
     node,
     nonce,
   ]);
@@ -24,10 +25,10 @@ export async function claimNonce(
       { node },
     );
   }
-  await wh.run('INSERT INTO gongshu_nonces VALUES ($1, $2, now())', [node, nonce]);
+  await wh.run(`INSERT INTO ${NONCES_TABLE} VALUES ($1, $2, now())`, [node, nonce]);
   if (Math.random() < 0.02) {
     await wh.run(
-      `DELETE FROM gongshu_nonces WHERE seen_at < now() - to_seconds(${Math.ceil(maxSkewSeconds * 2)})`,
+      `DELETE FROM ${NONCES_TABLE} WHERE seen_at < now() - to_seconds(${Math.ceil(maxSkewSeconds * 2)})`,
     );
   }
 }

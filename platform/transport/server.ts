@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../warehouse/index.ts';
+import { PUSH_BATCHES_TABLE, PUSH_CHUNKS_TABLE } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { type BackflowAuthorizer, serveBackflow } from '../backflow/answer.ts';
 import { type CatalogProject, datasetPolicies } from '../catalog-policy.ts';
@@ -133,11 +134,11 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       ...base,
       name: node.name,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      chunksReceived: (await wh.value<number>('SELECT count(*) FROM gongshu_push_chunks')) ?? 0,
+      chunksReceived: (await wh.value<number>(`SELECT count(*) FROM ${PUSH_CHUNKS_TABLE}`)) ?? 0,
       pushesPending:
-        (await wh.value<number>(`SELECT count(*) FROM gongshu_push_batches WHERE status = 'pending'`)) ?? 0,
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending'`)) ?? 0,
       pushesDone:
-        (await wh.value<number>(`SELECT count(*) FROM gongshu_push_batches WHERE status = 'done'`)) ?? 0,
+        (await wh.value<number>(`SELECT count(*) FROM ${PUSH_BATCHES_TABLE} WHERE status = 'done'`)) ?? 0,
       ...options.health?.(),
     }));
   });

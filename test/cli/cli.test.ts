@@ -122,7 +122,7 @@ export default defineProject({
 
     const sql = gongshu([
       'sql',
-      'SELECT source_location, reason FROM gongshu_quarantine',
+      'SELECT source_location, reason FROM gongshu.quarantine',
       '--project',
       dir,
       '--json',

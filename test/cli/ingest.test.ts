@@ -176,7 +176,7 @@ describe('a crash in the middle of a load', () => {
       const wh = await openWarehouse({ path: warehouse });
       const rows = await wh.value<number>('SELECT count(*) FROM p');
       const loads = await wh.all<{ rows_loaded: number }>(
-        'SELECT rows_loaded FROM gongshu_loads ORDER BY started_at DESC LIMIT 1',
+        'SELECT rows_loaded FROM gongshu.loads ORDER BY started_at DESC LIMIT 1',
       );
       expect([3, 400_000]).toContain(rows);
       expect(loads[0]!.rows_loaded).toBe(rows);

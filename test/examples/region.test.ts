@@ -38,7 +38,7 @@ describe('example region end to end', () => {
 
       // Every quarantined row is at a location the manifest lists as an invalid-key defect, and vice versa.
       const quarantined = await wh.all<{ at: string }>(
-        `SELECT source_location AS at FROM gongshu_quarantine WHERE dataset = $1 ORDER BY 1`,
+        `SELECT source_location AS at FROM gongshu.quarantine WHERE dataset = $1 ORDER BY 1`,
         [outcome.dataset],
       );
       const invalidKinds = [

@@ -1,15 +1,35 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader by absolute URL, so the CLI also starts from a folder outside the repository. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** How npm says it started a process: cleared, so hints read `gongshu …` however the tests were started. */
+const NPM_VARIABLES = { npm_command: undefined, npm_lifecycle_event: undefined, npm_package_name: undefined };
 
-/** Runs the real `gongshu` CLI (through tsx) and returns its exit code and output. */
-export function gongshu(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}cli/main.ts`, ...args], {
+/**
+ * Runs the real `gongshu` CLI (through tsx) and returns its exit code and output. `env` adds to (or, with
+ * `undefined` values, removes from) the environment; `bin` runs the installed entry `bin/gongshu.js` instead.
+ */
+export function gongshu(
+  args: string[],
+  options: { input?: string; cwd?: string; env?: Record<string, string | undefined>; bin?: boolean } = {},
+) {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    GONGSHU_LOG_JSON: '1',
+    ...NPM_VARIABLES,
+    ...options.env,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const entry = options.bin ? [`${ROOT}bin/gongshu.js`] : ['--import', TSX, `${ROOT}cli/main.ts`];
+  const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', GONGSHU_LOG_JSON: '1' },
+    env,
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, lines: r.stdout.split('\n').filter(Boolean) };

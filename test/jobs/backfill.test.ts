@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backfill, inRange, listRuns } from '../../jobs/index.ts';
+import { backfill, inRange } from '../../jobs/index.ts';
 import { loadPipeline } from '../../pipelines/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { listRuns, openWarehouse } from '../../warehouse/index.ts';
 import { ids, memPipeline } from './helpers.ts';
 
 const KEYS = ids(6);
@@ -17,13 +17,13 @@ describe('backfill', () => {
     const wh = await openWarehouse({ path: ':memory:' });
     const live = await loadPipeline(wh, pipeline());
     expect(live.rowsLoaded).toBe(2); // 01-05, 01-06 (after the initial 01-04)
-    const cursor = await wh.all('SELECT value, load_id FROM gongshu_cursors');
+    const cursor = await wh.all('SELECT value, load_id FROM gongshu.cursors');
     expect(cursor[0]).toMatchObject({ value: '2026-01-06' });
 
     const r = await backfill(wh, pipeline(), { from: '2026-01-02', to: '2026-01-03' });
     expect(r.rowsRead).toBe(2);
     expect(r.rowsLoaded).toBe(2);
-    expect(await wh.all('SELECT value, load_id FROM gongshu_cursors')).toEqual(cursor);
+    expect(await wh.all('SELECT value, load_id FROM gongshu.cursors')).toEqual(cursor);
     const days = await wh.all<{ d: string }>('SELECT day AS d FROM events ORDER BY 1');
     expect(days.map((x) => x.d)).toEqual(['2026-01-02', '2026-01-03', '2026-01-05', '2026-01-06']);
     const [run] = await listRuns(wh, { kind: 'backfill' });

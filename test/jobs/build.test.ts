@@ -4,13 +4,12 @@ import {
   buildFoundation,
   buildProject,
   defineFoundation,
-  listRuns,
   theme,
   topic,
 } from '../../jobs/index.ts';
 import { loadPipeline } from '../../pipelines/index.ts';
 import { defineQuality, notNull } from '../../quality/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { listRuns, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { ids, memPipeline, projectWith } from './helpers.ts';
 
 const KEYS = ids(6);
@@ -39,7 +38,7 @@ const state = async (wh: Warehouse) => ({
   rows: await wh.all('SELECT * FROM foundation.people ORDER BY ALL'),
   conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
   history: await wh.all('SELECT * FROM foundation.people_history ORDER BY ALL'),
-  consumed: await wh.all('SELECT load_id FROM gongshu_foundation_loads ORDER BY ALL'),
+  consumed: await wh.all('SELECT load_id FROM gongshu.foundation_loads ORDER BY ALL'),
   leftovers: await wh.all(
     `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%__building' OR table_name LIKE '__gs_%'`,
   ),

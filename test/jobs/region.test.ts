@@ -3,9 +3,9 @@ import { xinjiangFoundations } from '../../examples/xinjiang/foundations.ts';
 import { generateRegion, type Manifest } from '../../examples/xinjiang/generate/index.ts';
 import { xinjiangModels } from '../../examples/xinjiang/models.ts';
 import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
-import { buildProject, duplicateCollection, listRuns } from '../../jobs/index.ts';
+import { buildProject, duplicateCollection } from '../../jobs/index.ts';
 import { runPipelines } from '../../pipelines/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { listRuns, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { projectWith } from './helpers.ts';
 import { tempDirOnce } from './tmp.ts';
 

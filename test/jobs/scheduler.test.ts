@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type Connector, memory } from '../../connectors/index.ts';
-import { defineSchedule, listRuns, startScheduler } from '../../jobs/index.ts';
-import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { defineSchedule, startScheduler } from '../../jobs/index.ts';
+import { listRuns, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { ids, memPipeline, projectWith } from './helpers.ts';
 
 const KEYS = ids(3);
@@ -83,7 +83,7 @@ describe('scheduler (real node-cron, firing every second)', () => {
     expect(runs[0]).toMatchObject({ status: 'failed' });
     expect(runs[0]!.error).toMatch(/slow/);
     expect(await wh.hasTable('slow')).toBe(false);
-    expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(0);
+    expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(0);
     wh.close();
   }, 20_000);
 

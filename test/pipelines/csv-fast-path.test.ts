@@ -20,7 +20,7 @@ async function load(wh: Warehouse, path: string, key: string, parser: 'auto' | '
     .rows;
   const quarantine = (
     await wh.json(
-      `SELECT source_location, reason, key_value, CAST(row_json AS VARCHAR) AS row FROM gongshu_quarantine
+      `SELECT source_location, reason, key_value, CAST(row_json AS VARCHAR) AS row FROM gongshu.quarantine
        WHERE dataset = $1 ORDER BY source_location`,
       [dataset],
     )

@@ -113,7 +113,7 @@ describe('loadPipeline', () => {
       },
     ]);
     const q = await wh.json(
-      `SELECT source_location, reason, key_column, key_value, row_json->>'姓名' AS name FROM gongshu_quarantine ORDER BY length(source_location), source_location`,
+      `SELECT source_location, reason, key_column, key_value, row_json->>'姓名' AS name FROM gongshu.quarantine ORDER BY length(source_location), source_location`,
     );
     expect(q.rows).toEqual([
       {
@@ -139,13 +139,13 @@ describe('loadPipeline', () => {
       },
     ]);
     const ds = await wh.all(
-      `SELECT key_kind, key_column, source_key_column FROM gongshu_datasets WHERE dataset = 'hukou'`,
+      `SELECT key_kind, key_column, source_key_column FROM gongshu.datasets WHERE dataset = 'hukou'`,
     );
     expect(ds).toEqual([
       { key_kind: 'citizen-id', key_column: 'id_number', source_key_column: '公民身份号码' },
     ]);
     const ledger = await wh.all(
-      `SELECT dataset, connector, status, rows_read, rows_loaded, rows_quarantined FROM gongshu_loads`,
+      `SELECT dataset, connector, status, rows_read, rows_loaded, rows_quarantined FROM gongshu.loads`,
     );
     expect(ledger).toEqual([
       {
@@ -190,8 +190,8 @@ describe('loadPipeline', () => {
     });
     await expect(loadPipeline(wh, bad)).rejects.toThrow('connection reset');
     expect(await wh.value('SELECT count(*) FROM hukou')).toBe(6);
-    expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(1);
-    expect(await wh.value('SELECT count(*) FROM gongshu_quarantine')).toBe(2);
+    expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(1);
+    expect(await wh.value('SELECT count(*) FROM gongshu.quarantine')).toBe(2);
     wh.close();
   });
 

@@ -28,7 +28,7 @@ describe('sources through the loader', () => {
     expect(await wh.all(`SELECT typeof(成立日期) AS d, typeof(注册资本) AS c FROM ent LIMIT 1`)).toEqual([
       { d: 'DATE', c: 'DECIMAL(38,6)' },
     ]);
-    expect(await wh.value(`SELECT source_location FROM gongshu_quarantine`)).toBe('ent.parquet#2');
+    expect(await wh.value(`SELECT source_location FROM gongshu.quarantine`)).toBe('ent.parquet#2');
     wh.close();
   });
 
@@ -39,7 +39,7 @@ describe('sources through the loader', () => {
     const wh = await openWarehouse({ path: ':memory:' });
     const p = definePipeline({ name: 'x', source: parquet({ path: file }), dataset: { name: 'x' } });
     await expect(loadPipeline(wh, p)).rejects.toThrow(`${file}: cannot read:`);
-    expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(0);
+    expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(0);
     wh.close();
   });
 
@@ -64,7 +64,7 @@ describe('sources through the loader', () => {
     expect(second.rowsLoaded).toBe(1);
     expect(second.notes.some((n) => n.includes('already loaded'))).toBe(true);
     expect(await wh.value('SELECT count(*) FROM hukou')).toBe(4);
-    expect(await wh.all('SELECT path, rows FROM gongshu_files ORDER BY path')).toEqual([
+    expect(await wh.all('SELECT path, rows FROM gongshu.files ORDER BY path')).toEqual([
       { path: join(drop, 'hukou-01.csv'), rows: 1 },
       { path: join(drop, 'hukou-02.csv'), rows: 2 },
       { path: join(drop, 'hukou-03.csv'), rows: 1 },

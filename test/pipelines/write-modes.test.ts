@@ -104,7 +104,7 @@ describe('schema contracts', () => {
       { 身份证号: C, 姓名: null, 电话: '' },
       { 身份证号: B, 姓名: null, 电话: '13800000000' },
     ]);
-    expect(await wh.value(`SELECT count(*) FROM gongshu_schema_changes WHERE load_id = $1`, [r.loadId])).toBe(
+    expect(await wh.value(`SELECT count(*) FROM gongshu.schema_changes WHERE load_id = $1`, [r.loadId])).toBe(
       2,
     );
     wh.close();
@@ -119,7 +119,7 @@ describe('schema contracts', () => {
       `"test/pipelines/write-modes.test.ts: pipeline people: dataset people has contract "freeze" but the source's columns changed: added 电话 (VARCHAR); removed 姓名. Nothing was loaded. Fix: ask the department why the extract changed; to accept it, set contract: "evolve" for one load (or update the catalog entry)"`,
     );
     expect(await table(wh)).toEqual([{ 身份证号: A, 姓名: '甲' }]);
-    expect(await wh.value('SELECT count(*) FROM gongshu_loads')).toBe(1);
+    expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(1);
     wh.close();
   });
 
@@ -146,7 +146,7 @@ describe('schema contracts', () => {
       { 身份证号: B, 姓名: null },
     ]);
     expect(
-      (await wh.json(`SELECT reason, row_loaded, row_json->>'电话' AS phone FROM gongshu_quarantine`)).rows,
+      (await wh.json(`SELECT reason, row_loaded, row_json->>'电话' AS phone FROM gongshu.quarantine`)).rows,
     ).toEqual([{ reason: 'contract:discarded-value:电话', row_loaded: true, phone: '13800000000' }]);
     wh.close();
   });
@@ -231,7 +231,7 @@ describe('incremental cursors', () => {
       { 身份证号: C, 更新日期: '2026-03-05' },
       { 身份证号: B, 更新日期: '2026-03-06' },
     ]);
-    expect(await wh.all('SELECT value, value_type FROM gongshu_cursors')).toEqual([
+    expect(await wh.all('SELECT value, value_type FROM gongshu.cursors')).toEqual([
       { value: '2026-03-06', value_type: 'DATE' },
     ]);
     wh.close();
@@ -260,7 +260,7 @@ describe('incremental cursors', () => {
       dataset: { name: 'people', key: citizenId('身份证号'), writeMode: 'append', incremental: inc },
     });
     await expect(loadPipeline(wh, broken)).rejects.toThrow('socket hang up');
-    expect(await wh.value('SELECT value FROM gongshu_cursors')).toBe('2026-03-01');
+    expect(await wh.value('SELECT value FROM gongshu.cursors')).toBe('2026-03-01');
     expect(await wh.value('SELECT count(*) FROM people')).toBe(1);
     wh.close();
   });

@@ -295,7 +295,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
   it('acknowledges a duplicate chunk without storing it, and refuses forged, replayed, stale, oversized and malformed requests', async () => {
     const wh = await openWarehouse({ path: join(dirs.county, '.gongshu/warehouse.duckdb'), readOnly: true });
     const [acked] = await wh.all<{ batch: string; seq: number }>(
-      'SELECT batch, seq FROM gongshu_push_acks ORDER BY acked_at DESC LIMIT 1',
+      'SELECT batch, seq FROM gongshu.push_acks ORDER BY acked_at DESC LIMIT 1',
     );
     wh.close();
     const url = `http://127.0.0.1:${ports.prefecture}/v1/push`;
@@ -437,7 +437,7 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
     const list = gongshu(['audit', 'list', '--project', dirs.region, '--json', '--limit', '3']);
     expect(list.lines.map((l) => JSON.parse(l).action)).toContain('push-received');
     const wh = await openWarehouse({ path: join(dirs.region, '.gongshu/warehouse.duckdb') });
-    await wh.run(`UPDATE gongshu_audit SET rows = rows + 1 WHERE seq = 2`);
+    await wh.run(`UPDATE gongshu.audit SET rows = rows + 1 WHERE seq = 2`);
     wh.close();
     const v = gongshu(['audit', 'verify', '--project', dirs.region, '--json']);
     expect(v.code).toBe(1);

@@ -105,15 +105,15 @@ describe('audit chain', () => {
       });
     }
     expect((await verifyAudit(wh)).ok).toBe(true);
-    await wh.run('UPDATE gongshu_audit SET rows = 99 WHERE seq = 2');
+    await wh.run('UPDATE gongshu.audit SET rows = 99 WHERE seq = 2');
     expect((await verifyAudit(wh)).problems.map((p) => [p.seq, p.problem])).toEqual([[2, 'edited']]);
-    await wh.run('UPDATE gongshu_audit SET rows = 1 WHERE seq = 2');
-    await wh.run('DELETE FROM gongshu_audit WHERE seq = 3');
+    await wh.run('UPDATE gongshu.audit SET rows = 1 WHERE seq = 2');
+    await wh.run('DELETE FROM gongshu.audit WHERE seq = 3');
     expect((await verifyAudit(wh)).problems.map((p) => p.problem)).toEqual(['deleted', 'broken-link']);
     const wh2 = await openWarehouse({ path: ':memory:' });
     closers.push(() => wh2.close());
     for (let i = 0; i < 3; i++) await appendAudit(wh2, '650100', { action: 'push-sent', rows: i });
-    await wh2.run('DELETE FROM gongshu_audit WHERE seq = 3');
+    await wh2.run('DELETE FROM gongshu.audit WHERE seq = 3');
     expect((await verifyAudit(wh2)).problems.map((p) => p.problem)).toEqual(['truncated']);
   });
 });
@@ -186,9 +186,9 @@ describe('push to the parent', () => {
     expect(again).toMatchObject({ batches: [], upToDate: ['hukou'] });
     expect((await verifyAudit(p.pwh)).ok).toBe(true);
     expect((await verifyAudit(p.cwh)).ok).toBe(true);
-    const sent = await p.cwh.value<number>(`SELECT count(*) FROM gongshu_audit WHERE action = 'push-sent'`);
+    const sent = await p.cwh.value<number>(`SELECT count(*) FROM gongshu.audit WHERE action = 'push-sent'`);
     const got = await p.pwh.value<number>(
-      `SELECT count(*) FROM gongshu_audit WHERE action = 'push-received'`,
+      `SELECT count(*) FROM gongshu.audit WHERE action = 'push-received'`,
     );
     expect(sent).toBe(first.batches[0]!.chunks);
     expect(got).toBe(sent);
@@ -210,7 +210,7 @@ describe('push to the parent', () => {
       }),
     ).rejects.toThrow(/crash/);
     // Forget the last acknowledgement, as if the child died after the parent committed but before recording it.
-    await p.cwh.run('DELETE FROM gongshu_push_acks WHERE seq = 2');
+    await p.cwh.run('DELETE FROM gongshu.push_acks WHERE seq = 2');
     const resumed = await p.push();
     expect(resumed.batches[0]).toMatchObject({ resumed: true, duplicates: 1 });
     expect(resumed.batches[0]!.sent).toBe(resumed.batches[0]!.chunks - 2);
@@ -272,7 +272,7 @@ describe('push to the parent', () => {
     const replayed = await send(good);
     expect(replayed.status).toBe(200);
     await p.pwh.run('DELETE FROM received.hukou');
-    await p.pwh.run('DELETE FROM gongshu_push_chunks');
+    await p.pwh.run('DELETE FROM gongshu.push_chunks');
     const cases: [
       string,
       Promise<{ status: number; code: string | undefined; message: string | undefined }>,
@@ -377,7 +377,7 @@ describe('push to the parent', () => {
         expect(answer.message).toContain('column "birth_date": value "not a date" does not convert to DATE');
     }
     expect(await p.pwh.value('SELECT count(*) FROM received.hukou')).toBe(0);
-    expect(await p.pwh.value('SELECT count(*) FROM gongshu_push_chunks')).toBe(0);
+    expect(await p.pwh.value('SELECT count(*) FROM gongshu.push_chunks')).toBe(0);
     expect(await p.pwh.value(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'secret'`)).toBe(0);
   });
 });
@@ -410,6 +410,6 @@ describe('backflow', () => {
       }),
     ).rejects.toThrow(/403 not-entitled.*birth_date/);
     expect((await verifyAudit(p.pwh)).ok).toBe(true);
-    expect(await p.pwh.value(`SELECT count(*) FROM gongshu_audit WHERE action = 'backflow-served'`)).toBe(1);
+    expect(await p.pwh.value(`SELECT count(*) FROM gongshu.audit WHERE action = 'backflow-served'`)).toBe(1);
   });
 });

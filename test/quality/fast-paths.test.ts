@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sexCodeSql } from '../../quality/consistency.ts';
-import { isBlankValueSql, notInListSql, presentSql } from '../../quality/plan.ts';
+import { sexCodeSql } from '../../quality/checks/consistency/sex-code.ts';
+import { isBlankValueSql, notInListSql, presentSql } from '../../quality/column-sql.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -119,7 +119,7 @@ describe('quality on the example region manifest', () => {
         const kinds = FAMILIES[r.check];
         if (!kinds) continue;
         const info = await wh.value<string>(
-          `SELECT CAST(catalog AS VARCHAR) FROM gongshu_datasets WHERE dataset = $1`,
+          `SELECT CAST(catalog AS VARCHAR) FROM gongshu.datasets WHERE dataset = $1`,
           [d.dataset],
         );
         const title = (JSON.parse(info!) as { fields: { name: string; title: string }[] }).fields.find(

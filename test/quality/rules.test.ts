@@ -291,7 +291,7 @@ describe('defaults and absence', () => {
   it('leaves a dimension without rules absent, and the dataset score is over the present ones only', async () => {
     await wh.run(`CREATE TABLE adhoc AS SELECT * FROM (VALUES ('x'), (NULL), ('y'), ('z')) t(v)`);
     await wh.run(
-      `INSERT INTO gongshu_datasets (dataset, table_name, updated_at) VALUES ('adhoc', 'adhoc', now())`,
+      `INSERT INTO gongshu.datasets (dataset, table_name, updated_at) VALUES ('adhoc', 'adhoc', now())`,
     );
     const r = await runQuality(wh, {
       datasets: ['adhoc'],
@@ -318,6 +318,6 @@ describe('history', () => {
     const rows = after.findings.find((f) => f.metric === 'rows')!;
     expect(rows).toMatchObject({ level: 'warn', kind: 'anomaly', value: 4, expected: 9, history: 9 });
     expect(rows.message).toMatch(/people rows: 4 against an expected 9/);
-    expect(await wh.value(`SELECT count(DISTINCT run_id) FROM gongshu_quality_runs`)).toBe(10);
+    expect(await wh.value(`SELECT count(DISTINCT run_id) FROM gongshu.quality_runs`)).toBe(10);
   });
 });

@@ -145,7 +145,7 @@ export function fixtureReport(): QualityReport {
         total: 100_101,
         failed: 300,
         samples: [{ key: null, source: 'gongan_hukou.csv:206', value: 'key:missing' }],
-        sql: "SELECT NULL AS key, source_location FROM gongshu_quarantine WHERE reason = 'key:missing' LIMIT 100",
+        sql: "SELECT NULL AS key, source_location FROM gongshu.quarantine WHERE reason = 'key:missing' LIMIT 100",
         trend: TREND([0.995, 0.996, 0.997]),
       }),
       rule({
@@ -490,7 +490,7 @@ export function fixtureModel(options: { configured?: boolean } = {}): DashboardM
             ],
           },
         }
-      : { status: 'not-configured', note: 'no gongshu_foundations table (no foundation was built)' },
+      : { status: 'not-configured', note: 'no gongshu.foundations table (no foundation was built)' },
     hierarchy: options.configured
       ? {
           status: 'ok',
@@ -509,7 +509,7 @@ export function fixtureModel(options: { configured?: boolean } = {}): DashboardM
             backflow: [{ node: '650102', dataset: 'hukou', requests: 2, rows: 800, lastAt: at(29) }],
           },
         }
-      : { status: 'not-configured', note: 'no gongshu_audit table' },
+      : { status: 'not-configured', note: 'no gongshu.audit table' },
     sharing: options.configured
       ? {
           status: 'ok',

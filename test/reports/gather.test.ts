@@ -1,7 +1,8 @@
 /** Gathering the dashboard model from a real DuckDB warehouse (loads, quarantine, metrics, catalog, sections). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runQuality } from '../../quality/index.ts';
-import { catalogProblems, displaySource } from '../../reports/gather.ts';
+import { catalogProblems } from '../../reports/gather/catalog.ts';
+import { displaySource } from '../../reports/gather/dataset-extras.ts';
 import { gatherDashboard, readFoundations, readHierarchy } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { buildFixture, ID } from '../quality/fixture.ts';
@@ -84,10 +85,9 @@ describe('gatherDashboard', () => {
 
   it('reads foundations (conflicts) and the hierarchy (audit) when their tables exist', async () => {
     wh = await buildFixture();
-    await wh.run(`CREATE TABLE IF NOT EXISTS gongshu_foundations (foundation VARCHAR PRIMARY KEY, built_at TIMESTAMPTZ,
-      rows BIGINT, conflicts BIGINT)`);
     await wh.run(
-      `INSERT INTO gongshu_foundations (foundation, built_at, rows, conflicts) VALUES ('population', now(), 7, 3)`,
+      `INSERT INTO gongshu.foundations (foundation, definition_hash, built_at, mode, rows, conflicts)
+       VALUES ('population', 'h', now(), 'full', 7, 3)`,
     );
     await wh.run('CREATE SCHEMA IF NOT EXISTS foundation');
     await wh.run(`CREATE TABLE foundation.population_conflicts AS SELECT * FROM (VALUES
@@ -111,13 +111,13 @@ describe('gatherDashboard', () => {
     }
 
     expect((await readHierarchy(wh)).status).toBe('not-configured');
-    await wh.run('DROP TABLE IF EXISTS gongshu_audit');
-    await wh.run(`CREATE TABLE gongshu_audit (seq BIGINT, recorded_at VARCHAR, node VARCHAR, action VARCHAR,
+    await wh.run('DROP TABLE IF EXISTS gongshu.audit');
+    await wh.run(`CREATE TABLE gongshu.audit (seq BIGINT, recorded_at VARCHAR, node VARCHAR, action VARCHAR,
       peer VARCHAR, dataset VARCHAR, columns VARCHAR, rows BIGINT, content_hash VARCHAR, purpose VARCHAR, batch VARCHAR,
       chunk INTEGER, details VARCHAR, prev_hash VARCHAR, hash VARCHAR)`);
     const audit = (seq: number, action: string, peer: string, rows: number, batch: string) =>
       wh!.run(
-        `INSERT INTO gongshu_audit (seq, recorded_at, node, action, peer, dataset, rows, batch, prev_hash, hash)
+        `INSERT INTO gongshu.audit (seq, recorded_at, node, action, peer, dataset, rows, batch, prev_hash, hash)
          VALUES ($1, $2, '650100', $3, $4, 'hukou', $5, $6, '', '')`,
         [seq, `2026-11-29T0${seq}:00:00.000Z`, action, peer, rows, batch],
       );

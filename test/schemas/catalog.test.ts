@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../../schemas/errors.ts';
 import {
   type CatalogEntryInput,
   catalogToRows,
@@ -8,8 +9,7 @@ import {
   ShareType,
   UPDATE_CYCLE_LABELS,
   UpdateCycle,
-} from '../../schemas/catalog.ts';
-import { DefinitionError } from '../../schemas/errors.ts';
+} from '../../schemas/index.ts';
 
 const FILE = 'examples/xinjiang/catalog.ts';
 

@@ -12,29 +12,57 @@ describe('warehouse', () => {
     for (let i = 0; i < 2; i++) {
       const wh = await openWarehouse({ path });
       const tables = await wh.all<{ t: string }>(
-        `SELECT table_name AS t FROM duckdb_tables() WHERE table_name LIKE 'gongshu_%' ORDER BY 1`,
+        `SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() WHERE schema_name = 'gongshu' ORDER BY 1`,
       );
       expect(tables.map((r) => r.t)).toEqual(
         expect.arrayContaining([
-          'gongshu_code_tables',
-          'gongshu_cursors',
-          'gongshu_datasets',
-          'gongshu_divisions',
-          'gongshu_loads',
-          'gongshu_meta',
-          'gongshu_quarantine',
-          'gongshu_runs',
-          'gongshu_schema_changes',
-          'gongshu_files',
+          'gongshu.code_tables',
+          'gongshu.cursors',
+          'gongshu.datasets',
+          'gongshu.divisions',
+          'gongshu.loads',
+          'gongshu.meta',
+          'gongshu.quarantine',
+          'gongshu.runs',
+          'gongshu.schema_changes',
+          'gongshu.files',
         ]),
       );
-      expect(await wh.value('SELECT count(*) FROM gongshu_divisions WHERE code = $1', ['650102'])).toBe(1);
+      expect(await wh.value('SELECT count(*) FROM gongshu.divisions WHERE code = $1', ['650102'])).toBe(1);
       expect(
-        await wh.value(`SELECT count(*) FROM gongshu_code_tables WHERE code_table = 'ethnicity'`),
+        await wh.value(`SELECT count(*) FROM gongshu.code_tables WHERE code_table = 'ethnicity'`),
       ).toBeGreaterThanOrEqual(56);
       wh.close();
     }
     expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('keeps no system table in main, and converts a warehouse of the first layout (main.gongshu_<name>)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'w.duckdb');
+    let wh = await openWarehouse({ path });
+    expect(await wh.value(`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'`)).toBe(0);
+    await wh.run(
+      `INSERT INTO gongshu.runs (run_id, kind, target, status, started_at) VALUES ('r1', 'pipeline', 'x', 'succeeded', now())`,
+    );
+    // Rebuild the first layout by hand: the tables in main under their old names, without the later columns.
+    await wh.run('CREATE TABLE main.gongshu_runs AS SELECT * FROM gongshu.runs');
+    await wh.run('CREATE TABLE main.gongshu_cursors AS SELECT * EXCLUDE (value_type) FROM gongshu.cursors');
+    await wh.run(
+      `INSERT INTO main.gongshu_cursors VALUES ('hukou', 'updated_at', '2026-01-01', 'l1', now())`,
+    );
+    await wh.run('DELETE FROM gongshu.runs');
+    wh.close();
+    wh = await openWarehouse({ path });
+    try {
+      expect(await wh.value(`SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'`)).toBe(0);
+      expect(await wh.value(`SELECT run_id FROM gongshu.runs`)).toBe('r1');
+      expect(await wh.all('SELECT dataset, value, value_type FROM gongshu.cursors')).toEqual([
+        { dataset: 'hukou', value: '2026-01-01', value_type: null },
+      ]);
+    } finally {
+      wh.close();
+    }
   });
 
   it('rolls a failed transaction back and commits a good one', async () => {

@@ -8,7 +8,8 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DefinitionError, definitionMessage } from '../../../schemas/errors.ts';
+import { definitionMessage } from '../../../schemas/definition-errors/message.ts';
+import { DefinitionError } from '../../../schemas/errors.ts';
 import { isRealDate, parseDay } from './dates.ts';
 import type { ExtractSpec } from './defects.ts';
 import {

@@ -1,0 +1,549 @@
+import { Command, Option } from 'commander';
+import { ArgumentProblems } from './arguments.ts';
+import { EXIT, EXIT_MEANINGS, errorReport } from './errors.ts';
+import { addHelpFooters, COMMAND_HELP } from './help.ts';
+import { invocation, rewriteHints } from './invocation.ts';
+import { processOutput } from './output.ts';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  logLevel: string;
+  debug?: boolean;
+}
+
+/** A lazily imported command module: the action, and the checks of its arguments that run before it. */
+export interface CommandModule {
+  /** Runs the command; returns its exit code. */
+  default: (args: unknown[], command: Command) => Promise<number>;
+  /** Adds every problem of the arguments and options to `problems` (no I/O beyond stat; nothing is opened). */
+  checkArguments?: (args: unknown[], options: Record<string, unknown>, problems: ArgumentProblems) => void;
+}
+
+/** The command names, for rewriting `gongshu <command>` in hints. */
+let commandNames: string[] = [];
+
+/** Rewrites `gongshu <command>` in a text into the way the user ran gongshu. */
+export function asRun(text: string): string {
+  return rewriteHints(text, commandNames);
+}
+
+/** Whether the command line asks for JSON output (also when commander could not parse it). */
+function wantsJson(command: Command | undefined, argv: readonly string[]): boolean {
+  return command ? Boolean(command.opts().json) : argv.includes('--json');
+}
+
+/** Prints an error: the human line on stderr and, with --json, `{ "error": … }` as one line on stdout. */
+export function reportError(error: unknown, options: { json: boolean; debug: boolean }): number {
+  const out = processOutput();
+  const report = errorReport(error, asRun);
+  out.note(`gongshu: ${report.message}`);
+  if (options.debug || report.code === 'internal') out.note(String((error as Error)?.stack ?? ''));
+  if (report.code === 'internal' && !options.debug)
+    out.note('This is a bug in gongshu; rerun with --debug and report the output.');
+  if (options.json) out.json({ error: report });
+  return report.exitCode;
+}
+
+/** Problems commander found in a command's line (unknown options, missing arguments), by command. */
+const syntaxProblems = new WeakMap<Command, { message: string; code: string }[]>();
+
+/**
+ * Makes a command collect its command-line problems instead of exiting at the first, so they are reported
+ * together with the value checks: commander calls `error()` for each and, when it returns, goes on parsing.
+ */
+function collectSyntaxProblems(command: Command): void {
+  const found: { message: string; code: string }[] = [];
+  syntaxProblems.set(command, found);
+  command.error = ((message: string, options?: { code?: string }) => {
+    found.push({ message: message.replace(/^error: /, ''), code: options?.code ?? 'commander.error' });
+  }) as Command['error'];
+  // Choices are checked with the other values (see checkChoices), not one at a time while parsing.
+  for (const o of command.options) if (o.argChoices && !o.variadic) o.argParser((v) => v);
+  for (const a of command.registeredArguments) if (a.argChoices && !a.variadic) a.argParser((v) => v);
+}
+
+/** Adds a problem for each option or argument value outside its declared choices. */
+function checkChoices(command: Command, args: readonly unknown[], problems: ArgumentProblems): void {
+  for (const o of command.options) {
+    if (o.argChoices)
+      problems.choice(o.long ?? o.name(), command.getOptionValue(o.attributeName()), o.argChoices);
+  }
+  command.registeredArguments.forEach((a, i) => {
+    if (a.argChoices) problems.choice(a.name().toUpperCase(), args[i], a.argChoices);
+  });
+}
+
+/**
+ * Wraps a lazily imported command module: every problem of the command line (commander's, the declared
+ * choices, the module's `checkArguments`) is reported together before the action runs; errors become exit
+ * codes and clear messages (and JSON with --json).
+ */
+function lazy(load: () => Promise<CommandModule>) {
+  return async (...raw: unknown[]) => {
+    const command = raw.at(-1) as Command;
+    const args = raw.slice(0, -2); // commander passes (...args, options, command)
+    const program = command.parent ?? command;
+    const debug = Boolean(program.opts().debug);
+    try {
+      const problems = new ArgumentProblems();
+      const example = COMMAND_HELP[command.name()]?.examples[0];
+      // Hints are written `gongshu …`; reportError shows them the way the user ran gongshu.
+      const seeHelp = `see gongshu ${command.name()} --help${example ? `, e.g. ${example}` : ''}`;
+      const syntax = syntaxProblems.get(command) ?? [];
+      const unknown = syntax.filter((p) => p.code === 'commander.unknownOption');
+      if (unknown.length > 0) {
+        // Commander stops reading options at an unknown one, so later "missing" problems would be false.
+        for (const p of unknown)
+          problems.addMessage(`${p.message} (the options after it were not read)`, seeHelp);
+        problems.throwIfAny();
+      }
+      for (const p of syntax) problems.addMessage(p.message, seeHelp);
+      checkChoices(command, args, problems);
+      const module = await load();
+      module.checkArguments?.(args, command.opts(), problems);
+      problems.throwIfAny();
+      process.exitCode = await module.default(args, command);
+    } catch (error) {
+      process.exitCode = reportError(error, { json: wantsJson(command, []), debug });
+    }
+  };
+}
+
+/** Options of the governance commands: who acts, as of when, where. */
+function governanceOptions(command: Command, options: { at?: boolean } = {}): Command {
+  command
+    .option(
+      '--operator <name>',
+      'who acts (recorded in the audit); defaults to $GONGSHU_OPERATOR or the login name',
+    )
+    .option('--department <name>', 'the department the operator acts for')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'print the result as JSON (the last line of stdout)');
+  if (options.at !== false) {
+    command.option(
+      '--at <time>',
+      'act as of this ISO time or date (Asia/Shanghai unless an offset is given); defaults to now',
+    );
+  }
+  return command;
+}
+
+/** The `gongshu` command with all its subcommands (actions imported lazily when run). */
+export function buildProgram(): Command {
+  const program = new Command('gongshu')
+    .description(
+      'gongshu (公数): public-data pipelines, identifiers, quality and the platform hierarchy on DuckDB',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
+    )
+    .option('--debug', 'print stack traces of errors')
+    .option(
+      '-V, --version',
+      'print the versions of gongshu, DuckDB and Node.js (as JSON with --version --json)',
+    )
+    .configureOutput({
+      // One prefix for every error line: `gongshu: unknown command 'x'` as for the commands' own errors.
+      outputError: (text, write) => write(`gongshu: ${text.replace(/^error: /, '')}`),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors exit 2 (commander's default is 1, which here means "ran and found failures"). Errors of a
+    // subcommand's line are collected instead (collectSyntaxProblems); these are the program's own.
+    .exitOverride((err) => {
+      const exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (exitCode !== EXIT.ok && process.argv.includes('--json')) {
+        const report =
+          err.code === 'commander.help'
+            ? { code: 'usage', message: 'no command given', fix: asRun('see gongshu --help'), exitCode }
+            : errorReport(err, asRun);
+        processOutput().json({ error: report });
+      }
+      process.exit(exitCode);
+    });
+
+  program
+    .command('validate')
+    .description('validate identifiers: citizen-id (GB 11643), uscc (GB 32100) or division (GB/T 2260)')
+    .addArgument(
+      program.createArgument('<kind>', 'what the values are').choices(['citizen-id', 'uscc', 'division']),
+    )
+    .argument('<values...>', 'values to check (use - to read one per line from stdin)')
+    .option('--json', 'one JSON object per input, in input order')
+    .option('--divisions <file>', 'merge an official GB/T 2260 table (CSV) into the built-in one first')
+    .action(lazy(() => import('./commands/validate.ts')));
+
+  program
+    .command('run')
+    .description("run a project's pipelines (all, or those named) into its warehouse")
+    .argument('[pipelines...]', 'pipeline names; all when omitted')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'print the run summary as JSON')
+    .action(lazy(() => import('./commands/run.ts')));
+
+  governanceOptions(
+    program
+      .command('catalog')
+      .description(
+        "the project's catalog entries (政务信息资源目录) and their lifecycle: list, diff, submit, approve, publish, review, trigger, versions, problems, export",
+      )
+      .addArgument(
+        program
+          .createArgument('[action]', 'what to do (default list)')
+          .choices([
+            'list',
+            'diff',
+            'submit',
+            'approve',
+            'publish',
+            'review',
+            'trigger',
+            'versions',
+            'problems',
+            'export',
+          ]),
+      )
+      .argument('[code]', 'the entry: resource code or dataset name')
+      .option(
+        '--trigger <kind>',
+        'submit: what started the change: law, duty, routine, review, initial (default routine)',
+      )
+      .option(
+        '--trigger-date <date>',
+        'submit: the date of the law or duty change (15 working days run from it)',
+      )
+      .option('--reference <text>', 'submit/trigger: the document of the change, e.g. 新政办发〔2026〕12号')
+      .option('--kind <kind>', 'trigger: law or duty')
+      .option('--date <date>', 'trigger: the date of the change')
+      .option('--reject <reason>', 'approve: reject the submitted version instead, with this reason')
+      .option('--outcome <outcome>', 'review: keep, promote or change (default keep)')
+      .option('--next <date>', 'review: when the next review is due (default one year later)')
+      .option('--note <text>', 'submit/review: a note')
+      .option('--format <format>', 'export: xlsx, csv or json (default xlsx)')
+      .option('--out <file>', 'export: the file to write (csv and json go to stdout without it)'),
+  ).action(lazy(() => import('./commands/catalog.ts')));
+
+  governanceOptions(
+    program
+      .command('request')
+      .description('sharing requests (第十七条、第二十一条): submit, review, decide, withdraw, list, show')
+      .addArgument(
+        program
+          .createArgument('<action>', 'what to do')
+          .choices(['submit', 'review', 'decide', 'withdraw', 'list', 'show']),
+      )
+      .argument('[id]', 'the request (review, decide, withdraw, show)')
+      .option('--dataset <name>', 'submit: the dataset asked for')
+      .option('--columns <list>', 'submit: comma-separated catalog columns (minimum necessary)')
+      .option('--purpose <text>', 'submit: the use scenario (应用场景)')
+      .option(
+        '--basis <text>',
+        'submit: the legal basis of the request; decide --refuse: the legal basis of the refusal',
+      )
+      .option('--use <text>', 'submit: how the data will be used')
+      .option('--commitment <text>', 'submit: the use commitment (使用承诺)')
+      .option(
+        '--emergency <kind>',
+        'submit: an emergency kind (earthquake, flood, public-health, …): due within hours',
+      )
+      .option('--emergency-note <text>', 'submit: what the emergency is')
+      .option(
+        '--audience <audience>',
+        'submit: department (default), authorised, or public (the open masking policy applies)',
+      )
+      .option(
+        '--division <prefix>',
+        "submit: limit rows to this division prefix (a child's own division by default)",
+      )
+      .option('--parent', 'submit/show: send to (read from) the parent node over the signed API')
+      .option('--conform', 'review: the request conforms')
+      .option('--reject', 'review: the request does not conform (with --reason)')
+      .option('--reason <text>', 'review --reject / decide --refuse / withdraw: why')
+      .option('--note <text>', 'review: a note')
+      .option('--grant', 'decide: grant the request')
+      .option('--refuse', 'decide: refuse it (with --reason and --basis)')
+      .option('--grant-columns <list>', 'decide --grant: grant only these of the requested columns')
+      .option('--valid-until <date>', 'decide --grant: last valid day (default sharing.grantValidDays)')
+      .option('--allow-core', 'decide --grant: explicitly grant core data (核心数据)')
+      .option('--overdue', 'list: only requests past their due time'),
+  ).action(lazy(() => import('./commands/request.ts')));
+
+  governanceOptions(
+    program
+      .command('share')
+      .description(
+        'fulfil a granted request as files: share export REQUEST --out DIR --format csv|json|parquet',
+      )
+      .addArgument(program.createArgument('<action>', 'export').choices(['export']))
+      .argument('<request>', 'the granted request')
+      .option('--out <dir>', 'output folder (the files go to DIR/<request>/)')
+      .addOption(
+        new Option('--format <format>', 'file format').choices(['csv', 'json', 'parquet']).default('csv'),
+      ),
+  ).action(lazy(() => import('./commands/share.ts')));
+
+  governanceOptions(
+    program
+      .command('usage')
+      .description('the log of data provided and obtained (第十五条): list, or record the effect of a use')
+      .addArgument(program.createArgument('<action>', 'list or effect').choices(['list', 'effect']))
+      .argument('[id]', 'effect: the usage entry')
+      .option('--dataset <name>', 'list: only this dataset')
+      .option(
+        '--kind <kind>',
+        'list: only this kind (ingest, export, sql-read, backflow-served, backflow-received, destruction)',
+      )
+      .option('--text <text>', 'effect: what the use achieved (使用效果)'),
+  ).action(lazy(() => import('./commands/usage.ts')));
+
+  governanceOptions(
+    program
+      .command('destroy')
+      .description("drop a dataset's tables on this node and record the destruction (销毁, 第十五条)")
+      .argument('<dataset>', 'the dataset')
+      .option('--method <text>', 'how, e.g. 删除数据表')
+      .option('--reason <text>', 'why, e.g. 使用期满')
+      .option('--from <schemas>', 'only these of main, backflow, received (default all)'),
+  ).action(lazy(() => import('./commands/destroy.ts')));
+
+  program
+    .command('sql')
+    .description('run a SQL query against the warehouse (read-only)')
+    .argument('<query>', 'the SQL query')
+    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'one JSON object per row')
+    .option('--write', 'open for writing (takes the writer lock)')
+    .option('--purpose <text>', 'why the data is read (recorded in the usage log)')
+    .option('--operator <name>', 'who reads (usage log); defaults to $GONGSHU_OPERATOR or the login name')
+    .option('--department <name>', 'the department the reader acts for (usage log)')
+    .action(lazy(() => import('./commands/sql.ts')));
+
+  program
+    .command('ingest')
+    .description('load one file into a dataset without a project (keeps the source column names)')
+    .argument('<path>', 'a .csv/.txt/.tsv, .xlsx, .json/.ndjson or .arrow file')
+    .requiredOption('--dataset <name>', 'the dataset (table) to load into')
+    .option(
+      '--key <kind:column>',
+      'citizen-id:COLUMN or uscc:COLUMN; defaults to the key remembered for the dataset',
+    )
+    .addOption(
+      new Option('--encoding <encoding>', 'CSV/JSON encoding (auto: detected)')
+        .choices(['auto', 'utf-8', 'gb18030', 'gbk'])
+        .default('auto'),
+    )
+    .option('--sheet <name>', 'Excel sheet (name or 1-based number); defaults to the first')
+    .option('--header-row <n>', 'Excel header row (1-based); defaults to auto-detection')
+    .addOption(
+      new Option('--mode <mode>', 'write mode').choices(['append', 'replace', 'merge']).default('append'),
+    )
+    .option('--warehouse <file>', 'DuckDB file', '.gongshu/warehouse.duckdb')
+    .option('--json', 'print the load summary as JSON (last line)')
+    .action(lazy(() => import('./commands/ingest.ts')));
+
+  program
+    .command('quarantine')
+    .description('list quarantined rows, or replay them after fixing the cause')
+    .addArgument(program.createArgument('<action>', 'list or replay').choices(['list', 'replay']))
+    .argument('[dataset]', 'the dataset (required for replay)')
+    .option('--reason <prefix>', 'only reasons starting with this, e.g. key:division or type:')
+    .option('--load <id>', 'only rows of this load')
+    .option('--all', 'list replayed rows too')
+    .option('--limit <n>', 'rows to list', '50')
+    .option('--unmasked', 'show key values unmasked (they are masked by default)')
+    .option('--project <dir>', 'project directory (its pipeline is used for replay)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'one JSON object per row (list) or the replay summary (replay)')
+    .action(lazy(() => import('./commands/quarantine.ts')));
+
+  program
+    .command('quality')
+    .description(
+      'score datasets in five quality dimensions (完整性/有效性/及时性/一致性/准确性) and write the report',
+    )
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--dataset <names...>', 'datasets to assess; all loaded datasets when omitted')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'print the report as JSON (the last line of stdout)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a rule of this severity or above fails').choices([
+        'error',
+        'warn',
+      ]),
+    )
+    .option('--as-of <date>', 'reference date of timeliness rules (YYYY-MM-DD); defaults to today')
+    .option('--no-mask', 'show sample values unmasked (default: masked per the catalog)')
+    .action(lazy(() => import('./commands/quality.ts')));
+
+  program
+    .command('report')
+    .description('render the static quality dashboard (HTML, report.json, report.md, rules.csv), offline')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--out <dir>', 'output folder; defaults to <project>/out/report')
+    .addOption(new Option('--lang <lang>', 'language of the pages').choices(['zh-CN', 'en']).default('zh-CN'))
+    .option(
+      '--report <file>',
+      'the quality report JSON; defaults to the newest in <project>/.gongshu/reports',
+    )
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'print what was written as JSON')
+    .action(lazy(() => import('./commands/report.ts')));
+
+  program
+    .command('build')
+    .description(
+      'build foundation (基础库), theme (主题库) and topic (专题库) databases; names are built with their dependencies',
+    )
+    .argument(
+      '[models...]',
+      'foundations/models to build with everything upstream (e.g. topic.elderly_subsidy_2026); all when omitted',
+    )
+    .option('--select <selectors...>', 'build exactly these: x, +x (with upstream), x+ (with downstream)')
+    .option('--full-refresh', 'rebuild foundations fully instead of incrementally')
+    .option('--concurrency <n>', 'nodes in flight at once (SQL still runs one at a time)', '1')
+    .option('--no-gates', 'build models even when an upstream dataset fails an error-severity quality rule')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'print the build summary as JSON')
+    .action(lazy(() => import('./commands/build.ts')));
+
+  program
+    .command('runs')
+    .description('list recorded runs (pipelines, builds, schedules, backfills), newest first')
+    .option('--kind <kind>', 'only runs of this kind: pipeline, build, schedule, backfill, …')
+    .option('--limit <n>', 'runs to list', '50')
+    .option('--project <dir>', 'project directory, to find its warehouse', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'one JSON object per run')
+    .action(lazy(() => import('./commands/runs.ts')));
+
+  program
+    .command('demo')
+    .description('generate the example region (Xinjiang) and run it end to end')
+    .option('--people <n>', 'people to generate', '100000')
+    .option('--seed <n>', 'generator seed', '20261129')
+    .option('--json', 'print the run summary as JSON')
+    .action(lazy(() => import('./commands/demo.ts')));
+
+  program
+    .command('keys')
+    .description("create or show this node's ed25519 key pair (platform identity)")
+    .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
+    .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)', '.')
+    .option('--force', 'init: replace an existing key pair')
+    .option('--json', 'print { node, publicKey } as JSON')
+    .action(lazy(() => import('./commands/keys.ts')));
+
+  program
+    .command('push')
+    .description(
+      'push catalogued datasets changed since the last acknowledged push to the parent node (上报)',
+    )
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
+    .option('--json', 'print the push summary as JSON')
+    .action(lazy(() => import('./commands/push.ts')));
+
+  program
+    .command('backflow')
+    .description("ask the parent node for this node's rows of a dataset (回流), into backflow.<dataset>")
+    .argument('<dataset>', 'the dataset')
+    .option('--columns <list>', 'comma-separated catalog columns; default all this node is entitled to')
+    .option('--purpose <text>', 'the use scenario of the request (required, recorded in the audit)')
+    .option('--grant <id>', 'the grant (of a request to the parent) the rows are returned under')
+    .option('--operator <name>', 'who asks (usage log); defaults to $GONGSHU_OPERATOR or the login name')
+    .option('--department <name>', 'the department that will use the rows (usage log)')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'print the result as JSON')
+    .action(lazy(() => import('./commands/backflow.ts')));
+
+  governanceOptions(
+    program
+      .command('audit')
+      .description(
+        'the hash-chained audit of transfers and governance events: list, verify (across archive segments and the usage log), archive --before DATE',
+      )
+      .addArgument(
+        program.createArgument('<action>', 'list, verify or archive').choices(['list', 'verify', 'archive']),
+      )
+      .option('--dataset <name>', 'list: only this dataset')
+      .option(
+        '--action <action>',
+        'list: only this action (push-sent, backflow-served, request-submitted, usage-export, …)',
+      )
+      .option('--limit <n>', 'list: newest entries to show', '50')
+      .option('--before <date>', 'archive: archive the entries recorded before this date'),
+    { at: false },
+  ).action(lazy(() => import('./commands/audit.ts')));
+
+  program
+    .command('serve')
+    .description("run the node's HTTP service (push from children, backflow, health) and its schedules")
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--port <n>', 'port; defaults to platform.listen.port (0: any free port)')
+    .option('--host <host>', 'address to listen on; defaults to platform.listen.host')
+    .option('--no-schedules', 'do not run the project schedules')
+    .option('--json', 'print { listening: { url, … } } as JSON when ready')
+    .action(lazy(() => import('./commands/serve.ts')));
+
+  commandNames = program.commands.map((c) => c.name());
+  addHelpFooters(program);
+  program.addHelpText('after', () => rootHelpFooter());
+  for (const command of program.commands) collectSyntaxProblems(command);
+  return program;
+}
+
+/** The end of `gongshu --help`: a few examples, where to find each command's, and the exit codes. */
+function rootHelpFooter(): string {
+  const g = invocation();
+  return [
+    '',
+    'Examples:',
+    `  $ ${g} demo`,
+    `  $ ${g} validate citizen-id 11010519491231002X --json`,
+    `  $ ${g} run --project examples/xinjiang`,
+    '',
+    `Each command's --help ends with its examples and exit codes, e.g. ${g} quality --help.`,
+    'With --json, data goes to stdout as JSON, and an error as one line {"error":{"code","message","fix","exitCode"}}.',
+    '',
+    'Exit codes:',
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(2)}  ${meaning}`),
+  ].join('\n');
+}
+
+/** The global options before or around `--version` (`gongshu --debug --version --json`). */
+function isVersionRequest(args: readonly string[]): boolean {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--log-level') i++;
+    else if (!(a.startsWith('--log-level=') || a === '--debug' || a === '--json')) rest.push(a);
+  }
+  return rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V');
+}
+
+/** Runs `gongshu` with a process argv (`[node, script, ...args]`); sets process.exitCode. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  const args = argv.slice(2);
+  if (isVersionRequest(args)) {
+    try {
+      const { printVersion } = await import('./version.ts');
+      process.exitCode = await printVersion(processOutput(), { json: args.includes('--json') });
+    } catch (error) {
+      process.exitCode = reportError(error, {
+        json: args.includes('--json'),
+        debug: args.includes('--debug'),
+      });
+    }
+    return;
+  }
+  await program.parseAsync([...argv]);
+}

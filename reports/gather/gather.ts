@@ -1,0 +1,106 @@
+/**
+ * Data gathering: the warehouse → the dashboard model. Everything read here is read-only and bounded (the latest
+ * runs, loads and changes per dataset); key values from the quarantine are masked by the dataset's key kind, and
+ * the whole model goes through `scrubDeep` so no valid citizen identity number survives anywhere in it.
+ */
+
+import type { QualityReport } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import {
+  type CatalogSection,
+  DASHBOARD_SCHEMA_VERSION,
+  type DashboardModel,
+  type DatasetExtras,
+  type FoundationsSection,
+  type HierarchySection,
+  type RunPoint,
+  type SharingSection,
+} from '../model.ts';
+import { scrubDeep } from '../scrub.ts';
+import { readCatalog } from './catalog.ts';
+import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
+import { readFoundations } from './foundations.ts';
+import { readHierarchy } from './hierarchy.ts';
+import { readRuns, readScoreTrends } from './runs.ts';
+import { sharingReader } from './sharing.ts';
+
+/** A reader of a section another layer owns; it returns `not-configured` when its tables are absent. */
+export type SectionReader<T> = (wh: Warehouse) => Promise<T>;
+
+/** Options of `gatherDashboard`. */
+export interface GatherOptions {
+  /** The build time (ISO); defaults to now. Tests pin it. */
+  readonly now?: string;
+  /** Replaces the built-in foundations reader (the jobs layer can plug its own in). */
+  readonly foundations?: SectionReader<FoundationsSection>;
+  /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
+  readonly hierarchy?: SectionReader<HierarchySection>;
+  /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
+  readonly sharing?: SectionReader<SharingSection>;
+}
+
+/**
+ * Builds the dashboard model of a report, reading history, quarantine, drift, loads and the catalog from the
+ * warehouse (`null`: the report alone, with a note). Never writes.
+ */
+export async function gatherDashboard(
+  wh: Warehouse | null,
+  report: QualityReport,
+  options: GatherOptions = {},
+): Promise<DashboardModel> {
+  const notes: string[] = [];
+  const datasets: Record<string, DatasetExtras> = {};
+  for (const d of report.datasets) {
+    datasets[d.dataset] = {
+      scoreTrend: [{ runId: report.runId, at: report.generatedAt, score: d.score }],
+      quarantine: Object.entries(d.quarantine.byReason).map(([reason, q]) => ({
+        reason,
+        count: q.count,
+        samples: q.locations.map((location) => ({ location, key: null })),
+      })),
+      drift: [],
+      loads: [],
+    };
+  }
+  const thisRun: RunPoint = {
+    runId: report.runId,
+    at: report.generatedAt,
+    asOf: report.asOf,
+    score: report.node?.score ?? null,
+    status: report.status,
+    rules: report.datasets.reduce((s, d) => s + d.rules.length, 0),
+  };
+  let runs: RunPoint[] = [thisRun];
+  let catalog: CatalogSection = { status: 'not-configured', note: null };
+  let foundations: FoundationsSection = { status: 'not-configured', note: null };
+  let hierarchy: HierarchySection = { status: 'not-configured', note: null };
+  let sharing: SharingSection = { status: 'not-configured', note: null };
+
+  if (wh === null) {
+    notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
+  } else {
+    const until = report.generatedAt;
+    const names = report.datasets.map((d) => d.dataset);
+    runs = await readRuns(wh, until, thisRun);
+    await readScoreTrends(wh, names, until, datasets, report);
+    await readQuarantine(wh, report, datasets);
+    await readDrift(wh, names, until, datasets);
+    await readLoads(wh, names, until, datasets);
+    catalog = await readCatalog(wh, report.asOf);
+    foundations = await (options.foundations ?? readFoundations)(wh);
+    hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
+    sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
+  }
+  return scrubDeep({
+    schemaVersion: DASHBOARD_SCHEMA_VERSION,
+    builtAt: options.now ?? new Date().toISOString(),
+    quality: report,
+    runs,
+    datasets,
+    catalog,
+    foundations,
+    hierarchy,
+    sharing,
+    notes,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The run ledger, `gongshu.runs`: one row per run of any kind (pipeline, ingest, build, schedule, backfill,
+ * quality, push …). Its owner: every run is started, finished and listed through the functions here.
+ */
+import { newId, type Sql, trustedSql } from '../../schemas/index.ts';
+import type { Warehouse } from '../warehouse.ts';
+import { SYSTEM_SCHEMA } from './schema.ts';
+
+/** `gongshu.runs` (quoted SQL name). */
+export const RUNS_TABLE: Sql = trustedSql(`${SYSTEM_SCHEMA}.runs`);
+/** DDL of these tables, idempotent, in order (later columns are added by ALTER … IF NOT EXISTS). */
+export const RUNS_DDL: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS ${RUNS_TABLE} (
+    run_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,            -- 'pipeline' | 'ingest' | 'build' | 'push' | ...
+    target VARCHAR NOT NULL,          -- pipeline or job name
+    status VARCHAR NOT NULL,          -- 'running' | 'succeeded' | 'failed'
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    error VARCHAR,
+    details JSON
+  )`,
+];
+
+/** A new run id: `<kind>-<UTC yyyymmddhhmmss>-<random>`. */
+export function newRunId(kind: string, now = new Date()): string {
+  return newId(kind, now);
+}
+
+/** Records a run as `running` (or directly as `skipped`) and returns its id. */
+export async function startRun(
+  wh: Warehouse,
+  kind: string,
+  target: string,
+  opts: { runId?: string; status?: 'running' | 'skipped'; error?: string; details?: unknown; at?: Date } = {},
+): Promise<string> {
+  const at = opts.at ?? new Date();
+  const runId = opts.runId ?? newRunId(kind, at);
+  const skipped = opts.status === 'skipped';
+  await wh.run(
+    `INSERT INTO ${RUNS_TABLE} (run_id, kind, target, status, started_at, finished_at, error, details)
+     VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ, ${skipped ? '$5::TIMESTAMPTZ' : 'NULL'}, $6, $7)`,
+    [
+      runId,
+      kind,
+      target,
+      opts.status ?? 'running',
+      at.toISOString(),
+      opts.error ?? null,
+      opts.details === undefined ? null : JSON.stringify(opts.details),
+    ],
+  );
+  return runId;
+}
+
+/** Finishes a run: status, counts, error and details. */
+export async function finishRun(
+  wh: Warehouse,
+  runId: string,
+  r: {
+    status: 'succeeded' | 'failed' | 'skipped';
+    rowsRead?: number | null;
+    rowsLoaded?: number | null;
+    rowsQuarantined?: number | null;
+    error?: string | null;
+    details?: unknown;
+  },
+): Promise<void> {
+  await wh.run(
+    `UPDATE ${RUNS_TABLE} SET status = $2, finished_at = now(), rows_read = $3, rows_loaded = $4,
+       rows_quarantined = $5, error = $6, details = $7 WHERE run_id = $1`,
+    [
+      runId,
+      r.status,
+      r.rowsRead ?? null,
+      r.rowsLoaded ?? null,
+      r.rowsQuarantined ?? null,
+      r.error ?? null,
+      r.details === undefined ? null : JSON.stringify(r.details),
+    ],
+  );
+}
+
+/** One row of `gongshu runs`. */
+export interface RunRecord {
+  readonly run_id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly status: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly seconds: number | null;
+  readonly rows_read: number | null;
+  readonly rows_loaded: number | null;
+  readonly rows_quarantined: number | null;
+  readonly error: string | null;
+  readonly details: unknown;
+}
+
+/** The most recent runs (newest first), optionally of one kind. */
+export async function listRuns(
+  wh: Warehouse,
+  opts: { limit?: number; kind?: string } = {},
+): Promise<RunRecord[]> {
+  const { rows } = await wh.json(
+    `SELECT run_id, kind, target, status,
+            strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at,
+            strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at,
+            round(epoch(finished_at) - epoch(started_at), 3) AS seconds,
+            rows_read::DOUBLE AS rows_read, rows_loaded::DOUBLE AS rows_loaded,
+            rows_quarantined::DOUBLE AS rows_quarantined, error, details
+     FROM ${RUNS_TABLE} ${opts.kind ? 'WHERE kind = $2' : ''}
+     ORDER BY ${RUNS_TABLE}.started_at DESC, run_id DESC LIMIT $1`,
+    opts.kind ? [opts.limit ?? 50, opts.kind] : [opts.limit ?? 50],
+  );
+  return rows.map((r) => ({
+    ...(r as unknown as RunRecord),
+    details: typeof r.details === 'string' ? JSON.parse(r.details) : (r.details ?? null),
+  }));
+}
