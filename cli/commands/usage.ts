@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listUsage, recordUsageEffect, type UsageKind } from '../../governance/index.ts';
+import { listUsage, recordUsageEffect, shanghaiTime, type UsageKind } from '../../governance/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
@@ -64,7 +64,13 @@ export default async function usage(args: unknown[], command: Command): Promise<
       throw new CliError('usage effect: describe the effect with --text "…" (使用效果, 第十五条)');
     return withGovernance(o, async (ctx, actor, at) => {
       const e = await recordUsageEffect(ctx, { id, text: o.text!, actor, at });
-      if (o.json) out.json({ id: e.id, effect: e.effect, effectAt: e.effectAt, effectBy: e.effectBy });
+      if (o.json)
+        out.json({
+          id: e.id,
+          effect: e.effect,
+          effectAt: e.effectAt ? shanghaiTime(new Date(e.effectAt)) : null,
+          effectBy: e.effectBy,
+        });
       else out.data(`usage ${e.id}: effect recorded`);
       return EXIT.ok;
     });

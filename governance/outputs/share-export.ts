@@ -206,34 +206,40 @@ export async function exportShare(
     if (old) renameSync(finalDir, old);
     renameSync(tmpDir, finalDir);
     if (old) rmSync(old, { recursive: true, force: true });
-    const usage = await ctx.wh.transaction(async () => {
-      const u = await recordUsage(ctx, {
-        kind: 'export',
-        dataset: request.dataset,
-        actor: input.actor,
-        department: grant.granteeDepartment,
-        grantId: grant.id,
-        requestId: request.id,
-        scenario: grant.purpose,
-        intendedUse: request.intendedUse,
-        storage: join(finalDir, file),
-        encryption: 'none (file on the local disk; transfer it over an approved channel)',
-        rows: out.rows,
-        contentHash: digest,
-        peer: request.requester.node === ctx.node.id ? null : request.requester.node,
-        details: {
-          format: input.format,
-          audience: policy.audience,
-          columns: out.columns,
-          provider: published.entry.provider.name,
-          requesterNode: request.requester.node,
-        },
-        auditDetails: { policyHash: policy.hash, keyId: key?.id ?? null },
-        at: input.at,
+    // The files are in place; if logging their use fails, they are removed again (no unlogged output).
+    const usage = await ctx.wh
+      .transaction(async () => {
+        const u = await recordUsage(ctx, {
+          kind: 'export',
+          dataset: request.dataset,
+          actor: input.actor,
+          department: grant.granteeDepartment,
+          grantId: grant.id,
+          requestId: request.id,
+          scenario: grant.purpose,
+          intendedUse: request.intendedUse,
+          storage: join(finalDir, file),
+          encryption: 'none (file on the local disk; transfer it over an approved channel)',
+          rows: out.rows,
+          contentHash: digest,
+          peer: request.requester.node === ctx.node.id ? null : request.requester.node,
+          details: {
+            format: input.format,
+            audience: policy.audience,
+            columns: out.columns,
+            provider: published.entry.provider.name,
+            requesterNode: request.requester.node,
+          },
+          auditDetails: { policyHash: policy.hash, keyId: key?.id ?? null },
+          at: input.at,
+        });
+        await markFulfilled(ctx, request.id, input.at);
+        return u;
+      })
+      .catch((error: unknown) => {
+        rmSync(finalDir, { recursive: true, force: true });
+        throw error;
       });
-      await markFulfilled(ctx, request.id, input.at);
-      return u;
-    });
     return {
       request: request.id,
       grant: grant.id,
