@@ -6,7 +6,7 @@
  * Emergency requests are due within hours at each step and listed first. A cross-level request is filed (报备).
  * Every transition is validated before anything changes, then written with its audit entry in one transaction.
  */
-import { levelOfCode, newId, SHARE_TYPE_LABELS } from '../../schemas/index.ts';
+import { divisionPrefix, levelOfCode, newId, SHARE_TYPE_LABELS } from '../../schemas/index.ts';
 import { codeEntry } from '../catalog-lifecycle/lifecycle.ts';
 import { type CatalogVersion, publishedCatalogVersion } from '../catalog-lifecycle/versions.ts';
 import { shanghaiDate, shanghaiTime, stored } from '../clock.ts';
@@ -120,7 +120,7 @@ export async function submitRequest(
     );
   }
   const remote = requesterNode !== ctx.node.id;
-  const ownPrefix = remote ? divisionPrefixOf(requesterNode) : null;
+  const ownPrefix = remote ? divisionPrefix(requesterNode) : null;
   const scope = input.divisionScope?.trim() || ownPrefix;
   if (scope !== null && (!/^\d{2,6}$/.test(scope) || (ownPrefix !== null && !scope.startsWith(ownPrefix)))) {
     throw new GovernanceError(
@@ -242,12 +242,6 @@ export async function submitRequest(
     emergency: emergency?.kind ?? null,
     crossLevel,
   };
-}
-
-function divisionPrefixOf(node: string): string {
-  if (node.endsWith('0000')) return node.slice(0, 2);
-  if (node.endsWith('00')) return node.slice(0, 4);
-  return node;
 }
 
 async function requestOrThrow(ctx: GovernanceContext, id: string): Promise<ShareRequest> {
