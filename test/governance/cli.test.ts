@@ -138,7 +138,7 @@ describe('gongshu request, share, usage and audit', { timeout: 240_000 }, () => 
     expect(exported).toMatchObject({ rows: 42, columns: ['id_number', 'name', 'division'] });
     const text = readFileSync(exported.file, 'utf8');
     expect(text).not.toMatch(/"\d{17}[\dX]"/); // public audience: IDs masked
-    const usage = last(gongshu(['usage', 'list', ...p]));
+    const usage = last(gongshu(['usage', 'list', '--kind', 'export', ...p]));
     expect(usage).toEqual([
       expect.objectContaining({
         grantId: granted.grantId,
@@ -256,11 +256,13 @@ describe('gongshu request, share, usage and audit', { timeout: 240_000 }, () => 
     expect({ code: got.code, stderr: got.stderr }).toMatchObject({ code: 0 });
     expect(last(got)).toMatchObject({ rows: 12, columns: ['id_number', 'name'] });
     await stop(server);
-    const usage = last(gongshu(['usage', 'list', '--project', cdir, '--json']));
+    const usage = last(
+      gongshu(['usage', 'list', '--kind', 'backflow-received', '--project', cdir, '--json']),
+    );
     expect(usage).toMatchObject([
       { kind: 'backflow-received', grantId, rows: 12, department: '县民政局', storage: 'backflow.hukou' },
     ]);
-    const served = last(gongshu(['usage', 'list', '--project', pdir, '--json']));
+    const served = last(gongshu(['usage', 'list', '--kind', 'backflow-served', '--project', pdir, '--json']));
     expect(served).toMatchObject([{ kind: 'backflow-served', grantId, rows: 12, department: '县民政局' }]);
     expect(existsSync(join(pdir, '.gongshu/keys/pseudonym-backflow.key'))).toBe(true);
   });
