@@ -184,6 +184,20 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ...WAREHOUSE,
     },
   },
+  backup: {
+    examples: [
+      'gongshu backup create --project DIR --to local offsite --verify',
+      'gongshu backup verify backup-20260105020000-3fa9c1 --project DIR --json',
+      'gongshu backup restore backup-20260105020000-3fa9c1 --to /tmp/drill --from offsite --project DIR',
+    ],
+    exits: {
+      0: null,
+      1: 'a backup failed verification, or a key is missing or wrong; status: a destination is overdue',
+      [EXIT.usage]: 'bad usage or definition, or a restore over an existing file without --force',
+      [EXIT.warehouse]: 'the warehouse is held by another writer (gongshu serve takes backups by schedule)',
+      [EXIT.source]: 'a destination could not be written or read (a full disk, the parent unreachable)',
+    },
+  },
   serve: {
     examples: ['gongshu serve --project DIR', 'gongshu serve --project DIR --port 0 --no-schedules --json'],
     exits: { 0: 'stopped by SIGTERM or SIGINT', ...USAGE, ...WAREHOUSE },

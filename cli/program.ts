@@ -483,6 +483,31 @@ export function buildProgram(): Command {
   ).action(lazy(() => import('./commands/audit.ts')));
 
   program
+    .command('backup')
+    .description(
+      'encrypted backups of the warehouse: create, list, verify (by restoring), restore, prune, status, keygen',
+    )
+    .addArgument(
+      program
+        .createArgument('<action>', 'what to do')
+        .choices(['create', 'list', 'verify', 'restore', 'prune', 'status', 'keygen']),
+    )
+    .argument('[id]', 'the backup id (verify, restore), or the key file to create (keygen)')
+    .option(
+      '--to <targets...>',
+      'create: destination names (default all); restore: the folder or .duckdb file',
+    )
+    .option('--from <names...>', 'list/verify/prune: only these destinations; restore: the one to read')
+    .option('--force', 'restore: replace an existing warehouse (under its writer lock)')
+    .option('--verify', 'create: verify the new backup by restoring it afterwards')
+    .option('--no-prune', 'create: keep expired backups (no retention pass)')
+    .option('--dry-run', 'prune: list what would be removed')
+    .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
+    .option('--json', 'machine-readable output (the last line is the result; list: one line per backup)')
+    .action(lazy(() => import('./commands/backup.ts')));
+
+  program
     .command('serve')
     .description("run the node's HTTP service (push from children, backflow, health) and its schedules")
     .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')

@@ -1,7 +1,9 @@
-// The governance layer (GOVERNANCE.md A, D, E, G): the catalog lifecycle, sharing requests and grants, output
-// policies (masking, pseudonymisation, grade gates) on share exports and backflow, and the usage log with its
-// retention. It sits above jobs/ and platform/ and below reports/ and project/; its system tables live in the
-// DuckDB schema `gongshu`, each with one owner module.
+// The governance layer (GOVERNANCE.md A, D, E, F, G): the catalog lifecycle, sharing requests and grants, output
+// policies (masking, pseudonymisation, grade gates) on share exports and backflow, the usage log with its
+// retention, and encrypted local and off-site backups verified by restoring. It sits above jobs/ and platform/
+// and below reports/ and project/; its system tables live in the DuckDB schema `gongshu`, each with one owner
+// module.
+
 export {
   type ArchiveResult,
   archiveAudit,
@@ -10,6 +12,62 @@ export {
   verifyAuditAndArchives,
 } from './audit-retention/archive.ts';
 export { type ReadSegment, readSegments, type SegmentManifest } from './audit-retention/segments.ts';
+export { ARCHIVE_MAGIC, ArchiveWriter, DEFAULT_CHUNK_BYTES, readArchive } from './backups/archive.ts';
+export { aead, BACKUP_CIPHERS, type BackupCipher } from './backups/cipher.ts';
+export {
+  type BackupConfig,
+  type BackupDestination,
+  type BackupProject,
+  type BackupSettings,
+  type BackupSpec,
+  backupSchema,
+  backupSettings,
+  DEFAULT_MAX_AGE_HOURS,
+  type MasterKeySource,
+  pickDestinations,
+} from './backups/config.ts';
+export {
+  type BackupLog,
+  type BackupRunOptions,
+  type CreateBackupOptions,
+  type CreateBackupResult,
+  createBackup,
+} from './backups/create.ts';
+export {
+  BackupDestinationError,
+  BackupError,
+  BackupIntegrityError,
+  BackupKeyError,
+} from './backups/errors.ts';
+export { appendJournal, type JournalEvent, journalPath, readJournal } from './backups/journal.ts';
+export { type ListedBackup, listBackups } from './backups/list.ts';
+export {
+  BACKUP_FILES,
+  BACKUP_ID,
+  MANIFEST_FORMAT,
+  type Manifest,
+  manifestSchema,
+  parseManifest,
+} from './backups/manifest.ts';
+export {
+  generateMasterKey,
+  type KeyRing,
+  keyRing,
+  loadMasterKey,
+  type MasterKey,
+} from './backups/master-keys.ts';
+export { type ParentLink, ParentStore } from './backups/parent-client.ts';
+export { parentLinkOf } from './backups/parent-link.ts';
+export { type BackupStoreOptions, backupStoreRoutes } from './backups/parent-store.ts';
+export { PathStore } from './backups/path-store.ts';
+export { type PruneResult, pruneBackups } from './backups/prune.ts';
+export { type RestoreOptions, type RestoreResult, restoreBackup, restoreTarget } from './backups/restore.ts';
+export { applyRetention, type RetentionPolicy } from './backups/retention.ts';
+export { scheduledBackup } from './backups/scheduled.ts';
+export { type TableCount, tableCounts } from './backups/snapshot.ts';
+export { backupStatus, type DestinationStatus } from './backups/status.ts';
+export { checkRestored, openDataKey, type RestoredCheck, unpackArchive } from './backups/unpack.ts';
+export { type VerifyDestinationResult, type VerifyResult, verifyBackup } from './backups/verify.ts';
 export {
   CATALOG_EXPORT_COLUMNS,
   CATALOG_EXPORT_FORMATS,

@@ -58,4 +58,10 @@ export {
   type ScheduleSpec,
   scheduleSchema,
 } from './schedules/define.ts';
-export { type RunningScheduler, type SchedulerOptions, startScheduler } from './schedules/scheduler.ts';
+export {
+  type ActionOutcome,
+  type RunningScheduler,
+  type SchedulerActions,
+  type SchedulerOptions,
+  startScheduler,
+} from './schedules/scheduler.ts';

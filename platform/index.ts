@@ -12,6 +12,7 @@ export {
   entryHash,
   GENESIS_HASH,
   listAudit,
+  readAuditHead,
   verifyAudit,
 } from './audit/chain.ts';
 export {
@@ -77,9 +78,8 @@ export {
   type CompletedBatch,
   createNodeServer,
   listen,
-  type NodeRoutes,
-  type NodeRouteTools,
   type NodeServerOptions,
+  type NodeServerTools,
 } from './transport/server.ts';
 export {
   canonicalRequest,

@@ -3,7 +3,7 @@
  * schedules, quality rules and platform block, validated once when gongshu.config.ts is imported.
  */
 import { z } from 'zod';
-import { auditConfigSchema, sharingSchema } from '../governance/index.ts';
+import { auditConfigSchema, backupSchema, sharingSchema } from '../governance/index.ts';
 import type { Foundation, Model, Schedule } from '../jobs/index.ts';
 import type { Pipeline } from '../pipelines/index.ts';
 import { platformSchema } from '../platform/index.ts';
@@ -101,6 +101,10 @@ export const projectSpecSchema = z
       description:
         'retention of the audit chain and usage log: { retentionYears (≥ 3), archiveDir }; checked by auditConfigSchema (governance/config.ts)',
     }),
+    backup: backupSchema.optional().meta({
+      description:
+        'encrypted backups: master key, cipher, destinations, retention (backupSchema, governance/backups/config.ts)',
+    }),
     quality: z
       .array(datasetQualitySchema)
       .default([])
@@ -127,6 +131,10 @@ export function defineProject(spec: ProjectSpec): Project {
       { file, object: `project ${name}` },
       {
         'node.id': 'node: { id: "650000" } (the six-digit division code of this node)',
+        'backup.masterKey':
+          "backup: { masterKey: { id: 'k2026', file: '/etc/gongshu/backup-k2026.key' } } or { id, env: 'GONGSHU_BACKUP_KEY' }",
+        'backup.destinations.*':
+          "backup: { destinations: { local: { path: '.gongshu/backups' }, offsite: { parent: true } } }",
         'pipelines.*': 'pipelines: [definePipeline({...}), ...]',
       },
     );

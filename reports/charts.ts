@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as echarts from 'echarts';
-import { esc, FONT_STACK } from './html.ts';
+import { esc } from './html.ts';
+import { FONT_STACK } from './page-frame.ts';
 
 // ECharts writes the family into a double-quoted style attribute without escaping: single quotes only.
 const CHART_FONT = FONT_STACK.replaceAll('"', "'");

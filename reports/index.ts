@@ -8,9 +8,10 @@ export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';
 export { sharingReader } from './gather/sharing.ts';
-export { REPORT_LANGS, type ReportLang, texts } from './i18n.ts';
+export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
 export { renderMarkdown } from './markdown.ts';
 export {
+  BackupsSection,
   type CatalogItem,
   DASHBOARD_SCHEMA_VERSION,
   DashboardModel,

@@ -1,7 +1,7 @@
 /** report.md: a short Markdown summary for email and chat, in the dashboard's language. */
 import { QUALITY_DIMENSION_LABELS } from '../schemas/index.ts';
 import { attentionOrder, dimensionSummary, nodeRollup, quarantineTotal, ruleCounts } from './derive.ts';
-import type { Texts } from './i18n.ts';
+import type { Texts } from './i18n/texts.ts';
 import type { DashboardModel } from './model.ts';
 
 const cell = (s: string) => s.replaceAll('|', '\\|').replace(/\s+/g, ' ');

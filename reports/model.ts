@@ -230,6 +230,27 @@ export type SharingData = z.output<typeof SharingData>;
 export const SharingSection = section(SharingData);
 /** The sharing section. */
 export type SharingSection = z.output<typeof SharingSection>;
+/** Backups (备份): per destination, the newest backup and the newest one verified by restoring. Filled by governance. */
+export const BackupsData = z.object({
+  destinations: z.array(
+    z.object({
+      name: z.string(),
+      offsite: z.boolean(),
+      lastBackupAt: z.string().nullable().meta({ description: 'when the newest backup there was made' }),
+      lastVerifiedId: z.string().nullable(),
+      lastVerifiedAt: z.string().nullable().meta({ description: 'when the newest verified backup was made' }),
+      verifiedAt: z.string().nullable().meta({ description: 'when it was verified by restoring' }),
+      maxAgeHours: z.number(),
+      overdue: z.boolean().meta({ description: 'no verified backup younger than maxAgeHours' }),
+    }),
+  ),
+});
+/** Backups data. */
+export type BackupsData = z.output<typeof BackupsData>;
+/** The backups section. */
+export const BackupsSection = section(BackupsData);
+/** The backups section. */
+export type BackupsSection = z.output<typeof BackupsSection>;
 
 /** The whole dashboard model (`report.json`). */
 export const DashboardModel = z.object({
@@ -242,6 +263,7 @@ export const DashboardModel = z.object({
   foundations: FoundationsSection,
   hierarchy: HierarchySection,
   sharing: SharingSection.default({ status: 'not-configured', note: null }),
+  backups: BackupsSection.optional().meta({ description: 'absent when the node reports no backup status' }),
   notes: z
     .array(z.string())
     .meta({ description: 'what could not be gathered, e.g. an unreadable warehouse' }),

@@ -2,13 +2,16 @@
 
 import { renderRulesCsv } from './csv.ts';
 import { datasetHref } from './derive.ts';
-import { type ReportLang, texts } from './i18n.ts';
+import { type ReportLang, texts } from './i18n/texts.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { DashboardModel } from './model.ts';
+import { renderCatalog } from './pages/catalog.ts';
 import { siteName } from './pages/context.ts';
-import { renderDatasetList, renderDatasetPages } from './pages/dataset.ts';
+import { renderDatasetPages } from './pages/dataset.ts';
+import { renderDatasetList } from './pages/dataset-list.ts';
+import { renderFoundations } from './pages/foundations.ts';
+import { renderHierarchy } from './pages/hierarchy.ts';
 import { renderOverview } from './pages/overview.ts';
-import { renderCatalog, renderFoundations, renderHierarchy } from './pages/sections.ts';
 import { renderSharing } from './pages/sharing.ts';
 import { scrubDeep } from './scrub.ts';
 

@@ -8,7 +8,7 @@ import { QualityReport } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { ReportError } from './errors.ts';
 import { type GatherOptions, gatherDashboard } from './gather/gather.ts';
-import type { ReportLang } from './i18n.ts';
+import type { ReportLang } from './i18n/texts.ts';
 import type { DashboardModel } from './model.ts';
 import { renderSite } from './site.ts';
 

@@ -1,11 +1,7 @@
-/**
- * GB 11643-1999 citizen identity numbers (公民身份号码): normalisation, the 15 → 18 upgrade and validation.
- * The SQL macros in `identifier-macros.ts` compute the same reason, birth date, sex and division.
- */
-import { z } from 'zod';
 import { citizenIdCheckChar } from './checksums.ts';
 import { getDivision } from './divisions.ts';
 import { CITIZEN_ID_PATTERN, cleanIdentifierText } from './identifier-macros.ts';
+import { identifierSchema } from './identifier-schema.ts';
 
 /** Why a citizen identity number is invalid; the first failing check wins, in this order. */
 export type CitizenIdReason = 'missing' | 'format' | 'checksum' | 'birth-date' | 'division';
@@ -123,11 +119,4 @@ export function parseCitizenId(
  * fails with the reason (`missing`, `format`, `checksum`, `birth-date`, `division`) as the issue message.
  * @example citizenIdSchema.parse('110105491231002') // → '11010519491231002X'
  */
-export const citizenIdSchema = z.string().transform((value, ctx) => {
-  const result = parseCitizenId(value);
-  if (!result.valid) {
-    ctx.addIssue({ code: 'custom', message: result.reason!, input: value });
-    return z.NEVER;
-  }
-  return result.normalized!;
-});
+export const citizenIdSchema = identifierSchema(parseCitizenId);

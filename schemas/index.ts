@@ -63,25 +63,18 @@ export {
   normalizeCitizenId,
   parseCitizenId,
 } from './citizen-id.ts';
+export type { CodeLabel, Lang } from './code-tables/code-label.ts';
 export {
-  CODE_TABLES,
-  type CodeLabel,
-  CodeTableRow,
   ETHNICITY_TABLE,
   type Ethnicity,
   EthnicityCode,
   ethnicityByCode,
   ethnicityByName,
-  type Lang,
-  MARITAL_TABLE,
-  MaritalCode,
-  maritalLabel,
   normalizeEthnicity,
-  normalizeSex,
-  SEX_TABLE,
-  SexCode,
-  sexLabel,
-} from './code-tables.ts';
+} from './code-tables/ethnicity.ts';
+export { MARITAL_TABLE, MaritalCode, maritalLabel } from './code-tables/marital.ts';
+export { CODE_TABLES, CodeTableRow } from './code-tables/rows.ts';
+export { normalizeSex, SEX_TABLE, SexCode, sexLabel } from './code-tables/sex.ts';
 export {
   type DefinitionIssuesContext,
   type DefinitionProblem,

@@ -1,11 +1,7 @@
-/**
- * GB 32100-2015 unified social credit codes (统一社会信用代码): normalisation and validation.
- * The SQL macros in `identifier-macros.ts` compute the same normalised value and reason.
- */
-import { z } from 'zod';
 import { orgCodeCheckChar, usccCheckChar } from './checksums.ts';
 import { isKnownDivision } from './divisions.ts';
 import { cleanIdentifierText, USCC_PATTERN } from './identifier-macros.ts';
+import { identifierSchema } from './identifier-schema.ts';
 
 /** Why a USCC is invalid; the first failing check wins, in this order. */
 export type UsccReason = 'missing' | 'format' | 'checksum';
@@ -141,11 +137,4 @@ export function parseUscc(input: string | null | undefined): UsccResult {
  * (`missing`, `format`, `checksum`) as the issue message.
  * @example usccSchema.parse('91110000600037341l') // → '91110000600037341L'
  */
-export const usccSchema = z.string().transform((value, ctx) => {
-  const result = parseUscc(value);
-  if (!result.valid) {
-    ctx.addIssue({ code: 'custom', message: result.reason!, input: value });
-    return z.NEVER;
-  }
-  return result.normalized!;
-});
+export const usccSchema = identifierSchema(parseUscc);

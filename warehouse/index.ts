@@ -1,5 +1,6 @@
 export type { ArrowStream } from './arrow-stream.ts';
 export { type LockHolder, WarehouseError, WarehouseLockedError } from './errors.ts';
+export { acquireLock, type WarehouseLock } from './lock.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
 export { CURSORS_TABLE } from './system/cursors.ts';
 export { DATASETS_TABLE } from './system/datasets.ts';

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CatalogProject } from '../../platform/index.ts';
-import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
+import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
+import { type LoadedProject, PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import {
+  type BackupsSection,
   DEFAULT_DASHBOARD_DIR,
   latestReportFile,
   REPORTS_DIR,
@@ -59,12 +60,12 @@ export default async function report(_args: unknown[], command: Command): Promis
   );
   let warehousePath = opts.warehouse;
   let projectDir = statSync(dir, { throwIfNoEntry: false })?.isFile() ? join(dir, '..') : dir;
-  let project: CatalogProject | undefined;
+  let loaded: LoadedProject | undefined;
   if (hasProject) {
     const pw = await projectAndWarehouse(opts);
     warehousePath = pw.warehousePath;
     projectDir = pw.loaded.dir;
-    project = pw.loaded.project;
+    loaded = pw.loaded;
   }
   const reportFile = opts.report ? resolve(opts.report) : latestReportFile(join(projectDir, REPORTS_DIR));
   if (!reportFile) {
@@ -103,7 +104,13 @@ export default async function report(_args: unknown[], command: Command): Promis
       lang: opts.lang,
       notes,
       // Sharing: requests, catalog problems (with the catalog in code) and usage as of the report's run.
-      sharing: sharingReader({ at: new Date(qualityReport.generatedAt), ...(project ? { project } : {}) }),
+      sharing: sharingReader({
+        at: new Date(qualityReport.generatedAt),
+        ...(loaded ? { project: loaded.project } : {}),
+      }),
+      ...(loaded?.project.backup !== undefined && warehousePath
+        ? { backups: backupsReader(loaded, warehousePath) }
+        : {}),
     });
     for (const n of notes) out.note(`note: ${n}`);
     const summary = {
@@ -128,4 +135,27 @@ export default async function report(_args: unknown[], command: Command): Promis
   } finally {
     wh?.close();
   }
+}
+
+/** The dashboard's backup section from the node's backup journal (no destination is read). */
+function backupsReader(loaded: LoadedProject, warehousePath: string): () => Promise<BackupsSection> {
+  return async () => {
+    const settings = backupSettings(loaded.project, loaded.dir);
+    const status = backupStatus(settings, journalPath(warehousePath));
+    return {
+      status: 'ok',
+      data: {
+        destinations: status.map((d) => ({
+          name: d.name,
+          offsite: d.offsite,
+          lastBackupAt: d.lastBackup?.createdAt ?? null,
+          lastVerifiedId: d.lastVerified?.id ?? null,
+          lastVerifiedAt: d.lastVerified?.createdAt ?? null,
+          verifiedAt: d.lastVerified?.verifiedAt ?? null,
+          maxAgeHours: d.maxAgeHours,
+          overdue: d.overdue,
+        })),
+      },
+    };
+  };
 }

@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { backflowAuthorizer, governanceConfig, requestRoutes } from '../../governance/index.ts';
+import {
+  backflowAuthorizer,
+  backupSettings,
+  backupStoreRoutes,
+  governanceConfig,
+  journalPath,
+  parentLinkOf,
+  requestRoutes,
+  scheduledBackup,
+} from '../../governance/index.ts';
 import {
   createNodeServer,
   createSerial,
@@ -28,7 +37,7 @@ interface ServeOptions {
 type StartScheduler = (
   project: unknown,
   options: { warehousePath: string; logger: unknown; [k: string]: unknown },
-) => { stop(): void | Promise<void> };
+) => Promise<{ stop(): void | Promise<void> }> | { stop(): void | Promise<void> };
 
 /** Every problem of the serve command line: --port, the project folder, the warehouse file. */
 export function checkArguments(
@@ -65,6 +74,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
       answerKeys = undefined;
     }
   }
+  const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
   const abort = new AbortController();
@@ -108,7 +118,16 @@ export default async function serve(_args: unknown[], command: Command): Promise
     ...(governance.sharing.backflow === 'grants'
       ? { authorizeBackflow: backflowAuthorizer({ wh, node, project: loaded.project, config: governance }) }
       : {}),
-    routes: [requestRoutes({ wh, node, project: loaded.project, config: governance }, answerKeys)],
+    extend: (app, tools) => {
+      // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+      backupStoreRoutes({ store: backups.store, wh, node: node.id, logger })(app, tools);
+      // Sharing requests from children (POST /v1/requests, GET /v1/requests/:id), answered signed.
+      requestRoutes(
+        { wh, node, project: loaded.project, config: governance },
+        answerKeys,
+        logger,
+      )(app, tools);
+    },
   });
   if (governance.sharing.backflow === 'entitlements') {
     logger.warn(
@@ -129,12 +148,22 @@ export default async function serve(_args: unknown[], command: Command): Promise
         | { startScheduler?: StartScheduler }
         | undefined;
       if (typeof jobs?.startScheduler === 'function') {
-        scheduler = jobs.startScheduler(loaded.project, {
+        scheduler = await jobs.startScheduler(loaded.project, {
           warehousePath,
           logger,
           // The service holds the warehouse: a scheduler that can use an open one should run through these.
           warehouse: wh,
           withWarehouse: <T>(fn: (w: typeof wh) => Promise<T>) => serial(() => fn(wh)),
+          actions: {
+            // The snapshot runs in the serial, between HTTP handlers' transactions; copies and uploads after it.
+            backup: scheduledBackup({
+              settings: backups,
+              journal: journalPath(warehousePath),
+              parent: parentLinkOf(loaded.project, loaded.dir, backups, logger, keys),
+              logger,
+              exclusive: serial,
+            }),
+          },
         });
         logger.info('serve: schedules started');
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption } from '../batch-size.ts';
 import { parseConnectorOptions } from '../file-source.ts';
 
 /** Candidate delimiters, in the order sniffing prefers them on a tie. */
@@ -41,12 +42,7 @@ export const csvOptionsSchema = z
       description:
         "defaults to auto: a loader stages the file with DuckDB's parallel reader when it verifies (every physical line accounted for), else parses it in JS; js: always the JS parser",
     }),
-    batchSize: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .meta({ description: 'defaults to 10,000 rows per extracted batch.' }),
+    batchSize: batchSizeOption(),
     skipLines: z
       .number()
       .int()

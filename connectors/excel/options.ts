@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption } from '../batch-size.ts';
 import { parseConnectorOptions } from '../file-source.ts';
 
 /** The options of `excel({ … })`, validated once when the connector is created. */
@@ -15,12 +16,7 @@ export const excelOptionsSchema = z.strictObject({
     description:
       'defaults to auto-detection among the first 20 rows: the 1-based Excel row number of the header.',
   }),
-  batchSize: z
-    .number()
-    .int()
-    .positive()
-    .default(10_000)
-    .meta({ description: 'defaults to 10,000 rows per extracted batch.' }),
+  batchSize: batchSizeOption(),
 });
 
 /** What `excel()` accepts. */

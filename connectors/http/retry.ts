@@ -1,4 +1,7 @@
 import { SourceError } from '../errors.ts';
+import { NOT_COMMITTED } from './error-text.ts';
+import { type RateLimiter, sleep } from './rate-limit.ts';
+import { exhausted, type Failure, failureShort, networkReason, refused } from './retry-errors.ts';
 
 /** Retry settings (parsed `retry` option). */
 export interface RetryPolicy {
@@ -24,11 +27,6 @@ export interface FetchedResponse {
   readonly text: string;
   /** How many attempts it took (1 = no retry). */
   readonly attempts: number;
-}
-
-/** Spaces request starts at least `1000 / requestsPerSecond` ms apart. */
-export interface RateLimiter {
-  wait(signal?: AbortSignal): Promise<void>;
 }
 
 /** What a retried fetch needs besides the request. */
@@ -68,46 +66,6 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-
-/** A limiter allowing `requestsPerSecond` request starts per second, evenly spaced. */
-export function createRateLimiter(requestsPerSecond: number): RateLimiter {
-  const interval = 1000 / requestsPerSecond;
-  let next = 0;
-  return {
-    async wait(signal) {
-      const now = performance.now();
-      const at = Math.max(now, next);
-      next = at + interval;
-      if (at > now) await sleep(at - now, signal);
-    },
-  };
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-type Failure =
-  | { readonly kind: 'status'; readonly status: number; readonly statusText: string; readonly body: string }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'network'; readonly message: string };
-
-const NOT_COMMITTED = 'the load was not committed';
 
 /**
  * Sends a request with per-attempt timeouts, retrying 5xx, 408, 429 (honouring Retry-After), network errors
@@ -187,81 +145,4 @@ export async function fetchWithRetry(
     }
   }
   throw exhausted(label, last, policy, redact);
-}
-
-function failureShort(failure: Failure | undefined, policy: RetryPolicy): string {
-  if (failure === undefined) return 'failed';
-  if (failure.kind === 'status') return `HTTP ${failure.status}`;
-  if (failure.kind === 'timeout') return `no response within ${policy.timeoutMs} ms`;
-  return `network error (${failure.message})`;
-}
-
-/** The first 80 characters of a body, on one line, secrets removed. */
-export function snippet(text: string, redact: (text: string) => string): string {
-  const oneLine = redact(text).replace(/\s+/g, ' ').trim();
-  return oneLine.length > 80 ? `${oneLine.slice(0, 80)}…` : oneLine;
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function exhausted(
-  label: string,
-  last: Failure | undefined,
-  policy: RetryPolicy,
-  redact: (text: string) => string,
-): SourceError {
-  const n = policy.attempts;
-  const tries = n === 1 ? '1 attempt' : `${n} attempts`;
-  if (last?.kind === 'timeout') {
-    return new SourceError(
-      `${label}: no response within ${policy.timeoutMs} ms on ${n === 1 ? 'the only attempt' : `each of ${n} attempts`}. ` +
-        `The API is too slow or hanging; ${NOT_COMMITTED}. Fix: retry later, raise retry.timeoutMs, or request smaller pages`,
-      { reason: 'timeout', attempts: n, timeoutMs: policy.timeoutMs },
-      { retryable: true },
-    );
-  }
-  if (last?.kind === 'network') {
-    return new SourceError(
-      `${label}: network error after ${tries} (last: ${redact(last.message)}). The API is unreachable; ${NOT_COMMITTED}. ` +
-        'Fix: check the URL, DNS, proxy and firewall, then retry',
-      { reason: 'network', attempts: n },
-      { retryable: true },
-    );
-  }
-  const status = last?.status ?? 0;
-  const why = last?.statusText || (last ? snippet(last.body, redact) : '') || 'no reason given';
-  const fix =
-    status === 429
-      ? 'Fix: lower rateLimit.requestsPerSecond, or retry later'
-      : 'Fix: retry later, or lower rateLimit';
-  return new SourceError(
-    `${label}: HTTP ${status} after ${tries} (last: ${why}). The API is failing; ${NOT_COMMITTED}. ${fix}`,
-    { reason: 'status', status, attempts: n },
-    { retryable: true },
-  );
-}
-
-function refused(
-  label: string,
-  failure: Failure & { kind: 'status' },
-  redact: (text: string) => string,
-): SourceError {
-  const { status } = failure;
-  const body = snippet(failure.body, redact);
-  const fix =
-    status === 401 || status === 403
-      ? 'Fix: check auth.bearer or the sign hook (app id, secret, algorithm) and that the clock is right'
-      : status === 404
-        ? 'Fix: check the url'
-        : 'Fix: check the query, body and pagination parameter names against the API documentation';
-  return new SourceError(
-    `${label}: HTTP ${status} ${failure.statusText}${body ? ` (body: ${body})` : ''}. ` +
-      `The API refused the request (not retried); ${NOT_COMMITTED}. ${fix}`,
-    { reason: 'status', status },
-  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption } from '../batch-size.ts';
 import { CSV_ENCODINGS } from '../csv/options.ts';
 import { parseConnectorOptions } from '../file-source.ts';
 
@@ -31,12 +32,7 @@ export const jsonOptionsSchema = z.strictObject({
   encoding: z.enum(CSV_ENCODINGS).default('auto').meta({
     description: 'defaults to auto: UTF-8 BOM → utf-8; valid UTF-8 sample → utf-8; else gb18030.',
   }),
-  batchSize: z
-    .number()
-    .int()
-    .positive()
-    .default(10_000)
-    .meta({ description: 'defaults to 10,000 rows per extracted batch.' }),
+  batchSize: batchSizeOption(),
 });
 
 /** What `json()` accepts. */

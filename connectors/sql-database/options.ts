@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchSizeOption } from '../batch-size.ts';
 import { parseConnectorOptions } from '../file-source.ts';
 
 /** A table name: `table` or `schema.table`, each part any non-empty name without a dot (Chinese included). */
@@ -85,7 +86,7 @@ export function sqlDatabaseOptionFields(spec: SqlDatabaseOptionsSpec) {
       .optional()
       .meta({ description: spec.table.description }),
     ...QUERY_OPTIONS,
-    batchSize: z.number().int().positive().default(10_000).meta({ description: spec.batchSizeDescription }),
+    batchSize: batchSizeOption(spec.batchSizeDescription),
   };
 }
 

@@ -3,10 +3,12 @@
  * parent; the body is JSON, the request signed by the child) and `GET /v1/requests/:id` (the requesting node
  * reads its request's state). Answers are signed by this node (see governance/http.ts).
  */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   type NodeKeys,
-  type NodeRoutes,
+  type NodeServerTools,
   PlatformRejection,
   SIGNATURE_HEADERS,
 } from '../../platform/index.ts';
@@ -40,10 +42,17 @@ export const remoteRequestSchema = z
 /** A request as a child sends it. */
 export type RemoteRequest = z.input<typeof remoteRequestSchema>;
 
-/** The routes, bound to a governance context and the node's keys (to sign answers). */
-export function requestRoutes(ctx: GovernanceContext, keys: NodeKeys | undefined): NodeRoutes {
+/**
+ * The routes, bound to a governance context, the node's keys (to sign answers) and a logger; pass the result to
+ * `createNodeServer`'s `extend`.
+ */
+export function requestRoutes(
+  ctx: GovernanceContext,
+  keys: NodeKeys | undefined,
+  logger?: Pick<Logger, 'info'>,
+): (app: FastifyInstance, tools: NodeServerTools) => void {
   return (app, tools) => {
-    const answer = (reply: import('fastify').FastifyReply, nonce: string, status: number, value: unknown) => {
+    const answer = (reply: FastifyReply, nonce: string, status: number, value: unknown) => {
       const body = Buffer.from(JSON.stringify(value));
       if (!keys) {
         throw new PlatformRejection(
@@ -92,7 +101,7 @@ export function requestRoutes(ctx: GovernanceContext, keys: NodeKeys | undefined
           at: new Date(),
         }).catch((e) => Promise.reject(toRejection(e))),
       );
-      tools.logger.info(
+      logger?.info(
         `request ${result.id} ← ${v.node}: ${b.dataset} (${result.shareType}), conformity due ${result.conformityDue}`,
       );
       return answer(reply, v.nonce, 201, result);

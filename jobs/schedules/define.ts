@@ -6,7 +6,7 @@ import { DefinitionError } from '../errors.ts';
 /** What a schedule does when it fires while its previous run is still going. */
 export const OVERLAP_POLICIES = ['skip', 'queue'] as const;
 
-/** A schedule: a cron expression in a time zone, and the pipelines and builds it runs. */
+/** A schedule: a cron expression in a time zone, and the pipelines, builds and backup it runs. */
 export const scheduleSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
@@ -25,11 +25,28 @@ export const scheduleSchema = z
           .array(z.string().min(1))
           .optional()
           .meta({ description: 'build selectors (x, +x, x+); [] or absent = no build; ["*"] = everything' }),
+        backup: z
+          .object({
+            to: z
+              .array(z.string().min(1))
+              .optional()
+              .meta({ description: 'backup destinations; defaults to every configured one' }),
+            verify: z
+              .boolean()
+              .default(true)
+              .meta({ description: 'verify the new backup by restoring it; defaults to true' }),
+          })
+          .strict()
+          .optional()
+          .meta({
+            description:
+              'an encrypted backup (gongshu backup create) after the pipelines and builds, pruned by retention',
+          }),
       })
       .strict()
       .refine(
-        (r) => (r.pipelines?.length ?? 0) + (r.build?.length ?? 0) > 0,
-        'at least one pipeline or build',
+        (r) => (r.pipelines?.length ?? 0) + (r.build?.length ?? 0) + (r.backup ? 1 : 0) > 0,
+        'at least one pipeline, build or backup',
       ),
     overlap: z.enum(OVERLAP_POLICIES).default('skip').meta({
       description:
@@ -56,7 +73,7 @@ export function defineSchedule(spec: ScheduleSpec): Schedule {
       parsed.error,
       { file, object: `schedule ${label}` },
       {
-        run: "run: { pipelines: ['hukou'], build: ['+foundation.population'] }",
+        run: "run: { pipelines: ['hukou'], build: ['+foundation.population'] } or run: { backup: { to: ['local'] } }",
         overlap: 'overlap: "skip" or "queue"',
       },
     );

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { runPipelines, selectPipelines } from '../../pipelines/index.ts';
 import { finishRun, openWarehouse, startRun, type Warehouse } from '../../warehouse/index.ts';
 import { buildProject } from '../build.ts';
+import { ScheduleError } from '../errors.ts';
 import { selectNodes } from '../models/dag.ts';
 import { type ProjectWithJobs, projectJobs } from '../project.ts';
 import type { Schedule } from './define.ts';
@@ -29,6 +30,23 @@ export interface SchedulerOptions {
   readonly logger?: Log;
   /** Schedules to run; defaults to the project's `schedules`. */
   readonly schedules?: readonly Schedule[];
+  /** Actions of other layers a schedule can run (the node service passes the backup). */
+  readonly actions?: SchedulerActions;
+}
+
+/** What a scheduled action reports: details for the run record, and errors (none = succeeded). */
+export interface ActionOutcome {
+  readonly details: unknown;
+  readonly errors: readonly string[];
+}
+
+/** Actions the scheduler runs through hooks, so `jobs/` needs no import of the layers that own them. */
+export interface SchedulerActions {
+  /** `run.backup`: take (and verify) an encrypted backup of the warehouse. */
+  readonly backup?: (
+    spec: NonNullable<Schedule['run']['backup']>,
+    context: { readonly wh: Warehouse; readonly signal: AbortSignal },
+  ) => Promise<ActionOutcome>;
 }
 
 /** A running scheduler. */
@@ -54,6 +72,12 @@ export async function startScheduler(
   for (const s of schedules) {
     selectPipelines(project, s.run.pipelines ?? []);
     if (s.run.build?.length && !s.run.build.includes('*')) selectNodes(graph, s.run.build);
+    if (s.run.backup && !options.actions?.backup) {
+      throw new ScheduleError(
+        `schedule ${s.name}: run.backup needs the node service's backup action. Fix: run the schedules with gongshu serve (it provides it)`,
+        { schedule: s.name },
+      );
+    }
   }
   const wh = options.warehouse ?? (await openWarehouse({ path: options.warehousePath ?? ':memory:' }));
   const owned = !options.warehouse;
@@ -103,6 +127,12 @@ export async function startScheduler(
         details.build = build.buildId;
         details.nodes = build.nodes.map((n) => ({ node: n.node, status: n.status, runId: n.runId }));
         for (const n of build.nodes) if (n.status === 'failed') errors.push(`${n.node}: ${n.reason}`);
+      }
+      const backup = options.actions?.backup;
+      if (s.run.backup && backup && !controller.signal.aborted) {
+        const outcome = await backup(s.run.backup, { wh, signal: controller.signal });
+        details.backup = outcome.details;
+        errors.push(...outcome.errors);
       }
       if (controller.signal.aborted) errors.push('aborted by stop(): the running load was rolled back');
     } catch (error) {

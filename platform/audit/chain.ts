@@ -121,6 +121,11 @@ export async function appendAudit(
   });
 }
 
+/** The recorded head of the chain (`<seq>:<hash>` of the newest entry), or null before the first entry. */
+export async function readAuditHead(wh: Warehouse): Promise<string | null> {
+  return (await wh.value<string>(`SELECT value FROM ${META_TABLE} WHERE key = $1`, [HEAD_KEY])) ?? null;
+}
+
 /** Audit entries, oldest first, optionally filtered. */
 export async function listAudit(
   wh: Warehouse,

@@ -41,22 +41,15 @@ export interface NodeServerOptions {
   readonly health?: () => Record<string, unknown>;
   /** Decides what backflow serves from the node's grants; without it, `platform.entitlements` do. */
   readonly authorizeBackflow?: BackflowAuthorizer;
-  /** More routes on the same service (e.g. sharing requests), registered after the built-in ones. */
-  readonly routes?: readonly NodeRoutes[];
+  /** Adds routes of other layers (e.g. the store of children's backups), with the signature check and the serial. */
+  readonly extend?: (app: FastifyInstance, tools: NodeServerTools) => void;
 }
 
-/** What an added route gets: signature verification (with replay protection), the serial queue, the node. */
-export interface NodeRouteTools {
-  /** Verifies a request's signature and claims its nonce; throws a `PlatformRejection` otherwise. */
+/** What `extend` gets: the signature check (known child, fresh timestamp and nonce) and the warehouse serial. */
+export interface NodeServerTools {
   readonly verify: (req: FastifyRequest) => Promise<VerifiedRequest>;
   readonly serial: Serial;
-  readonly wh: Warehouse;
-  readonly node: NodeContext;
-  readonly logger: Logger;
 }
-
-/** Registers more routes on the node's service. Throw a `PlatformRejection` to refuse with a 4xx. */
-export type NodeRoutes = (app: FastifyInstance, tools: NodeRouteTools) => void;
 
 /**
  * The node's HTTP service (fastify): `POST /v1/push` (a signed Arrow IPC chunk from a child),
@@ -229,8 +222,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
       .send(served.body);
   });
 
-  for (const register of options.routes ?? []) register(app, { verify, serial, wh, node, logger });
-
+  options.extend?.(app, { verify, serial });
   return app;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UPDATE_CYCLE_MAX_AGE_DAYS, type UpdateCycle } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { DATASETS_TABLE, LOADS_TABLE } from '../../warehouse/index.ts';
-import { dayIn } from '../i18n.ts';
+import { dayIn } from '../i18n/texts.ts';
 import type { CatalogItem, CatalogProblem, CatalogSection } from '../model.ts';
 import { iso } from './iso.ts';
 

@@ -7,6 +7,7 @@
 import type { QualityReport } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import {
+  type BackupsSection,
   type CatalogSection,
   DASHBOARD_SCHEMA_VERSION,
   type DashboardModel,
@@ -37,6 +38,8 @@ export interface GatherOptions {
   readonly hierarchy?: SectionReader<HierarchySection>;
   /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
   readonly sharing?: SectionReader<SharingSection>;
+  /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
+  readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function gatherDashboard(
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
     sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
   }
+  const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     builtAt: options.now ?? new Date().toISOString(),
@@ -101,6 +105,7 @@ export async function gatherDashboard(
     foundations,
     hierarchy,
     sharing,
+    ...(backups ? { backups } : {}),
     notes,
   });
 }

@@ -1,7 +1,8 @@
 /** What every page renderer receives: the model, the texts of the language, and the shared frame. */
-import { esc, page } from '../html.ts';
-import type { Texts } from '../i18n.ts';
+import { esc } from '../html.ts';
+import type { Texts } from '../i18n/texts.ts';
 import type { DashboardModel } from '../model.ts';
+import { page } from '../page-frame.ts';
 
 /** The rendering context of one language. */
 export interface PageContext {

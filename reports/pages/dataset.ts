@@ -1,27 +1,18 @@
 /**
  * Dataset pages: dimension scores, the rule table with trends (paged, RULES_PER_PAGE a page), details of failing
- * rules (masked samples, reproducing SQL), quarantine by reason, schema drift and load history; and the list of
- * all datasets (datasets.html, paged).
+ * rules (masked samples, reproducing SQL), quarantine by reason, schema drift and load history.
  */
 import {
   QUALITY_DIMENSION_LABELS,
   QUALITY_DIMENSIONS,
-  QUALITY_SEVERITY_LABELS,
   type QualityDatasetResult,
-  type QualityRuleResult,
 } from '../../schemas/index.ts';
-import { barChart, lineChart, sparkline } from '../charts.ts';
-import {
-  DATASETS_PER_PAGE,
-  datasetHref,
-  datasetsHref,
-  RULES_PER_PAGE,
-  ruleAnchor,
-  ruleCounts,
-} from '../derive.ts';
-import { card, esc, pager, statusBadge, table } from '../html.ts';
+import { barChart, lineChart } from '../charts.ts';
+import { datasetHref, RULES_PER_PAGE, ruleCounts } from '../derive.ts';
+import { card, esc, pager, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
+import { quarantineSection, ruleDetail, ruleTable } from './dataset-sections.ts';
 
 const EMPTY_EXTRAS: DatasetExtras = { scoreTrend: [], quarantine: [], drift: [], loads: [] };
 
@@ -139,118 +130,4 @@ ${card(d.department?.name ?? '—', t.t('department'))}
   }
   const suffix = pages > 1 ? ` · ${t.t('page')} ${n}/${pages}` : '';
   return framed(ctx, 'datasets.html', `${t.t('dataset')}: ${title}${suffix}`, parts.join('\n'));
-}
-
-function ruleTable(ctx: PageContext, rules: readonly QualityRuleResult[]): string {
-  const { t } = ctx;
-  return table(
-    rules,
-    [
-      {
-        head: t.t('rule'),
-        wrap: true,
-        cell: (r) => {
-          const id = `<code>${esc(r.id)}</code>`;
-          const linked =
-            r.status === 'fail' || r.status === 'error' ? `<a href="#${esc(ruleAnchor(r))}">${id}</a>` : id;
-          return `${linked}<br><span class="muted">${esc(r.description)}</span>`;
-        },
-      },
-      { head: t.t('dimension'), cell: (r) => esc(t.label(QUALITY_DIMENSION_LABELS, r.dimension)) },
-      { head: t.t('severity'), cell: (r) => esc(t.label(QUALITY_SEVERITY_LABELS, r.severity)) },
-      { head: t.t('column'), cell: (r) => (r.column ? `<code>${esc(r.column)}</code>` : '—') },
-      { head: t.t('total'), num: true, cell: (r) => esc(t.int(r.total)) },
-      { head: t.t('failed'), num: true, cell: (r) => esc(t.int(r.failed)) },
-      { head: t.t('passRate'), num: true, cell: (r) => esc(t.pct(r.passRate)) },
-      { head: t.t('threshold'), num: true, cell: (r) => esc(t.pct(r.mostly)) },
-      { head: t.t('status'), cell: (r) => statusBadge(t, r.status) },
-      {
-        head: t.t('trend'),
-        cell: (r) => sparkline([...r.trend.map((p) => p.passRate), r.passRate], `${t.t('trend')}: ${r.id}`),
-      },
-    ],
-    t.t('none'),
-  );
-}
-
-function ruleDetail(ctx: PageContext, r: QualityRuleResult): string {
-  const { t, model } = ctx;
-  const samples = r.samples.length
-    ? `<h3>${esc(model.quality.masked ? t.t('samples') : t.t('samplesUnmasked'))}</h3>${table(r.samples, [
-        { head: t.t('key'), cell: (s) => `<code>${esc(s.key ?? '—')}</code>` },
-        { head: t.t('source'), cell: (s) => esc(s.source ?? '—') },
-        { head: t.t('value'), wrap: true, cell: (s) => esc(s.value ?? '—') },
-      ])}`
-    : '';
-  const observed = r.observed ? `<p>${esc(t.t('observed'))}: ${esc(r.observed)}</p>` : '';
-  const error = r.error ? `<p class="error">${esc(r.error)}</p>` : '';
-  const sql = r.sql ? `<details><summary>${esc(t.t('sql'))}</summary><pre>${esc(r.sql)}</pre></details>` : '';
-  return `<div id="${esc(ruleAnchor(r))}"><h3><code>${esc(r.id)}</code> ${statusBadge(t, r.status)} <span class="muted">${esc(
-    t.t('failedOf', { failed: t.int(r.failed), total: t.int(r.total) }),
-  )}</span></h3>${observed}${error}${samples}${sql}</div>`;
-}
-
-function quarantineSection(ctx: PageContext, extras: DatasetExtras): string {
-  const { t } = ctx;
-  return `<section id="quarantine"><h2>${esc(t.t('quarantine'))}</h2>${table(
-    extras.quarantine,
-    [
-      { head: t.t('reason'), cell: (q) => esc(t.reason(q.reason)) },
-      { head: t.t('count'), num: true, cell: (q) => esc(t.int(q.count)) },
-      {
-        head: t.t('locations'),
-        wrap: true,
-        cell: (q) =>
-          q.samples
-            .map((s) => `${esc(s.location)}${s.key ? ` <code>${esc(s.key)}</code>` : ''}`)
-            .join('<br>'),
-      },
-    ],
-    t.t('noQuarantine'),
-  )}</section>`;
-}
-
-/** The list of all datasets: file name → HTML (paged). */
-export function renderDatasetList(ctx: PageContext): Map<string, string> {
-  const { t, model } = ctx;
-  const all = [...model.quality.datasets].sort((a, b) => a.dataset.localeCompare(b.dataset));
-  const pages = Math.max(1, Math.ceil(all.length / DATASETS_PER_PAGE));
-  const dims = QUALITY_DIMENSIONS.filter((x) => all.some((d) => d.dimensions[x] !== undefined));
-  const out = new Map<string, string>();
-  for (let n = 1; n <= pages; n++) {
-    const rows = all.slice((n - 1) * DATASETS_PER_PAGE, n * DATASETS_PER_PAGE);
-    const pg = pager(t, n, pages, datasetsHref);
-    const body = `<section><h2>${esc(t.t('allDatasets'))} (${esc(t.int(all.length))})</h2>${pg}${table(
-      rows,
-      [
-        {
-          head: t.t('dataset'),
-          cell: (d) =>
-            `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
-        },
-        { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
-        { head: t.t('rows'), num: true, cell: (d) => esc(t.int(d.rows)) },
-        { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
-        ...dims.map((x) => ({
-          head: t.label(QUALITY_DIMENSION_LABELS, x),
-          num: true,
-          cell: (d: QualityDatasetResult) => esc(d.dimensions[x] ? t.score(d.dimensions[x].score) : '—'),
-        })),
-        {
-          head: t.t('failedRules'),
-          num: true,
-          cell: (d) => {
-            const c = ruleCounts(d);
-            return esc(`${t.int(c.failed)} / ${t.int(c.total)}`);
-          },
-        },
-        { head: t.t('quarantined'), num: true, cell: (d) => esc(t.int(d.quarantine.total)) },
-        { head: t.t('status'), cell: (d) => statusBadge(t, d.status) },
-      ],
-      t.t('none'),
-    )}${pg}</section>`;
-    const suffix = pages > 1 ? ` · ${t.t('page')} ${n}/${pages}` : '';
-    out.set(datasetsHref(n), framed(ctx, 'datasets.html', `${t.t('datasets')}${suffix}`, body));
-  }
-  return out;
 }

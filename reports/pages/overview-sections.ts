@@ -1,15 +1,10 @@
 /** The tables and charts of the overview page: dimensions, departments, trend and the datasets needing attention. */
 import { QUALITY_DIMENSION_LABELS } from '../../schemas/index.ts';
 import { barChart, lineChart, radarChart } from '../charts.ts';
-import {
-  ATTENTION_LIMIT,
-  attentionOrder,
-  datasetHref,
-  type dimensionSummary,
-  ruleCounts,
-} from '../derive.ts';
-import { esc, statusBadge, table } from '../html.ts';
+import { ATTENTION_LIMIT, attentionOrder, type dimensionSummary, ruleCounts } from '../derive.ts';
+import { esc, table } from '../html.ts';
 import type { PageContext } from './context.ts';
+import { datasetColumns } from './dataset-columns.ts';
 
 type Dimensions = ReturnType<typeof dimensionSummary>;
 
@@ -99,31 +94,21 @@ export function trendSection(ctx: PageContext): string {
 export function attentionSection(ctx: PageContext): string {
   const { model, t } = ctx;
   const attention = attentionOrder(model);
+  const c = datasetColumns(t);
   const attentionTable = table(
     attention.slice(0, ATTENTION_LIMIT),
     [
-      {
-        head: t.t('dataset'),
-        cell: (d) =>
-          `<a href="${esc(datasetHref(d.dataset))}">${esc(d.title ?? d.dataset)}</a> <span class="muted">${esc(d.dataset)}</span>`,
-      },
-      { head: t.t('department'), cell: (d) => esc(d.department?.name ?? '—') },
-      { head: t.t('score'), num: true, cell: (d) => esc(t.score(d.score)) },
+      c.dataset,
+      c.department,
+      c.score,
       {
         head: t.t('failedErrorRules'),
         num: true,
         cell: (d) => esc(t.int(ruleCounts(d).failedError)),
       },
-      {
-        head: t.t('failedRules'),
-        num: true,
-        cell: (d) => {
-          const c = ruleCounts(d);
-          return esc(`${t.int(c.failed)} / ${t.int(c.total)}`);
-        },
-      },
-      { head: t.t('quarantined'), num: true, cell: (d) => esc(t.int(d.quarantine.total)) },
-      { head: t.t('status'), cell: (d) => statusBadge(t, d.status) },
+      c.failedRules,
+      c.quarantined,
+      c.status,
     ],
     t.t('none'),
   );

@@ -9,6 +9,7 @@ import {
 } from '../derive.ts';
 import { card, esc } from '../html.ts';
 import { framed, type PageContext } from './context.ts';
+import { backupsSection } from './overview-backups.ts';
 import {
   attentionSection,
   departmentsSection,
@@ -45,6 +46,7 @@ ${card(t.date(q.asOf), t.t('asOf'))}
   const trend = trendSection(ctx);
   const attention = attentionSection(ctx);
   const findings = findingsSection(ctx);
+  const backups = model.backups ? backupsSection(ctx, model.backups) : '';
 
   const notes = model.notes.length
     ? `<div class="note">${model.notes.map((n) => esc(n)).join('<br>')}</div>`
@@ -58,7 +60,7 @@ ${card(t.date(q.asOf), t.t('asOf'))}
 <section id="departments"><h2>${esc(t.t('departmentRanking'))}</h2>${departments}</section>
 <section id="attention"><h2>${esc(t.t('attention'))}</h2>${attention}<a href="${esc(datasetsHref())}">${esc(t.t('allDatasets'))}</a></p></section>
 <section id="findings"><h2>${esc(t.t('findings'))}</h2>${findings}</section>
-<section id="formula"><h2>${esc(t.t('formula'))}</h2>
+${backups}<section id="formula"><h2>${esc(t.t('formula'))}</h2>
 <details><summary>${esc(t.t('formula'))}</summary><ul>
 <li><code>rule</code>: ${esc(q.formula.rule)}</li>
 <li><code>dimension</code>: ${esc(q.formula.dimension)}</li>

@@ -22,7 +22,7 @@ import { listAudit } from '../../platform/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { hukouRows } from '../platform/fixture.ts';
-import { contextOf, governedProject, hukouEntry, operator } from './fixture.ts';
+import { contextOf, governedProject, hukouEntry, operator } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {

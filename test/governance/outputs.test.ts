@@ -20,7 +20,7 @@ import { listAudit, requestBackflow, verifyAudit } from '../../platform/index.ts
 import { findCitizenIds } from '../../reports/index.ts';
 import { type CatalogEntryInput, defineCatalogEntry, parseCitizenId } from '../../schemas/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { hierarchy, hukouEntry, operator, prefecture } from './fixture.ts';
+import { hierarchy, hukouEntry, operator, prefecture } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../governance/index.ts';
 import { listAudit, verifyAudit } from '../../platform/index.ts';
 import { sharingReader } from '../../reports/index.ts';
-import { hukouEntry, operator, prefecture } from './fixture.ts';
+import { hukouEntry, operator, prefecture } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {

@@ -19,7 +19,7 @@ import {
 import { appendAudit, initKeys, listAudit } from '../../platform/index.ts';
 import { defineProject } from '../../project/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { operator, prefecture } from './fixture.ts';
+import { operator, prefecture } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {

@@ -106,6 +106,12 @@ const rowsAndConflicts = async (wh: Warehouse) => ({
   conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
 });
 
+/**
+ * Each property run opens three warehouses and builds up to 12 times: about 10 s on a quiet machine, several
+ * minutes when two suites share two cores. The limit only stops a hung test; it asserts nothing about speed.
+ */
+const PROPERTY_TIMEOUT_MS = 600_000;
+
 function equalsFullRebuild(definition: typeof people, numRuns: number) {
   return fc.assert(
     // Some builds integrate several loads at once (of one source or both, merges and appends mixed).
@@ -163,13 +169,21 @@ async function compareBuilds(definition: typeof people, changes: (Change | Chang
 }
 
 describe('incremental foundation builds', () => {
-  it('equal a full rebuild after every random change set (rows, conflicts and history)', async () => {
-    await equalsFullRebuild(people, 15);
-  });
+  it(
+    'equal a full rebuild after every random change set (rows, conflicts and history)',
+    async () => {
+      await equalsFullRebuild(people, 15);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('equal a full rebuild when keys drop out of picks and a field is split by key prefix', async () => {
-    await equalsFullRebuild(mixed, 15);
-  });
+  it(
+    'equal a full rebuild when keys drop out of picks and a field is split by key prefix',
+    async () => {
+      await equalsFullRebuild(mixed, 15);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it('equal a full rebuild when a key leaves the only recomputed pick but another source still holds it', async () => {
     // Both sources change in the same build, for different keys: reg's new load has only KEYS[3], ss's only
@@ -184,9 +198,13 @@ describe('incremental foundation builds', () => {
     ]);
   });
 
-  it('equal a full rebuild when values and filters are SQL over the source columns', async () => {
-    await equalsFullRebuild(exprs, 10);
-  });
+  it(
+    'equal a full rebuild when values and filters are SQL over the source columns',
+    async () => {
+      await equalsFullRebuild(exprs, 10);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it('equal a full rebuild after a source column changed type (closed versions take the new type when they convert)', async () => {
     const dated = defineFoundation({

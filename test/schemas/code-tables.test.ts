@@ -13,7 +13,7 @@ import {
   SEX_TABLE,
   SexCode,
   sexLabel,
-} from '../../schemas/code-tables.ts';
+} from '../../schemas/index.ts';
 
 describe('sex codes (GB/T 2261.1)', () => {
   it('has the four codes with labels', () => {

@@ -1,4 +1,4 @@
-/** Foundations, hierarchy and catalog pages; the first two show "not configured" until their layer lands. */
+/** The catalog page (catalog.html). */
 import {
   CATALOG_KIND_LABELS,
   GENERAL_SUB_LEVEL_LABELS,
@@ -12,88 +12,7 @@ import { datasetHref } from '../derive.ts';
 import { card, esc, table } from '../html.ts';
 import type { CatalogItem } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
-
-function notConfigured(ctx: PageContext, message: string, note: string | null): string {
-  return `<section id="not-configured"><h2>${esc(ctx.t.t('notConfigured'))}</h2><p>${esc(message)}</p>${
-    note ? `<p class="muted"><code>${esc(note)}</code></p>` : ''
-  }</section>`;
-}
-
-/** foundations.html: sources per field, conflicts by field and department, duplicate collection. */
-export function renderFoundations(ctx: PageContext): string {
-  const { t, model } = ctx;
-  const f = model.foundations;
-  let body: string;
-  if (f.status === 'not-configured') body = notConfigured(ctx, t.t('foundationsNotConfigured'), f.note);
-  else {
-    const d = f.data;
-    body = `<section id="sources"><h2>${esc(t.t('sourcesPerField'))}</h2>${table(
-      d.sources,
-      [
-        { head: t.t('foundation'), cell: (r) => esc(r.foundation) },
-        { head: t.t('field'), cell: (r) => `<code>${esc(r.field)}</code>` },
-        { head: t.t('authoritative'), cell: (r) => esc(r.source) },
-        { head: t.t('department'), cell: (r) => esc(r.department ?? '—') },
-      ],
-      t.t('none'),
-    )}</section>
-<section id="conflicts"><h2>${esc(t.t('conflicts'))}</h2>${table(
-      d.conflicts,
-      [
-        { head: t.t('foundation'), cell: (r) => esc(r.foundation) },
-        { head: t.t('field'), cell: (r) => `<code>${esc(r.field)}</code>` },
-        { head: t.t('department'), cell: (r) => esc(r.department) },
-        { head: t.t('count'), num: true, cell: (r) => esc(t.int(r.count)) },
-      ],
-      t.t('noConflicts'),
-    )}</section>
-<section id="duplicates"><h2>${esc(t.t('duplicates'))}</h2>${table(
-      d.duplicates,
-      [
-        { head: t.t('field'), cell: (r) => `<code>${esc(r.field)}</code>` },
-        { head: t.t('department'), cell: (r) => esc(r.department) },
-        { head: t.t('authoritative'), cell: (r) => esc(r.authoritative) },
-        { head: t.t('count'), num: true, cell: (r) => esc(t.int(r.count)) },
-      ],
-      t.t('noDuplicates'),
-    )}</section>`;
-  }
-  return framed(ctx, 'foundations.html', t.t('foundations'), body);
-}
-
-/** hierarchy.html: pushes per child node and their status, backflow served. */
-export function renderHierarchy(ctx: PageContext): string {
-  const { t, model } = ctx;
-  const h = model.hierarchy;
-  let body: string;
-  if (h.status === 'not-configured') body = notConfigured(ctx, t.t('hierarchyNotConfigured'), h.note);
-  else {
-    body = `<section id="pushes"><h2>${esc(t.t('pushes'))}</h2>${table(
-      h.data.pushes,
-      [
-        { head: t.t('node'), cell: (r) => `<code>${esc(r.node)}</code>` },
-        { head: t.t('dataset'), cell: (r) => esc(r.dataset) },
-        { head: t.t('batches'), num: true, cell: (r) => esc(t.int(r.batches)) },
-        { head: t.t('rows'), num: true, cell: (r) => esc(t.int(r.rows)) },
-        { head: t.t('lastAt'), cell: (r) => esc(t.dateTime(r.lastAt)) },
-        { head: t.t('status'), cell: (r) => esc(t.word(r.status)) },
-      ],
-      t.t('noPushes'),
-    )}</section>
-<section id="backflow"><h2>${esc(t.t('backflow'))}</h2>${table(
-      h.data.backflow,
-      [
-        { head: t.t('node'), cell: (r) => `<code>${esc(r.node)}</code>` },
-        { head: t.t('dataset'), cell: (r) => esc(r.dataset) },
-        { head: t.t('requests'), num: true, cell: (r) => esc(t.int(r.requests)) },
-        { head: t.t('rows'), num: true, cell: (r) => esc(t.int(r.rows)) },
-        { head: t.t('lastAt'), cell: (r) => esc(t.dateTime(r.lastAt)) },
-      ],
-      t.t('noBackflow'),
-    )}</section>`;
-  }
-  return framed(ctx, 'hierarchy.html', t.t('hierarchy'), body);
-}
+import { notConfigured } from './not-configured.ts';
 
 /** catalog.html: entries with share/open types, update cycle and grade; overdue entries and missing bases. */
 export function renderCatalog(ctx: PageContext): string {
