@@ -152,14 +152,22 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     },
   },
   keys: {
-    examples: ['gongshu keys init --project DIR', 'gongshu keys show --project DIR --json'],
+    examples: [
+      'gongshu keys init --project DIR',
+      'gongshu keys init --tls --host node.example.gov.cn --project DIR',
+      'gongshu keys show --project DIR --json',
+    ],
     exits: { 0: null, ...USAGE },
   },
   push: {
-    examples: ['gongshu push --project DIR', 'gongshu push --project DIR --dataset hukou --json'],
+    examples: [
+      'gongshu push --project DIR --dataset hukou --json',
+      'gongshu push dead-letters --project DIR',
+      'gongshu push retry BATCH --project DIR',
+    ],
     exits: {
-      0: 'the parent acknowledged every batch',
-      1: 'the parent refused or could not be reached',
+      0: 'the parent acknowledged every batch (dead-letters, retry, abandon: done)',
+      1: 'a batch failed or became a dead letter, or the parent could not be reached or not verified',
       ...USAGE,
       ...WAREHOUSE,
     },
@@ -174,12 +182,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   audit: {
     examples: [
       'gongshu audit verify --project DIR',
+      'gongshu audit verify --against-parent --project DIR',
       'gongshu audit list --dataset hukou --limit 20 --project DIR',
       'gongshu audit archive --before 2023-01-01 --project DIR',
     ],
     exits: {
-      0: 'verify: the chain, its archive and the usage log are intact',
-      1: 'verify: an entry, a segment or a usage entry was edited or deleted',
+      0: 'verify: the chain, its archive and the usage log are intact (and, --against-parent, match the heads the parent recorded)',
+      1: 'verify: an entry, a segment or a usage entry was edited or deleted, or the chain was rewritten (against the parent)',
       ...USAGE,
       ...WAREHOUSE,
     },

@@ -431,22 +431,34 @@ export function buildProgram(): Command {
 
   program
     .command('keys')
-    .description("create or show this node's ed25519 key pair (platform identity)")
+    .description(
+      "create or show this node's ed25519 key pair (platform identity) and, with --tls, its self-signed TLS certificate",
+    )
     .addArgument(program.createArgument('<action>', 'init or show').choices(['init', 'show']))
     .option('--project <dir>', 'project directory (its keys live in .gongshu/keys)', '.')
-    .option('--force', 'init: replace an existing key pair')
+    .option('--force', 'init: replace an existing key pair (and certificate)')
+    .option(
+      '--tls',
+      'init: also make a self-signed TLS certificate (tls.crt, tls.key; needs the openssl command) for the other side to pin',
+    )
+    .option(
+      '--host <names...>',
+      'init --tls: host names and addresses the certificate is for (default localhost, 127.0.0.1, this host)',
+    )
     .option('--json', 'print { node, publicKey } as JSON')
     .action(lazy(() => import('./commands/keys.ts')));
 
   program
     .command('push')
     .description(
-      'push catalogued datasets changed since the last acknowledged push to the parent node (上报)',
+      'push reportable datasets changed since the last acknowledged push to the parent node (上报); dead-letters lists batches the parent refused for good, retry BATCH sends one again, abandon BATCH gives it up',
     )
+    .argument('[action]', 'dead-letters, retry or abandon; omitted: push')
+    .argument('[batch]', 'retry/abandon: the dead letter (as push dead-letters lists it)')
     .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--dataset <names...>', 'only these datasets; default every reportable dataset')
-    .option('--json', 'print the push summary as JSON')
+    .option('--json', 'print the push summary (or one JSON object per dead letter) as JSON')
     .action(lazy(() => import('./commands/push.ts')));
 
   program
@@ -467,7 +479,7 @@ export function buildProgram(): Command {
     program
       .command('audit')
       .description(
-        'the hash-chained audit of transfers and governance events: list, verify (across archive segments and the usage log), archive --before DATE',
+        'the hash-chained audit of transfers (push, backflow, refusals) and governance events: list, verify (across archive segments and the usage log; --against-parent also against the heads the parent recorded), archive --before DATE',
       )
       .addArgument(
         program.createArgument('<action>', 'list, verify or archive').choices(['list', 'verify', 'archive']),
@@ -475,9 +487,13 @@ export function buildProgram(): Command {
       .option('--dataset <name>', 'list: only this dataset')
       .option(
         '--action <action>',
-        'list: only this action (push-sent, backflow-served, request-submitted, usage-export, …)',
+        'list: only this action (push-sent, push-received, backflow-served, request-submitted, usage-export, …)',
       )
       .option('--limit <n>', 'list: newest entries to show', '50')
+      .option(
+        '--against-parent',
+        'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
+      )
       .option('--before <date>', 'archive: archive the entries recorded before this date'),
     { at: false },
   ).action(lazy(() => import('./commands/audit.ts')));
@@ -509,7 +525,9 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description("run the node's HTTP service (push from children, backflow, health) and its schedules")
+    .description(
+      "run the node's HTTP(S) service (push from children, backflow, audit anchors, health), forward upward, and run its schedules",
+    )
     .option('--project <dir>', 'project directory (holding gongshu.config.ts)', '.')
     .option('--warehouse <file>', 'DuckDB file; defaults to the project setting or .gongshu/warehouse.duckdb')
     .option('--port <n>', 'port; defaults to platform.listen.port (0: any free port)')

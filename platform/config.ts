@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { NODE_LEVELS } from '../schemas/index.ts';
+import { divisionPrefix, NODE_LEVELS } from '../schemas/index.ts';
 import { PlatformConfigError } from './errors.ts';
 
 const NODE_ID = z
@@ -11,6 +11,39 @@ const PUBLIC_KEY = z.string().min(40).meta({
   description: 'an ed25519 public key as printed by `gongshu keys show` ("ed25519:<base64>") or SPKI PEM',
 });
 const COLUMN = z.string().min(1);
+const FILE = z.string().min(1);
+
+/** How a node trusts its parent's TLS certificate, and the certificate it presents for mutual TLS. */
+const PARENT_TLS = z
+  .object({
+    ca: FILE.optional().meta({
+      description:
+        "PEM file of the CA (or the parent's own self-signed certificate: pinning) the parent's certificate must chain to; defaults to the system CAs",
+    }),
+    cert: FILE.optional().meta({
+      description: "this node's certificate, presented when the parent asks for one",
+    }),
+    key: FILE.optional().meta({ description: 'the private key of cert' }),
+  })
+  .strict();
+
+/** TLS of `gongshu serve`. */
+const SERVE_TLS = z
+  .object({
+    cert: FILE.meta({
+      description: "PEM file of this node's certificate (gongshu keys init --tls makes one)",
+    }),
+    key: FILE.meta({ description: 'PEM file of its private key (mode 600)' }),
+    ca: FILE.optional().meta({
+      description:
+        "PEM file of the CAs (or the children's pinned certificates) a child's certificate must chain to",
+    }),
+    requireClientCertificate: z.boolean().default(false).meta({
+      description:
+        "mutual TLS: refuse a connection without a child certificate that chains to ca; its subject CN must be the child's node id. Defaults to false",
+    }),
+  })
+  .strict();
 
 /** What a child of a given level may receive back (回流) from one dataset. */
 export const entitlementSchema = z
@@ -21,7 +54,7 @@ export const entitlementSchema = z
     }),
     divisionColumn: z.string().optional().meta({
       description:
-        'column holding the six-digit division code the rows fall under; defaults to the key (citizen ID: characters 1-6; USCC: characters 3-8)',
+        "deprecated: declare the catalog entry's jurisdiction instead. A column holding the six-digit division code the rows fall under, used when the catalog declares none",
     }),
   })
   .strict();
@@ -29,8 +62,10 @@ export const entitlementSchema = z
 /**
  * The platform section of a project: where this node sits in the hierarchy (county → prefecture → region),
  * its parent, its children, and what each child may receive back.
- * @example platform: { listen: { port: 7461 }, parent: { id: '650000', url: 'https://…', publicKey: 'ed25519:…' },
- *   children: [{ id: '650102', publicKey: 'ed25519:…' }], entitlements: { hukou: { levels: { county: ['id_number'] } } } }
+ * @example platform: { listen: { port: 7461 }, tls: { cert: '.gongshu/keys/tls.crt', key: '.gongshu/keys/tls.key' },
+ *   parent: { id: '650000', url: 'https://…', publicKey: 'ed25519:…', tls: { ca: 'peers/650000.crt' } },
+ *   children: [{ id: '650102', publicKey: 'ed25519:…', descendants: [] }],
+ *   entitlements: { hukou: { levels: { county: ['id_number'] } } } }
  */
 export const platformSchema = z
   .object({
@@ -49,6 +84,9 @@ export const platformSchema = z
         id: NODE_ID,
         url: z.url().meta({ description: "the parent node's base URL, e.g. http://10.1.2.3:7460" }),
         publicKey: PUBLIC_KEY,
+        tls: PARENT_TLS.optional().meta({
+          description: 'how to trust the parent over https (and the certificate to present for mutual TLS)',
+        }),
       })
       .strict()
       .optional()
@@ -61,8 +99,24 @@ export const platformSchema = z
             name: z.string().optional(),
             level: z.enum(NODE_LEVELS).optional().meta({ description: 'defaults to the level of the id' }),
             publicKey: PUBLIC_KEY,
+            descendants: z.array(NODE_ID).default([]).meta({
+              description:
+                "the nodes below this child whose rows it forwards (e.g. a prefecture's counties); a pushed row's _origin_node must be the child or one of these. Defaults to none",
+            }),
           })
-          .strict(),
+          .strict()
+          .superRefine((c, ctx) => {
+            const prefix = divisionPrefix(c.id);
+            for (const [i, d] of c.descendants.entries()) {
+              if (d === c.id || !d.startsWith(prefix)) {
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['descendants', i],
+                  message: `${d} is not a division below ${c.id} (codes below it start with ${prefix} and differ from it)`,
+                });
+              }
+            }
+          }),
       )
       .default([])
       .meta({ description: 'the nodes that report to this one, with their public keys' }),
@@ -102,6 +156,14 @@ export const platformSchema = z
           description:
             '`gongshu serve` pushes upward on start and after each complete batch from a child; defaults to true',
         }),
+        deadAfter: z.number().int().min(1).default(5).meta({
+          description:
+            'a batch the parent keeps failing with a (signed) 5xx answer goes to the dead letters after this many pushes; defaults to 5',
+        }),
+        forwardRetryMaxMs: z.number().int().min(1000).default(300_000).meta({
+          description:
+            '`gongshu serve` retries a failed upward push after 5 s, doubling up to this; defaults to 300 s',
+        }),
       })
       .strict()
       .default({
@@ -110,7 +172,15 @@ export const platformSchema = z
         backoffMs: 200,
         timeoutMs: 120_000,
         forward: true,
+        deadAfter: 5,
+        forwardRetryMaxMs: 300_000,
       }),
+    tls: SERVE_TLS.optional().meta({
+      description: '`gongshu serve` over https; absent: plain http (answers are signed either way)',
+    }),
+    maxConcurrentPerChild: z.number().int().min(1).default(2).meta({
+      description: 'requests a child may have in flight at once; more are refused with 429. Defaults to 2',
+    }),
     maxBodyBytes: z
       .number()
       .int()
@@ -145,7 +215,7 @@ export interface PlatformProject {
   readonly platform?: unknown;
 }
 
-/** Parses a project's `platform` section (absent → defaults) and resolves its paths against `dir`. */
+/** Parses a project's `platform` section (absent → defaults) and resolves its paths (keys, TLS files) against `dir`. */
 export function nodeContext(project: PlatformProject, dir: string): NodeContext {
   const parsed = platformSchema.safeParse(project.platform ?? {});
   if (!parsed.success) {
@@ -155,13 +225,30 @@ export function nodeContext(project: PlatformProject, dir: string): NodeContext 
       { field: 'platform' },
     );
   }
-  const platform = parsed.data;
+  const data = parsed.data;
+  const at = (f: string) => (isAbsolute(f) ? f : join(dir, f));
+  const files = <T extends Record<string, unknown>>(o: T, keys: readonly string[]): T =>
+    Object.fromEntries(
+      Object.entries(o).map(([k, v]) => [k, keys.includes(k) && typeof v === 'string' ? at(v) : v]),
+    ) as T;
+  const platform: PlatformConfig = {
+    ...data,
+    ...(data.tls ? { tls: files(data.tls, ['cert', 'key', 'ca']) } : {}),
+    ...(data.parent
+      ? {
+          parent: {
+            ...data.parent,
+            ...(data.parent.tls ? { tls: files(data.parent.tls, ['cert', 'key', 'ca']) } : {}),
+          },
+        }
+      : {}),
+  };
   return {
     id: project.node.id,
     level: project.node.level,
     name: project.node.name,
     dir,
-    keysDir: isAbsolute(platform.keysDir) ? platform.keysDir : join(dir, platform.keysDir),
+    keysDir: at(platform.keysDir),
     platform,
   };
 }

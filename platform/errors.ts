@@ -21,13 +21,25 @@ export class PlatformRejection extends GongshuError {
 
 /**
  * A transfer to or from another node failed: the connection broke, timed out, or the node answered 5xx/429
- * (retryable), or it answered another 4xx (final; the message carries the node's error).
+ * (retryable), or it answered another 4xx (final; the message carries the node's error). `verified` says whether
+ * the answer carried a valid signature of the node asked: only a verified answer may change what the caller
+ * records (an unverifiable one is retryable and moves nothing forward).
  */
 export class TransportError extends GongshuError {
   readonly status: number | undefined;
+  /** The node's error code (`remoteCode`), e.g. `outside-jurisdiction`, or `unverified-answer`. */
+  readonly remoteCode: string | undefined;
+  readonly verified: boolean;
   constructor(
     message: string,
-    options: { status?: number; retryable: boolean; code?: string; cause?: unknown; url?: string },
+    options: {
+      status?: number;
+      retryable: boolean;
+      code?: string;
+      cause?: unknown;
+      url?: string;
+      verified?: boolean;
+    },
   ) {
     super('transport', message, {
       details: { status: options.status, remoteCode: options.code, url: options.url },
@@ -35,6 +47,8 @@ export class TransportError extends GongshuError {
       cause: options.cause,
     });
     this.status = options.status;
+    this.remoteCode = options.code;
+    this.verified = options.verified ?? false;
   }
 }
 
@@ -43,4 +57,16 @@ export class PlatformConfigError extends GongshuError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('definition', message, { details });
   }
+}
+
+/**
+ * Text from a database error or another node, made safe for messages, logs and the audit: quoted literals become
+ * '…' (DuckDB quotes the values it could not handle) and anything shaped like an identity number or a USCC
+ * keeps only its first 6 characters. Messages never carry a clear citizen ID or name.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\b(\d{6})\d{8}\d{3}[\dXx]\b|\b(\d{6})\d{9}\b/g, (_m, a?: string, b?: string) => `${a ?? b}…`)
+    .replace(/\b([0-9A-HJ-NPQRTUWXY]{2}\d{6})[0-9A-HJ-NPQRTUWXY]{10}\b/g, '$1…');
 }

@@ -17,6 +17,7 @@ export {
   SECURITY_GRADE_LABELS,
   SecurityGrade,
 } from './catalog/grading.ts';
+export { Jurisdiction, ReportScope } from './catalog/hierarchy.ts';
 export { inferMasking } from './catalog/infer-masking.ts';
 export {
   type Generalization,

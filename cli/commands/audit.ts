@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { archiveAudit, verifyAuditAndArchives } from '../../governance/index.ts';
-import { listAudit, loadKeys } from '../../platform/index.ts';
+import {
+  type AnchoredVerification,
+  type AuditVerification,
+  listAudit,
+  loadKeys,
+  verifyAgainstParent,
+} from '../../platform/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
@@ -11,6 +17,7 @@ interface AuditOptions extends GovernanceOptions {
   action?: string;
   limit: string;
   before?: string;
+  againstParent?: boolean;
 }
 
 /** Every problem of the audit command line: --limit, --before, the project folder, the warehouse file. */
@@ -39,15 +46,36 @@ export default async function audit(args: unknown[], command: Command): Promise<
     return withGovernance(
       o,
       async (ctx) => {
-        const v = await verifyAuditAndArchives(ctx);
+        // --against-parent: the live chain is also checked against the heads the parent recorded (signed answer),
+        // archived entries against their archive copies.
+        const v = await verifyAuditAndArchives<AuditVerification & Partial<AnchoredVerification>>(
+          ctx,
+          o.againstParent
+            ? {
+                live: ({ start, archived }) =>
+                  verifyAgainstParent({
+                    wh: ctx.wh,
+                    node: ctx.node,
+                    keys: loadKeys(ctx.node.keysDir),
+                    start,
+                    archived,
+                  }),
+              }
+            : {},
+        );
         if (o.json) out.json({ ...v.live, ok: v.ok, archive: v.archive, usage: v.usage });
         else {
+          const l = v.live;
+          const anchored =
+            l.parent !== undefined
+              ? `; ${l.anchors} heads recorded by parent ${l.parent}${l.anchoredTo ? `, anchored up to entry ${l.anchoredTo}` : ''}`
+              : '';
           out.data(
             v.ok
-              ? `audit verify: ${v.live.entries} live entries, chain intact (head ${v.live.head ?? 'none'}); ${v.archive.segments} archive segments (${v.archive.entries} entries) continue into it; usage log matches`
-              : `audit verify: ${v.live.problems.length + v.archive.problems.length + v.usage.length} problems`,
+              ? `audit verify: ${l.entries} live entries, chain intact (head ${l.head ?? 'none'})${anchored}; ${v.archive.segments} archive segments (${v.archive.entries} entries) continue into it; usage log matches`
+              : `audit verify: ${l.problems.length + v.archive.problems.length + v.usage.length} problems${anchored}`,
           );
-          for (const p of v.live.problems) out.data(`  ${p.problem}: ${p.message}`);
+          for (const p of l.problems) out.data(`  ${p.problem}: ${p.message}`);
           for (const p of v.archive.problems) out.data(`  archive: ${p}`);
           for (const p of v.usage) out.data(`  usage ${p.problem}: ${p.message}`);
         }

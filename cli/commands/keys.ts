@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { initKeys, KEY_FILES, loadKeys, nodeContext } from '../../platform/index.ts';
+import { initCertificate, initKeys, KEY_FILES, loadKeys, nodeContext } from '../../platform/index.ts';
 import { PROJECT_FILE, projectAndWarehouse } from '../../project/index.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
@@ -9,6 +9,8 @@ import { processOutput } from '../output.ts';
 interface KeysOptions {
   project: string;
   force?: boolean;
+  tls?: boolean;
+  host?: string[];
   json?: boolean;
 }
 
@@ -31,11 +33,21 @@ export default async function keys(args: unknown[], command: Command): Promise<n
   const { dir, node } = await keysDirOf(o.project);
   if (action === 'init') {
     const k = initKeys(dir, { force: Boolean(o.force) });
+    const cert = o.tls
+      ? initCertificate(dir, {
+          node: node ?? 'gongshu-node',
+          force: Boolean(o.force),
+          ...(o.host ? { hosts: o.host } : {}),
+        })
+      : undefined;
     const info = {
       node,
       publicKey: k.publicText,
       privateKeyFile: join(dir, KEY_FILES.private),
       created: k.created,
+      ...(cert
+        ? { certificate: { file: cert.cert, key: cert.key, created: cert.created, sha256: cert.fingerprint } }
+        : {}),
     };
     if (o.json) out.json(info);
     else {
@@ -45,6 +57,12 @@ export default async function keys(args: unknown[], command: Command): Promise<n
           ? `keys init: created ${info.privateKeyFile} (mode 600). Give the public key above to the parent node (platform.children)`
           : `keys init: ${info.privateKeyFile} exists; kept it (use --force to replace it: children and parents must then update the public key)`,
       );
+      if (cert)
+        out.note(
+          cert.created
+            ? `keys init: made the self-signed TLS certificate ${cert.cert} (key ${cert.key}, mode 600; SHA-256 ${cert.fingerprint}) with openssl. Set platform.tls: { cert, key } here and give ${cert.cert} to the children, which pin it as platform.parent.tls.ca`
+            : `keys init: ${cert.cert} exists; kept it (--force replaces it)`,
+        );
     }
     return EXIT.ok;
   }

@@ -10,6 +10,7 @@ import {
   scheduledBackup,
 } from '../../governance/index.ts';
 import {
+  createForwarder,
   createNodeServer,
   createSerial,
   listen,
@@ -51,9 +52,10 @@ export function checkArguments(
 }
 
 /**
- * `gongshu serve`: the node's HTTP service (push from children, backflow, health), holding the warehouse
- * (the single writer) for as long as it runs; forwards upward on start and after each child batch completes
- * (multi-hop), and runs the project's schedules when the jobs layer provides `startScheduler`.
+ * `gongshu serve`: the node's HTTP(S) service (push from children, backflow, audit anchors, health), holding
+ * the warehouse (the single writer) for as long as it runs; forwards upward on start and after each child batch
+ * completes (multi-hop), retrying a failed push with a capped backoff, and runs the project's schedules when
+ * the jobs layer provides `startScheduler`.
  */
 export default async function serve(_args: unknown[], command: Command): Promise<number> {
   const o = command.opts<ServeOptions>();
@@ -63,58 +65,49 @@ export default async function serve(_args: unknown[], command: Command): Promise
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const node = nodeContext(loaded.project, loaded.dir);
   const port = o.port === undefined ? undefined : Number(o.port);
-  const keys = node.platform.parent ? loadKeys(node.keysDir) : undefined;
-  // Sharing requests and grants (governance): answers to requests are signed with the node key when it has one.
+  // The node key signs every answer (hierarchy), including the answers to sharing requests.
+  const keys = loadKeys(node.keysDir);
+  // Sharing requests and grants (governance).
   const governance = governanceConfig(loaded.project, loaded.dir);
-  let answerKeys = keys;
-  if (!answerKeys) {
-    try {
-      answerKeys = loadKeys(node.keysDir);
-    } catch {
-      answerKeys = undefined;
-    }
-  }
   const backups = backupSettings(loaded.project, loaded.dir);
   const wh = await openWarehouse({ path: warehousePath });
   const serial = createSerial();
-  const abort = new AbortController();
-  let forwarding: Promise<void> | undefined;
-  let again = false;
-  let retry: NodeJS.Timeout | undefined;
-  const forward = () => {
-    if (!node.platform.parent || !keys || !node.platform.push.forward || abort.signal.aborted) return;
-    if (forwarding) {
-      again = true;
-      return;
-    }
-    forwarding = (async () => {
-      do {
-        again = false;
-        try {
-          await pushUpward({ wh, node, project: loaded.project, keys, logger, serial, signal: abort.signal });
-        } catch (error) {
-          if (abort.signal.aborted) break;
-          logger.error(`push → ${node.platform.parent?.id}: ${(error as Error).message}; retrying in 5 s`);
-          retry = setTimeout(() => {
-            retry = undefined;
-            forward();
-          }, 5000);
-        }
-      } while (again && !abort.signal.aborted);
-    })().finally(() => {
-      forwarding = undefined;
-    });
-  };
+  const parent = node.platform.parent;
+  const forwarder =
+    parent && node.platform.push.forward
+      ? createForwarder({
+          parent: parent.id,
+          logger,
+          maxRetryMs: node.platform.push.forwardRetryMaxMs,
+          push: (signal) =>
+            pushUpward({
+              wh,
+              node,
+              project: loaded.project,
+              keys,
+              logger,
+              serial,
+              signal,
+              onDeadLetter: (d) =>
+                logger.error(
+                  { alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code },
+                  `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`,
+                ),
+            }),
+        })
+      : undefined;
+  const served = o.host
+    ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
+    : node;
   const app = createNodeServer({
-    node: o.host
-      ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-      : node,
+    node: served,
     project: loaded.project,
     wh,
     logger,
+    keys,
     serial,
-    onBatchComplete: forward,
-    health: () => ({ forwarding: forwarding !== undefined || again || retry !== undefined }),
+    onBatchComplete: () => forwarder?.request(),
+    health: () => ({ forwarding: forwarder?.busy() ?? false }),
     ...(governance.sharing.backflow === 'grants'
       ? { authorizeBackflow: backflowAuthorizer({ wh, node, project: loaded.project, config: governance }) }
       : {}),
@@ -122,11 +115,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
       // Children may keep their encrypted backups here (backup.store); this node cannot read them.
       backupStoreRoutes({ store: backups.store, wh, node: node.id, logger })(app, tools);
       // Sharing requests from children (POST /v1/requests, GET /v1/requests/:id), answered signed.
-      requestRoutes(
-        { wh, node, project: loaded.project, config: governance },
-        answerKeys,
-        logger,
-      )(app, tools);
+      requestRoutes({ wh, node, project: loaded.project, config: governance }, keys, logger)(app, tools);
     },
   });
   if (governance.sharing.backflow === 'entitlements') {
@@ -136,13 +125,7 @@ export default async function serve(_args: unknown[], command: Command): Promise
   }
   let scheduler: { stop(): void | Promise<void> } | undefined;
   try {
-    const url = await listen(
-      app,
-      o.host
-        ? { ...node, platform: { ...node.platform, listen: { ...node.platform.listen, host: o.host } } }
-        : node,
-      port,
-    );
+    const url = await listen(app, served, port);
     if (o.schedules !== false) {
       const jobs = (await import('../../jobs/index.ts' as string).catch(() => undefined)) as
         | { startScheduler?: StartScheduler }
@@ -172,12 +155,12 @@ export default async function serve(_args: unknown[], command: Command): Promise
       node: node.id,
       level: node.level,
       url,
-      parent: node.platform.parent?.id ?? null,
+      parent: parent?.id ?? null,
       pid: process.pid,
     };
     if (o.json) out.json({ listening: info });
     else out.note(`serve: node ${node.id} (${node.name}) listening on ${url}`);
-    forward();
+    forwarder?.request();
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
@@ -185,11 +168,9 @@ export default async function serve(_args: unknown[], command: Command): Promise
     });
     logger.info('serve: stopping');
   } finally {
-    abort.abort(new Error('serve stopped'));
-    if (retry) clearTimeout(retry);
+    await forwarder?.stop();
     await scheduler?.stop();
     await app.close();
-    await forwarding?.catch(() => undefined);
     await serial(async () => wh.close());
   }
   return EXIT.ok;

@@ -6,6 +6,7 @@
  */
 import {
   type AuditEntry,
+  type AuditStart,
   type AuditVerification,
   deleteArchivedAudit,
   listAudit,
@@ -90,9 +91,9 @@ export async function archiveAudit(
 }
 
 /** The outcome of verifying the live chain, its archive and the usage log together. */
-export interface FullVerification {
+export interface FullVerification<V extends AuditVerification = AuditVerification> {
   readonly ok: boolean;
-  readonly live: AuditVerification;
+  readonly live: V;
   readonly archive: {
     readonly segments: number;
     readonly entries: number;
@@ -102,9 +103,16 @@ export interface FullVerification {
 }
 
 /** Verifies the archive segments, the live chain where they end, and the usage log against both. */
-export async function verifyAuditAndArchives(
+export async function verifyAuditAndArchives<V extends AuditVerification = AuditVerification>(
   ctx: Pick<GovernanceContext, 'wh' | 'config'>,
-): Promise<FullVerification> {
+  options: {
+    /**
+     * Verifies the live chain from `start` (default `verifyAudit`); e.g. the platform's `verifyAgainstParent`,
+     * given the archived entries' hashes so anchors in archived entries are checked against the archive.
+     */
+    live?: (args: { start?: AuditStart; archived: ReadonlyMap<number, string> }) => Promise<V>;
+  } = {},
+): Promise<FullVerification<V>> {
   const segments = readSegments(ctx.config.audit.archivePath);
   const problems = segments.flatMap((s) => s.problems);
   const archived = new Map<number, AuditEntry>();
@@ -130,7 +138,12 @@ export async function verifyAuditAndArchives(
     if (!before) problems.push(`entries 1…${first.seq - 1} were deleted but are not in the archive`);
     else start = { seq: first.seq, prevHash: before.hash };
   }
-  const liveCheck = await verifyAudit(ctx.wh, start ? { start } : {});
+  const liveCheck = options.live
+    ? await options.live({
+        ...(start ? { start } : {}),
+        archived: new Map([...archived].map(([seq, e]) => [seq, e.hash])),
+      })
+    : ((await verifyAudit(ctx.wh, start ? { start } : {})) as V);
   const usage = await verifyUsage(ctx, archived);
   return {
     ok: liveCheck.ok && problems.length === 0 && usage.length === 0,

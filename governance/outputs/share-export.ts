@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { datasetPolicies, divisionSql } from '../../platform/index.ts';
+import { datasetPolicies, jurisdictionOf } from '../../platform/index.ts';
 import {
   quoteIdent,
   quoteLiteral,
@@ -82,14 +82,15 @@ export async function scopedSource(
   const from = sql`main.${quoteIdent(dataset)}`;
   if (!scope) return { from, where: undefined, params: {} };
   const policy = (await datasetPolicies(ctx.wh, ctx.project)).get(dataset);
+  // The rows' jurisdiction as the catalog declares it (the key's digits only where it says fromKey).
   const division = policy
-    ? divisionSql(policy, ctx.node.platform.entitlements[dataset]?.divisionColumn, quoteIdent)
+    ? jurisdictionOf(policy, ctx.node.platform.entitlements[dataset]?.divisionColumn)?.sql
     : undefined;
   if (!division) {
     throw new GovernanceError(
       'state',
       'no-division',
-      `dataset ${dataset}: unkeyed and no platform.entitlements.${dataset}.divisionColumn, so rows cannot be limited to division ${scope}`,
+      `dataset ${dataset}: its catalog entry declares no jurisdiction, so rows cannot be limited to division ${scope}. Fix: declare jurisdiction: { column: "<division code item>" } (or { fromKey: true }) in the catalog entry`,
     );
   }
   return { from, where: trustedSql(`starts_with(${division}, $scope)`), params: { scope } };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import { type CatalogEntry, callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -61,6 +61,15 @@ export const foundationSchema = z
     others: z.record(z.string().regex(NAME), z.array(sourceRefSchema).min(1)).default({}).meta({
       description: 'field → other sources holding it: compared, disagreements recorded as conflicts',
     }),
+    catalog: z
+      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
+        message: 'a catalog entry made by defineCatalogEntry({...})',
+      })
+      .optional()
+      .meta({
+        description:
+          'the catalog entry of the built table (defineCatalogEntry); with one, gongshu push reports it upward as foundation.<name> (a build is the unit). Defaults to none',
+      }),
   })
   .strict();
 
@@ -76,6 +85,8 @@ export interface Foundation {
   readonly keyColumn: string;
   readonly fields: Readonly<Record<string, readonly SourceRef[]>>;
   readonly others: Readonly<Record<string, readonly SourceRef[]>>;
+  /** The catalog entry of the built table, when it is reported upward. */
+  readonly catalog?: CatalogEntry;
   readonly file?: string;
 }
 
@@ -200,6 +211,7 @@ export function defineFoundation(spec: FoundationSpec): Foundation {
     keyColumn,
     fields,
     others: d.others,
+    ...(d.catalog ? { catalog: d.catalog } : {}),
     ...(file ? { file } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import { type CatalogEntry, callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -33,6 +33,15 @@ export const modelSchema = z
       description:
         "a SELECT; dependencies through ref(): ({ ref }) => a function of { ref } returning SQL that names ref('foundation.population'), or text with {{ ref('hukou') }}",
     }),
+    catalog: z
+      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
+        message: 'a catalog entry made by defineCatalogEntry({...})',
+      })
+      .optional()
+      .meta({
+        description:
+          'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
+      }),
     gate: z.enum(['error', 'none']).default('error').meta({
       description:
         'error: skip the model when an upstream dataset has a failing error-severity quality rule; none: always build. Defaults to error',
@@ -51,6 +60,8 @@ export interface Model {
   readonly title: string | undefined;
   readonly description: string | undefined;
   readonly gate: 'error' | 'none';
+  /** The catalog entry of the built table, when it is reported upward. */
+  readonly catalog?: CatalogEntry;
   /** The names passed to `ref()`, in order of first use. */
   readonly refs: readonly string[];
   /** The SQL with every `ref()` resolved by `resolve`. */
@@ -99,6 +110,7 @@ export function makeModel(spec: ModelSpec, file: string | undefined): Model {
     title: d.title,
     description: d.description,
     gate: d.gate,
+    ...(d.catalog ? { catalog: d.catalog } : {}),
     refs: deepFreeze(refs),
     render,
     ...(file ? { file } : {}),

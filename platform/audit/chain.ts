@@ -4,14 +4,17 @@ import { sm3 } from '../transport/signing.ts';
 
 /** What the audit records of one transfer (数据提供和获取日志, 第十五条; 全流程审计, 第三十六、三十八条). */
 export interface AuditInput {
-  /** `push-sent` | `push-received` | `backflow-served` | `backflow-received` | `rejected`. */
+  /**
+   * `push-sent` | `push-received` | `push-dead-letter` | `push-retried` | `push-abandoned` | `backflow-served` |
+   * `backflow-received` | `rejected` (a refused request). Text values are cut to `AUDIT_TEXT_MAX` characters.
+   */
   readonly action: string;
   /** The other node. */
   readonly peer?: string | null;
   readonly dataset?: string | null;
   readonly columns?: readonly string[] | null;
   readonly rows?: number | null;
-  /** SM3 of the transferred bytes (Arrow IPC). */
+  /** SM3 of the transferred bytes (the Parquet chunk or answer). */
   readonly contentHash?: string | null;
   readonly purpose?: string | null;
   readonly batch?: string | null;
@@ -36,6 +39,29 @@ export interface AuditEntry extends Record<string, unknown> {
   details: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** Longest text an audit field keeps (values from other nodes are cut to it, marked with "…"). */
+export const AUDIT_TEXT_MAX = 500;
+
+/** Text cut to `max` characters (the last one "…"). */
+export function cutText(text: string, max = AUDIT_TEXT_MAX): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const cutOrNull = (text: string | null | undefined, max = AUDIT_TEXT_MAX): string | null =>
+  text === undefined || text === null ? null : cutText(text, max);
+
+/** Details cut for the audit: at most 20 keys, text values and keys cut, nested values as cut JSON text. */
+function boundedDetails(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details).slice(0, 20)) {
+    const key = cutText(k, 64);
+    if (typeof v === 'string') out[key] = cutText(v);
+    else if (v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined) out[key] = v;
+    else out[key] = cutText(canonicalJson(v));
+  }
+  return out;
 }
 
 /** The `prev_hash` of the first entry. */
@@ -79,16 +105,16 @@ export async function appendAudit(
       seq: (last?.seq ?? 0) + 1,
       recorded_at: at.toISOString(),
       node,
-      action: input.action,
-      peer: input.peer ?? null,
-      dataset: input.dataset ?? null,
-      columns: input.columns ? JSON.stringify(input.columns) : null,
+      action: cutText(input.action, 64),
+      peer: cutOrNull(input.peer, 32),
+      dataset: cutOrNull(input.dataset, 128),
+      columns: input.columns ? JSON.stringify(input.columns.slice(0, 500).map((c) => cutText(c, 128))) : null,
       rows: input.rows ?? null,
-      content_hash: input.contentHash ?? null,
-      purpose: input.purpose ?? null,
-      batch: input.batch ?? null,
+      content_hash: cutOrNull(input.contentHash, 64),
+      purpose: cutOrNull(input.purpose),
+      batch: cutOrNull(input.batch, 128),
       chunk: input.chunk ?? null,
-      details: input.details ? canonicalJson(input.details) : null,
+      details: input.details ? canonicalJson(boundedDetails(input.details)) : null,
       prev_hash: last?.hash ?? GENESIS_HASH,
     };
     const entry: AuditEntry = { ...base, hash: entryHash(base) };
@@ -119,6 +145,14 @@ export async function appendAudit(
     );
     return entry;
   });
+}
+
+/** The newest entry of the chain as `seq:hash` (what a push carries to the parent), or undefined when empty. */
+export async function auditHead(wh: Warehouse): Promise<string | undefined> {
+  const [last] = await wh.all<{ seq: number; hash: string }>(
+    `SELECT seq, hash FROM ${AUDIT_TABLE} ORDER BY seq DESC LIMIT 1`,
+  );
+  return last ? `${last.seq}:${last.hash}` : undefined;
 }
 
 /** The recorded head of the chain (`<seq>:<hash>` of the newest entry), or null before the first entry. */
@@ -156,7 +190,7 @@ function normalizeEntry(r: AuditEntry): AuditEntry {
 /** A problem `verifyAudit` found. */
 export interface AuditProblem {
   readonly seq: number | null;
-  readonly problem: 'edited' | 'deleted' | 'broken-link' | 'truncated' | 'missing-head';
+  readonly problem: 'edited' | 'deleted' | 'broken-link' | 'truncated' | 'missing-head' | 'rewritten';
   readonly message: string;
 }
 

@@ -1,16 +1,29 @@
-import { divisionPrefix, levelOfCode, quoteIdent as q } from '../../schemas/index.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  divisionPrefix,
+  levelOfCode,
+  type NodeLevel,
+  quoteIdent as q,
+  quoteLiteral,
+} from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { type DatasetPolicy, divisionSql, shareableColumns } from '../catalog-policy.ts';
+import {
+  type DatasetPolicy,
+  jurisdictionOf,
+  localTable,
+  receivedTable,
+  shareableColumns,
+} from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformRejection } from '../errors.ts';
-import { RECEIVED_SCHEMA } from '../push/receive.ts';
-import { sm3 } from '../transport/signing.ts';
-import { encodeChunk, type WireColumn } from '../transport/wire.ts';
+import { fileSm3 } from '../transport/client.ts';
+import { writeChunkFile } from '../transport/parquet-chunk.ts';
 
-/** The header of a backflow answer. */
+/** The header of a backflow answer (in the Parquet footer). */
 export interface BackflowHeader {
-  readonly v: 1;
+  readonly v: 2;
   readonly dataset: string;
   readonly from: string;
   readonly to: string;
@@ -45,9 +58,11 @@ export interface BackflowAuthorization {
   }) => Promise<void>;
 }
 
-/** What an authorizer is asked. */
+/** What an authorizer is asked (after the catalog checks, before any row is read). */
 export interface BackflowAsk {
   readonly requester: string;
+  /** The requester's level (from `platform.children`, else its code). */
+  readonly level: NodeLevel;
   readonly dataset: string;
   readonly columns: readonly string[];
   readonly purpose: string;
@@ -59,19 +74,23 @@ export interface BackflowAsk {
 /** Decides what a backflow may return (see `BackflowAuthorization`). */
 export type BackflowAuthorizer = (ask: BackflowAsk) => Promise<BackflowAuthorization>;
 
-/** A served backflow: the Arrow body and what it holds. */
+/** A served backflow: the Parquet file and what it holds. */
 export interface ServedBackflow {
-  readonly body: Buffer;
+  readonly file: string;
   readonly rows: number;
   readonly columns: readonly string[];
   readonly contentHash: string;
 }
 
+let serial = 0;
+
 /**
- * Serves 回流 (第二十一条): rows of `dataset` under the requesting child's division prefix (from this node's own
- * table and what it received from other children, excluding rows that came from the requester itself), with
- * only the requested columns the child's level is entitled to (configured per dataset, default: the key plus
- * the shareable catalog fields). Columns not entitled are refused with 403, not silently dropped.
+ * Serves 回流 (第二十一条): rows of `dataset` under the requesting child's division by the dataset's declared
+ * jurisdiction (from this node's own table and what it received from other children, excluding rows that came
+ * from the requester itself), with only the requested columns the child's level is entitled to (configured per
+ * dataset, default: the key plus the shareable catalog fields), written by DuckDB as a Parquet file in `dir`.
+ * Columns not entitled are refused with 403, not silently dropped; a dataset without a declared jurisdiction
+ * is refused with 409 (the key's digits say where an ID was issued, not where a person lives).
  */
 export async function serveBackflow(
   wh: Warehouse,
@@ -82,6 +101,7 @@ export async function serveBackflow(
     dataset: string;
     columns: readonly string[];
     purpose: string;
+    dir: string;
     /** The grant the requester names, passed to `authorize`. */
     grant?: string | null;
     /** Grants decide what is served (columns, scope, masking); without it, `platform.entitlements` do. */
@@ -111,6 +131,7 @@ export async function serveBackflow(
   const auth = options.authorize
     ? await options.authorize({
         requester,
+        level,
         dataset,
         columns: options.columns,
         purpose: options.purpose,
@@ -126,10 +147,15 @@ export async function serveBackflow(
     throw new PlatformRejection(
       403,
       auth ? 'columns-not-granted' : 'not-entitled',
-      auth
-        ? `dataset ${dataset}: the grant does not cover columns ${refused.join(', ')} (granted: ${[...entitled].join(', ')}). Fix: request only granted columns, or submit a request for the others`
-        : `dataset ${dataset}: a ${level} node may not receive columns ${refused.join(', ')} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
-      { dataset, columns: refused },
+      `dataset ${dataset}: ${auth ? 'the grant does not cover' : `a ${level} node may not receive`} columns ${refused
+        .slice(0, 10)
+        .map((c) => JSON.stringify(c.slice(0, 40)))
+        .join(', ')} (${auth ? 'granted' : 'entitled'}: ${[...entitled].join(', ')}). Fix: ${
+        auth
+          ? 'request only granted columns, or submit a request for the others'
+          : `request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`
+      }`,
+      { dataset },
     );
   }
   const dropped = new Set(auth?.drop ?? []);
@@ -138,71 +164,53 @@ export async function serveBackflow(
       ? [policy.keyColumn, ...requested]
       : requested
   ).filter((c) => !dropped.has(c));
-  const division = divisionSql(policy, entitlement?.divisionColumn, q);
-  if (!division) {
+  const rule = jurisdictionOf(policy, entitlement?.divisionColumn);
+  if (!rule) {
     throw new PlatformRejection(
       409,
-      'no-division',
-      `dataset ${dataset}: unkeyed and no platform.entitlements.${dataset}.divisionColumn, so rows cannot be limited to a division`,
+      'no-jurisdiction',
+      `dataset ${dataset}: node ${node.id}'s catalog declares no jurisdiction, so its rows cannot be limited to node ${requester}'s division. Fix: declare jurisdiction: { column: "<division code item>" } in the catalog entry (or { fromKey: true } where the key's digits are what the data means)`,
+      { dataset },
     );
   }
+  const ownPrefix = divisionPrefix(requester);
+  // A grant may narrow the rows to a division inside the requester's own (never widen them).
+  const prefix = auth?.divisionPrefix?.startsWith(ownPrefix) ? auth.divisionPrefix : ownPrefix;
   const sources: string[] = [];
-  const types = new Map<string, string>();
-  for (const [schema, table, extra] of [
-    ['main', dataset, `, ${'$self'} AS _origin_node`],
-    [RECEIVED_SCHEMA, dataset, ''],
+  const have = new Set<string>();
+  for (const [table, own] of [
+    [localTable(dataset), true],
+    [receivedTable(dataset), false],
   ] as const) {
-    const cols = await wh.all<{ column_name: string; data_type: string }>(
-      'SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
-      [schema, table],
+    const cols = new Set(
+      (
+        await wh.all<{ column_name: string }>(
+          'SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
+          [table.schema, table.table],
+        )
+      ).map((c) => c.column_name),
     );
-    if (cols.length === 0) continue;
-    const have = new Map(cols.map((c) => [c.column_name, c.data_type]));
-    const divisionCol = entitlement?.divisionColumn ?? policy.keyColumn!;
-    if (!have.has(divisionCol)) continue;
-    const select = columns.filter((c) => have.has(c));
-    for (const c of select) if (!types.has(c)) types.set(c, have.get(c)!);
-    const own = schema === 'main' ? '' : ' AND _origin_node <> $requester';
+    if (cols.size === 0 || !cols.has(rule.column)) continue;
+    const select = columns.filter((c) => cols.has(c));
+    for (const c of select) have.add(c);
     sources.push(
-      `SELECT ${select.map(q).join(', ')}${schema === 'main' ? extra : ', _origin_node'} FROM ${schema}.${q(table)}
-       WHERE starts_with(${division}, $prefix)${own}`,
+      `SELECT ${select.map((c) => q(c)).join(', ')}, ${own ? `'${node.id}'` : '_origin_node'} AS _origin_node
+       FROM ${table.sql} WHERE starts_with(${rule.sql}, ${quoteLiteral(prefix)})${own ? '' : ` AND _origin_node <> '${requester}'`}`,
     );
   }
-  const missing = columns.filter((c) => !types.has(c));
+  const missing = columns.filter((c) => !have.has(c));
   if (sources.length === 0 || missing.length > 0) {
     throw new PlatformRejection(
       404,
       'no-data',
       sources.length === 0
-        ? `dataset ${dataset}: node ${node.id} holds no table for it`
+        ? `dataset ${dataset}: node ${node.id} holds no table for it with its jurisdiction column ${rule.column}`
         : `dataset ${dataset}: node ${node.id} has no column ${missing.join(', ')}`,
       { dataset },
     );
   }
-  const out = [...columns, '_origin_node'];
-  const ownPrefix = divisionPrefix(requester);
-  const prefix = auth?.divisionPrefix?.startsWith(ownPrefix) ? auth.divisionPrefix : ownPrefix;
-  const expression = (c: string) => auth?.columnSql?.[c]?.(q(c)) ?? q(c);
-  const rows = await wh.all<Record<string, string | null>>(
-    `SELECT ${out.map((c) => `CAST(${expression(c)} AS VARCHAR) AS ${q(c)}`).join(', ')}
-     FROM (${sources.join(' UNION ALL BY NAME ')}) ORDER BY ALL`,
-    {
-      prefix,
-      ...(sources.some((s) => s.includes('$self')) ? { self: node.id } : {}),
-      ...(sources.some((s) => s.includes('$requester')) ? { requester } : {}),
-    },
-  );
-  for (const [c, fn] of Object.entries(auth?.columnJs ?? {})) {
-    if (!columns.includes(c)) continue;
-    for (const r of rows) r[c] = fn(r[c] ?? null);
-  }
-  const changed = (c: string) => auth?.columnSql?.[c] !== undefined || auth?.columnJs?.[c] !== undefined;
-  const wire: WireColumn[] = out.map((c) => ({
-    name: c,
-    type: c === '_origin_node' || changed(c) ? 'VARCHAR' : types.get(c)!,
-  }));
   const header: BackflowHeader = {
-    v: 1,
+    v: 2,
     dataset,
     from: node.id,
     to: requester,
@@ -210,22 +218,61 @@ export async function serveBackflow(
     columns,
     purpose: options.purpose,
   };
-  const body = encodeChunk(
-    header,
-    wire,
-    out.map((c) => rows.map((r) => r[c] ?? null)),
-  );
-  const contentHash = sm3(body);
+  mkdirSync(options.dir, { recursive: true });
+  const file = join(options.dir, `backflow-${process.pid}-${++serial}.parquet`);
+  // The output policy of the grant: masking and generalising in SQL; pseudonymising in JS (DuckDB has no SM3)
+  // over the distinct values of a column in a temporary table, joined back in SQL, before DuckDB writes the file.
+  const expression = (c: string) => {
+    const sql = auth?.columnSql?.[c];
+    return sql ? `CAST((${sql(q(c))}) AS VARCHAR) AS ${q(c)}` : q(c);
+  };
+  const out = [...columns, '_origin_node'];
+  const select = `SELECT ${out.map(expression).join(', ')} FROM (${sources.join(' UNION ALL BY NAME ')})`;
+  const tokens = Object.entries(auth?.columnJs ?? {}).filter(([c]) => columns.includes(c));
+  let rows: number;
+  if (tokens.length === 0) {
+    rows = await writeChunkFile(wh, `${select} ORDER BY ALL`, file, header);
+  } else {
+    const temp = `backflow_${process.pid}_${serial}`;
+    const table = `temp.${q(temp)}`;
+    await wh.run(
+      `CREATE OR REPLACE TEMP TABLE ${q(temp)} AS SELECT ${out
+        .map((c) => (tokens.some(([t]) => t === c) ? `CAST(${q(c)} AS VARCHAR) AS ${q(c)}` : q(c)))
+        .join(', ')} FROM (${select})`,
+    );
+    try {
+      for (const [column, token] of tokens) {
+        const col = q(column);
+        const values = await wh.all<{ v: string }>(
+          `SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL`,
+        );
+        const map = `${temp}_map`;
+        await wh.run(`CREATE OR REPLACE TEMP TABLE ${q(map)} (v VARCHAR, t VARCHAR)`);
+        if (values.length > 0)
+          await wh.append(
+            map,
+            values.map((r) => [r.v, token(r.v)]),
+            { catalog: 'temp' },
+          );
+        await wh.run(`UPDATE ${table} SET ${col} = m.t FROM temp.${q(map)} m WHERE ${table}.${col} = m.v`);
+        await wh.run(`DROP TABLE temp.${q(map)}`);
+      }
+      rows = await writeChunkFile(wh, `SELECT * FROM ${table} ORDER BY ALL`, file, header);
+    } finally {
+      await wh.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+  }
+  const contentHash = await fileSm3(file);
   await appendAudit(wh, node.id, {
     action: 'backflow-served',
     peer: requester,
     dataset,
     columns,
-    rows: rows.length,
+    rows,
     contentHash,
     purpose: options.purpose,
-    details: { prefix, level, ...auth?.details },
+    details: { prefix, level, jurisdiction: rule.declared, ...auth?.details },
   });
-  await auth?.served?.({ rows: rows.length, columns, contentHash });
-  return { body, rows: rows.length, columns, contentHash };
+  await auth?.served?.({ rows, columns, contentHash });
+  return { file, rows, columns, contentHash };
 }

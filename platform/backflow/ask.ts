@@ -1,18 +1,45 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { DATASET_NAME } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
-import { PlatformConfigError, TransportError } from '../errors.ts';
+import { PlatformConfigError, PlatformRejection, TransportError } from '../errors.ts';
 import { signedRequest, withRetries } from '../transport/client.ts';
-import type { NodeKeys } from '../transport/node-keys.ts';
+import { type NodeKeys, parsePublicKey } from '../transport/node-keys.ts';
+import { inspectChunk } from '../transport/parquet-chunk.ts';
 import { createSerial, type Serial } from '../transport/serial.ts';
-import { sm3 } from '../transport/signing.ts';
-import { decodeChunk } from '../transport/wire.ts';
+import { parentTls } from '../transport/tls.ts';
 import type { BackflowHeader } from './answer.ts';
 
 /** The DuckDB schema holding data returned by the parent: `backflow.<dataset>`. */
 export const BACKFLOW_SCHEMA = 'backflow';
+
+/** Where backflow of a dataset lands: `backflow.hukou`, `backflow_foundation.population`. */
+export function backflowTable(dataset: string): { schema: string; table: string; sql: string } {
+  const dot = dataset.indexOf('.');
+  const [schema, table] =
+    dot < 0
+      ? [BACKFLOW_SCHEMA, dataset]
+      : [`${BACKFLOW_SCHEMA}_${dataset.slice(0, dot)}`, dataset.slice(dot + 1)];
+  return { schema, table, sql: `${q(schema)}.${q(table)}` };
+}
+
+const backflowHeaderSchema = z
+  .object({
+    v: z.literal(2),
+    dataset: z.string(),
+    from: z.string(),
+    to: z.string(),
+    prefix: z.string().regex(/^\d{2,6}$/),
+    columns: z.array(z.string()),
+    purpose: z.string(),
+  })
+  .strict();
 
 /** Options of `requestBackflow`. */
 export interface BackflowOptions {
@@ -42,7 +69,9 @@ export interface BackflowResult {
 
 /**
  * Asks the parent for 回流 (第二十一条): the rows of `dataset` under this node's division, with the requested
- * entitled columns; replaces `backflow.<dataset>` with them in one transaction, with an audit entry.
+ * entitled columns. The answer (a Parquet file, streamed to disk) is used only when it is signed by the parent
+ * for this request and its header names this dataset and this node; then `backflow.<dataset>` is replaced with
+ * its rows in one transaction, with an audit entry. An unverifiable answer stores nothing.
  */
 export async function requestBackflow(options: BackflowOptions): Promise<BackflowResult> {
   const t0 = performance.now();
@@ -54,11 +83,13 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
       { field: 'platform.parent' },
     );
   }
-  if (!/^[a-z][a-z0-9_]*$/.test(options.dataset)) {
+  if (!DATASET_NAME.test(options.dataset)) {
     throw new PlatformConfigError(
-      `backflow: dataset ${JSON.stringify(options.dataset)} is not a dataset name`,
+      `backflow: dataset ${JSON.stringify(options.dataset.slice(0, 80))} is not a dataset name (e.g. hukou, foundation.population)`,
     );
   }
+  const publicKey = parsePublicKey(parent.publicKey, 'platform.parent.publicKey');
+  const tls = parentTls(node);
   const serial = options.serial ?? createSerial();
   const query = new URLSearchParams({
     ...(options.columns?.length ? { columns: options.columns.join(',') } : {}),
@@ -66,72 +97,87 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
     ...(options.grant ? { grant: options.grant } : {}),
   });
   const cfg = node.platform.push;
-  const res = await withRetries(
-    () =>
-      signedRequest({
-        baseUrl: parent.url,
-        node: node.id,
-        keys: options.keys,
-        method: 'GET',
-        path: `/v1/backflow/${options.dataset}?${query}`,
-        timeoutMs: cfg.timeoutMs,
-      }),
-    {
-      attempts: cfg.attempts,
-      backoffMs: cfg.backoffMs,
-      logger: options.logger,
-      what: `backflow ${options.dataset}`,
-    },
-  );
-  const contentHash = sm3(res.body);
-  const chunk = decodeChunk<BackflowHeader>(res.body, (h) => h as BackflowHeader);
-  if (chunk.header.dataset !== options.dataset || chunk.header.to !== node.id) {
-    throw new TransportError(
-      `backflow ${options.dataset}: the parent answered for ${chunk.header.dataset} → ${chunk.header.to}`,
+  const dir =
+    wh.path === ':memory:' ? mkdtempSync(join(tmpdir(), 'gongshu-backflow-')) : `${wh.path}.transfer`;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `backflow-${options.dataset}-${process.pid}-${Date.now()}.parquet`);
+  try {
+    const res = await withRetries(
+      () =>
+        signedRequest({
+          baseUrl: parent.url,
+          node: node.id,
+          keys: options.keys,
+          method: 'GET',
+          path: `/v1/backflow/${options.dataset}?${query}`,
+          timeoutMs: cfg.timeoutMs,
+          answerFrom: { id: parent.id, publicKey },
+          saveTo: file,
+          ...(tls ? { tls } : {}),
+        }),
       {
-        retryable: false,
+        attempts: cfg.attempts,
+        backoffMs: cfg.backoffMs,
+        logger: options.logger,
+        what: `backflow ${options.dataset}`,
       },
     );
-  }
-  const table = `${BACKFLOW_SCHEMA}.${q(options.dataset)}`;
-  await serial(() =>
-    wh.transaction(async () => {
-      await wh.run(`CREATE SCHEMA IF NOT EXISTS ${BACKFLOW_SCHEMA}`);
-      const stage = `backflow_stage_${Math.random().toString(36).slice(2, 10)}`;
-      await wh.run(
-        `CREATE TEMP TABLE ${q(stage)} (${chunk.columns.map((c) => `${q(c.name)} VARCHAR`).join(', ')})`,
-      );
-      const rows = function* () {
-        for (let r = 0; r < chunk.rows; r++) yield chunk.values.map((v) => v[r] ?? null);
-      };
-      if (chunk.rows > 0) await wh.append(stage, rows(), { catalog: 'temp' });
-      await wh.run(
-        `CREATE OR REPLACE TABLE ${table} AS SELECT ${chunk.columns.map((c) => `CAST(${q(c.name)} AS ${c.type}) AS ${q(c.name)}`).join(', ')},
-           now() AS _received_at FROM temp.${q(stage)}`,
-      );
-      await wh.run(`DROP TABLE temp.${q(stage)}`);
-      await appendAudit(wh, node.id, {
-        action: 'backflow-received',
-        peer: parent.id,
-        dataset: options.dataset,
-        columns: chunk.header.columns,
-        rows: chunk.rows,
-        contentHash,
-        purpose: options.purpose,
-        details: { prefix: chunk.header.prefix, ...(options.grant ? { grant: options.grant } : {}) },
+    const contentHash = res.contentHash;
+    const table = backflowTable(options.dataset);
+    const result = await serial(async () => {
+      let chunk: Awaited<ReturnType<typeof inspectChunk<BackflowHeader>>>;
+      try {
+        chunk = await inspectChunk<BackflowHeader>(wh, file, (raw) => {
+          const h = backflowHeaderSchema.safeParse(raw);
+          if (!h.success)
+            throw new PlatformRejection(400, 'malformed-header', 'the backflow header is malformed');
+          return h.data as BackflowHeader;
+        });
+      } catch (error) {
+        throw new TransportError(
+          `backflow ${options.dataset}: the parent's signed answer is not a backflow file (${(error as Error).message})`,
+          { retryable: false, verified: true },
+        );
+      }
+      const h = chunk.header;
+      if (h.dataset !== options.dataset || h.to !== node.id || h.from !== parent.id) {
+        throw new TransportError(
+          `backflow ${options.dataset}: the parent answered for ${h.dataset.slice(0, 60)} ${h.from.slice(0, 8)} → ${h.to.slice(0, 8)}; nothing was stored`,
+          { retryable: false, verified: true },
+        );
+      }
+      await wh.transaction(async () => {
+        await wh.run(`CREATE SCHEMA IF NOT EXISTS ${q(table.schema)}`);
+        await wh.run(
+          `CREATE OR REPLACE TABLE ${table.sql} AS SELECT ${chunk.columns.map((c) => q(c.name)).join(', ')},
+             now() AS _received_at FROM ${chunk.source}`,
+        );
+        await appendAudit(wh, node.id, {
+          action: 'backflow-received',
+          peer: parent.id,
+          dataset: options.dataset,
+          columns: h.columns,
+          rows: chunk.rows,
+          contentHash,
+          purpose: options.purpose,
+          details: { prefix: h.prefix, ...(options.grant ? { grant: options.grant } : {}) },
+        });
       });
-    }),
-  );
-  const result = {
-    dataset: options.dataset,
-    table: `${BACKFLOW_SCHEMA}.${options.dataset}`,
-    rows: chunk.rows,
-    columns: chunk.header.columns,
-    contentHash,
-    seconds: (performance.now() - t0) / 1000,
-  };
-  options.logger?.info(
-    `backflow ${options.dataset} ← ${parent.id}: ${result.rows.toLocaleString('en')} rows into ${result.table}`,
-  );
-  return result;
+      return { rows: chunk.rows, columns: h.columns };
+    });
+    const out: BackflowResult = {
+      dataset: options.dataset,
+      table: `${table.schema}.${table.table}`,
+      rows: result.rows,
+      columns: result.columns,
+      contentHash,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    options.logger?.info(
+      `backflow ${options.dataset} ← ${parent.id}: ${out.rows.toLocaleString('en')} rows into ${out.table}`,
+    );
+    return out;
+  } finally {
+    rmSync(file, { force: true });
+  }
 }

@@ -1,28 +1,33 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
 import {
-  type ArrowStream,
-  FIXED_TYPES,
-  isFixedType,
-  PUSH_BATCHES_TABLE,
-  type Warehouse,
-} from '../../warehouse/index.ts';
-import { PlatformConfigError } from '../errors.ts';
-import type { WireColumn } from '../transport/wire.ts';
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
+import { PUSH_BATCHES_TABLE } from '../../warehouse/index.ts';
+import { fileSm3 } from '../transport/client.ts';
+import { type WireColumn, wireSelect, writeChunkFile } from '../transport/parquet-chunk.ts';
 
 /**
- * The outbox of a push batch freezes the batch's rows, so that a batch resumed after a crash sends exactly the
- * chunks it planned. It is one Parquet file per batch, written by DuckDB (`COPY … TO`) when the batch is planned
- * and deleted when the parent acknowledged the last chunk: each chunk is a row range of the file, which DuckDB
- * and parquet-wasm turn into the Arrow IPC stream that travels. No row becomes a JS value on the way.
- * Batches planned by earlier versions kept their outbox in a table (`gongshu_outbox_<batch>`); such a batch is
- * refused with the fix (abandon it, push again: the next batch carries its rows).
+ * The outbox of a push batch freezes the batch's rows, so that a batch resumed after a crash (or retried from
+ * the dead letters) sends exactly the chunks it planned. It is a folder per batch holding one Parquet file per
+ * chunk, written by DuckDB when the batch is planned and deleted when the parent acknowledged the last chunk
+ * (or the batch is abandoned). A chunk file is what travels, byte for byte. No row becomes a JS value.
  */
 
 let memoryOutboxes: string | undefined;
-/** The folder of a warehouse's outbox files: `<warehouse file>.outbox/` (a temporary folder for `:memory:`). */
+/** The folder of a warehouse's outboxes: `<warehouse file>.outbox/` (a temporary folder for `:memory:`). */
 export function outboxDir(wh: Warehouse): string {
   if (wh.path === ':memory:') {
     memoryOutboxes ??= mkdtempSync(join(tmpdir(), 'gongshu-outbox-'));
@@ -31,31 +36,69 @@ export function outboxDir(wh: Warehouse): string {
   return `${wh.path}.outbox`;
 }
 
-/** Whether a batch's `outbox` names a file (this version) rather than a table (earlier versions). */
-export function isOutboxFile(outbox: string): boolean {
-  return outbox.endsWith('.parquet');
+let memoryRelay: string | undefined;
+/**
+ * The folder where a forwarding node keeps the chunk files it stored, to send them upward unchanged:
+ * `<warehouse file>.relay/` (a temporary folder for `:memory:`).
+ */
+export function relayDir(wh: Warehouse): string {
+  if (wh.path === ':memory:') {
+    memoryRelay ??= mkdtempSync(join(tmpdir(), 'gongshu-relay-'));
+    return memoryRelay;
+  }
+  return `${wh.path}.relay`;
 }
 
-/** What `writeOutbox` wrote: the file, its columns as they travel, and the row ranges of its chunks. */
+/** The file of an outbox folder holding each chunk's SM3 (`{ "0": "<sm3>", … }`). */
+const HASHES = 'hashes.json';
+
+/** The SM3 of each chunk of an outbox, as recorded when it was planned (empty for an outbox without them). */
+export function chunkHashes(outbox: string): Map<number, string> {
+  try {
+    const raw = JSON.parse(readFileSync(join(outbox, HASHES), 'utf8')) as Record<string, string>;
+    return new Map(
+      Object.entries(raw)
+        .filter(([, h]) => /^[0-9a-f]{64}$/.test(h))
+        .map(([k, h]) => [Number(k), h]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/** Whether a batch's `outbox` names a folder of chunk files (this version), not a file or table of earlier ones. */
+export function isOutboxFolder(outbox: string): boolean {
+  return outbox.endsWith('.chunks');
+}
+
+/** The file of chunk `seq` in an outbox folder. */
+export function chunkFile(outbox: string, seq: number): string {
+  return join(outbox, `chunk-${String(seq).padStart(6, '0')}.parquet`);
+}
+
+/** What `writeOutbox` wrote: the folder, the columns as they travel, the number of chunks and rows. */
 export interface WrittenOutbox {
-  readonly file: string;
+  readonly dir: string;
   readonly columns: WireColumn[];
-  readonly ranges: { first: number; end: number }[];
+  readonly chunks: number;
   readonly rows: number;
 }
 
 /**
- * Writes a batch's rows (`select`, bound by inlining `literals` for its `$name` placeholders) to the batch's
- * outbox file, in the types they travel as (VARCHAR, INTEGER, BIGINT, DATE, TIMESTAMP[ WITH TIME ZONE] as they
- * are, the others as their text), and splits it into chunks of at most `chunkBytes` of estimated wire size
- * (a row larger than that travels alone). Written under a temporary name and renamed, so the file either
- * exists whole or not at all; call it inside the transaction that records the batch.
+ * Writes a batch's rows (`select`, with `$self` and `$dataset` inlined as literals) into the batch's outbox
+ * folder as Parquet chunk files carrying `header`: one `COPY … TO` of the whole batch, which is the one chunk
+ * when it is at most `chunkBytes`; a larger file is split into row ranges of about `chunkBytes` each (by the
+ * rows' estimated sizes scaled to the file's compression; a chunk holding more than a row group is cut at whole
+ * row groups), each copied to its own file. Types that do not travel as they are go as their text. The folder
+ * is written under a temporary name and renamed, so it exists whole or not at all; call it inside the
+ * transaction that records the batch.
  */
 export async function writeOutbox(
   wh: Warehouse,
   batch: string,
   select: string,
   literals: Readonly<Record<string, string>>,
+  header: unknown,
   chunkBytes: number,
 ): Promise<WrittenOutbox> {
   const sql = select.replace(/\$(self|dataset)\b/g, (m, name: string) => {
@@ -65,32 +108,91 @@ export async function writeOutbox(
   });
   const described = await wh.all<{ column_name: string; column_type: string }>(`DESCRIBE (${sql})`);
   const columns: WireColumn[] = described.map((d) => ({ name: d.column_name, type: d.column_type }));
-  const travels = columns.map((c) =>
-    isFixedType(c.type) || c.type === 'VARCHAR' ? q(c.name) : `CAST(${q(c.name)} AS VARCHAR) AS ${q(c.name)}`,
-  );
-  // A row's wire size: its text bytes plus an offset per text value, the width of each typed value.
-  const size = columns
-    .map((c) =>
-      isFixedType(c.type) ? `${FIXED_TYPES[c.type].width}` : `coalesce(strlen(${q(c.name)}), 0) + 4`,
-    )
-    .join(' + ');
-  const dir = outboxDir(wh);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `gongshu_outbox_${batch.replace(/\W/g, '_')}.parquet`);
-  const temp = `${file}.tmp`;
+  const root = outboxDir(wh);
+  const dir = join(root, `${batch.replace(/\W/g, '_')}.chunks`);
+  const temp = `${dir}.tmp`;
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
   try {
-    await wh.run(
-      `COPY (SELECT ${travels.join(', ')} FROM (${sql})) TO ${quoteLiteral(temp)} (FORMAT parquet, COMPRESSION snappy)`,
-    );
-    // Sizes are read back from the file (read_parquet keeps its row order), so they line up with the row
-    // positions the chunks read; the file holds only what travels (parquet-wasm cannot leave a column out).
-    const [sizes = new Int32Array(0)] = await wh.int32Columns(
-      `SELECT CAST(${size} AS INTEGER) FROM read_parquet(${quoteLiteral(temp)})`,
-    );
-    renameSync(temp, file);
-    return { file, columns, ranges: chunkRanges(sizes, chunkBytes), rows: sizes.length };
+    const whole = join(temp, 'batch.parquet');
+    const rows = await writeChunkFile(wh, `SELECT ${wireSelect(columns)} FROM (${sql})`, whole, header);
+    const bytes = statSync(whole).size;
+    let chunks = 1;
+    if (bytes <= chunkBytes || rows <= 1) renameSync(whole, chunkFile(temp, 0));
+    else {
+      // A row's estimated size: its text bytes plus 4 per value; scaled so the chunks add up to the file.
+      const size = columns.map((c) => `coalesce(strlen(CAST(${q(c.name)} AS VARCHAR)), 0) + 4`).join(' + ');
+      const source = `read_parquet(${quoteLiteral(whole)}, file_row_number = true)`;
+      const [sizes = new Int32Array(0)] = await wh.int32Columns(
+        `SELECT CAST(${size} AS INTEGER) FROM ${source} ORDER BY file_row_number`,
+      );
+      let estimated = 0;
+      for (const s of sizes) estimated += s;
+      const ranges = chunkRanges(sizes, Math.max(1, Math.floor((chunkBytes * estimated) / bytes)));
+      for (const [seq, r] of ranges.entries()) {
+        await writeChunkFile(
+          wh,
+          `SELECT * EXCLUDE (file_row_number) FROM ${source}
+           WHERE file_row_number >= ${r.first} AND file_row_number < ${r.end} ORDER BY file_row_number`,
+          chunkFile(temp, seq),
+          header,
+        );
+      }
+      rmSync(whole, { force: true });
+      chunks = ranges.length;
+    }
+    const hashes: Record<string, string> = {};
+    for (let seq = 0; seq < chunks; seq++) hashes[seq] = await fileSm3(chunkFile(temp, seq));
+    writeFileSync(join(temp, HASHES), JSON.stringify(hashes));
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+    return { dir, columns, chunks, rows };
   } finally {
-    rmSync(temp, { force: true });
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes a batch's outbox from chunk files that exist already (a child's chunks this node stored and now forwards
+ * unchanged): hard links (copies across file systems) named as the batch's chunks, with their known SM3.
+ */
+export async function outboxFromFiles(
+  wh: Warehouse,
+  batch: string,
+  files: readonly { file: string; hash: string }[],
+): Promise<WrittenOutbox> {
+  const dir = join(outboxDir(wh), `${batch.replace(/\W/g, '_')}.chunks`);
+  const temp = `${dir}.tmp`;
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  try {
+    const hashes: Record<string, string> = {};
+    for (const [seq, f] of files.entries()) {
+      try {
+        linkSync(f.file, chunkFile(temp, seq));
+      } catch {
+        copyFileSync(f.file, chunkFile(temp, seq));
+      }
+      hashes[seq] = f.hash;
+    }
+    writeFileSync(join(temp, HASHES), JSON.stringify(hashes));
+    const list = `[${files.map((_, seq) => quoteLiteral(chunkFile(temp, seq))).join(', ')}]`;
+    const rows = Number(
+      (await wh.value<bigint>(`SELECT sum(num_rows) FROM parquet_file_metadata(${list})`)) ?? 0,
+    );
+    const described = await wh.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM read_parquet(${list}, union_by_name = true)`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temp, dir);
+    return {
+      dir,
+      columns: described.map((d) => ({ name: d.column_name, type: d.column_type })),
+      chunks: files.length,
+      rows,
+    };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
 }
 
@@ -123,76 +225,29 @@ export function chunkRanges(sizes: Int32Array, chunkBytes: number): { first: num
   return ranges;
 }
 
-/** The table of row ranges of a batch (its `<outbox>_chunks` table for an outbox table). */
-export function chunksTable(outbox: string): string {
-  return `${isOutboxFile(outbox) ? basename(outbox, '.parquet') : outbox}_chunks`;
-}
-
-/** A batch as the outbox reader needs it. */
-export interface OutboxBatch {
-  readonly batch: string;
-  readonly dataset: string;
-  readonly rows: number;
-  readonly outbox: string;
+/** Deletes a batch's outbox (after the transaction that marked the batch done or abandoned committed). */
+export function deleteOutbox(outbox: string): void {
+  if (isOutboxFolder(outbox)) rmSync(outbox, { recursive: true, force: true });
+  else if (outbox.endsWith('.parquet')) rmSync(outbox, { force: true });
 }
 
 /**
- * Opens a batch's outbox file for reading chunks as Arrow IPC streams. Each chunk is read by DuckDB (its row
- * range by `file_row_number`, whose filter skips the row groups before it) into a small Parquet file that
- * parquet-wasm turns into the stream, so memory holds one chunk, not the batch. Serialise the reads with the
- * warehouse's other work (they query it).
- */
-export function openOutbox(
-  wh: Warehouse,
-  b: OutboxBatch,
-): (range: { first_row: number; end_row: number }) => Promise<ArrowStream> {
-  const abandon = `Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`;
-  if (!isOutboxFile(b.outbox)) {
-    // Batches planned before outbox files kept their rows in a table; that format is no longer read.
-    throw new PlatformConfigError(
-      `push ${b.dataset}: batch ${b.batch} was planned by an earlier version of gongshu (outbox table ${b.outbox}). ${abandon}`,
-      { field: 'batch' },
-    );
-  }
-  if (!existsSync(b.outbox)) {
-    throw new PlatformConfigError(
-      `push ${b.dataset}: the outbox file ${b.outbox} of batch ${b.batch} is missing. ${abandon}`,
-      { field: 'batch' },
-    );
-  }
-  const file = quoteLiteral(b.outbox);
-  return (r) =>
-    wh.arrowStream(
-      `SELECT * EXCLUDE (file_row_number) FROM read_parquet(${file}, file_row_number = true)
-       WHERE file_row_number >= ${Number(r.first_row)} AND file_row_number < ${Number(r.end_row)}
-       ORDER BY file_row_number`,
-    );
-}
-
-/** Drops the table of a batch's chunk ranges. */
-export async function dropChunksTable(wh: Warehouse, outbox: string): Promise<void> {
-  await wh.run(`DROP TABLE IF EXISTS ${q(chunksTable(outbox))}`);
-}
-
-/** Deletes a batch's outbox file, after the transaction that marked the batch done committed. */
-export function deleteOutboxFile(outbox: string): void {
-  if (isOutboxFile(outbox)) rmSync(outbox, { force: true });
-}
-
-/**
- * Deletes outbox files no pending batch names: left by a crash between writing a batch's file and committing
- * the batch, or between marking a batch done and deleting its file. Run it serialised with planning.
+ * Deletes outboxes no pending or dead batch names: left by a crash between writing a batch's outbox and
+ * committing the batch, or between marking a batch done and deleting its outbox. Run it serialised with
+ * planning.
  */
 export async function sweepOutboxes(wh: Warehouse): Promise<void> {
   const dir = outboxDir(wh);
   if (!existsSync(dir)) return;
-  const pending = new Set(
+  const kept = new Set(
     (
-      await wh.all<{ outbox: string }>(`SELECT outbox FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending'`)
+      await wh.all<{ outbox: string }>(
+        `SELECT outbox FROM ${PUSH_BATCHES_TABLE} WHERE status IN ('pending', 'dead')`,
+      )
     ).map((r) => r.outbox),
   );
   for (const name of readdirSync(dir)) {
     const file = join(dir, name);
-    if (!pending.has(file)) rmSync(file, { force: true });
+    if (!kept.has(file)) rmSync(file, { recursive: true, force: true });
   }
 }

@@ -1,32 +1,79 @@
+import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { divisionPrefix, quoteIdent as q, quoteLiteral } from '../../schemas/index.ts';
-import { PUSH_CHUNKS_TABLE, type TextColumn, type Warehouse, WarehouseError } from '../../warehouse/index.ts';
+import {
+  PUSH_CHUNKS_TABLE,
+  PUSH_MANIFESTS_TABLE,
+  type Warehouse,
+  WarehouseError,
+} from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { type DatasetPolicy, isReportable, unsharedColumns } from '../catalog-policy.ts';
+import {
+  DATASET_NAME,
+  type DatasetPolicy,
+  isReportable,
+  jurisdictionOf,
+  receivedTable,
+  unsharedColumns,
+} from '../catalog-policy.ts';
 import { PlatformRejection } from '../errors.ts';
-import type { DecodedChunk } from '../transport/wire.ts';
+import { type InspectedChunk, inspectChunk } from '../transport/parquet-chunk.ts';
 
-/** The DuckDB schema holding rows received from children: `received.<dataset>`. */
-export const RECEIVED_SCHEMA = 'received';
 /** Column of received tables naming the transport batch that delivered a row (never sent upward). */
 export const RECEIVED_BATCH_COLUMN = '_received_batch';
 
-const ID = /^[A-Za-z0-9_.-]{1,128}$/;
+/** A batch or unit id. */
+export const BATCH_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+const HEAD = /^\d{1,18}:[0-9a-f]{64}$/;
 
-/** The header of a pushed chunk (in the Arrow schema metadata, so inside the signed body). */
+/** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
+const LIVE = z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(BATCH_ID)).max(100_000));
+
+/**
+ * The header of a chunk file, in its Parquet footer (so inside the signed, hashed body): the dataset and the
+ * batch that wrote it. A node forwarding a child's chunk unchanged sends the child's file, whose header names
+ * the child's batch; what the receiver applies (the live set) comes from the manifest of the batch it arrives in.
+ */
 export const pushHeaderSchema = z
   .object({
-    v: z.literal(1),
-    dataset: z.string().regex(/^[a-z][a-z0-9_]*$/),
-    batch: z.string().regex(ID),
-    seq: z.number().int().min(0),
-    chunks: z.number().int().min(1),
-    /** Origin node → its origin batches that are live at the sender; applied when the batch completes. */
-    live: z.record(z.string().regex(/^\d{6}$/), z.array(z.string().regex(ID))),
+    v: z.literal(2),
+    dataset: z.string().regex(DATASET_NAME),
+    batch: z.string().regex(BATCH_ID),
+    live: LIVE,
     purpose: z.string().min(1).max(500),
   })
-  .strict()
-  .refine((h) => h.seq < h.chunks, { message: 'seq must be below chunks' });
+  .strict();
+
+/** The manifest of a batch, sent (signed) before its chunks: `POST /v1/push/manifest?dataset&batch&chunks`. */
+export const pushManifestSchema = z
+  .object({
+    v: z.literal(2),
+    live: LIVE,
+    purpose: z.string().min(1).max(500),
+    /** The batch's place in the sender's planning order: a batch planned later supersedes its live set. */
+    planned: z.number().int().min(0),
+  })
+  .strict();
+
+/** A batch manifest. */
+export type PushManifest = z.output<typeof pushManifestSchema>;
+
+/** Parses a manifest body, refusing a bad one with 400. */
+export function parsePushManifest(raw: unknown): PushManifest {
+  const r = pushManifestSchema.safeParse(raw);
+  if (!r.success) {
+    throw new PlatformRejection(
+      400,
+      'malformed-manifest',
+      `batch manifest: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 60) || '(manifest)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}`,
+    );
+  }
+  return r.data;
+}
 
 /** A chunk header. */
 export type PushHeader = z.output<typeof pushHeaderSchema>;
@@ -38,10 +85,137 @@ export function parsePushHeader(raw: unknown): PushHeader {
     throw new PlatformRejection(
       400,
       'malformed-header',
-      `chunk header: ${r.error.issues.map((i) => `${i.path.join('.') || '(header)'}: ${i.message}`).join('; ')}`,
+      `chunk header: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 60) || '(header)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}`,
     );
   }
   return r.data;
+}
+
+/**
+ * What the (signed) query of `POST /v1/push` says: the dataset, batch, chunk sequence and count, and the
+ * sender's audit head (`seq:hash`), all checked before the body is read.
+ */
+export const pushQuerySchema = z
+  .object({
+    dataset: z.string().regex(DATASET_NAME),
+    batch: z.string().regex(BATCH_ID),
+    seq: z.coerce.number().int().min(0).max(1_000_000).optional(),
+    chunks: z.coerce.number().int().min(1).max(1_000_000),
+    head: z.string().regex(HEAD).optional(),
+  })
+  .strict()
+  .refine((h) => h.seq === undefined || h.seq < h.chunks, { message: 'seq must be below chunks' });
+
+/** The query of a push (`seq` absent for the manifest). */
+export type PushQuery = z.output<typeof pushQuerySchema>;
+
+/** Parses the query of a push, refusing a bad one with 400 (before the body is read). */
+export function parsePushQuery(raw: unknown): PushQuery {
+  const r = pushQuerySchema.safeParse(raw);
+  if (!r.success) {
+    throw new PlatformRejection(
+      400,
+      'malformed-query',
+      `push query: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.').slice(0, 30) || '(query)'}: ${i.message.slice(0, 120)}`)
+        .join('; ')}. Expected ?dataset=…&batch=…&seq=…&chunks=…[&head=seq:hash]`,
+    );
+  }
+  return r.data;
+}
+
+/**
+ * Records a batch's manifest (idempotent: the same manifest again is accepted, a different one for the same
+ * batch refused with 409), after checking that the dataset is reported here and that every live origin is the
+ * sender or one of its configured descendants, so a batch that would be refused is refused before its chunks.
+ */
+export async function storeManifest(
+  wh: Warehouse,
+  options: {
+    self: string;
+    sender: string;
+    origins: ReadonlySet<string>;
+    policy: DatasetPolicy | undefined;
+    request: PushQuery;
+    manifest: PushManifest;
+  },
+): Promise<{ duplicate: boolean }> {
+  const { request, manifest, sender } = options;
+  refuseUnreported(options.policy, request.dataset, options.self);
+  const outsideLive = Object.keys(manifest.live).filter((o) => !options.origins.has(o));
+  if (outsideLive.length > 0) throw unknownOrigin(sender, options.origins, outsideLive, options.self);
+  const live = JSON.stringify(manifest.live);
+  return wh.transaction(async () => {
+    const [known] = await wh.all<{ dataset: string; chunks: number; live: string; planned: number }>(
+      `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, planned FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+      [sender, request.batch],
+    );
+    if (known) {
+      if (
+        known.dataset !== request.dataset ||
+        Number(known.chunks) !== request.chunks ||
+        Number(known.planned) !== manifest.planned ||
+        JSON.stringify(JSON.parse(known.live)) !== live
+      ) {
+        throw new PlatformRejection(
+          409,
+          'manifest-mismatch',
+          `batch ${request.batch}: node ${sender} announced it before with another dataset, chunk count or live set; a batch cannot change. Push a new batch`,
+          { node: sender },
+        );
+      }
+      return { duplicate: true };
+    }
+    await wh.run(`INSERT INTO ${PUSH_MANIFESTS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+      sender,
+      request.batch,
+      request.dataset,
+      request.chunks,
+      live,
+      manifest.purpose,
+      manifest.planned,
+    ]);
+    return { duplicate: false };
+  });
+}
+
+/** Refuses a dataset this node does not catalogue as reported upward. */
+function refuseUnreported(
+  policy: DatasetPolicy | undefined,
+  dataset: string,
+  self: string,
+): asserts policy is DatasetPolicy & { catalog: NonNullable<DatasetPolicy['catalog']> } {
+  if (isReportable(policy)) return;
+  throw new PlatformRejection(
+    403,
+    'not-reportable',
+    `dataset ${dataset}: not catalogued as reported upward on node ${self} (${policy?.catalog ? `report "${policy.catalog.report ?? 'shareable'}", share type "${policy.catalog.shareType}"` : 'no catalog entry'}); nothing was stored. Fix: catalogue it on node ${self} with report "all", or "shareable" and a share type other than "none"`,
+    { dataset },
+  );
+}
+
+/** The refusal of rows (or live units) whose origin is neither the sender nor one of its descendants. */
+function unknownOrigin(
+  sender: string,
+  origins: ReadonlySet<string>,
+  found: readonly (string | null)[],
+  self: string,
+): PlatformRejection {
+  return new PlatformRejection(
+    403,
+    'unknown-origin',
+    `node ${sender} sent rows whose _origin_node (${[...new Set(found)]
+      .slice(0, 3)
+      .map((o) => shown(o))
+      .join(
+        ', ',
+      )}) is neither ${sender} nor one of its configured descendants (${[...origins].filter((o) => o !== sender).join(', ') || 'none'}); nothing was stored. Fix: on node ${self}, list the node under platform.children[${sender}].descendants, or stop it reporting those rows`,
+    { node: sender },
+  );
 }
 
 /** What storing a chunk did. */
@@ -52,94 +226,141 @@ export interface StoreResult {
   readonly complete: boolean;
   /** Rows removed because their origin batch is no longer live at the sender (a replaced load). */
   readonly superseded: number;
+  /** Rows whose jurisdiction lies outside the sender's division (counted under the `flag` policy). */
+  readonly outsideJurisdiction: number;
+  /** The sender's audit head this node recorded, and the seq and hash of its own entry recording it. */
+  readonly anchor: { readonly senderHead: string; readonly seq: number; readonly hash: string } | null;
 }
 
+/** Cuts text from another node for a message: at most `n` characters, JSON-quoted. */
+const shown = (s: string | null, n = 16) =>
+  s === null ? '(blank)' : JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
+
 /**
- * Checks a decoded chunk against this node's catalog (reportable dataset, shared columns) and the sender's
- * jurisdiction (every `_origin_node` under the sender's division, every `_origin_batch` an id), all before
- * anything is written; then stores it in one transaction (a columnar append that casts to the table's types)
- * with its (sender, batch, seq) record and the audit entry. A chunk already recorded is acknowledged as a
- * duplicate without inserting.
+ * Checks a chunk file against this node's catalog (reportable dataset, reported columns), the sender's
+ * descendants (every `_origin_node` the sender itself or one of its configured descendants, every
+ * `_origin_batch` an id) and the dataset's jurisdiction rule, all with DuckDB before anything is written; then
+ * stores it in one transaction (an insert from the Parquet file that casts to the table's types) with its
+ * (sender, batch, seq) record and the audit entry that records the sender's audit head. A chunk already
+ * recorded is acknowledged as a duplicate without inserting.
  */
 export async function storeChunk(
   wh: Warehouse,
   options: {
     self: string;
     sender: string;
+    /** The origins the sender may report: itself and its configured descendants. */
+    origins: ReadonlySet<string>;
     policy: DatasetPolicy | undefined;
-    chunk: DecodedChunk<PushHeader>;
+    request: PushQuery & { seq: number };
+    file: string;
     contentHash: string;
+    /**
+     * Keep a copy of the stored chunk file under `<relay>/<dataset>/<sender>/<batch>/` (a hard link), so that
+     * forwarding it upward unchanged needs no second write (a node with a parent).
+     */
+    relay?: string | undefined;
   },
 ): Promise<StoreResult> {
-  const { chunk, sender } = options;
-  const h = chunk.header;
-  if (!isReportable(options.policy)) {
+  const { sender, request } = options;
+  const [manifest] = await wh.all<{
+    dataset: string;
+    chunks: number;
+    live: string;
+    purpose: string;
+    planned: number;
+  }>(
+    `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, purpose, planned FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+    [sender, request.batch],
+  );
+  if (!manifest || manifest.dataset !== request.dataset || Number(manifest.chunks) !== request.chunks) {
     throw new PlatformRejection(
-      403,
-      'not-reportable',
-      `dataset ${h.dataset}: not catalogued as reportable on node ${options.self} (${options.policy?.catalog ? 'its share type is "none" (不予共享)' : 'no catalog entry'}); nothing was stored. Fix: catalogue the dataset with shareType "unconditional" or "conditional" on both nodes, or stop pushing it`,
-      { dataset: h.dataset },
+      409,
+      'no-manifest',
+      `chunk ${request.seq} of batch ${request.batch}: node ${sender} has not announced this batch (dataset ${request.dataset}, ${request.chunks} chunks) with POST /v1/push/manifest; nothing was stored. gongshu push sends the manifest first`,
+      { node: sender },
     );
   }
+  const live = JSON.parse(manifest.live) as Record<string, string[]>;
+  const chunk = await inspectChunk(wh, options.file, parsePushHeader);
+  const h = chunk.header;
+  if (h.dataset !== request.dataset) {
+    throw new PlatformRejection(
+      400,
+      'header-mismatch',
+      `chunk ${request.seq} of batch ${request.batch}: its header names dataset ${h.dataset}, the request ${request.dataset}; nothing was stored`,
+    );
+  }
+  const policy = options.policy;
+  refuseUnreported(policy, h.dataset, options.self);
   const names = chunk.columns.map((c) => c.name);
-  const refused = unsharedColumns(options.policy.catalog, names);
+  const refused = unsharedColumns(policy.catalog, names);
   if (refused.length > 0) {
     throw new PlatformRejection(
       403,
       'column-not-shared',
-      `dataset ${h.dataset}: columns ${refused.map((r) => `${r.column} (${r.why})`).join(', ')} may not be reported upward; nothing was stored. Fix: leave them out of the push (gongshu push sends only shareable catalog fields)`,
-      { dataset: h.dataset, columns: refused.map((r) => r.column) },
+      `dataset ${h.dataset}: columns ${refused
+        .slice(0, 10)
+        .map((r) => `${shown(r.column, 40)} (${r.why})`)
+        .join(
+          ', ',
+        )} may not be reported upward; nothing was stored. Fix: leave them out of the push (gongshu push sends only the catalog's reported items), or align the catalog entries of both nodes`,
+      { dataset: h.dataset },
     );
   }
-  const originIdx = names.indexOf('_origin_node');
-  const batchIdx = names.indexOf('_origin_batch');
-  if (originIdx < 0 || batchIdx < 0) {
+  const provenance = chunk.columns.filter((c) => c.name === '_origin_node' || c.name === '_origin_batch');
+  if (provenance.length !== 2 || provenance.some((c) => c.type !== 'VARCHAR')) {
     throw new PlatformRejection(
       400,
       'missing-provenance',
-      `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns`,
+      `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns of text`,
     );
   }
+  const units = await wh.all<{ o: string | null; b: string | null }>(
+    `SELECT _origin_node AS o, _origin_batch AS b FROM ${chunk.source} GROUP BY ALL LIMIT 1001`,
+  );
+  if (units.length > 1000) {
+    throw new PlatformRejection(
+      400,
+      'too-many-units',
+      `dataset ${h.dataset}: the chunk holds more than 1000 (origin node, origin batch) pairs; nothing was stored`,
+    );
+  }
+  const badOrigins = units.filter((u) => u.o === null || !options.origins.has(u.o)).map((u) => u.o);
+  if (badOrigins.length > 0) throw unknownOrigin(sender, options.origins, badOrigins, options.self);
+  const badBatch = units.find((u) => u.b === null || !BATCH_ID.test(u.b));
+  if (badBatch) {
+    throw new PlatformRejection(
+      400,
+      'missing-provenance',
+      `dataset ${h.dataset}: _origin_batch ${shown(badBatch.b ?? null)} is not a batch id ([A-Za-z0-9_.-], 1-128 characters); nothing was stored`,
+    );
+  }
+  const outside = await outsideRows(wh, chunk, policy, sender, options.self);
+  const table = receivedTable(h.dataset);
   const prefix = divisionPrefix(sender);
-  const outsideLive = Object.keys(h.live).filter((o) => !o.startsWith(prefix));
-  const refuseOutside = (origins: readonly string[]) =>
-    new PlatformRejection(
-      403,
-      'outside-jurisdiction',
-      `node ${sender} sent rows whose _origin_node (${[...new Set(origins)].slice(0, 3).join(', ') || 'blank origin batch'}) is not under its division ${prefix}; nothing was stored`,
-      { node: sender },
-    );
-  if (outsideLive.length > 0) throw refuseOutside(outsideLive);
-  // The provenance columns are checked in the decoded chunk, before anything is written.
-  const originText = chunk.data[originIdx]!;
-  const batchText = chunk.data[batchIdx]!;
-  if ('type' in originText || 'type' in batchText) {
-    throw new PlatformRejection(
-      400,
-      'missing-provenance',
-      `dataset ${h.dataset}: _origin_node and _origin_batch must travel as Utf8 text`,
-    );
-  }
-  const origins = distinctValues(originText);
-  const originBatches = distinctValues(batchText);
-  const outside = origins.filter((o) => o === null || !o.startsWith(prefix));
-  if (outside.length > 0 || originBatches.some((b) => b === null || !ID.test(b))) {
-    throw refuseOutside(outside.map((o) => o ?? '(blank)'));
-  }
-  const table = `${RECEIVED_SCHEMA}.${q(h.dataset)}`;
-  return wh.transaction(async () => {
+  const result = await wh.transaction(async (): Promise<StoreResult> => {
     const dup = await wh.value<number>(
       `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
-      [sender, h.batch, h.seq],
+      [sender, request.batch, request.seq],
     );
-    if ((dup ?? 0) > 0) return { duplicate: true, rows: chunk.rows, complete: false, superseded: 0 };
-    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RECEIVED_SCHEMA}`);
+    if ((dup ?? 0) > 0) {
+      return {
+        duplicate: true,
+        rows: chunk.rows,
+        complete: false,
+        superseded: 0,
+        outsideJurisdiction: 0,
+        anchor: null,
+      };
+    }
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${q(table.schema)}`);
     const existing = new Map(
       (
         await wh.all<{ column_name: string; data_type: string }>(
           `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
            ORDER BY ordinal_position`,
-          [RECEIVED_SCHEMA, h.dataset],
+          [table.schema, table.table],
         )
       ).map((r) => [r.column_name, r.data_type]),
     );
@@ -148,41 +369,37 @@ export async function storeChunk(
         ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
         `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
       ];
-      await wh.run(`CREATE TABLE ${table} (${cols.join(', ')})`);
+      await wh.run(`CREATE TABLE ${table.sql} (${cols.join(', ')})`);
       for (const c of chunk.columns) existing.set(c.name, c.type);
       existing.set(RECEIVED_BATCH_COLUMN, 'VARCHAR');
     } else {
       for (const c of chunk.columns) {
         if (!existing.has(c.name)) {
-          await wh.run(`ALTER TABLE ${table} ADD COLUMN ${q(c.name)} ${c.type}`);
+          await wh.run(`ALTER TABLE ${table.sql} ADD COLUMN ${q(c.name)} ${c.type}`);
           existing.set(c.name, c.type);
         }
       }
     }
     if (chunk.rows > 0) {
-      // DuckDB inserts the stream (as Parquet) itself, casting each column to the table's type where they differ;
-      // a value that does not convert names its column and rolls everything back.
+      // DuckDB inserts from the Parquet file itself, casting each column to the table's type where they differ;
+      // a value that does not convert names its column (not the value) and rolls everything back.
       const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
       const exprs = [
-        ...chunk.columns.map((c, i) =>
-          convertedColumn(c.name, 'type' in chunk.data[i]! ? c.type : 'VARCHAR', existing.get(c.name)!),
-        ),
-        '$batch',
+        ...chunk.columns.map((c) => convertedColumn(c.name, c.type, existing.get(c.name)!)),
+        quoteLiteral(request.batch),
       ];
       try {
-        await wh.insertArrow(
-          chunk.ipc,
-          (source) =>
-            `INSERT INTO ${table} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${source}`,
-          { batch: h.batch },
+        await wh.run(
+          `INSERT INTO ${table.sql} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${chunk.source}`,
         );
       } catch (error) {
         const message = String((error as Error).message);
-        if (error instanceof WarehouseError && /does not convert to|Conversion Error/.test(message)) {
+        const column = /gongshu-bad-value column (.{1,200}?) to ([A-Z][A-Z0-9_ (),]*)/.exec(message);
+        if (error instanceof WarehouseError && (column || /Conversion Error/.test(message))) {
           throw new PlatformRejection(
             400,
             'bad-value',
-            `dataset ${h.dataset}: a value does not convert to its column's type (${message.split('\n')[0]?.replace(/^query failed: /, '')}); nothing was stored`,
+            `dataset ${h.dataset}: ${column ? `column ${column[1]}: a value does not convert to ${column[2]}` : "a value does not convert to its column's type"}; nothing was stored. Fix the value at the source (the value itself is not repeated here: it may be personal data)`,
           );
         }
         throw error;
@@ -190,46 +407,150 @@ export async function storeChunk(
     }
     await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
-      h.batch,
-      h.seq,
+      request.batch,
+      request.seq,
       h.dataset,
-      h.chunks,
+      request.chunks,
       chunk.rows,
       options.contentHash,
     ]);
     const stored = await wh.value<number>(
       `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
-      [sender, h.batch],
+      [sender, request.batch],
     );
     let superseded = 0;
-    const complete = stored === h.chunks;
-    if (complete) superseded = await applyLive(wh, table, prefix, h.live);
-    await appendAudit(wh, options.self, {
+    const complete = stored === request.chunks;
+    // A batch completing after one the sender planned later (a dead letter retried late) adds its rows but
+    // does not apply its older live set.
+    const newer = complete
+      ? ((await wh.value<number>(
+          `SELECT count(*) FROM ${PUSH_MANIFESTS_TABLE} m WHERE m.origin_node = $1 AND m.dataset = $2 AND m.planned > $3
+             AND (SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} c WHERE c.origin_node = m.origin_node AND c.batch = m.batch) = m.chunks`,
+          [sender, h.dataset, Number(manifest.planned)],
+        )) ?? 0)
+      : 0;
+    if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, live);
+    const entry = await appendAudit(wh, options.self, {
       action: 'push-received',
       peer: sender,
       dataset: h.dataset,
       columns: names,
       rows: chunk.rows,
       contentHash: options.contentHash,
-      purpose: h.purpose,
-      batch: h.batch,
-      chunk: h.seq,
-      details: { chunks: h.chunks, ...(complete ? { batchComplete: true, superseded } : {}) },
+      purpose: manifest.purpose,
+      batch: request.batch,
+      chunk: request.seq,
+      details: {
+        chunks: request.chunks,
+        ...(request.head ? { senderHead: request.head } : {}),
+        ...(outside > 0 ? { outsideJurisdiction: outside } : {}),
+        ...(complete ? { batchComplete: true, superseded } : {}),
+      },
     });
-    return { duplicate: false, rows: chunk.rows, complete, superseded };
+    return {
+      duplicate: false,
+      rows: chunk.rows,
+      complete,
+      superseded,
+      outsideJurisdiction: outside,
+      anchor: request.head ? { senderHead: request.head, seq: entry.seq, hash: entry.hash } : null,
+    };
   });
+  if (options.relay && !result.duplicate) {
+    relayChunk(
+      options.relay,
+      h.dataset,
+      sender,
+      request.batch,
+      request.seq,
+      options.file,
+      options.contentHash,
+    );
+  }
+  return result;
+}
+
+/** The folder of relayed chunk files of one delivering batch: `<relay>/<dataset>/<sender>/<batch>/`. */
+export function relayFolder(relay: string, dataset: string, sender: string, batch: string): string {
+  return join(relay, dataset, sender, batch);
+}
+
+/** A relayed chunk file's name: its sequence and SM3 (`000003-<sm3>.parquet`). */
+export function relayName(seq: number, hash: string): string {
+  return `${String(seq).padStart(6, '0')}-${hash}.parquet`;
+}
+
+/** Keeps a hard link to a stored chunk file (a copy across file systems); a failure only costs the shortcut. */
+function relayChunk(
+  relay: string,
+  dataset: string,
+  sender: string,
+  batch: string,
+  seq: number,
+  file: string,
+  hash: string,
+): void {
+  try {
+    const dir = relayFolder(relay, dataset, sender, batch);
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, relayName(seq, hash));
+    rmSync(target, { force: true });
+    try {
+      linkSync(file, target);
+    } catch {
+      copyFileSync(file, target);
+    }
+  } catch {
+    // The rows are stored; without the relayed file the forward writes them again.
+  }
 }
 
 /**
- * The SQL that converts a received column (Arrow type `arrives` as a DuckDB type) to its table column's type:
- * the column itself when they agree; else a cast that fails naming the column and the value.
+ * Rows of a chunk whose jurisdiction lies outside the sender's division (NULL counts as outside), under the
+ * dataset's rule: refused with 403 under `refuse`, counted under `flag`, not looked at under `accept` or when
+ * the dataset declares no jurisdiction.
+ */
+async function outsideRows(
+  wh: Warehouse,
+  chunk: InspectedChunk<PushHeader>,
+  policy: DatasetPolicy,
+  sender: string,
+  self: string,
+): Promise<number> {
+  const rule = jurisdictionOf(policy);
+  if (!rule || rule.outside === 'accept') return 0;
+  if (!chunk.columns.some((c) => c.name === rule.column)) {
+    throw new PlatformRejection(
+      400,
+      'missing-jurisdiction',
+      `dataset ${policy.dataset}: node ${self} scopes it by ${rule.declared}, which the chunk lacks; nothing was stored. Fix: report that column (its catalog item must be reported upward on both nodes)`,
+    );
+  }
+  const prefix = divisionPrefix(sender);
+  const n =
+    (await wh.value<number>(
+      `SELECT count(*) FROM ${chunk.source} WHERE ${rule.sql} IS NULL OR NOT starts_with(${rule.sql}, ${quoteLiteral(prefix)})`,
+    )) ?? 0;
+  if (n > 0 && rule.outside === 'refuse') {
+    throw new PlatformRejection(
+      403,
+      'outside-jurisdiction',
+      `dataset ${policy.dataset}: ${n} rows lie outside node ${sender}'s division ${prefix} by ${rule.declared} (policy refuse); nothing was stored. Fix: report only rows under ${prefix}, or set the catalog's jurisdiction.outside to "flag"`,
+      { node: sender, rows: n },
+    );
+  }
+  return n;
+}
+
+/**
+ * The SQL that converts a received column (of type `arrives`) to its table column's type: the column itself
+ * when they agree; else a cast that fails naming the column and the type, never the value.
  */
 function convertedColumn(name: string, arrives: string, type: string): string {
   const c = q(name);
   if (arrives === type) return c;
-  const what = quoteLiteral(`column ${JSON.stringify(name)}: value `);
-  const to = quoteLiteral(` does not convert to ${type}`);
-  return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${c} AS ${type}), error(${what} || to_json(CAST(${c} AS VARCHAR)) || ${to})) END`;
+  const message = quoteLiteral(`gongshu-bad-value column ${JSON.stringify(name)} to ${type}`);
+  return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${c} AS ${type}), error(${message})) END`;
 }
 
 /** Deletes the sender's subtree rows whose (origin node, origin batch) the sender no longer holds. */
@@ -244,39 +565,22 @@ async function applyLive(
   try {
     const pairs = Object.entries(live).flatMap(([o, units]) => units.map((u) => [o, u] as const));
     if (pairs.length > 0) await wh.append(tmp, pairs, { catalog: 'temp' });
-    const stale = `starts_with(_origin_node, $1) AND (_origin_node || '/' || _origin_batch) NOT IN
-      (SELECT origin || '/' || unit FROM temp.${q(tmp)})`;
-    const n = (await wh.value<number>(`SELECT count(*) FROM ${table} WHERE ${stale}`, [prefix])) ?? 0;
-    if (n > 0) await wh.run(`DELETE FROM ${table} WHERE ${stale}`, [prefix]);
-    return n;
+    // The units held (one scan, grouped), then a delete only when some are no longer live.
+    const held = await wh.all<{ o: string; u: string; n: number }>(
+      `SELECT _origin_node AS o, _origin_batch AS u, count(*) AS n FROM ${table} t
+       WHERE starts_with(_origin_node, $1) GROUP BY ALL`,
+      [prefix],
+    );
+    const keep = new Set(pairs.map(([o, u]) => `${o}/${u}`));
+    const gone = held.filter((h) => !keep.has(`${h.o}/${h.u}`));
+    if (gone.length === 0) return 0;
+    await wh.run(
+      `DELETE FROM ${table} t WHERE starts_with(t._origin_node, $1)
+       AND NOT EXISTS (SELECT 1 FROM temp.${q(tmp)} l WHERE l.origin = t._origin_node AND l.unit = t._origin_batch)`,
+      [prefix],
+    );
+    return gone.reduce((n, h) => n + Number(h.n), 0);
   } finally {
     await wh.run(`DROP TABLE IF EXISTS temp.${q(tmp)}`);
   }
-}
-
-/** The distinct values of a text column (null for NULL), comparing each value with the one before it. */
-function distinctValues(col: TextColumn): (string | null)[] {
-  const { offsets, data, validity } = col;
-  const seen = new Set<string | null>();
-  let ps = -1;
-  let pe = -1;
-  let pnull = false;
-  for (let r = 0; r < col.length; r++) {
-    const isNull = validity !== null && !(validity[r >> 3]! & (1 << (r & 7)));
-    const s = offsets[r]!;
-    const e = offsets[r + 1]!;
-    if (r > 0 && isNull === pnull) {
-      if (isNull) continue;
-      if (e - s === pe - ps) {
-        let k = 0;
-        while (k < e - s && data[s + k] === data[ps + k]) k++;
-        if (k === e - s) continue;
-      }
-    }
-    seen.add(isNull ? null : Buffer.from(data.buffer, data.byteOffset + s, e - s).toString('utf8'));
-    ps = s;
-    pe = e;
-    pnull = isNull;
-  }
-  return [...seen];
 }

@@ -1,41 +1,29 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { newId, quoteIdent as q } from '../../schemas/index.ts';
+import { quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
-import {
-  LOADS_TABLE,
-  PUSH_ACKS_TABLE,
-  PUSH_BATCHES_TABLE,
-  PUSH_CHUNKS_TABLE,
-  PUSH_SENT_TABLE,
-  PUSH_UNITS_TABLE,
-} from '../../warehouse/index.ts';
-import { appendAudit } from '../audit/chain.ts';
-import {
-  type CatalogProject,
-  datasetPolicies,
-  isReportable,
-  shareableColumns,
-  TRAVELLING_LINEAGE,
-} from '../catalog-policy.ts';
+import { PUSH_ACKS_TABLE, PUSH_BATCHES_TABLE } from '../../warehouse/index.ts';
+import { appendAudit, auditHead } from '../audit/chain.ts';
+import { type CatalogProject, datasetPolicies, isReportable } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
-import { PlatformConfigError, TransportError } from '../errors.ts';
-import { signedRequest, withRetries } from '../transport/client.ts';
-import type { NodeKeys } from '../transport/node-keys.ts';
+import { PlatformConfigError, redactText, TransportError } from '../errors.ts';
+import { type ClientTls, fileSm3, signedRequest, withRetries } from '../transport/client.ts';
+import { type NodeKeys, parsePublicKey } from '../transport/node-keys.ts';
+import { PARQUET, type WireColumn } from '../transport/parquet-chunk.ts';
 import { createSerial, type Serial } from '../transport/serial.ts';
-import { sm3 } from '../transport/signing.ts';
-import { ARROW_STREAM, encodeStreamChunk, type WireColumn } from '../transport/wire.ts';
+import { parentTls } from '../transport/tls.ts';
 import {
-  chunksTable,
-  deleteOutboxFile,
-  dropChunksTable,
-  openOutbox,
-  sweepOutboxes,
-  writeOutbox,
-} from './outbox.ts';
-import { RECEIVED_BATCH_COLUMN, RECEIVED_SCHEMA } from './receive.ts';
+  clearFailures,
+  type DeadLetter,
+  isFinalRefusal,
+  isServerFailure,
+  listDeadLetters,
+  recordFailure,
+} from './dead-letters.ts';
+import { chunkFile, chunkHashes, deleteOutbox, isOutboxFolder, sweepOutboxes } from './outbox.ts';
+import { type BatchRecord, PUSH_PURPOSE, planBatch } from './plan.ts';
 
-/** The purpose recorded for upward reporting. */
-export const PUSH_PURPOSE = '逐级汇聚 (第十三条): report catalogued data to the platform of the level above';
+export { PUSH_PURPOSE } from './plan.ts';
 
 /** Options of `pushUpward`. */
 export interface PushOptions {
@@ -57,6 +45,8 @@ export interface PushOptions {
     chunks: number;
     duplicate: boolean;
   }) => void;
+  /** Called when a batch becomes a dead letter (an alert hook). */
+  readonly onDeadLetter?: (dead: DeadLetter) => void;
 }
 
 /** One batch a push sent (or resumed). */
@@ -70,6 +60,18 @@ export interface PushedBatch {
   /** Chunks the parent already had (acknowledged as duplicates). */
   readonly duplicates: number;
   readonly resumed: boolean;
+  /** Rows the parent counted outside this node's division (the dataset's jurisdiction policy `flag`). */
+  readonly outsideJurisdiction: number;
+}
+
+/** A batch this push could not deliver. */
+export interface FailedBatch {
+  readonly batch: string;
+  readonly dataset: string;
+  /** True when it became a dead letter in this push (`gongshu push dead-letters`). */
+  readonly dead: boolean;
+  readonly code: string | null;
+  readonly reason: string;
 }
 
 /** What `pushUpward` did. */
@@ -79,281 +81,195 @@ export interface PushSummary {
   readonly batches: readonly PushedBatch[];
   /** Datasets with nothing new since the last acknowledged push. */
   readonly upToDate: readonly string[];
+  /** Batches that failed in this push (dead letters, or to be retried by the next push). */
+  readonly failed: readonly FailedBatch[];
+  /** Dead letters waiting for `push retry` or `push abandon` (this push's and earlier ones). */
+  readonly deadLetters: number;
   readonly rows: number;
   readonly seconds: number;
 }
 
-interface BatchRecord extends Record<string, unknown> {
-  batch: string;
-  dataset: string;
-  chunks: number;
-  rows: number;
-  live: string;
-  columns: string;
-  outbox: string;
+/** The parent as a push reaches it: URL, id, key to verify its answers, TLS. */
+interface ParentLink {
+  readonly id: string;
+  readonly url: string;
+  readonly publicKey: KeyObject;
+  readonly tls: ClientTls | undefined;
 }
 
 /**
- * Pushes this node's catalogued, reportable datasets (its own tables and, multi-hop, what it received from its
- * children) to its parent: first finishes any batch a crash interrupted, then plans one batch per dataset with
- * everything not yet acknowledged, written to an outbox Parquet file (see `push-outbox.ts`) and split into
- * size-bounded chunks in one transaction, and sends each chunk signed, with retries and backoff; each
- * acknowledgement is recorded with an audit entry. Units of change are (origin node, origin batch): a local load travels once; a replaced load is
- * withdrawn at the parent when the next batch completes (its `live` set).
+ * Pushes this node's reportable datasets (its own tables, its built tables with a catalog entry and, multi-hop,
+ * what it received from its children) to its parent: first the batches still pending (a crash, a retried dead
+ * letter), then one new batch per dataset with everything not yet handled, planned into an outbox of Parquet
+ * chunk files in one transaction. Each chunk is sent signed, with bounded retries and backoff, and only an
+ * acknowledgement signed by the parent is recorded (with an audit entry). A batch the parent refuses for good
+ * becomes a dead letter and the push goes on with the others; the push throws (after trying every batch) only
+ * when the parent cannot be reached or its answers cannot be verified.
  */
 export async function pushUpward(options: PushOptions): Promise<PushSummary> {
   const t0 = performance.now();
   const { wh, node } = options;
-  const parent = node.platform.parent;
-  if (!parent) {
+  const configured = node.platform.parent;
+  if (!configured) {
     throw new PlatformConfigError(
       `node ${node.id} has no parent to push to. Fix: set platform.parent: { id, url, publicKey } in the project (the top node does not push)`,
       { field: 'platform.parent' },
     );
   }
+  const parent: ParentLink = {
+    id: configured.id,
+    url: configured.url,
+    publicKey: parsePublicKey(configured.publicKey, 'platform.parent.publicKey'),
+    tls: parentTls(node),
+  };
   const serial = options.serial ?? createSerial();
   const batches: PushedBatch[] = [];
   const upToDate: string[] = [];
+  const failed: FailedBatch[] = [];
+  /** A batch failed in a way that says nothing about the batch (parent unreachable, unverifiable answer). */
+  let unreachable: Error | undefined;
+  const attempt = async (b: BatchRecord, resumed: boolean) => {
+    try {
+      batches.push(await sendBatch(options, serial, parent, b, resumed));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const outcome = await serial(() => onBatchError(options, parent, b, error));
+      if (outcome) failed.push(outcome);
+      else unreachable = error as Error;
+    }
+  };
   const pending = await serial(async () => {
     await sweepOutboxes(wh);
     return wh.all<BatchRecord>(
-      `SELECT batch, dataset, chunks, rows, live, columns, outbox FROM ${PUSH_BATCHES_TABLE}
-       WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
+      `SELECT batch, dataset, chunks, rows, CAST(live AS VARCHAR) AS live, CAST(columns AS VARCHAR) AS columns, outbox
+       FROM ${PUSH_BATCHES_TABLE} WHERE status = 'pending' AND parent = $1 ORDER BY created_at`,
       [parent.id],
     );
   });
-  for (const b of pending) batches.push(await sendBatch(options, serial, b, true));
-
-  const policies = await serial(() => datasetPolicies(wh, options.project));
-  const wanted = options.datasets ?? node.platform.push.datasets;
-  const names = [...policies.keys()].filter((d) => !wanted || wanted.includes(d)).sort();
-  for (const w of wanted ?? []) {
-    if (!policies.has(w)) options.logger?.warn(`push: dataset ${w} is not known on node ${node.id}; skipped`);
+  for (const b of pending) {
+    if (unreachable) break;
+    await attempt(b, true);
   }
-  for (const dataset of names) {
-    const policy = policies.get(dataset);
-    if (!isReportable(policy)) {
-      if (wanted?.includes(dataset))
-        options.logger?.warn(`push: dataset ${dataset} is not catalogued as reportable; skipped`);
-      continue;
+  if (!unreachable) {
+    const policies = await serial(() => datasetPolicies(wh, options.project));
+    const wanted = options.datasets ?? node.platform.push.datasets;
+    const names = [...policies.keys()].filter((d) => !wanted || wanted.includes(d)).sort();
+    for (const w of wanted ?? []) {
+      if (!policies.has(w))
+        options.logger?.warn(`push: dataset ${w} is not known on node ${node.id}; skipped`);
     }
-    const planned = await serial(() =>
-      planBatch(
-        wh,
-        node,
-        parent.id,
-        dataset,
-        shareableColumns(policy.catalog),
-        node.platform.push.chunkBytes,
-      ),
-    );
-    if (!planned) {
-      upToDate.push(dataset);
-      continue;
+    for (const dataset of names) {
+      if (unreachable) break;
+      const policy = policies.get(dataset);
+      if (!isReportable(policy)) {
+        if (wanted?.includes(dataset))
+          options.logger?.warn(`push: dataset ${dataset} is not catalogued as reported upward; skipped`);
+        continue;
+      }
+      const planned = await serial(() =>
+        planBatch(wh, node, parent.id, policy, node.platform.push.chunkBytes),
+      );
+      if (!planned) {
+        if (!failed.some((f) => f.dataset === dataset)) upToDate.push(dataset);
+        continue;
+      }
+      await attempt(planned, false);
     }
-    batches.push(await sendBatch(options, serial, planned, false));
   }
-  const summary = {
+  const deadLetters = (await serial(() => listDeadLetters(wh))).length;
+  const summary: PushSummary = {
     node: node.id,
     parent: parent.id,
     batches,
     upToDate,
+    failed,
+    deadLetters,
     rows: batches.reduce((n, b) => n + b.rows, 0),
     seconds: (performance.now() - t0) / 1000,
   };
   options.logger?.info(
-    `push → ${parent.id}: ${summary.rows.toLocaleString('en')} rows in ${batches.length} batches in ${summary.seconds.toFixed(1)} s`,
+    `push → ${parent.id}: ${summary.rows.toLocaleString('en')} rows in ${batches.length} batches in ${summary.seconds.toFixed(1)} s${
+      failed.length ? `; ${failed.length} failed` : ''
+    }${deadLetters ? `; ${deadLetters} dead letters (gongshu push dead-letters)` : ''}`,
   );
+  if (unreachable) throw unreachable;
   return summary;
 }
 
-async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<Map<string, string>> {
-  const temp = schema === 'temp';
-  const rows = await wh.all<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_catalog = ${temp ? "'temp'" : 'current_database()'} AND table_schema = $1 AND table_name = $2
-     ORDER BY ordinal_position`,
-    [temp ? 'main' : schema, table],
-  );
-  return new Map(rows.map((r) => [r.column_name, r.data_type]));
+/**
+ * What a failed batch becomes: a dead letter (a signed final refusal, an unusable outbox, or the `deadAfter`-th
+ * signed 5xx answer), a counted failure, or nothing (undefined: the parent could not be reached or its answer
+ * not verified, which says nothing about the batch).
+ */
+async function onBatchError(
+  options: PushOptions,
+  parent: ParentLink,
+  b: BatchRecord,
+  error: unknown,
+): Promise<FailedBatch | undefined> {
+  const { wh, node, logger } = options;
+  const outboxProblem = error instanceof PlatformConfigError && error.details.field === 'outbox';
+  if (!outboxProblem && !isFinalRefusal(error) && !isServerFailure(error)) return undefined;
+  const e = error as Error & { status?: number; remoteCode?: string };
+  const code = outboxProblem ? 'outbox-unusable' : e.remoteCode;
+  const dead = await recordFailure(wh, {
+    node: node.id,
+    batch: b.batch,
+    dataset: b.dataset,
+    parent: parent.id,
+    status: outboxProblem ? undefined : e.status,
+    code,
+    reason: e.message,
+    dead: outboxProblem || isFinalRefusal(error),
+    deadAfter: node.platform.push.deadAfter,
+  });
+  if (dead) {
+    logger?.error(
+      `push ${b.dataset} → ${parent.id}: batch ${b.batch} is a dead letter (${code ?? e.status}): ${e.message}. Other batches go on. Fix the cause, then: gongshu push retry ${b.batch} (or push abandon ${b.batch})`,
+    );
+    const letter = (await listDeadLetters(wh)).find((d) => d.batch === b.batch);
+    if (letter) options.onDeadLetter?.(letter);
+  } else {
+    logger?.warn(
+      `push ${b.dataset} → ${parent.id}: batch ${b.batch} failed (${code ?? e.status}); the next push retries it`,
+    );
+  }
+  return { batch: b.batch, dataset: b.dataset, dead, code: code ?? null, reason: e.message };
+}
+
+/** The parent's signed acknowledgement of a chunk. */
+interface Ack {
+  ack?: boolean;
+  batch?: string;
+  seq?: number;
+  rows?: number;
+  duplicate?: boolean;
+  complete?: boolean;
+  outsideJurisdiction?: number;
+  anchor?: { senderHead?: string; seq?: number; hash?: string } | null;
 }
 
 /**
- * Plans the next batch of a dataset, in one transaction: maps new local loads to a unit (a merge load makes a
- * new unit of the whole table, since it rewrites rows in place), finds the units not yet acknowledged, copies
- * their rows into the outbox file and splits them into row ranges of at most chunkBytes of estimated wire size
- * (recorded in `<outbox>_chunks`), and records the batch.
- * Returns undefined when the parent already has everything.
+ * Sends the chunks of a batch the parent has not acknowledged; marks it done and deletes its outbox at the end.
+ * An answer is used only when it is signed by the parent for this request and acknowledges exactly this chunk.
  */
-async function planBatch(
-  wh: Warehouse,
-  node: NodeContext,
-  parent: string,
-  dataset: string,
-  shareable: readonly string[],
-  chunkBytes: number,
-): Promise<BatchRecord | undefined> {
-  const batch = newId(`${node.id}-${dataset}`, new Date(), 4);
-  return wh.transaction(async () => {
-    const allowed = (cols: Map<string, string>) =>
-      [...cols.keys()].filter(
-        (c) =>
-          shareable.includes(c) ||
-          ((TRAVELLING_LINEAGE as readonly string[]).includes(c) &&
-            c !== '_origin_node' &&
-            c !== '_origin_batch'),
-      );
-    const local = await columnsOf(wh, 'main', dataset);
-    const received = await columnsOf(wh, RECEIVED_SCHEMA, dataset);
-    const live = new Map<string, Set<string>>();
-    const add = (o: string, u: string) => {
-      if (!live.has(o)) live.set(o, new Set());
-      live.get(o)!.add(u);
-    };
-    const parts: string[] = [];
-    /** Units whose rows may travel now: all local ones, and received ones whose delivering batch completed. */
-    const ready = new Set<string>();
-    if (local.has('_load_id')) {
-      const unmapped = await wh.all<{ load_id: string; write_mode: string | null }>(
-        `SELECT DISTINCT t._load_id AS load_id, l.write_mode FROM main.${q(dataset)} t
-         LEFT JOIN ${LOADS_TABLE} l ON l.load_id = t._load_id
-         WHERE t._load_id NOT IN (SELECT load_id FROM ${PUSH_UNITS_TABLE} WHERE dataset = $1)`,
-        [dataset],
-      );
-      if (unmapped.some((u) => u.write_mode === 'merge')) {
-        await wh.run(
-          `INSERT INTO ${PUSH_UNITS_TABLE} SELECT DISTINCT $1, _load_id, $2 FROM main.${q(dataset)}
-           ON CONFLICT (dataset, load_id) DO UPDATE SET unit = excluded.unit`,
-          [dataset, batch],
-        );
-      } else if (unmapped.length > 0) {
-        await wh.append(
-          PUSH_UNITS_TABLE,
-          unmapped.map((u) => [dataset, u.load_id, batch]),
-        );
-      }
-      const units = await wh.all<{ unit: string }>(
-        `SELECT DISTINCT u.unit FROM (SELECT DISTINCT _load_id FROM main.${q(dataset)}) t
-         JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $1 AND u.load_id = t._load_id`,
-        [dataset],
-      );
-      for (const u of units) {
-        add(node.id, u.unit);
-        ready.add(`${node.id}/${u.unit}`);
-      }
-      parts.push(
-        `SELECT ${allowed(local)
-          .map((c) => `t.${q(c)}`)
-          .join(', ')}, $self AS _origin_node, u.unit AS _origin_batch
-         FROM main.${q(dataset)} t JOIN ${PUSH_UNITS_TABLE} u ON u.dataset = $dataset AND u.load_id = t._load_id
-         WHERE (u.unit) IN (SELECT unit FROM temp.push_new_units WHERE origin = $self)`,
-      );
-    }
-    if (received.size > 0) {
-      const complete = await wh.all<{ o: string; u: string }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${RECEIVED_SCHEMA}.${q(dataset)}
-         WHERE ${q(RECEIVED_BATCH_COLUMN)} IN (
-           SELECT batch FROM ${PUSH_CHUNKS_TABLE} WHERE dataset = $1 GROUP BY origin_node, batch HAVING count(*) = max(chunks))`,
-        [dataset],
-      );
-      const all = await wh.all<{ o: string; u: string }>(
-        `SELECT DISTINCT _origin_node AS o, _origin_batch AS u FROM ${RECEIVED_SCHEMA}.${q(dataset)}`,
-      );
-      for (const r of all) add(r.o, r.u);
-      for (const r of complete) ready.add(`${r.o}/${r.u}`);
-      parts.push(
-        `SELECT ${allowed(received)
-          .map((c) => `r.${q(c)}`)
-          .join(', ')}, r._origin_node, r._origin_batch
-         FROM ${RECEIVED_SCHEMA}.${q(dataset)} r
-         WHERE (r._origin_node || '/' || r._origin_batch) IN (SELECT origin || '/' || unit FROM temp.push_new_units)`,
-      );
-    }
-    if (parts.length === 0) return undefined;
-    const sent = new Set(
-      (
-        await wh.all<{ o: string; u: string }>(
-          `SELECT s.origin_node AS o, s.unit AS u FROM ${PUSH_SENT_TABLE} s JOIN ${PUSH_BATCHES_TABLE} b USING (batch)
-           WHERE s.dataset = $1 AND b.parent = $2 AND b.status = 'done'`,
-          [dataset, parent],
-        )
-      ).map((r) => `${r.o}/${r.u}`),
-    );
-    const liveJson = Object.fromEntries(
-      [...live].sort(([a], [b]) => a.localeCompare(b)).map(([o, us]) => [o, [...us].sort()]),
-    );
-    const fresh = [...live].flatMap(([o, us]) =>
-      [...us].filter((u) => !sent.has(`${o}/${u}`) && ready.has(`${o}/${u}`)).map((u) => [o, u] as const),
-    );
-    const [lastLive] = await wh.all<{ live: string }>(
-      `SELECT CAST(live AS VARCHAR) AS live FROM ${PUSH_BATCHES_TABLE} WHERE dataset = $1 AND parent = $2 AND status = 'done'
-       ORDER BY finished_at DESC LIMIT 1`,
-      [dataset, parent],
-    );
-    if (
-      fresh.length === 0 &&
-      (!lastLive ? live.size === 0 : canonical(JSON.parse(lastLive.live)) === canonical(liveJson))
-    ) {
-      return undefined;
-    }
-    await wh.run('CREATE OR REPLACE TEMP TABLE push_new_units (origin VARCHAR, unit VARCHAR)');
-    if (fresh.length > 0) await wh.append('push_new_units', fresh, { catalog: 'temp' });
-    const src = parts.join(' UNION ALL BY NAME ');
-    // The outbox file freezes the batch's rows (a resumed batch sends exactly them).
-    const written = await writeOutbox(wh, batch, src, { self: node.id, dataset }, chunkBytes);
-    const outbox = written.file;
-    const { columns, ranges, rows } = written;
-    const chunks = ranges.length;
-    await wh.run(
-      `CREATE TABLE ${q(chunksTable(outbox))} (seq INTEGER PRIMARY KEY, first_row INTEGER NOT NULL, end_row INTEGER NOT NULL)`,
-    );
-    await wh.append(
-      chunksTable(outbox),
-      ranges.map((r, seq) => [seq, r.first, r.end]),
-    );
-    const record: BatchRecord = {
-      batch,
-      dataset,
-      chunks,
-      rows,
-      live: JSON.stringify(liveJson),
-      columns: JSON.stringify(columns),
-      outbox,
-    };
-    await wh.run(
-      `INSERT INTO ${PUSH_BATCHES_TABLE} VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, now(), NULL)`,
-      [batch, dataset, parent, chunks, rows, record.live, record.columns, outbox],
-    );
-    if (fresh.length > 0)
-      await wh.append(
-        PUSH_SENT_TABLE,
-        fresh.map(([o, u]) => [dataset, o, u, batch]),
-      );
-    await wh.run('DROP TABLE IF EXISTS temp.push_new_units');
-    return record;
-  });
-}
-
-function canonical(live: Record<string, string[]>): string {
-  return JSON.stringify(
-    Object.keys(live)
-      .sort()
-      .map((k) => [k, [...(live[k] ?? [])].sort()]),
-  );
-}
-
-/** Sends the chunks of a batch the parent has not acknowledged; marks it done and drops its outbox at the end. */
 async function sendBatch(
   options: PushOptions,
   serial: Serial,
+  parent: ParentLink,
   b: BatchRecord,
   resumed: boolean,
 ): Promise<PushedBatch> {
   const { wh, node, logger } = options;
-  const parent = node.platform.parent!;
   const cfg = node.platform.push;
   const columns = JSON.parse(b.columns) as WireColumn[];
-  const live = JSON.parse(b.live) as Record<string, string[]>;
+  const chunks = Number(b.chunks);
+  if (!isOutboxFolder(b.outbox)) {
+    throw new PlatformConfigError(
+      `push ${b.dataset}: batch ${b.batch} was planned by an earlier version of gongshu (outbox ${b.outbox}). Fix: gongshu push retry ${b.batch} plans its rows again`,
+      { field: 'outbox' },
+    );
+  }
   const acked = new Set(
     (
       await serial(() =>
@@ -363,102 +279,128 @@ async function sendBatch(
   );
   if (resumed)
     logger?.info(
-      `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${b.chunks} chunks`,
+      `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${chunks} chunks`,
     );
-  const ranges = new Map(
-    (
-      await serial(() =>
-        wh.all<{ seq: number; first_row: number; end_row: number }>(
-          `SELECT seq, first_row, end_row FROM ${q(chunksTable(b.outbox))}`,
+  const todo = Array.from({ length: chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
+  const hashes = chunkHashes(b.outbox);
+  if (todo.length > 0) {
+    // The manifest first (again when resuming: the parent accepts the same one twice): the live set the
+    // parent applies when the batch completes, and the purpose.
+    const planned =
+      (await serial(() =>
+        wh.value<number>(
+          `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} o, ${PUSH_BATCHES_TABLE} b
+           WHERE b.batch = $1 AND (o.created_at < b.created_at OR (o.created_at = b.created_at AND o.batch < b.batch))`,
+          [b.batch],
         ),
-      )
-    ).map((r) => [r.seq, r]),
-  );
-  const readChunk = openOutbox(wh, b);
-  const header = (seq: number) => ({
-    v: 1,
-    dataset: b.dataset,
-    batch: b.batch,
-    seq,
-    chunks: b.chunks,
-    live,
-    purpose: PUSH_PURPOSE,
-  });
-  /** Reads a chunk from the outbox as an Arrow IPC stream (DuckDB → Parquet → Arrow) and signs it into a body. */
-  const prepare = async (seq: number) => {
-    const range = ranges.get(seq);
-    if (!range) {
-      throw new PlatformConfigError(
-        `push ${b.dataset}: batch ${b.batch} has no row range for chunk ${seq} in ${chunksTable(b.outbox)}. Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
-        { field: 'batch' },
-      );
-    }
-    const first = Number(range.first_row);
-    const end = Number(range.end_row);
-    // DuckDB reads the chunk's rows from the outbox file: serialised with the warehouse's other work.
-    const stream = await serial(() => readChunk(range));
-    const rows = end - first;
-    if (stream.rows !== rows) {
-      throw new PlatformConfigError(
-        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} read ${stream.rows} rows; expected ${rows} (rowids ${first}…${end - 1} of ${b.outbox}). Fix: abandon the batch (UPDATE ${PUSH_BATCHES_TABLE} SET status = 'abandoned' WHERE batch = '${b.batch}') and push again`,
-        { field: 'batch' },
-      );
-    }
-    const body = encodeStreamChunk(header(seq), columns, stream.ipc);
-    return { body, rows, contentHash: sm3(body) };
-  };
-  const todo = Array.from({ length: b.chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
-  let sent = 0;
-  let duplicates = 0;
-  // The next chunk is read and encoded while the parent stores the current one.
-  let next = todo.length > 0 ? prepare(todo[0]!) : undefined;
-  for (let k = 0; k < todo.length; k++) {
-    const seq = todo[k]!;
-    if (options.signal?.aborted) throw options.signal.reason;
-    const { body, rows, contentHash } = await next!;
-    next = k + 1 < todo.length ? prepare(todo[k + 1]!) : undefined;
-    next?.catch(() => undefined); // awaited (and its error surfaced) on the next turn
-    const answer = await withRetries(
+      )) ?? 0;
+    const body = Buffer.from(
+      JSON.stringify({ v: 2, live: JSON.parse(b.live), purpose: PUSH_PURPOSE, planned: Number(planned) }),
+    );
+    await withRetries(
       async () => {
+        const query = new URLSearchParams({ dataset: b.dataset, batch: b.batch, chunks: String(chunks) });
         const res = await signedRequest({
           baseUrl: parent.url,
           node: node.id,
           keys: options.keys,
           method: 'POST',
-          path: '/v1/push',
+          path: `/v1/push/manifest?${query}`,
           body,
-          bodyHash: contentHash,
-          contentType: ARROW_STREAM,
+          contentType: 'application/json',
           timeoutMs: cfg.timeoutMs,
+          answerFrom: { id: parent.id, publicKey: parent.publicKey },
+          ...(parent.tls ? { tls: parent.tls } : {}),
         });
-        const a = res.json<{
-          ack?: boolean;
-          rows?: number;
-          duplicate?: boolean;
-          batch?: string;
-          seq?: number;
-        }>();
-        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows) {
+        const a = res.json<{ manifest?: boolean; batch?: string }>();
+        if (!a.manifest || a.batch !== b.batch) {
           throw new TransportError(
-            `push ${b.dataset}: the parent answered ${JSON.stringify(a)} for chunk ${seq}`,
-            { retryable: true },
+            `push ${b.dataset}: the parent's signed answer does not accept the manifest of batch ${b.batch}`,
+            { retryable: true, verified: true },
           );
         }
-        return a;
       },
       {
         attempts: cfg.attempts,
         backoffMs: cfg.backoffMs,
         logger,
-        what: `push ${b.dataset} chunk ${seq + 1}/${b.chunks}`,
+        what: `push ${b.dataset} manifest`,
         signal: options.signal,
       },
     );
+  }
+  let sent = 0;
+  let duplicates = 0;
+  let outside = 0;
+  for (const seq of todo) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const file = chunkFile(b.outbox, seq);
+    const rows = await serial(async () => {
+      try {
+        return Number(
+          (await wh.value<bigint>(
+            `SELECT sum(num_rows) FROM parquet_file_metadata(${quoteLiteral(file)})`,
+          )) ?? 0,
+        );
+      } catch (error) {
+        throw new PlatformConfigError(
+          `push ${b.dataset}: chunk ${seq} of batch ${b.batch} (${file}) cannot be read (${redactText(String((error as Error).message).split('\n')[0] ?? '')}). Fix: gongshu push retry ${b.batch} plans its rows again (when the parent holds none of its chunks), or push abandon ${b.batch}`,
+          { field: 'outbox' },
+        );
+      }
+    });
+    const contentHash = hashes.get(seq) ?? (await fileSm3(file));
+    const answer = await withRetries(
+      async () => {
+        const head = await serial(() => auditHead(wh));
+        const query = new URLSearchParams({
+          dataset: b.dataset,
+          batch: b.batch,
+          seq: String(seq),
+          chunks: String(chunks),
+          ...(head ? { head } : {}),
+        });
+        const res = await signedRequest({
+          baseUrl: parent.url,
+          node: node.id,
+          keys: options.keys,
+          method: 'POST',
+          path: `/v1/push?${query}`,
+          bodyFile: file,
+          bodyHash: contentHash,
+          contentType: PARQUET,
+          timeoutMs: cfg.timeoutMs,
+          answerFrom: { id: parent.id, publicKey: parent.publicKey },
+          ...(parent.tls ? { tls: parent.tls } : {}),
+        });
+        let a: Ack;
+        try {
+          a = res.json<Ack>();
+        } catch {
+          a = {};
+        }
+        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows) {
+          throw new TransportError(
+            `push ${b.dataset}: the parent's signed answer for chunk ${seq} of batch ${b.batch} does not acknowledge it (${JSON.stringify(a).slice(0, 200)})`,
+            { retryable: true, verified: true },
+          );
+        }
+        return { a, head };
+      },
+      {
+        attempts: cfg.attempts,
+        backoffMs: cfg.backoffMs,
+        logger,
+        what: `push ${b.dataset} chunk ${seq + 1}/${chunks}`,
+        signal: options.signal,
+      },
+    );
+    const ack = answer.a;
     await serial(() =>
       wh.transaction(async () => {
         await wh.run(
           `INSERT INTO ${PUSH_ACKS_TABLE} VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING`,
-          [b.batch, seq, rows, contentHash, Boolean(answer.duplicate)],
+          [b.batch, seq, rows, contentHash, Boolean(ack.duplicate)],
         );
         await appendAudit(wh, node.id, {
           action: 'push-sent',
@@ -470,35 +412,51 @@ async function sendBatch(
           purpose: PUSH_PURPOSE,
           batch: b.batch,
           chunk: seq,
-          details: { chunks: b.chunks, ...(answer.duplicate ? { duplicate: true } : {}) },
+          details: {
+            chunks,
+            ...(ack.duplicate ? { duplicate: true } : {}),
+            ...(ack.outsideJurisdiction ? { outsideJurisdiction: ack.outsideJurisdiction } : {}),
+            ...(ack.anchor?.seq !== undefined && answer.head
+              ? { anchoredHead: answer.head, parentEntry: `${ack.anchor.seq}:${ack.anchor.hash}` }
+              : {}),
+          },
         });
       }),
     );
     sent++;
-    if (answer.duplicate) duplicates++;
+    if (ack.duplicate) duplicates++;
+    outside += ack.outsideJurisdiction ?? 0;
     logger?.debug(
       { dataset: b.dataset, batch: b.batch, seq },
-      `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${b.chunks} acked (${rows} rows)`,
+      `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${chunks} acked (${rows} rows)`,
     );
-    options.onChunk?.({
-      dataset: b.dataset,
-      batch: b.batch,
-      seq,
-      chunks: b.chunks,
-      duplicate: Boolean(answer.duplicate),
-    });
+    options.onChunk?.({ dataset: b.dataset, batch: b.batch, seq, chunks, duplicate: Boolean(ack.duplicate) });
   }
   await serial(() =>
     wh.transaction(async () => {
       await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'done', finished_at = now() WHERE batch = $1`, [
         b.batch,
       ]);
-      await dropChunksTable(wh, b.outbox);
+      await clearFailures(wh, b.batch);
     }),
   );
-  deleteOutboxFile(b.outbox);
+  deleteOutbox(b.outbox);
+  if (outside > 0) {
+    logger?.warn(
+      `push ${b.dataset} → ${parent.id}: the parent flagged ${outside} rows outside division ${node.id} (see the dataset's catalog jurisdiction)`,
+    );
+  }
   logger?.info(
-    `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${b.rows.toLocaleString('en')} rows in ${b.chunks} chunks`,
+    `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${Number(b.rows).toLocaleString('en')} rows in ${chunks} chunks`,
   );
-  return { batch: b.batch, dataset: b.dataset, chunks: b.chunks, rows: b.rows, sent, duplicates, resumed };
+  return {
+    batch: b.batch,
+    dataset: b.dataset,
+    chunks,
+    rows: Number(b.rows),
+    sent,
+    duplicates,
+    resumed,
+    outsideJurisdiction: outside,
+  };
 }

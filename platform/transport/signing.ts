@@ -8,7 +8,18 @@ export const SIGNATURE_HEADERS = {
   timestamp: 'x-gongshu-timestamp',
   nonce: 'x-gongshu-nonce',
   signature: 'x-gongshu-signature',
+  /** The SM3 of the body, declared by the sender and covered by the signature (checked before the body is read). */
+  contentHash: 'x-gongshu-content-sm3',
 } as const;
+
+/** The signature headers a request must carry (the content hash is declared separately). */
+const REQUIRED = [
+  SIGNATURE_HEADERS.node,
+  SIGNATURE_HEADERS.timestamp,
+  SIGNATURE_HEADERS.nonce,
+  SIGNATURE_HEADERS.signature,
+] as const;
+const HEX64 = /^[0-9a-f]{64}$/;
 
 const SCHEME = 'GONGSHU-ED25519-V1';
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
@@ -57,18 +68,20 @@ export function signRequest(options: {
 }): Record<string, string> {
   const timestamp = String(options.now ?? Date.now());
   const nonce = options.nonce ?? randomBytes(18).toString('base64url');
+  const bodyHash = options.bodyHash ?? sm3(options.body ?? Buffer.alloc(0));
   const data = canonicalRequest({
     method: options.method,
     path: options.path,
     node: options.node,
     timestamp,
     nonce,
-    bodyHash: options.bodyHash ?? sm3(options.body ?? Buffer.alloc(0)),
+    bodyHash,
   });
   return {
     [SIGNATURE_HEADERS.node]: options.node,
     [SIGNATURE_HEADERS.timestamp]: timestamp,
     [SIGNATURE_HEADERS.nonce]: nonce,
+    [SIGNATURE_HEADERS.contentHash]: bodyHash,
     [SIGNATURE_HEADERS.signature]: signBytes(options.privateKey, data),
   };
 }
@@ -84,13 +97,15 @@ export interface VerifiedRequest {
 /**
  * Checks a request's signature headers: present, a known node, a timestamp within `maxSkewSeconds` of now,
  * and an ed25519 signature over the canonical request. Throws a `PlatformRejection` (401/403) otherwise.
+ * Without `body`, the signature is checked over the declared body hash (`x-gongshu-content-sm3`), so a request
+ * can be refused before its body is read; the caller then checks the body against `bodyHash` as it reads it.
  * Nonce replay is checked by the caller (it needs the store).
  */
 export function verifyRequest(options: {
   method: string;
   path: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: Buffer;
+  body?: Buffer;
   keyOf: (node: string) => KeyObject | undefined;
   maxSkewSeconds: number;
   now?: number;
@@ -103,7 +118,11 @@ export function verifyRequest(options: {
   const ts = h(SIGNATURE_HEADERS.timestamp);
   const nonce = h(SIGNATURE_HEADERS.nonce);
   const signature = h(SIGNATURE_HEADERS.signature);
-  const missing = Object.values(SIGNATURE_HEADERS).filter((n) => !h(n));
+  const declared = h(SIGNATURE_HEADERS.contentHash);
+  const missing = [
+    ...REQUIRED.filter((n) => !h(n)),
+    ...(options.body === undefined && !declared ? [SIGNATURE_HEADERS.contentHash] : []),
+  ];
   if (missing.length > 0 || !node || !ts || !nonce || !signature) {
     throw new PlatformRejection(
       401,
@@ -111,13 +130,14 @@ export function verifyRequest(options: {
       `${options.method} ${options.path}: missing signature headers ${missing.join(', ')}. Every request between nodes is signed with the sending node's ed25519 key (gongshu push/backflow do this)`,
     );
   }
-  const key = options.keyOf(node);
+  const key = /^\d{6}$/.test(node) ? options.keyOf(node) : undefined;
   if (!key) {
+    const shown = /^\d{6}$/.test(node) ? node : '(not a six-digit node id)';
     throw new PlatformRejection(
       403,
       'unknown-node',
-      `node ${node} is not a child of this node. Fix: add { id: "${node}", publicKey: "<its gongshu keys show>" } to platform.children of this node's project`,
-      { node },
+      `node ${shown} is not a child of this node. Fix: add { id: "<its division code>", publicKey: "<its gongshu keys show>" } to platform.children of this node's project`,
+      /^\d{6}$/.test(node) ? { node } : {},
     );
   }
   const timestamp = Number(ts);
@@ -140,7 +160,23 @@ export function verifyRequest(options: {
       },
     );
   }
-  const bodyHash = sm3(options.body);
+  if (declared !== undefined && !HEX64.test(declared)) {
+    throw new PlatformRejection(
+      401,
+      'bad-content-hash',
+      `node ${node}: ${SIGNATURE_HEADERS.contentHash} must be the SM3 of the body as 64 lower-case hex digits`,
+      { node },
+    );
+  }
+  const bodyHash = options.body === undefined ? declared! : sm3(options.body);
+  if (declared !== undefined && declared !== bodyHash) {
+    throw new PlatformRejection(
+      400,
+      'body-hash-mismatch',
+      `node ${node}: the body does not match its declared SM3 (${SIGNATURE_HEADERS.contentHash}); nothing was stored. Send the body the signature covers`,
+      { node },
+    );
+  }
   const data = canonicalRequest({
     method: options.method,
     path: options.path,

@@ -58,6 +58,23 @@ export function checkEntryRules(e: EntryDraft, ctx: z.RefinementCtx): void {
       'remove generalSubLevel, or set securityGrade: "general"',
     );
   }
+  if (e.jurisdiction && (e.jurisdiction.column === undefined) === (e.jurisdiction.fromKey === undefined)) {
+    add(
+      ['jurisdiction'],
+      `jurisdiction: expected exactly one of column or fromKey; got ${e.jurisdiction.column === undefined ? 'neither' : 'both'}`,
+      'jurisdiction: { column: "division", basis: "registered-residence" }',
+    );
+  } else if (
+    e.jurisdiction?.column !== undefined &&
+    !e.fields.some((f) => f.name === e.jurisdiction!.column)
+  ) {
+    add(
+      ['jurisdiction', 'column'],
+      `jurisdiction.column "${e.jurisdiction.column}" is not an item of this entry`,
+      `add an item { name: "${e.jurisdiction.column}", title: "行政区划代码", type: "string" }, or name an existing item`,
+      e.fields.map((f) => f.name).join(', '),
+    );
+  }
   const seen = new Map<string, number>();
   e.fields.forEach((f, i) => {
     const first = seen.get(f.name);

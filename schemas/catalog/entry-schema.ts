@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { USCC_CHARSET, usccCheckChar } from '../checksums.ts';
 import { GeneralSubLevel, PersonalInfoClass, SecurityGrade } from './grading.ts';
+import { Jurisdiction, ReportScope } from './hierarchy.ts';
 import { OutputAction } from './outputs.ts';
 import { OpenType, ShareMode, ShareType } from './sharing.ts';
 import { CatalogKind, FieldMasking, FieldType, ResourceFormat, UpdateCycle } from './vocabulary.ts';
@@ -118,6 +119,11 @@ export const CatalogEntryObject = z.strictObject({
     .boolean()
     .default(false)
     .meta({ description: '涉密属性; secret data must not be catalogued, so only false is accepted' }),
+  report: ReportScope.default('shareable'),
+  jurisdiction: Jurisdiction.optional().meta({
+    description:
+      'the division a row falls under: { column: "division", basis: "registered-residence" } or { fromKey: true }; without it, backflow refuses the dataset',
+  }),
   relatedCodes: z.array(ResourceCode).default([]).meta({ description: '关联资源代码' }),
   reviewDueAt: isoDate('next periodic review of a conditional entry (第十九条), YYYY-MM-DD').optional(),
   extensions: z

@@ -165,6 +165,8 @@ describe("the README's table of --json output is true", () => {
       parent: true,
       batches: true,
       upToDate: true,
+      failed: true,
+      deadLetters: true,
       rows: true,
       seconds: true,
     };

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { memory } from '../../connectors/index.ts';
 import { hukouCatalog } from '../../examples/xinjiang/catalog/population.ts';
 import { citizenId, definePipeline } from '../../pipelines/index.ts';
-import { type NodeContext, nodeContext, type PlatformSpec } from '../../platform/index.ts';
+import { type NodeContext, nodeContext, type PlatformSpec, writeChunkFile } from '../../platform/index.ts';
 import { defineProject } from '../../project/index.ts';
 import { citizenIdCheckChar } from '../../schemas/checksums.ts';
-import { defineCatalogEntry } from '../../schemas/index.ts';
+import { defineCatalogEntry, quoteIdent, quoteLiteral } from '../../schemas/index.ts';
+import type { Warehouse } from '../../warehouse/index.ts';
 
 /** The example hukou catalog, with 联系电话 (mobile) marked not shared (不予共享) so column refusal can be tested. */
 export const hukouTestCatalog = defineCatalogEntry({
@@ -66,4 +68,35 @@ export function nodeProject(
 /** The node context of a project in `dir`. */
 export function contextOf(project: ReturnType<typeof nodeProject>, dir: string): NodeContext {
   return nodeContext(project, dir);
+}
+
+/**
+ * Writes a chunk file as a sender would (DuckDB `COPY … TO` Parquet with the header in its footer): `values`
+ * column by column, each cast to its column's type (a value that does not convert stays text, to test refusals).
+ */
+export async function makeChunk(
+  wh: Warehouse,
+  file: string,
+  header: unknown,
+  columns: readonly { name: string; type: string }[],
+  values: readonly (readonly (string | null)[])[],
+): Promise<Buffer> {
+  const rows = values[0]?.length ?? 0;
+  const tuples = Array.from(
+    { length: rows },
+    (_, r) =>
+      `(${columns.map((_, c) => (values[c]![r] === null ? 'NULL' : quoteLiteral(values[c]![r]!))).join(', ')})`,
+  );
+  const select =
+    rows === 0
+      ? `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} LIMIT 0`
+      : `SELECT ${columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')}
+         FROM (VALUES ${tuples.join(', ')}) t(${columns.map((c) => quoteIdent(c.name)).join(', ')})`;
+  await writeChunkFile(wh, select, file, header);
+  return readFileSync(file);
+}
+
+/** The signed path of a push of chunk `seq` of `chunks`. */
+export function pushPath(dataset: string, batch: string, seq = 0, chunks = 1): string {
+  return `/v1/push?${new URLSearchParams({ dataset, batch, seq: String(seq), chunks: String(chunks) })}`;
 }

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
-import { encodeChunk, initKeys, type NodeKeys, signedRequest, signRequest } from '../../platform/index.ts';
+import { initKeys, type NodeKeys, parsePublicKey, signedRequest, signRequest } from '../../platform/index.ts';
 import { quoteIdent as q } from '../../schemas/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { gongshu, REPO_ROOT } from '../helpers/cli.ts';
+import { makeChunk, pushPath } from './fixture.ts';
 import { FaultProxy, freePort, type Proc, serve, start, stop, until } from './processes.ts';
 
 const IDS = { county: '650102', prefecture: '650100', region: '650000' } as const;
@@ -87,6 +88,7 @@ async function health(level: 'prefecture' | 'region', as: Level): Promise<Record
     method: 'GET',
     path: '/v1/health',
     timeoutMs: 5000,
+    answerFrom: { id: IDS[level], publicKey: parsePublicKey(keys[level].publicText) },
   });
   return res.json();
 }
@@ -196,7 +198,7 @@ beforeAll(async () => {
         url: `http://127.0.0.1:${proxyPort}`,
         publicKey: keys.prefecture.publicText,
       },
-      push: { chunkBytes: 8 * 1024, ...retry },
+      push: { chunkBytes: 1024, ...retry },
     }),
   );
   writeFileSync(
@@ -206,7 +208,7 @@ beforeAll(async () => {
       parent: { id: IDS.region, url: `http://127.0.0.1:${ports.region}`, publicKey: keys.region.publicText },
       children: [{ id: IDS.county, publicKey: keys.county.publicText }],
       entitlements: { hukou: { levels: { county: ['id_number', 'name', 'division'] } } },
-      push: { chunkBytes: 64 * 1024, ...retry },
+      push: { chunkBytes: 8 * 1024, ...retry },
       maxBodyBytes: 1024 * 1024,
     }),
   );
@@ -214,7 +216,7 @@ beforeAll(async () => {
     join(dirs.region, 'gongshu.config.ts'),
     config('region', data('region', []), {
       listen: { port: ports.region },
-      children: [{ id: IDS.prefecture, publicKey: keys.prefecture.publicText }],
+      children: [{ id: IDS.prefecture, publicKey: keys.prefecture.publicText, descendants: [IDS.county] }],
     }),
   );
   await reloadCounty();
@@ -224,8 +226,7 @@ beforeAll(async () => {
     path: join(dirs.prefecture, '.gongshu/warehouse.duckdb'),
     readOnly: true,
   });
-  expectedBackflow =
-    (await pwh.value<number>(`SELECT count(*) FROM hukou WHERE starts_with(id_number, '650102')`)) ?? 0;
+  expectedBackflow = (await pwh.value<number>(`SELECT count(*) FROM hukou WHERE division = '650102'`)) ?? 0;
   pwh.close();
   expect(expectedBackflow).toBeGreaterThan(10);
   expect(expected.county.n).toBeGreaterThan(500);
@@ -294,78 +295,83 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
 
   it('acknowledges a duplicate chunk without storing it, and refuses forged, replayed, stale, oversized and malformed requests', async () => {
     const wh = await openWarehouse({ path: join(dirs.county, '.gongshu/warehouse.duckdb'), readOnly: true });
-    const [acked] = await wh.all<{ batch: string; seq: number }>(
-      'SELECT batch, seq FROM gongshu.push_acks ORDER BY acked_at DESC LIMIT 1',
+    const [acked] = await wh.all<{ batch: string; seq: number; chunks: number }>(
+      'SELECT a.batch, a.seq, b.chunks FROM gongshu.push_acks a JOIN gongshu.push_batches b USING (batch) ORDER BY a.acked_at DESC LIMIT 1',
     );
     wh.close();
-    const url = `http://127.0.0.1:${ports.prefecture}/v1/push`;
-    const post = async (body: Buffer, headers: Record<string, string>) => {
-      const res = await fetch(url, {
+    const base = `http://127.0.0.1:${ports.prefecture}`;
+    const post = async (body: Buffer, headers: Record<string, string>, path: string) => {
+      const res = await fetch(`${base}${path}`, {
         method: 'POST',
         body,
-        headers: { ...headers, 'content-type': 'application/vnd.apache.arrow.stream' },
+        headers: { ...headers, 'content-type': 'application/vnd.apache.parquet' },
       });
       return {
         status: res.status,
         body: (await res.json()) as { duplicate?: boolean; error?: { code: string; message: string } },
       };
     };
-    const sign = (body: Buffer, key = keys.county, now?: number) =>
+    const sign = (body: Buffer, path: string, key = keys.county, now?: number) =>
       signRequest({
         node: IDS.county,
         privateKey: key.privateKey,
         method: 'POST',
-        path: '/v1/push',
+        path,
         body,
         ...(now ? { now } : {}),
       });
     // A chunk re-using an acknowledged (batch, seq) but carrying a row the county never had: acknowledged, not stored.
     const intruder = '650102199001010000';
-    const dup = encodeChunk(
-      {
-        v: 1,
-        dataset: 'hukou',
-        batch: acked!.batch,
-        seq: acked!.seq,
-        chunks: acked!.seq + 1,
-        live: {},
-        purpose: 'test',
-      },
-      [
-        { name: 'id_number', type: 'VARCHAR' },
-        { name: '_origin_node', type: 'VARCHAR' },
-        { name: '_origin_batch', type: 'VARCHAR' },
-      ],
-      [[intruder], [IDS.county], ['intruder']],
+    const scratch = await openWarehouse({ path: ':memory:' });
+    const columns = [
+      { name: 'id_number', type: 'VARCHAR' },
+      { name: 'division', type: 'VARCHAR' },
+      { name: '_origin_node', type: 'VARCHAR' },
+      { name: '_origin_batch', type: 'VARCHAR' },
+    ];
+    const values = [[intruder], [IDS.county], [IDS.county], ['intruder']];
+    const dup = await makeChunk(
+      scratch,
+      join(root, 'dup.parquet'),
+      { v: 2, dataset: 'hukou', batch: acked!.batch, live: {}, purpose: 'test' },
+      columns,
+      values,
     );
-    const dupHeaders = sign(dup);
-    const first = await post(dup, dupHeaders);
+    const dupPath = pushPath('hukou', acked!.batch, acked!.seq, acked!.chunks);
+    const dupHeaders = sign(dup, dupPath);
+    const first = await post(dup, dupHeaders, dupPath);
     expect(first).toMatchObject({ status: 200, body: { duplicate: true } });
-    const fresh = encodeChunk(
-      { v: 1, dataset: 'hukou', batch: 'forged-batch', seq: 0, chunks: 1, live: {}, purpose: 'test' },
-      [
-        { name: 'id_number', type: 'VARCHAR' },
-        { name: '_origin_node', type: 'VARCHAR' },
-        { name: '_origin_batch', type: 'VARCHAR' },
-      ],
-      [[intruder], [IDS.county], ['intruder']],
+    const fresh = await makeChunk(
+      scratch,
+      join(root, 'fresh.parquet'),
+      { v: 2, dataset: 'hukou', batch: 'forged-batch', live: {}, purpose: 'test' },
+      columns,
+      values,
     );
+    scratch.close();
+    const freshPath = pushPath('hukou', 'forged-batch');
+    const big = Buffer.alloc(2 * 1024 * 1024, 7);
     const refusals = [
-      ['replay', await post(dup, dupHeaders), 409, 'replayed'],
-      ['forged signature', await post(fresh, sign(fresh, keys.region)), 401, 'bad-signature'],
+      ['replay', await post(dup, dupHeaders, dupPath), 409, 'replayed'],
+      [
+        'forged signature',
+        await post(fresh, sign(fresh, freshPath, keys.region), freshPath),
+        401,
+        'bad-signature',
+      ],
       [
         'stale timestamp',
-        await post(fresh, sign(fresh, keys.county, Date.now() - 6 * 60_000)),
+        await post(fresh, sign(fresh, freshPath, keys.county, Date.now() - 6 * 60_000), freshPath),
         401,
         'stale-timestamp',
       ],
+      ['oversized', await post(big, sign(big, freshPath), freshPath), 413, 'too-large'],
       [
-        'oversized',
-        await post(Buffer.alloc(2 * 1024 * 1024, 7), sign(Buffer.alloc(2 * 1024 * 1024, 7))),
-        413,
-        'too-large',
+        'malformed',
+        await post(Buffer.from('garbage'), sign(Buffer.from('garbage'), dupPath), dupPath),
+        400,
+        'malformed-parquet',
       ],
-      ['malformed', await post(Buffer.from('garbage'), sign(Buffer.from('garbage'))), 400, 'malformed-arrow'],
     ] as const;
     for (const [what, res, status, code] of refusals) {
       expect({ what, status: res.status, code: res.body.error?.code }).toEqual({ what, status, code });
@@ -404,10 +410,10 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
         await wh.all<{ c: string }>('SELECT column_name AS c FROM (DESCRIBE backflow.hukou)')
       ).map((x) => x.c);
       expect(cols).toEqual(['id_number', 'name', 'division', '_origin_node', '_received_at']);
-      const rows = await wh.all<{ o: string; d: string; k: string; n: number }>(
-        `SELECT _origin_node AS o, division AS d, substr(id_number, 1, 6) AS k, count(*) AS n FROM backflow.hukou GROUP BY ALL`,
+      const rows = await wh.all<{ o: string; d: string; n: number }>(
+        `SELECT _origin_node AS o, division AS d, count(*) AS n FROM backflow.hukou GROUP BY ALL`,
       );
-      expect(rows.map((x) => [x.o, x.d, x.k])).toEqual([[IDS.prefecture, IDS.county, IDS.county]]);
+      expect(rows.map((x) => [x.o, x.d])).toEqual([[IDS.prefecture, IDS.county]]);
       expect(rows[0]!.n).toBe(expectedBackflow);
     } finally {
       wh.close();
@@ -424,6 +430,20 @@ describe('county → prefecture → region over loopback', { timeout: 240_000 },
     ]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/403 not-entitled.*address/);
+  });
+
+  it("a child's audit verifies against the heads its parent recorded, and there are no dead letters", async () => {
+    for (const level of ['county', 'prefecture'] as const) {
+      // A serving node holds its warehouse: the prefecture is stopped (its parent keeps serving).
+      if (level === 'prefecture') await stop(procs.prefecture!);
+      const v = await run(['audit', 'verify', '--against-parent', '--project', dirs[level], '--json']);
+      expect({ level, code: v.code, stderr: v.stderr.slice(0, 300) }).toMatchObject({ level, code: 0 });
+      const out = JSON.parse(v.lines.at(-1)!);
+      expect(out).toMatchObject({ ok: true, parent: level === 'county' ? IDS.prefecture : IDS.region });
+      expect(out.anchors).toBeGreaterThan(0);
+      const dead = await run(['push', 'dead-letters', '--project', dirs[level], '--json']);
+      expect({ code: dead.code, lines: dead.lines }).toEqual({ code: 0, lines: [] });
+    }
   });
 
   it('the audit chains verify on every node, and an edited entry is detected', async () => {

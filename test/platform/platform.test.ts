@@ -8,7 +8,6 @@ import {
   appendAudit,
   createNodeServer,
   createSerial,
-  encodeChunk,
   initKeys,
   listen,
   loadKeys,
@@ -22,7 +21,7 @@ import {
 import { pushUpward } from '../../platform/push/send.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { hukouRows, nodeProject } from './fixture.ts';
+import { hukouRows, makeChunk, nodeProject, pushPath } from './fixture.ts';
 
 const logger = pino({ level: 'silent' });
 const closers: (() => Promise<void> | void)[] = [];
@@ -76,8 +75,20 @@ describe('request signatures', () => {
       }
     };
     expect(code(() => verifyRequest({ ...base, body: Buffer.from('chunk!') }))).toBe(
+      'platform-body-hash-mismatch',
+    );
+    const { 'x-gongshu-content-sm3': _declared, ...undeclared } = headers;
+    expect(code(() => verifyRequest({ ...base, headers: undeclared, body: Buffer.from('chunk!') }))).toBe(
       'platform-bad-signature',
     );
+    // Without the body (checked before it is read): the signature covers the declared hash.
+    const { body: _body, ...headersOnly } = base;
+    expect(verifyRequest(headersOnly).node).toBe('650102');
+    expect(
+      code(() =>
+        verifyRequest({ ...headersOnly, headers: { ...headers, 'x-gongshu-content-sm3': '0'.repeat(64) } }),
+      ),
+    ).toBe('platform-bad-signature');
     expect(code(() => verifyRequest({ ...base, path: '/v1/push?x=1' }))).toBe('platform-bad-signature');
     expect(code(() => verifyRequest({ ...base, now: Date.now() + 301_000 }))).toBe(
       'platform-stale-timestamp',
@@ -137,13 +148,15 @@ async function pair(options: { countyRows?: number; chunkBytes?: number; maxBody
   const pnode = nodeContext(pproj, join(root, 'p'));
   const pwh = await openWarehouse({ path: join(root, 'p.duckdb') });
   await runPipelines(pwh, pproj);
-  const app = createNodeServer({ node: pnode, project: pproj, wh: pwh, logger, serial: createSerial() });
+  // The server's serial: tests read the parent's warehouse through it (a refusal is audited after its answer).
+  const serial = createSerial();
+  const app = createNodeServer({ node: pnode, project: pproj, wh: pwh, logger, keys: kp, serial });
   const url = await listen(app, pnode, 0);
   closers.push(() => pwh.close());
   closers.push(() => app.close());
   const cproj = nodeProject('650102', 'county', hukouRows('650102', options.countyRows ?? 200), {
     parent: { id: '650100', url, publicKey: kp.publicText },
-    push: { chunkBytes: options.chunkBytes ?? 4096, backoffMs: 10, attempts: 3 },
+    push: { chunkBytes: options.chunkBytes ?? 1024, backoffMs: 10, attempts: 3 },
   });
   const cnode = nodeContext(cproj, join(root, 'c'));
   const cwh = await openWarehouse({ path: join(root, 'c.duckdb') });
@@ -152,6 +165,7 @@ async function pair(options: { countyRows?: number; chunkBytes?: number; maxBody
   return {
     app,
     url,
+    serial,
     pwh,
     cwh,
     cproj,
@@ -184,7 +198,7 @@ describe('push to the parent', () => {
     );
     const again = await p.push();
     expect(again).toMatchObject({ batches: [], upToDate: ['hukou'] });
-    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
     expect((await verifyAudit(p.cwh)).ok).toBe(true);
     const sent = await p.cwh.value<number>(`SELECT count(*) FROM gongshu.audit WHERE action = 'push-sent'`);
     const got = await p.pwh.value<number>(
@@ -228,46 +242,75 @@ describe('push to the parent', () => {
 
   it('refuses bad requests with a clear 4xx and stores nothing', async () => {
     const p = await pair({ maxBodyBytes: 64 * 1024 });
+    const dir = tempDir();
+    let n = 0;
     const chunk = (
       columns: { name: string; type: string }[],
       values: (string | null)[][],
       header: Record<string, unknown> = {},
     ) =>
-      encodeChunk(
-        { v: 1, dataset: 'hukou', batch: 'b1', seq: 0, chunks: 1, live: {}, purpose: 'test', ...header },
+      makeChunk(
+        p.pwh,
+        join(dir, `c${++n}.parquet`),
+        { v: 2, dataset: 'hukou', batch: 'b1', live: {}, purpose: 'test', ...header },
         columns,
         values,
       );
-    const good = chunk(
+    const PROVENANCE = [
+      { name: '_origin_node', type: 'VARCHAR' },
+      { name: '_origin_batch', type: 'VARCHAR' },
+    ];
+    const good = await chunk(
       [
         { name: 'id_number', type: 'VARCHAR' },
-        { name: '_origin_node', type: 'VARCHAR' },
-        { name: '_origin_batch', type: 'VARCHAR' },
+        { name: 'birth_date', type: 'DATE' },
+        { name: 'division', type: 'VARCHAR' },
+        ...PROVENANCE,
       ],
-      [['650102198001010011'], ['650102'], ['u1']],
+      [['650102198001010011'], ['1980-01-01'], ['650102'], ['650102'], ['u1']],
     );
+    /** Posts what `gongshu push` posts for a chunk: the batch's manifest, then the chunk (signed alike). */
     const send = async (
       body: Buffer,
-      opts: { key?: typeof p.kc; node?: string; now?: number; headers?: Record<string, string> } = {},
+      opts: {
+        key?: typeof p.kc;
+        node?: string;
+        now?: number;
+        headers?: Record<string, string>;
+        path?: string;
+        noManifest?: boolean;
+      } = {},
     ) => {
-      const headers =
-        opts.headers ??
+      const path = opts.path ?? pushPath('hukou', 'b1');
+      const sign = (what: string, payload: Buffer) =>
         signRequest({
           node: opts.node ?? '650102',
           privateKey: (opts.key ?? p.kc).privateKey,
           method: 'POST',
-          path: '/v1/push',
-          body,
+          path: what,
+          body: payload,
           ...(opts.now ? { now: opts.now } : {}),
         });
-      const res = await p.app.inject({
-        method: 'POST',
-        url: '/v1/push',
-        headers: { ...headers, 'content-type': 'application/vnd.apache.arrow.stream' },
-        payload: body,
-      });
-      const error = (res.json() as { error?: { code: string; message: string } }).error;
-      return { status: res.statusCode, code: error?.code, message: error?.message, headers };
+      const post = async (url: string, headers: Record<string, string>, payload: Buffer, type: string) => {
+        const res = await p.app.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'content-type': type },
+          payload,
+        });
+        const error = (res.json() as { error?: { code: string; message: string } }).error;
+        return { status: res.statusCode, code: error?.code, message: error?.message };
+      };
+      if (!opts.headers && !opts.noManifest) {
+        const query = new URL(path, 'http://x').searchParams;
+        query.delete('seq');
+        const manifest = Buffer.from(JSON.stringify({ v: 2, live: {}, purpose: 'test', planned: 0 }));
+        const at = `/v1/push/manifest?${query}`;
+        const m = await post(at, sign(at, manifest), manifest, 'application/json');
+        if (m.status !== 200) return { ...m, headers: {} };
+      }
+      const headers = opts.headers ?? sign(path, body);
+      return { ...(await post(path, headers, body, 'application/vnd.apache.parquet')), headers };
     };
     const replayed = await send(good);
     expect(replayed.status).toBe(200);
@@ -275,112 +318,144 @@ describe('push to the parent', () => {
     await p.pwh.run('DELETE FROM gongshu.push_chunks');
     const cases: [
       string,
-      Promise<{ status: number; code: string | undefined; message: string | undefined }>,
+      () => Promise<{ status: number; code: string | undefined; message: string | undefined }>,
       number,
       string,
     ][] = [
-      ['replay', send(good, { headers: replayed.headers }), 409, 'replayed'],
-      ['forged', send(good, { key: p.kp }), 401, 'bad-signature'],
-      ['unknown node', send(good, { node: '650103' }), 403, 'unknown-node'],
-      ['stale', send(good, { now: Date.now() - 6 * 60_000 }), 401, 'stale-timestamp'],
-      ['oversized', send(Buffer.alloc(70 * 1024, 1)), 413, 'too-large'],
-      ['malformed', send(Buffer.from('not arrow at all')), 400, 'malformed-arrow'],
+      ['replay', () => send(good, { headers: replayed.headers }), 409, 'replayed'],
+      ['forged', () => send(good, { key: p.kp }), 401, 'bad-signature'],
+      ['unknown node', () => send(good, { node: '650103' }), 403, 'unknown-node'],
+      ['not a node id', () => send(good, { node: "650102'; DROP TABLE x; --" }), 403, 'unknown-node'],
+      ['stale', () => send(good, { now: Date.now() - 6 * 60_000 }), 401, 'stale-timestamp'],
+      ['oversized', () => send(Buffer.alloc(70 * 1024, 1)), 413, 'too-large'],
+      ['malformed', () => send(Buffer.from('not parquet at all')), 400, 'malformed-parquet'],
+      [
+        'bad query',
+        () => send(good, { path: '/v1/push?dataset=hukou&batch=b1&seq=1&chunks=1' }),
+        400,
+        'malformed-query',
+      ],
+      [
+        'a batch never announced',
+        () => send(good, { path: pushPath('hukou', 'b9'), noManifest: true }),
+        409,
+        'no-manifest',
+      ],
       [
         'not reportable',
-        send(
-          chunk(
-            [
-              { name: '_origin_node', type: 'VARCHAR' },
-              { name: '_origin_batch', type: 'VARCHAR' },
-            ],
-            [['650102'], ['u']],
-            { dataset: 'secret', batch: 'b2' },
-          ),
-        ),
+        async () =>
+          send(await chunk(PROVENANCE, [['650102'], ['u']], { dataset: 'secret', batch: 'b2' }), {
+            path: pushPath('secret', 'b2'),
+          }),
         403,
         'not-reportable',
       ],
       [
         'unshared column',
-        send(
-          chunk(
-            [
-              { name: 'mobile', type: 'VARCHAR' },
-              { name: '_origin_node', type: 'VARCHAR' },
-              { name: '_origin_batch', type: 'VARCHAR' },
-            ],
-            [['138'], ['650102'], ['u']],
-            { batch: 'b3' },
+        async () =>
+          send(
+            await chunk([{ name: 'mobile', type: 'VARCHAR' }, ...PROVENANCE], [['138'], ['650102'], ['u']], {
+              batch: 'b3',
+            }),
+            {
+              path: pushPath('hukou', 'b3'),
+            },
           ),
-        ),
         403,
         'column-not-shared',
       ],
       [
-        'other jurisdiction',
-        send(
-          chunk(
-            [
-              { name: 'id_number', type: 'VARCHAR' },
-              { name: '_origin_node', type: 'VARCHAR' },
-              { name: '_origin_batch', type: 'VARCHAR' },
-            ],
-            [['x'], ['650103'], ['u']],
-            { batch: 'b4' },
+        'other origin',
+        async () =>
+          send(
+            await chunk([{ name: 'id_number', type: 'VARCHAR' }, ...PROVENANCE], [['x'], ['650103'], ['u']], {
+              batch: 'b4',
+            }),
+            { path: pushPath('hukou', 'b4') },
           ),
-        ),
         403,
-        'outside-jurisdiction',
+        'unknown-origin',
       ],
       [
-        'other jurisdiction in a later row',
-        send(
-          chunk(
-            [
-              { name: 'id_number', type: 'VARCHAR' },
-              { name: '_origin_node', type: 'VARCHAR' },
-              { name: '_origin_batch', type: 'VARCHAR' },
-            ],
-            [
-              ['x', 'y', 'z'],
-              ['650102', '650102', '650103'],
-              ['u', 'u', 'u'],
-            ],
-            { batch: 'b6' },
+        'an origin under the division that is not a configured node',
+        async () =>
+          send(
+            await chunk(
+              [{ name: 'id_number', type: 'VARCHAR' }, ...PROVENANCE],
+              [
+                ['x', 'y', 'z'],
+                ['650102', '650102', "650102'; DROP TABLE hukou; --"],
+                ['u', 'u', 'u'],
+              ],
+              { batch: 'b6' },
+            ),
+            { path: pushPath('hukou', 'b6') },
           ),
-        ),
         403,
-        'outside-jurisdiction',
+        'unknown-origin',
       ],
       [
         'bad value',
-        send(
-          chunk(
-            [
-              { name: 'birth_date', type: 'DATE' },
-              { name: '_origin_node', type: 'VARCHAR' },
-              { name: '_origin_batch', type: 'VARCHAR' },
-            ],
-            [['not a date'], ['650102'], ['u']],
-            { batch: 'b5' },
+        async () =>
+          send(
+            await chunk(
+              [{ name: 'birth_date', type: 'VARCHAR' }, { name: 'division', type: 'VARCHAR' }, ...PROVENANCE],
+              [['not a date'], ['650102'], ['650102'], ['u']],
+              { batch: 'b5' },
+            ),
+            { path: pushPath('hukou', 'b5') },
           ),
-        ),
         400,
         'bad-value',
       ],
     ];
     for (const [what, pending, status, code] of cases) {
-      const answer = { what, ...(await pending) };
+      const answer = { what, ...(await pending()) };
       expect(answer).toMatchObject({ what, status, code });
-      // A value that does not convert names its column and the value.
-      if (code === 'bad-value')
-        expect(answer.message).toContain('column "birth_date": value "not a date" does not convert to DATE');
+      // A value that does not convert names its column, never the value (it may be personal data).
+      if (code === 'bad-value') {
+        expect(answer.message).toContain('column "birth_date": a value does not convert to DATE');
+        expect(answer.message).not.toContain('not a date');
+      }
+      expect(answer.message).not.toContain('DROP TABLE hukou');
     }
     expect(await p.pwh.value('SELECT count(*) FROM received.hukou')).toBe(0);
     expect(await p.pwh.value('SELECT count(*) FROM gongshu.push_chunks')).toBe(0);
     expect(await p.pwh.value(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'secret'`)).toBe(0);
+    // Every refusal is audited, with values cut and the chain intact.
+    await until('the refusals to be audited', async () => (await refusals(p.pwh)) >= cases.length);
+    const audited = await p.pwh.all<{ details: string; peer: string | null }>(
+      `SELECT details, peer FROM gongshu.audit WHERE action = 'rejected'`,
+    );
+    expect(audited.map((a) => JSON.parse(a.details).code)).toEqual(
+      expect.arrayContaining([
+        'replayed',
+        'bad-signature',
+        'unknown-node',
+        'too-large',
+        'unknown-origin',
+        'bad-value',
+      ]),
+    );
+    expect(audited.every((a) => a.peer === null || /^\d{6}$/.test(a.peer))).toBe(true);
+    expect(audited.map((a) => a.details).join('\n')).not.toContain('DROP TABLE x');
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
   });
 });
+
+async function refusals(wh: Warehouse): Promise<number> {
+  return (await wh.value<number>(`SELECT count(*) FROM gongshu.audit WHERE action = 'rejected'`)) ?? 0;
+}
+
+/** Waits (bounded) until `check` is true. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 describe('backflow', () => {
   it("returns the rows under the child's division, only entitled columns, and refuses others", async () => {
@@ -409,7 +484,7 @@ describe('backflow', () => {
         purpose: '测试',
       }),
     ).rejects.toThrow(/403 not-entitled.*birth_date/);
-    expect((await verifyAudit(p.pwh)).ok).toBe(true);
+    expect((await p.serial(() => verifyAudit(p.pwh))).ok).toBe(true);
     expect(await p.pwh.value(`SELECT count(*) FROM gongshu.audit WHERE action = 'backflow-served'`)).toBe(1);
   });
 });

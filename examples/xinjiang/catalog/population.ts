@@ -37,6 +37,8 @@ export const hukouCatalog = defineCatalogEntry(
     reviewDueAt: '2027-03-01',
     securityGrade: 'important',
     personalInfo: 'sensitive',
+    // Rows fall under the division of registered residence, not the ID's place of issue (a migrant's ID keeps it).
+    jurisdiction: { column: 'division', basis: 'registered-residence' },
   },
   { file: FILE },
 );
