@@ -562,23 +562,6 @@ export function buildProgram(): Command {
       .option('--before <date>', 'archive: archive the entries recorded before this date'),
     { at: false },
   ).action(lazy(() => import('./commands/audit.ts')));
-  program
-    .command('audit')
-    .description(
-      'list or verify the hash-chained audit of transfers (push, backflow, refusals); verify --against-parent checks it against the heads the parent recorded',
-    )
-    .addArgument(program.createArgument('<action>', 'list or verify').choices(['list', 'verify']))
-    .option('--dataset <name>', 'list: only this dataset')
-    .option('--action <action>', 'list: only this action (push-sent, push-received, backflow-served, …)')
-    .option('--limit <n>', 'list: newest entries to show', '50')
-    .option(
-      '--against-parent',
-      'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
-    )
-    .option('--project <dir>', 'project directory, to find its warehouse')
-    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
-    .option('--json', 'one JSON object per entry (list) or the verification (verify)')
-    .action(lazy(() => import('./commands/audit.ts')));
 
   program
     .command('schedules')

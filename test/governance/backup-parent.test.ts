@@ -211,7 +211,6 @@ describe('a schedule with run.backup under gongshu serve', () => {
       schedules: `defineSchedule({ name: 'backup', cron: '*/2 * * * * *', run: { backup: { to: ['local'] } } })`,
     });
     await populate(dir, 1);
-    initKeys(join(dir, '.gongshu/keys')); // serve signs every answer with the node key
     const port = await freePort();
     const p = start(['serve', '--project', dir, '--port', String(port), '--json']);
     try {
