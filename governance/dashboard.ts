@@ -1,6 +1,6 @@
 /**
  * What the dashboard shows of governance: requests (waiting emergency ones first, with due times and overdue
- * flags), the catalog's changes and reviews due, and usage per department. Read-only; absent tables read as empty.
+ * flags), the catalog's changes and reviews due, and usage per department. Read-only.
  */
 import type { CatalogProject } from '../platform/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';

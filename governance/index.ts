@@ -1,8 +1,8 @@
 // The governance layer (GOVERNANCE.md A, D, E, F, G): the catalog lifecycle, sharing requests and grants, output
 // policies (masking, pseudonymisation, grade gates) on share exports and backflow, the usage log with its
 // retention, and encrypted local and off-site backups verified by restoring. It sits above jobs/ and platform/
-// and below reports/ and project/; its system tables live in the DuckDB schema `gongshu`, each with one owner
-// module.
+// and below reports/ and project/; its system tables live in the DuckDB schema `gongshu`, created by their owner
+// modules in warehouse/system/ (sharing.ts, usage.ts, catalog-lifecycle.ts) and read and written by its stores.
 
 export {
   type ArchiveResult,
@@ -175,7 +175,6 @@ export {
   type TransitionResult,
   withdrawRequest,
 } from './requests/workflow.ts';
-export { hasSystemTable, SYSTEM_SCHEMA, systemTable } from './system-tables.ts';
 export { DESTROYABLE_SCHEMAS, type DestroyResult, destroyDataset } from './usage/destroy.ts';
 export { drainUsageSpool, spoolUsage, usageSpoolPath } from './usage/spool.ts';
 export {

@@ -1,12 +1,11 @@
 /**
  * `gongshu.catalog_reviews`: periodic reviews of catalog entries — the yearly secrecy review of every entry and
- * the review of conditional entries for promotion (第十九条). Owner of the table.
+ * the review of conditional entries for promotion (第十九条). Its reads and writes (the table: warehouse/system/catalog-lifecycle.ts).
  */
-import type { Warehouse } from '../../warehouse/index.ts';
-import { ddl, ensureTable, hasSystemTable, insertRow, systemTable } from '../system-tables.ts';
+import { CATALOG_REVIEWS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow } from '../row-writes.ts';
 
-const NAME = 'catalog_reviews';
-const TABLE = systemTable(NAME);
+const TABLE = CATALOG_REVIEWS_TABLE;
 
 /** Outcome of a review. */
 export type CatalogReviewOutcome = 'keep' | 'promote' | 'change';
@@ -24,24 +23,8 @@ export interface CatalogReview {
   readonly nextDue: string;
 }
 
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id VARCHAR PRIMARY KEY,
-      code VARCHAR NOT NULL,
-      version INTEGER,
-      reviewed_at VARCHAR NOT NULL,
-      reviewer VARCHAR NOT NULL,
-      outcome VARCHAR NOT NULL,         -- keep | promote | change
-      note VARCHAR,
-      next_due VARCHAR NOT NULL
-    )`),
-  ]);
-}
-
 /** Reviews, oldest first. */
 export async function listCatalogReviews(wh: Warehouse, code?: string): Promise<CatalogReview[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const rows = await wh.all<{
     id: string;
     code: string;
@@ -66,7 +49,6 @@ export async function listCatalogReviews(wh: Warehouse, code?: string): Promise<
 
 /** Records a review. */
 export async function insertCatalogReview(wh: Warehouse, r: CatalogReview): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     id: r.id,
     code: r.code,

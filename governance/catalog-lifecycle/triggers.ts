@@ -1,12 +1,11 @@
 /**
  * `gongshu.catalog_triggers`: law or duty changes that oblige a catalog change within 15 working days
- * (第十一条), registered when they happen and resolved by the version that answers them. Owner of the table.
+ * (第十一条), registered when they happen and resolved by the version that answers them. Its reads and writes (the table: warehouse/system/catalog-lifecycle.ts).
  */
-import type { Warehouse } from '../../warehouse/index.ts';
-import { ddl, ensureTable, hasSystemTable, insertRow, systemTable } from '../system-tables.ts';
+import { CATALOG_TRIGGERS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow } from '../row-writes.ts';
 
-const NAME = 'catalog_triggers';
-const TABLE = systemTable(NAME);
+const TABLE = CATALOG_TRIGGERS_TABLE;
 
 /** A registered law/duty change of a catalog entry. */
 export interface CatalogTrigger {
@@ -21,22 +20,6 @@ export interface CatalogTrigger {
   readonly registeredBy: string;
   /** The version that answered it, once submitted. */
   readonly resolvedVersion: number | null;
-}
-
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id VARCHAR PRIMARY KEY,
-      code VARCHAR NOT NULL,
-      kind VARCHAR NOT NULL,            -- law | duty
-      date VARCHAR NOT NULL,            -- when the law or duty changed
-      reference VARCHAR NOT NULL,       -- the document, e.g. 新政办发〔2026〕12号
-      due_date VARCHAR NOT NULL,
-      registered_at VARCHAR NOT NULL,
-      registered_by VARCHAR NOT NULL,
-      resolved_version INTEGER
-    )`),
-  ]);
 }
 
 interface Row {
@@ -69,7 +52,6 @@ export async function listCatalogTriggers(
   wh: Warehouse,
   filter: { code?: string; open?: boolean } = {},
 ): Promise<CatalogTrigger[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const where = [
     ...(filter.code ? ['code = $code'] : []),
     ...(filter.open ? ['resolved_version IS NULL'] : []),
@@ -83,7 +65,6 @@ export async function listCatalogTriggers(
 
 /** Records a trigger. */
 export async function insertCatalogTrigger(wh: Warehouse, t: CatalogTrigger): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     id: t.id,
     code: t.code,
@@ -99,7 +80,6 @@ export async function insertCatalogTrigger(wh: Warehouse, t: CatalogTrigger): Pr
 
 /** Marks every open trigger of a code as answered by `version`. */
 export async function resolveCatalogTriggers(wh: Warehouse, code: string, version: number): Promise<void> {
-  if (!(await hasSystemTable(wh, NAME))) return;
   await wh.run(`UPDATE ${TABLE} SET resolved_version = $1 WHERE code = $2 AND resolved_version IS NULL`, [
     version,
     code,

@@ -1,13 +1,12 @@
 /**
  * `gongshu.catalog_versions`: every version of every catalog entry (第十条 compiled → reviewed → published),
- * with what changed, what triggered it and by when it had to be published. Owner of the table.
+ * with what changed, what triggered it and by when it had to be published. Its reads and writes (the table: warehouse/system/catalog-lifecycle.ts).
  */
 import { type CatalogEntry, defineCatalogEntry } from '../../schemas/index.ts';
-import type { Warehouse } from '../../warehouse/index.ts';
-import { ddl, ensureTable, hasSystemTable, insertRow, systemTable } from '../system-tables.ts';
+import { CATALOG_VERSIONS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow } from '../row-writes.ts';
 
-const NAME = 'catalog_versions';
-const TABLE = systemTable(NAME);
+const TABLE = CATALOG_VERSIONS_TABLE;
 
 /** Status of a catalog version. */
 export type CatalogVersionStatus = 'submitted' | 'approved' | 'published' | 'superseded' | 'rejected';
@@ -36,32 +35,6 @@ export interface CatalogVersion {
   readonly publishedAt: string | null;
   readonly supersededAt: string | null;
   readonly note: string | null;
-}
-
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      code VARCHAR NOT NULL,
-      version INTEGER NOT NULL,
-      dataset VARCHAR,
-      entry JSON NOT NULL,              -- the parsed entry, as published
-      hash VARCHAR NOT NULL,            -- SM3 of its canonical JSON
-      changed_fields JSON NOT NULL,     -- paths changed since the previous version
-      status VARCHAR NOT NULL,          -- submitted | approved | published | superseded | rejected
-      trigger_kind VARCHAR NOT NULL,    -- law | duty | routine | review | initial
-      trigger_date VARCHAR,
-      trigger_reference VARCHAR,
-      due_date VARCHAR,                 -- law/duty: trigger date + 15 working days
-      registrar VARCHAR NOT NULL,
-      reviewer VARCHAR,
-      submitted_at VARCHAR NOT NULL,
-      approved_at VARCHAR,
-      published_at VARCHAR,
-      superseded_at VARCHAR,
-      note VARCHAR,
-      PRIMARY KEY (code, version)
-    )`),
-  ]);
 }
 
 interface Row {
@@ -111,7 +84,6 @@ function fromRow(r: Row): CatalogVersion {
 
 /** Versions, oldest first; of one code, or of all. */
 export async function listCatalogVersions(wh: Warehouse, code?: string): Promise<CatalogVersion[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const rows = await wh.all<Row>(
     `SELECT * FROM ${TABLE} ${code === undefined ? '' : 'WHERE code = $1'} ORDER BY code, version`,
     code === undefined ? [] : [code],
@@ -129,7 +101,6 @@ export async function publishedCatalogVersion(
   wh: Warehouse,
   datasetOrCode: string,
 ): Promise<CatalogVersion | undefined> {
-  if (!(await hasSystemTable(wh, NAME))) return undefined;
   const [r] = await wh.all<Row>(
     `SELECT * FROM ${TABLE} WHERE status = 'published' AND (dataset = $1 OR code = $1) ORDER BY version DESC LIMIT 1`,
     [datasetOrCode],
@@ -142,7 +113,6 @@ export async function insertCatalogVersion(
   wh: Warehouse,
   v: Omit<CatalogVersion, 'approvedAt' | 'publishedAt' | 'supersededAt' | 'reviewer'>,
 ): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     code: v.code,
     version: v.version,
@@ -169,7 +139,6 @@ export async function setCatalogVersionStatus(
   status: CatalogVersionStatus,
   stamp: { at: string; by?: string | null },
 ): Promise<void> {
-  await ensure(wh);
   const column =
     status === 'approved' || status === 'rejected'
       ? 'approved_at'

@@ -1,12 +1,11 @@
 /**
  * `gongshu.grants`: what a decided request entitles its requester to — dataset, columns, division scope,
- * purpose, audience and validity. Backflow and share exports check them. Owner of the table.
+ * purpose, audience and validity. Backflow and share exports check them. Its reads and writes (the table: warehouse/system/sharing.ts).
  */
-import type { Warehouse } from '../../warehouse/index.ts';
-import { ddl, ensureTable, hasSystemTable, insertRow, systemTable, updateRow } from '../system-tables.ts';
+import { GRANTS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow, updateRow } from '../row-writes.ts';
 
-const NAME = 'grants';
-const TABLE = systemTable(NAME);
+const TABLE = GRANTS_TABLE;
 
 /** A grant. */
 export interface Grant {
@@ -29,30 +28,6 @@ export interface Grant {
   readonly coreApproved: boolean;
   readonly revokedAt: string | null;
   readonly revokedReason: string | null;
-}
-
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id VARCHAR PRIMARY KEY,
-      request_id VARCHAR NOT NULL,
-      dataset VARCHAR NOT NULL,
-      catalog_code VARCHAR NOT NULL,
-      catalog_version INTEGER NOT NULL,
-      grantee_node VARCHAR NOT NULL,
-      grantee_department VARCHAR NOT NULL,
-      columns JSON NOT NULL,
-      division_scope VARCHAR,
-      purpose VARCHAR NOT NULL,
-      audience VARCHAR NOT NULL,
-      granted_at VARCHAR NOT NULL,
-      granted_by VARCHAR NOT NULL,
-      valid_until VARCHAR NOT NULL,     -- YYYY-MM-DD, inclusive
-      core_approved BOOLEAN NOT NULL,
-      revoked_at VARCHAR,
-      revoked_reason VARCHAR
-    )`),
-  ]);
 }
 
 function fromRow(r: Record<string, unknown>): Grant {
@@ -80,7 +55,6 @@ function fromRow(r: Record<string, unknown>): Grant {
 
 /** One grant, or undefined. */
 export async function getGrant(wh: Warehouse, id: string): Promise<Grant | undefined> {
-  if (!(await hasSystemTable(wh, NAME))) return undefined;
   const [r] = await wh.all(`SELECT * FROM ${TABLE} WHERE id = $1`, [id]);
   return r ? fromRow(r) : undefined;
 }
@@ -90,7 +64,6 @@ export async function listGrants(
   wh: Warehouse,
   filter: { node?: string; dataset?: string } = {},
 ): Promise<Grant[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const where = [
     ...(filter.node ? ['grantee_node = $node'] : []),
     ...(filter.dataset ? ['dataset = $dataset'] : []),
@@ -104,7 +77,6 @@ export async function listGrants(
 
 /** Stores a grant. */
 export async function insertGrant(wh: Warehouse, g: Grant): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     id: g.id,
     request_id: g.requestId,
@@ -128,6 +100,5 @@ export async function insertGrant(wh: Warehouse, g: Grant): Promise<void> {
 
 /** Revokes a grant (its request was withdrawn). */
 export async function revokeGrant(wh: Warehouse, id: string, at: string, reason: string): Promise<void> {
-  await ensure(wh);
   await updateRow(wh, TABLE, 'id', id, { revoked_at: at, revoked_reason: reason });
 }

@@ -1,20 +1,11 @@
 /**
  * `gongshu.share_requests`: sharing requests (第十七条、第二十一条) from submission to decision, with their
- * deadlines. Owner of the table: every read and write goes through these functions.
+ * deadlines. Every read and write goes through these functions (the table: warehouse/system/sharing.ts).
  */
-import type { Warehouse } from '../../warehouse/index.ts';
-import {
-  ddl,
-  ensureTable,
-  hasSystemTable,
-  insertRow,
-  type RowValue,
-  systemTable,
-  updateRow,
-} from '../system-tables.ts';
+import { SHARE_REQUESTS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow, type RowValue, updateRow } from '../row-writes.ts';
 
-const NAME = 'share_requests';
-const TABLE = systemTable(NAME);
+const TABLE = SHARE_REQUESTS_TABLE;
 
 /** Where a request is in its workflow. */
 export type RequestStatus =
@@ -86,50 +77,6 @@ export interface ShareRequest {
   readonly updatedAt: string;
 }
 
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id VARCHAR PRIMARY KEY,
-      submitted_at VARCHAR NOT NULL,     -- ISO UTC
-      requester_node VARCHAR NOT NULL,
-      requester_department VARCHAR NOT NULL,
-      requester_operator VARCHAR NOT NULL,
-      provider_department VARCHAR NOT NULL,
-      provider_code VARCHAR NOT NULL,
-      dataset VARCHAR NOT NULL,
-      catalog_code VARCHAR NOT NULL,
-      catalog_version INTEGER NOT NULL,
-      columns JSON NOT NULL,
-      division_scope VARCHAR,
-      purpose VARCHAR NOT NULL,
-      intended_use VARCHAR,
-      legal_basis VARCHAR,
-      commitment_text VARCHAR,
-      commitment_sig VARCHAR,
-      share_type VARCHAR NOT NULL,       -- unconditional | conditional | none (of the published entry and columns)
-      emergency_kind VARCHAR,
-      emergency_note VARCHAR,
-      cross_level BOOLEAN NOT NULL,
-      audience VARCHAR NOT NULL,         -- department | authorised | public
-      status VARCHAR NOT NULL,
-      conformity_due VARCHAR NOT NULL,
-      conformity_at VARCHAR,
-      conformity_by VARCHAR,
-      conformity_note VARCHAR,
-      forwarded_at VARCHAR,
-      provider_due VARCHAR,
-      decided_at VARCHAR,
-      decided_by VARCHAR,
-      refusal_reason VARCHAR,
-      refusal_basis VARCHAR,
-      grant_id VARCHAR,
-      filing JSON,
-      withdrawn_at VARCHAR,
-      updated_at VARCHAR NOT NULL
-    )`),
-  ]);
-}
-
 type Row = Record<string, unknown>;
 
 function fromRow(r: Row): ShareRequest {
@@ -177,7 +124,6 @@ function fromRow(r: Row): ShareRequest {
 
 /** One request, or undefined. */
 export async function getShareRequest(wh: Warehouse, id: string): Promise<ShareRequest | undefined> {
-  if (!(await hasSystemTable(wh, NAME))) return undefined;
   const [r] = await wh.all(`SELECT * FROM ${TABLE} WHERE id = $1`, [id]);
   return r ? fromRow(r) : undefined;
 }
@@ -187,7 +133,6 @@ export async function listShareRequests(
   wh: Warehouse,
   filter: { requesterNode?: string; dataset?: string } = {},
 ): Promise<ShareRequest[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const where = [
     ...(filter.requesterNode ? ['requester_node = $node'] : []),
     ...(filter.dataset ? ['dataset = $dataset'] : []),
@@ -204,7 +149,6 @@ export async function listShareRequests(
 
 /** Stores a new request. */
 export async function insertShareRequest(wh: Warehouse, r: ShareRequest): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     id: r.id,
     submitted_at: r.submittedAt,
@@ -244,6 +188,5 @@ export interface RequestUpdate {
 
 /** Applies a transition's changes to a request. */
 export async function updateShareRequest(wh: Warehouse, id: string, set: RequestUpdate): Promise<void> {
-  await ensure(wh);
   await updateRow(wh, TABLE, 'id', id, set);
 }

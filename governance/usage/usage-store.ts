@@ -1,13 +1,12 @@
 /**
  * `gongshu.usage`: the log of data provided and obtained (第十五条: 应用场景、使用效果、用途、存储、销毁), kept at least
  * three years. Each entry's SM3 hash is carried by an audit-chain entry, so an edited entry is detected.
- * Owner of the table.
+ * Its reads and writes (the table: warehouse/system/usage.ts).
  */
-import type { Warehouse } from '../../warehouse/index.ts';
-import { ddl, ensureTable, hasSystemTable, insertRow, systemTable, updateRow } from '../system-tables.ts';
+import { USAGE_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow, updateRow } from '../row-writes.ts';
 
-const NAME = 'usage';
-const TABLE = systemTable(NAME);
+const TABLE = USAGE_TABLE;
 
 /** What a usage entry records. */
 export type UsageKind =
@@ -51,34 +50,6 @@ export interface UsageEntry {
   readonly effectBy: string | null;
 }
 
-async function ensure(wh: Warehouse): Promise<void> {
-  await ensureTable(wh, NAME, [
-    ddl(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-      id VARCHAR PRIMARY KEY,
-      used_at VARCHAR NOT NULL,
-      kind VARCHAR NOT NULL,
-      dataset VARCHAR,
-      department VARCHAR,
-      operator VARCHAR NOT NULL,
-      grant_id VARCHAR,
-      request_id VARCHAR,
-      scenario VARCHAR,
-      intended_use VARCHAR,
-      storage VARCHAR,
-      encryption VARCHAR,
-      rows BIGINT,
-      query_hash VARCHAR,
-      content_hash VARCHAR,
-      details JSON,
-      audit_seq BIGINT NOT NULL,
-      hash VARCHAR NOT NULL,            -- SM3 of the canonical JSON of the fields above (without audit_seq)
-      effect VARCHAR,
-      effect_at VARCHAR,
-      effect_by VARCHAR
-    )`),
-  ]);
-}
-
 function fromRow(r: Record<string, unknown>): UsageEntry {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
   return {
@@ -111,7 +82,6 @@ export async function listUsageEntries(
   wh: Warehouse,
   filter: { dataset?: string | undefined; kind?: UsageKind | undefined } = {},
 ): Promise<UsageEntry[]> {
-  if (!(await hasSystemTable(wh, NAME))) return [];
   const where = [...(filter.dataset ? ['dataset = $dataset'] : []), ...(filter.kind ? ['kind = $kind'] : [])];
   const rows = await wh.all(
     `SELECT * FROM ${TABLE} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY used_at, id`,
@@ -122,14 +92,12 @@ export async function listUsageEntries(
 
 /** One entry, or undefined. */
 export async function getUsageEntry(wh: Warehouse, id: string): Promise<UsageEntry | undefined> {
-  if (!(await hasSystemTable(wh, NAME))) return undefined;
   const [r] = await wh.all(`SELECT * FROM ${TABLE} WHERE id = $1`, [id]);
   return r ? fromRow(r) : undefined;
 }
 
 /** Stores an entry. */
 export async function insertUsageEntry(wh: Warehouse, e: UsageEntry): Promise<void> {
-  await ensure(wh);
   await insertRow(wh, TABLE, {
     id: e.id,
     used_at: e.at,
@@ -161,6 +129,5 @@ export async function setUsageEffect(
   id: string,
   effect: { text: string; at: string; by: string },
 ): Promise<void> {
-  await ensure(wh);
   await updateRow(wh, TABLE, 'id', id, { effect: effect.text, effect_at: effect.at, effect_by: effect.by });
 }

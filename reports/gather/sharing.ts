@@ -1,9 +1,10 @@
 /**
  * The sharing section (共享): requests, catalog problems and usage per department, read by the governance layer
- * from its tables (read-only; absent tables read as empty).
+ * from its tables (read-only).
  */
 import { sharingSummary } from '../../governance/index.ts';
 import type { CatalogProject } from '../../platform/index.ts';
+import { CATALOG_VERSIONS_TABLE, SHARE_REQUESTS_TABLE, USAGE_TABLE } from '../../warehouse/index.ts';
 import type { SharingSection } from '../model.ts';
 import type { SectionReader } from './gather.ts';
 
@@ -20,7 +21,7 @@ export function sharingReader(options: {
     if (s.requests.length === 0 && s.catalog.length === 0 && s.usage.length === 0) {
       return {
         status: 'not-configured',
-        note: 'no sharing requests, catalog lifecycle or usage entries (gongshu.share_requests, gongshu.catalog_versions, gongshu.usage)',
+        note: `no sharing requests, catalog lifecycle or usage entries (${SHARE_REQUESTS_TABLE}, ${CATALOG_VERSIONS_TABLE}, ${USAGE_TABLE})`,
       };
     }
     return {
