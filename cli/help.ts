@@ -200,7 +200,6 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       'gongshu audit verify --project DIR',
       'gongshu audit verify --against-parent --project DIR',
-      'gongshu audit list --dataset hukou --limit 20 --project DIR',
       'gongshu audit archive --before 2023-01-01 --project DIR',
     ],
     exits: {
