@@ -1,7 +1,8 @@
 /**
  * The usage spool: a use recorded while another process holds the warehouse for writing (a local `gongshu sql`
  * read while `gongshu serve` runs) is appended to `<project>/.gongshu/usage-spool.jsonl` and written into the log
- * (with its original time) by the next governance command that opens the warehouse for writing.
+ * (with its original time) by the node service's queue right after the read, or else by the next governance command
+ * that opens the warehouse for writing.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

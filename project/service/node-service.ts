@@ -9,10 +9,17 @@
  * process.once('SIGTERM', () => void service.stop());
  * await service.stopped;
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { backupSettings, backupStoreRoutes } from '../../governance/index.ts';
+import {
+  backupSettings,
+  backupStoreRoutes,
+  drainUsageSpool,
+  governanceConfig,
+  usageSpoolPath,
+} from '../../governance/index.ts';
 import {
   type FiringResult,
   type RunningScheduler,
@@ -197,6 +204,18 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     },
   };
 
+  // A read answered from a snapshot spools its usage entry (第十五条); the queue writes it into the log next.
+  const drainSpoolSoon = () => {
+    if (!existsSync(usageSpoolPath(loaded.dir))) return;
+    queue
+      .add('usage spool', () =>
+        drainUsageSpool({ wh, node, project, config: governanceConfig(project, loaded.dir) }),
+      )
+      .catch((error) => {
+        if (!(isGongshuError(error) && error.code === 'service-stopping'))
+          logger.warn(`serve: the usage spool stays for the next writer: ${(error as Error).message}`);
+      });
+  };
   let requests = 0;
   const handle = async (request: ControlRequest, channel: RequestChannel): Promise<number> => {
     const io = {
@@ -212,7 +231,11 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     const label = `${command} #${++requests}`;
     if (request.mode !== 'write') {
       const signal = AbortSignal.any([channel.gone, stopping$.signal]);
-      return run(request, io, { signal, service, warehouse: () => wh.reader() });
+      try {
+        return await run(request, io, { signal, service, warehouse: () => wh.reader() });
+      } finally {
+        drainSpoolSoon();
+      }
     }
     const running = queue.running();
     const waiting = queue.waiting().length;
