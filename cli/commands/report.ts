@@ -67,6 +67,8 @@ export default async function report(_args: unknown[], command: Command): Promis
     ...(opts.out ? { outDir: resolve(opts.out) } : {}),
     lang: opts.lang,
     foundationDefinitions: pw?.loaded.project.foundations ?? [],
+    // The sharing page reads the catalog in code (its entries' lifecycle) with the warehouse's requests and usage.
+    ...(pw ? { project: pw.loaded.project } : {}),
     ...(pw?.loaded.project.backup !== undefined && warehousePath
       ? { backups: backupsReader(pw.loaded, warehousePath) }
       : {}),

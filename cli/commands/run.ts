@@ -3,6 +3,7 @@ import type { RunSummary } from '../../pipelines/index.ts';
 import { projectAndWarehouse, runPipelinesTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT, exitCodeOfCode } from '../errors.ts';
+import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { loadProgress, progressReporter, progressWanted } from '../progress.ts';
@@ -49,6 +50,7 @@ export default async function run(args: unknown[], command: Command): Promise<nu
     const onProgress = await loadProgress(progress, wh, wanted);
     const summary = await runPipelinesTask(ctx, {
       only: names,
+      actor: actorOf({}),
       ...(onProgress ? { onProgress } : {}),
     });
     progress.stop();

@@ -2,6 +2,7 @@
 import { isAbsolute, join } from 'node:path';
 import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
 import type { Foundation } from '../../jobs/index.ts';
+import type { CatalogProject } from '../../platform/index.ts';
 import {
   assessedDatasets,
   type BackupsSection,
@@ -13,6 +14,7 @@ import {
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
+  sharingReader,
   writeDashboard,
 } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
@@ -37,6 +39,11 @@ export interface ReportTaskOptions {
   readonly backups?: (() => Promise<BackupsSection>) | undefined;
   /** The project's foundation definitions, for the foundations page; defaults to the loaded project's. */
   readonly foundationDefinitions?: readonly Foundation[] | undefined;
+  /**
+   * The project whose catalog in code the sharing page checks (catalog changes and reviews due); the report
+   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time.
+   */
+  readonly project?: CatalogProject | undefined;
 }
 
 /** What the report task did. */
@@ -100,6 +107,10 @@ export async function renderReport(
     notes,
     foundationDefinitions: options.foundationDefinitions ?? [],
     ...(latest ? { assessed: latest.assessed } : {}),
+    sharing: sharingReader({
+      at: new Date(report.generatedAt),
+      ...(options.project ? { project: options.project } : {}),
+    }),
     ...(options.backups ? { backups: options.backups } : {}),
   });
   return { reportFile, reports: latest?.files.length ?? 1, notes, result };
@@ -120,6 +131,7 @@ export async function runReportTask(
       ...options,
       backups,
       foundationDefinitions: options.foundationDefinitions ?? ctx.loaded.project.foundations ?? [],
+      project: options.project ?? ctx.loaded.project,
     });
     return {
       value: r,
