@@ -3,7 +3,8 @@
  * hand-written sparkline for rule trends (thousands of them; an ECharts instance each would be slow).
  */
 import { createHash } from 'node:crypto';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import { esc } from './html.ts';
 import { FONT_STACK } from './page-frame.ts';
 
@@ -31,8 +32,15 @@ export function stableIds(svg: string): string {
   return local.replaceAll('@@-', `${prefix}-`);
 }
 
-function render(width: number, height: number, option: echarts.EChartsOption, label: string): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+/** echarts, required on the first chart: only a command that draws one loads it (it is large). */
+let loaded: typeof Echarts | undefined;
+function echarts(): typeof Echarts {
+  loaded ??= createRequire(import.meta.url)('echarts') as typeof Echarts;
+  return loaded;
+}
+
+function render(width: number, height: number, option: Echarts.EChartsOption, label: string): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({
       animation: false,
