@@ -40,6 +40,11 @@ async function registerTypeScript(): Promise<void> {
     import('tsx/cjs/api'),
     import('tsx/esm/api'),
   ]);
+  const Module = createRequire(import.meta.url)('node:module') as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+    _extensions: Record<string, (module: unknown, filename: string) => void>;
+  };
+  const nodeJs = Module._extensions['.js']!;
   registerCommonJs();
   registerEsm();
   const data = { root: pathToFileURL(PACKAGE_ROOT + sep).href, layers: COMPILED_LAYERS };
@@ -48,9 +53,13 @@ async function registerTypeScript(): Promise<void> {
   const { compiledUrl } = (await import(new URL('./typescript-hooks.js', import.meta.url).href)) as {
     compiledUrl: (url: string, r: typeof data) => string;
   };
-  // CommonJS (a config outside an ESM package): require() does not pass through the module hooks.
-  const Module = createRequire(import.meta.url)('node:module') as {
-    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  // CommonJS (a config outside an ESM package): require() does not pass through the module hooks, so the
+  // same redirect is made on require's resolution; and a compiled module is loaded by Node's own handler (a
+  // require of an ES module, answered from the module cache the CLI shares), not transpiled anew by tsx's.
+  const dist = join(PACKAGE_ROOT, 'dist') + sep;
+  const tsxJs = Module._extensions['.js']!;
+  Module._extensions['.js'] = function (this: unknown, module: unknown, filename: string) {
+    return (filename.startsWith(dist) ? nodeJs : tsxJs).call(this, module, filename);
   };
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
@@ -62,7 +71,8 @@ async function registerTypeScript(): Promise<void> {
 
 /**
  * Imports a TypeScript module by file URL or path (gongshu.config.ts, the example project), registering the
- * TypeScript loader first when gongshu runs compiled.
+ * TypeScript loader first when gongshu runs compiled. Returns the module's namespace (for a CommonJS module, its
+ * exports).
  */
 export async function importTypeScript(file: string): Promise<unknown> {
   const url = file.startsWith('file:') ? file : pathToFileURL(file).href;
@@ -70,5 +80,8 @@ export async function importTypeScript(file: string): Promise<unknown> {
     registered ??= registerTypeScript();
     await registered;
   }
-  return import(url);
+  const mod = (await import(url)) as { default?: { __esModule?: boolean } };
+  // A config outside an ESM package loads as CommonJS: its exports (marked __esModule) are the namespace's
+  // default. tsx applies the same interop to the import() calls in the sources it transpiles.
+  return mod.default?.__esModule === true && Object.keys(mod).length === 1 ? mod.default : mod;
 }
