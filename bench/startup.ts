@@ -90,6 +90,12 @@ if (installed) {
   });
 }
 
+/** The commit a checkout is at, or undefined when it is not a git checkout. */
+function commitOf(dir: string): string | undefined {
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
 const load = { before: loadavg()[0]!, after: 0 };
 const times: Record<string, number[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
 for (let round = 0; round < rounds; round++) {
@@ -129,7 +135,7 @@ const result = {
     note: 'whole processes, rounds interleaved; a loaded machine slows every case, bare node included',
   },
   rounds,
-  ...(baseline ? { baseline } : {}),
+  ...(baseline ? { baseline: { path: baseline, commit: commitOf(baseline) } } : {}),
   ...(installed ? { installed } : {}),
   startupSeconds: seconds.version!.median,
   seconds,
