@@ -27,7 +27,12 @@ export class CliError extends GongshuError {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (isGongshuError(error)) return exitCodeOfCode(error.code);
+  if (isGongshuError(error)) {
+    // An error may name its exit code (governance: bad input 2, a refused action 1).
+    const named = (error.details as { exitCode?: unknown } | undefined)?.exitCode;
+    if (named === EXIT.usage || named === EXIT.failures) return named;
+    return exitCodeOfCode(error.code);
+  }
   return EXIT.internal;
 }
 

@@ -25,8 +25,20 @@ export const FORWARDED: Readonly<Record<string, Classify>> = {
   report: () => 'write',
   sql: (_args, o) => (o.write ? 'write' : 'read'),
   runs: () => 'read',
-  catalog: () => 'read',
-  audit: () => 'read',
+  // Governance (sharing): reads answered from a snapshot; transitions, exports and archives queued.
+  catalog: ([action]) =>
+    ['submit', 'approve', 'publish', 'review', 'trigger'].includes(String(action)) ? 'write' : 'read',
+  // submit/show --parent talk to the parent only (nothing of this warehouse is used): run here.
+  request: ([action], o) =>
+    o.parent && (action === 'submit' || action === 'show')
+      ? undefined
+      : action === 'list' || action === 'show'
+        ? 'read'
+        : 'write',
+  share: () => 'write',
+  usage: ([action]) => (action === 'effect' ? 'write' : 'read'),
+  destroy: () => 'write',
+  audit: ([action]) => (action === 'archive' ? 'write' : 'read'),
   // create snapshots the warehouse (in the queue); the others read or write backup destinations only.
   backup: ([action]) => (action === 'create' ? 'write' : undefined),
   quarantine: ([action]) => (action === 'replay' ? 'write' : 'read'),

@@ -38,10 +38,55 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   catalog: {
     examples: [
-      'gongshu catalog --project examples/xinjiang',
-      'gongshu catalog --project examples/xinjiang --json',
+      'gongshu catalog list --project examples/xinjiang',
+      'gongshu catalog submit hukou --trigger law --trigger-date 2026-09-21 --reference 新政办发〔2026〕12号 --project DIR',
+      'gongshu catalog export --format xlsx --out catalog.xlsx --project DIR',
     ],
-    exits: { 0: null, ...USAGE },
+    exits: {
+      0: null,
+      1: 'a transition was refused, or problems found something overdue',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  request: {
+    examples: [
+      'gongshu request submit --dataset hukou --columns id_number,name --purpose 低保资格复核 --basis 《社会救助暂行办法》 --department 市民政局 --project DIR --json',
+      'gongshu request decide req-20260930020000-0faca9 --refuse --reason 超出共享条件 --basis 《…》第十九条 --project DIR',
+      'gongshu request list --overdue --at 2026-10-12 --project DIR --json',
+    ],
+    exits: {
+      0: null,
+      1: 'refused: wrong state, not catalogued, no grant, or the parent refused',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  share: {
+    examples: [
+      'gongshu share export req-20260930020000-0faca9 --out exports --format csv --project DIR',
+      'gongshu share export req-20260930020000-0faca9 --out exports --format parquet --project DIR --json',
+    ],
+    exits: {
+      0: null,
+      1: 'the request is not granted, or its grant expired or was revoked',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  usage: {
+    examples: [
+      'gongshu usage list --dataset hukou --project DIR --json',
+      'gongshu usage effect use-20261013010000-2226dd --text "完成 1,203 户复核" --project DIR',
+    ],
+    exits: { 0: null, 1: 'no such usage entry', ...USAGE, ...WAREHOUSE },
+  },
+  destroy: {
+    examples: [
+      'gongshu destroy hukou --method 删除数据表 --reason 使用期满 --project DIR',
+      'gongshu destroy hukou --from backflow --method 删除数据表 --reason 复核完成 --project DIR --json',
+    ],
+    exits: { 0: null, 1: 'no table of the dataset on this node', ...USAGE, ...WAREHOUSE },
   },
   sql: {
     examples: [
@@ -155,11 +200,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       'gongshu audit verify --project DIR',
       'gongshu audit verify --against-parent --project DIR',
-      'gongshu audit list --dataset hukou --limit 20 --project DIR',
+      'gongshu audit archive --before 2023-01-01 --project DIR',
     ],
     exits: {
-      0: 'verify: the chain is intact',
-      1: 'verify: an entry was edited, deleted or rewritten (against the parent)',
+      0: 'verify: the chain, its archive and the usage log are intact (and, --against-parent, match the heads the parent recorded)',
+      1: 'verify: an entry, a segment or a usage entry was edited or deleted, or the chain was rewritten (against the parent)',
       ...USAGE,
       ...WAREHOUSE,
     },

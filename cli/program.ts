@@ -148,6 +148,29 @@ function lazy(load: () => Promise<CommandModule>) {
   };
 }
 
+/** Options of the governance commands: who acts, as of when, where. */
+function governanceOptions(command: Command, options: { at?: boolean } = {}): Command {
+  command
+    .option(
+      '--operator <name>',
+      'who acts (recorded in the audit); defaults to $GONGSHU_OPERATOR or the login name',
+    )
+    .option('--department <name>', 'the department the operator acts for')
+    .option(
+      '--project <dir>',
+      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
+    )
+    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
+    .option('--json', 'print the result as JSON (the last line of stdout)');
+  if (options.at !== false) {
+    command.option(
+      '--at <time>',
+      'act as of this ISO time or date (Asia/Shanghai unless an offset is given); defaults to now',
+    );
+  }
+  return command;
+}
+
 /** The `gongshu` command with all its subcommands (actions imported lazily when run). */
 export function buildProgram(): Command {
   const program = new Command('gongshu')
@@ -211,15 +234,130 @@ export function buildProgram(): Command {
     .option('--json', 'print the run summary as JSON')
     .action(lazy(() => import('./commands/run.ts')));
 
-  program
-    .command('catalog')
-    .description("list the project's catalog entries (政务信息资源目录)")
-    .option(
-      '--project <dir>',
-      'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
-    )
-    .option('--json', 'one JSON object per entry')
-    .action(lazy(() => import('./commands/catalog.ts')));
+  governanceOptions(
+    program
+      .command('catalog')
+      .description(
+        "the project's catalog entries (政务信息资源目录) and their lifecycle: list, diff, submit, approve, publish, review, trigger, versions, problems, export",
+      )
+      .addArgument(
+        program
+          .createArgument('[action]', 'what to do (default list)')
+          .choices([
+            'list',
+            'diff',
+            'submit',
+            'approve',
+            'publish',
+            'review',
+            'trigger',
+            'versions',
+            'problems',
+            'export',
+          ]),
+      )
+      .argument('[code]', 'the entry: resource code or dataset name')
+      .option(
+        '--trigger <kind>',
+        'submit: what started the change: law, duty, routine, review, initial (default routine)',
+      )
+      .option(
+        '--trigger-date <date>',
+        'submit: the date of the law or duty change (15 working days run from it)',
+      )
+      .option('--reference <text>', 'submit/trigger: the document of the change, e.g. 新政办发〔2026〕12号')
+      .option('--kind <kind>', 'trigger: law or duty')
+      .option('--date <date>', 'trigger: the date of the change')
+      .option('--reject <reason>', 'approve: reject the submitted version instead, with this reason')
+      .option('--outcome <outcome>', 'review: keep, promote or change (default keep)')
+      .option('--next <date>', 'review: when the next review is due (default one year later)')
+      .option('--note <text>', 'submit/review: a note')
+      .option('--format <format>', 'export: xlsx, csv or json (default xlsx)')
+      .option('--out <file>', 'export: the file to write (csv and json go to stdout without it)'),
+  ).action(lazy(() => import('./commands/catalog.ts')));
+
+  governanceOptions(
+    program
+      .command('request')
+      .description('sharing requests (第十七条、第二十一条): submit, review, decide, withdraw, list, show')
+      .addArgument(
+        program
+          .createArgument('<action>', 'what to do')
+          .choices(['submit', 'review', 'decide', 'withdraw', 'list', 'show']),
+      )
+      .argument('[id]', 'the request (review, decide, withdraw, show)')
+      .option('--dataset <name>', 'submit: the dataset asked for')
+      .option('--columns <list>', 'submit: comma-separated catalog columns (minimum necessary)')
+      .option('--purpose <text>', 'submit: the use scenario (应用场景)')
+      .option(
+        '--basis <text>',
+        'submit: the legal basis of the request; decide --refuse: the legal basis of the refusal',
+      )
+      .option('--use <text>', 'submit: how the data will be used')
+      .option('--commitment <text>', 'submit: the use commitment (使用承诺)')
+      .option(
+        '--emergency <kind>',
+        'submit: an emergency kind (earthquake, flood, public-health, …): due within hours',
+      )
+      .option('--emergency-note <text>', 'submit: what the emergency is')
+      .option(
+        '--audience <audience>',
+        'submit: department (default), authorised, or public (the open masking policy applies)',
+      )
+      .option(
+        '--division <prefix>',
+        "submit: limit rows to this division prefix (a child's own division by default)",
+      )
+      .option('--parent', 'submit/show: send to (read from) the parent node over the signed API')
+      .option('--conform', 'review: the request conforms')
+      .option('--reject', 'review: the request does not conform (with --reason)')
+      .option('--reason <text>', 'review --reject / decide --refuse / withdraw: why')
+      .option('--note <text>', 'review: a note')
+      .option('--grant', 'decide: grant the request')
+      .option('--refuse', 'decide: refuse it (with --reason and --basis)')
+      .option('--grant-columns <list>', 'decide --grant: grant only these of the requested columns')
+      .option('--valid-until <date>', 'decide --grant: last valid day (default sharing.grantValidDays)')
+      .option('--allow-core', 'decide --grant: explicitly grant core data (核心数据)')
+      .option('--overdue', 'list: only requests past their due time'),
+  ).action(lazy(() => import('./commands/request.ts')));
+
+  governanceOptions(
+    program
+      .command('share')
+      .description(
+        'fulfil a granted request as files: share export REQUEST --out DIR --format csv|json|parquet',
+      )
+      .addArgument(program.createArgument('<action>', 'export').choices(['export']))
+      .argument('<request>', 'the granted request')
+      .option('--out <dir>', 'output folder (the files go to DIR/<request>/)')
+      .addOption(
+        new Option('--format <format>', 'file format').choices(['csv', 'json', 'parquet']).default('csv'),
+      ),
+  ).action(lazy(() => import('./commands/share.ts')));
+
+  governanceOptions(
+    program
+      .command('usage')
+      .description('the log of data provided and obtained (第十五条): list, or record the effect of a use')
+      .addArgument(program.createArgument('<action>', 'list or effect').choices(['list', 'effect']))
+      .argument('[id]', 'effect: the usage entry')
+      .option('--dataset <name>', 'list: only this dataset')
+      .option(
+        '--kind <kind>',
+        'list: only this kind (ingest, export, sql-read, backflow-served, backflow-received, destruction)',
+      )
+      .option('--text <text>', 'effect: what the use achieved (使用效果)'),
+  ).action(lazy(() => import('./commands/usage.ts')));
+
+  governanceOptions(
+    program
+      .command('destroy')
+      .description("drop a dataset's tables on this node and record the destruction (销毁, 第十五条)")
+      .argument('<dataset>', 'the dataset')
+      .option('--method <text>', 'how, e.g. 删除数据表')
+      .option('--reason <text>', 'why, e.g. 使用期满')
+      .option('--from <schemas>', 'only these of main, backflow, received (default all)'),
+  ).action(lazy(() => import('./commands/destroy.ts')));
 
   program
     .command('sql')
@@ -229,6 +367,9 @@ export function buildProgram(): Command {
     .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
     .option('--json', 'one JSON object per row')
     .option('--write', 'open for writing (takes the writer lock)')
+    .option('--purpose <text>', 'why the data is read (recorded in the usage log)')
+    .option('--operator <name>', 'who reads (usage log); defaults to $GONGSHU_OPERATOR or the login name')
+    .option('--department <name>', 'the department the reader acts for (usage log)')
     .action(lazy(() => import('./commands/sql.ts')));
 
   program
@@ -389,6 +530,9 @@ export function buildProgram(): Command {
     .argument('<dataset>', 'the dataset')
     .option('--columns <list>', 'comma-separated catalog columns; default all this node is entitled to')
     .option('--purpose <text>', 'the use scenario of the request (required, recorded in the audit)')
+    .option('--grant <id>', 'the grant (of a request to the parent) the rows are returned under')
+    .option('--operator <name>', 'who asks (usage log); defaults to $GONGSHU_OPERATOR or the login name')
+    .option('--department <name>', 'the department that will use the rows (usage log)')
     .option(
       '--project <dir>',
       'project directory (holding gongshu.config.ts); defaults to the nearest one upward',
@@ -397,23 +541,28 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(lazy(() => import('./commands/backflow.ts')));
 
-  program
-    .command('audit')
-    .description(
-      'list or verify the hash-chained audit of transfers (push, backflow, refusals); verify --against-parent checks it against the heads the parent recorded',
-    )
-    .addArgument(program.createArgument('<action>', 'list or verify').choices(['list', 'verify']))
-    .option('--dataset <name>', 'list: only this dataset')
-    .option('--action <action>', 'list: only this action (push-sent, push-received, backflow-served, …)')
-    .option('--limit <n>', 'list: newest entries to show', '50')
-    .option(
-      '--against-parent',
-      'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
-    )
-    .option('--project <dir>', 'project directory, to find its warehouse')
-    .option('--warehouse <file>', 'DuckDB file; defaults to the project warehouse')
-    .option('--json', 'one JSON object per entry (list) or the verification (verify)')
-    .action(lazy(() => import('./commands/audit.ts')));
+  governanceOptions(
+    program
+      .command('audit')
+      .description(
+        'the hash-chained audit of transfers (push, backflow, refusals) and governance events: list, verify (across archive segments and the usage log; --against-parent also against the heads the parent recorded), archive --before DATE',
+      )
+      .addArgument(
+        program.createArgument('<action>', 'list, verify or archive').choices(['list', 'verify', 'archive']),
+      )
+      .option('--dataset <name>', 'list: only this dataset')
+      .option(
+        '--action <action>',
+        'list: only this action (push-sent, push-received, backflow-served, request-submitted, usage-export, …)',
+      )
+      .option('--limit <n>', 'list: newest entries to show', '50')
+      .option(
+        '--against-parent',
+        'verify: also ask the parent (signed) for the audit heads this node carried with its pushes, which detects a rewritten chain',
+      )
+      .option('--before <date>', 'archive: archive the entries recorded before this date'),
+    { at: false },
+  ).action(lazy(() => import('./commands/audit.ts')));
 
   program
     .command('schedules')

@@ -6,20 +6,26 @@ export {
   AUDIT_TEXT_MAX,
   type AuditEntry,
   type AuditInput,
+  type AuditProblem,
+  type AuditStart,
   type AuditVerification,
   appendAudit,
   auditHead,
   canonicalJson,
   cutText,
+  deleteArchivedAudit,
+  entryHash,
+  GENESIS_HASH,
   listAudit,
   readAuditHead,
   verifyAudit,
 } from './audit/chain.ts';
 export { createRefusalAudit, type Refusal } from './audit/refusals.ts';
 export {
-  type AuthorizeBackflow,
+  type BackflowAsk,
+  type BackflowAuthorization,
+  type BackflowAuthorizer,
   type BackflowHeader,
-  type BackflowRequest,
   type ServedBackflow,
   serveBackflow,
 } from './backflow/answer.ts';
@@ -97,6 +103,8 @@ export {
   type NodeKeys,
   parsePublicKey,
   publicKeyText,
+  signBytes,
+  verifyBytes,
 } from './transport/node-keys.ts';
 export {
   inspectChunk,

@@ -3,7 +3,7 @@
  * schedules, quality rules and platform block, validated once when gongshu.config.ts is imported.
  */
 import { z } from 'zod';
-import { backupSchema } from '../governance/index.ts';
+import { auditConfigSchema, backupSchema, sharingSchema } from '../governance/index.ts';
 import type { Foundation, Model, Schedule } from '../jobs/index.ts';
 import type { Pipeline } from '../pipelines/index.ts';
 import { platformSchema } from '../platform/index.ts';
@@ -95,6 +95,14 @@ export const projectSpecSchema = z
       description:
         'platform hierarchy: keys, parent, children, entitlements; checked by platformSchema (platform/config.ts) when the project is defined',
     }),
+    sharing: z.unknown().optional().meta({
+      description:
+        'sharing requests, grants and outputs: deadlines, emergency kinds, grant validity, backflow mode, pseudonymisation keys; checked by sharingSchema (governance/config.ts)',
+    }),
+    audit: z.unknown().optional().meta({
+      description:
+        'retention of the audit chain and usage log: { retentionYears (≥ 3), archiveDir }; checked by auditConfigSchema (governance/config.ts)',
+    }),
     backup: backupSchema.optional().meta({
       description:
         'encrypted backups: master key, cipher, destinations, retention (backupSchema, governance/backups/config.ts)',
@@ -180,6 +188,24 @@ export function defineProject(spec: ProjectSpec): Project {
       { file, object: `project ${parsed.data.name}: platform` },
       {},
     );
+  }
+  for (const [block, schema] of [
+    ['sharing', sharingSchema],
+    ['audit', auditConfigSchema],
+  ] as const) {
+    const checked = schema.safeParse(parsed.data[block] ?? {});
+    if (!checked.success) {
+      throw definitionErrorFromZod(
+        checked.error,
+        { file, object: `project ${parsed.data.name}: ${block}` },
+        {
+          retentionYears:
+            'retentionYears: 3 or more — the measures keep logs of data provided and obtained at least three years (第十五条)',
+          'emergency.kinds':
+            "emergency: { kinds: ['earthquake', 'public-health'] } (lower-case words joined by -)",
+        },
+      );
+    }
   }
   return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
 }

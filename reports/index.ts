@@ -7,6 +7,7 @@ export { displaySource } from './gather/dataset-extras.ts';
 export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';
+export { sharingReader } from './gather/sharing.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
 export { renderMarkdown } from './markdown.ts';
 export {
@@ -17,6 +18,8 @@ export {
   type DatasetExtras,
   FoundationsSection,
   HierarchySection,
+  SharingData,
+  SharingSection,
 } from './model.ts';
 export { CITIZEN_ID_PATTERN, findCitizenIds, scrubDeep, scrubText } from './scrub.ts';
 export { renderSite } from './site.ts';

@@ -181,6 +181,55 @@ export const HierarchySection = section(HierarchyData);
 /** The hierarchy section. */
 export type HierarchySection = z.output<typeof HierarchySection>;
 
+/**
+ * Sharing (共享): requests with due times and overdue flags (emergency first), the catalog's changes and reviews
+ * due, usage per department. Filled by the governance layer.
+ */
+export const SharingData = z.object({
+  asOf: z.string().meta({ description: 'the time overdue flags are computed at (Asia/Shanghai)' }),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      dataset: z.string(),
+      requesterNode: z.string(),
+      requesterDepartment: z.string(),
+      provider: z.string(),
+      shareType: z.string(),
+      emergency: z.string().nullable(),
+      submittedAt: z.string(),
+      dueAt: z.string().nullable(),
+      overdue: z.boolean(),
+      grantId: z.string().nullable(),
+    }),
+  ),
+  catalog: z.array(
+    z.object({
+      problem: z.enum(['update-overdue', 'review-overdue', 'not-catalogued', 'unpublished']),
+      code: z.string().nullable(),
+      dataset: z.string().nullable(),
+      name: z.string().nullable(),
+      dueDate: z.string().nullable(),
+      overdue: z.boolean(),
+      detail: z.string(),
+    }),
+  ),
+  usage: z.array(
+    z.object({
+      department: z.string(),
+      kind: z.string(),
+      entries: z.number(),
+      rows: z.number(),
+      lastAt: z.string(),
+    }),
+  ),
+});
+/** Sharing data. */
+export type SharingData = z.output<typeof SharingData>;
+/** The sharing section. */
+export const SharingSection = section(SharingData);
+/** The sharing section. */
+export type SharingSection = z.output<typeof SharingSection>;
 /** Backups (备份): per destination, the newest backup and the newest one verified by restoring. Filled by governance. */
 export const BackupsData = z.object({
   destinations: z.array(
@@ -213,6 +262,7 @@ export const DashboardModel = z.object({
   catalog: section(z.array(CatalogItem)),
   foundations: FoundationsSection,
   hierarchy: HierarchySection,
+  sharing: SharingSection.default({ status: 'not-configured', note: null }),
   backups: BackupsSection.optional().meta({ description: 'absent when the node reports no backup status' }),
   notes: z
     .array(z.string())

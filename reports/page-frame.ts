@@ -62,6 +62,7 @@ export function navItems(t: Texts): NavItem[] {
     { href: 'foundations.html', label: t.t('foundations') },
     { href: 'hierarchy.html', label: t.t('hierarchy') },
     { href: 'catalog.html', label: t.t('catalog') },
+    { href: 'sharing.html', label: t.t('sharing') },
   ];
 }
 

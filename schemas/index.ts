@@ -19,6 +19,12 @@ export {
 } from './catalog/grading.ts';
 export { Jurisdiction, ReportScope } from './catalog/hierarchy.ts';
 export { inferMasking } from './catalog/infer-masking.ts';
+export {
+  type Generalization,
+  generalizationOf,
+  OutputAction,
+  OutputAudience,
+} from './catalog/outputs.ts';
 export { CatalogRow, catalogToRows } from './catalog/rows.ts';
 export {
   OPEN_TYPE_LABELS,

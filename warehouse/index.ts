@@ -8,6 +8,11 @@ export {
 } from './errors.ts';
 export { acquireLock, breakLock, lockHolder, type WarehouseLock } from './lock.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
+export {
+  CATALOG_REVIEWS_TABLE,
+  CATALOG_TRIGGERS_TABLE,
+  CATALOG_VERSIONS_TABLE,
+} from './system/catalog-lifecycle.ts';
 export { CURSORS_TABLE } from './system/cursors.ts';
 export { DATASETS_TABLE } from './system/datasets.ts';
 export { FILES_TABLE } from './system/files.ts';
@@ -30,6 +35,8 @@ export { CODE_TABLES_TABLE, DIVISIONS_TABLE } from './system/reference-tables.ts
 export { finishRun, listRuns, newRunId, RUNS_TABLE, type RunRecord, startRun } from './system/runs.ts';
 export { SYSTEM_SCHEMA } from './system/schema.ts';
 export { SCHEMA_CHANGES_TABLE } from './system/schema-changes.ts';
+export { GRANTS_TABLE, SHARE_REQUESTS_TABLE } from './system/sharing.ts';
+export { USAGE_TABLE } from './system/usage.ts';
 export { SCHEMA_VERSION } from './system-tables.ts';
 export {
   FIXED_TYPES,

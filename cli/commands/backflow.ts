@@ -3,6 +3,7 @@ import { loadKeys, nodeContext } from '../../platform/index.ts';
 import { projectAndWarehouse, runBackflowTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
+import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { openCommandWarehouse } from '../session.ts';
@@ -13,6 +14,9 @@ interface BackflowOptions {
   warehouse?: string;
   columns?: string;
   purpose?: string;
+  grant?: string;
+  operator?: string;
+  department?: string;
   json?: boolean;
 }
 
@@ -43,6 +47,11 @@ export function checkArguments(
 export default async function backflow(args: unknown[], command: Command): Promise<number> {
   const [dataset] = args as [string];
   const o = command.opts<BackflowOptions>();
+  if (!o.purpose?.trim()) {
+    throw new CliError(
+      'backflow: state the purpose of the request with --purpose (第十七条 requires a use scenario), e.g. --purpose "低保资格复核"',
+    );
+  }
   const globals = command.parent?.opts<{ logLevel: string }>() ?? { logLevel: 'info' };
   const out = processOutput();
   const { loaded, warehousePath } = await projectAndWarehouse(o);
@@ -62,7 +71,13 @@ export default async function backflow(args: unknown[], command: Command): Promi
       .split(',')
       .map((c) => c.trim())
       .filter(Boolean);
-    const r = await runBackflowTask(ctx, { dataset, columns, purpose: o.purpose!.trim() });
+    const r = await runBackflowTask(ctx, {
+      dataset,
+      columns,
+      purpose: o.purpose!.trim(),
+      grant: o.grant,
+      actor: actorOf(o),
+    });
     if (o.json) out.json(r);
     else
       out.data(

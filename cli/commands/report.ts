@@ -65,6 +65,8 @@ export default async function report(_args: unknown[], command: Command): Promis
     ...(opts.report ? { reportFile: resolve(opts.report) } : {}),
     ...(opts.out ? { outDir: resolve(opts.out) } : {}),
     lang: opts.lang,
+    // The sharing page reads the catalog in code (its entries' lifecycle) with the warehouse's requests and usage.
+    ...(pw ? { project: pw.loaded.project } : {}),
     ...(pw?.loaded.project.backup !== undefined && warehousePath
       ? { backups: backupsReader(pw.loaded, warehousePath) }
       : {}),

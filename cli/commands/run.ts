@@ -3,6 +3,7 @@ import type { RunSummary } from '../../pipelines/index.ts';
 import { projectAndWarehouse, runPipelinesTask } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT, exitCodeOfCode } from '../errors.ts';
+import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
 import { printRunSummary, progressReporter } from '../run-summary.ts';
@@ -46,6 +47,7 @@ export default async function run(args: unknown[], command: Command): Promise<nu
   try {
     const summary = await runPipelinesTask(ctx, {
       only: names,
+      actor: actorOf({}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     progress.stop();

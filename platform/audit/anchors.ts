@@ -7,7 +7,13 @@ import { signedRequest } from '../transport/client.ts';
 import type { NodeKeys } from '../transport/node-keys.ts';
 import { parsePublicKey } from '../transport/node-keys.ts';
 import { parentTls } from '../transport/tls.ts';
-import { type AuditProblem, type AuditVerification, listAudit, verifyAudit } from './chain.ts';
+import {
+  type AuditProblem,
+  type AuditStart,
+  type AuditVerification,
+  listAudit,
+  verifyAudit,
+} from './chain.ts';
 
 /** An audit head of a child as its parent recorded it (from a push), parsed. */
 export interface Anchor {
@@ -54,6 +60,10 @@ export async function verifyAgainstParent(options: {
   node: NodeContext;
   keys: NodeKeys;
   timeoutMs?: number;
+  /** Where the live chain begins after archived entries were deleted (see `verifyAudit`). */
+  start?: AuditStart | undefined;
+  /** Hashes of archived (and deleted) entries by seq, to check anchors that fall in the archive. */
+  archived?: ReadonlyMap<number, string> | undefined;
 }): Promise<AnchoredVerification> {
   const { wh, node } = options;
   const parent = node.platform.parent;
@@ -79,8 +89,11 @@ export async function verifyAgainstParent(options: {
   if (anchors.node !== node.id || !Array.isArray(anchors.anchors)) {
     throw new PlatformConfigError(`audit verify: the parent answered for node ${String(anchors.node)}`);
   }
-  const local = await verifyAudit(wh);
-  const entries = new Map((await listAudit(wh)).map((e) => [e.seq, e.hash]));
+  const local = await verifyAudit(wh, options.start ? { start: options.start } : {});
+  const entries = new Map([
+    ...(options.archived ?? new Map<number, string>()),
+    ...(await listAudit(wh)).map((e) => [e.seq, e.hash] as const),
+  ]);
   const problems: AuditProblem[] = [...local.problems];
   for (const a of anchors.anchors) {
     const hash = entries.get(a.seq);

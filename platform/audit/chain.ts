@@ -202,15 +202,26 @@ export interface AuditVerification {
   readonly problems: readonly AuditProblem[];
 }
 
+/** Where the live chain starts when older entries were archived and deleted: its first seq and that entry's prev_hash. */
+export interface AuditStart {
+  readonly seq: number;
+  readonly prevHash: string;
+}
+
 /**
  * Verifies the chain: every entry's hash recomputes, every `prev_hash` is the previous entry's hash, sequence
  * numbers have no gaps, and the last entry is the recorded head (so deleting the newest entries shows too).
+ * `start` says where the live chain begins after archived entries were deleted (default: entry 1 after genesis);
+ * the archive's verifier supplies it from the last archived entry.
  */
-export async function verifyAudit(wh: Warehouse): Promise<AuditVerification> {
+export async function verifyAudit(
+  wh: Warehouse,
+  options: { start?: AuditStart } = {},
+): Promise<AuditVerification> {
   const rows = (await wh.all<AuditEntry>(`SELECT * FROM ${AUDIT_TABLE} ORDER BY seq`)).map(normalizeEntry);
   const problems: AuditProblem[] = [];
-  let prev = GENESIS_HASH;
-  let expected = 1;
+  let prev = options.start?.prevHash ?? GENESIS_HASH;
+  let expected = options.start?.seq ?? 1;
   for (const r of rows) {
     if (r.seq !== expected) {
       problems.push({
@@ -251,4 +262,28 @@ export async function verifyAudit(wh: Warehouse): Promise<AuditVerification> {
     problems.push({ seq: null, problem: 'missing-head', message: 'the audit head anchor is missing' });
   }
   return { ok: problems.length === 0, entries: rows.length, head: head ?? null, problems };
+}
+
+/**
+ * Deletes archived entries: those with `seq <= throughSeq` recorded before `recordedBefore` (ISO UTC). Only the
+ * archive (governance) calls it, after the entries were written to a verified segment; the newest entry (the
+ * head) is never deleted. Returns how many were deleted.
+ */
+export async function deleteArchivedAudit(
+  wh: Warehouse,
+  options: { throughSeq: number; recordedBefore: string },
+): Promise<number> {
+  return wh.transaction(async () => {
+    const head = (await wh.value<number>(`SELECT max(seq) FROM ${AUDIT_TABLE}`)) ?? 0;
+    const through = Math.min(options.throughSeq, Number(head) - 1);
+    const n = await wh.value<number>(
+      `SELECT count(*) FROM ${AUDIT_TABLE} WHERE seq <= $1 AND recorded_at < $2`,
+      [through, options.recordedBefore],
+    );
+    await wh.run(`DELETE FROM ${AUDIT_TABLE} WHERE seq <= $1 AND recorded_at < $2`, [
+      through,
+      options.recordedBefore,
+    ]);
+    return Number(n ?? 0);
+  });
 }

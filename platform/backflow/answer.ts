@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { divisionPrefix, levelOfCode, type NodeLevel, quoteIdent as q } from '../../schemas/index.ts';
+import {
+  divisionPrefix,
+  levelOfCode,
+  type NodeLevel,
+  quoteIdent as q,
+  quoteLiteral,
+} from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import {
@@ -26,6 +32,48 @@ export interface BackflowHeader {
   readonly purpose: string;
 }
 
+/**
+ * What a backflow may return, as the node's grants decide (the governance layer supplies it through
+ * `NodeServerOptions.authorizeBackflow`; the platform does not know grants). To refuse, the authorizer throws a
+ * `PlatformRejection`.
+ */
+export interface BackflowAuthorization {
+  /** Columns the requester may receive; every requested column must be one of them (the key is not added). */
+  readonly columns: readonly string[];
+  /** Granted columns left out of the answer (output policy `drop`). */
+  readonly drop?: readonly string[];
+  /** A division prefix inside the requester's own that the rows are limited to. */
+  readonly divisionPrefix?: string | null;
+  /** SQL replacing a column (masking, generalising), given the quoted column. */
+  readonly columnSql?: Readonly<Record<string, (column: string) => string>>;
+  /** JS replacing a column's values (pseudonymising). */
+  readonly columnJs?: Readonly<Record<string, (value: string | null) => string | null>>;
+  /** Recorded in the audit entry (grant, policy hash, key id). */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** Called after the answer is built and audited, in the same serial slot (e.g. to log the use). */
+  readonly served?: (result: {
+    rows: number;
+    columns: readonly string[];
+    contentHash: string;
+  }) => Promise<void>;
+}
+
+/** What an authorizer is asked (after the catalog checks, before any row is read). */
+export interface BackflowAsk {
+  readonly requester: string;
+  /** The requester's level (from `platform.children`, else its code). */
+  readonly level: NodeLevel;
+  readonly dataset: string;
+  readonly columns: readonly string[];
+  readonly purpose: string;
+  /** The grant the requester names (`?grant=`), if any. */
+  readonly grant: string | null;
+  readonly policy: DatasetPolicy;
+}
+
+/** Decides what a backflow may return (see `BackflowAuthorization`). */
+export type BackflowAuthorizer = (ask: BackflowAsk) => Promise<BackflowAuthorization>;
+
 /** A served backflow: the Parquet file and what it holds. */
 export interface ServedBackflow {
   readonly file: string;
@@ -33,21 +81,6 @@ export interface ServedBackflow {
   readonly columns: readonly string[];
   readonly contentHash: string;
 }
-
-/** A backflow request, as a grant check (e.g. the governance layer's sharing grants) sees it. */
-export interface BackflowRequest {
-  readonly requester: string;
-  readonly level: NodeLevel;
-  readonly dataset: string;
-  readonly columns: readonly string[];
-  readonly purpose: string;
-}
-
-/**
- * A check run after the entitlement checks and before any row is read; it refuses by throwing (e.g. a
- * `PlatformRejection(403, 'no-grant', …)`). The hook for sharing grants (申请-授权).
- */
-export type AuthorizeBackflow = (request: BackflowRequest) => void | Promise<void>;
 
 let serial = 0;
 
@@ -69,7 +102,10 @@ export async function serveBackflow(
     columns: readonly string[];
     purpose: string;
     dir: string;
-    authorize?: AuthorizeBackflow | undefined;
+    /** The grant the requester names, passed to `authorize`. */
+    grant?: string | null;
+    /** Grants decide what is served (columns, scope, masking); without it, `platform.entitlements` do. */
+    authorize?: BackflowAuthorizer | undefined;
   },
 ): Promise<ServedBackflow> {
   const { node, requester, policy, dataset } = options;
@@ -81,7 +117,7 @@ export async function serveBackflow(
       { dataset },
     );
   }
-  if (policy.catalog.shareType === 'none') {
+  if (policy.catalog.shareType === 'none' && !options.authorize) {
     throw new PlatformRejection(
       403,
       'not-shared',
@@ -92,25 +128,42 @@ export async function serveBackflow(
   const child = node.platform.children.find((c) => c.id === requester);
   const level = child?.level ?? levelOfCode(requester);
   const entitlement = node.platform.entitlements[dataset];
-  const entitled = new Set(entitlement?.levels[level] ?? shareableColumns(policy.catalog));
-  if (policy.keyColumn) entitled.add(policy.keyColumn);
+  const auth = options.authorize
+    ? await options.authorize({
+        requester,
+        level,
+        dataset,
+        columns: options.columns,
+        purpose: options.purpose,
+        grant: options.grant ?? null,
+        policy,
+      })
+    : undefined;
+  const entitled = new Set(auth?.columns ?? entitlement?.levels[level] ?? shareableColumns(policy.catalog));
+  if (policy.keyColumn && !auth) entitled.add(policy.keyColumn);
   const requested = options.columns.length > 0 ? [...new Set(options.columns)] : [...entitled];
   const refused = requested.filter((c) => !entitled.has(c));
   if (refused.length > 0) {
     throw new PlatformRejection(
       403,
-      'not-entitled',
-      `dataset ${dataset}: a ${level} node may not receive columns ${refused
+      auth ? 'columns-not-granted' : 'not-entitled',
+      `dataset ${dataset}: ${auth ? 'the grant does not cover' : `a ${level} node may not receive`} columns ${refused
         .slice(0, 10)
         .map((c) => JSON.stringify(c.slice(0, 40)))
-        .join(
-          ', ',
-        )} (entitled: ${[...entitled].join(', ')}). Fix: request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`,
+        .join(', ')} (${auth ? 'granted' : 'entitled'}: ${[...entitled].join(', ')}). Fix: ${
+        auth
+          ? 'request only granted columns, or submit a request for the others'
+          : `request only entitled columns, or have node ${node.id} extend platform.entitlements.${dataset}.levels.${level}`
+      }`,
       { dataset },
     );
   }
-  const columns =
-    policy.keyColumn && !requested.includes(policy.keyColumn) ? [policy.keyColumn, ...requested] : requested;
+  const dropped = new Set(auth?.drop ?? []);
+  const columns = (
+    policy.keyColumn && !auth && !requested.includes(policy.keyColumn)
+      ? [policy.keyColumn, ...requested]
+      : requested
+  ).filter((c) => !dropped.has(c));
   const rule = jurisdictionOf(policy, entitlement?.divisionColumn);
   if (!rule) {
     throw new PlatformRejection(
@@ -120,8 +173,9 @@ export async function serveBackflow(
       { dataset },
     );
   }
-  await options.authorize?.({ requester, level, dataset, columns, purpose: options.purpose });
-  const prefix = divisionPrefix(requester);
+  const ownPrefix = divisionPrefix(requester);
+  // A grant may narrow the rows to a division inside the requester's own (never widen them).
+  const prefix = auth?.divisionPrefix?.startsWith(ownPrefix) ? auth.divisionPrefix : ownPrefix;
   const sources: string[] = [];
   const have = new Set<string>();
   for (const [table, own] of [
@@ -141,7 +195,7 @@ export async function serveBackflow(
     for (const c of select) have.add(c);
     sources.push(
       `SELECT ${select.map((c) => q(c)).join(', ')}, ${own ? `'${node.id}'` : '_origin_node'} AS _origin_node
-       FROM ${table.sql} WHERE starts_with(${rule.sql}, '${prefix}')${own ? '' : ` AND _origin_node <> '${requester}'`}`,
+       FROM ${table.sql} WHERE starts_with(${rule.sql}, ${quoteLiteral(prefix)})${own ? '' : ` AND _origin_node <> '${requester}'`}`,
     );
   }
   const missing = columns.filter((c) => !have.has(c));
@@ -166,13 +220,48 @@ export async function serveBackflow(
   };
   mkdirSync(options.dir, { recursive: true });
   const file = join(options.dir, `backflow-${process.pid}-${++serial}.parquet`);
-  const out = [...columns, '_origin_node'].map((c) => q(c)).join(', ');
-  const rows = await writeChunkFile(
-    wh,
-    `SELECT ${out} FROM (${sources.join(' UNION ALL BY NAME ')}) ORDER BY ALL`,
-    file,
-    header,
-  );
+  // The output policy of the grant: masking and generalising in SQL; pseudonymising in JS (DuckDB has no SM3)
+  // over the distinct values of a column in a temporary table, joined back in SQL, before DuckDB writes the file.
+  const expression = (c: string) => {
+    const sql = auth?.columnSql?.[c];
+    return sql ? `CAST((${sql(q(c))}) AS VARCHAR) AS ${q(c)}` : q(c);
+  };
+  const out = [...columns, '_origin_node'];
+  const select = `SELECT ${out.map(expression).join(', ')} FROM (${sources.join(' UNION ALL BY NAME ')})`;
+  const tokens = Object.entries(auth?.columnJs ?? {}).filter(([c]) => columns.includes(c));
+  let rows: number;
+  if (tokens.length === 0) {
+    rows = await writeChunkFile(wh, `${select} ORDER BY ALL`, file, header);
+  } else {
+    const temp = `backflow_${process.pid}_${serial}`;
+    const table = `temp.${q(temp)}`;
+    await wh.run(
+      `CREATE OR REPLACE TEMP TABLE ${q(temp)} AS SELECT ${out
+        .map((c) => (tokens.some(([t]) => t === c) ? `CAST(${q(c)} AS VARCHAR) AS ${q(c)}` : q(c)))
+        .join(', ')} FROM (${select})`,
+    );
+    try {
+      for (const [column, token] of tokens) {
+        const col = q(column);
+        const values = await wh.all<{ v: string }>(
+          `SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL`,
+        );
+        const map = `${temp}_map`;
+        await wh.run(`CREATE OR REPLACE TEMP TABLE ${q(map)} (v VARCHAR, t VARCHAR)`);
+        if (values.length > 0)
+          await wh.append(
+            map,
+            values.map((r) => [r.v, token(r.v)]),
+            { catalog: 'temp' },
+          );
+        await wh.run(`UPDATE ${table} SET ${col} = m.t FROM temp.${q(map)} m WHERE ${table}.${col} = m.v`);
+        await wh.run(`DROP TABLE temp.${q(map)}`);
+      }
+      rows = await writeChunkFile(wh, `SELECT * FROM ${table} ORDER BY ALL`, file, header);
+    } finally {
+      await wh.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+  }
   const contentHash = await fileSm3(file);
   await appendAudit(wh, node.id, {
     action: 'backflow-served',
@@ -182,7 +271,8 @@ export async function serveBackflow(
     rows,
     contentHash,
     purpose: options.purpose,
-    details: { prefix, level, jurisdiction: rule.declared },
+    details: { prefix, level, jurisdiction: rule.declared, ...auth?.details },
   });
+  await auth?.served?.({ rows, columns, contentHash });
   return { file, rows, columns, contentHash };
 }

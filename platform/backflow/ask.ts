@@ -51,6 +51,8 @@ export interface BackflowOptions {
   readonly columns?: readonly string[];
   /** The use scenario (第十七条), recorded on both sides. */
   readonly purpose: string;
+  /** The grant (of a sharing request to the parent) this backflow is served under, if the parent asks for one. */
+  readonly grant?: string | undefined;
   readonly logger?: Logger;
   readonly serial?: Serial;
 }
@@ -92,6 +94,7 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
   const query = new URLSearchParams({
     ...(options.columns?.length ? { columns: options.columns.join(',') } : {}),
     purpose: options.purpose,
+    ...(options.grant ? { grant: options.grant } : {}),
   });
   const cfg = node.platform.push;
   const dir =
@@ -157,7 +160,7 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
           rows: chunk.rows,
           contentHash,
           purpose: options.purpose,
-          details: { prefix: h.prefix },
+          details: { prefix: h.prefix, ...(options.grant ? { grant: options.grant } : {}) },
         });
       });
       return { rows: chunk.rows, columns: h.columns };

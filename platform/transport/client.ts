@@ -24,6 +24,10 @@ export interface NodeResponse {
   /** The body (empty when it was written to `saveTo`). */
   readonly body: Buffer;
   readonly contentType: string;
+  /** The answer's headers (lower-case names). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The nonce the request was signed with (an answer signature can bind to it). */
+  readonly nonce: string;
   /** SM3 of the body as received. */
   readonly contentHash: string;
   /** Whether the answer's signature was checked and is valid (`answerFrom` given). */
@@ -240,6 +244,12 @@ export async function signedRequest(options: SignedRequestOptions): Promise<Node
     contentHash: answer.hash,
     verified,
     ...(options.saveTo ? { file: options.saveTo } : {}),
+    headers: Object.fromEntries(
+      Object.entries(answer.headers).flatMap(([k, v]) =>
+        v === undefined ? [] : [[k, Array.isArray(v) ? (v[0] ?? '') : String(v)]],
+      ),
+    ),
+    nonce: requestId,
     json: parse,
   };
 }

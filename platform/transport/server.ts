@@ -15,7 +15,7 @@ import type { Warehouse } from '../../warehouse/index.ts';
 import { PUSH_BATCHES_TABLE, PUSH_CHUNKS_TABLE } from '../../warehouse/index.ts';
 import { anchorsOf } from '../audit/anchors.ts';
 import { createRefusalAudit } from '../audit/refusals.ts';
-import { type AuthorizeBackflow, serveBackflow } from '../backflow/answer.ts';
+import { type BackflowAuthorizer, serveBackflow } from '../backflow/answer.ts';
 import { type CatalogProject, DATASET_NAME, datasetPolicies } from '../catalog-policy.ts';
 import type { NodeContext } from '../config.ts';
 import { PlatformRejection, redactText } from '../errors.ts';
@@ -60,8 +60,8 @@ export interface NodeServerOptions {
   readonly onBatchComplete?: (batch: CompletedBatch) => void;
   /** Extra fields for the signed health answer (e.g. whether an upward push is running). */
   readonly health?: () => Record<string, unknown>;
-  /** Checks a backflow request against sharing grants before any row is read (refuse by throwing). */
-  readonly authorizeBackflow?: AuthorizeBackflow;
+  /** Decides what backflow serves from the node's grants (columns, scope, output policy); without it, `platform.entitlements` do. */
+  readonly authorizeBackflow?: BackflowAuthorizer;
   /** Adds routes of other layers (e.g. the store of children's backups), with the signature check and the serial. */
   readonly extend?: (app: FastifyInstance, tools: NodeServerTools) => void;
 }
@@ -410,8 +410,9 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
         `no dataset ${JSON.stringify(dataset.slice(0, 40))}`,
       );
     }
-    const query = req.query as { columns?: unknown; purpose?: unknown };
+    const query = req.query as { columns?: unknown; purpose?: unknown; grant?: unknown };
     const purpose = (typeof query.purpose === 'string' ? query.purpose : '').trim();
+    const grant = (typeof query.grant === 'string' ? query.grant.trim().slice(0, 200) : '') || null;
     if (!purpose || purpose.length > 500) {
       throw new PlatformRejection(
         400,
@@ -431,6 +432,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
         dataset,
         columns,
         purpose,
+        grant,
         dir: transferDir,
         authorize: options.authorizeBackflow,
       }),

@@ -1,18 +1,25 @@
 /**
  * The node service behind `gongshu serve`: it opens and holds the project's warehouse (the single writer) and
- * composes, around one job queue, the platform's HTTP server (pushes from children, backflow, health), the
- * scheduler, the control socket the CLI sends its commands to, the upward forwarding of pushed batches and the
- * alerts. Stopping: no new work is accepted, waiting jobs are dropped, the running job gets `shutdownSeconds`
+ * composes, around one job queue, the platform's HTTP server (pushes from children, backflow under grants,
+ * children's sharing requests, health), the scheduler, the control socket the CLI sends its commands to, the
+ * upward forwarding of pushed batches and the alerts. Stopping: no new work is accepted, waiting jobs are dropped, the running job gets `shutdownSeconds`
  * to finish and is then rolled back (its statement interrupted), the warehouse is closed and its lock released.
  * @example
  * const service = await startNodeService({ loaded, warehousePath, logger });
  * process.once('SIGTERM', () => void service.stop());
  * await service.stopped;
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { backupSettings, backupStoreRoutes } from '../../governance/index.ts';
+import {
+  backupSettings,
+  backupStoreRoutes,
+  drainUsageSpool,
+  governanceConfig,
+  usageSpoolPath,
+} from '../../governance/index.ts';
 import {
   type FiringResult,
   type RunningScheduler,
@@ -38,6 +45,7 @@ import type { ControlRequest } from './control-protocol.ts';
 import { type ControlServer, type RequestChannel, startControlServer } from './control-server.ts';
 import { JobQueue } from './job-queue.ts';
 import { scheduleActions, scheduleExecutor } from './schedule-steps.ts';
+import { sharingHttp } from './sharing-http.ts';
 import { controlSocketPath } from './socket-path.ts';
 
 /** What a CLI command forwarded to the service is given. */
@@ -196,6 +204,18 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     },
   };
 
+  // A read answered from a snapshot spools its usage entry (第十五条); the queue writes it into the log next.
+  const drainSpoolSoon = () => {
+    if (!existsSync(usageSpoolPath(loaded.dir))) return;
+    queue
+      .add('usage spool', () =>
+        drainUsageSpool({ wh, node, project, config: governanceConfig(project, loaded.dir) }),
+      )
+      .catch((error) => {
+        if (!(isGongshuError(error) && error.code === 'service-stopping'))
+          logger.warn(`serve: the usage spool stays for the next writer: ${(error as Error).message}`);
+      });
+  };
   let requests = 0;
   const handle = async (request: ControlRequest, channel: RequestChannel): Promise<number> => {
     const io = {
@@ -211,7 +231,11 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     const label = `${command} #${++requests}`;
     if (request.mode !== 'write') {
       const signal = AbortSignal.any([channel.gone, stopping$.signal]);
-      return run(request, io, { signal, service, warehouse: () => wh.reader() });
+      try {
+        return await run(request, io, { signal, service, warehouse: () => wh.reader() });
+      } finally {
+        drainSpoolSoon();
+      }
     }
     const running = queue.running();
     const waiting = queue.waiting().length;
@@ -310,6 +334,9 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         actions,
       });
     }
+    // Sharing (governance): backflow under grants, and the routes children submit their requests to.
+    const sharing = sharingHttp({ loaded, node, wh, keys, logger });
+    const backupStore = backupStoreRoutes({ store: backups.store, wh, node: node.id, logger });
     app = createNodeServer({
       node,
       project,
@@ -318,8 +345,13 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       ...(keys ? { keys } : {}),
       serial,
       onBatchComplete: forward,
-      // Children may keep their encrypted backups here (backup.store); this node cannot read them.
-      extend: backupStoreRoutes({ store: backups.store, wh, node: node.id, logger }),
+      ...(sharing.authorizeBackflow ? { authorizeBackflow: sharing.authorizeBackflow } : {}),
+      extend: (server, tools) => {
+        // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+        backupStore(server, tools);
+        // Sharing requests from children (POST /v1/requests, GET /v1/requests/:id), answered signed.
+        sharing.routes(server, tools);
+      },
       health: () => ({
         forwarding: forwarder?.busy() ?? false,
         running: queue.running()?.label ?? null,

@@ -1,6 +1,7 @@
 /** The report task: renders the quality dashboard from the newest (or a given) quality report; a `report` run. */
 import { isAbsolute, join } from 'node:path';
 import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
+import type { CatalogProject } from '../../platform/index.ts';
 import {
   type BackupsSection,
   type DashboardResult,
@@ -9,6 +10,7 @@ import {
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
+  sharingReader,
   writeDashboard,
 } from '../../reports/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
@@ -28,6 +30,11 @@ export interface ReportTaskOptions {
   readonly notes?: readonly string[];
   /** The overview's backup section; the report task reads it from the node's backup journal when configured. */
   readonly backups?: (() => Promise<BackupsSection>) | undefined;
+  /**
+   * The project whose catalog in code the sharing page checks (catalog changes and reviews due); the report
+   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time.
+   */
+  readonly project?: CatalogProject | undefined;
 }
 
 /** What the report task did. */
@@ -69,6 +76,10 @@ export async function renderReport(
     outDir,
     lang: options.lang ?? 'zh-CN',
     notes: options.notes ?? [],
+    sharing: sharingReader({
+      at: new Date(report.generatedAt),
+      ...(options.project ? { project: options.project } : {}),
+    }),
     ...(options.backups ? { backups: options.backups } : {}),
   });
   return { reportFile, result };
@@ -85,7 +96,11 @@ export async function runReportTask(
       (ctx.loaded.project.backup !== undefined && ctx.wh.path !== ':memory:'
         ? backupsReader(ctx.loaded, ctx.wh.path)
         : undefined);
-    const r = await renderReport(ctx.loaded.dir, ctx.wh, { ...options, backups });
+    const r = await renderReport(ctx.loaded.dir, ctx.wh, {
+      ...options,
+      backups,
+      project: options.project ?? ctx.loaded.project,
+    });
     return {
       value: r,
       details: { report: r.reportFile, index: r.result.index, pages: r.result.pages, bytes: r.result.bytes },

@@ -15,6 +15,7 @@ import {
   type FoundationsSection,
   type HierarchySection,
   type RunPoint,
+  type SharingSection,
 } from '../model.ts';
 import { scrubDeep } from '../scrub.ts';
 import { readCatalog } from './catalog.ts';
@@ -22,6 +23,7 @@ import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
 import { readRuns, readScoreTrends } from './runs.ts';
+import { sharingReader } from './sharing.ts';
 
 /** A reader of a section another layer owns; it returns `not-configured` when its tables are absent. */
 export type SectionReader<T> = (wh: Warehouse) => Promise<T>;
@@ -34,6 +36,8 @@ export interface GatherOptions {
   readonly foundations?: SectionReader<FoundationsSection>;
   /** Replaces the built-in hierarchy reader (the platform layer can plug its own in). */
   readonly hierarchy?: SectionReader<HierarchySection>;
+  /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
+  readonly sharing?: SectionReader<SharingSection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
@@ -73,6 +77,7 @@ export async function gatherDashboard(
   let catalog: CatalogSection = { status: 'not-configured', note: null };
   let foundations: FoundationsSection = { status: 'not-configured', note: null };
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
+  let sharing: SharingSection = { status: 'not-configured', note: null };
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -87,6 +92,7 @@ export async function gatherDashboard(
     catalog = await readCatalog(wh, report.asOf);
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
+    sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
@@ -98,6 +104,7 @@ export async function gatherDashboard(
     catalog,
     foundations,
     hierarchy,
+    sharing,
     ...(backups ? { backups } : {}),
     notes,
   });

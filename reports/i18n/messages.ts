@@ -164,6 +164,30 @@ export const MESSAGES = {
   ],
   rulesFailed: ['{failed} / {total} 条规则未通过', '{failed} of {total} rules failed'],
   failedOf: ['{failed} / {total} 不合格', '{failed} of {total} failed'],
+  sharing: ['共享', 'Sharing'],
+  sharingNotConfigured: [
+    '本节点尚无共享申请、目录变更与使用登记。',
+    'No sharing requests, catalog changes or usage entries on this node yet.',
+  ],
+  shareRequests: ['共享申请', 'Sharing requests'],
+  requestId: ['申请编号', 'Request'],
+  requester: ['申请方', 'Requester'],
+  emergency: ['紧急', 'Emergency'],
+  dueAt: ['办理时限', 'Due'],
+  overdueFlag: ['逾期', 'Overdue'],
+  noRequests: ['暂无共享申请。', 'No sharing requests.'],
+  catalogChanges: ['目录更新与复核', 'Catalog changes and reviews due'],
+  dueDate: ['到期日', 'Due date'],
+  noCatalogChanges: ['目录无到期事项。', 'Nothing is due in the catalog.'],
+  usage: ['使用登记（按部门）', 'Usage by department'],
+  usageEntries: ['条数', 'Entries'],
+  noUsage: ['暂无使用登记。', 'No usage entries.'],
+  grant: ['授权', 'Grant'],
+  computedAt: ['统计时点', 'As of'],
+  sharingIntro: [
+    '共享申请按《公共数据管理办法》第二十一条计算办理时限（工作日，紧急申请按小时），逾期标红，紧急申请置顶；目录变更须在法律法规或职能变化后 15 个工作日内发布（第十一条）。',
+    'Deadlines follow article 21 (working days; emergency requests in hours); overdue items are flagged and emergency requests listed first. Catalog changes are due 15 working days after a law or duty change (article 11).',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** A message key. */

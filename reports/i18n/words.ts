@@ -8,6 +8,9 @@ export const PROBLEM_LABELS = {
   'legal-basis-missing': { zh: '缺少法律法规依据', en: 'legal basis missing' },
   'open-condition-missing': { zh: '缺少开放条件', en: 'open condition missing' },
   'review-overdue': { zh: '定期评估逾期', en: 'periodic review overdue' },
+  'update-overdue': { zh: '目录变更逾期', en: 'catalog change overdue' },
+  'not-catalogued': { zh: '未编入目录', en: 'not catalogued' },
+  unpublished: { zh: '未发布', en: 'not published' },
 } as const;
 
 /** Labels of run, rule and load statuses and schema-change words. */
@@ -38,6 +41,26 @@ export const WORD_LABELS: Record<string, { zh: string; en: string }> = {
   builtin: { zh: '内置', en: 'built in' },
   default: { zh: '默认', en: 'default' },
   declared: { zh: '声明', en: 'declared' },
+  submitted: { zh: '待符合性审核', en: 'awaiting review' },
+  'provider-review': { zh: '提供方审核中', en: 'with the provider' },
+  negotiation: { zh: '协商中', en: 'in negotiation' },
+  granted: { zh: '已授权', en: 'granted' },
+  fulfilled: { zh: '已提供', en: 'fulfilled' },
+  refused: { zh: '不予共享', en: 'refused' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+  expired: { zh: '授权已过期', en: 'grant expired' },
+  ingest: { zh: '数据归集', en: 'ingest' },
+  export: { zh: '文件共享', en: 'file export' },
+  'sql-read': { zh: '查询使用', en: 'SQL read' },
+  'backflow-served': { zh: '回流提供', en: 'backflow served' },
+  'backflow-received': { zh: '回流获取', en: 'backflow received' },
+  destruction: { zh: '销毁', en: 'destruction' },
+  earthquake: { zh: '地震', en: 'earthquake' },
+  flood: { zh: '洪涝', en: 'flood' },
+  fire: { zh: '火灾', en: 'fire' },
+  'agricultural-disaster': { zh: '农业灾害', en: 'agricultural disaster' },
+  'public-health': { zh: '公共卫生', en: 'public health' },
+  accident: { zh: '事故灾难', en: 'accident' },
 };
 
 /** Quarantine reasons (loader codes) in words; unknown reasons are shown as they are. */

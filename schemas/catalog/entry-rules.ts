@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { EntryDraft } from './entry-schema.ts';
 import { inferMasking } from './infer-masking.ts';
+import { generalizationOf } from './outputs.ts';
 import type { ShareType } from './sharing.ts';
 
 const SHARE_RANK: Readonly<Record<ShareType, number>> = { unconditional: 0, conditional: 1, none: 2 };
@@ -118,6 +119,24 @@ export function checkEntryRules(e: EntryDraft, ctx: z.RefinementCtx): void {
         ['fields', i, 'openType'],
         `item openType "${f.openType}" in an entry that is not open`,
         'remove the item openType, or make the entry openType "conditional"',
+      );
+    }
+    for (const [audience, action] of Object.entries(f.outputs ?? {})) {
+      if (action === 'generalize' && generalizationOf(f) === undefined) {
+        add(
+          ['fields', i, 'outputs', audience],
+          `item "${f.name}" (${f.type}) cannot be generalised: generalize applies to dates, division codes and ages`,
+          `use "mask", "pseudonymize" or "drop" for outputs.${audience}`,
+          'clear|drop|mask|pseudonymize',
+        );
+      }
+    }
+    if (f.sensitive && f.outputs?.open === 'clear' && (f.openType ?? e.openType) !== 'none') {
+      add(
+        ['fields', i, 'outputs', 'open'],
+        `sensitive item "${f.name}" would be opened in clear (第二十六条: no direct identifier leaves for the public unmasked)`,
+        'use outputs.open: "mask", "pseudonymize", "generalize" or "drop"',
+        'drop|mask|pseudonymize|generalize',
       );
     }
     const open = f.openType ?? e.openType;

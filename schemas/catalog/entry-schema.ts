@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { USCC_CHARSET, usccCheckChar } from '../checksums.ts';
 import { GeneralSubLevel, PersonalInfoClass, SecurityGrade } from './grading.ts';
 import { Jurisdiction, ReportScope } from './hierarchy.ts';
+import { OutputAction } from './outputs.ts';
 import { OpenType, ShareMode, ShareType } from './sharing.ts';
 import { CatalogKind, FieldMasking, FieldType, ResourceFormat, UpdateCycle } from './vocabulary.ts';
 
@@ -72,6 +73,14 @@ export const CatalogField = z.strictObject({
   required: z.boolean().default(false).meta({ description: 'the item must not be empty; defaults to false' }),
   shareType: ShareType.optional().meta({ description: 'per-item 共享类型; defaults to the entry shareType' }),
   openType: OpenType.optional().meta({ description: 'per-item 开放类型; defaults to the entry openType' }),
+  outputs: z
+    .strictObject({ share: OutputAction, backflow: OutputAction, open: OutputAction })
+    .partial()
+    .optional()
+    .meta({
+      description:
+        'per-audience output action, e.g. { open: "drop", share: "pseudonymize" }; defaults: sensitive items mask for open and stay clear for share and backflow, other items clear',
+    }),
   description: z.string().optional().meta({ description: 'free text about the item' }),
 });
 

@@ -59,7 +59,8 @@ const hukou = definePipeline({
   dataset: { name: 'hukou', key: citizenId('公民身份号码'), catalog: hukouFullTestCatalog },
 });
 const project = defineProject({ name: 'node_${id}', node: { id: '${id}', level: '${level}', name: '${level} ${id}' }, pipelines: [hukou] });
-export default Object.freeze({ ...project, platform: ${JSON.stringify(platform)} });
+// Backflow here is served by platform.entitlements (this test is about transport); grants are tested in test/governance.
+export default Object.freeze({ ...project, platform: ${JSON.stringify(platform)}, sharing: { backflow: 'entitlements' } });
 `;
 }
 

@@ -134,7 +134,8 @@ describe('gongshu serve with a schedule', () => {
 
   it('takes CLI reads and writes over its control socket while a scheduled job runs: reads at once, writes queued', async () => {
     const dir = projectFolder({ 'gongshu.config.ts': CONFIG });
-    const p = await serve(dir, { SLOW_MS: '6000' });
+    // The scheduled load lasts 20 s: long enough that the CLI's write, started on a loaded machine, still finds it running.
+    const p = await serve(dir, { SLOW_MS: '20000' });
     await until('a scheduled run', () => started(p), 60_000);
     const [read, write, list] = await Promise.all([
       Promise.resolve().then(() => gongshuIn(join(dir), ['sql', 'SELECT 42 AS answer', '--json'])),
@@ -155,6 +156,14 @@ describe('gongshu serve with a schedule', () => {
     // The lock is the service's: a write that did not go through the socket would have been refused.
     const runs = gongshuIn(dir, ['runs', '--json', '--kind', 'pipeline']);
     expect(runs.code).toBe(0);
+    // The read answered from a snapshot spooled its usage entry; the service's queue wrote it into the log.
+    const sqlReads = () => {
+      const r = gongshuIn(dir, ['usage', 'list', '--kind', 'sql-read', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.lines.at(-1)!) as unknown[]).length;
+    };
+    await until('the spooled sql read in the usage log', () => sqlReads() >= 1, 60_000);
+    expect(existsSync(join(dir, '.gongshu', 'usage-spool.jsonl'))).toBe(false);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     // No two pipeline runs (the scheduled slow loads and the CLI's fast one) overlapped.

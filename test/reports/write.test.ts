@@ -43,9 +43,10 @@ describe('writeDashboard', () => {
           'report.json',
           'report.md',
           'rules.csv',
+          'sharing.html',
         ].sort(),
       );
-      expect(first.pages).toBe(7);
+      expect(first.pages).toBe(8);
       writeFileSync(join(out, 'stale.html'), 'old');
       await writeDashboard({ report, warehouse: wh, outDir: out, lang: 'en' });
       expect(existsSync(join(out, 'stale.html'))).toBe(false); // replaced as a whole
@@ -89,7 +90,7 @@ describe('gongshu report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.lines.at(-1)!);
-    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 7, files: 10 });
+    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 8, files: 11 });
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     expect(index).toContain('Data quality report');
     expect(readFileSync(join(out, 'catalog.html'), 'utf8')).toContain('测试人口');
@@ -181,8 +182,8 @@ describe('masking and files', () => {
       lang: 'zh-CN',
     });
     const html = [...files.keys()].filter((f) => f.endsWith('.html'));
-    // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog.
-    expect(html).toHaveLength(200 + 2 + 2 + 4);
+    // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog, sharing.
+    expect(html).toHaveLength(200 + 2 + 2 + 5);
     const rows = (f: string) => {
       const html = files.get(f)!;
       const section = html.slice(
