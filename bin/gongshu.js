@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// Entry for the installed `gongshu` command: runs the TypeScript CLI through tsx's loader. Both hooks are
-// registered (as `node --import tsx` does): a project's gongshu.config.ts outside an ESM package
-// (no "type": "module") loads as CommonJS, which the ESM hook alone cannot do.
-import { register as registerCommonJs } from 'tsx/cjs/api';
-import { register as registerEsm } from 'tsx/esm/api';
+// Entry for the installed `gongshu` command: the compiled CLI in dist/ (scripts/build-js.ts, run at `prepare`,
+// so on npm ci, npm install of a checkout and npm pack). A project's gongshu.config.ts is still TypeScript: the
+// CLI registers tsx only when it imports one (project/typescript.ts). In the repository, `npm run -s gongshu`
+// runs the sources through tsx instead.
+import { existsSync } from 'node:fs';
 
-registerCommonJs();
-registerEsm();
-await import('../cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write(
+    `gongshu: ${main.pathname} is missing: the package is not built. Fix: npm run build in ${new URL('..', import.meta.url).pathname}\n`,
+  );
+  process.exit(2);
+}
+await import(main.href);

@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { projectFileOf, type RequestMode, sendToService } from '../project/index.ts';
+import type { RequestMode } from '../project/index.ts';
 import { processOutput } from './output.ts';
 
 type Classify = (
@@ -63,6 +63,8 @@ export async function forwardToService(
   const opts = command.opts<Record<string, unknown>>();
   const mode = classify?.(args, opts);
   if (!mode || opts.warehouse !== undefined) return undefined;
+  // The project layer is imported only for a command that may be forwarded: `validate`, `--help` skip it.
+  const { projectFileOf, sendToService } = await import('../project/index.ts');
   const file = projectFileOf(typeof opts.project === 'string' ? opts.project : undefined);
   if (!file) return undefined;
   const out = processOutput();

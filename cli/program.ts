@@ -7,6 +7,7 @@ import { addHelpFooters, COMMAND_HELP } from './help.ts';
 import { invocation, rewriteHints } from './invocation.ts';
 import { processOutput } from './output.ts';
 import { currentSession } from './session.ts';
+import { isVersionRequest } from './version.ts';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -690,17 +691,6 @@ function rootHelpFooter(): string {
     'Exit codes:',
     ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(2)}  ${meaning}`),
   ].join('\n');
-}
-
-/** The global options before or around `--version` (`gongshu --debug --version --json`). */
-function isVersionRequest(args: readonly string[]): boolean {
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--log-level') i++;
-    else if (!(a.startsWith('--log-level=') || a === '--debug' || a === '--json')) rest.push(a);
-  }
-  return rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V');
 }
 
 /** Runs `gongshu` with a process argv (`[node, script, ...args]`); sets process.exitCode. */

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CommandAccess, ControlRequest } from '../project/index.ts';
-import { openWarehouse, type Warehouse, type WarehouseOptions } from '../warehouse/index.ts';
+import type { Warehouse, WarehouseOptions } from '../warehouse/index.ts';
 import { type Output, routeSessionOutput } from './output.ts';
 
 /** A command running inside the node service. */
@@ -33,9 +33,11 @@ export function inSession<T>(session: CommandSession, fn: () => Promise<T>): Pro
  * Opens a command's warehouse: the file, in a CLI process; inside the node service, the service's warehouse
  * (a handle whose close() does nothing) or, for a read-only open, a read-only snapshot of it.
  */
-export function openCommandWarehouse(options: WarehouseOptions): Promise<Warehouse> {
+export async function openCommandWarehouse(options: WarehouseOptions): Promise<Warehouse> {
   const session = currentSession();
   if (session) return session.access.warehouse({ readOnly: Boolean(options.readOnly) });
+  // Imported here: the program (--help, validate) does not load DuckDB until a command opens a warehouse.
+  const { openWarehouse } = await import('../warehouse/index.ts');
   return openWarehouse(options);
 }
 

@@ -66,3 +66,4 @@ export {
   reportFileOf,
   runReportTask,
 } from './tasks/report.ts';
+export { importTypeScript, PACKAGE_ROOT } from './typescript.ts';

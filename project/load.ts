@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Pipeline } from '../pipelines/index.ts';
 import { DefinitionError, isGongshuError } from '../schemas/index.ts';
 import type { Project } from './define.ts';
+import { importTypeScript } from './typescript.ts';
 
 /** The file a project directory must contain. */
 export const PROJECT_FILE = 'gongshu.config.ts';
@@ -71,7 +71,7 @@ export async function loadProject(dir?: string): Promise<LoadedProject> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importTypeScript(file)) as { default?: unknown };
   } catch (error) {
     // A definition error (a bad pipeline, catalog entry) already says where and how to fix it.
     if (isGongshuError(error)) throw error;

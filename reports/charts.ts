@@ -3,7 +3,8 @@
  * hand-written sparkline for rule trends (thousands of them; an ECharts instance each would be slow).
  */
 import { createHash } from 'node:crypto';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import { esc } from './html.ts';
 import { FONT_STACK } from './page-frame.ts';
 
@@ -31,11 +32,18 @@ export function stableIds(svg: string): string {
   return local.replaceAll('@@-', `${prefix}-`);
 }
 
+/** echarts, required on the first chart: only a command that draws one loads it (it is large). */
+let loaded: typeof Echarts | undefined;
+function echarts(): typeof Echarts {
+  loaded ??= createRequire(import.meta.url)('echarts') as typeof Echarts;
+  return loaded;
+}
+
 /** The width of a chart's phone variant: fits a 390 px screen inside a card, drawn with the same font sizes. */
 export const NARROW_WIDTH = 340;
 
-function svgOf(width: number, height: number, option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+function svgOf(width: number, height: number, option: Echarts.EChartsOption): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({
       animation: false,
@@ -56,7 +64,7 @@ function svgOf(width: number, height: number, option: echarts.EChartsOption): st
 function render(
   width: number,
   height: number,
-  option: (narrow: boolean) => echarts.EChartsOption,
+  option: (narrow: boolean) => Echarts.EChartsOption,
   label: string,
   narrowHeight = height,
 ): string {

@@ -1,17 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import {
-  BIGINT,
-  DATE,
-  type DuckDBConnection,
-  type DuckDBType,
-  DuckDBTypeId,
-  type DuckDBValue,
-  INTEGER,
-  TIMESTAMP,
-  TIMESTAMPTZ,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
+import { duckdbApi } from './duckdb-api.ts';
 import { WarehouseError } from './errors.ts';
+
+const { BIGINT, DATE, DuckDBTypeId, INTEGER, TIMESTAMP, TIMESTAMPTZ } = duckdbApi;
+type DuckDBTypeId = import('@duckdb/node-api').DuckDBTypeId;
 
 /**
  * A column of text in Apache Arrow's Utf8 layout: the UTF-8 bytes of all values back to back, `length + 1`

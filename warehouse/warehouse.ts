@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import {
   allDivisions,
   CODE_TABLES,
@@ -11,6 +11,7 @@ import {
   VALUE_MACROS,
 } from '../schemas/index.ts';
 import { type ArrowStream, insertArrowStream, queryArrowStream } from './arrow-stream.ts';
+import { duckdbApi } from './duckdb-api.ts';
 import {
   WarehouseDiskFullError,
   WarehouseError,
@@ -97,7 +98,7 @@ export class Warehouse {
     const lock = memory || readOnly ? undefined : acquireLock(path);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await duckdbApi.DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
     } catch (error) {
       lock?.release();
       const message = String((error as Error).message ?? error);

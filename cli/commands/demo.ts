@@ -1,11 +1,8 @@
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
-import { DATA_DIR } from '../../examples/xinjiang/pipelines.ts';
 import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
-import { loadProject, warehousePathOf } from '../../project/index.ts';
+import { importTypeScript, loadProject, PACKAGE_ROOT, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
@@ -24,10 +21,11 @@ import {
 import { printQualitySummary } from '../quality-summary.ts';
 import { printRunSummary } from '../run-summary.ts';
 
-/** The example project folder. */
-export const EXAMPLE_PROJECT = fileURLToPath(new URL('../../examples/xinjiang/', import.meta.url));
+/** The example project folder (TypeScript, also when gongshu runs compiled from dist/). */
+export const EXAMPLE_PROJECT = join(PACKAGE_ROOT, 'examples', 'xinjiang', '/');
 
-type Manifest = Awaited<ReturnType<typeof generateRegion>>;
+type Generator = typeof import('../../examples/xinjiang/generate/index.ts');
+type Manifest = Awaited<ReturnType<Generator['generateRegion']>>;
 
 /** Today in Asia/Shanghai as YYYY-MM-DD: the generator's "as of" date, so future birth dates stay future. */
 function todayInShanghai(): string {
@@ -87,6 +85,13 @@ export default async function demo(_args: unknown[], command: Command): Promise<
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
 
+  // The example is a TypeScript project like any user's: imported through the project's TypeScript loader.
+  const { generateRegion } = (await importTypeScript(
+    join(EXAMPLE_PROJECT, 'generate', 'index.ts'),
+  )) as Generator;
+  const { DATA_DIR } = (await importTypeScript(join(EXAMPLE_PROJECT, 'pipelines.ts'))) as {
+    DATA_DIR: string;
+  };
   const wanted = progressWanted(command);
   const progress = progressReporter(wanted);
   const t0 = performance.now();

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { scaffoldProject } from '../../project/index.ts';
+import { PACKAGE_ROOT, scaffoldProject } from '../../project/index.ts';
 import { EXIT } from '../errors.ts';
 import { processOutput } from '../output.ts';
-
-/** The root of the gongshu package this CLI runs from. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 
 /**
  * The gongshu dependency of a new project: the published version when this CLI was installed from a registry

@@ -1,6 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
 import { SourceError } from '../errors.ts';
 import { fileError, fromBaseDir } from '../file-source.ts';
 import type {
@@ -11,7 +10,7 @@ import type {
   ExtractedBatch,
 } from '../types.ts';
 import { type ArrowOptions, type ArrowOptionsInput, parseArrowOptions } from './options.ts';
-import { type ColumnMapping, mapField } from './type-mapping.ts';
+import type { ColumnMapping } from './type-mapping.ts';
 
 /**
  * An Arrow IPC connector for files and streams (apache-arrow detects which from the magic bytes). It opens
@@ -62,6 +61,8 @@ async function* extractRows(options: ArrowOptions, ctx: ExtractContext): AsyncGe
   try {
     const reader = await openReader(path, file);
     const columns = Object.freeze(reader.schema.fields.map((f) => f.name));
+    // type-mapping.ts imports apache-arrow: loaded with the reader, only by a command reading Arrow IPC.
+    const { mapField } = await import('./type-mapping.ts');
     const mappings: ColumnMapping[] = reader.schema.fields.map(mapField);
     const columnTypes = Object.freeze(mappings.map((m) => m.type));
     ctx.note?.(`arrow ${reader.isFile() ? 'file' : 'stream'}, ${columns.length} columns`);
@@ -112,6 +113,7 @@ async function openFile(path: string): Promise<FileHandle> {
 
 async function openReader(path: string, file: FileHandle) {
   try {
+    const { RecordBatchReader } = await import('apache-arrow');
     const reader = await RecordBatchReader.from(file);
     await reader.open();
     if (reader.schema === undefined || reader.schema === null) throw new Error('no schema message');

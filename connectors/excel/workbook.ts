@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { SourceError } from '../errors.ts';
 import { fileError } from '../file-source.ts';
 import { columnLetters } from './merges.ts';
@@ -83,6 +83,8 @@ export async function assertXlsx(path: string): Promise<void> {
  */
 export async function openSheet(path: string, wanted: string | number | undefined): Promise<OpenSheet> {
   await assertXlsx(path);
+  // Loaded here, not at the top: only a command reading a workbook pays for exceljs.
+  const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

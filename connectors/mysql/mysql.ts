@@ -1,4 +1,4 @@
-import mysql2, { type ConnectionOptions, type FieldPacket } from 'mysql2';
+import type { ConnectionOptions, FieldPacket, default as mysql2 } from 'mysql2';
 import { extractionError, sqlDatabaseConnector } from '../sql-database/connector.ts';
 import {
   canonicalisers,
@@ -84,7 +84,9 @@ function run<T = unknown>(connection: Connection, sql: string, values: unknown[]
 }
 
 async function open(target: Target): Promise<{ connection: Connection; lost: () => Error | undefined }> {
-  const connection = mysql2.createConnection(target.config);
+  // Imported here, not at the top: only a command reading a MySQL-protocol source loads mysql2.
+  const { default: driver } = (await import('mysql2')) as { default: typeof mysql2 };
+  const connection = driver.createConnection(target.config);
   let lost: Error | undefined;
   // A connection that dies while no query runs is reported by the next one; keep the cause.
   connection.on('error', (error) => {

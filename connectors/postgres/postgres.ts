@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { quoteIdent } from '../../schemas/index.ts';
 import { extractionError, sqlDatabaseConnector } from '../sql-database/connector.ts';
 import {
@@ -60,8 +60,13 @@ export function postgres(input: PostgresOptionsInput): Connector {
   });
 }
 
+/** pg, imported at the first connection: a command that reads no PostgreSQL table never loads it. */
+async function driver(): Promise<typeof pg> {
+  return (await import('pg')).default;
+}
+
 async function probe(options: PostgresOptions): Promise<{ server: string; columns: string[] }> {
-  const client = new pg.Client(clientConfig(options));
+  const client = new (await driver()).Client(clientConfig(options));
   client.on('error', () => {});
   try {
     await client.connect();
@@ -83,7 +88,7 @@ async function* extractRows(
 ): AsyncGenerator<ExtractedBatch> {
   const { signal } = ctx;
   const { cursorColumn, sql, values } = extractionPlan(options, DIALECT, ctx);
-  const client = new pg.Client(clientConfig(options));
+  const client = new (await driver()).Client(clientConfig(options));
   // A connection that dies while idle (between FETCHes) is reported by the next query; keep the cause.
   let lost: Error | undefined;
   client.on('error', (error) => {

@@ -4,7 +4,7 @@
  * two-row header (共享属性 and 开放属性 span their parts, as the guide's table does); CSV (UTF-8 with BOM, formula
  * characters escaped) and JSON carry the same columns flat. Published versions are exported.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import {
   CATALOG_KIND_LABELS,
   type CatalogEntry,
@@ -100,6 +100,8 @@ export async function renderCatalogExport(
     const lines = [names.join(','), ...rows.map((r) => names.map((n) => csvCell(r[n] ?? '')).join(','))];
     return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`);
   }
+  // Imported here, not at the top: only an Excel export loads exceljs (startup, issue #21).
+  const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   const book = new ExcelJS.Workbook();
   book.creator = 'gongshu';
   const sheet = book.addWorksheet('政务信息资源目录');

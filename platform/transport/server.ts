@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
+import type {
+  FastifyBaseLogger,
+  default as FastifyFactory,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../warehouse/index.ts';
@@ -136,6 +138,8 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
   });
   const started = Date.now();
   const tls = serverTls(node);
+  // Required here, not at the top: only a process that serves HTTP loads fastify.
+  const Fastify = createRequire(import.meta.url)('fastify') as typeof FastifyFactory;
   const app = Fastify({
     // fastify's own per-request lines only at warn and above; the node logs its transfers itself.
     loggerInstance: logger.child(

@@ -218,6 +218,10 @@ const SKIP: [RegExp, string][] = [
     'installs or runs the whole example region (about a minute); test/examples runs it',
   ],
   [/^npm test|^npm run check/, 'the test suite itself'],
+  [
+    /^npm run build/,
+    'rebuilds dist/, which the running tests spawn (test/setup/build.ts builds it before the run)',
+  ],
   [/^npm run (bench|gen):|^npm run -s gongshu -- bench:/, 'benchmarks and generators write committed files'],
   [
     /--project examples\/xinjiang/,

@@ -9,12 +9,20 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const NPM_VARIABLES = { npm_command: undefined, npm_lifecycle_event: undefined, npm_package_name: undefined };
 
 /**
- * Runs the real `gongshu` CLI (through tsx) and returns its exit code and output. `env` adds to (or, with
- * `undefined` values, removes from) the environment; `bin` runs the installed entry `bin/gongshu.js` instead.
+ * Runs the real `gongshu` CLI and returns its exit code and output: the installed entry `bin/gongshu.js`, which
+ * runs the compiled dist/ (rebuilt from the sources before the run by test/setup/build.ts; it starts several
+ * times faster than the sources through tsx). `source` runs cli/main.ts through tsx instead, as
+ * `npm run -s gongshu` does. `env` adds to (or, with `undefined` values, removes from) the environment.
  */
 export function gongshu(
   args: string[],
-  options: { input?: string; cwd?: string; env?: Record<string, string | undefined>; bin?: boolean } = {},
+  options: {
+    input?: string;
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    bin?: boolean;
+    source?: boolean;
+  } = {},
 ) {
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -24,7 +32,7 @@ export function gongshu(
     ...options.env,
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const entry = options.bin ? [`${ROOT}bin/gongshu.js`] : ['--import', TSX, `${ROOT}cli/main.ts`];
+  const entry = options.source ? ['--import', TSX, `${ROOT}cli/main.ts`] : [`${ROOT}bin/gongshu.js`];
   const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',

@@ -29,7 +29,9 @@ export function projectFolder(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const ENV = { ...process.env, NO_COLOR: '1', GONGSHU_LOG_JSON: '1' };
+/** The environment of the spawned command; npm's variables cleared, so hints read `gongshu …` also under `npx vitest`. */
+const ENV: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GONGSHU_LOG_JSON: '1' };
+for (const k of ['npm_command', 'npm_lifecycle_event', 'npm_package_name']) delete ENV[k];
 
 /** Runs `gongshu ARGS` in `cwd` and waits for it. */
 export function gongshuIn(cwd: string, args: string[], env: Record<string, string> = {}) {
