@@ -29,6 +29,7 @@ import { csv, excel } from '../connectors/index.ts';
 import { citizenId, definePipeline, loadPipeline } from '../pipelines/index.ts';
 import { citizenIdCheckChar } from '../schemas/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
+import { close, publish, requireCount, requireRows, write } from './inputs.ts';
 
 const DIR = '/tmp/gongshu-bench-ingest';
 /** DuckDB's memory limit in the gongshu cases (it spills above it); the floor runs without one. */
@@ -57,23 +58,28 @@ function row(i: number): string {
 
 const HEADER = '公民身份号码,姓名,民族,地址,登记日期,金额,备注';
 
+/**
+ * The UTF-8 and GB18030 files of `rows` rows, generated once and reused: written under `*.partial` names and
+ * renamed when complete, and checked for their row count before every use.
+ */
 async function generate(rows: number): Promise<{ utf8: string; gb: string }> {
   mkdirSync(DIR, { recursive: true });
   const utf8 = `${DIR}/people-${rows}-utf8.csv`;
   const gb = `${DIR}/people-${rows}-gb18030.csv`;
-  if (existsSync(utf8) && existsSync(gb)) return { utf8, gb };
-  const a = createWriteStream(utf8);
-  const b = createWriteStream(gb);
-  a.write(`${HEADER}\n`);
-  b.write(iconv.encode(`${HEADER}\r\n`, 'gb18030'));
-  for (let start = 0; start < rows; start += 10_000) {
-    let text = '';
-    for (let i = start; i < Math.min(rows, start + 10_000); i++) text += `${row(i)}\n`;
-    const ok = [a.write(text), b.write(iconv.encode(text.replaceAll('\n', '\r\n'), 'gb18030'))];
-    if (!ok[0]) await new Promise<void>((r) => a.once('drain', () => r()));
-    if (!ok[1]) await new Promise<void>((r) => b.once('drain', () => r()));
+  if (!(existsSync(utf8) && existsSync(gb))) {
+    const a = createWriteStream(`${utf8}.partial`);
+    const b = createWriteStream(`${gb}.partial`);
+    await Promise.all([write(a, `${HEADER}\n`), write(b, iconv.encode(`${HEADER}\r\n`, 'gb18030'))]);
+    for (let start = 0; start < rows; start += 10_000) {
+      let text = '';
+      for (let i = start; i < Math.min(rows, start + 10_000); i++) text += `${row(i)}\n`;
+      await Promise.all([write(a, text), write(b, iconv.encode(text.replaceAll('\n', '\r\n'), 'gb18030'))]);
+    }
+    await Promise.all([close(a), close(b)]);
+    publish(`${utf8}.partial`, utf8);
+    publish(`${gb}.partial`, gb);
   }
-  await Promise.all([new Promise((r) => a.end(r)), new Promise((r) => b.end(r))]);
+  await Promise.all([requireRows(utf8, rows), requireRows(gb, rows)]);
   return { utf8, gb };
 }
 
@@ -166,6 +172,10 @@ async function main(): Promise<void> {
   if (process.argv.includes('--case')) return runCase(arg('--case', ''), process.argv.at(-1)!);
   const sizes = arg('--rows', '1000000,10000000').split(',').map(Number);
   const xlsxRows = Number(arg('--xlsx-rows', '100000'));
+  if (process.argv.includes('--generate')) {
+    for (const rows of sizes) await generate(rows);
+    return;
+  }
   const results: Record<string, unknown>[] = [];
   for (const rows of sizes) {
     const files = await generate(rows);
