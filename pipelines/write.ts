@@ -118,21 +118,6 @@ export async function checkAndWrite(
         ]
       : []),
   ];
-  // The computed columns of every staged row, under the names the write reads.
-  const computed = `SELECT s.*,
-                ${macros ? `${macros.normalize}(${keyCol})` : 'NULL::VARCHAR'} AS _stage_key,
-                ${hashed ? `md5(CAST(${rowJson} AS VARCHAR))` : 'NULL::VARCHAR'} AS _stage_hash
-                ${values
-                  .filter((v) => v.ref !== v.expr && v.ref !== '_stage_key')
-                  .map((v) => `, ${v.expr} AS ${v.ref}`)
-                  .join('')}
-         FROM temp.${q(ctx.staged.table)} AS s`;
-  // A plain load (no merge, no incremental cursor or row hashes, no discard-value) keeps only the failing rows in
-  // the checked table, and writes the good rows straight from the stage, leaving out the failing rows' numbers:
-  // the rows are neither copied into a temporary table nor read back from it (at 1M rows that copy was about as
-  // long as DuckDB reading the file). The other loads keep every row there (their write reads it more than once).
-  const narrow =
-    !hashed && !cursorPlan && dataset.writeMode !== 'merge' && dataset.contract !== 'discard-value';
   await wh.run(
     `CREATE TEMP TABLE ${q(checked)} AS
      SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
@@ -142,8 +127,17 @@ export async function checkAndWrite(
      FROM (
        -- the key's reason is a column of its own: inside the CASE below DuckDB evaluates it about 2× slower
        SELECT *, ${macros ? `${macros.reasonOfNormalized}(_stage_key)` : 'NULL::VARCHAR'} AS _stage_key_reason
-       FROM (${computed})
-     )${narrow ? ' WHERE _stage_reason IS NOT NULL' : ''}`,
+       FROM (
+         SELECT s.*,
+                ${macros ? `${macros.normalize}(${keyCol})` : 'NULL::VARCHAR'} AS _stage_key,
+                ${hashed ? `md5(CAST(${rowJson} AS VARCHAR))` : 'NULL::VARCHAR'} AS _stage_hash
+                ${values
+                  .filter((v) => v.ref !== v.expr && v.ref !== '_stage_key')
+                  .map((v) => `, ${v.expr} AS ${v.ref}`)
+                  .join('')}
+         FROM temp.${q(ctx.staged.table)} AS s
+       )
+     )`,
   );
   try {
     return await write(wh, pipeline, ctx, {
@@ -154,11 +148,6 @@ export async function checkAndWrite(
       cursorType,
       hashed,
       rowJson,
-      // the good rows, with the checked table's columns
-      good: narrow
-        ? `(SELECT *, NULL::VARCHAR AS _stage_key_reason, NULL::VARCHAR AS _stage_reason, NULL::VARCHAR AS _stage_detail, false AS _stage_skip
-            FROM (${computed}) WHERE _stage_row NOT IN (SELECT _stage_row FROM temp.${q(checked)}))`
-        : undefined,
     });
   } finally {
     // After a failure the transaction is aborted and this fails too: the first error is the one to report.
@@ -179,8 +168,6 @@ async function write(
     hashed: boolean;
     /** SQL of the whole source row as JSON (computed only for the rows kept in quarantine). */
     rowJson: string;
-    /** A plain load's good rows (the checked table then holds only the failing rows). */
-    good: string | undefined;
   },
 ): Promise<WriteCounts> {
   const { dataset } = pipeline;
@@ -218,10 +205,8 @@ async function write(
   // order). DuckDB keeps insertion order through scans and filters (preserve_insertion_order), so when the
   // checked rows are already in staging order (one cheap scan tells) no sort is needed — sorting every row
   // by ORDER BY costs more than the rest of the write. A merge's QUALIFY (a window) reorders, so it sorts.
-  // A plain load's good rows come from the stage in its order through a filter (an anti join on the few failing
-  // row numbers, which keeps the probe side's order), so they need no check.
-  const inOrder = w.good !== undefined || (!latest && (await inStageOrder(wh, checked)));
-  const rows = `SELECT ${select} FROM ${w.good ?? checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}${inOrder ? '' : ' ORDER BY _stage_row'}`;
+  const inOrder = !latest && (await inStageOrder(wh, checked));
+  const rows = `SELECT ${select} FROM ${checked} WHERE _stage_reason IS NULL AND NOT _stage_skip ${latest}${inOrder ? '' : ' ORDER BY _stage_row'}`;
   const table = q(dataset.name);
   const rebuild = dataset.writeMode === 'replace' && (dataset.contract === 'evolve' || !ctx.tableExists);
   let replaced = 0;
@@ -260,17 +245,7 @@ async function write(
       );
     }
   }
-  return {
-    ...(await countRows(
-      wh,
-      checked,
-      w,
-      latest,
-      ctx.loadId,
-      w.good ? goodRows(pipeline, w.values, ctx.loadId, rebuild || !ctx.tableExists) : undefined,
-    )),
-    replaced,
-  };
+  return { ...(await countRows(wh, checked, w, latest, ctx.loadId)), replaced };
 }
 
 /**
@@ -330,8 +305,6 @@ async function countRows(
   w: { keyCol: string | undefined; cursorValue: string | undefined; cursorType: string | null },
   latest: string,
   loadId: string,
-  /** For a plain load, the query of the loaded rows' counts (the checked table holds only failing rows). */
-  good?: string,
 ): Promise<Omit<WriteCounts, 'replaced'>> {
   const reasons = await wh.all<{ reason: string; n: number }>(
     `SELECT _stage_reason AS reason, count(*) AS n FROM ${checked} WHERE _stage_reason IS NOT NULL AND NOT _stage_skip
@@ -349,8 +322,7 @@ async function countRows(
     norm: number;
     max_cursor: string | null;
   }>(
-    good ??
-      `SELECT count_if(NOT _stage_skip) AS good, count_if(_stage_skip) AS skipped,
+    `SELECT count_if(NOT _stage_skip) AS good, count_if(_stage_skip) AS skipped,
             count_if(NOT _stage_skip) - count(DISTINCT CASE WHEN NOT _stage_skip THEN _stage_key END) AS dup,
             count_if(NOT _stage_skip AND ${w.keyCol ? `${w.keyCol} IS DISTINCT FROM _stage_key` : 'false'}) AS norm,
             ${w.cursorValue ? `CAST(max(CASE WHEN NOT _stage_skip THEN ${w.cursorValue} END) AS VARCHAR)` : 'NULL'} AS max_cursor
@@ -377,23 +349,6 @@ async function countRows(
     maxCursor: c?.max_cursor ?? null,
     cursorType: w.cursorType,
   };
-}
-
-/**
- * The counts of a plain load's loaded rows, read from the dataset table (the rows this load wrote): how many,
- * how many repeat a key, how many keys normalisation rewrote (`_key_original` is set exactly then).
- */
-function goodRows(
-  pipeline: Pipeline,
-  values: readonly (ColumnPlan & { ref: string })[],
-  loadId: string,
-  wholeTable: boolean,
-): string {
-  const key = values.find((v) => v.isKey);
-  const k = key ? q(key.target) : undefined;
-  return `SELECT count(*) AS good, 0 AS skipped, ${k ? `count(*) - count(DISTINCT ${k})` : '0'} AS dup,
-            count(_key_original) AS norm, NULL AS max_cursor
-     FROM ${q(pipeline.dataset.name)}${wholeTable ? '' : ` WHERE _load_id = ${quoteLiteral(loadId)}`}`;
 }
 
 /** The columns a merge matches on: `mergeKey` (dataset columns) or the key column. */
