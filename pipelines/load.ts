@@ -71,26 +71,6 @@ export async function loadPipeline(
   pipeline: Pipeline,
   options: LoadOptions = {},
 ): Promise<LoadResult> {
-  // A warehouse opened without a memory limit loads within LOAD_MEMORY_LIMIT (DuckDB spills above it, next to
-  // the database): by default DuckDB may take 80% of RAM, and a 10M-row load took 3 GiB. The limit is DuckDB's,
-  // so it holds for the whole instance while the load runs; DuckDB's default comes back afterwards.
-  const bounded = wh.memoryLimit === undefined && wh.path !== ':memory:' && !wh.readOnly;
-  if (!bounded) return load(wh, pipeline, options);
-  await wh.run(`SET memory_limit = '${LOAD_MEMORY_LIMIT}'`);
-  try {
-    return await load(wh, pipeline, options);
-  } finally {
-    await wh.run('RESET memory_limit').catch(() => undefined);
-  }
-}
-
-/**
- * DuckDB's memory limit during a load into a warehouse opened without one: with Node and what DuckDB allocates
- * outside its buffer pool, a 10M-row load stays under 1 GiB of resident memory (bench/results/ingest.json).
- */
-export const LOAD_MEMORY_LIMIT = '500MB';
-
-async function load(wh: Warehouse, pipeline: Pipeline, options: LoadOptions): Promise<LoadResult> {
   const started = options.now ?? new Date();
   const t0 = performance.now();
   const { dataset } = pipeline;
