@@ -218,6 +218,66 @@ describe('csv encodings', () => {
       expect(d.write(bytes.subarray(0, cut)) + d.write(bytes.subarray(cut)) + d.end()).toBe(text);
     }
   });
+
+  it('GB18030 decodes by GB 18030-2022: where it differs from iconv-lite (2005 mapping), and nowhere else', () => {
+    const gb = (hex: string) => {
+      const d = createDecoder('gb18030');
+      return d.write(Buffer.from(hex, 'hex')) + d.end();
+    };
+    const cps = (s: string) => [...s].map((c) => c.codePointAt(0)!);
+    // The 18 two-byte codes the 2005 edition mapped to the private-use area, now standard characters.
+    const changed: [string, number, number][] = [
+      ['a6d9', 0xe78d, 0xfe10],
+      ['a6da', 0xe78e, 0xfe12],
+      ['a6db', 0xe78f, 0xfe11],
+      ['a6dc', 0xe790, 0xfe13],
+      ['a6dd', 0xe791, 0xfe14],
+      ['a6de', 0xe792, 0xfe15],
+      ['a6df', 0xe793, 0xfe16],
+      ['a6ec', 0xe794, 0xfe17],
+      ['a6ed', 0xe795, 0xfe18],
+      ['a6f3', 0xe796, 0xfe19],
+      ['fe59', 0xe81e, 0x9fb4],
+      ['fe61', 0xe826, 0x9fb5],
+      ['fe66', 0xe82b, 0x9fb6],
+      ['fe67', 0xe82c, 0x9fb7],
+      ['fe6d', 0xe832, 0x9fb8],
+      ['fe7e', 0xe843, 0x9fb9],
+      ['fe90', 0xe854, 0x9fba],
+      ['fea0', 0xe864, 0x9fbb],
+    ];
+    for (const [hex, old, now] of changed) {
+      expect(cps(iconv.decode(Buffer.from(hex, 'hex'), 'gb18030'))).toEqual([old]);
+      expect(cps(gb(hex))).toEqual([now]);
+    }
+    // Every other two-byte code decodes as iconv-lite does (the 6 codes still in the PUA included).
+    const differing: string[] = [];
+    for (let a = 0x81; a <= 0xfe; a++) {
+      for (let b = 0x40; b <= 0xfe; b++) {
+        if (b === 0x7f) continue;
+        const bytes = Buffer.from([a, b]);
+        if (gb(bytes.toString('hex')) !== iconv.decode(bytes, 'gb18030'))
+          differing.push(bytes.toString('hex'));
+      }
+    }
+    expect(differing).toEqual(changed.map(([hex]) => hex));
+    expect(cps(gb('fe51'))).toEqual([0xe816]);
+    // Four-byte codes: BMP and supplementary ones agree; unassigned ones are invalid bytes (U+FFFD), where
+    // iconv-lite invents a character (8431A530 → U+10000) or lone surrogates (E3329A36).
+    expect(gb('84318236')).toBe(iconv.decode(Buffer.from('84318236', 'hex'), 'gb18030'));
+    expect(gb('8431a439')).toBe('\uffff');
+    expect(gb('90308130')).toBe('\u{10000}');
+    expect(gb('95328236')).toBe('𠀀');
+    expect(gb('e3329a35')).toBe('\u{10ffff}');
+    expect(cps(iconv.decode(Buffer.from('8431a530', 'hex'), 'gb18030'))).toEqual([0x10000]);
+    expect(gb('8431a530')).toBe('\ufffd');
+    expect(gb('e3329a36')).toBe('\ufffd');
+    // A four-byte sequence cut short by the end of the text: one U+FFFD (iconv-lite: U+FFFD then the digit).
+    expect(gb('8130')).toBe('\ufffd');
+    expect(iconv.decode(Buffer.from('8130', 'hex'), 'gb18030')).toBe('\ufffd0');
+    // …but inside the text the bytes after a broken sequence are kept: "81 30 2C" is U+FFFD, "0", ",".
+    expect(gb('81302c')).toBe('\ufffd0,');
+  });
 });
 
 describe('csv structure', () => {
