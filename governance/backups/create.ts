@@ -6,34 +6,17 @@
  * @example
  * const result = await createBackup({ settings, wh, journal: journalPath(wh.path), to: ['local', 'offsite'] });
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Warehouse } from '../../warehouse/index.ts';
-import { ArchiveWriter, DEFAULT_CHUNK_BYTES } from './archive.ts';
-import { aead, KEY_BYTES, NONCE_BYTES } from './cipher.ts';
-import { type BackupDestination, type BackupSettings, pickDestinations } from './config.ts';
-import { BackupDestinationError, BackupError } from './errors.ts';
-import { hashFiles } from './file-hash.ts';
+import { type BackupSettings, pickDestinations } from './config.ts';
+import { snapshot } from './create-snapshot.ts';
+import { BackupDestinationError } from './errors.ts';
 import { appendJournal } from './journal.ts';
-import {
-  BACKUP_FILES,
-  dataSubkeys,
-  MANIFEST_FORMAT,
-  type Manifest,
-  newBackupId,
-  signManifest,
-  type UnsignedManifest,
-  wrapAad,
-} from './manifest.ts';
+import { newBackupId } from './manifest.ts';
 import { keyRing } from './master-keys.ts';
 import type { ParentLink } from './parent-client.ts';
-import { destinationError, type PathStore } from './path-store.ts';
 import { type PruneResult, pruneDestination } from './prune.ts';
-import { snapshotFacts, snapshotFiles } from './snapshot.ts';
 import { pathStoreOf, storeOf } from './stores.ts';
-import { TAR_END, tarHeader, tarPadding } from './tar.ts';
-import { writeAll } from './unpack.ts';
 
 /** A logger: info and warn lines in the log grammar. */
 export type BackupLog = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
@@ -85,158 +68,6 @@ export interface CreateBackupResult {
   readonly keyId: string;
   readonly seconds: { snapshot: number; distribute: number };
   readonly pruned: PruneResult[];
-}
-
-/** A snapshot written once, ready to be copied to the other destinations. */
-interface Staged {
-  readonly manifest: Manifest;
-  readonly archiveFile: string;
-  /** The destination that already holds it (committed), if any. */
-  readonly primary: BackupDestination | undefined;
-  /** A staging folder to remove afterwards (no folder destination was chosen). */
-  readonly staging: string | undefined;
-  readonly plainBytes: number;
-}
-
-async function snapshot(
-  options: CreateBackupOptions,
-  targets: readonly BackupDestination[],
-  id: string,
-  at: Date,
-): Promise<Staged> {
-  const { settings, wh } = options;
-  const master = keyRing(settings).current();
-  const cipher = settings.config.cipher;
-  const dataKey = randomBytes(KEY_BYTES);
-  const wrapNonce = randomBytes(NONCE_BYTES);
-  const encryption = { cipher, keyId: master.id, wrapNonce: wrapNonce.toString('base64'), wrappedKey: '' };
-  encryption.wrappedKey = aead(cipher, master.key)
-    .seal(wrapNonce, dataKey, wrapAad({ id, encryption }))
-    .toString('base64');
-  const keys = dataSubkeys(dataKey);
-
-  const primary = targets.find((d): d is Extract<BackupDestination, { kind: 'path' }> => d.kind === 'path');
-  let store: PathStore | undefined;
-  let dir: string;
-  let staging: string | undefined;
-  if (primary) {
-    store = pathStoreOf(settings, primary);
-    dir = await store.begin(id);
-  } else {
-    staging = join(settings.tmpDir, `stage-${id}`);
-    dir = staging;
-    try {
-      await mkdir(staging, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw destinationError(`backup tmpDir (${settings.tmpDir})`, `create ${staging}`, error);
-    }
-  }
-  const where = store ? store.where : `backup tmpDir (${settings.tmpDir})`;
-  const archiveFile = join(dir, BACKUP_FILES.archive);
-  try {
-    const facts = await snapshotFacts(wh);
-    const files = snapshotFiles(wh.path);
-    let out: Awaited<ReturnType<typeof open>>;
-    try {
-      out = await open(archiveFile, 'w', 0o600);
-    } catch (error) {
-      throw destinationError(where, `create ${archiveFile}`, error);
-    }
-    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    const writer = new ArchiveWriter(
-      aead(cipher, keys.archive),
-      id,
-      async (bytes) => {
-        try {
-          await writeAll(out, bytes);
-        } catch (error) {
-          throw destinationError(where, `write ${archiveFile}`, error);
-        }
-      },
-      chunkBytes,
-    );
-    const sizes: number[] = [];
-    let plainBytes = 0;
-    // The SM3 of each file is computed on a worker thread while this one packs and encrypts.
-    const hashing = hashFiles(files.map((f) => f.source));
-    try {
-      await writer.start();
-      const buf = Buffer.alloc(4 * 1024 * 1024);
-      for (const f of files) {
-        const fh = await open(f.source, 'r');
-        try {
-          const { size, mtimeMs } = await fh.stat();
-          await writer.write(tarHeader(f.name, size, mtimeMs));
-          let done = 0;
-          while (done < size) {
-            const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - done), done);
-            if (bytesRead === 0) break;
-            await writer.write(buf.subarray(0, bytesRead));
-            done += bytesRead;
-          }
-          if (done !== size) {
-            throw new BackupError(
-              `${f.source} changed size while it was backed up (${size} → ${done} bytes): another process wrote to it`,
-              {
-                file: f.source,
-              },
-            );
-          }
-          await writer.write(tarPadding(size));
-          sizes.push(size);
-          plainBytes += size;
-        } finally {
-          await fh.close();
-        }
-      }
-      await writer.write(TAR_END);
-      await writer.finish();
-      try {
-        await out.sync();
-      } catch (error) {
-        throw destinationError(where, `write ${archiveFile}`, error);
-      }
-    } catch (error) {
-      hashing.cancel();
-      throw error;
-    } finally {
-      await out.close();
-    }
-    const hashes = await hashing.result;
-    const listed: Manifest['files'] = files.map((f, i) => {
-      if (hashes[i]!.bytes !== sizes[i]) {
-        throw new BackupError(`${f.source} changed while it was backed up: another process wrote to it`, {
-          file: f.source,
-        });
-      }
-      return { path: f.name, bytes: sizes[i]!, sm3: hashes[i]!.sm3 };
-    });
-    const unsigned: UnsignedManifest = {
-      format: MANIFEST_FORMAT,
-      id,
-      node: { id: settings.node.id, level: settings.node.level, name: settings.node.name },
-      createdAt: at.toISOString(),
-      schemaVersion: facts.schemaVersion,
-      tables: facts.tables.map((t) => ({ schema: t.schema, name: t.name, rows: t.rows })),
-      auditHead: facts.auditHead,
-      files: listed,
-      archive: { file: BACKUP_FILES.archive, bytes: writer.bytes, chunkBytes },
-      encryption,
-    };
-    const manifest = signManifest(unsigned, keys.manifest);
-    if (store) await store.commit(manifest);
-    return {
-      manifest,
-      archiveFile: store ? join(store.path(id), BACKUP_FILES.archive) : archiveFile,
-      primary,
-      staging,
-      plainBytes,
-    };
-  } catch (error) {
-    if (store) await store.abort(id);
-    if (staging) await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
-  }
 }
 
 /** Creates a backup at the chosen destinations; see the module comment. */

@@ -1,22 +1,13 @@
-import { createHash, type KeyObject } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { TransportError } from '../errors.ts';
-import { answerProblem } from './answers.ts';
-import type { NodeKeys } from './node-keys.ts';
+import { answerHeader, throwIfRefused, verifyAnswer } from './client-answer.ts';
+import { exchange } from './client-exchange.ts';
+import type { SignedRequestOptions } from './client-options.ts';
 import { SIGNATURE_HEADERS, signRequest, sm3 } from './signing.ts';
 
-/** TLS material a node uses to reach another (PEM text or bytes). */
-export interface ClientTls {
-  /** CAs (or the other node's pinned self-signed certificate) its certificate must chain to. */
-  readonly ca?: string | Buffer | undefined;
-  /** This node's certificate and key, for mutual TLS. */
-  readonly cert?: string | Buffer | undefined;
-  readonly key?: string | Buffer | undefined;
-}
+export type { ClientTls, SignedRequestOptions } from './client-options.ts';
 
 /** An answer from another node. */
 export interface NodeResponse {
@@ -37,52 +28,6 @@ export interface NodeResponse {
   json<T = unknown>(): T;
 }
 
-/** Options of `signedRequest`. */
-export interface SignedRequestOptions {
-  baseUrl: string;
-  node: string;
-  keys: Pick<NodeKeys, 'privateKey'>;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: Buffer;
-  /** Send this file as the body (streamed, not read into memory). */
-  bodyFile?: string;
-  /** The SM3 of the body, when the caller computed it already. */
-  bodyHash?: string;
-  contentType?: string;
-  timeoutMs?: number;
-  /**
-   * The node expected to answer and its configured public key: the answer must be signed by it over this
-   * request's id, the status and the body, or the call fails with a retryable, unverified TransportError.
-   */
-  answerFrom?: { readonly id: string; readonly publicKey: KeyObject };
-  /** Write a successful answer's body to this file (hashed on the way) instead of memory. */
-  saveTo?: string;
-  /** Largest answer body accepted; defaults to 64 MiB in memory, 4 GiB to a file. */
-  maxAnswerBytes?: number;
-  tls?: ClientTls;
-}
-
-const agents = new Map<string, http.Agent>();
-/** A keep-alive agent per base URL and TLS material. */
-function agentFor(url: URL, tls: ClientTls | undefined): http.Agent {
-  const secure = url.protocol === 'https:';
-  const id = `${url.origin}|${secure && tls ? sm3(`${tls.ca ?? ''}|${tls.cert ?? ''}`) : ''}`;
-  let agent = agents.get(id);
-  if (!agent) {
-    agent = secure
-      ? new https.Agent({
-          keepAlive: true,
-          maxSockets: 4,
-          ...(tls?.ca ? { ca: tls.ca } : {}),
-          ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
-        })
-      : new http.Agent({ keepAlive: true, maxSockets: 4 });
-    agents.set(id, agent);
-  }
-  return agent;
-}
-
 /** SM3 of a file, read as a stream. */
 export async function fileSm3(file: string): Promise<string> {
   const h = createHash('sm3');
@@ -97,8 +42,32 @@ export async function fileSm3(file: string): Promise<string> {
  */
 export async function signedRequest(options: SignedRequestOptions): Promise<NodeResponse> {
   const url = new URL(options.path, options.baseUrl);
-  const path = `${url.pathname}${url.search}`;
   const what = `${options.method} ${url.origin}${url.pathname}`;
+  const headers = await requestHeaders(options, url);
+  const requestId = headers[SIGNATURE_HEADERS.nonce]!;
+  const answer = await exchange(options, url, what, headers);
+  const verified = verifyAnswer(options, answer, requestId, what, url);
+  throwIfRefused(options, answer, what, url, verified);
+  return {
+    status: answer.status,
+    body: answer.body,
+    contentType: answerHeader(answer)('content-type') ?? '',
+    contentHash: answer.hash,
+    verified,
+    ...(options.saveTo ? { file: options.saveTo } : {}),
+    headers: Object.fromEntries(
+      Object.entries(answer.headers).flatMap(([k, v]) =>
+        v === undefined ? [] : [[k, Array.isArray(v) ? (v[0] ?? '') : String(v)]],
+      ),
+    ),
+    nonce: requestId,
+    json: <T>() => JSON.parse(answer.body.toString('utf8')) as T,
+  };
+}
+
+/** The request's signature headers (over the method, path and body SM3), and its content type and length. */
+async function requestHeaders(options: SignedRequestOptions, url: URL): Promise<Record<string, string>> {
+  const path = `${url.pathname}${url.search}`;
   const hasBody = options.body !== undefined || options.bodyFile !== undefined;
   const bodyHash =
     options.bodyHash ??
@@ -110,148 +79,13 @@ export async function signedRequest(options: SignedRequestOptions): Promise<Node
     path,
     bodyHash,
   });
-  const requestId = headers[SIGNATURE_HEADERS.nonce]!;
   if (hasBody) {
     headers['content-type'] = options.contentType ?? 'application/octet-stream';
     headers['content-length'] = String(
       options.bodyFile ? statSync(options.bodyFile).size : options.body!.byteLength,
     );
   }
-  const client = url.protocol === 'https:' ? https : http;
-  const maxBytes = options.maxAnswerBytes ?? (options.saveTo ? 4 * 1024 ** 3 : 64 * 1024 * 1024);
-  const answer = await new Promise<{
-    status: number;
-    headers: http.IncomingHttpHeaders;
-    body: Buffer;
-    hash: string;
-  }>((resolve, reject) => {
-    const fail = (error: unknown, text: string) =>
-      reject(
-        error instanceof TransportError
-          ? error
-          : new TransportError(`${what}: ${text}`, { retryable: true, cause: error, url: url.href }),
-      );
-    const req = client.request(
-      url,
-      { method: options.method, headers, agent: agentFor(url, options.tls) },
-      (res) => {
-        const h = createHash('sm3');
-        const parts: Buffer[] = [];
-        let bytes = 0;
-        // Only a successful answer goes to `saveTo`; an error's JSON stays in memory.
-        const out =
-          options.saveTo && (res.statusCode ?? 0) < 400 ? createWriteStream(options.saveTo) : undefined;
-        res.on('data', (d: Buffer) => {
-          bytes += d.byteLength;
-          if (bytes > maxBytes) {
-            res.destroy(
-              new TransportError(`${what}: the answer is larger than ${maxBytes} bytes`, {
-                retryable: false,
-                url: url.href,
-              }),
-            );
-            return;
-          }
-          h.update(d);
-          if (out) {
-            if (!out.write(d)) {
-              res.pause();
-              out.once('drain', () => res.resume());
-            }
-          } else parts.push(d);
-        });
-        res.on('error', (e) => {
-          out?.destroy();
-          fail(e, `the connection broke while reading the answer (${(e as Error).message})`);
-        });
-        res.on('end', () => {
-          const done = () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(parts),
-              hash: h.digest('hex'),
-            });
-          if (out) out.end(done);
-          else done();
-        });
-      },
-    );
-    req.setTimeout(options.timeoutMs ?? 120_000, () =>
-      req.destroy(new Error(`no answer within ${options.timeoutMs ?? 120_000} ms`)),
-    );
-    req.on('error', (e) => {
-      const code = (e as { code?: string }).code;
-      fail(e, `${code ?? (e as Error).name}: ${(e as Error).message}`);
-    });
-    if (options.bodyFile) {
-      const stream: Readable = createReadStream(options.bodyFile);
-      stream.on('error', (e) => req.destroy(e));
-      stream.pipe(req);
-    } else req.end(options.body);
-  }).catch((error: unknown) => {
-    if (options.saveTo) rmSync(options.saveTo, { force: true });
-    throw error;
-  });
-  const header = (name: string) => {
-    const v = answer.headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const contentType = header('content-type') ?? '';
-  const parse = <T>() => JSON.parse(answer.body.toString('utf8')) as T;
-  let verified = false;
-  if (options.answerFrom) {
-    const problem = answerProblem({
-      node: options.answerFrom.id,
-      publicKey: options.answerFrom.publicKey,
-      requestId,
-      status: answer.status,
-      bodyHash: answer.hash,
-      header,
-    });
-    if (problem) {
-      if (options.saveTo) rmSync(options.saveTo, { force: true });
-      throw new TransportError(
-        `${what}: answer ${answer.status} cannot be verified (${problem}); it was ignored and nothing was recorded from it. Check the network path to node ${options.answerFrom.id} and its configured publicKey`,
-        { status: answer.status, retryable: true, code: 'unverified-answer', url: url.href },
-      );
-    }
-    verified = true;
-  }
-  if (answer.status >= 400) {
-    if (options.saveTo) rmSync(options.saveTo, { force: true });
-    let code: string | undefined;
-    let message = answer.body.toString('utf8').slice(0, 500);
-    try {
-      const e = parse<{ error?: { code?: string; message?: string } }>().error;
-      code = e?.code;
-      message = e?.message ?? message;
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new TransportError(`${what}: ${answer.status} ${code ?? ''}: ${message}`, {
-      status: answer.status,
-      retryable: answer.status >= 500 || answer.status === 429,
-      ...(code ? { code } : {}),
-      url: url.href,
-      verified,
-    });
-  }
-  return {
-    status: answer.status,
-    body: answer.body,
-    contentType,
-    contentHash: answer.hash,
-    verified,
-    ...(options.saveTo ? { file: options.saveTo } : {}),
-    headers: Object.fromEntries(
-      Object.entries(answer.headers).flatMap(([k, v]) =>
-        v === undefined ? [] : [[k, Array.isArray(v) ? (v[0] ?? '') : String(v)]],
-      ),
-    ),
-    nonce: requestId,
-    json: parse,
-  };
+  return headers;
 }
 
 /**
