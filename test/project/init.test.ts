@@ -186,7 +186,7 @@ describe('gongshu init', () => {
     r = gongshuIn(dir, ['catalog']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /gongshu\.config\.ts: defineQuality\("hukuo"\): dataset "hukuo" is not a dataset of project tianshan \(datasets: hukou\)\. Fix: name a dataset a pipeline loads/,
+      /gongshu\.config\.ts: defineQuality\("hukuo"\): dataset "hukuo" is not a dataset of project tianshan \(datasets: hukou; built tables: foundation\.population, theme\.residents_by_group\)\. Fix: name a dataset a pipeline loads \(its dataset\.name\) or a built table/,
     );
     reset();
     edit(dir, "build: ['*']", "build: ['+topic.nope']");
