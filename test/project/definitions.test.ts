@@ -42,7 +42,10 @@ describe('schedules are checked when the project is defined', () => {
       { build: ['+theme.nope'] },
       'run.build: no foundation or model named "theme.nope" (known: foundation.people, theme.by_name)',
     ],
-    [{ quality: ['nope'] }, 'run.quality: no dataset named "nope" (known: hukou, events)'],
+    [
+      { quality: ['nope'] },
+      'run.quality: no dataset named "nope" (known: hukou, events, foundation.people, theme.by_name)',
+    ],
     [{ push: ['nope'] }, 'run.push: no dataset named "nope" (known: hukou, events)'],
     [
       { backfill: [{ pipeline: 'nope', days: 7 }] },
@@ -88,7 +91,7 @@ describe('schedules are checked when the project is defined', () => {
 describe('defineQuality', () => {
   it('names a dataset of the project', () => {
     expect(project({ quality: [defineQuality('hukuo')] })).toThrow(
-      `${FILE}: defineQuality("hukuo"): dataset "hukuo" is not a dataset of project defs (datasets: hukou, events). Fix: name a dataset a pipeline loads (its dataset.name), or remove this defineQuality`,
+      `${FILE}: defineQuality("hukuo"): dataset "hukuo" is not a dataset of project defs (datasets: hukou, events; built tables: foundation.people, theme.by_name). Fix: name a dataset a pipeline loads (its dataset.name) or a built table (foundation.x, theme.x, topic.x), or remove this defineQuality`,
     );
     expect(project({ quality: [defineQuality('hukou'), defineQuality('hukou')] })).toThrow(/appears twice/);
   });
