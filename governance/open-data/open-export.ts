@@ -127,7 +127,7 @@ async function clearIdColumns(
   for (const c of columns) {
     const col = `CAST(${quoteIdent(c)} AS VARCHAR)`;
     const n = await ctx.wh.value<number>(
-      `SELECT count(*) FROM ${table} WHERE ${col} IS NOT NULL AND len(list_filter(regexp_extract_all(${col}, '\\d{17}[\\dXx]'), x -> gs_citizen_id_reason(x) IS NULL)) > 0`,
+      `SELECT count(*) FROM (SELECT unnest(regexp_extract_all(${col}, '\\d{17}[\\dXx]')) AS x FROM ${table} WHERE ${col} IS NOT NULL) WHERE gs_citizen_id_reason(x) IS NULL`,
     );
     if (Number(n ?? 0) > 0) found.push(c);
   }
