@@ -163,6 +163,7 @@ export {
   type OpenFormat,
   type ResourceNotice,
 } from './open-data/open-export.ts';
+export { DASHBOARD_OBJECTIONS, type OpenDataSummary, openDataSummary } from './open-data/summary.ts';
 export {
   listResourceVersions,
   type ResourceConsumer,

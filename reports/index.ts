@@ -7,6 +7,7 @@ export { displaySource } from './gather/dataset-extras.ts';
 export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';
+export { openDataReader } from './gather/open-data.ts';
 export { sharingReader } from './gather/sharing.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
 export { renderMarkdown } from './markdown.ts';
@@ -18,6 +19,8 @@ export {
   type DatasetExtras,
   FoundationsSection,
   HierarchySection,
+  OpenDataData,
+  OpenDataSection,
   SharingData,
   SharingSection,
 } from './model.ts';

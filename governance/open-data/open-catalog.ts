@@ -41,7 +41,7 @@ export interface OpenResource {
 }
 
 /** The project's open catalog: every catalogued entry whose open type is not `none`, in code order. */
-export async function openCatalog(ctx: GovernanceContext): Promise<OpenResource[]> {
+export async function openCatalog(ctx: Pick<GovernanceContext, 'wh' | 'project'>): Promise<OpenResource[]> {
   const suspended = await suspendedDatasets(ctx.wh);
   const versions = await listResourceVersions(ctx.wh);
   const out: OpenResource[] = [];

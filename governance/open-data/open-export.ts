@@ -105,6 +105,24 @@ function lastVersionOnDisk(codeDir: string): number {
   );
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temporary folders and links an export killed in `codeDir` left behind (its process is gone). */
+function removeDeadLeftovers(codeDir: string): void {
+  for (const n of readdirSync(codeDir)) {
+    const pid = /^\.(?:v\d+|latest)\.tmp-(\d+)-\d+$/.exec(n)?.[1];
+    if (pid && Number(pid) !== process.pid && !alive(Number(pid)))
+      rmSync(join(codeDir, n), { recursive: true, force: true });
+  }
+}
+
 /** Points `codeDir/latest` at `target` atomically: a new symlink renamed over the old one. */
 export function switchLatest(codeDir: string, target: string): void {
   const tmp = join(codeDir, `.${LATEST}.tmp-${process.pid}-${Date.now()}`);
@@ -169,6 +187,7 @@ async function exportOne(
     : undefined;
   const codeDir = join(input.outDir, r.code);
   mkdirSync(codeDir, { recursive: true });
+  removeDeadLeftovers(codeDir);
   const previous = Math.max(await lastVersionNumber(ctx.wh, r.code), lastVersionOnDisk(codeDir));
   const version = previous + 1;
   const name = `v${version}`;

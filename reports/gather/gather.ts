@@ -15,6 +15,7 @@ import {
   type FoundationsSection,
   type HierarchySection,
   type RunPoint,
+  type OpenDataSection,
   type SharingSection,
 } from '../model.ts';
 import { scrubDeep } from '../scrub.ts';
@@ -23,6 +24,7 @@ import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
 import { readRuns, readScoreTrends } from './runs.ts';
+import { openDataReader } from './open-data.ts';
 import { sharingReader } from './sharing.ts';
 
 /** A reader of a section another layer owns; it returns `not-configured` when its tables are absent. */
@@ -38,6 +40,8 @@ export interface GatherOptions {
   readonly hierarchy?: SectionReader<HierarchySection>;
   /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
   readonly sharing?: SectionReader<SharingSection>;
+  /** Replaces the built-in open-data reader (e.g. one that knows the project's catalog in code). */
+  readonly openData?: SectionReader<OpenDataSection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
@@ -78,6 +82,7 @@ export async function gatherDashboard(
   let foundations: FoundationsSection = { status: 'not-configured', note: null };
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
   let sharing: SharingSection = { status: 'not-configured', note: null };
+  let openData: OpenDataSection = { status: 'not-configured', note: null };
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -93,6 +98,7 @@ export async function gatherDashboard(
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
     sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
+    openData = await (options.openData ?? openDataReader({ at: new Date(report.generatedAt) }))(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
@@ -105,6 +111,7 @@ export async function gatherDashboard(
     foundations,
     hierarchy,
     sharing,
+    openData,
     ...(backups ? { backups } : {}),
     notes,
   });
