@@ -163,7 +163,6 @@ export {
   type OpenFormat,
   type ResourceNotice,
 } from './open-data/open-export.ts';
-export { DASHBOARD_OBJECTIONS, type OpenDataSummary, openDataSummary } from './open-data/summary.ts';
 export {
   listResourceVersions,
   type ResourceConsumer,
@@ -171,6 +170,7 @@ export {
   type ResourceVersion,
   type ResourceVersionStatus,
 } from './open-data/resource-versions.ts';
+export { DASHBOARD_OBJECTIONS, type OpenDataSummary, openDataSummary } from './open-data/summary.ts';
 export { columnExpression, materializeOutput, PSEUDONYM_TOKEN_LENGTH } from './outputs/apply-policy.ts';
 export { backflowAuthorizer, SERVICE_OPERATOR } from './outputs/backflow-grants.ts';
 export { generalizeSql } from './outputs/generalize.ts';

@@ -31,7 +31,10 @@ export async function openDataSummary(
   const objections = (await listObjections(wh))
     .map((o) => objectionView(o, options.at))
     // Open ones first (overdue before the others), then the newest.
-    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || Number(b.status === 'open') - Number(a.status === 'open'))
+    .sort(
+      (a, b) =>
+        Number(b.overdue) - Number(a.overdue) || Number(b.status === 'open') - Number(a.status === 'open'),
+    )
     .slice(0, DASHBOARD_OBJECTIONS);
   return { asOf: shanghaiTime(options.at), resources, versions, objections };
 }

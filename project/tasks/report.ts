@@ -7,6 +7,7 @@ import {
   type DashboardResult,
   DEFAULT_DASHBOARD_DIR,
   latestReportFile,
+  openDataReader,
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
@@ -77,6 +78,10 @@ export async function renderReport(
     lang: options.lang ?? 'zh-CN',
     notes: options.notes ?? [],
     sharing: sharingReader({
+      at: new Date(report.generatedAt),
+      ...(options.project ? { project: options.project } : {}),
+    }),
+    openData: openDataReader({
       at: new Date(report.generatedAt),
       ...(options.project ? { project: options.project } : {}),
     }),

@@ -14,8 +14,8 @@ import {
   type DatasetExtras,
   type FoundationsSection,
   type HierarchySection,
-  type RunPoint,
   type OpenDataSection,
+  type RunPoint,
   type SharingSection,
 } from '../model.ts';
 import { scrubDeep } from '../scrub.ts';
@@ -23,8 +23,8 @@ import { readCatalog } from './catalog.ts';
 import { readDrift, readLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
-import { readRuns, readScoreTrends } from './runs.ts';
 import { openDataReader } from './open-data.ts';
+import { readRuns, readScoreTrends } from './runs.ts';
 import { sharingReader } from './sharing.ts';
 
 /** A reader of a section another layer owns; it returns `not-configured` when its tables are absent. */

@@ -12,7 +12,10 @@ import type { SectionReader } from './gather.ts';
  * The built-in open-data reader, as of `at` (with the project's catalog in code when given). Not configured
  * when there is no open resource, version or objection.
  */
-export function openDataReader(options: { at: Date; project?: CatalogProject }): SectionReader<OpenDataSection> {
+export function openDataReader(options: {
+  at: Date;
+  project?: CatalogProject;
+}): SectionReader<OpenDataSection> {
   return async (wh) => {
     const s = await openDataSummary(wh, options);
     if (!s.resources.length && !s.versions.length && !s.objections.length) {

@@ -188,6 +188,31 @@ export const MESSAGES = {
     '共享申请按《公共数据管理办法》第二十一条计算办理时限（工作日，紧急申请按小时），逾期标红，紧急申请置顶；目录变更须在法律法规或职能变化后 15 个工作日内发布（第十一条）。',
     'Deadlines follow article 21 (working days; emergency requests in hours); overdue items are flagged and emergency requests listed first. Catalog changes are due 15 working days after a law or duty change (article 11).',
   ],
+  openData: ['开放与异议', 'Open data & objections'],
+  openDataNotConfigured: [
+    '本节点尚无开放目录、开放资源版本或异议。',
+    'No open catalog entries, open resource versions or objections on this node yet.',
+  ],
+  openDataIntro: [
+    '开放数据按目录开放无条件开放的数据项并脱敏（第二十六条、第二十八条）；新版本完整生成后才切换为最新版，旧版本保留至新版本上线（第二十四条）；异议不影响数据使用，提供部门应在 5 个工作日内核实处理（第二十三条、第三十条），确认有误的计入准确性评分。',
+    'Open exports carry only the items the catalog opens unconditionally, masked (articles 26, 28); a new version becomes latest only once complete and the old one stays until it is live (article 24). Objections never block the data; the provider verifies them within 5 working days (articles 23, 30), and confirmed errors count against accuracy.',
+  ],
+  openResources: ['开放目录', 'Open catalog'],
+  openColumns: ['开放数据项', 'Open items'],
+  liveVersion: ['最新版本', 'Live version'],
+  noOpenResources: ['暂无开放资源。', 'No open resources.'],
+  openVersions: ['开放资源版本', 'Open resource versions'],
+  version: ['版本', 'Version'],
+  format: ['格式', 'Format'],
+  liveFrom: ['上线时间', 'Live from'],
+  offlineAt: ['下线时间', 'Offline at'],
+  consumersNotified: ['已通知使用方', 'Consumers notified'],
+  noOpenVersions: ['暂无开放资源版本。', 'No open resource versions.'],
+  objections: ['异议与纠错', 'Objections and corrections'],
+  objectionId: ['异议编号', 'Objection'],
+  recordKey: ['记录标识', 'Record key'],
+  columns: ['数据项', 'Items'],
+  noObjections: ['暂无异议。', 'No objections.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 /** A message key. */
