@@ -7,9 +7,10 @@ import { buildProject } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
-import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
+import { DEFAULT_DASHBOARD_DIR, openDataReader, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
+import { demoOpenData } from '../demo-open-data.ts';
 import { EXIT } from '../errors.ts';
 import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
@@ -100,6 +101,8 @@ export default async function demo(_args: unknown[], command: Command): Promise<
     });
     progress.stop();
     const check = checkAgainstManifest(summary, manifest);
+    // Open data and objections before quality, so the confirmed error counts in the accuracy of enterprises.
+    const openData = await demoOpenData(wh, loaded);
     const report = await runQuality(wh, {
       definitions: loaded.project.quality,
       node: { id: loaded.project.node.id, name: loaded.project.node.name },
@@ -115,6 +118,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       report,
       warehouse: wh,
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+      openData: openDataReader({ at: new Date(report.generatedAt), project: loaded.project }),
     });
     if (opts.json)
       out.json({
@@ -147,6 +151,11 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       )) {
         out.data(line);
       }
+      out.data('');
+      out.data('open data (开放) and objections (异议):');
+      for (const x of openData.exported)
+        out.data(`  open export ${x.code} v${x.version}: ${x.rows.toLocaleString('en')} rows → ${x.dir}`);
+      out.data(`  objections: ${openData.objections} (${openData.open} open)`);
       out.data(`dashboard: ${dashboard.index}`);
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
