@@ -43,9 +43,9 @@ export async function demoOpenData(
     await publishCatalogVersion(ctx, { code: DEMO_OPEN_DATASET, actor, at });
   }
   if (!(await listObjectionViews(ctx, { dataset: DEMO_OPEN_DATASET, now: at })).length) {
-    const keys = (await wh.all<{ k: string }>(`SELECT uscc AS k FROM main.enterprises ORDER BY uscc LIMIT 2`)).map(
-      (r) => r.k,
-    );
+    const keys = (
+      await wh.all<{ k: string }>(`SELECT uscc AS k FROM main.enterprises ORDER BY uscc LIMIT 2`)
+    ).map((r) => r.k);
     if (keys.length === 2) {
       const confirmed = await raiseObjection(ctx, {
         dataset: DEMO_OPEN_DATASET,
