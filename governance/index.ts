@@ -131,6 +131,7 @@ export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRoll
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
 export { ANSWER_HEADERS, signAnswer, toRejection, verifyAnswer } from './http.ts';
+export { objectionRoutes, type RemoteObjection, remoteObjectionSchema } from './objections/http-routes.ts';
 export {
   CONFIRMED_ERROR_OUTCOMES,
   maskedKey,

@@ -11,16 +11,26 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   exportOpen,
+  governanceConfig,
   listResourceVersions,
+  objectionRoutes,
   openCatalog,
   raiseObjection,
   resolveObjection,
 } from '../../governance/index.ts';
+import {
+  createNodeServer,
+  createSerial,
+  initKeys,
+  listen,
+  nodeContext,
+  signedRequest,
+} from '../../platform/index.ts';
 import { runQuality } from '../../quality/index.ts';
 import { parseCitizenId } from '../../schemas/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { openHukouEntry } from './open-entries.ts';
-import { operator, prefecture } from './sharing-fixture.ts';
+import { logger, operator, prefecture } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
@@ -283,5 +293,76 @@ describe('objections (GOVERNANCE C)', () => {
     const back = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
     expect(back.resources[0]).toMatchObject({ code, version: 2 });
     expect(readlinkSync(join(out, code, 'latest'))).toBe('v2');
+  });
+});
+
+describe('open data and objections over HTTP (serve)', () => {
+  it('POST /v1/objections raises a signed objection; GET /v1/open/resources drops a suspended resource', async () => {
+    const root = tempDir();
+    const kc = initKeys(join(root, 'c/.gongshu/keys'));
+    const kp = initKeys(join(root, 'p/.gongshu/keys'));
+    const p = await prefecture({
+      catalog: openHukouEntry(),
+      platform: { listen: { port: 0 }, children: [{ id: '650102', publicKey: kc.publicText }] },
+    });
+    closers.push(() => p.wh.close());
+    const node = nodeContext(p.project, join(root, 'p'));
+    const ctx = { ...p.ctx, node, config: governanceConfig(p.project, join(root, 'p')) };
+    const app = createNodeServer({
+      node,
+      project: p.project,
+      wh: p.wh,
+      logger,
+      serial: createSerial(),
+      extend: objectionRoutes(ctx, kp),
+    });
+    const url = await listen(app, node, 0);
+    closers.push(() => app.close());
+    await exportOpen(ctx, { codes: [], outDir: join(root, 'open'), format: 'csv', actor: operator, at });
+    const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+      signedRequest({
+        baseUrl: url,
+        node: '650102',
+        keys: kc,
+        method,
+        path,
+        ...(body ? { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json' } : {}),
+        timeoutMs: 10_000,
+      });
+    const listed = await call('GET', '/v1/open/resources');
+    expect(listed.status).toBe(200);
+    const resources = listed.json<{
+      resources: { code: string; version: number; metadata: { citation: string } }[];
+    }>().resources;
+    expect(resources).toHaveLength(1);
+    expect(resources[0]).toMatchObject({ code: openHukouEntry().code, version: 1 });
+    expect(resources[0]!.metadata.citation).toContain('获取日期');
+
+    const key = (await p.wh.all<{ id: string }>('SELECT id_number AS id FROM main.hukou LIMIT 1'))[0]!.id;
+    const raised = await call('POST', '/v1/objections', {
+      dataset: 'hukou',
+      key,
+      columns: ['name'],
+      claim: '姓名有误',
+      department: '天山区民政局',
+      operator: 'wang.fang',
+    });
+    expect(raised.status, raised.body.toString()).toBe(201);
+    const o = raised.json<{ id: string; status: string; dueAt: string }>();
+    expect(o.status).toBe('open');
+    await expect(
+      call('POST', '/v1/objections', {
+        dataset: 'hukou',
+        key,
+        columns: ['nope'],
+        claim: 'x',
+        department: 'd',
+        operator: 'o',
+      }),
+    ).rejects.toThrow(/400 unknown-columns/);
+
+    await resolveObjection(ctx, { id: o.id, outcome: 'suspended', note: '中止开放', actor: operator, at });
+    const after = await call('GET', '/v1/open/resources');
+    expect(after.json<{ resources: unknown[] }>().resources).toEqual([]);
   });
 });
