@@ -29,6 +29,7 @@ import {
 import { runQuality } from '../../quality/index.ts';
 import { parseCitizenId } from '../../schemas/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { hukouEntry } from './entries.ts';
 import { openHukouEntry } from './open-entries.ts';
 import { logger, operator, prefecture } from './sharing-fixture.ts';
 
@@ -143,6 +144,26 @@ describe('open export (GOVERNANCE B)', () => {
       [1, 'superseded', 42],
     ]);
     expect(versions[1]!.offlineAt).toBe(versions[0]!.liveFrom);
+  });
+
+  it('refuses to publish a column that still holds valid citizen IDs in clear (an item not marked sensitive)', async () => {
+    const entry = openHukouEntry();
+    const careless = hukouEntry({
+      ...(entry as object),
+      fields: entry.fields.map((f) =>
+        f.name === 'id_number' ? { ...f, sensitive: false, masking: 'none' } : f,
+      ) as never,
+    });
+    const p = await prefecture({ catalog: careless });
+    closers.push(() => p.wh.close());
+    const out = tempDir();
+    await expect(
+      exportOpen(p.ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at }),
+    ).rejects.toThrow(
+      /column id_number holds valid citizen identity numbers in clear; nothing was published/,
+    );
+    expect(readdirSync(join(out, entry.code))).toEqual([]);
+    expect(await listResourceVersions(p.wh)).toEqual([]);
   });
 
   it('refuses a resource graded important, and a name outside the open catalog', async () => {
