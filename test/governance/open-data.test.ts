@@ -10,13 +10,17 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  decideRequest,
   exportOpen,
   governanceConfig,
   listResourceVersions,
   objectionRoutes,
   openCatalog,
+  type ResourceNotice,
   raiseObjection,
   resolveObjection,
+  reviewRequest,
+  submitRequest,
 } from '../../governance/index.ts';
 import {
   createNodeServer,
@@ -164,6 +168,50 @@ describe('open export (GOVERNANCE B)', () => {
     );
     expect(readdirSync(join(out, entry.code))).toEqual([]);
     expect(await listResourceVersions(p.wh)).toEqual([]);
+  });
+
+  it('tells the consumers recorded for a resource (the grantees of its dataset) of each new version', async () => {
+    const { ctx, wh } = await openNode();
+    const r = await submitRequest(ctx, {
+      dataset: 'hukou',
+      columns: ['name', 'sex'],
+      purpose: '低保资格复核',
+      basis: '《社会救助暂行办法》第十一条',
+      requester: { node: '650100', department: '市民政局', operator: 'wang.fang' },
+      at,
+    });
+    await reviewRequest(ctx, { id: r.id, conform: true, actor: operator, at });
+    await decideRequest(ctx, { id: r.id, grant: { validUntil: '2027-12-31' }, actor: operator, at });
+    const notices: ResourceNotice[] = [];
+    const out = tempDir();
+    const first = await exportOpen(ctx, {
+      codes: [],
+      outDir: out,
+      format: 'csv',
+      actor: operator,
+      at,
+      notify: (n) => notices.push(n),
+    });
+    const second = await exportOpen(ctx, {
+      codes: [],
+      outDir: out,
+      format: 'csv',
+      actor: operator,
+      at,
+      notify: (n) => notices.push(n),
+    });
+    const consumers = [{ node: '650100', department: '市民政局' }];
+    expect(notices.map((n) => [n.version, n.previous, n.consumers])).toEqual([
+      [1, null, consumers],
+      [2, 1, consumers],
+    ]);
+    expect(first.notified).toEqual([{ code: openHukouEntry().code, version: 1, consumers }]);
+    expect(second.notified[0]!.version).toBe(2);
+    const versions = await listResourceVersions(wh);
+    expect(versions.map((v) => [v.version, v.consumers, v.notifiedAt !== null])).toEqual([
+      [2, consumers, true],
+      [1, consumers, true],
+    ]);
   });
 
   it('refuses a resource graded important, and a name outside the open catalog', async () => {
