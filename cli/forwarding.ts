@@ -36,6 +36,9 @@ export const FORWARDED: Readonly<Record<string, Classify>> = {
         ? 'read'
         : 'write',
   share: () => 'write',
+  // Open data and objections (#18): catalog, versions and list from a snapshot; exports and transitions queued.
+  open: ([action]) => (action === 'export' ? 'write' : 'read'),
+  objection: ([action]) => (action === 'list' ? 'read' : 'write'),
   usage: ([action]) => (action === 'effect' ? 'write' : 'read'),
   destroy: () => 'write',
   audit: ([action]) => (action === 'archive' ? 'write' : 'read'),

@@ -7,7 +7,7 @@ import {
   parseAt,
 } from '../governance/index.ts';
 import { nodeContext } from '../platform/index.ts';
-import { projectAndWarehouse } from '../project/index.ts';
+import { type LoadedProject, projectAndWarehouse } from '../project/index.ts';
 import type { ArgumentProblems } from './arguments.ts';
 import { openCommandWarehouse } from './session.ts';
 
@@ -42,7 +42,7 @@ export function actorOf(o: Pick<GovernanceOptions, 'operator' | 'department'>): 
  */
 export async function withGovernance<T>(
   o: GovernanceOptions,
-  fn: (ctx: GovernanceContext, actor: Actor, at: Date) => Promise<T>,
+  fn: (ctx: GovernanceContext, actor: Actor, at: Date, loaded: LoadedProject) => Promise<T>,
   options: { readOnly?: boolean } = {},
 ): Promise<T> {
   const at = parseAt(o.at);
@@ -57,7 +57,7 @@ export async function withGovernance<T>(
   try {
     const ctx = { wh, node, project: loaded.project, config };
     if (!options.readOnly) await drainUsageSpool(ctx);
-    return await fn(ctx, actorOf(o), at);
+    return await fn(ctx, actorOf(o), at, loaded);
   } finally {
     wh.close();
   }

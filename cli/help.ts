@@ -74,6 +74,27 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ...WAREHOUSE,
     },
   },
+  open: {
+    examples: [
+      'gongshu open catalog --project DIR',
+      'gongshu open export --out open --format csv --project DIR --json',
+      'gongshu open export 1/02/001/0001 --out open --format parquet --project DIR',
+    ],
+    exits: {
+      0: null,
+      1: 'not in the open catalog, no data loaded, or a valid citizen ID would leave in clear',
+      ...USAGE,
+      ...WAREHOUSE,
+    },
+  },
+  objection: {
+    examples: [
+      'gongshu objection raise --dataset enterprises --key 91650102MA7XXXXX5Q --column status --claim 已注销 --project DIR --json',
+      'gongshu objection resolve obj-20260930020000-0faca9 --outcome corrected --note 已更正 --project DIR',
+      'gongshu objection list --overdue --project DIR --json',
+    ],
+    exits: { 0: null, 1: 'no such objection, or it is not open', ...USAGE, ...WAREHOUSE },
+  },
   usage: {
     examples: [
       'gongshu usage list --dataset hukou --project DIR --json',

@@ -341,6 +341,48 @@ export function buildProgram(): Command {
 
   governanceOptions(
     program
+      .command('open')
+      .description(
+        'open data (第二十四条、第二十七条至第三十二条): open catalog, versioned export with provenance metadata, versions',
+      )
+      .addArgument(
+        program.createArgument('<action>', 'what to do').choices(['catalog', 'export', 'versions']),
+      )
+      .argument(
+        '[codes...]',
+        'export/versions: resource codes or dataset names (default: all open resources)',
+      )
+      .option('--out <dir>', 'export: output folder (DIR/<code>/v<n>/ and DIR/<code>/latest)')
+      .addOption(
+        new Option('--format <format>', 'export: file format')
+          .choices(['csv', 'json', 'parquet'])
+          .default('csv'),
+      ),
+  ).action(lazy(() => import('./commands/open.ts')));
+
+  governanceOptions(
+    program
+      .command('objection')
+      .description('objections and corrections (第二十三条、第三十条): raise, resolve, list')
+      .addArgument(program.createArgument('<action>', 'what to do').choices(['raise', 'resolve', 'list']))
+      .argument('[id]', 'resolve: the objection')
+      .option('--dataset <name>', 'raise: the dataset of the record; list: only this dataset')
+      .option('--key <key>', "raise: the record's key (citizen ID, USCC or key value; shown masked)")
+      .option('--column <list>', 'raise: the item(s) concerned, comma-separated')
+      .option('--claim <text>', 'raise: what is wrong, or the value claimed')
+      .option('--evidence <text>', 'raise: evidence offered')
+      .option('--type <type>', 'raise: error (default), objection, infringement or leak (due the same day)')
+      .option(
+        '--outcome <outcome>',
+        'resolve: corrected, confirmed, continued, withdrawn or suspended (withdrawn/suspended leave the open export)',
+      )
+      .option('--note <text>', 'resolve: what was verified and done (fed back to the submitter)')
+      .option('--status <status>', 'list: only this status (open, corrected, …)')
+      .option('--overdue', 'list: only open objections past their due date'),
+  ).action(lazy(() => import('./commands/objection.ts')));
+
+  governanceOptions(
+    program
       .command('usage')
       .description('the log of data provided and obtained (第十五条): list, or record the effect of a use')
       .addArgument(program.createArgument('<action>', 'list or effect').choices(['list', 'effect']))

@@ -1,6 +1,6 @@
 // The governance layer (GOVERNANCE.md A, D, E, F, G): the catalog lifecycle, sharing requests and grants, output
-// policies (masking, pseudonymisation, grade gates) on share exports and backflow, the usage log with its
-// retention, and encrypted local and off-site backups verified by restoring. It sits above jobs/ and platform/
+// policies (masking, pseudonymisation, grade gates) on share exports and backflow, the open-data catalog and its
+// versioned exports, objections and corrections, the usage log with its retention, and encrypted local and off-site backups verified by restoring. It sits above jobs/ and platform/
 // and below reports/ and project/; its system tables live in the DuckDB schema `gongshu`, created by their owner
 // modules in warehouse/system/ (sharing.ts, usage.ts, catalog-lifecycle.ts) and read and written by its stores.
 
@@ -131,6 +131,47 @@ export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRoll
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
 export { ANSWER_HEADERS, signAnswer, toRejection, verifyAnswer } from './http.ts';
+export { objectionRoutes, type RemoteObjection, remoteObjectionSchema } from './objections/http-routes.ts';
+export {
+  CONFIRMED_ERROR_OUTCOMES,
+  maskedKey,
+  OBJECTION_CHANNELS,
+  OBJECTION_OUTCOMES,
+  OBJECTION_TYPES,
+  type Objection,
+  type ObjectionOutcome,
+  type ObjectionStatus,
+  redactIds,
+  SUSPENDING_OUTCOMES,
+} from './objections/objection-store.ts';
+export {
+  listObjectionViews,
+  OBJECTION_DUE_DAYS,
+  type ObjectionView,
+  objectionView,
+  type RaiseObjectionInput,
+  raiseObjection,
+  resolveObjection,
+} from './objections/workflow.ts';
+export { type OpenResource, type OpenResourceState, openCatalog } from './open-data/open-catalog.ts';
+export {
+  exportOpen,
+  LATEST,
+  OPEN_FORMATS,
+  OPEN_TERMS,
+  type OpenExportedResource,
+  type OpenExportResult,
+  type OpenFormat,
+  type ResourceNotice,
+} from './open-data/open-export.ts';
+export {
+  listResourceVersions,
+  type ResourceConsumer,
+  type ResourceFile,
+  type ResourceVersion,
+  type ResourceVersionStatus,
+} from './open-data/resource-versions.ts';
+export { DASHBOARD_OBJECTIONS, type OpenDataSummary, openDataSummary } from './open-data/summary.ts';
 export { columnExpression, materializeOutput, PSEUDONYM_TOKEN_LENGTH } from './outputs/apply-policy.ts';
 export { backflowAuthorizer, SERVICE_OPERATOR } from './outputs/backflow-grants.ts';
 export { generalizeSql } from './outputs/generalize.ts';

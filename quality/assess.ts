@@ -21,6 +21,7 @@ import {
 import type { Warehouse } from '../warehouse/index.ts';
 import type { AnomalyOptions } from './anomaly.ts';
 import { calendarUsage } from './calendar.ts';
+import { confirmedErrorCounts, confirmedErrorsResult } from './checks/accuracy/confirmed-errors.ts';
 import type { Rule } from './checks/registry.ts';
 import { shanghaiDate } from './checks/timeliness/date-sql.ts';
 import { evaluateDataset } from './compiler.ts';
@@ -169,6 +170,7 @@ async function assessDataset(
     history: History;
     masked: boolean;
     samples: number;
+    confirmedErrors: ReadonlyMap<string, number>;
   },
   name: string,
   def: DatasetQuality | undefined,
@@ -210,6 +212,9 @@ async function assessDataset(
     history: run.history,
     queries: queriesSince(run.counter, before),
     seconds: (performance.now() - d0) / 1000,
+    extra: run.confirmedErrors.has(name)
+      ? [confirmedErrorsResult(evaluation.rows, run.confirmedErrors.get(name)!)]
+      : [],
   });
   return { result, fallback };
 }
@@ -273,7 +278,10 @@ export async function runQuality(wh: Warehouse, options: QualityOptions = {}): P
   const history: History = useHistory ? await readHistory(wh, names) : new Map();
   if (useHistory) counter.metadata++;
 
-  const run = { facts, asOf, counter, history, masked, samples: options.samples ?? 5 };
+  // Errors confirmed after objections count against accuracy (第三十条).
+  const confirmedErrors = await confirmedErrorCounts(wh, asOf);
+  counter.metadata++;
+  const run = { facts, asOf, counter, history, masked, samples: options.samples ?? 5, confirmedErrors };
   const results: QualityDatasetResult[] = [];
   const findings: QualityFinding[] = [];
   for (const [i, name] of names.entries()) {

@@ -132,9 +132,14 @@ export function datasetResult(spec: {
   readonly history: History;
   readonly queries: QueryCounter;
   readonly seconds: number;
+  /** Rule results computed outside the scan (confirmed errors of objections). */
+  readonly extra?: readonly QualityRuleResult[];
 }): QualityDatasetResult {
   const { name, info, scope, evaluation, queries: dq } = spec;
-  const ruleResults = evaluation.results.map((e) => ruleResult(e, spec.history, { ...info, dataset: name }));
+  const ruleResults = [
+    ...evaluation.results.map((e) => ruleResult(e, spec.history, { ...info, dataset: name })),
+    ...(spec.extra ?? []),
+  ];
   const weights = spec.definition?.weights ?? { dimensions: {}, rules: 'rows' as const };
   const scored = scoreDataset(ruleResults, weights);
   const provider = info.catalog?.provider;

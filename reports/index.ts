@@ -7,6 +7,7 @@ export { displaySource } from './gather/dataset-extras.ts';
 export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';
+export { openDataReader } from './gather/open-data.ts';
 export { sharingReader } from './gather/sharing.ts';
 export { REPORT_LANGS, type ReportLang, texts } from './i18n/texts.ts';
 export { assessedDatasets, EARLIER_REPORTS, type LatestResults, latestResults } from './latest.ts';
@@ -19,6 +20,8 @@ export {
   type DatasetExtras,
   FoundationsSection,
   HierarchySection,
+  OpenDataData,
+  OpenDataSection,
   SharingData,
   SharingSection,
 } from './model.ts';

@@ -277,6 +277,59 @@ export type SharingData = z.output<typeof SharingData>;
 export const SharingSection = section(SharingData);
 /** The sharing section. */
 export type SharingSection = z.output<typeof SharingSection>;
+/**
+ * Open data and objections (开放与异议, GOVERNANCE B, C): the open catalog with each resource's state and live
+ * version, the versions written (superseded ones kept), and the objections (keys masked; overdue flags).
+ */
+export const OpenDataData = z.object({
+  asOf: z.string().meta({ description: 'the time overdue flags are computed at (Asia/Shanghai)' }),
+  resources: z.array(
+    z.object({
+      code: z.string(),
+      dataset: z.string(),
+      name: z.string(),
+      provider: z.string(),
+      openType: z.string(),
+      updateCycle: z.string(),
+      columns: z.array(z.string()).meta({ description: 'the items opened unconditionally' }),
+      state: z.string().meta({ description: 'open | suspended | refused | unpublished | no-columns' }),
+      reason: z.string().nullable(),
+      liveVersion: z.number().nullable(),
+    }),
+  ),
+  versions: z.array(
+    z.object({
+      code: z.string(),
+      version: z.number(),
+      status: z.string(),
+      format: z.string(),
+      rows: z.number(),
+      liveFrom: z.string(),
+      offlineAt: z.string().nullable(),
+      consumers: z.number().meta({ description: 'consumers told of this version' }),
+    }),
+  ),
+  objections: z.array(
+    z.object({
+      id: z.string(),
+      dataset: z.string(),
+      provider: z.string().nullable(),
+      type: z.string(),
+      key: z.string().meta({ description: "the record's key, masked" }),
+      columns: z.array(z.string()),
+      status: z.string(),
+      raisedAt: z.string(),
+      dueAt: z.string(),
+      overdue: z.boolean(),
+    }),
+  ),
+});
+/** Open-data data. */
+export type OpenDataData = z.output<typeof OpenDataData>;
+/** The open-data section. */
+export const OpenDataSection = section(OpenDataData);
+/** The open-data section. */
+export type OpenDataSection = z.output<typeof OpenDataSection>;
 /** Backups (备份): per destination, the newest backup and the newest one verified by restoring. Filled by governance. */
 export const BackupsData = z.object({
   destinations: z.array(
@@ -310,6 +363,7 @@ export const DashboardModel = z.object({
   foundations: FoundationsSection,
   hierarchy: HierarchySection,
   sharing: SharingSection.default({ status: 'not-configured', note: null }),
+  openData: OpenDataSection.default({ status: 'not-configured', note: null }),
   backups: BackupsSection.optional().meta({ description: 'absent when the node reports no backup status' }),
   notes: z
     .array(z.string())

@@ -78,6 +78,7 @@ export function navItems(t: Texts): NavItem[] {
     { href: 'hierarchy.html', label: t.t('hierarchy') },
     { href: 'catalog.html', label: t.t('catalog') },
     { href: 'sharing.html', label: t.t('sharing') },
+    { href: 'open-data.html', label: t.t('openData') },
   ];
 }
 

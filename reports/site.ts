@@ -11,13 +11,14 @@ import { renderDatasetPages } from './pages/dataset.ts';
 import { renderDatasetList } from './pages/dataset-list.ts';
 import { renderFoundations } from './pages/foundations.ts';
 import { renderHierarchy } from './pages/hierarchy.ts';
+import { renderOpenData } from './pages/open-data.ts';
 import { renderOverview } from './pages/overview.ts';
 import { renderSharing } from './pages/sharing.ts';
 import { scrubDeep } from './scrub.ts';
 
 /**
  * Renders every file of the dashboard: `index.html`, `datasets*.html`, one or more pages per dataset,
- * `foundations.html`, `hierarchy.html`, `catalog.html`, `sharing.html`, `report.json` (the model), `report.md`, `rules.csv`.
+ * `foundations.html`, `hierarchy.html`, `catalog.html`, `sharing.html`, `open-data.html`, `report.json` (the model), `report.md`, `rules.csv`.
  *
  * @example
  * const files = renderSite(model, { lang: 'en' });
@@ -41,6 +42,7 @@ export function renderSite(input: DashboardModel, options: { lang?: ReportLang }
   files.set('hierarchy.html', renderHierarchy(ctx));
   files.set('catalog.html', renderCatalog(ctx));
   files.set('sharing.html', renderSharing(ctx));
+  files.set('open-data.html', renderOpenData(ctx));
   files.set('report.json', `${JSON.stringify(model)}\n`);
   files.set('report.md', renderMarkdown(model, t));
   files.set('rules.csv', renderRulesCsv(model));

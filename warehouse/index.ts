@@ -20,6 +20,7 @@ export { FOUNDATION_LOADS_TABLE, FOUNDATIONS_TABLE } from './system/foundation-s
 export { LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
 export { META_TABLE } from './system/meta.ts';
 export { NONCES_TABLE } from './system/nonces.ts';
+export { OBJECTIONS_TABLE, RESOURCE_VERSIONS_TABLE } from './system/open-data.ts';
 export {
   PUSH_ACKS_TABLE,
   PUSH_BATCHES_TABLE,

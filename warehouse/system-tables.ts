@@ -22,6 +22,7 @@ import {
 import { LOADS_DDL, LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
 import { META_DDL, META_TABLE } from './system/meta.ts';
 import { NONCES_DDL, NONCES_TABLE } from './system/nonces.ts';
+import { OBJECTIONS_TABLE, OPEN_DATA_DDL, RESOURCE_VERSIONS_TABLE } from './system/open-data.ts';
 import {
   PUSH_ACKS_TABLE,
   PUSH_BATCHES_TABLE,
@@ -42,10 +43,10 @@ import { USAGE_DDL, USAGE_TABLE } from './system/usage.ts';
 /**
  * The layout version of the system tables: 2 moved them to schema `gongshu`; 3 added the quarantine's `detail`,
  * `row_hash` and the `gongshu.quarantine_current` view; 4 added the governance tables (sharing requests, grants,
- * the usage log, catalog versions, triggers and reviews). A read-only open of an older warehouse upgrades it
+ * the usage log, catalog versions, triggers and reviews); 5 the open resource versions and objections. A read-only open of an older warehouse upgrades it
  * first.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [
@@ -67,6 +68,7 @@ export const SYSTEM_TABLES: readonly string[] = [
   ...SHARING_DDL,
   ...USAGE_DDL,
   ...CATALOG_LIFECYCLE_DDL,
+  ...OPEN_DATA_DDL,
   'CREATE SCHEMA IF NOT EXISTS foundation',
   'CREATE SCHEMA IF NOT EXISTS theme',
   'CREATE SCHEMA IF NOT EXISTS topic',
@@ -112,4 +114,6 @@ export const LATER_SYSTEM_TABLES: readonly string[] = [
   CATALOG_VERSIONS_TABLE,
   CATALOG_TRIGGERS_TABLE,
   CATALOG_REVIEWS_TABLE,
+  RESOURCE_VERSIONS_TABLE,
+  OBJECTIONS_TABLE,
 ];

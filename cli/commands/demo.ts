@@ -4,9 +4,10 @@ import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { importTypeScript, loadProject, PACKAGE_ROOT, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
-import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
+import { DEFAULT_DASHBOARD_DIR, openDataReader, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
+import { demoOpenData } from '../demo-open-data.ts';
 import { EXIT } from '../errors.ts';
 import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
@@ -135,6 +136,8 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       ...(await buildProgress(progress, wh, wanted)),
     });
     progress.end();
+    // Open data and objections before quality, so the confirmed error counts in the accuracy of enterprises.
+    const openData = await demoOpenData(wh, loaded);
     const report = await runQuality(wh, {
       ...(await qualityProgress(progress, wh, wanted)),
       definitions: loaded.project.quality,
@@ -151,6 +154,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       warehouse: wh,
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
       foundationDefinitions: loaded.project.foundations ?? [],
+      openData: openDataReader({ at: new Date(report.generatedAt), project: loaded.project }),
     });
     if (opts.json)
       out.json({
@@ -183,6 +187,11 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       )) {
         out.data(line);
       }
+      out.data('');
+      out.data('open data (开放) and objections (异议):');
+      for (const x of openData.exported)
+        out.data(`  open export ${x.code} v${x.version}: ${x.rows.toLocaleString('en')} rows → ${x.dir}`);
+      out.data(`  objections: ${openData.objections} (${openData.open} open)`);
       out.data(`dashboard: ${dashboard.index}`);
       out.data('');
       out.data(`warehouse: ${warehousePath}`);

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * Events a node alerts on. `run-failed`: a run of any kind failed (pipeline, build node, quality, report, push,
  * schedule, backfill); `gate-blocked`: a quality gate blocked a model; `error-rule-failed`: an error-severity
  * quality rule failed; `freshness-overdue`: a timeliness freshness rule failed (a dataset or its rows are
- * older than allowed); `anomaly`: a metric left its usual range. Later issues add more here.
+ * older than allowed); `anomaly`: a metric left its usual range; `resource-version`: a new version of an open
+ * resource is live, told to the consumers recorded for it (第二十四条). Later issues add more here.
  */
 export const ALERT_EVENTS = [
   'run-failed',
@@ -13,6 +14,7 @@ export const ALERT_EVENTS = [
   'error-rule-failed',
   'freshness-overdue',
   'anomaly',
+  'resource-version',
 ] as const;
 /** An alert event kind. */
 export type AlertEventKind = (typeof ALERT_EVENTS)[number];

@@ -15,6 +15,7 @@ export const EVENT_LABELS: Readonly<Record<AlertEvent['kind'], string>> = {
   'error-rule-failed': '错误级质量规则未通过',
   'freshness-overdue': '数据更新超期',
   anomaly: '指标异常',
+  'resource-version': '开放资源新版本上线',
 };
 
 const heading = (e: AlertEvent, s: AlertSender) =>

@@ -2,7 +2,8 @@
  * What the sharing side of governance adds to the node's HTTP server (issue #17): backflow answered from the
  * node's grants (their columns, division scope and the backflow masking policy; `sharing.backflow:
  * 'entitlements'` keeps the static `platform.entitlements` for closed test hierarchies), and the signed request
- * routes a child submits its sharing requests to (`POST /v1/requests`, `GET /v1/requests/:id`). Their
+ * routes a child submits its sharing requests to (`POST /v1/requests`, `GET /v1/requests/:id`), and those of
+ * open data and objections (`POST /v1/objections`, `GET /v1/open/resources`). Their
  * warehouse work goes through the server's serial, i.e. the service's job queue.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import {
   backflowAuthorizer,
   type GovernanceContext,
   governanceConfig,
+  objectionRoutes,
   requestRoutes,
 } from '../../governance/index.ts';
 import type { BackflowAuthorizer, NodeContext, NodeKeys, NodeServerTools } from '../../platform/index.ts';
@@ -43,6 +45,10 @@ export function sharingHttp(options: {
   return {
     authorizeBackflow: config.sharing.backflow === 'grants' ? backflowAuthorizer(ctx) : undefined,
     // Answers are signed with the node key; a standalone node without one refuses them (503, no-keys).
-    routes: requestRoutes(ctx, keys, logger),
+    routes: (app, tools) => {
+      requestRoutes(ctx, keys, logger)(app, tools);
+      // Open data and objections (#18): POST /v1/objections, GET /v1/open/resources.
+      objectionRoutes(ctx, keys, logger)(app, tools);
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
   type LatestResults,
   latestReportFile,
   latestResults,
+  openDataReader,
   REPORTS_DIR,
   type ReportLang,
   readReportFile,
@@ -108,6 +109,10 @@ export async function renderReport(
     foundationDefinitions: options.foundationDefinitions ?? [],
     ...(latest ? { assessed: latest.assessed } : {}),
     sharing: sharingReader({
+      at: new Date(report.generatedAt),
+      ...(options.project ? { project: options.project } : {}),
+    }),
+    openData: openDataReader({
       at: new Date(report.generatedAt),
       ...(options.project ? { project: options.project } : {}),
     }),

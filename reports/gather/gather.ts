@@ -15,6 +15,7 @@ import {
   type DatasetExtras,
   type FoundationsSection,
   type HierarchySection,
+  type OpenDataSection,
   type RunPoint,
   type SharingSection,
 } from '../model.ts';
@@ -23,6 +24,7 @@ import { readCatalog } from './catalog.ts';
 import { readDrift, readLoads, readNewerLoads, readQuarantine } from './dataset-extras.ts';
 import { readFoundations } from './foundations.ts';
 import { readHierarchy } from './hierarchy.ts';
+import { openDataReader } from './open-data.ts';
 import { readRuns, readScoreTrends } from './runs.ts';
 import { sharingReader } from './sharing.ts';
 
@@ -41,6 +43,8 @@ export interface GatherOptions {
   readonly hierarchy?: SectionReader<HierarchySection>;
   /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
   readonly sharing?: SectionReader<SharingSection>;
+  /** Replaces the built-in open-data reader (e.g. one that knows the project's catalog in code). */
+  readonly openData?: SectionReader<OpenDataSection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
   /**
@@ -88,6 +92,7 @@ export async function gatherDashboard(
   let foundations: FoundationsSection = { status: 'not-configured', note: null };
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
   let sharing: SharingSection = { status: 'not-configured', note: null };
+  let openData: OpenDataSection = { status: 'not-configured', note: null };
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -106,6 +111,7 @@ export async function gatherDashboard(
       : await readFoundations(wh, options.foundationDefinitions ?? []);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
     sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
+    openData = await (options.openData ?? openDataReader({ at: new Date(report.generatedAt) }))(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
@@ -118,6 +124,7 @@ export async function gatherDashboard(
     foundations,
     hierarchy,
     sharing,
+    openData,
     ...(backups ? { backups } : {}),
     notes,
   });

@@ -52,9 +52,9 @@ describe('--json errors: one {"error": …} line on stdout as well as the human 
   });
 
   it('an unknown command and a missing command (commander errors of the program itself)', () => {
-    const unknown = gongshu(['nope', '--json']);
+    const unknown = gongshu(['frobnicate', '--json']);
     expect(unknown.code).toBe(2);
-    expect(jsonError(unknown)).toMatchObject({ code: 'usage', message: "unknown command 'nope'" });
+    expect(jsonError(unknown)).toMatchObject({ code: 'usage', message: "unknown command 'frobnicate'" });
     const none = gongshu(['--json']);
     expect(none.code).toBe(2);
     expect(CliErrorJson.parse(JSON.parse(none.lines.at(-1)!)).error.code).toBe('usage');

@@ -626,6 +626,64 @@ export function fixtureModel(options: { configured?: boolean } = {}): DashboardM
           },
         }
       : { status: 'not-configured', note: 'no sharing requests, catalog lifecycle or usage entries' },
+    openData: options.configured
+      ? {
+          status: 'ok',
+          data: {
+            asOf: '2026-11-29T22:30:00+08:00',
+            resources: [
+              {
+                code: '1/02/001/0001',
+                dataset: 'enterprises',
+                name: '企业登记信息',
+                provider: '自治区市场监督管理局',
+                openType: 'conditional',
+                updateCycle: '每日',
+                columns: ['uscc', 'org_name', 'legal_rep', 'status'],
+                state: 'open',
+                reason: null,
+                liveVersion: 2,
+              },
+            ],
+            versions: [
+              {
+                code: '1/02/001/0001',
+                version: 2,
+                status: 'live',
+                format: 'csv',
+                rows: 4800,
+                liveFrom: '2026-11-28T02:00:00.000Z',
+                offlineAt: null,
+                consumers: 1,
+              },
+              {
+                code: '1/02/001/0001',
+                version: 1,
+                status: 'superseded',
+                format: 'csv',
+                rows: 4790,
+                liveFrom: '2026-11-20T02:00:00.000Z',
+                offlineAt: '2026-11-28T02:00:00.000Z',
+                consumers: 0,
+              },
+            ],
+            objections: [
+              {
+                id: 'obj-20261120-a1b2c3',
+                dataset: 'enterprises',
+                provider: '自治区市场监督管理局',
+                type: 'error',
+                key: '91650*********123X',
+                columns: ['status'],
+                status: 'open',
+                raisedAt: '2026-11-20T02:00:00.000Z',
+                dueAt: '2026-11-27T15:59:59.999Z',
+                overdue: true,
+              },
+            ],
+          },
+        }
+      : { status: 'not-configured', note: 'no open catalog entry, open resource version or objection' },
     notes: [],
   };
 }

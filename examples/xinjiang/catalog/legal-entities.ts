@@ -24,12 +24,16 @@ export const enterprisesCatalog = defineCatalogEntry(
     classification: { kind: 'foundation', item: '法人单位信息', heading: '企业' },
     summary: '企业设立、变更、注销登记基本信息，按统一社会信用代码标识',
     format: 'database',
+    // Open items (第二十八条): all but the legal representative's ID, which is not opened; the name is masked.
     fields: [
       ...organisationFields({ name: '企业名称', capital: '注册资本(万元)' }),
-      { name: 'established_on', title: '成立日期', type: 'date', required: true },
-      { name: 'registry_division', title: '登记机关区划', type: 'string' },
-      { name: 'industry', title: '所属行业', type: 'string' },
-    ],
+      { name: 'established_on', title: '成立日期', type: 'date' as const, required: true },
+      { name: 'registry_division', title: '登记机关区划', type: 'string' as const },
+      { name: 'industry', title: '所属行业', type: 'string' as const },
+    ].map((f) => ({
+      ...f,
+      openType: f.name === 'legal_rep_id' ? ('none' as const) : ('unconditional' as const),
+    })),
     shareType: 'unconditional',
     openType: 'conditional',
     openCondition: '法定代表人身份证号不予开放，其余信息经脱敏后开放',

@@ -1,0 +1,122 @@
+/**
+ * Open data and objections on the node's signed service (GOVERNANCE B, C): `POST /v1/objections` (a child node,
+ * or the open-data platform acting for the public, reports an error or objection against one record; 201 with
+ * `{ id, status, dueAt }`) and `GET /v1/open/resources` (the open catalog's live resources with their version
+ * and metadata; a suspended or withdrawn resource is not listed). Answers are signed by this node; the warehouse
+ * work goes through the server's serial (the service's job queue).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type NodeKeys, type NodeServerTools, PlatformRejection } from '../../platform/index.ts';
+import type { GovernanceContext } from '../context.ts';
+import { signAnswer, toRejection } from '../http.ts';
+import { openCatalog } from '../open-data/open-catalog.ts';
+import { listResourceVersions } from '../open-data/resource-versions.ts';
+import { maskedKey, OBJECTION_TYPES } from './objection-store.ts';
+import { raiseObjection } from './workflow.ts';
+
+/** The JSON body of `POST /v1/objections`. */
+export const remoteObjectionSchema = z
+  .object({
+    dataset: z.string().min(1),
+    key: z.string().min(1).max(64),
+    columns: z.array(z.string().min(1)).min(1),
+    claim: z.string().min(1).max(2000),
+    evidence: z.string().max(4000).optional(),
+    type: z.enum(OBJECTION_TYPES).optional(),
+    channel: z.enum(['share', 'open']).optional(),
+    department: z.string().min(1).max(200),
+    operator: z.string().min(1).max(200),
+  })
+  .strict();
+
+/** An objection as a node sends it. */
+export type RemoteObjection = z.input<typeof remoteObjectionSchema>;
+
+/** The routes, bound to a governance context, the node's keys (to sign answers) and a logger. */
+export function objectionRoutes(
+  ctx: GovernanceContext,
+  keys: NodeKeys | undefined,
+  logger?: Pick<Logger, 'info'>,
+): (app: FastifyInstance, tools: NodeServerTools) => void {
+  return (app, tools) => {
+    const answer = (reply: FastifyReply, nonce: string, status: number, value: unknown) => {
+      const body = Buffer.from(JSON.stringify(value));
+      if (!keys) {
+        throw new PlatformRejection(
+          503,
+          'no-keys',
+          `node ${ctx.node.id} has no key pair to sign its answers. Fix: gongshu keys init on node ${ctx.node.id}`,
+        );
+      }
+      return reply
+        .status(status)
+        .headers(signAnswer(keys, ctx.node.id, status, nonce, body))
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(body);
+    };
+    app.post('/v1/objections', async (req, reply) => {
+      const v = await tools.verify(req);
+      let raw: unknown;
+      try {
+        raw = JSON.parse((req.body as Buffer).toString('utf8'));
+      } catch {
+        throw new PlatformRejection(400, 'malformed-json', 'POST /v1/objections: the body is not JSON');
+      }
+      const parsed = remoteObjectionSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new PlatformRejection(
+          400,
+          'bad-request',
+          `POST /v1/objections: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+        );
+      }
+      const b = parsed.data;
+      const r = await tools.serial(() =>
+        raiseObjection(ctx, {
+          dataset: b.dataset,
+          key: b.key,
+          columns: b.columns,
+          claim: b.claim,
+          evidence: b.evidence,
+          type: b.type,
+          channel: b.channel ?? 'share',
+          actor: { operator: `${b.operator}@${v.node}`, department: b.department },
+          at: new Date(),
+        }).catch((e) => Promise.reject(toRejection(e))),
+      );
+      logger?.info(`objection ${r.id} ← ${v.node}: ${b.dataset} ${maskedKey(b.key)}, due ${r.dueDate}`);
+      return answer(reply, v.nonce, 201, { id: r.id, status: r.status, dueAt: r.dueAt });
+    });
+    app.get('/v1/open/resources', async (req, reply) => {
+      const v = await tools.verify(req);
+      const resources = await tools.serial(async () => {
+        const catalog = await openCatalog(ctx);
+        const versions = await listResourceVersions(ctx.wh);
+        return catalog
+          .filter((r) => r.state === 'open' && r.liveVersion !== null)
+          .map((r) => {
+            const live = versions.find((x) => x.code === r.code && x.status === 'live')!;
+            let metadata: unknown = null;
+            try {
+              metadata = JSON.parse(readFileSync(join(live.dir, 'metadata.json'), 'utf8'));
+            } catch {
+              // the folder was moved or removed: the listing still names the version
+            }
+            return {
+              code: r.code,
+              name: r.name,
+              provider: r.provider,
+              version: live.version,
+              rows: live.rows,
+              metadata,
+            };
+          });
+      });
+      return answer(reply, v.nonce, 200, { resources });
+    });
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The versions of open resources (第二十四条): reads and writes of the resource-versions table (the table:
+ * warehouse/system/open-data.ts). A version is recorded once its files are complete and `latest` points to it;
+ * the version it replaced becomes `superseded` in the same transaction and its files stay where they are.
+ */
+import { RESOURCE_VERSIONS_TABLE, type Warehouse } from '../../warehouse/index.ts';
+import { insertRow } from '../row-writes.ts';
+
+const TABLE = RESOURCE_VERSIONS_TABLE;
+
+/** The state of a resource version. */
+export type ResourceVersionStatus = 'live' | 'superseded' | 'suspended';
+
+/** One file of a version. */
+export interface ResourceFile {
+  readonly name: string;
+  readonly sm3: string;
+  readonly bytes: number;
+}
+
+/** A consumer told of a new version. */
+export interface ResourceConsumer {
+  readonly node: string;
+  readonly department: string;
+}
+
+/** One version of an open resource. */
+export interface ResourceVersion {
+  readonly code: string;
+  readonly version: number;
+  readonly dataset: string;
+  readonly catalogVersion: number;
+  readonly format: string;
+  readonly dir: string;
+  readonly rows: number;
+  readonly files: readonly ResourceFile[];
+  readonly status: ResourceVersionStatus;
+  readonly liveFrom: string;
+  readonly offlineAt: string | null;
+  readonly consumers: readonly ResourceConsumer[];
+  readonly notifiedAt: string | null;
+}
+
+function fromRow(r: Record<string, unknown>): ResourceVersion {
+  return {
+    code: String(r.code),
+    version: Number(r.version),
+    dataset: String(r.dataset),
+    catalogVersion: Number(r.catalog_version),
+    format: String(r.format),
+    dir: String(r.dir),
+    rows: Number(r.rows),
+    files: JSON.parse(String(r.files)) as ResourceFile[],
+    status: String(r.status) as ResourceVersionStatus,
+    liveFrom: String(r.live_from),
+    offlineAt: r.offline_at === null ? null : String(r.offline_at),
+    consumers: JSON.parse(String(r.consumers)) as ResourceConsumer[],
+    notifiedAt: r.notified_at === null ? null : String(r.notified_at),
+  };
+}
+
+/** Versions, newest first, optionally of one code. */
+export async function listResourceVersions(wh: Warehouse, code?: string): Promise<ResourceVersion[]> {
+  const rows = await wh.all(
+    `SELECT * FROM ${TABLE} ${code ? 'WHERE code = $1' : ''} ORDER BY code, version DESC`,
+    code ? [code] : [],
+  );
+  return rows.map(fromRow);
+}
+
+/** The highest version number recorded for a code (0 when none). */
+export async function lastVersionNumber(wh: Warehouse, code: string): Promise<number> {
+  return Number((await wh.value<number>(`SELECT max(version) FROM ${TABLE} WHERE code = $1`, [code])) ?? 0);
+}
+
+/** Records a new live version; the live one before it becomes superseded (call inside a transaction). */
+export async function recordLiveVersion(wh: Warehouse, v: ResourceVersion): Promise<void> {
+  await wh.run(
+    `UPDATE ${TABLE} SET status = 'superseded', offline_at = $1 WHERE code = $2 AND status = 'live'`,
+    [v.liveFrom, v.code],
+  );
+  await insertRow(wh, TABLE, {
+    code: v.code,
+    version: v.version,
+    dataset: v.dataset,
+    catalog_version: v.catalogVersion,
+    format: v.format,
+    dir: v.dir,
+    rows: v.rows,
+    files: v.files,
+    status: v.status,
+    live_from: v.liveFrom,
+    offline_at: v.offlineAt,
+    consumers: v.consumers,
+    notified_at: v.notifiedAt,
+  });
+}
+
+/** Marks the live versions of a dataset suspended (第三十条 中止开放); returns them. */
+export async function suspendLiveVersions(
+  wh: Warehouse,
+  dataset: string,
+  at: string,
+): Promise<ResourceVersion[]> {
+  const live = (await wh.all(`SELECT * FROM ${TABLE} WHERE dataset = $1 AND status = 'live'`, [dataset])).map(
+    fromRow,
+  );
+  await wh.run(
+    `UPDATE ${TABLE} SET status = 'suspended', offline_at = $1 WHERE dataset = $2 AND status = 'live'`,
+    [at, dataset],
+  );
+  return live;
+}
