@@ -21,6 +21,7 @@ import {
 } from './system/foundation-state.ts';
 import { LOADS_DDL, LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
 import { META_DDL, META_TABLE } from './system/meta.ts';
+import { NODE_SUMMARIES_DDL, NODE_SUMMARIES_TABLE } from './system/node-summaries.ts';
 import { NONCES_DDL, NONCES_TABLE } from './system/nonces.ts';
 import {
   PUSH_ACKS_TABLE,
@@ -67,6 +68,7 @@ export const SYSTEM_TABLES: readonly string[] = [
   ...SHARING_DDL,
   ...USAGE_DDL,
   ...CATALOG_LIFECYCLE_DDL,
+  ...NODE_SUMMARIES_DDL,
   'CREATE SCHEMA IF NOT EXISTS foundation',
   'CREATE SCHEMA IF NOT EXISTS theme',
   'CREATE SCHEMA IF NOT EXISTS topic',
@@ -112,4 +114,5 @@ export const LATER_SYSTEM_TABLES: readonly string[] = [
   CATALOG_VERSIONS_TABLE,
   CATALOG_TRIGGERS_TABLE,
   CATALOG_REVIEWS_TABLE,
+  NODE_SUMMARIES_TABLE,
 ];
