@@ -130,7 +130,34 @@ export {
 export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRollup } from './dashboard.ts';
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
+export {
+  type Article44Failures,
+  type ChildEvaluation,
+  type DepartmentEvaluation,
+  EVALUATION_SUMMARY,
+  type EvaluateOptions,
+  type Evaluation,
+  type EvaluationProject,
+  evaluateYear,
+  evaluationSummary,
+  sumFailures,
+} from './evaluation/evaluate.ts';
+export {
+  type DatasetObjections,
+  OBJECTION_COLUMNS,
+  type ObjectionCounter,
+  probeObjectionCounts,
+} from './evaluation/objection-counts.ts';
 export { ANSWER_HEADERS, signAnswer, toRejection, verifyAnswer } from './http.ts';
+export {
+  elementOf,
+  type OneSourceProject,
+  type OneSourceReport,
+  oneSourceReport,
+  oneSourceWarnings,
+  type RepeatedCollection,
+  type UnknownElement,
+} from './one-source/duplicates.ts';
 export { columnExpression, materializeOutput, PSEUDONYM_TOKEN_LENGTH } from './outputs/apply-policy.ts';
 export { backflowAuthorizer, SERVICE_OPERATOR } from './outputs/backflow-grants.ts';
 export { generalizeSql } from './outputs/generalize.ts';
