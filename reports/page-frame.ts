@@ -63,6 +63,7 @@ export function navItems(t: Texts): NavItem[] {
     { href: 'hierarchy.html', label: t.t('hierarchy') },
     { href: 'catalog.html', label: t.t('catalog') },
     { href: 'sharing.html', label: t.t('sharing') },
+    { href: 'evaluation.html', label: t.t('evaluation') },
   ];
 }
 

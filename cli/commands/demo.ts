@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
@@ -7,7 +7,7 @@ import { buildProject } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { loadProject, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
-import { DEFAULT_DASHBOARD_DIR, writeDashboard } from '../../reports/index.ts';
+import { DEFAULT_DASHBOARD_DIR, evaluationReader, writeDashboard } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
@@ -115,6 +115,13 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       report,
       warehouse: wh,
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+      // The yearly evaluation of the generator's year: repeated collection, the article-44 failures per department.
+      evaluation: evaluationReader({
+        year: Number(manifest.asOf.slice(0, 4)),
+        at: new Date(),
+        project: loaded.project,
+        node: loaded.project.node,
+      }),
     });
     if (opts.json)
       out.json({
@@ -148,6 +155,9 @@ export default async function demo(_args: unknown[], command: Command): Promise<
         out.data(line);
       }
       out.data(`dashboard: ${dashboard.index}`);
+      out.data(
+        `yearly evaluation and article-44 failures per department: ${join(dirname(dashboard.index), 'evaluation.html')}`,
+      );
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(

@@ -1,11 +1,17 @@
 /** The report task: renders the quality dashboard from the newest (or a given) quality report; a `report` run. */
 import { isAbsolute, join } from 'node:path';
-import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
-import type { CatalogProject } from '../../platform/index.ts';
+import {
+  backupSettings,
+  backupStatus,
+  type EvaluationProject,
+  journalPath,
+  shanghaiDate,
+} from '../../governance/index.ts';
 import {
   type BackupsSection,
   type DashboardResult,
   DEFAULT_DASHBOARD_DIR,
+  evaluationReader,
   latestReportFile,
   REPORTS_DIR,
   type ReportLang,
@@ -32,9 +38,12 @@ export interface ReportTaskOptions {
   readonly backups?: (() => Promise<BackupsSection>) | undefined;
   /**
    * The project whose catalog in code the sharing page checks (catalog changes and reviews due); the report
-   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time.
+   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time. With its
+   * node, the evaluation page shows the yearly evaluation of the report's year (GOVERNANCE.md I).
    */
-  readonly project?: CatalogProject | undefined;
+  readonly project?:
+    | (EvaluationProject & { readonly node?: { id: string; name?: string; level?: string } })
+    | undefined;
 }
 
 /** What the report task did. */
@@ -81,6 +90,16 @@ export async function renderReport(
       ...(options.project ? { project: options.project } : {}),
     }),
     ...(options.backups ? { backups: options.backups } : {}),
+    ...(options.project?.node
+      ? {
+          evaluation: evaluationReader({
+            year: Number(shanghaiDate(new Date(report.generatedAt)).slice(0, 4)),
+            at: new Date(report.generatedAt),
+            project: options.project,
+            node: options.project.node,
+          }),
+        }
+      : {}),
   });
   return { reportFile, result };
 }

@@ -12,6 +12,7 @@ import {
   DASHBOARD_SCHEMA_VERSION,
   type DashboardModel,
   type DatasetExtras,
+  type EvaluationSection,
   type FoundationsSection,
   type HierarchySection,
   type RunPoint,
@@ -38,6 +39,8 @@ export interface GatherOptions {
   readonly hierarchy?: SectionReader<HierarchySection>;
   /** Replaces the built-in sharing reader (e.g. one that knows the project's catalog in code). */
   readonly sharing?: SectionReader<SharingSection>;
+  /** The yearly evaluation (governance; needs the project's catalog in code); absent → not configured. */
+  readonly evaluation?: SectionReader<EvaluationSection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
 }
@@ -78,6 +81,7 @@ export async function gatherDashboard(
   let foundations: FoundationsSection = { status: 'not-configured', note: null };
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
   let sharing: SharingSection = { status: 'not-configured', note: null };
+  let evaluation: EvaluationSection | undefined;
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -93,6 +97,7 @@ export async function gatherDashboard(
     foundations = await (options.foundations ?? readFoundations)(wh);
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
     sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
+    if (options.evaluation) evaluation = await options.evaluation(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
@@ -105,6 +110,7 @@ export async function gatherDashboard(
     foundations,
     hierarchy,
     sharing,
+    ...(evaluation ? { evaluation } : {}),
     ...(backups ? { backups } : {}),
     notes,
   });

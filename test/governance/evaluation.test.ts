@@ -21,6 +21,7 @@ import { runPipelines } from '../../pipelines/index.ts';
 import { listReceivedSummaries, pushUpward } from '../../platform/index.ts';
 import { defineProject } from '../../project/index.ts';
 import { runQuality } from '../../quality/index.ts';
+import { evaluationReader, gatherDashboard, renderSite } from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { hierarchy, logger } from './sharing-fixture.ts';
@@ -149,6 +150,39 @@ describe('yearly evaluation (I)', () => {
       });
       expect(e.failures.repeatedCollection).toBe(6);
       expect(JSON.stringify(e)).not.toMatch(CITIZEN_ID);
+
+      // The dashboard: the article-44 section lists exactly the five failures per department, one page each.
+      const report = await runQuality(wh, {
+        definitions: project.quality,
+        node: { id: '650000', name: '新疆维吾尔自治区' },
+      });
+      const model = await gatherDashboard(wh, report, {
+        evaluation: evaluationReader({ year, at: now, project, node: project.node }),
+      });
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const files = renderSite(model, { lang });
+        const html = files.get('evaluation.html')!;
+        const section = html.slice(html.indexOf('id="article-44"'), html.indexOf('id="departments"'));
+        const heads = [...section.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+        expect(JSON.stringify(model.evaluation)).not.toMatch(CITIZEN_ID);
+        expect(heads).toEqual(
+          lang === 'en'
+            ? [
+                'Department',
+                'Missing catalog entries',
+                'Repeated collection',
+                'Overdue requests',
+                'Overdue catalog updates',
+                'Unresolved objections',
+              ]
+            : ['部门', '目录缺失或未发布', '重复采集', '共享申请逾期', '目录逾期未更新', '异议未处理'],
+        );
+        for (const d of e.departments) expect(section).toContain(d.department!);
+        expect(html).toContain('person.marital_status');
+        for (let n = 1; n <= e.departments.length; n++) expect(files.has(`evaluation-${n}.html`)).toBe(true);
+        for (const [name, text] of files)
+          if (name.startsWith('evaluation')) expect(text).not.toMatch(CITIZEN_ID);
+      }
     } finally {
       wh.close();
     }
