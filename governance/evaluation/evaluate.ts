@@ -188,14 +188,11 @@ export async function evaluateYear(
     const a = get(depOf(p.dataset));
     if (!a || !p.overdue) continue;
     if (p.problem === 'update-overdue') a.overdueUpdates++;
-    if (p.problem === 'unpublished' || p.problem === 'not-catalogued') a.missing++;
+    if (p.problem === 'unpublished') a.missing++;
   }
-  for (const dataset of uncataloguedDatasets(project)) {
-    const a = get(null);
-    if (a && !a.counted.has(dataset)) a.counted.add(dataset);
-  }
+  // Datasets without an entry (第六条) are the missing entries of the uncatalogued group.
   const uncatalogued = get(null);
-  if (uncatalogued) uncatalogued.missing = uncatalogued.counted.size;
+  if (uncatalogued) uncatalogued.missing = uncataloguedDatasets(project).length;
 
   // Collection: the load ledger of the year.
   const loads = await wh.all<{
@@ -358,7 +355,6 @@ interface Acc {
   published: number;
   overdueUpdates: number;
   missing: number;
-  counted: Set<string>;
   loads: number;
   rowsRead: number;
   rowsLoaded: number;
@@ -393,7 +389,6 @@ function emptyAcc(): Acc {
     published: 0,
     overdueUpdates: 0,
     missing: 0,
-    counted: new Set(),
     loads: 0,
     rowsRead: 0,
     rowsLoaded: 0,
