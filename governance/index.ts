@@ -140,6 +140,7 @@ export {
   type EvaluationProject,
   evaluateYear,
   evaluationSummary,
+  isEvaluation,
   sumFailures,
 } from './evaluation/evaluate.ts';
 export {

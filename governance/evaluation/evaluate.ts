@@ -315,9 +315,10 @@ export async function evaluateYear(
     .sort((x, y) =>
       x.department === null ? 1 : y.department === null ? -1 : x.department.localeCompare(y.department),
     );
-  const children = (await listReceivedSummaries(wh, { kind: EVALUATION_SUMMARY, period: String(year) })).map(
-    (s) => ({ node: s.node, receivedAt: s.receivedAt, evaluation: s.body as unknown as Evaluation }),
-  );
+  // A child's summary is its own statement, signed by it: only ones of the evaluation's shape are folded in.
+  const children = (await listReceivedSummaries(wh, { kind: EVALUATION_SUMMARY, period: String(year) }))
+    .filter((s) => isEvaluation(s.body, year))
+    .map((s) => ({ node: s.node, receivedAt: s.receivedAt, evaluation: s.body as unknown as Evaluation }));
   return {
     year,
     node: { id: options.node.id, name: options.node.name ?? null, level: options.node.level ?? null },
@@ -326,6 +327,59 @@ export async function evaluateYear(
     failures: sumFailures(departments.map((d) => d.failures)),
     children,
   };
+}
+
+const FAILURE_KEYS = [
+  'missingCatalogEntries',
+  'repeatedCollection',
+  'overdueRequests',
+  'overdueCatalogUpdates',
+] as const;
+
+function isFailures(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const f = v as Record<string, unknown>;
+  return (
+    FAILURE_KEYS.every((k) => typeof f[k] === 'number') &&
+    (f.unresolvedObjections === null || typeof f.unresolvedObjections === 'number')
+  );
+}
+
+/** Whether a received summary has the shape of an evaluation of `year` (departments, failures, children). */
+export function isEvaluation(body: Record<string, unknown>, year: number): boolean {
+  const node = body.node as Record<string, unknown> | null | undefined;
+  return (
+    body.year === year &&
+    typeof node?.id === 'string' &&
+    typeof body.asOf === 'string' &&
+    isFailures(body.failures) &&
+    Array.isArray(body.children) &&
+    Array.isArray(body.departments) &&
+    (body.departments as unknown[]).every((d) => {
+      const r = d as Record<string, unknown> | null;
+      return (
+        typeof r === 'object' &&
+        r !== null &&
+        (r.department === null || typeof r.department === 'string') &&
+        Array.isArray(r.datasets) &&
+        isFailures(r.failures) &&
+        ['catalog', 'collected', 'quality', 'provided', 'used', 'duplicates'].every(
+          (k) => typeof r[k] === 'object' && r[k] !== null,
+        )
+      );
+    }) &&
+    (body.children as unknown[]).every((c) => {
+      const r = c as Record<string, unknown> | null;
+      return (
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.node === 'string' &&
+        typeof r.evaluation === 'object' &&
+        r.evaluation !== null &&
+        isEvaluation(r.evaluation as Record<string, unknown>, year)
+      );
+    })
+  );
 }
 
 /** Sums article-44 failures (unresolved objections stay null only when every part is null). */

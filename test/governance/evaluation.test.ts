@@ -13,6 +13,7 @@ import {
   EVALUATION_SUMMARY,
   evaluateYear,
   evaluationSummary,
+  isEvaluation,
   oneSourceReport,
   oneSourceWarnings,
 } from '../../governance/index.ts';
@@ -220,6 +221,10 @@ describe('a region folds in its children', () => {
     expect(child.node).toBe('650102');
     expect(child.evaluation).toEqual(JSON.parse(JSON.stringify(childEvaluation)));
     expect(child.evaluation.departments[0]!.collected.rowsLoaded).toBe(5);
+    // Only summaries of the evaluation's shape are folded in (a child's summary is its own statement).
+    expect(isEvaluation(child.evaluation as unknown as Record<string, unknown>, year)).toBe(true);
+    expect(isEvaluation({ ...childEvaluation, departments: [{ department: 'x' }] }, year)).toBe(false);
+    expect(isEvaluation({ ...childEvaluation }, year - 1)).toBe(false);
     // The child counts the rows it pushed only in its next evaluation; the parent's own figures are its own.
     expect(parent.departments[0]!.collected.rowsLoaded).toBe(42);
   });
