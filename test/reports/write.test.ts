@@ -37,6 +37,7 @@ describe('writeDashboard', () => {
           'dataset-people.html',
           'dataset-registry.html',
           'datasets.html',
+          'evaluation.html',
           'foundations.html',
           'hierarchy.html',
           'index.html',
@@ -46,7 +47,7 @@ describe('writeDashboard', () => {
           'sharing.html',
         ].sort(),
       );
-      expect(first.pages).toBe(8);
+      expect(first.pages).toBe(9);
       writeFileSync(join(out, 'stale.html'), 'old');
       await writeDashboard({ report, warehouse: wh, outDir: out, lang: 'en' });
       expect(existsSync(join(out, 'stale.html'))).toBe(false); // replaced as a whole
@@ -90,7 +91,7 @@ describe('gongshu report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.lines.at(-1)!);
-    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 8, files: 11 });
+    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 9, files: 12 });
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     expect(index).toContain('Data quality report');
     expect(readFileSync(join(out, 'catalog.html'), 'utf8')).toContain('测试人口');
@@ -182,8 +183,9 @@ describe('masking and files', () => {
       lang: 'zh-CN',
     });
     const html = [...files.keys()].filter((f) => f.endsWith('.html'));
-    // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog, sharing.
-    expect(html).toHaveLength(200 + 2 + 2 + 5);
+    // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog, sharing,
+    // evaluation.
+    expect(html).toHaveLength(200 + 2 + 2 + 6);
     const rows = (f: string) => {
       const html = files.get(f)!;
       const section = html.slice(
