@@ -76,7 +76,7 @@ function figures(ctx: PageContext, departments: readonly DepartmentRow[], link: 
   ]);
 }
 
-function nodeTitle(ctx: PageContext, n: NodeEvaluationRow): string {
+function nodeTitle(n: NodeEvaluationRow): string {
   return `${n.name ?? ''} (${n.node})`.trim();
 }
 
@@ -104,7 +104,7 @@ export function renderEvaluation(ctx: PageContext): Map<string, string> {
   const self = d.self;
   const children = d.children
     .map(
-      (c) => `<h3>${esc(nodeTitle(ctx, c))} · ${esc(t.t('via'))}: ${esc(c.via.join(' → '))} · ${esc(
+      (c) => `<h3>${esc(nodeTitle(c))} · ${esc(t.t('via'))}: ${esc(c.via.join(' → '))} · ${esc(
         t.t('receivedAt'),
       )}: ${esc(c.receivedAt ? t.dateTime(c.receivedAt) : '—')}</h3>
 ${article44(ctx, c.departments)}
