@@ -102,6 +102,17 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
     exits: { 0: null, 1: 'no such usage entry', ...USAGE, ...WAREHOUSE },
   },
+  duplicates: {
+    examples: ['gongshu duplicates --project examples/xinjiang', 'gongshu duplicates --project DIR --json'],
+    exits: { 0: null, ...USAGE, ...WAREHOUSE },
+  },
+  evaluate: {
+    examples: [
+      'gongshu evaluate --year 2026 --project examples/xinjiang',
+      'gongshu evaluate --year 2026 --out evaluation-2026.json --project DIR --json',
+    ],
+    exits: { 0: null, ...USAGE, ...WAREHOUSE },
+  },
   destroy: {
     examples: [
       'gongshu destroy hukou --method 删除数据表 --reason 使用期满 --project DIR',

@@ -397,6 +397,25 @@ export function buildProgram(): Command {
 
   governanceOptions(
     program
+      .command('duplicates')
+      .description(
+        'one data, one source (一数一源, 第十三条): datasets collecting a data element whose authoritative source is another department, with overlapping keys and disagreements',
+      ),
+    { at: false },
+  ).action(lazy(() => import('./commands/duplicates.ts')));
+
+  governanceOptions(
+    program
+      .command('evaluate')
+      .description(
+        "the yearly evaluation per department (第三十九条): catalog, collection, quality, provided and used, requests, objections, repeated collection, article-44 failures; with the children's sent with their pushes",
+      )
+      .option('--year <year>', 'the year evaluated (default the current one, Asia/Shanghai)')
+      .option('--out <file>', 'also write the evaluation as JSON to this file'),
+  ).action(lazy(() => import('./commands/evaluate.ts')));
+
+  governanceOptions(
+    program
       .command('destroy')
       .description("drop a dataset's tables on this node and record the destruction (销毁, 第十五条)")
       .argument('<dataset>', 'the dataset')

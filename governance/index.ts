@@ -130,6 +130,25 @@ export {
 export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRollup } from './dashboard.ts';
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
+export {
+  type Article44Failures,
+  type ChildEvaluation,
+  type DepartmentEvaluation,
+  EVALUATION_SUMMARY,
+  type EvaluateOptions,
+  type Evaluation,
+  type EvaluationProject,
+  evaluateYear,
+  evaluationSummary,
+  isEvaluation,
+  sumFailures,
+} from './evaluation/evaluate.ts';
+export {
+  type DatasetObjections,
+  OBJECTION_COLUMNS,
+  type ObjectionCounter,
+  probeObjectionCounts,
+} from './evaluation/objection-counts.ts';
 export { ANSWER_HEADERS, signAnswer, toRejection, verifyAnswer } from './http.ts';
 export { objectionRoutes, type RemoteObjection, remoteObjectionSchema } from './objections/http-routes.ts';
 export {
@@ -153,6 +172,15 @@ export {
   raiseObjection,
   resolveObjection,
 } from './objections/workflow.ts';
+export {
+  elementOf,
+  type OneSourceProject,
+  type OneSourceReport,
+  oneSourceReport,
+  oneSourceWarnings,
+  type RepeatedCollection,
+  type UnknownElement,
+} from './one-source/duplicates.ts';
 export { type OpenResource, type OpenResourceState, openCatalog } from './open-data/open-catalog.ts';
 export {
   exportOpen,

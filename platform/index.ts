@@ -73,6 +73,8 @@ export {
 export { createForwarder, type Forwarder } from './push/forwarder.ts';
 export { PUSH_PURPOSE } from './push/plan.ts';
 export {
+  type NodeSummary,
+  nodeSummarySchema,
   type PushHeader,
   type PushQuery,
   parsePushHeader,
@@ -86,6 +88,7 @@ export {
   type PushSummary,
   pushUpward,
 } from './push/send.ts';
+export { listReceivedSummaries, type ReceivedSummary } from './push/summaries.ts';
 export { ANSWER_HEADERS, answerProblem, canonicalAnswer, signAnswer } from './transport/answers.ts';
 export { initCertificate, type NodeCertificate, TLS_FILES } from './transport/certificate.ts';
 export {

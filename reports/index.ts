@@ -4,6 +4,7 @@ export { RULES_CSV_COLUMNS, renderRulesCsv } from './csv.ts';
 export { ReportError } from './errors.ts';
 export { readCatalog } from './gather/catalog.ts';
 export { displaySource } from './gather/dataset-extras.ts';
+export { evaluationReader } from './gather/evaluation.ts';
 export { readFoundations } from './gather/foundations.ts';
 export { type GatherOptions, gatherDashboard, type SectionReader } from './gather/gather.ts';
 export { readHierarchy } from './gather/hierarchy.ts';

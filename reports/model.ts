@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { QualityReport } from '../schemas/index.ts';
+import { EvaluationData } from './evaluation-model.ts';
 
 /** Version of the dashboard model; bumped on breaking changes. */
 export const DASHBOARD_SCHEMA_VERSION = 1;
@@ -352,6 +353,11 @@ export const BackupsSection = section(BackupsData);
 /** The backups section. */
 export type BackupsSection = z.output<typeof BackupsSection>;
 
+/** The evaluation section (GOVERNANCE.md H, I). */
+export const EvaluationSection = section(EvaluationData);
+/** The evaluation section. */
+export type EvaluationSection = z.output<typeof EvaluationSection>;
+
 /** The whole dashboard model (`report.json`). */
 export const DashboardModel = z.object({
   schemaVersion: z.literal(DASHBOARD_SCHEMA_VERSION),
@@ -364,6 +370,10 @@ export const DashboardModel = z.object({
   hierarchy: HierarchySection,
   sharing: SharingSection.default({ status: 'not-configured', note: null }),
   openData: OpenDataSection.default({ status: 'not-configured', note: null }),
+  evaluation: EvaluationSection.optional().meta({
+    description:
+      'the yearly evaluation (GOVERNANCE.md I); absent when the dashboard was built without the project',
+  }),
   backups: BackupsSection.optional().meta({ description: 'absent when the node reports no backup status' }),
   notes: z
     .array(z.string())

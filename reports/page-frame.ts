@@ -79,6 +79,7 @@ export function navItems(t: Texts): NavItem[] {
     { href: 'catalog.html', label: t.t('catalog') },
     { href: 'sharing.html', label: t.t('sharing') },
     { href: 'open-data.html', label: t.t('openData') },
+    { href: 'evaluation.html', label: t.t('evaluation') },
   ];
 }
 

@@ -9,6 +9,7 @@ import { renderCatalog } from './pages/catalog.ts';
 import { siteName } from './pages/context.ts';
 import { renderDatasetPages } from './pages/dataset.ts';
 import { renderDatasetList } from './pages/dataset-list.ts';
+import { renderEvaluation } from './pages/evaluation.ts';
 import { renderFoundations } from './pages/foundations.ts';
 import { renderHierarchy } from './pages/hierarchy.ts';
 import { renderOpenData } from './pages/open-data.ts';
@@ -18,7 +19,7 @@ import { scrubDeep } from './scrub.ts';
 
 /**
  * Renders every file of the dashboard: `index.html`, `datasets*.html`, one or more pages per dataset,
- * `foundations.html`, `hierarchy.html`, `catalog.html`, `sharing.html`, `open-data.html`, `report.json` (the model), `report.md`, `rules.csv`.
+ * `foundations.html`, `hierarchy.html`, `catalog.html`, `sharing.html`, `open-data.html`, `evaluation.html` and one `evaluation-<n>.html` per department, `report.json` (the model), `report.md`, `rules.csv`.
  *
  * @example
  * const files = renderSite(model, { lang: 'en' });
@@ -43,6 +44,7 @@ export function renderSite(input: DashboardModel, options: { lang?: ReportLang }
   files.set('catalog.html', renderCatalog(ctx));
   files.set('sharing.html', renderSharing(ctx));
   files.set('open-data.html', renderOpenData(ctx));
+  for (const [name, html] of renderEvaluation(ctx)) files.set(name, html);
   files.set('report.json', `${JSON.stringify(model)}\n`);
   files.set('report.md', renderMarkdown(model, t));
   files.set('rules.csv', renderRulesCsv(model));

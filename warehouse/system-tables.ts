@@ -21,6 +21,7 @@ import {
 } from './system/foundation-state.ts';
 import { LOADS_DDL, LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
 import { META_DDL, META_TABLE } from './system/meta.ts';
+import { NODE_SUMMARIES_DDL, NODE_SUMMARIES_TABLE } from './system/node-summaries.ts';
 import { NONCES_DDL, NONCES_TABLE } from './system/nonces.ts';
 import { OBJECTIONS_TABLE, OPEN_DATA_DDL, RESOURCE_VERSIONS_TABLE } from './system/open-data.ts';
 import {
@@ -43,10 +44,10 @@ import { USAGE_DDL, USAGE_TABLE } from './system/usage.ts';
 /**
  * The layout version of the system tables: 2 moved them to schema `gongshu`; 3 added the quarantine's `detail`,
  * `row_hash` and the `gongshu.quarantine_current` view; 4 added the governance tables (sharing requests, grants,
- * the usage log, catalog versions, triggers and reviews); 5 the open resource versions and objections. A read-only open of an older warehouse upgrades it
- * first.
+ * the usage log, catalog versions, triggers and reviews); 5 the open resource versions and objections; 6 the
+ * children's evaluation summaries. A read-only open of an older warehouse upgrades it first.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [
@@ -69,6 +70,7 @@ export const SYSTEM_TABLES: readonly string[] = [
   ...USAGE_DDL,
   ...CATALOG_LIFECYCLE_DDL,
   ...OPEN_DATA_DDL,
+  ...NODE_SUMMARIES_DDL,
   'CREATE SCHEMA IF NOT EXISTS foundation',
   'CREATE SCHEMA IF NOT EXISTS theme',
   'CREATE SCHEMA IF NOT EXISTS topic',
@@ -116,4 +118,5 @@ export const LATER_SYSTEM_TABLES: readonly string[] = [
   CATALOG_REVIEWS_TABLE,
   RESOURCE_VERSIONS_TABLE,
   OBJECTIONS_TABLE,
+  NODE_SUMMARIES_TABLE,
 ];

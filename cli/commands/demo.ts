@@ -1,10 +1,15 @@
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { importTypeScript, loadProject, PACKAGE_ROOT, warehousePathOf } from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
-import { DEFAULT_DASHBOARD_DIR, openDataReader, writeDashboard } from '../../reports/index.ts';
+import {
+  DEFAULT_DASHBOARD_DIR,
+  evaluationReader,
+  openDataReader,
+  writeDashboard,
+} from '../../reports/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { demoOpenData } from '../demo-open-data.ts';
@@ -155,6 +160,13 @@ export default async function demo(_args: unknown[], command: Command): Promise<
       outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
       foundationDefinitions: loaded.project.foundations ?? [],
       openData: openDataReader({ at: new Date(report.generatedAt), project: loaded.project }),
+      // The yearly evaluation of the generator's year: repeated collection, the article-44 failures per department.
+      evaluation: evaluationReader({
+        year: Number(manifest.asOf.slice(0, 4)),
+        at: new Date(),
+        project: loaded.project,
+        node: loaded.project.node,
+      }),
     });
     if (opts.json)
       out.json({
@@ -193,6 +205,9 @@ export default async function demo(_args: unknown[], command: Command): Promise<
         out.data(`  open export ${x.code} v${x.version}: ${x.rows.toLocaleString('en')} rows → ${x.dir}`);
       out.data(`  objections: ${openData.objections} (${openData.open} open)`);
       out.data(`dashboard: ${dashboard.index}`);
+      out.data(
+        `yearly evaluation and article-44 failures per department: ${join(dirname(dashboard.index), 'evaluation.html')}`,
+      );
       out.data('');
       out.data(`warehouse: ${warehousePath}`);
       out.data(

@@ -19,6 +19,7 @@ import {
 } from '../catalog-policy.ts';
 import { PlatformRejection } from '../errors.ts';
 import { type InspectedChunk, inspectChunk } from '../transport/parquet-chunk.ts';
+import { storeSummaries } from './summaries.ts';
 
 /** Column of received tables naming the transport batch that delivered a row (never sent upward). */
 export const RECEIVED_BATCH_COLUMN = '_received_batch';
@@ -45,6 +46,18 @@ export const pushHeaderSchema = z
   })
   .strict();
 
+/** A summary a node sends with its pushes: its kind, period and body (figures only: no personal data). */
+export const nodeSummarySchema = z
+  .object({
+    kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+    period: z.string().regex(/^[0-9A-Za-z-]{1,20}$/),
+    body: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/** A summary sent with a push. */
+export type NodeSummary = z.output<typeof nodeSummarySchema>;
+
 /** The manifest of a batch, sent (signed) before its chunks: `POST /v1/push/manifest?dataset&batch&chunks`. */
 export const pushManifestSchema = z
   .object({
@@ -53,6 +66,12 @@ export const pushManifestSchema = z
     purpose: z.string().min(1).max(500),
     /** The batch's place in the sender's planning order: a batch planned later supersedes its live set. */
     planned: z.number().int().min(0),
+    /**
+     * Summaries of the sending node that travel with its pushes (the yearly evaluation, GOVERNANCE.md I); the
+     * receiver keeps the latest of each kind and period. Not part of what makes a batch (a resent manifest may
+     * carry a newer summary).
+     */
+    summaries: z.array(nodeSummarySchema).max(10).optional(),
   })
   .strict();
 
@@ -168,8 +187,10 @@ export async function storeManifest(
           { node: sender },
         );
       }
+      await storeSummaries(wh, sender, request.batch, manifest.summaries);
       return { duplicate: true };
     }
+    await storeSummaries(wh, sender, request.batch, manifest.summaries);
     await wh.run(`INSERT INTO ${PUSH_MANIFESTS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
       sender,
       request.batch,

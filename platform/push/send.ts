@@ -22,6 +22,7 @@ import {
 } from './dead-letters.ts';
 import { chunkFile, chunkHashes, deleteOutbox, isOutboxFolder, sweepOutboxes } from './outbox.ts';
 import { type BatchRecord, PUSH_PURPOSE, planBatch } from './plan.ts';
+import type { NodeSummary } from './receive.ts';
 
 export { PUSH_PURPOSE } from './plan.ts';
 
@@ -47,6 +48,8 @@ export interface PushOptions {
   }) => void;
   /** Called when a batch becomes a dead letter (an alert hook). */
   readonly onDeadLetter?: (dead: DeadLetter) => void;
+  /** Summaries of this node sent with every batch manifest (the yearly evaluation); the parent keeps the latest. */
+  readonly summaries?: readonly NodeSummary[];
 }
 
 /** One batch a push sent (or resumed). */
@@ -295,7 +298,13 @@ async function sendBatch(
         ),
       )) ?? 0;
     const body = Buffer.from(
-      JSON.stringify({ v: 2, live: JSON.parse(b.live), purpose: PUSH_PURPOSE, planned: Number(planned) }),
+      JSON.stringify({
+        v: 2,
+        live: JSON.parse(b.live),
+        purpose: PUSH_PURPOSE,
+        planned: Number(planned),
+        ...(options.summaries?.length ? { summaries: options.summaries } : {}),
+      }),
     );
     await withRetries(
       async () => {

@@ -41,6 +41,7 @@ import { isGongshuError } from '../../schemas/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { type Alerter, createAlerter } from '../alerts/alerter.ts';
 import type { LoadedProject } from '../load.ts';
+import { pushSummaries } from '../tasks/push-summaries.ts';
 import type { ControlRequest } from './control-protocol.ts';
 import { type ControlServer, type RequestChannel, startControlServer } from './control-server.ts';
 import { JobQueue } from './job-queue.ts';
@@ -162,8 +163,9 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
           parent: parent.id,
           logger,
           maxRetryMs: node.platform.push.forwardRetryMaxMs,
-          push: (signal) =>
+          push: async (signal) =>
             pushUpward({
+              summaries: await pushSummaries({ wh, project, node, logger, serial }),
               wh,
               node,
               project,

@@ -1,6 +1,7 @@
 /** The push task: sends changed catalogued datasets to the parent node; a `push` run. */
 import { loadKeys, nodeContext, type PushSummary, pushUpward, type Serial } from '../../platform/index.ts';
 import type { TaskContext } from './context.ts';
+import { pushSummaries } from './push-summaries.ts';
 import { recorded } from './recorded.ts';
 
 /** Pushes to the parent (every reportable dataset, or `datasets`); recorded as a `push` run. */
@@ -12,7 +13,16 @@ export async function runPushTask(
   const target = node.platform.parent?.id ?? '(no parent)';
   const { runId, value } = await recorded(ctx, 'push', target, async () => {
     const keys = loadKeys(node.keysDir);
+    // The node's yearly evaluation travels with the push (GOVERNANCE.md I).
+    const summaries = await pushSummaries({
+      wh: ctx.wh,
+      project: ctx.loaded.project,
+      node,
+      logger: ctx.logger,
+      serial: options.serial,
+    });
     const summary = await pushUpward({
+      summaries,
       wh: ctx.wh,
       node,
       project: ctx.loaded.project,

@@ -1,13 +1,19 @@
 /** The report task: renders the quality dashboard from the newest (or a given) quality report; a `report` run. */
 import { isAbsolute, join } from 'node:path';
-import { backupSettings, backupStatus, journalPath } from '../../governance/index.ts';
+import {
+  backupSettings,
+  backupStatus,
+  type EvaluationProject,
+  journalPath,
+  shanghaiDate,
+} from '../../governance/index.ts';
 import type { Foundation } from '../../jobs/index.ts';
-import type { CatalogProject } from '../../platform/index.ts';
 import {
   assessedDatasets,
   type BackupsSection,
   type DashboardResult,
   DEFAULT_DASHBOARD_DIR,
+  evaluationReader,
   type LatestResults,
   latestReportFile,
   latestResults,
@@ -42,9 +48,12 @@ export interface ReportTaskOptions {
   readonly foundationDefinitions?: readonly Foundation[] | undefined;
   /**
    * The project whose catalog in code the sharing page checks (catalog changes and reviews due); the report
-   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time.
+   * task passes its own. Requests and usage come from the warehouse, as of the quality report's time. With its
+   * node, the evaluation page shows the yearly evaluation of the report's year (GOVERNANCE.md I).
    */
-  readonly project?: CatalogProject | undefined;
+  readonly project?:
+    | (EvaluationProject & { readonly node?: { id: string; name?: string; level?: string } })
+    | undefined;
 }
 
 /** What the report task did. */
@@ -117,6 +126,16 @@ export async function renderReport(
       ...(options.project ? { project: options.project } : {}),
     }),
     ...(options.backups ? { backups: options.backups } : {}),
+    ...(options.project?.node
+      ? {
+          evaluation: evaluationReader({
+            year: Number(shanghaiDate(new Date(report.generatedAt)).slice(0, 4)),
+            at: new Date(report.generatedAt),
+            project: options.project,
+            node: options.project.node,
+          }),
+        }
+      : {}),
   });
   return { reportFile, reports: latest?.files.length ?? 1, notes, result };
 }

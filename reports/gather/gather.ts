@@ -13,6 +13,7 @@ import {
   DASHBOARD_SCHEMA_VERSION,
   type DashboardModel,
   type DatasetExtras,
+  type EvaluationSection,
   type FoundationsSection,
   type HierarchySection,
   type OpenDataSection,
@@ -45,6 +46,8 @@ export interface GatherOptions {
   readonly sharing?: SectionReader<SharingSection>;
   /** Replaces the built-in open-data reader (e.g. one that knows the project's catalog in code). */
   readonly openData?: SectionReader<OpenDataSection>;
+  /** The yearly evaluation (governance; needs the project's catalog in code); absent → not configured. */
+  readonly evaluation?: SectionReader<EvaluationSection>;
   /** The backup status (the governance layer reads it from the node's backup journal); absent → not shown. */
   readonly backups?: (wh: Warehouse | null) => Promise<BackupsSection>;
   /**
@@ -93,6 +96,7 @@ export async function gatherDashboard(
   let hierarchy: HierarchySection = { status: 'not-configured', note: null };
   let sharing: SharingSection = { status: 'not-configured', note: null };
   let openData: OpenDataSection = { status: 'not-configured', note: null };
+  let evaluation: EvaluationSection | undefined;
 
   if (wh === null) {
     notes.push('warehouse not available: history, loads, drift and the catalog are not shown');
@@ -112,6 +116,7 @@ export async function gatherDashboard(
     hierarchy = await (options.hierarchy ?? readHierarchy)(wh);
     sharing = await (options.sharing ?? sharingReader({ at: new Date(report.generatedAt) }))(wh);
     openData = await (options.openData ?? openDataReader({ at: new Date(report.generatedAt) }))(wh);
+    if (options.evaluation) evaluation = await options.evaluation(wh);
   }
   const backups = options.backups ? await options.backups(wh) : undefined;
   return scrubDeep({
@@ -125,6 +130,7 @@ export async function gatherDashboard(
     hierarchy,
     sharing,
     openData,
+    ...(evaluation ? { evaluation } : {}),
     ...(backups ? { backups } : {}),
     notes,
   });

@@ -82,6 +82,16 @@ export const CatalogField = z.strictObject({
         'per-audience output action, e.g. { open: "drop", share: "pseudonymize" }; defaults: sensitive items mask for open and stay clear for share and backflow, other items clear',
     }),
   description: z.string().optional().meta({ description: 'free text about the item' }),
+  element: z
+    .string()
+    .regex(/^(person|org)\.[a-z][a-z0-9_]*$/, {
+      error: 'a data element code "person.<field>" or "org.<field>", e.g. "person.name"',
+    })
+    .optional()
+    .meta({
+      description:
+        '数据元: the data element the item holds, "person.<field>" or "org.<field>" of a foundation (e.g. "person.name"); one data, one source: its authoritative source is the foundation field\'s',
+    }),
 });
 
 /** The catalog entry as written in code (before defaults). */
@@ -125,6 +135,9 @@ export const CatalogEntryObject = z.strictObject({
       'the division a row falls under: { column: "division", basis: "registered-residence" } or { fromKey: true }; without it, backflow refuses the dataset',
   }),
   relatedCodes: z.array(ResourceCode).default([]).meta({ description: '关联资源代码' }),
+  duplicateBasis: text(
+    '重复采集依据: the legal reason this dataset collects data elements held authoritatively elsewhere (第十三条)',
+  ).optional(),
   reviewDueAt: isoDate('next periodic review of a conditional entry (第十九条), YYYY-MM-DD').optional(),
   extensions: z
     .record(z.string(), z.string())

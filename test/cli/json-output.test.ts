@@ -113,6 +113,15 @@ describe("the README's table of --json output is true", () => {
     const [build] = objects(gongshu(['build', ...p]));
     exact('build', build!);
 
+    // evaluate and duplicates: the top-level fields, then those of each department (duplicate) as listed.
+    const evaluation = objects(gongshu(['evaluate', '--year', '2026', ...p])).at(-1)!;
+    const top = Object.keys(evaluation);
+    expect([...top, ...Object.keys((evaluation.departments as Record<string, unknown>[])[0]!)]).toEqual(
+      fieldsOf('evaluate'),
+    );
+    const oneSource = objects(gongshu(['duplicates', ...p])).at(-1)!;
+    expect(Object.keys(oneSource)).toEqual(fieldsOf('duplicates').slice(0, 2));
+
     const runs = objects(gongshu(['runs', ...p]));
     expect(runs.length).toBeGreaterThan(0);
     for (const r of runs) exact('runs', r);

@@ -39,6 +39,7 @@ describe('writeDashboard', () => {
           'dataset-people.html',
           'dataset-registry.html',
           'datasets.html',
+          'evaluation.html',
           'foundations.html',
           'hierarchy.html',
           'index.html',
@@ -228,6 +229,7 @@ describe('masking and files', () => {
     const html = [...files.keys()].filter((f) => f.endsWith('.html'));
     // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog, sharing,
     // open data.
+    // evaluation.
     expect(html).toHaveLength(200 + 2 + 2 + 6);
     const rows = (f: string) => {
       const html = files.get(f)!;

@@ -56,7 +56,14 @@ export const marriageCatalog = defineCatalogEntry(
     fields: [
       { name: 'certificate_no', title: '登记证号', type: 'string', required: true },
       { name: 'husband_id', title: '男方身份证号', type: 'string', sensitive: true, required: true },
-      { name: 'husband_name', title: '男方姓名', type: 'string', sensitive: true },
+      // The husband's name is a person.name held by the household register (公安厅): repeated collection (第十三条).
+      {
+        name: 'husband_name',
+        title: '男方姓名',
+        type: 'string',
+        sensitive: true,
+        element: 'person.name',
+      },
       { name: 'wife_id', title: '女方身份证号', type: 'string', sensitive: true, required: true },
       { name: 'wife_name', title: '女方姓名', type: 'string', sensitive: true },
       { name: 'kind', title: '登记类型', type: 'string', required: true },

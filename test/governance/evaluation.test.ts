@@ -1,0 +1,231 @@
+/**
+ * One data, one source across the catalog (GOVERNANCE.md H) and the yearly evaluation (I) on the example region,
+ * with figures checked against the generator's manifest; and a region folding a child's evaluation received with
+ * a real signed push.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { department } from '../../examples/xinjiang/catalog/departments.ts';
+import { xinjiangFoundations } from '../../examples/xinjiang/foundations.ts';
+import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
+import { xinjiangPipelines } from '../../examples/xinjiang/pipelines.ts';
+import {
+  EVALUATION_SUMMARY,
+  evaluateYear,
+  evaluationSummary,
+  isEvaluation,
+  oneSourceReport,
+  oneSourceWarnings,
+} from '../../governance/index.ts';
+import { buildProject } from '../../jobs/index.ts';
+import { runPipelines } from '../../pipelines/index.ts';
+import { listReceivedSummaries, pushUpward } from '../../platform/index.ts';
+import { defineProject } from '../../project/index.ts';
+import { runQuality } from '../../quality/index.ts';
+import { evaluationReader, gatherDashboard, renderSite } from '../../reports/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { hierarchy, logger } from './sharing-fixture.ts';
+
+const CITIZEN_ID = /\b\d{17}[\dX]\b/;
+const now = new Date();
+const year = Number(
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now),
+);
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
+
+async function exampleRegion() {
+  const dir = tempDir();
+  const manifest = await generateRegion({ outDir: dir, people: 1500, seed: 11, asOf: today });
+  const project = defineProject({
+    name: 'xinjiang',
+    node: { id: '650000', level: 'region', name: '新疆维吾尔自治区' },
+    pipelines: xinjiangPipelines(dir),
+    foundations: xinjiangFoundations,
+  });
+  const wh = await openWarehouse({ path: join(dir, 'w.duckdb') });
+  const run = await runPipelines(wh, project);
+  expect(run.status).toBe('succeeded');
+  return { dir, manifest, project, wh };
+}
+
+describe('one data, one source across the catalog (H)', () => {
+  it('lists each dataset collecting an element held by another department, with department and overlap', async () => {
+    const { project, wh } = await exampleRegion();
+    try {
+      // Before the foundations are built: listed, without figures.
+      const before = await oneSourceReport(wh, project);
+      expect(before.duplicates.length).toBeGreaterThan(0);
+      expect(before.duplicates.every((d) => d.overlap === null)).toBe(true);
+
+      await buildProject(wh, project, { gates: false });
+      const report = await oneSourceReport(wh, project);
+      const gongan = department('gongan').name;
+      const lines = report.duplicates.map((d) => [d.dataset, d.element, d.department, d.declaredBy]);
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          // Declared by a catalog item: 民政厅's marriage register holds the husband's name (公安厅's element).
+          ['marriage', 'person.name', department('minzheng').name, 'catalog'],
+          // Compared by the population foundation.
+          ['social_security', 'person.name', department('renshe').name, 'foundation'],
+          ['births_deaths', 'person.name', department('weijian').name, 'foundation'],
+          ['births_deaths', 'person.sex', department('weijian').name, 'foundation'],
+          ['births_deaths', 'person.birth_date', department('weijian').name, 'foundation'],
+          ['hukou', 'person.marital_status', gongan, 'foundation'],
+        ]),
+      );
+      expect(report.duplicates).toHaveLength(6);
+      for (const d of report.duplicates) {
+        expect(d.authoritative.every((a) => a.department !== d.department)).toBe(true);
+        expect(d.overlap).toBeGreaterThan(0);
+        expect(d.disagreeing).toBeGreaterThanOrEqual(0);
+        expect(d.disagreeing).toBeLessThanOrEqual(d.overlap!);
+      }
+      const marriage = report.duplicates.find((d) => d.dataset === 'marriage')!;
+      expect(marriage.authoritative).toEqual([{ dataset: 'hukou', department: gongan }]);
+      // The overlap is the husbands both registers know: every marriage row's husband is a resident.
+      const husbands = await wh.value<bigint>(
+        `SELECT count(DISTINCT m.husband_id) FROM marriage m JOIN foundation.population p ON p.id_number = m.husband_id
+         WHERE m.husband_name IS NOT NULL AND p.name IS NOT NULL`,
+      );
+      expect(marriage.overlap).toBe(Number(husbands));
+      const warnings = oneSourceWarnings(report);
+      expect(warnings).toHaveLength(6);
+      expect(warnings.join('\n')).not.toMatch(CITIZEN_ID);
+    } finally {
+      wh.close();
+    }
+  });
+});
+
+describe('yearly evaluation (I)', () => {
+  it(`evaluates the example region per department, figures matching the generator's manifest`, async () => {
+    const { manifest, project, wh } = await exampleRegion();
+    try {
+      await runQuality(wh, {
+        definitions: project.quality,
+        node: { id: '650000', name: '新疆维吾尔自治区' },
+      });
+      await buildProject(wh, project, { gates: false });
+      const e = await evaluateYear({ wh, project }, { year, node: project.node });
+      expect(e.year).toBe(year);
+      expect(e.children).toEqual([]);
+
+      const byDepartment = new Map<string, { read: number; loaded: number; quarantined: number }>();
+      for (const f of Object.values(manifest.files)) {
+        const name = department(f.department).name;
+        const d = byDepartment.get(name) ?? { read: 0, loaded: 0, quarantined: 0 };
+        d.read += f.dataRows;
+        d.loaded += f.expected.keyValid;
+        d.quarantined += Object.values(f.expected.keyInvalid).reduce((a, n) => a + n, 0);
+        byDepartment.set(name, d);
+      }
+      expect(e.departments.map((d) => d.department).sort()).toEqual([...byDepartment.keys()].sort());
+      for (const d of e.departments) {
+        const m = byDepartment.get(d.department!)!;
+        expect({ department: d.department, ...d.collected, loads: undefined }).toEqual({
+          department: d.department,
+          rowsRead: m.read,
+          rowsLoaded: m.loaded,
+          rowsQuarantined: m.quarantined,
+          loads: undefined,
+        });
+        // Nothing of the example catalog is published yet: every entry is missing (art. 44).
+        expect(d.catalog.entries).toBe(d.datasets.length);
+        expect(d.failures.missingCatalogEntries).toBe(d.datasets.length);
+        expect(d.quality.runs).toBe(1);
+        expect(d.quality.score).toBeGreaterThan(0);
+        expect(d.objections).toBeNull();
+        expect(d.failures.unresolvedObjections).toBeNull();
+      }
+      const repeated = Object.fromEntries(
+        e.departments.map((d) => [d.department, d.failures.repeatedCollection]),
+      );
+      expect(repeated).toEqual({
+        [department('gongan').name]: 1,
+        [department('minzheng').name]: 1,
+        [department('weijian').name]: 3,
+        [department('renshe').name]: 1,
+        [department('shichang').name]: 0,
+        [department('bianban').name]: 0,
+      });
+      expect(e.failures.repeatedCollection).toBe(6);
+      expect(JSON.stringify(e)).not.toMatch(CITIZEN_ID);
+
+      // The dashboard: the article-44 section lists exactly the five failures per department, one page each.
+      const report = await runQuality(wh, {
+        definitions: project.quality,
+        node: { id: '650000', name: '新疆维吾尔自治区' },
+      });
+      const model = await gatherDashboard(wh, report, {
+        evaluation: evaluationReader({ year, at: now, project, node: project.node }),
+      });
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const files = renderSite(model, { lang });
+        const html = files.get('evaluation.html')!;
+        const section = html.slice(html.indexOf('id="article-44"'), html.indexOf('id="departments"'));
+        const heads = [...section.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+        expect(JSON.stringify(model.evaluation)).not.toMatch(CITIZEN_ID);
+        expect(heads).toEqual(
+          lang === 'en'
+            ? [
+                'Department',
+                'Missing catalog entries',
+                'Repeated collection',
+                'Overdue requests',
+                'Overdue catalog updates',
+                'Unresolved objections',
+              ]
+            : ['部门', '目录缺失或未发布', '重复采集', '共享申请逾期', '目录逾期未更新', '异议未处理'],
+        );
+        for (const d of e.departments) expect(section).toContain(d.department!);
+        expect(html).toContain('person.marital_status');
+        for (let n = 1; n <= e.departments.length; n++) expect(files.has(`evaluation-${n}.html`)).toBe(true);
+        for (const [name, text] of files)
+          if (name.startsWith('evaluation')) expect(text).not.toMatch(CITIZEN_ID);
+      }
+    } finally {
+      wh.close();
+    }
+  });
+});
+
+describe('a region folds in its children', () => {
+  const closers: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+  });
+
+  it('keeps the evaluation a child sent with its push and folds it into its own', async () => {
+    const h = await hierarchy(closers);
+    await runPipelines(h.c.wh, h.c.project);
+    const childEvaluation = await evaluateYear(
+      { wh: h.c.wh, project: h.c.project },
+      { year, node: h.c.node },
+    );
+    const pushed = await pushUpward({
+      wh: h.c.wh,
+      node: h.c.node,
+      project: h.c.project,
+      keys: h.kc,
+      logger,
+      summaries: [evaluationSummary(childEvaluation)],
+    });
+    expect(pushed.rows).toBe(5);
+
+    const stored = await listReceivedSummaries(h.p.wh, { kind: EVALUATION_SUMMARY });
+    expect(stored.map((s) => [s.node, s.period])).toEqual([['650102', String(year)]]);
+    const parent = await evaluateYear({ wh: h.p.wh, project: h.p.project }, { year, node: h.p.node });
+    expect(parent.children).toHaveLength(1);
+    const child = parent.children[0]!;
+    expect(child.node).toBe('650102');
+    expect(child.evaluation).toEqual(JSON.parse(JSON.stringify(childEvaluation)));
+    expect(child.evaluation.departments[0]!.collected.rowsLoaded).toBe(5);
+    // Only summaries of the evaluation's shape are folded in (a child's summary is its own statement).
+    expect(isEvaluation(child.evaluation as unknown as Record<string, unknown>, year)).toBe(true);
+    expect(isEvaluation({ ...childEvaluation, departments: [{ department: 'x' }] }, year)).toBe(false);
+    expect(isEvaluation({ ...childEvaluation }, year - 1)).toBe(false);
+    // The child counts the rows it pushed only in its next evaluation; the parent's own figures are its own.
+    expect(parent.departments[0]!.collected.rowsLoaded).toBe(42);
+  });
+});
