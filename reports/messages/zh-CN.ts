@@ -213,7 +213,7 @@ export const ZH_CN = {
       '共享申请按《公共数据管理办法》第二十一条计算办理时限（工作日，紧急申请按小时），逾期标红，紧急申请置顶；目录变更须在法律法规或职能变化后 15 个工作日内发布（第十一条）。',
     evaluation: '年度评估',
     evaluationNotConfigured:
-      '仪表板生成时未载入项目，未计算年度评估（gongshu report --project DIR 或 gongshu evaluate）。',
+      '仪表板生成时未载入项目，未计算年度评估（载入项目重新生成报告，或单独运行年度评估命令）。',
     evaluationIntro:
       '按《公共数据管理办法》第三十九条，按部门统计提供与使用公共数据的情况；部门即目录的信息资源提供方。下级节点的评估随其上报一并报送。',
     evaluationYear: '{year} 年度',

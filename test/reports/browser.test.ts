@@ -124,7 +124,7 @@ describe.skipIf(missing !== null)('dashboard in headless Chromium', () => {
   it('opens every page of the Chinese dashboard without errors, requests or identity numbers', async () => {
     const dir = site(fixtureModel({ configured: true }), 'zh-CN');
     const visits = await checkSite(dir);
-    expect(visits.size).toBe(10);
+    expect(visits.size).toBe(11);
     // Charts: the radar and the trend on the overview, bars and a trend on each dataset page, sparklines.
     expect(visits.get('index.html')!.svgs).toBeGreaterThanOrEqual(3);
     expect(visits.get('dataset-hukou.html')!.svgs).toBeGreaterThanOrEqual(4);

@@ -50,7 +50,7 @@ describe('writeDashboard', () => {
           'sharing.html',
         ].sort(),
       );
-      expect(first.pages).toBe(9);
+      expect(first.pages).toBe(10);
       writeFileSync(join(out, 'stale.html'), 'old');
       await writeDashboard({ report, warehouse: wh, outDir: out, lang: 'en' });
       expect(existsSync(join(out, 'stale.html'))).toBe(false); // replaced as a whole
@@ -94,7 +94,7 @@ describe('gongshu report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.lines.at(-1)!);
-    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 9, files: 12 });
+    expect(summary).toMatchObject({ index: join(out, 'index.html'), pages: 10, files: 13 });
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     expect(index).toContain('Data quality report');
     expect(readFileSync(join(out, 'catalog.html'), 'utf8')).toContain('测试人口');
@@ -228,9 +228,8 @@ describe('masking and files', () => {
     });
     const html = [...files.keys()].filter((f) => f.endsWith('.html'));
     // 200 datasets (the first over 3 pages), 2 list pages, overview, foundations, hierarchy, catalog, sharing,
-    // open data.
-    // evaluation.
-    expect(html).toHaveLength(200 + 2 + 2 + 6);
+    // open data, evaluation.
+    expect(html).toHaveLength(200 + 2 + 2 + 7);
     const rows = (f: string) => {
       const html = files.get(f)!;
       const section = html.slice(
