@@ -10,8 +10,8 @@ import { createRequire, register } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The folders of the package compiled to dist/ (scripts/build-js.ts builds the same list). */
-const COMPILED_LAYERS = [
+/** The folders of the package compiled to dist/ (scripts/build-js.ts builds them). */
+export const COMPILED_LAYERS = [
   'schemas',
   'warehouse',
   'connectors',

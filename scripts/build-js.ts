@@ -21,25 +21,13 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { COMPILED_LAYERS } from '../project/typescript.ts';
 
 /** The package root. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The folders compiled to `dist/` (the layers and the CLI; examples, tests, benches and scripts are not). */
-export const COMPILED_LAYERS = [
-  'schemas',
-  'warehouse',
-  'connectors',
-  'pipelines',
-  'quality',
-  'jobs',
-  'platform',
-  'governance',
-  'reports',
-  'project',
-  'public',
-  'cli',
-] as const;
+export { COMPILED_LAYERS };
 
 /** Data files read relative to a module's own URL, copied to the same place under `dist/`. */
 const DATA_FOLDERS = ['schemas/data'];
