@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import { CliError, EXIT } from './errors.ts';
 
 /** A dataset, pipeline or table name as definitions accept it. */
@@ -13,6 +14,12 @@ export function nameLike(text: string): string {
     .replace(/^[^a-z]+/, '')
     .replace(/_+$/, '');
   return s || 'hukou';
+}
+
+/** A dataset name as close to `text` as allowed: valid, and not reserved (`GONGSHU_LOADS` → `loads`). */
+function datasetNameLike(text: string): string {
+  const name = nameLike(text);
+  return reservedNameProblem(name) ? unreservedName(name) : name;
 }
 
 /** True when `text` is a real calendar date written YYYY-MM-DD. */
@@ -102,7 +109,7 @@ export class ArgumentProblems {
           where,
           'a name of lower-case letters, digits and _ starting with a letter',
           v,
-          `${where.startsWith('-') ? `${where} ` : ''}${nameLike(v)}`,
+          `${where.startsWith('-') ? `${where} ` : ''}${where === '--dataset' ? datasetNameLike(v) : nameLike(v)}`,
         );
       }
     }

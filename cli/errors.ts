@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { GongshuError, isGongshuError } from '../schemas/index.ts';
+import { GongshuError, isGongshuError, maskIdentifiersIn } from '../schemas/index.ts';
 import { EXIT } from './exit-codes.ts';
 import type { ErrorReport } from './json-shapes.ts';
 
@@ -73,6 +73,11 @@ function fixInMessage(message: string): string | null {
   return null;
 }
 
+/** The stack of an error for `--debug` and internal errors, identity numbers masked like every message. */
+export function errorStack(error: unknown): string {
+  return maskIdentifiersIn(String((error as Error)?.stack ?? ''));
+}
+
 /**
  * The report of an error: its code, message, fix and exit code. `rewrite` turns `gongshu <command>` in the
  * texts into the way the user ran it (see `rewriteHints`).
@@ -88,7 +93,8 @@ export function errorReport(error: unknown, rewrite: (text: string) => string = 
     };
   }
   if (!isGongshuError(error)) {
-    const message = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    // Not a gongshu error, so not masked when made: a DuckDB or Node message may echo a value of a row.
+    const message = `internal error: ${maskIdentifiersIn(error instanceof Error ? error.message : String(error))}`;
     return { code: 'internal', message, fix: INTERNAL_FIX, exitCode };
   }
   const details = error.details as { fix?: unknown; problems?: unknown };

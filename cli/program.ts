@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ArgumentProblems } from './arguments.ts';
-import { CliError, EXIT, EXIT_MEANINGS, errorReport } from './errors.ts';
+import { CliError, EXIT, EXIT_MEANINGS, errorReport, errorStack } from './errors.ts';
 import { forwardToService } from './forwarding.ts';
 import { addHelpFooters, COMMAND_HELP } from './help.ts';
 import { invocation, rewriteHints } from './invocation.ts';
@@ -41,7 +41,7 @@ export function reportError(error: unknown, options: { json: boolean; debug: boo
   const out = processOutput();
   const report = errorReport(error, asRun);
   out.note(`gongshu: ${report.message}`);
-  if (options.debug || report.code === 'internal') out.note(String((error as Error)?.stack ?? ''));
+  if (options.debug || report.code === 'internal') out.note(errorStack(error));
   if (report.code === 'internal' && !options.debug)
     out.note('This is a bug in gongshu; rerun with --debug and report the output.');
   if (options.json) out.json({ error: report });

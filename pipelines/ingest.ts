@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
-import { connectorKinds, createConnector } from '../connectors/index.ts';
-import { DefinitionError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
+import { connectorKinds, createConnector, SourceError } from '../connectors/index.ts';
+import { DefinitionError, isGongshuError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline, WRITE_MODES } from './define.ts';
 import { KEY_KINDS, type KeySpec } from './key-spec.ts';
@@ -115,5 +115,50 @@ export async function ingestFile(wh: Warehouse, request: IngestRequest): Promise
   });
   // Not defined in a file of the project: errors name the ingested file and the command's flags.
   const pipeline: Pipeline = Object.freeze({ ...defined, adHoc: { path: request.path } });
-  return loadPipeline(wh, pipeline, request.onProgress ? { onProgress: request.onProgress } : {});
+  try {
+    return await loadPipeline(wh, pipeline, request.onProgress ? { onProgress: request.onProgress } : {});
+  } catch (error) {
+    throw withIngestFlags(error);
+  }
+}
+
+/** The connector options `gongshu ingest` has flags for. */
+const INGEST_FLAGS: Readonly<Record<string, string>> = {
+  sheet: '--sheet',
+  headerRow: '--header-row',
+  encoding: '--encoding',
+};
+
+/**
+ * A connector's fix written as the ingest flags that give it (`excel({ sheet: "户籍" })` → `--sheet 户籍`,
+ * `csv({ encoding: 'utf-8' })` → `--encoding utf-8`); a fix naming an option ingest has no flag for stays.
+ */
+export function asIngestFlags(text: string): string {
+  return text.replace(/\b(?:csv|excel|json)\(\{ ([^{}]*) \}\)/g, (whole, inner: string) => {
+    const flags: string[] = [];
+    for (const part of inner.split(/, (?=\w+: )/)) {
+      const m = /^(\w+): (.+)$/.exec(part);
+      if (!m) return whole;
+      if (m[1] === 'path') continue;
+      const flag = INGEST_FLAGS[m[1]!];
+      if (!flag) return whole;
+      flags.push(`${flag} ${unquoted(m[2]!)}`);
+    }
+    return flags.length > 0 ? flags.join(' ') : whole;
+  });
+}
+
+/** A quoted option value as typed on a command line (`"户籍"` → `户籍`); quoted still when it holds a space. */
+function unquoted(value: string): string {
+  const m = /^(["'])(.*)\1$/.exec(value);
+  if (!m) return value;
+  return /\s/.test(m[2]!) ? `"${m[2]}"` : m[2]!;
+}
+
+/** A source error of an ingest whose fix names the connector's options: the same error naming the flags. */
+function withIngestFlags(error: unknown): unknown {
+  if (!isGongshuError(error) || error.code !== 'source') return error;
+  const message = asIngestFlags(error.message);
+  if (message === error.message) return error;
+  return new SourceError(message, { ...error.details }, { retryable: error.retryable, cause: error });
 }

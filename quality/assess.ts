@@ -29,7 +29,7 @@ import { newCounter, type QueryCounter, type RunFacts, readFacts } from './conte
 import { datasetResult, datasetScope, queriesSince } from './dataset-result.ts';
 import { defaultRules, keyRules } from './defaults.ts';
 import type { DatasetQuality } from './define.ts';
-import { QualityError } from './errors.ts';
+import { UnknownDatasetError } from './errors.ts';
 import { QUALITY_MESSAGES } from './messages/describe.ts';
 import { anomalyFindings, type History, readHistory, writeHistory } from './metric-history.ts';
 import type { BuiltTable } from './plan.ts';
@@ -112,7 +112,7 @@ function datasetNames(
       if (!b) return [];
       return [b.name === u ? `${u} is not built yet (gongshu build)` : `the built table is ${b.name}`];
     });
-    throw new QualityError(
+    throw new UnknownDatasetError(
       `quality: dataset ${unknown.map((u) => `"${u}"`).join(', ')} is not in the warehouse ${wh.path} ` +
         `(known: ${[...facts.datasets.keys()].join(', ') || 'none'}). ` +
         `Fix: ${hints.length ? `${hints.join('; ')}; ` : ''}run its pipeline first (gongshu run), or name a loaded dataset or a built table (foundation.x, theme.x, topic.x)`,

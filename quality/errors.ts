@@ -1,9 +1,16 @@
 import { GongshuError } from '../schemas/index.ts';
 
-/** A quality run could not proceed (unknown dataset, no warehouse table, uncovered calendar year). */
+/** A quality run could not proceed (no warehouse table, uncovered calendar year). */
 export class QualityError extends GongshuError {
   constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {
     super('quality', message, { details, cause });
+  }
+}
+
+/** A quality run named a dataset the warehouse does not hold: an unknown name, as in every command (exit 2). */
+export class UnknownDatasetError extends GongshuError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('unknown-dataset', message, { details });
   }
 }
 

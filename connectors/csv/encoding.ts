@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { SourceError } from '../errors.ts';
@@ -24,7 +25,8 @@ const GB18030_BOM = [0x84, 0x31, 0x95, 0x33];
 
 /**
  * Chooses the encoding of an open file: a UTF-8 (or GB18030) BOM decides; else the first 64 KiB holding
- * non-ASCII bytes is tested as strict UTF-8 — valid → utf-8, invalid → gb18030 (a superset of GBK).
+ * non-ASCII bytes is tested as strict UTF-8 — valid, or most of its non-ASCII lines valid → utf-8, else
+ * gb18030 (a superset of GBK).
  * UTF-16/32 BOMs are refused with how to convert.
  */
 export async function resolveEncoding(
@@ -70,10 +72,33 @@ export async function resolveEncoding(
   const sample = await firstNonAsciiWindow(file, head);
   if (sample === undefined) return { encoding: 'utf-8', how: 'detected', bomLength: 0 };
   return {
-    encoding: isStrictUtf8(sample.bytes, sample.eof) ? 'utf-8' : 'gb18030',
+    encoding:
+      isStrictUtf8(sample.bytes, sample.eof) || mostLinesUtf8(sample.bytes, sample.eof) ? 'utf-8' : 'gb18030',
     how: 'detected',
     bomLength: 0,
   };
+}
+
+/**
+ * Whether most lines of the sample holding non-ASCII bytes are valid UTF-8: a UTF-8 file with a damaged or
+ * GB18030 line near its start stays UTF-8 (that line is quarantined as `encoding`), instead of the whole file
+ * being decoded as GB18030 mojibake. A line cut at the end of the sample (more follows) is not counted.
+ */
+function mostLinesUtf8(bytes: Uint8Array, eof: boolean): boolean {
+  let utf8 = 0;
+  let other = 0;
+  for (let start = 0; start < bytes.length; ) {
+    const lf = bytes.indexOf(0x0a, start);
+    if (lf < 0 && !eof) break;
+    const end = lf < 0 ? bytes.length : lf;
+    const line = bytes.subarray(start, end);
+    if (line.some((b) => b >= 0x80)) {
+      if (isUtf8(line)) utf8++;
+      else other++;
+    }
+    start = end + 1;
+  }
+  return utf8 > other;
 }
 
 /** True when `bytes` decode as strict UTF-8; when more follows, a sequence cut at the end is not an error. */

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgumentProblems, isCalendarDate, nameLike } from '../../cli/arguments.ts';
-import { CliError, errorReport } from '../../cli/errors.ts';
+import { CliError, errorReport, errorStack } from '../../cli/errors.ts';
 import { invocation, rewriteHints } from '../../cli/invocation.ts';
 import { CliErrorJson } from '../../cli/json-shapes.ts';
 import { csv } from '../../connectors/index.ts';
@@ -83,6 +83,15 @@ describe('--json errors: one {"error": …} line on stdout as well as the human 
       fix: 'this is a bug in gongshu: rerun with --debug and report the output',
       exitCode: 70,
     });
+  });
+
+  it('an internal error masks the identity numbers a DuckDB or Node message echoes, in its message and stack', () => {
+    const error = new Error('Conversion Error: Could not convert string "11010519491231002X" to INT32');
+    expect(errorReport(error).message).toBe(
+      'internal error: Conversion Error: Could not convert string "110105********002X" to INT32',
+    );
+    expect(errorStack(error)).toContain('"110105********002X"');
+    expect(errorStack(error)).not.toContain('11010519491231002X');
   });
 });
 

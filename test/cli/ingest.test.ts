@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/index.ts';
@@ -112,6 +113,10 @@ describe('gongshu ingest --dataset naming a system table or schema', () => {
       expect(r.stderr).toContain(`Fix: ${fix}`);
       expect(r.stderr).not.toContain('query failed');
     }
+    // Written in capitals, the name is refused for its case, and the fix is not the reserved name itself.
+    const upper = gongshu(['ingest', file, '--dataset', 'GONGSHU_LOADS', '--warehouse', warehouse]);
+    expect(upper.code).toBe(2);
+    expect(upper.stderr).toContain('got "GONGSHU_LOADS". Fix: --dataset loads');
     const wh = await openWarehouse({ path: warehouse, readOnly: true });
     try {
       expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(1);
@@ -196,6 +201,25 @@ describe('gongshu ingest errors', () => {
       's.json: holds JSON values such as a number, but no record (a JSON object)',
     );
     expect(scalar.stderr).not.toContain('key');
+  });
+
+  it('give the fix of a connector option as the ingest flag (--sheet, --header-row, --encoding)', async () => {
+    const dir = tempDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('户籍').addRow(['公民身份号码', '姓名']);
+    await book.xlsx.writeFile(join(dir, 'p.xlsx'));
+    writeFileSync(join(dir, 'bom.csv'), `\uFEFF公民身份号码,姓名\n${GOOD[0]},甲\n`);
+    for (const [file, flags, fix] of [
+      ['p.xlsx', ['--sheet', 'nope'], 'Fix: --sheet 户籍 or --sheet 1'],
+      ['p.xlsx', ['--header-row', '9'], 'Fix: --header-row N with N the Excel row number'],
+      ['bom.csv', ['--encoding', 'gb18030'], 'Fix: --encoding utf-8 or --encoding auto'],
+    ] as const) {
+      const r = gongshu(['ingest', join(dir, file), '--dataset', 'p', ...flags, '--warehouse', warehouse]);
+      expect(r.code, file).toBe(4);
+      expect(r.stderr).toContain(fix);
+      expect(r.stderr).not.toMatch(/excel\(|csv\(/);
+    }
   });
 });
 

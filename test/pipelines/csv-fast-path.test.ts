@@ -206,6 +206,31 @@ describe("bytes that are not in the file's encoding", () => {
     }
   });
 
+  it('reads a UTF-8 file with bad lines in its first 64 KB as UTF-8: only those lines are quarantined, on both paths', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'early.csv');
+    const parts: Buffer[] = [Buffer.from('身份证号,姓名\n')];
+    for (let i = 0; i < 100; i++) {
+      const row = `${ids[i % 3]},张三丰\n`;
+      // line 4 has a byte that is neither UTF-8 nor GB18030, line 6 is GB18030 text
+      parts.push(
+        i === 2
+          ? Buffer.concat([Buffer.from(`${ids[2]},张`), Buffer.from([0xff]), Buffer.from('\n')])
+          : i === 4
+            ? iconv.encode(row, 'gb18030')
+            : Buffer.from(row),
+      );
+    }
+    writeFileSync(path, Buffer.concat(parts));
+    const { fast } = await fastAndJs(path);
+    expect(fast.quarantine).toEqual([
+      { source_location: 'early.csv:4', reason: 'encoding' },
+      { source_location: 'early.csv:6', reason: 'encoding' },
+    ]);
+    expect(fast.names).toEqual(Array(98).fill('张三丰'));
+    expect(fast.r.notes).toContain('encoding utf-8 (detected)');
+  });
+
   it('quarantines UTF-8 lines of a file declared GB18030 instead of loading them as mojibake, on both paths', async () => {
     const dir = tempDir();
     const path = join(dir, 'declared.csv');

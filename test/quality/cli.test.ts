@@ -36,8 +36,9 @@ describe('gongshu quality', () => {
     expect(one.stdout).toMatch(/registry/);
     expect(one.stdout).toMatch(/完整性/);
 
+    // An unknown name exits 2 (bad usage), as in quarantine replay, run and build.
     const bad = gongshu(['quality', '--project', dir, '--warehouse', file, '--dataset', 'nope']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /dataset "nope" is not in the warehouse .* \(known: people, registry\)\. Fix:/,
     );
