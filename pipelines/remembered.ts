@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../schemas/index.ts';
+import { type CatalogEntry, GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { DATASETS_TABLE } from '../warehouse/index.ts';
 import type { KeySpec } from './key-spec.ts';
@@ -47,5 +47,14 @@ export async function rememberedDataset(
 export async function rememberedDatasets(wh: Warehouse): Promise<string[]> {
   return (await wh.all<{ d: string }>(`SELECT dataset AS d FROM ${DATASETS_TABLE} ORDER BY 1`)).map(
     (r) => r.d,
+  );
+}
+
+/** The error for a dataset the warehouse never loaded (`unknown-dataset`: exit 2, as an unknown name everywhere). */
+export async function unknownDatasetError(wh: Warehouse, dataset: string): Promise<GongshuError> {
+  const known = await rememberedDatasets(wh);
+  return new GongshuError(
+    'unknown-dataset',
+    `dataset "${dataset}" is not in this warehouse. Known: ${known.join(', ') || '(none)'}. Fix: check the name, or --warehouse`,
   );
 }

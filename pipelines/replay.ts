@@ -1,10 +1,9 @@
 import { memory } from '../connectors/index.ts';
-import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline } from './define.ts';
 import { type LoadResult, loadPipeline } from './load.ts';
-import { rememberedDataset, rememberedDatasets } from './remembered.ts';
+import { rememberedDataset, unknownDatasetError } from './remembered.ts';
 
 /** Which quarantined rows to replay. */
 export interface ReplayFilter {
@@ -47,13 +46,7 @@ export async function replayQuarantine(
   options: ReplayFilter & { pipeline?: Pipeline; runId?: string } = {},
 ): Promise<ReplayResult> {
   const remembered = await rememberedDataset(wh, dataset);
-  if (!remembered && !options.pipeline) {
-    const known = await rememberedDatasets(wh);
-    throw new GongshuError(
-      'unknown-dataset',
-      `dataset "${dataset}" is not in this warehouse. Known: ${known.join(', ') || '(none)'}. Fix: check the name, or --warehouse`,
-    );
-  }
+  if (!remembered && !options.pipeline) throw await unknownDatasetError(wh, dataset);
   const replayable = `(${REPLAYABLE.map((r) => `starts_with(reason, '${r}')`).join(' OR ')})`;
   const where = [
     'dataset = $1',

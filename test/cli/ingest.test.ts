@@ -257,6 +257,12 @@ describe('gongshu quarantine list', () => {
     const statuses = all.lines.map((l) => JSON.parse(l).status).sort();
     expect(statuses).toEqual(['current', 'current', 'superseded', 'superseded']);
     expect(all.stderr).toContain('(4 quarantined rows in the history');
+    // A misspelled dataset is an unknown name (exit 2, as in replay), not an empty quarantine.
+    for (const action of ['list', 'replay']) {
+      const typo = gongshu(['quarantine', action, 'pp', '--warehouse', warehouse]);
+      expect(typo.code, action).toBe(2);
+      expect(typo.stderr).toContain('dataset "pp" is not in this warehouse. Known: p.');
+    }
   });
 
   it('never shows an identity number from a malformed line, in the summary or the logs', () => {

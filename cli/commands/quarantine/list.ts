@@ -1,3 +1,4 @@
+import { rememberedDataset, unknownDatasetError } from '../../../pipelines/index.ts';
 import { mask } from '../../../schemas/index.ts';
 import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE, type Warehouse } from '../../../warehouse/index.ts';
 import { EXIT } from '../../errors.ts';
@@ -30,6 +31,9 @@ export async function list(options: {
   const limit = Number(o.limit);
   const wh = await openCommandWarehouse({ path, readOnly: true });
   try {
+    // A misspelled name is an error (as in replay), not an empty quarantine.
+    if (dataset !== undefined && !(await rememberedDataset(wh, dataset)) && !(await inHistory(wh, dataset)))
+      throw await unknownDatasetError(wh, dataset);
     const { rows, totals } = await readQuarantine(wh, dataset, o, limit);
     const total = totals.reduce((a, t) => a + t.n, 0);
     if (o.json) for (const r of rows) out.json(r);
@@ -45,6 +49,11 @@ export async function list(options: {
   } finally {
     wh.close();
   }
+}
+
+/** Whether the quarantine's history holds rows of the dataset (of a load older than `gongshu.datasets`). */
+async function inHistory(wh: Warehouse, dataset: string): Promise<boolean> {
+  return Number(await wh.value(`SELECT count(*) FROM ${QUARANTINE_TABLE} WHERE dataset = $1`, [dataset])) > 0;
 }
 
 /**
