@@ -101,7 +101,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     await mkdir(dirname(target), { recursive: true });
     let check: Awaited<ReturnType<typeof checkRestored>>;
     try {
-      await unpackArchive(store.archive(id), manifest, dataKey, staging, `${store.where}: backup ${id}`);
+      await unpackArchive(store.archive(id), manifest, dataKey, staging, `${store.where}: backup ${id}`, {
+        sync: true,
+      });
       check = await checkRestored(staging, manifest);
       if (!check.rowsMatch || !check.auditOk) {
         throw new BackupError(

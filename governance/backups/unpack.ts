@@ -1,9 +1,8 @@
 /**
  * Reading a backup back: unwrap its data key with the master key named in the manifest, check the manifest's
- * MAC, decrypt and unpack the archive into files (each checked against its size and SM3), then open the
+ * MAC, decrypt and unpack the archive into files (each checked against its size and hash), then open the
  * restored warehouse read-only and compare every table's row count and the audit chain with the manifest.
  */
-import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { verifyAudit } from '../../platform/index.ts';
@@ -12,6 +11,7 @@ import { readArchive } from './archive.ts';
 import { ByteReader } from './byte-reader.ts';
 import { aead } from './cipher.ts';
 import { BackupIntegrityError, BackupKeyError } from './errors.ts';
+import { entryHash, newFileHash } from './file-hash.ts';
 import { checkManifestMac, dataSubkeys, type Manifest, wrapAad } from './manifest.ts';
 import type { KeyRing } from './master-keys.ts';
 import { restoredPath, tableCounts } from './snapshot.ts';
@@ -58,7 +58,8 @@ async function* counted(
 
 /**
  * Decrypts and unpacks an archive into the files of a warehouse at `target` (`target`, `target.wal`,
- * `target.outbox/…`), checking each file's size and SM3 and the archive's length against the manifest.
+ * `target.outbox/…`), checking each file's size and hash and the archive's length against the manifest; `sync` makes each file
+ * durable (a restore) or not (a verify's temporary copy).
  */
 export async function unpackArchive(
   source: AsyncIterable<Uint8Array>,
@@ -66,6 +67,7 @@ export async function unpackArchive(
   dataKey: Buffer,
   target: string,
   where: string,
+  options: { readonly sync: boolean },
 ): Promise<string[]> {
   const box = { bytes: 0 };
   const plain = readArchive(
@@ -94,7 +96,8 @@ export async function unpackArchive(
       const fh = await open(path, 'w', 0o600);
       current = fh;
       written.push(path);
-      const hash = createHash('sm3');
+      const want = entryHash(expected);
+      const hash = newFileHash(want.name);
       return {
         async write(bytes) {
           hash.update(bytes);
@@ -103,14 +106,14 @@ export async function unpackArchive(
         async end() {
           current = undefined;
           try {
-            await fh.sync();
+            if (options.sync) await fh.sync();
           } finally {
             await fh.close();
           }
-          const sm3 = hash.digest('hex');
-          if (sm3 !== expected.sm3) {
+          const hex = hash.digest('hex');
+          if (hex !== want.hex) {
             throw new BackupIntegrityError(
-              `${where}: ${entry.name}: its SM3 ${sm3.slice(0, 16)}… differs from the manifest's ${expected.sm3.slice(0, 16)}…`,
+              `${where}: ${entry.name}: its ${want.name.toUpperCase()} ${hex.slice(0, 16)}… differs from the manifest's ${want.hex.slice(0, 16)}…`,
               { where, file: entry.name },
             );
           }

@@ -1,6 +1,6 @@
 /**
  * `backup verify ID`: at each destination holding the backup, unwrap its data key, check the manifest's MAC,
- * decrypt and unpack the archive into a temporary folder (every chunk authenticated, every file's SM3 checked),
+ * decrypt and unpack the archive into a temporary folder (every chunk authenticated, every file's hash checked),
  * open the restored warehouse, compare every table's row count and verify its audit chain and head. The
  * temporary folder is removed; each destination's outcome is recorded in the journal.
  */
@@ -89,7 +89,9 @@ export async function verifyBackup(
       tmp = join(settings.tmpDir, `verify-${process.pid}-${id}-${randomBytes(3).toString('hex')}`);
       await mkdir(tmp, { recursive: true, mode: 0o700 });
       const target = join(tmp, 'warehouse.duckdb');
-      await unpackArchive(store.archive(id), manifest, dataKey, target, `${store.where}: backup ${id}`);
+      await unpackArchive(store.archive(id), manifest, dataKey, target, `${store.where}: backup ${id}`, {
+        sync: false,
+      });
       const check = await checkRestored(target, manifest);
       result = {
         destination: d.name,
