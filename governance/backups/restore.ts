@@ -103,7 +103,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     try {
       await unpackArchive(store.archive(id), manifest, dataKey, staging, `${store.where}: backup ${id}`, {
         sync: true,
+        progress:
+          options.progress &&
+          ((done, total) => options.progress?.(`backup restore ${id}: decrypt`, done, total)),
       });
+      options.progress?.(`backup restore ${id}: open, count, audit verify`);
       check = await checkRestored(staging, manifest);
       if (!check.rowsMatch || !check.auditOk) {
         throw new BackupError(

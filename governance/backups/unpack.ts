@@ -45,13 +45,15 @@ export function openDataKey(manifest: Manifest, keys: KeyRing, where: string): B
   return dataKey;
 }
 
-/** Counts the bytes of a stream as it passes. */
+/** Counts the bytes of a stream as it passes (and reports them). */
 async function* counted(
   source: AsyncIterable<Uint8Array>,
   box: { bytes: number },
+  progress: ((done: number) => void) | undefined,
 ): AsyncGenerator<Uint8Array> {
   for await (const piece of source) {
     box.bytes += piece.byteLength;
+    progress?.(box.bytes);
     yield piece;
   }
 }
@@ -67,11 +69,15 @@ export async function unpackArchive(
   dataKey: Buffer,
   target: string,
   where: string,
-  options: { readonly sync: boolean },
+  options: {
+    readonly sync: boolean;
+    /** Archive bytes read so far of the total. */
+    readonly progress?: ((done: number, total: number) => void) | undefined;
+  },
 ): Promise<string[]> {
   const box = { bytes: 0 };
   const plain = readArchive(
-    counted(source, box),
+    counted(source, box, options.progress && ((n) => options.progress?.(n, manifest.archive.bytes))),
     aead(manifest.encryption.cipher, dataSubkeys(dataKey).archive),
     manifest.id,
     where,
@@ -98,14 +104,19 @@ export async function unpackArchive(
       written.push(path);
       const want = entryHash(expected);
       const hash = newFileHash(want.name);
+      // One write in flight while the next piece is decrypted and hashed (the pieces are fresh buffers).
+      let writing: Promise<void> = Promise.resolve();
       return {
         async write(bytes) {
           hash.update(bytes);
-          await writeAll(fh, bytes);
+          await writing;
+          writing = writeAll(fh, bytes);
+          writing.catch(() => undefined);
         },
         async end() {
           current = undefined;
           try {
+            await writing;
             if (options.sync) await fh.sync();
           } finally {
             await fh.close();

@@ -132,6 +132,43 @@ describe('create → verify → restore', () => {
     });
   }
 
+  it('reports its steps: pack, verify and restore count bytes up to their totals', async () => {
+    const o = await node();
+    const seen: { step: string; done?: number | undefined; total?: number | undefined }[] = [];
+    const progress = (step: string, done?: number, total?: number) => void seen.push({ step, done, total });
+    const wh = await openWarehouse({ path: o.warehouse });
+    let r: Awaited<ReturnType<typeof createBackup>>;
+    try {
+      r = await createBackup({ ...o, wh, progress, chunkBytes: 64 * 1024 });
+    } finally {
+      wh.close();
+    }
+    await verifyBackup({ ...o, id: r.id, from: ['local'], progress });
+    await restoreBackup({ ...o, id: r.id, to: join(o.dir, 'p'), livePath: o.warehouse, progress });
+    const steps = [...new Set(seen.map((x) => x.step))];
+    expect(steps).toEqual([
+      'backup checkpoint',
+      'backup pack',
+      'backup copy to offsite',
+      `backup verify ${r.id} at local: decrypt`,
+      `backup verify ${r.id} at local: open, count, audit verify`,
+      `backup restore ${r.id}: decrypt`,
+      `backup restore ${r.id}: open, count, audit verify`,
+    ]);
+    for (const [step, total] of [
+      ['backup pack', r.plainBytes],
+      [`backup verify ${r.id} at local: decrypt`, r.bytes],
+      [`backup restore ${r.id}: decrypt`, r.bytes],
+    ] as const) {
+      const counts = seen.filter((x) => x.step === step);
+      expect(counts.length, step).toBeGreaterThan(3);
+      expect(counts.every((x) => x.total === total), step).toBe(true);
+      const done = counts.map((x) => x.done!);
+      expect(done, step).toEqual([...done].sort((a, b) => a - b));
+      expect(done.at(-1), step).toBe(total);
+    }
+  });
+
   it('leaves no clear citizen ID or name in any backup file, the manifest and the journal', async () => {
     const o = await node();
     await create(o);
