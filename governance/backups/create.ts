@@ -1,8 +1,9 @@
 /**
  * `backup create`: the snapshot (checkpoint, row counts and audit head, then every file streamed through tar,
- * SM3 and the cipher into `archive.gsb`) runs while the caller is the warehouse's only writer; the archive is
- * committed at the first folder destination (or staged in tmpDir), then copied to the other destinations and
- * uploaded to the parent, recorded in the journal, and each destination is pruned by the retention policy.
+ * the file hash and the cipher into `archive.gsb`) runs while the caller is the warehouse's only writer; the
+ * archive is committed at the first folder destination (or staged in tmpDir), then copied to the other
+ * destinations and uploaded to the parent, recorded in the journal, and each destination is pruned by the
+ * retention policy.
  * @example
  * const result = await createBackup({ settings, wh, journal: journalPath(wh.path), to: ['local', 'offsite'] });
  */

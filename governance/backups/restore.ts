@@ -1,7 +1,7 @@
 /**
  * `backup restore ID --to PATH`: unpacks a backup next to its target (`<target>.restoring-<random>`), checks it
- * like verify (chunks, SM3 per file, row counts, audit chain), and only then renames it into place. An existing
- * file is replaced only with `force`, under its writer lock (a running `gongshu serve` holds the live
+ * like verify (chunks, the hash of each file, row counts, audit chain), and only then renames it into place. An
+ * existing file is replaced only with `force`, under its writer lock (a running `gongshu serve` holds the live
  * warehouse's: stop it first); the replaced files are kept as `<target>.replaced-<time>` until you delete them.
  * Restoring over the node's live warehouse appends a `backup-restored` entry to the restored audit chain.
  */
