@@ -28,6 +28,7 @@ export {
 } from './backups/config.ts';
 export {
   type BackupLog,
+  type BackupProgress,
   type BackupRunOptions,
   type CreateBackupOptions,
   type CreateBackupResult,

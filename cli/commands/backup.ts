@@ -6,6 +6,7 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { type ProgressReporter, progressReporter, progressWanted } from '../progress.ts';
 import { create } from './backup/create.ts';
 import { keygen } from './backup/keygen.ts';
 import { list } from './backup/list.ts';
@@ -83,11 +84,13 @@ export default async function backup(args: unknown[], command: Command): Promise
   const logger = createLogger(globals.logLevel);
   const { loaded, warehousePath } = await projectAndWarehouse(o);
   const settings = backupSettings(loaded.project, loaded.dir);
+  const progress = progressReporter(progressWanted(command));
   const run: BackupRunOptions = {
     settings,
     journal: journalPath(warehousePath),
     parent: parentLinkOf(loaded.project, loaded.dir, settings, logger),
     logger,
+    progress: backupProgress(progress),
   };
   const a: BackupAction = { run, o, out, warehousePath };
   try {
@@ -111,5 +114,16 @@ export default async function backup(args: unknown[], command: Command): Promise
     }
   } catch (error) {
     mapError(error);
+  } finally {
+    progress.stop();
   }
+}
+
+/** The steps of a backup operation on the progress line: bytes shown in MiB (a step over 2 s only). */
+function backupProgress(reporter: ProgressReporter): BackupRunOptions['progress'] {
+  const MiB = 1024 * 1024;
+  return (step, done, total) => {
+    if (done === undefined) reporter.step(step);
+    else reporter.step(step, done / MiB, total === undefined ? undefined : total / MiB, 'MiB');
+  };
 }

@@ -25,60 +25,80 @@ function nonceOf(index: number): Buffer {
 
 const aadOf = (id: string, final: boolean) => Buffer.from(`${id}|${final ? 1 : 0}`);
 
-/** Writes plaintext as sealed chunks to `sink`; `finish()` seals the final chunk. */
+/**
+ * Writes plaintext as sealed chunks to `sink`; `finish()` seals the final chunk and waits for the sink. One
+ * sealed chunk is written while the next is filled and sealed (read → encrypt → write overlap); `space()` and
+ * `commit()` let a caller read straight into the chunk being filled, without a copy.
+ */
 export class ArchiveWriter {
-  private readonly pending: Buffer;
+  private pending: Buffer;
   private filled = 0;
   private index = 0;
-  /** Archive bytes written so far. */
+  /** The write in flight; its error surfaces at the next write or at `finish()`. */
+  private writing: Promise<void> = Promise.resolve();
+  /** Archive bytes written (or being written) so far. */
   bytes = 0;
 
   constructor(
     private readonly aead: Aead,
     private readonly id: string,
-    private readonly sink: (bytes: Buffer) => Promise<void>,
+    /** Writes pieces in order (e.g. `writev`); called again only after the previous call settled. */
+    private readonly sink: (parts: Buffer[]) => Promise<void>,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {
-    this.pending = Buffer.alloc(chunkBytes);
+    this.pending = Buffer.allocUnsafe(chunkBytes);
   }
 
   /** Starts the archive (the header). */
   async start(): Promise<void> {
-    await this.emit(ARCHIVE_MAGIC);
+    await this.emit([ARCHIVE_MAGIC]);
   }
 
-  private async emit(bytes: Buffer): Promise<void> {
-    await this.sink(bytes);
-    this.bytes += bytes.length;
+  private async emit(parts: Buffer[]): Promise<void> {
+    await this.writing;
+    for (const p of parts) this.bytes += p.length;
+    this.writing = this.sink(parts);
+    this.writing.catch(() => undefined);
   }
 
-  private async seal(plaintext: Buffer, final: boolean): Promise<void> {
-    const sealed = this.aead.seal(nonceOf(this.index), plaintext, aadOf(this.id, final));
+  private async seal(final: boolean): Promise<void> {
+    const plaintext = this.pending.subarray(0, this.filled);
+    const parts = this.aead.sealParts(nonceOf(this.index), plaintext, aadOf(this.id, final));
     this.index++;
     const len = Buffer.alloc(4);
-    len.writeUInt32BE(sealed.length);
-    await this.emit(Buffer.concat([len, sealed]));
+    len.writeUInt32BE(parts.reduce((n, p) => n + p.length, 0));
+    // The sealed pieces are new buffers: the chunk buffer can be refilled while they are written.
+    this.filled = 0;
+    await this.emit([len, ...parts]);
+  }
+
+  /** The free part of the chunk being filled (never empty: a full chunk is sealed first). */
+  async space(): Promise<Buffer> {
+    if (this.filled === this.chunkBytes) await this.seal(false);
+    return this.pending.subarray(this.filled);
+  }
+
+  /** Counts `n` bytes just written into `space()` as plaintext. */
+  commit(n: number): void {
+    this.filled += n;
   }
 
   /** Adds plaintext (copied: the caller may reuse its buffer). */
   async write(data: Buffer): Promise<void> {
     let at = 0;
     while (at < data.length) {
-      if (this.filled === this.chunkBytes) {
-        await this.seal(this.pending, false);
-        this.filled = 0;
-      }
-      const n = Math.min(this.chunkBytes - this.filled, data.length - at);
-      data.copy(this.pending, this.filled, at, at + n);
-      this.filled += n;
+      const room = await this.space();
+      const n = Math.min(room.length, data.length - at);
+      data.copy(room, 0, at, at + n);
+      this.commit(n);
       at += n;
     }
   }
 
-  /** Seals what is left as the final chunk (possibly empty). */
+  /** Seals what is left as the final chunk (possibly empty) and waits until everything is written. */
   async finish(): Promise<void> {
-    await this.seal(this.pending.subarray(0, this.filled), true);
-    this.filled = 0;
+    await this.seal(true);
+    await this.writing;
   }
 }
 

@@ -16,13 +16,20 @@ export const KEY_BYTES = 32;
 /** Bytes of an AEAD nonce. */
 export const NONCE_BYTES = 12;
 
-/** An AEAD bound to one key: `seal` returns ciphertext ‖ tag, `open` the plaintext or null when it does not authenticate. */
+/**
+ * An AEAD bound to one key: `seal` returns ciphertext ‖ tag (`sealParts` the same as pieces, so a writer can hand
+ * them to `writev` without copying), `open` the plaintext or null when it does not authenticate.
+ */
 export interface Aead {
   readonly cipher: BackupCipher;
   readonly tagBytes: number;
   seal(nonce: Buffer, plaintext: Buffer, aad: Buffer): Buffer;
+  sealParts(nonce: Buffer, plaintext: Buffer, aad: Buffer): Buffer[];
   open(nonce: Buffer, sealed: Buffer, aad: Buffer): Buffer | null;
 }
+
+/** `head` ‖ `tail` without a copy when `tail` is empty (a stream cipher's and GCM's `final()`). */
+const joined = (head: Buffer, tail: Buffer) => (tail.length === 0 ? head : Buffer.concat([head, tail]));
 
 /** A labelled 32-byte subkey: HMAC-SM3(key, label). */
 export function subkey(key: Buffer, label: string): Buffer {
@@ -30,16 +37,18 @@ export function subkey(key: Buffer, label: string): Buffer {
 }
 
 function aesGcm(key: Buffer): Aead {
+  const sealParts = (nonce: Buffer, plaintext: Buffer, aad: Buffer) => {
+    const c = createCipheriv('aes-256-gcm', key, nonce);
+    c.setAAD(aad);
+    const head = c.update(plaintext);
+    const tail = c.final();
+    return tail.length === 0 ? [head, c.getAuthTag()] : [head, tail, c.getAuthTag()];
+  };
   return {
     cipher: 'aes-256-gcm',
     tagBytes: 16,
-    seal(nonce, plaintext, aad) {
-      const c = createCipheriv('aes-256-gcm', key, nonce);
-      c.setAAD(aad);
-      const head = c.update(plaintext);
-      const tail = c.final();
-      return Buffer.concat([head, tail, c.getAuthTag()]);
-    },
+    sealParts,
+    seal: (nonce, plaintext, aad) => Buffer.concat(sealParts(nonce, plaintext, aad)),
     open(nonce, sealed, aad) {
       if (sealed.length < 16) return null;
       const d = createDecipheriv('aes-256-gcm', key, nonce);
@@ -47,7 +56,7 @@ function aesGcm(key: Buffer): Aead {
       d.setAuthTag(sealed.subarray(sealed.length - 16));
       try {
         const head = d.update(sealed.subarray(0, sealed.length - 16));
-        return Buffer.concat([head, d.final()]);
+        return joined(head, d.final());
       } catch {
         return null;
       }
@@ -66,20 +75,22 @@ function sm4CtrHmacSm3(key: Buffer): Aead {
     len.writeBigUInt64BE(BigInt(aad.length));
     return createHmac('sm3', macKey).update(len).update(aad).update(nonce).update(ciphertext).digest();
   };
+  const sealParts = (nonce: Buffer, plaintext: Buffer, aad: Buffer) => {
+    const c = createCipheriv('sm4-ctr', encKey, iv(nonce));
+    const ciphertext = joined(c.update(plaintext), c.final());
+    return [ciphertext, tag(nonce, ciphertext, aad)];
+  };
   return {
     cipher: 'sm4-ctr-hmac-sm3',
     tagBytes: 32,
-    seal(nonce, plaintext, aad) {
-      const c = createCipheriv('sm4-ctr', encKey, iv(nonce));
-      const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
-      return Buffer.concat([ciphertext, tag(nonce, ciphertext, aad)]);
-    },
+    sealParts,
+    seal: (nonce, plaintext, aad) => Buffer.concat(sealParts(nonce, plaintext, aad)),
     open(nonce, sealed, aad) {
       if (sealed.length < 32) return null;
       const ciphertext = sealed.subarray(0, sealed.length - 32);
       if (!timingSafeEqual(tag(nonce, ciphertext, aad), sealed.subarray(sealed.length - 32))) return null;
       const d = createDecipheriv('sm4-ctr', encKey, iv(nonce));
-      return Buffer.concat([d.update(ciphertext), d.final()]);
+      return joined(d.update(ciphertext), d.final());
     },
   };
 }

@@ -29,6 +29,8 @@ export interface Staged {
   /** A staging folder to remove afterwards (no folder destination was chosen). */
   readonly staging: string | undefined;
   readonly plainBytes: number;
+  /** Seconds of the checkpoint and row counts, of packing and encrypting, of syncing the archive to disk. */
+  readonly seconds: { readonly facts: number; readonly pack: number; readonly sync: number };
 }
 
 /** A new data key, wrapped by the current master key: the manifest's `encryption` and the data subkeys. */
@@ -81,7 +83,10 @@ export async function snapshot(
   const { primary, store, dir, staging, where } = await snapshotFolder(settings, targets, id);
   const archiveFile = join(dir, BACKUP_FILES.archive);
   try {
+    const t0 = performance.now();
+    options.progress?.('backup checkpoint');
     const facts = await snapshotFacts(wh);
+    const factsSeconds = (performance.now() - t0) / 1000;
     const files = snapshotFiles(wh.path);
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     const written = await writeArchive({
@@ -91,6 +96,7 @@ export async function snapshot(
       aead: aead(encryption.cipher, keys.archive),
       id,
       chunkBytes,
+      progress: options.progress && ((done, total) => options.progress?.('backup pack', done, total)),
     });
     const unsigned: UnsignedManifest = {
       format: MANIFEST_FORMAT,
@@ -112,6 +118,7 @@ export async function snapshot(
       primary,
       staging,
       plainBytes: written.plainBytes,
+      seconds: { facts: factsSeconds, ...written.seconds },
     };
   } catch (error) {
     if (store) await store.abort(id);

@@ -1,8 +1,9 @@
 /**
  * `backup create`: the snapshot (checkpoint, row counts and audit head, then every file streamed through tar,
- * SM3 and the cipher into `archive.gsb`) runs while the caller is the warehouse's only writer; the archive is
- * committed at the first folder destination (or staged in tmpDir), then copied to the other destinations and
- * uploaded to the parent, recorded in the journal, and each destination is pruned by the retention policy.
+ * the file hash and the cipher into `archive.gsb`) runs while the caller is the warehouse's only writer; the
+ * archive is committed at the first folder destination (or staged in tmpDir), then copied to the other
+ * destinations and uploaded to the parent, recorded in the journal, and each destination is pruned by the
+ * retention policy.
  * @example
  * const result = await createBackup({ settings, wh, journal: journalPath(wh.path), to: ['local', 'offsite'] });
  */
@@ -21,6 +22,12 @@ import { pathStoreOf, storeOf } from './stores.ts';
 /** A logger: info and warn lines in the log grammar. */
 export type BackupLog = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 
+/**
+ * Progress of a backup operation's long steps: a label (`backup pack`, `backup verify local: decrypt`, …) and,
+ * when counted, the bytes done of the total. A step ends when the next one starts or the operation returns.
+ */
+export type BackupProgress = (step: string, done?: number, total?: number) => void;
+
 /** What every backup operation needs. */
 export interface BackupRunOptions {
   readonly settings: BackupSettings;
@@ -31,6 +38,8 @@ export interface BackupRunOptions {
   readonly logger?: BackupLog | undefined;
   /** The clock; defaults to now. */
   readonly now?: (() => Date) | undefined;
+  /** Reports the steps of a long operation (the CLI's progress line); defaults to none. */
+  readonly progress?: BackupProgress | undefined;
 }
 
 /** Options of `createBackup`. */
@@ -66,7 +75,11 @@ export interface CreateBackupResult {
   readonly auditHead: string | null;
   readonly cipher: string;
   readonly keyId: string;
-  readonly seconds: { snapshot: number; distribute: number };
+  /**
+   * Seconds of the snapshot (of which: checkpoint and row counts; reading, hashing, encrypting and writing the
+   * archive; syncing it to disk) and of copying it to the other destinations.
+   */
+  readonly seconds: { snapshot: number; facts: number; pack: number; sync: number; distribute: number };
   readonly pruned: PruneResult[];
 }
 
@@ -97,6 +110,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
   const failed: CreateBackupResult['failed'] = [];
   for (const d of targets) {
     if (d === staged.primary) continue;
+    options.progress?.(`backup copy to ${d.name}`);
     try {
       await stores.get(d.name)!.put(staged.archiveFile, manifest);
       done.push(d.name);
@@ -155,7 +169,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
     auditHead: manifest.auditHead,
     cipher: manifest.encryption.cipher,
     keyId: manifest.encryption.keyId,
-    seconds: { snapshot: (t1 - t0) / 1000, distribute: (t2 - t1) / 1000 },
+    seconds: { snapshot: (t1 - t0) / 1000, ...staged.seconds, distribute: (t2 - t1) / 1000 },
     pruned,
   };
 }

@@ -18,7 +18,7 @@ export class BackupKeyError extends GongshuError {
 
 /**
  * A backup's bytes do not check out: a chunk or the manifest does not authenticate, the archive is truncated,
- * a file's SM3 or the row counts differ from the manifest (exit 1).
+ * a file's hash or the row counts differ from the manifest (exit 1).
  */
 export class BackupIntegrityError extends GongshuError {
   constructor(message: string, details: Record<string, unknown> = {}, cause?: unknown) {

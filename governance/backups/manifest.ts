@@ -1,6 +1,6 @@
 /**
  * The manifest (`manifest.json`) beside each archive: what the backup holds (node, time, schema version, row
- * counts of every table, the audit head, the SM3 of each file) and how it is encrypted (cipher, master key id,
+ * counts of every table, the audit head, the hash of each file) and how it is encrypted (cipher, master key id,
  * the wrapped data key). It is readable without the key, so `backup list` and a parent holding it can show it;
  * it carries no row data. Its `mac` (HMAC-SM3 under a key derived from the data key) makes any edit visible to
  * whoever holds the master key.
@@ -45,11 +45,25 @@ export const manifestSchema = z
           .object({
             path: z.string(),
             bytes: z.number().int().min(0),
-            sm3: z.string().regex(/^[0-9a-f]{64}$/),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/)
+              .optional(),
+            sm3: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/)
+              .optional(),
           })
-          .strict(),
+          .strict()
+          .refine((f) => (f.sha256 === undefined) !== (f.sm3 === undefined), {
+            message:
+              'a file has exactly one hash: sha256 (beside aes-256-gcm) or sm3 (beside sm4-ctr-hmac-sm3)',
+          }),
       )
-      .meta({ description: 'the files in the archive, with the SM3 of their plaintext' }),
+      .meta({
+        description:
+          'the files in the archive, with the hash of their plaintext: SHA-256 beside aes-256-gcm, SM3 beside sm4-ctr-hmac-sm3 (earlier backups have SM3 with either cipher)',
+      }),
     archive: z
       .object({
         file: z.literal(BACKUP_FILES.archive),

@@ -1,7 +1,7 @@
 /**
  * `backup restore ID --to PATH`: unpacks a backup next to its target (`<target>.restoring-<random>`), checks it
- * like verify (chunks, SM3 per file, row counts, audit chain), and only then renames it into place. An existing
- * file is replaced only with `force`, under its writer lock (a running `gongshu serve` holds the live
+ * like verify (chunks, the hash of each file, row counts, audit chain), and only then renames it into place. An
+ * existing file is replaced only with `force`, under its writer lock (a running `gongshu serve` holds the live
  * warehouse's: stop it first); the replaced files are kept as `<target>.replaced-<time>` until you delete them.
  * Restoring over the node's live warehouse appends a `backup-restored` entry to the restored audit chain.
  */
@@ -101,7 +101,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     await mkdir(dirname(target), { recursive: true });
     let check: Awaited<ReturnType<typeof checkRestored>>;
     try {
-      await unpackArchive(store.archive(id), manifest, dataKey, staging, `${store.where}: backup ${id}`);
+      await unpackArchive(store.archive(id), manifest, dataKey, staging, `${store.where}: backup ${id}`, {
+        sync: true,
+        progress:
+          options.progress &&
+          ((done, total) => options.progress?.(`backup restore ${id}: decrypt`, done, total)),
+      });
+      options.progress?.(`backup restore ${id}: open, count, audit verify`);
       check = await checkRestored(staging, manifest);
       if (!check.rowsMatch || !check.auditOk) {
         throw new BackupError(

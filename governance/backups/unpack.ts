@@ -1,9 +1,8 @@
 /**
  * Reading a backup back: unwrap its data key with the master key named in the manifest, check the manifest's
- * MAC, decrypt and unpack the archive into files (each checked against its size and SM3), then open the
+ * MAC, decrypt and unpack the archive into files (each checked against its size and hash), then open the
  * restored warehouse read-only and compare every table's row count and the audit chain with the manifest.
  */
-import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { verifyAudit } from '../../platform/index.ts';
@@ -12,6 +11,7 @@ import { readArchive } from './archive.ts';
 import { ByteReader } from './byte-reader.ts';
 import { aead } from './cipher.ts';
 import { BackupIntegrityError, BackupKeyError } from './errors.ts';
+import { entryHash, newFileHash } from './file-hash.ts';
 import { checkManifestMac, dataSubkeys, type Manifest, wrapAad } from './manifest.ts';
 import type { KeyRing } from './master-keys.ts';
 import { restoredPath, tableCounts } from './snapshot.ts';
@@ -45,20 +45,23 @@ export function openDataKey(manifest: Manifest, keys: KeyRing, where: string): B
   return dataKey;
 }
 
-/** Counts the bytes of a stream as it passes. */
+/** Counts the bytes of a stream as it passes (and reports them). */
 async function* counted(
   source: AsyncIterable<Uint8Array>,
   box: { bytes: number },
+  progress: ((done: number) => void) | undefined,
 ): AsyncGenerator<Uint8Array> {
   for await (const piece of source) {
     box.bytes += piece.byteLength;
+    progress?.(box.bytes);
     yield piece;
   }
 }
 
 /**
  * Decrypts and unpacks an archive into the files of a warehouse at `target` (`target`, `target.wal`,
- * `target.outbox/…`), checking each file's size and SM3 and the archive's length against the manifest.
+ * `target.outbox/…`), checking each file's size and hash and the archive's length against the manifest; `sync` makes each file
+ * durable (a restore) or not (a verify's temporary copy).
  */
 export async function unpackArchive(
   source: AsyncIterable<Uint8Array>,
@@ -66,10 +69,15 @@ export async function unpackArchive(
   dataKey: Buffer,
   target: string,
   where: string,
+  options: {
+    readonly sync: boolean;
+    /** Archive bytes read so far of the total. */
+    readonly progress?: ((done: number, total: number) => void) | undefined;
+  },
 ): Promise<string[]> {
   const box = { bytes: 0 };
   const plain = readArchive(
-    counted(source, box),
+    counted(source, box, options.progress && ((n) => options.progress?.(n, manifest.archive.bytes))),
     aead(manifest.encryption.cipher, dataSubkeys(dataKey).archive),
     manifest.id,
     where,
@@ -94,23 +102,29 @@ export async function unpackArchive(
       const fh = await open(path, 'w', 0o600);
       current = fh;
       written.push(path);
-      const hash = createHash('sm3');
+      const want = entryHash(expected);
+      const hash = newFileHash(want.name);
+      // One write in flight while the next piece is decrypted and hashed (the pieces are fresh buffers).
+      let writing: Promise<void> = Promise.resolve();
       return {
         async write(bytes) {
           hash.update(bytes);
-          await writeAll(fh, bytes);
+          await writing;
+          writing = writeAll(fh, bytes);
+          writing.catch(() => undefined);
         },
         async end() {
           current = undefined;
           try {
-            await fh.sync();
+            await writing;
+            if (options.sync) await fh.sync();
           } finally {
             await fh.close();
           }
-          const sm3 = hash.digest('hex');
-          if (sm3 !== expected.sm3) {
+          const hex = hash.digest('hex');
+          if (hex !== want.hex) {
             throw new BackupIntegrityError(
-              `${where}: ${entry.name}: its SM3 ${sm3.slice(0, 16)}… differs from the manifest's ${expected.sm3.slice(0, 16)}…`,
+              `${where}: ${entry.name}: its ${want.name.toUpperCase()} ${hex.slice(0, 16)}… differs from the manifest's ${want.hex.slice(0, 16)}…`,
               { where, file: entry.name },
             );
           }

@@ -1,6 +1,6 @@
 /**
  * `backup verify ID`: at each destination holding the backup, unwrap its data key, check the manifest's MAC,
- * decrypt and unpack the archive into a temporary folder (every chunk authenticated, every file's SM3 checked),
+ * decrypt and unpack the archive into a temporary folder (every chunk authenticated, every file's hash checked),
  * open the restored warehouse, compare every table's row count and verify its audit chain and head. The
  * temporary folder is removed; each destination's outcome is recorded in the journal.
  */
@@ -28,6 +28,8 @@ export interface VerifyDestinationResult {
   readonly auditOk?: boolean;
   readonly mismatches?: string[];
   readonly auditProblems?: string[];
+  /** Seconds spent decrypting and unpacking, and opening, counting and verifying the audit chain. */
+  readonly seconds?: { readonly unpack: number; readonly check: number };
 }
 
 /** The outcome of `verifyBackup`. */
@@ -89,8 +91,16 @@ export async function verifyBackup(
       tmp = join(settings.tmpDir, `verify-${process.pid}-${id}-${randomBytes(3).toString('hex')}`);
       await mkdir(tmp, { recursive: true, mode: 0o700 });
       const target = join(tmp, 'warehouse.duckdb');
-      await unpackArchive(store.archive(id), manifest, dataKey, target, `${store.where}: backup ${id}`);
+      const t0 = performance.now();
+      const step = `backup verify ${id} at ${d.name}`;
+      await unpackArchive(store.archive(id), manifest, dataKey, target, `${store.where}: backup ${id}`, {
+        sync: false,
+        progress: options.progress && ((done, total) => options.progress?.(`${step}: decrypt`, done, total)),
+      });
+      options.progress?.(`${step}: open, count, audit verify`);
+      const t1 = performance.now();
       const check = await checkRestored(target, manifest);
+      const seconds = { unpack: (t1 - t0) / 1000, check: (performance.now() - t1) / 1000 };
       result = {
         destination: d.name,
         ok: check.rowsMatch && check.auditOk,
@@ -100,6 +110,7 @@ export async function verifyBackup(
         auditOk: check.auditOk,
         mismatches: check.mismatches,
         auditProblems: check.auditProblems,
+        seconds,
         ...(check.rowsMatch && check.auditOk
           ? {}
           : {

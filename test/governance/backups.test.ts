@@ -5,9 +5,11 @@
  * and unconfigured keys fail with the key id named; rotation keeps old backups readable; retention removes
  * exactly the expired backups; the journal and the status flag overdue destinations.
  */
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dataSubkeys, signManifest } from '../../governance/backups/manifest.ts';
 import {
   applyRetention,
   BACKUP_FILES,
@@ -16,8 +18,10 @@ import {
   backupStatus,
   createBackup,
   journalPath,
+  keyRing,
   listBackups,
   type Manifest,
+  openDataKey,
   pruneBackups,
   readJournal,
   restoreBackup,
@@ -106,6 +110,14 @@ describe('create → verify → restore', () => {
       });
       expect(await tableDigests(restored.path)).toEqual(before);
       expect(await auditOf(restored.path)).toEqual(chain);
+      // Each file's hash follows the cipher (SHA-256 beside AES, SM3 beside SM4) and is the restored file's.
+      const m = JSON.parse(readFileSync(manifestAt(join(o.dir, 'share'), r.id), 'utf8')) as Manifest;
+      const algorithm = cipher === 'aes-256-gcm' ? 'sha256' : 'sm3';
+      expect(m.files[0]).toEqual({
+        path: 'warehouse.duckdb',
+        bytes: statSync(restored.path).size,
+        [algorithm]: createHash(algorithm).update(readFileSync(restored.path)).digest('hex'),
+      });
       expect(before['main.hukou']).toMatchObject({ n: ROWS });
       expect(before['foundation.extra']).toMatchObject({ n: 1000 });
       // The same from the off-site copy.
@@ -119,6 +131,43 @@ describe('create → verify → restore', () => {
       expect(await tableDigests(fromOffsite.path)).toEqual(before);
     });
   }
+
+  it('reports its steps: pack, verify and restore count bytes up to their totals', async () => {
+    const o = await node();
+    const seen: { step: string; done?: number | undefined; total?: number | undefined }[] = [];
+    const progress = (step: string, done?: number, total?: number) => void seen.push({ step, done, total });
+    const wh = await openWarehouse({ path: o.warehouse });
+    let r: Awaited<ReturnType<typeof createBackup>>;
+    try {
+      r = await createBackup({ ...o, wh, progress, chunkBytes: 64 * 1024 });
+    } finally {
+      wh.close();
+    }
+    await verifyBackup({ ...o, id: r.id, from: ['local'], progress });
+    await restoreBackup({ ...o, id: r.id, to: join(o.dir, 'p'), livePath: o.warehouse, progress });
+    const steps = [...new Set(seen.map((x) => x.step))];
+    expect(steps).toEqual([
+      'backup checkpoint',
+      'backup pack',
+      'backup copy to offsite',
+      `backup verify ${r.id} at local: decrypt`,
+      `backup verify ${r.id} at local: open, count, audit verify`,
+      `backup restore ${r.id}: decrypt`,
+      `backup restore ${r.id}: open, count, audit verify`,
+    ]);
+    for (const [step, total] of [
+      ['backup pack', r.plainBytes],
+      [`backup verify ${r.id} at local: decrypt`, r.bytes],
+      [`backup restore ${r.id}: decrypt`, r.bytes],
+    ] as const) {
+      const counts = seen.filter((x) => x.step === step);
+      expect(counts.length, step).toBeGreaterThan(3);
+      expect(counts.every((x) => x.total === total), step).toBe(true);
+      const done = counts.map((x) => x.done!);
+      expect(done, step).toEqual([...done].sort((a, b) => a - b));
+      expect(done.at(-1), step).toBe(total);
+    }
+  });
 
   it('leaves no clear citizen ID or name in any backup file, the manifest and the journal', async () => {
     const o = await node();
@@ -238,7 +287,7 @@ describe('tampering and damage fail verify', () => {
       [
         'a file hash',
         (x) => {
-          x.files[0]!.sm3 = '0'.repeat(64);
+          x.files[0]!.sha256 = '0'.repeat(64);
         },
         'backup-integrity',
       ],
@@ -275,6 +324,42 @@ describe('tampering and damage fail verify', () => {
     }
     const garbage = await verifyWith(archive, '{"not":"a manifest"');
     expect(garbage.destinations[0]!.error).toMatch(/not JSON/);
+  });
+
+  it('a flipped bit anywhere in the manifest', async () => {
+    const bytes = Buffer.from(manifest);
+    const step = Math.max(1, Math.floor(bytes.length / 150));
+    let tried = 0;
+    for (let at = 0; at < bytes.length; at += step) {
+      const bad = Buffer.from(bytes);
+      bad[at]! ^= 0x01;
+      const v = await verifyWith(archive, bad.toString('latin1'));
+      expect(v.ok, `manifest byte ${at}`).toBe(false);
+      expect(
+        ['backup-integrity', 'backup-key', 'backup'],
+        `byte ${at}: ${v.destinations[0]!.error}`,
+      ).toContain(v.destinations[0]!.code);
+      tried++;
+    }
+    expect(tried).toBeGreaterThan(100);
+  });
+
+  it('an earlier backup (SM3 of each file beside AES-256-GCM) still verifies, and a wrong SM3 fails it', async () => {
+    const m = JSON.parse(manifest) as Manifest;
+    const dataKey = openDataKey(m, keyRing(o.settings), 'test');
+    const restored = join(o.dir, 'sm3-check.duckdb');
+    await restoreBackup({ ...o, id, to: restored, from: 'offsite', livePath: o.warehouse });
+    const resign = (sm3: string) => {
+      const { mac: _mac, ...rest } = structuredClone(m);
+      const { sha256: _sha, ...entry } = rest.files[0]!;
+      rest.files[0] = { ...entry, sm3 };
+      return JSON.stringify(signManifest(rest, dataSubkeys(dataKey).manifest));
+    };
+    const sm3 = createHash('sm3').update(readFileSync(restored)).digest('hex');
+    expect((await verifyWith(archive, resign(sm3))).ok).toBe(true);
+    const wrong = await verifyWith(archive, resign('0'.repeat(64)));
+    expect(wrong.ok).toBe(false);
+    expect(wrong.destinations[0]!.error).toMatch(/warehouse\.duckdb: its SM3 [0-9a-f]{16}… differs/);
   });
 
   it('a manifest whose MAC was recomputed without the key cannot exist: the MAC needs the data key', async () => {

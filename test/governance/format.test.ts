@@ -49,7 +49,7 @@ describe('archive chunks', () => {
     chunkBytes: number,
   ): Promise<{ out: Buffer; chunks: number; bytes: number }> {
     const parts: Buffer[] = [];
-    const w = new ArchiveWriter(a, 'id-1', async (b) => void parts.push(Buffer.from(b)), chunkBytes);
+    const w = new ArchiveWriter(a, 'id-1', async (b) => void parts.push(Buffer.concat(b)), chunkBytes);
     await w.start();
     for await (const p of pieces(plain, 777)) await w.write(p);
     await w.finish();
@@ -81,7 +81,7 @@ describe('archive chunks', () => {
 
   it('refuses an archive of another backup id, a dropped chunk and a swapped pair of chunks', async () => {
     const parts: Buffer[] = [];
-    const w = new ArchiveWriter(a, 'id-1', async (b) => void parts.push(Buffer.from(b)), 100);
+    const w = new ArchiveWriter(a, 'id-1', async (b) => void parts.push(Buffer.concat(b)), 100);
     await w.start();
     await w.write(randomBytes(350));
     await w.finish();
