@@ -2,7 +2,7 @@ import { GongshuError } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { ColumnPlan } from './columns.ts';
 import type { Pipeline } from './define.ts';
-import { LINEAGE_COLUMNS } from './stage.ts';
+import { LINEAGE_COLUMNS } from './stage-table.ts';
 
 /** One difference between the dataset table and the incoming source. */
 export interface SchemaChange {

@@ -1,15 +1,22 @@
-import { SourceError } from '../connectors/index.ts';
+import { type ConnectorDescription, SourceError } from '../connectors/index.ts';
 import { newId, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
-import { DATASETS_TABLE, FILES_TABLE, LOADS_TABLE, SCHEMA_CHANGES_TABLE } from '../warehouse/index.ts';
-import { planColumns } from './columns.ts';
+import { type ColumnPlan, planColumns } from './columns.ts';
 import { type ContractDecision, decideContract, type SchemaChange, tableSchema } from './contract.ts';
 import type { Pipeline } from './define.ts';
-import { incrementalRequest, readCursor, writeCursor } from './incremental.ts';
+import { type CursorState, incrementalRequest, readCursor, writeCursor } from './incremental.ts';
+import {
+  consumedFiles,
+  recordFiles,
+  recordLoad,
+  recordSchemaChanges,
+  registerDataset,
+} from './load-records.ts';
 import { stageSource } from './stage.ts';
+import { type Staged, stageTableName } from './stage-table.ts';
 import { checkAndWrite, type WriteCounts } from './write.ts';
 
-export { LINEAGE_COLUMNS } from './stage.ts';
+export { LINEAGE_COLUMNS } from './stage-table.ts';
 
 /** What one load did. */
 export interface LoadResult {
@@ -77,24 +84,7 @@ export async function loadPipeline(
   const loadId = newLoadId(dataset.name, started);
   const description = pipeline.source.describe();
   const cursor = await readCursor(wh, pipeline);
-  const seenFiles = new Set(
-    (
-      await wh.all<{ sha256: string }>(`SELECT sha256 FROM ${FILES_TABLE} WHERE dataset = $1`, [dataset.name])
-    ).map((r) => r.sha256),
-  );
-  const request = incrementalRequest(cursor);
-  const staged = await stageSource(wh, pipeline, {
-    loadId,
-    seen: (sha) => seenFiles.has(sha),
-    ...(request ? { incremental: request } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  }).catch(async (error) => {
-    await wh
-      .run(`DROP TABLE IF EXISTS temp.${q(`stage_${loadId.replace(/\W/g, '_')}`)}`)
-      .catch(() => undefined);
-    throw error;
-  });
+  const staged = await stage(wh, pipeline, loadId, cursor, options);
   // A source that gave no rows and no columns (an empty file, `[]`, every file of a folder loaded before):
   // nothing to write. The table stays as it is (even for `replace`: an empty export must not wipe a dataset),
   // and a dataset that does not exist yet cannot be created from it.
@@ -112,111 +102,36 @@ export async function loadPipeline(
       );
     }
     const plans = planColumns(pipeline, staged.columns, staged.sourceTypes);
-    const result = await wh.transaction(async () => {
-      const existing = await tableSchema(wh, dataset.name);
-      const decision = empty ? UNCHANGED : decideContract(pipeline, plans, existing);
-      const counts = empty
-        ? NOTHING_WRITTEN
-        : await checkAndWrite(wh, pipeline, {
-            staged,
-            plans,
-            decision,
-            tableExists: existing !== undefined,
-            cursor,
-            loadId,
-            started,
-          });
-      for (const c of decision.changes) {
-        await wh.run(`INSERT INTO ${SCHEMA_CHANGES_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
-          loadId,
-          dataset.name,
-          c.change,
-          c.column,
-          c.oldType,
-          c.newType,
-          c.action,
-        ]);
-      }
-      for (const f of staged.files) {
-        await wh.run(`INSERT INTO ${FILES_TABLE} VALUES ($1, $2, $3, $4, $5, now())`, [
-          dataset.name,
-          f.sha256,
-          f.path,
-          f.rows,
-          loadId,
-        ]);
-      }
-      const newCursor =
-        cursor && counts.cursorType
-          ? await greatest(wh, cursor.stored, counts.maxCursor, counts.cursorType)
-          : null;
-      if (cursor && counts.cursorType && newCursor !== null) {
-        await writeCursor(wh, dataset.name, cursor.column, newCursor, counts.cursorType, loadId);
-      }
-      const key = dataset.key;
-      const keyTarget = key ? plans.find((p) => p.isKey)?.target : undefined;
-      await wh.run(
-        `INSERT INTO ${DATASETS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, now())
-         ON CONFLICT (dataset) DO UPDATE SET table_name = excluded.table_name, key_kind = excluded.key_kind,
-           key_column = excluded.key_column, source_key_column = excluded.source_key_column,
-           catalog = excluded.catalog, updated_at = excluded.updated_at`,
-        [
-          dataset.name,
-          dataset.name,
-          key?.kind ?? null,
-          keyTarget ?? key?.column ?? null,
-          key?.column ?? null,
-          dataset.catalog ? JSON.stringify(dataset.catalog) : null,
-        ],
-      );
-      await wh.run(
-        `INSERT INTO ${LOADS_TABLE} (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
-           started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped,
-           rows_replaced, merge_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16, $17)`,
-        [
-          loadId,
-          options.runId ?? null,
-          dataset.name,
-          dataset.name,
-          description.kind,
-          description.source,
-          // An empty source changed nothing: recorded as an append of nothing, not as a replace.
-          empty ? 'append' : dataset.writeMode,
-          started.toISOString(),
-          staged.rowsRead,
-          counts.loaded,
-          counts.quarantined,
-          JSON.stringify(description.options),
-          JSON.stringify(notes),
-          counts.skipped,
-          // the load's clock (`options.now`, else the real start) plus the time it took
-          new Date(started.getTime() + (performance.now() - t0)).toISOString(),
-          counts.replaced,
-          dataset.writeMode === 'merge'
-            ? JSON.stringify(dataset.mergeKey ?? (keyTarget ? [keyTarget] : []))
-            : null,
-        ],
-      );
-      await options.inTransaction?.(wh, loadId);
-      return { counts, changes: decision.changes, newCursor };
-    });
-    const { counts } = result;
+    const load: Load = {
+      wh,
+      pipeline,
+      description,
+      options,
+      loadId,
+      started,
+      t0,
+      cursor,
+      staged,
+      plans,
+      empty,
+      notes,
+    };
+    const result = await wh.transaction(() => writeLoad(load));
     return {
       loadId,
       pipeline: pipeline.name,
       dataset: dataset.name,
       source: description.source,
       rowsRead: staged.rowsRead,
-      rowsLoaded: counts.loaded,
-      rowsQuarantined: counts.quarantined,
-      rowsSkipped: counts.skipped,
-      rowsSuperseded: counts.superseded,
-      rowsReplaced: counts.replaced,
-      quarantinedByReason: counts.byReason,
-      duplicateKeyRows: counts.duplicates,
-      keysNormalized: counts.normalized,
-      valuesDiscarded: counts.valuesDiscarded,
+      rowsLoaded: result.counts.loaded,
+      rowsQuarantined: result.counts.quarantined,
+      rowsSkipped: result.counts.skipped,
+      rowsSuperseded: result.counts.superseded,
+      rowsReplaced: result.counts.replaced,
+      quarantinedByReason: result.counts.byReason,
+      duplicateKeyRows: result.counts.duplicates,
+      keysNormalized: result.counts.normalized,
+      valuesDiscarded: result.counts.valuesDiscarded,
       schemaChanges: result.changes,
       cursor: result.newCursor ?? cursor?.stored ?? null,
       seconds: (performance.now() - t0) / 1000,
@@ -225,6 +140,92 @@ export async function loadPipeline(
   } finally {
     await staged.dispose().catch(() => undefined);
   }
+}
+
+/** Stages the pipeline's source (files loaded before are skipped); a failure drops what was staged. */
+async function stage(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  loadId: string,
+  cursor: CursorState | undefined,
+  options: LoadOptions,
+): Promise<Staged> {
+  const seenFiles = await consumedFiles(wh, pipeline.dataset.name);
+  const request = incrementalRequest(cursor);
+  return stageSource(wh, pipeline, {
+    loadId,
+    seen: (sha) => seenFiles.has(sha),
+    ...(request ? { incremental: request } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  }).catch(async (error) => {
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(stageTableName(loadId))}`).catch(() => undefined);
+    throw error;
+  });
+}
+
+/** One load on its way into the warehouse, once its source is staged. */
+interface Load {
+  readonly wh: Warehouse;
+  readonly pipeline: Pipeline;
+  readonly description: ConnectorDescription;
+  readonly options: LoadOptions;
+  readonly loadId: string;
+  readonly started: Date;
+  /** `performance.now()` when the load started. */
+  readonly t0: number;
+  readonly cursor: CursorState | undefined;
+  readonly staged: Staged;
+  readonly plans: readonly ColumnPlan[];
+  /** The source gave no rows and no columns: nothing is written. */
+  readonly empty: boolean;
+  readonly notes: readonly string[];
+}
+
+/** The load's transaction: the table write, then its records (schema changes, files, cursor, dataset, load). */
+async function writeLoad(load: Load) {
+  const { wh, pipeline, staged, plans, cursor, loadId, started, empty } = load;
+  const { dataset } = pipeline;
+  const existing = await tableSchema(wh, dataset.name);
+  const decision = empty ? UNCHANGED : decideContract(pipeline, plans, existing);
+  const counts = empty
+    ? NOTHING_WRITTEN
+    : await checkAndWrite(wh, pipeline, {
+        staged,
+        plans,
+        decision,
+        tableExists: existing !== undefined,
+        cursor,
+        loadId,
+        started,
+      });
+  await recordSchemaChanges(wh, loadId, dataset.name, decision.changes);
+  await recordFiles(wh, dataset.name, staged.files, loadId);
+  const newCursor =
+    cursor && counts.cursorType
+      ? await greatest(wh, cursor.stored, counts.maxCursor, counts.cursorType)
+      : null;
+  if (cursor && counts.cursorType && newCursor !== null) {
+    await writeCursor(wh, dataset.name, cursor.column, newCursor, counts.cursorType, loadId);
+  }
+  const keyTarget = dataset.key ? plans.find((p) => p.isKey)?.target : undefined;
+  await registerDataset(wh, dataset, keyTarget);
+  await recordLoad(wh, {
+    loadId,
+    runId: load.options.runId ?? null,
+    dataset,
+    source: load.description,
+    empty,
+    started,
+    // the load's clock (`options.now`, else the real start) plus the time it took
+    finished: new Date(started.getTime() + (performance.now() - load.t0)),
+    rowsRead: staged.rowsRead,
+    counts,
+    notes: load.notes,
+    keyTarget,
+  });
+  await load.options.inTransaction?.(wh, loadId);
+  return { counts, changes: decision.changes, newCursor };
 }
 
 const UNCHANGED: ContractDecision = {

@@ -5,7 +5,7 @@ import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';
 import type { Pipeline } from './define.ts';
 import type { CursorState } from './incremental.ts';
-import type { Staged } from './stage.ts';
+import type { Staged } from './stage-table.ts';
 
 /** A source problem's stable code: `field-count` in `field-count: expected 3 fields, got 4`. */
 const PROBLEM_CODE = '^([a-z][a-z0-9-]*): ';

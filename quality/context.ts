@@ -55,6 +55,25 @@ export async function readFacts(
   only?: readonly string[],
   built: readonly BuiltTable[] = [],
 ): Promise<RunFacts> {
+  const datasets = await readDatasets(wh, counter);
+  const names = only ?? [...datasets.keys()];
+  const tables = names.map((n) => datasets.get(n)?.table ?? n);
+  const codeTables = await readCodeTables(wh, counter);
+  const loads = await readLoads(wh, counter, names);
+  const quarantine = await readQuarantine(wh, counter, names);
+  const columns = await readColumns(wh, counter, tables, built);
+  addBuiltTables(datasets, columns, built);
+  return {
+    datasets,
+    codeTables: new Map([...codeTables].map(([k, v]) => [k, [...v].sort()])),
+    loads,
+    quarantine,
+    columns,
+  };
+}
+
+/** The registered datasets (`gongshu.datasets`), by name. */
+async function readDatasets(wh: Warehouse, counter: QueryCounter): Promise<Map<string, DatasetInfo>> {
   const ds = await wh.all<{
     dataset: string;
     table_name: string;
@@ -75,10 +94,11 @@ export async function readFacts(
       catalog: d.catalog ? (JSON.parse(d.catalog) as CatalogEntry) : null,
     });
   }
-  const builtNames = built.map((b) => b.name);
-  const names = only ?? [...datasets.keys()];
-  const tables = names.map((n) => datasets.get(n)?.table ?? n);
+  return datasets;
+}
 
+/** The values each code table accepts: codes and names (zh-CN and en), by code table. */
+async function readCodeTables(wh: Warehouse, counter: QueryCounter): Promise<Map<string, Set<string>>> {
   const codes = await wh.all<{ code_table: string; code: string; name_zh: string; name_en: string }>(
     `SELECT code_table, code, name_zh, name_en FROM ${CODE_TABLES_TABLE}`,
   );
@@ -93,7 +113,15 @@ export async function readFacts(
     }
     codeTables.set(c.code_table, set);
   }
+  return codeTables;
+}
 
+/** The committed loads of the datasets, oldest first, by dataset. */
+async function readLoads(
+  wh: Warehouse,
+  counter: QueryCounter,
+  names: readonly string[],
+): Promise<Map<string, LoadInfo[]>> {
   const loadRows = await wh.all<{
     dataset: string;
     load_id: string;
@@ -120,7 +148,15 @@ export async function readFacts(
     });
     loads.set(l.dataset, list);
   }
+  return loads;
+}
 
+/** The current quarantine of the datasets (rows not loaded since): counts and first locations. */
+async function readQuarantine(
+  wh: Warehouse,
+  counter: QueryCounter,
+  names: readonly string[],
+): Promise<Map<string, Map<string, Map<string, QuarantineReason>>>> {
   const q = await wh.all<{
     dataset: string;
     load_id: string;
@@ -140,7 +176,17 @@ export async function readFacts(
     byLoad.set(r.load_id, byReason);
     quarantine.set(r.dataset, byLoad);
   }
+  return quarantine;
+}
 
+/** The columns and types of the dataset tables and of the built tables that exist, by table. */
+async function readColumns(
+  wh: Warehouse,
+  counter: QueryCounter,
+  tables: readonly string[],
+  built: readonly BuiltTable[],
+): Promise<Map<string, Map<string, string>>> {
+  const builtNames = built.map((b) => b.name);
   const cols = await wh.all<{ table_name: string; column_name: string; data_type: string }>(
     `SELECT CASE WHEN schema_name = 'main' THEN table_name ELSE schema_name || '.' || table_name END AS table_name,
             column_name, data_type FROM duckdb_columns()
@@ -155,7 +201,15 @@ export async function readFacts(
     m.set(c.column_name, c.data_type);
     columns.set(c.table_name, m);
   }
-  // A built table joins the datasets once it exists (a registered dataset of the same name keeps its place).
+  return columns;
+}
+
+/** A built table joins the datasets once it exists (a registered dataset of the same name keeps its place). */
+function addBuiltTables(
+  datasets: Map<string, DatasetInfo>,
+  columns: ReadonlyMap<string, unknown>,
+  built: readonly BuiltTable[],
+): void {
   for (const b of built) {
     if (!columns.has(b.name) || datasets.has(b.name)) continue;
     const layer = BUILT_LAYERS.find((l) => b.name.startsWith(`${l}.`));
@@ -170,13 +224,6 @@ export async function readFacts(
       conflictFields: [...(b.conflictFields ?? [])],
     });
   }
-  return {
-    datasets,
-    codeTables: new Map([...codeTables].map(([k, v]) => [k, [...v].sort()])),
-    loads,
-    quarantine,
-    columns,
-  };
 }
 
 /** The loads whose rows are in the table now: the latest replace load and the appends after it. */

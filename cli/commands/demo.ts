@@ -1,8 +1,15 @@
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
-import { importTypeScript, loadProject, PACKAGE_ROOT, warehousePathOf } from '../../project/index.ts';
+import {
+  importTypeScript,
+  type LoadedProject,
+  loadProject,
+  PACKAGE_ROOT,
+  warehousePathOf,
+} from '../../project/index.ts';
 import { reportFilePath, runQuality, writeReportFile } from '../../quality/index.ts';
 import {
   DEFAULT_DASHBOARD_DIR,
@@ -10,7 +17,7 @@ import {
   openDataReader,
   writeDashboard,
 } from '../../reports/index.ts';
-import { openWarehouse } from '../../warehouse/index.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { demoOpenData } from '../demo-open-data.ts';
 import { EXIT } from '../errors.ts';
@@ -20,6 +27,8 @@ import { formatTable, type Output, processOutput } from '../output.ts';
 import {
   buildProgress,
   loadProgress,
+  type ProgressReporter,
+  type ProgressWanted,
   progressReporter,
   progressWanted,
   qualityProgress,
@@ -86,11 +95,53 @@ export function checkArguments(
 /** `gongshu demo`: generate the example region, run its pipelines, and check the result against the manifest. */
 export default async function demo(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<{ people: string; seed: string; json?: boolean }>();
-  const people = Number(opts.people);
-  const seed = Number(opts.seed);
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
+  const manifest = await generate(
+    { people: Number(opts.people), seed: Number(opts.seed) },
+    progress,
+    wanted,
+    logger,
+  );
+  const loaded = await loadProject(EXAMPLE_PROJECT);
+  const warehousePath = warehousePathOf(loaded);
+  const wh = await openWarehouse({
+    path: warehousePath,
+    ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
+  });
+  try {
+    const ran = await runExample({ wh, loaded, manifest, progress, wanted, logger });
+    if (opts.json)
+      out.json({
+        ...ran.summary,
+        warehouse: warehousePath,
+        manifestCheck: ran.check,
+        quality: ran.report,
+        reportFile: ran.reportFile,
+        build: ran.build,
+        dashboard: ran.dashboard.index,
+      });
+    else printDemo(out, ran, warehousePath);
+    const ok =
+      ran.summary.status === 'succeeded' &&
+      ran.check.every((r) => r.match === '✓') &&
+      ran.build.status === 'succeeded';
+    return ok ? EXIT.ok : EXIT.failures;
+  } finally {
+    progress.stop();
+    wh.close();
+  }
+}
 
+/** Generates the example region's department extracts (into the example's data folder); returns the manifest. */
+async function generate(
+  size: { people: number; seed: number },
+  progress: ProgressReporter,
+  wanted: ProgressWanted,
+  logger: Logger,
+): Promise<Manifest> {
   // The example is a TypeScript project like any user's: imported through the project's TypeScript loader.
   const { generateRegion } = (await importTypeScript(
     join(EXAMPLE_PROJECT, 'generate', 'index.ts'),
@@ -98,13 +149,11 @@ export default async function demo(_args: unknown[], command: Command): Promise<
   const { DATA_DIR } = (await importTypeScript(join(EXAMPLE_PROJECT, 'pipelines.ts'))) as {
     DATA_DIR: string;
   };
-  const wanted = progressWanted(command);
-  const progress = progressReporter(wanted);
   const t0 = performance.now();
   const manifest = await generateRegion({
     outDir: DATA_DIR,
-    people,
-    seed,
+    people: size.people,
+    seed: size.seed,
     asOf: todayInShanghai(),
     ...(wanted.show
       ? {
@@ -117,108 +166,105 @@ export default async function demo(_args: unknown[], command: Command): Promise<
   logger.info(
     `generate xinjiang → ${Object.keys(manifest.files).length} department extracts, ${manifest.residents.toLocaleString('en')} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s (${DATA_DIR})`,
   );
+  return manifest;
+}
 
-  const loaded = await loadProject(EXAMPLE_PROJECT);
-  const warehousePath = warehousePathOf(loaded);
-  const wh = await openWarehouse({
-    path: warehousePath,
-    ...(loaded.project.memoryLimit ? { memoryLimit: loaded.project.memoryLimit } : {}),
+/** What the demo does once the region is generated. */
+interface ExampleRun {
+  readonly wh: Warehouse;
+  readonly loaded: LoadedProject;
+  readonly manifest: Manifest;
+  readonly progress: ProgressReporter;
+  readonly wanted: ProgressWanted;
+  readonly logger: Logger;
+}
+
+/**
+ * Runs the example project end to end: its pipelines (checked against the manifest), the build, open data and
+ * objections, quality and the dashboard.
+ */
+async function runExample({ wh, loaded, manifest, progress, wanted, logger }: ExampleRun) {
+  const onProgress = await loadProgress(progress, wh, wanted);
+  const summary = await runPipelines(wh, loaded.project, {
+    logger,
+    ...(onProgress ? { onProgress } : {}),
   });
-  try {
-    const onProgress = await loadProgress(progress, wh, wanted);
-    const summary = await runPipelines(wh, loaded.project, {
-      logger,
-      ...(onProgress ? { onProgress } : {}),
-    });
-    progress.end();
-    const check = checkAgainstManifest(summary, manifest);
-    // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
-    // error-severity rule) would skip every model; the demo builds without them and says so. Quality runs after
-    // the build, so the foundations and the topic table are assessed with the departments' datasets.
-    const build = await buildProject(wh, loaded.project, {
-      gates: false,
-      logger,
-      ...(await buildProgress(progress, wh, wanted)),
-    });
-    progress.end();
-    // Open data and objections before quality, so the confirmed error counts in the accuracy of enterprises.
-    const openData = await demoOpenData(wh, loaded);
-    const report = await runQuality(wh, {
-      ...(await qualityProgress(progress, wh, wanted)),
-      definitions: loaded.project.quality,
-      builtTables: builtTablesOf(loaded.project),
-      node: { id: loaded.project.node.id, name: loaded.project.node.name },
-    });
-    const reportFile = writeReportFile(
-      reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
-      report,
-    );
-    progress.end();
-    const dashboard = await writeDashboard({
-      report,
-      warehouse: wh,
-      outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
-      foundationDefinitions: loaded.project.foundations ?? [],
-      openData: openDataReader({ at: new Date(report.generatedAt), project: loaded.project }),
-      // The yearly evaluation of the generator's year: repeated collection, the article-44 failures per department.
-      evaluation: evaluationReader({
-        year: Number(manifest.asOf.slice(0, 4)),
-        at: new Date(),
-        project: loaded.project,
-        node: loaded.project.node,
-      }),
-    });
-    if (opts.json)
-      out.json({
-        ...summary,
-        warehouse: warehousePath,
-        manifestCheck: check,
-        quality: report,
-        reportFile,
-        build,
-        dashboard: dashboard.index,
-      });
-    else {
-      printRunSummary(out, summary);
-      printCheck(out, check);
-      out.data('');
-      out.data('quality (完整性 / 有效性 / 及时性 / 一致性 / 准确性):');
-      printQualitySummary(out, report);
-      out.data(`quality report: ${reportFile}`);
-      out.data('');
-      out.data('build (基础库 → 主题库 → 专题库; quality gates off in the demo):');
-      for (const line of formatTable(
-        build.nodes.map((n) => ({
-          node: n.node,
-          kind: n.kind,
-          status: n.status,
-          rows: n.rows,
-          seconds: Number(n.seconds.toFixed(2)),
-          reason: n.reason,
-        })),
-      )) {
-        out.data(line);
-      }
-      out.data('');
-      out.data('open data (开放) and objections (异议):');
-      for (const x of openData.exported)
-        out.data(`  open export ${x.code} v${x.version}: ${x.rows.toLocaleString('en')} rows → ${x.dir}`);
-      out.data(`  objections: ${openData.objections} (${openData.open} open)`);
-      out.data(`dashboard: ${dashboard.index}`);
-      out.data(
-        `yearly evaluation and article-44 failures per department: ${join(dirname(dashboard.index), 'evaluation.html')}`,
-      );
-      out.data('');
-      out.data(`warehouse: ${warehousePath}`);
-      out.data(
-        `try: ${invocation()} quarantine list --project ${relative(process.cwd(), EXAMPLE_PROJECT) || '.'}   (the current quarantine: masked rows, totals by reason)`,
-      );
-    }
-    const ok =
-      summary.status === 'succeeded' && check.every((r) => r.match === '✓') && build.status === 'succeeded';
-    return ok ? EXIT.ok : EXIT.failures;
-  } finally {
-    progress.stop();
-    wh.close();
+  progress.end();
+  const check = checkAgainstManifest(summary, manifest);
+  // The example data is dirty on purpose, so the quality gates (which skip models whose upstream fails an
+  // error-severity rule) would skip every model; the demo builds without them and says so. Quality runs after
+  // the build, so the foundations and the topic table are assessed with the departments' datasets.
+  const build = await buildProject(wh, loaded.project, {
+    gates: false,
+    logger,
+    ...(await buildProgress(progress, wh, wanted)),
+  });
+  progress.end();
+  // Open data and objections before quality, so the confirmed error counts in the accuracy of enterprises.
+  const openData = await demoOpenData(wh, loaded);
+  const report = await runQuality(wh, {
+    ...(await qualityProgress(progress, wh, wanted)),
+    definitions: loaded.project.quality,
+    builtTables: builtTablesOf(loaded.project),
+    node: { id: loaded.project.node.id, name: loaded.project.node.name },
+  });
+  const reportFile = writeReportFile(
+    reportFilePath(join(loaded.dir, '.gongshu', 'reports'), report.runId),
+    report,
+  );
+  progress.end();
+  const dashboard = await writeDashboard({
+    report,
+    warehouse: wh,
+    outDir: join(loaded.dir, DEFAULT_DASHBOARD_DIR),
+    foundationDefinitions: loaded.project.foundations ?? [],
+    openData: openDataReader({ at: new Date(report.generatedAt), project: loaded.project }),
+    // The yearly evaluation of the generator's year: repeated collection, the article-44 failures per department.
+    evaluation: evaluationReader({
+      year: Number(manifest.asOf.slice(0, 4)),
+      at: new Date(),
+      project: loaded.project,
+      node: loaded.project.node,
+    }),
+  });
+  return { summary, check, build, openData, report, reportFile, dashboard };
+}
+
+/** The demo's text output: the run, the manifest check, quality, the build, open data, where things are. */
+function printDemo(out: Output, ran: Awaited<ReturnType<typeof runExample>>, warehousePath: string): void {
+  const { summary, check, build, openData, report, reportFile, dashboard } = ran;
+  printRunSummary(out, summary);
+  printCheck(out, check);
+  out.data('');
+  out.data('quality (完整性 / 有效性 / 及时性 / 一致性 / 准确性):');
+  printQualitySummary(out, report);
+  out.data(`quality report: ${reportFile}`);
+  out.data('');
+  out.data('build (基础库 → 主题库 → 专题库; quality gates off in the demo):');
+  for (const line of formatTable(
+    build.nodes.map((n) => ({
+      node: n.node,
+      kind: n.kind,
+      status: n.status,
+      rows: n.rows,
+      seconds: Number(n.seconds.toFixed(2)),
+      reason: n.reason,
+    })),
+  )) {
+    out.data(line);
   }
+  out.data('');
+  out.data('open data (开放) and objections (异议):');
+  for (const x of openData.exported)
+    out.data(`  open export ${x.code} v${x.version}: ${x.rows.toLocaleString('en')} rows → ${x.dir}`);
+  out.data(`  objections: ${openData.objections} (${openData.open} open)`);
+  out.data(`dashboard: ${dashboard.index}`);
+  out.data(
+    `yearly evaluation and article-44 failures per department: ${join(dirname(dashboard.index), 'evaluation.html')}`,
+  );
+  out.data('');
+  out.data(`warehouse: ${warehousePath}`);
+  out.data(
+    `try: ${invocation()} quarantine list --project ${relative(process.cwd(), EXAMPLE_PROJECT) || '.'}   (the current quarantine: masked rows, totals by reason)`,
+  );
 }

@@ -83,3 +83,39 @@ export function quarantineSection(ctx: PageContext, extras: DatasetExtras): stri
     t.t('noQuarantine'),
   )}</section>`;
 }
+
+/** The schema drift of the dataset's loads: columns added, removed or retyped, and what the contract did. */
+export function driftSection({ t }: PageContext, extras: DatasetExtras): string {
+  return `<section id="drift"><h2>${esc(t.t('drift'))}</h2>${table(
+    extras.drift,
+    [
+      { head: t.t('lastAt'), cell: (r) => esc(t.dateTime(r.at)) },
+      { head: t.t('change'), cell: (r) => esc(t.word(r.change)) },
+      { head: t.t('column'), cell: (r) => `<code>${esc(r.column)}</code>` },
+      { head: t.t('oldType'), cell: (r) => esc(r.oldType ?? '—') },
+      { head: t.t('newType'), cell: (r) => esc(r.newType ?? '—') },
+      { head: t.t('action'), cell: (r) => esc(t.word(r.action)) },
+      { head: t.t('loadId'), cell: (r) => `<code>${esc(r.loadId)}</code>` },
+    ],
+    t.t('noDrift'),
+  )}</section>`;
+}
+
+/** The dataset's load history. */
+export function loadsSection({ t }: PageContext, extras: DatasetExtras): string {
+  return `<section id="loads"><h2>${esc(t.t('loads'))}</h2>${table(
+    extras.loads,
+    [
+      { head: t.t('startedAt'), cell: (r) => esc(t.dateTime(r.startedAt)) },
+      { head: t.t('connector'), cell: (r) => esc(r.connector) },
+      { head: t.t('source'), cell: (r) => esc(r.source) },
+      { head: t.t('writeMode'), cell: (r) => esc(t.word(r.writeMode)) },
+      { head: t.t('rowsRead'), num: true, cell: (r) => esc(t.int(r.rowsRead)) },
+      { head: t.t('rowsLoaded'), num: true, cell: (r) => esc(t.int(r.rowsLoaded)) },
+      { head: t.t('quarantined'), num: true, cell: (r) => esc(t.int(r.rowsQuarantined)) },
+      { head: t.t('status'), cell: (r) => esc(t.word(r.status)) },
+      { head: t.t('loadId'), cell: (r) => `<code>${esc(r.loadId)}</code>` },
+    ],
+    t.t('noLoads'),
+  )}</section>`;
+}

@@ -13,7 +13,7 @@ import { card, esc, pager, table } from '../html.ts';
 import type { DatasetExtras } from '../model.ts';
 import { framed, type PageContext } from './context.ts';
 import { datasetDepartment } from './dataset-columns.ts';
-import { quarantineSection, ruleDetail, ruleTable } from './dataset-sections.ts';
+import { driftSection, loadsSection, quarantineSection, ruleDetail, ruleTable } from './dataset-sections.ts';
 
 const EMPTY_EXTRAS: DatasetExtras = { scoreTrend: [], quarantine: [], drift: [], loads: [] };
 
@@ -25,12 +25,22 @@ export function renderDatasetPages(ctx: PageContext, d: QualityDatasetResult): M
   return out;
 }
 
+/** One page of a dataset: page 1 has the dimensions, trend, findings, quarantine, drift and loads; every page rules. */
 function renderDatasetPage(ctx: PageContext, d: QualityDatasetResult, n: number, pages: number): string {
   const { t, model } = ctx;
   const extras = model.datasets[d.dataset] ?? EMPTY_EXTRAS;
-  const counts = ruleCounts(d);
-  const dimLabel = (x: string) => t.label(QUALITY_DIMENSION_LABELS, x);
   const title = d.title ? `${d.title} (${d.dataset})` : d.dataset;
+  const parts: string[] = [...assessedNotes(ctx, extras), summaryCards(ctx, d)];
+  if (n === 1) parts.push(dimensionsAndTrend(ctx, d, extras), ...findingsSection(ctx, d));
+  parts.push(...ruleSections(ctx, d, n, pages));
+  if (n === 1)
+    parts.push(quarantineSection(ctx, extras), driftSection(ctx, extras), loadsSection(ctx, extras));
+  const suffix = pages > 1 ? ` · ${t.t('page')} ${n}/${pages}` : '';
+  return framed(ctx, 'datasets.html', `${t.t('dataset')}: ${title}${suffix}`, parts.join('\n'));
+}
+
+/** Notes on when the result was assessed: stale (a newer load since), or assessed in an earlier run. */
+function assessedNotes({ t, model }: PageContext, extras: DatasetExtras): string[] {
   const parts: string[] = [];
   const assessed = extras.assessed;
   if (assessed?.newerLoad) {
@@ -45,8 +55,13 @@ function renderDatasetPage(ctx: PageContext, d: QualityDatasetResult, n: number,
       `<p class="muted">${esc(t.t('assessedIn'))}: <code>${esc(assessed.runId)}</code> (${esc(t.dateTime(assessed.at))})</p>`,
     );
   }
+  return parts;
+}
 
-  parts.push(`<div class="cards">
+/** The cards at the top: score, pass rate, status, rows, quarantined, failed rules, department. */
+function summaryCards({ t }: PageContext, d: QualityDatasetResult): string {
+  const counts = ruleCounts(d);
+  return `<div class="cards">
 ${card(t.score(d.score), t.t('score'))}
 ${card(t.pct(d.passRate), t.t('passRate'))}
 ${card(t.word(d.status), t.t('status'), d.status)}
@@ -54,101 +69,72 @@ ${card(t.int(d.rows), t.t('rows'))}
 ${card(t.int(d.quarantine.total), t.t('quarantined'))}
 ${card(`${t.int(counts.failed)} / ${t.int(counts.total)}`, t.t('failedRules'))}
 ${card(datasetDepartment(t, d), t.t('department'))}
-</div>`);
+</div>`;
+}
 
-  if (n === 1) {
-    const present = QUALITY_DIMENSIONS.filter((x) => d.dimensions[x] !== undefined);
-    const dimRows = QUALITY_DIMENSIONS.map((x) => ({ x, r: d.dimensions[x] }));
-    parts.push(`<div class="grid">
+/** The five dimensions (chart and table) beside the score trend. */
+function dimensionsAndTrend({ t }: PageContext, d: QualityDatasetResult, extras: DatasetExtras): string {
+  const dimLabel = (x: string) => t.label(QUALITY_DIMENSION_LABELS, x);
+  const present = QUALITY_DIMENSIONS.filter((x) => d.dimensions[x] !== undefined);
+  const dimRows = QUALITY_DIMENSIONS.map((x) => ({ x, r: d.dimensions[x] }));
+  return `<div class="grid">
 <section id="dimensions"><h2>${esc(t.t('dimensions'))}</h2>${
-      present.length
-        ? barChart(
-            present.map((x) => ({ name: dimLabel(x), score: d.dimensions[x]?.score ?? null })),
-            t.t('dimensions'),
-            { width: 460 },
-          )
-        : ''
-    }${table(dimRows, [
-      { head: t.t('dimension'), cell: ({ x }) => esc(dimLabel(x)) },
-      {
-        head: t.t('score'),
-        num: true,
-        cell: ({ r }) => (r ? esc(t.score(r.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
-      },
-      { head: t.t('passRate'), num: true, cell: ({ r }) => (r ? esc(t.pct(r.passRate)) : '') },
-      {
-        head: t.t('deduction'),
-        num: true,
-        cell: ({ r }) => (r?.deductions ? esc(t.score(r.deductions)) : ''),
-      },
-      { head: t.t('rules'), num: true, cell: ({ r }) => esc(t.int(r?.rules.length ?? 0)) },
-    ])}</section>
+    present.length
+      ? barChart(
+          present.map((x) => ({ name: dimLabel(x), score: d.dimensions[x]?.score ?? null })),
+          t.t('dimensions'),
+          { width: 460 },
+        )
+      : ''
+  }${table(dimRows, [
+    { head: t.t('dimension'), cell: ({ x }) => esc(dimLabel(x)) },
+    {
+      head: t.t('score'),
+      num: true,
+      cell: ({ r }) => (r ? esc(t.score(r.score)) : `<span class="na">${esc(t.t('notAssessed'))}</span>`),
+    },
+    { head: t.t('passRate'), num: true, cell: ({ r }) => (r ? esc(t.pct(r.passRate)) : '') },
+    {
+      head: t.t('deduction'),
+      num: true,
+      cell: ({ r }) => (r?.deductions ? esc(t.score(r.deductions)) : ''),
+    },
+    { head: t.t('rules'), num: true, cell: ({ r }) => esc(t.int(r?.rules.length ?? 0)) },
+  ])}</section>
 <section id="trend"><h2>${esc(t.t('scoreTrend'))}</h2>${lineChart(
-      ((xs) => extras.scoreTrend.map((p, i) => ({ x: xs[i]!, y: p.score })))(
-        t.axisLabels(extras.scoreTrend.map((p) => p.at)),
-      ),
-      t.t('scoreTrend'),
-    )}</section>
-</div>`);
-    const findings = model.quality.findings.filter((f) => f.dataset === d.dataset);
-    if (findings.length) {
-      parts.push(
-        `<section id="findings"><h2>${esc(t.t('findings'))}</h2><ul>${findings
-          .map((f) => `<li>${esc(t.finding(f))}</li>`)
-          .join('')}</ul></section>`,
-      );
-    }
-  }
+    ((xs) => extras.scoreTrend.map((p, i) => ({ x: xs[i]!, y: p.score })))(
+      t.axisLabels(extras.scoreTrend.map((p) => p.at)),
+    ),
+    t.t('scoreTrend'),
+  )}</section>
+</div>`;
+}
 
+/** The run's findings about the dataset (none: no section). */
+function findingsSection({ t, model }: PageContext, d: QualityDatasetResult): string[] {
+  const findings = model.quality.findings.filter((f) => f.dataset === d.dataset);
+  if (!findings.length) return [];
+  return [
+    `<section id="findings"><h2>${esc(t.t('findings'))}</h2><ul>${findings
+      .map((f) => `<li>${esc(t.finding(f))}</li>`)
+      .join('')}</ul></section>`,
+  ];
+}
+
+/** The page's rules (with the pager), then the details of those failing. */
+function ruleSections(ctx: PageContext, d: QualityDatasetResult, n: number, pages: number): string[] {
+  const { t } = ctx;
   const from = (n - 1) * RULES_PER_PAGE;
   const rules = d.rules.slice(from, from + RULES_PER_PAGE);
   const pg = pager(t, n, pages, (k) => datasetHref(d.dataset, k));
-  parts.push(
+  const parts = [
     `<section id="rules"><h2>${esc(t.t('rules'))} (${esc(t.int(d.rules.length))})</h2>${pg}${ruleTable(ctx, rules)}${pg}</section>`,
-  );
-
+  ];
   const failing = rules.filter((r) => r.status === 'fail' || r.status === 'error');
   if (failing.length) {
     parts.push(
       `<section id="rule-details"><h2>${esc(t.t('ruleDetails'))}</h2>${failing.map((r) => ruleDetail(ctx, r)).join('\n')}</section>`,
     );
   }
-
-  if (n === 1) {
-    parts.push(quarantineSection(ctx, extras));
-    parts.push(
-      `<section id="drift"><h2>${esc(t.t('drift'))}</h2>${table(
-        extras.drift,
-        [
-          { head: t.t('lastAt'), cell: (r) => esc(t.dateTime(r.at)) },
-          { head: t.t('change'), cell: (r) => esc(t.word(r.change)) },
-          { head: t.t('column'), cell: (r) => `<code>${esc(r.column)}</code>` },
-          { head: t.t('oldType'), cell: (r) => esc(r.oldType ?? '—') },
-          { head: t.t('newType'), cell: (r) => esc(r.newType ?? '—') },
-          { head: t.t('action'), cell: (r) => esc(t.word(r.action)) },
-          { head: t.t('loadId'), cell: (r) => `<code>${esc(r.loadId)}</code>` },
-        ],
-        t.t('noDrift'),
-      )}</section>`,
-    );
-    parts.push(
-      `<section id="loads"><h2>${esc(t.t('loads'))}</h2>${table(
-        extras.loads,
-        [
-          { head: t.t('startedAt'), cell: (r) => esc(t.dateTime(r.startedAt)) },
-          { head: t.t('connector'), cell: (r) => esc(r.connector) },
-          { head: t.t('source'), cell: (r) => esc(r.source) },
-          { head: t.t('writeMode'), cell: (r) => esc(t.word(r.writeMode)) },
-          { head: t.t('rowsRead'), num: true, cell: (r) => esc(t.int(r.rowsRead)) },
-          { head: t.t('rowsLoaded'), num: true, cell: (r) => esc(t.int(r.rowsLoaded)) },
-          { head: t.t('quarantined'), num: true, cell: (r) => esc(t.int(r.rowsQuarantined)) },
-          { head: t.t('status'), cell: (r) => esc(t.word(r.status)) },
-          { head: t.t('loadId'), cell: (r) => `<code>${esc(r.loadId)}</code>` },
-        ],
-        t.t('noLoads'),
-      )}</section>`,
-    );
-  }
-  const suffix = pages > 1 ? ` · ${t.t('page')} ${n}/${pages}` : '';
-  return framed(ctx, 'datasets.html', `${t.t('dataset')}: ${title}${suffix}`, parts.join('\n'));
+  return parts;
 }
