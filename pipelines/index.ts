@@ -12,7 +12,14 @@ export {
 } from './define.ts';
 export { INGEST_KINDS, type IngestRequest, ingestFile, parseKeyOption } from './ingest.ts';
 export { citizenId, KEY_KINDS, type KeySpec, keySpecSchema, uscc } from './key-spec.ts';
-export { LINEAGE_COLUMNS, type LoadOptions, type LoadResult, loadPipeline, newLoadId } from './load.ts';
+export {
+  LINEAGE_COLUMNS,
+  LOAD_MEMORY_LIMIT,
+  type LoadOptions,
+  type LoadResult,
+  loadPipeline,
+  newLoadId,
+} from './load.ts';
 export {
   type RememberedDataset,
   rememberedDataset,

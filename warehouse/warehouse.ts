@@ -89,6 +89,12 @@ export class Warehouse {
     private readonly shared = false,
   ) {}
 
+  /** The memory limit the warehouse was opened with (options or `$GONGSHU_MEMORY_LIMIT`); undefined: DuckDB's default. */
+  get memoryLimit(): string | undefined {
+    return this.#memoryLimit;
+  }
+  #memoryLimit: string | undefined;
+
   /** Opens (creating if needed) and migrates a warehouse. */
   static async open(options: WarehouseOptions = {}): Promise<Warehouse> {
     const memory = options.path === ':memory:';
@@ -132,6 +138,7 @@ export class Warehouse {
           );
         }
         await wh.run(`SET memory_limit = '${memoryLimit}'`);
+        wh.#memoryLimit = memoryLimit;
       }
       if (!readOnly) await wh.migrate();
       else if (!memory) upgrade = await wh.outdated();

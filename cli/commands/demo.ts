@@ -21,6 +21,7 @@ import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { demoOpenData } from '../demo-open-data.ts';
 import { EXIT } from '../errors.ts';
+import { generateExample } from '../generate-example.ts';
 import { invocation } from '../invocation.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, type Output, processOutput } from '../output.ts';
@@ -142,15 +143,14 @@ async function generate(
   wanted: ProgressWanted,
   logger: Logger,
 ): Promise<Manifest> {
-  // The example is a TypeScript project like any user's: imported through the project's TypeScript loader.
-  const { generateRegion } = (await importTypeScript(
-    join(EXAMPLE_PROJECT, 'generate', 'index.ts'),
-  )) as Generator;
+  // The example is a TypeScript project like any user's: imported through the project's TypeScript loader. Its
+  // generator runs in a worker with a bounded heap (cli/generate-example.ts).
   const { DATA_DIR } = (await importTypeScript(join(EXAMPLE_PROJECT, 'pipelines.ts'))) as {
     DATA_DIR: string;
   };
   const t0 = performance.now();
-  const manifest = await generateRegion({
+  const manifest = await generateExample({
+    generator: join(EXAMPLE_PROJECT, 'generate', 'index.ts'),
     outDir: DATA_DIR,
     people: size.people,
     seed: size.seed,

@@ -162,7 +162,10 @@ describe('create → verify → restore', () => {
     ] as const) {
       const counts = seen.filter((x) => x.step === step);
       expect(counts.length, step).toBeGreaterThan(3);
-      expect(counts.every((x) => x.total === total), step).toBe(true);
+      expect(
+        counts.every((x) => x.total === total),
+        step,
+      ).toBe(true);
       const done = counts.map((x) => x.done!);
       expect(done, step).toEqual([...done].sort((a, b) => a - b));
       expect(done.at(-1), step).toBe(total);
