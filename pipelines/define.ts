@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
 import type { CatalogEntry } from '../schemas/index.ts';
-import { callerFile, deepFreeze, definitionErrorFromZod, reservedNameProblem } from '../schemas/index.ts';
+import { callerFile, deepFreeze, parseDefinition, reservedNameProblem } from '../schemas/index.ts';
 import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -126,13 +126,9 @@ const PIPELINE_HINTS = {
  */
 export function definePipeline(spec: PipelineSpec): Pipeline {
   const file = callerFile();
-  const parsed = pipelineSpecSchema.safeParse(spec, { reportInput: true });
-  if (!parsed.success) {
-    const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-    throw definitionErrorFromZod(parsed.error, { file, object: `pipeline ${name}` }, PIPELINE_HINTS);
-  }
+  const data = parseDefinition(pipelineSpecSchema, spec, { file, kind: 'pipeline' }, PIPELINE_HINTS);
   // Connectors are objects with behaviour: frozen shallowly only.
-  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
+  return deepFreeze({ ...data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
 }
 
 /** What the pipelines layer reads of a project (`defineProject` in project/ makes the full one). */

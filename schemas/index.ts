@@ -81,7 +81,7 @@ export {
   type DefinitionProblem,
   formatDefinitionIssues,
 } from './definition-errors/all-issues.ts';
-export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
+export { definitionErrorFromZod, type FixHints, parseDefinition } from './definition-errors/first-issue.ts';
 export { definitionMessage, problemMessage } from './definition-errors/message.ts';
 export { optionsDefinitionError } from './definition-errors/options-issue.ts';
 export type { SuggestionVocabulary } from './definition-errors/suggest.ts';

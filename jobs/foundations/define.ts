@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CatalogEntry, callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import { type CatalogEntry, callerFile, deepFreeze, parseDefinition } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -130,20 +130,16 @@ function check(name: string, file: string | undefined, field: string, r: SourceR
  */
 export function defineFoundation(spec: FoundationSpec): Foundation {
   const file = callerFile();
-  const parsed = foundationSchema.safeParse(spec, { reportInput: true });
-  const label = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-  if (!parsed.success) {
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `foundation ${label}` },
-      {
-        key: 'key: "citizen-id" or key: "uscc"',
-        'fields.*': 'fields: { name: { source: "hukou", column: "name" } }',
-        'others.*': 'others: { name: [{ source: "social_security", column: "name" }] }',
-      },
-    );
-  }
-  const d = parsed.data;
+  const d = parseDefinition(
+    foundationSchema,
+    spec,
+    { file, kind: 'foundation' },
+    {
+      key: 'key: "citizen-id" or key: "uscc"',
+      'fields.*': 'fields: { name: { source: "hukou", column: "name" } }',
+      'others.*': 'others: { name: [{ source: "social_security", column: "name" }] }',
+    },
+  );
   const fields: Record<string, SourceRef[]> = {};
   for (const [field, value] of Object.entries(d.fields)) {
     const refs = Array.isArray(value) ? value : [value];

@@ -3,7 +3,7 @@ import {
   type CatalogEntry,
   callerFile,
   deepFreeze,
-  definitionErrorFromZod,
+  parseDefinition,
   QualityDimension,
 } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
@@ -103,19 +103,15 @@ const TEMPLATE_REF = /\{\{\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 
 /** Builds a model from a spec and the file it was written in. */
 export function makeModel(spec: ModelSpec, file: string | undefined): Model {
-  const parsed = modelSchema.safeParse(spec, { reportInput: true });
-  const label = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-  if (!parsed.success) {
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `model ${label}` },
-      {
-        layer: 'layer: "theme" or layer: "topic"',
-        sql: 'sql: "SELECT … FROM {{ ref(\'foundation.population\') }}" or ({ ref }) => SQL text',
-      },
-    );
-  }
-  const d = parsed.data;
+  const d = parseDefinition(
+    modelSchema,
+    spec,
+    { file, kind: 'model' },
+    {
+      layer: 'layer: "theme" or layer: "topic"',
+      sql: 'sql: "SELECT … FROM {{ ref(\'foundation.population\') }}" or ({ ref }) => SQL text',
+    },
+  );
   const render = (resolve: (ref: string) => string): string => {
     if (typeof d.sql === 'string') return d.sql.replace(TEMPLATE_REF, (_, name: string) => resolve(name));
     return d.sql({ ref: resolve });
