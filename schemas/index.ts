@@ -1,7 +1,7 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
 
 export { callerFile } from './caller-file.ts';
-export { defineCatalogEntry } from './catalog/define-entry.ts';
+export { defineCatalogEntry, definedCatalogEntry } from './catalog/define-entry.ts';
 export {
   CatalogEntry,
   type CatalogEntryInput,

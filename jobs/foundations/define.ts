@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type CatalogEntry, callerFile, deepFreeze, parseDefinition } from '../../schemas/index.ts';
+import {
+  type CatalogEntry,
+  callerFile,
+  deepFreeze,
+  definedCatalogEntry,
+  parseDefinition,
+} from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -61,15 +67,10 @@ export const foundationSchema = z
     others: z.record(z.string().regex(NAME), z.array(sourceRefSchema).min(1)).default({}).meta({
       description: 'field → other sources holding it: compared, disagreements recorded as conflicts',
     }),
-    catalog: z
-      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
-        message: 'a catalog entry made by defineCatalogEntry({...})',
-      })
-      .optional()
-      .meta({
-        description:
-          'the catalog entry of the built table (defineCatalogEntry); with one, gongshu push reports it upward as foundation.<name> (a build is the unit). Defaults to none',
-      }),
+    catalog: definedCatalogEntry.optional().meta({
+      description:
+        'the catalog entry of the built table (defineCatalogEntry); with one, gongshu push reports it upward as foundation.<name> (a build is the unit). Defaults to none',
+    }),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import {
   type CatalogEntry,
   callerFile,
   deepFreeze,
+  definedCatalogEntry,
   parseDefinition,
   QualityDimension,
 } from '../../schemas/index.ts';
@@ -63,15 +64,10 @@ export const modelSchema = z
       description:
         "a SELECT; dependencies through ref(): ({ ref }) => a function of { ref } returning SQL that names ref('foundation.population'), or text with {{ ref('hukou') }}",
     }),
-    catalog: z
-      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
-        message: 'a catalog entry made by defineCatalogEntry({...})',
-      })
-      .optional()
-      .meta({
-        description:
-          'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
-      }),
+    catalog: definedCatalogEntry.optional().meta({
+      description:
+        'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
+    }),
     gate: gateSchema.default('error').meta({
       description:
         'error: not built (blocked) while an upstream dataset fails an error-severity quality rule; warn: built, failing rules reported as warnings; none: always built; { score, dimensions, rules }: blocked below these scores. Defaults to error',
