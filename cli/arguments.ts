@@ -132,6 +132,20 @@ export class ArgumentProblems {
     this.path('--project', value, 'any', 'pass --project DIR, the folder holding gongshu.config.ts');
   }
 
+  /**
+   * Checks the `--project DIR` and `--warehouse FILE` of a command that reads a project's warehouse: the file must
+   * exist; the project is checked only when no warehouse file is given.
+   */
+  projectOrWarehouse(o: { project?: string | undefined; warehouse?: string | undefined }): void {
+    this.project(o.warehouse ? undefined : o.project);
+    this.path(
+      '--warehouse',
+      o.warehouse,
+      'file',
+      "pass an existing DuckDB file, or omit --warehouse to use the project's",
+    );
+  }
+
   /** Throws one CliError (exit 2) naming every problem; returns when there are none. */
   throwIfAny(): void {
     const problems = this.#problems;

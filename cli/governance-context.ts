@@ -66,13 +66,7 @@ export async function withGovernance<T>(
 /** The problems of the options every governance command takes: the project folder, the warehouse file, `--at`. */
 export function checkGovernanceArguments(options: Record<string, unknown>, problems: ArgumentProblems): void {
   const o = options as unknown as GovernanceOptions;
-  problems.project(o.warehouse ? undefined : o.project);
-  problems.path(
-    '--warehouse',
-    o.warehouse,
-    'file',
-    "pass an existing DuckDB file, or omit --warehouse to use the project's",
-  );
+  problems.projectOrWarehouse(o);
   if (o.at !== undefined) {
     try {
       parseAt(o.at);

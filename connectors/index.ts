@@ -10,7 +10,7 @@ export { SourceError } from './errors.ts';
 export { excel } from './excel/excel.ts';
 export type { ExcelOptions, ExcelOptionsInput } from './excel/options.ts';
 export { excelOptionsSchema } from './excel/options.ts';
-export { folder } from './folder/folder.ts';
+export { folder, KIND_BY_EXTENSION } from './folder/folder.ts';
 export type { FolderOptions, FolderOptionsInput, LoadedFile } from './folder/options.ts';
 export { folderOptionsSchema } from './folder/options.ts';
 export { http } from './http/http.ts';

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { Connector } from '../connectors/index.ts';
-import type { CatalogEntry } from '../schemas/index.ts';
-import { callerFile, deepFreeze, definitionErrorFromZod, reservedNameProblem } from '../schemas/index.ts';
+import {
+  callerFile,
+  deepFreeze,
+  definedCatalogEntry,
+  parseDefinition,
+  reservedNameProblem,
+} from '../schemas/index.ts';
 import { keySpecSchema } from './key-spec.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -19,11 +24,6 @@ const connectorSchema = z.custom<Connector>(
     typeof (v as Connector).extract === 'function' &&
     typeof (v as Connector).describe === 'function',
   { message: 'a connector, e.g. csv({ path: "data/hukou.csv" })' },
-);
-
-const catalogSchema = z.custom<CatalogEntry>(
-  (v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v,
-  { message: 'a catalog entry made by defineCatalogEntry({...})' },
 );
 
 /** The dataset a pipeline loads into. */
@@ -74,7 +74,7 @@ export const datasetSpecSchema = z
       })
       .strict()
       .optional(),
-    catalog: catalogSchema.optional(),
+    catalog: definedCatalogEntry.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -126,13 +126,9 @@ const PIPELINE_HINTS = {
  */
 export function definePipeline(spec: PipelineSpec): Pipeline {
   const file = callerFile();
-  const parsed = pipelineSpecSchema.safeParse(spec, { reportInput: true });
-  if (!parsed.success) {
-    const name = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-    throw definitionErrorFromZod(parsed.error, { file, object: `pipeline ${name}` }, PIPELINE_HINTS);
-  }
+  const data = parseDefinition(pipelineSpecSchema, spec, { file, kind: 'pipeline' }, PIPELINE_HINTS);
   // Connectors are objects with behaviour: frozen shallowly only.
-  return deepFreeze({ ...parsed.data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
+  return deepFreeze({ ...data, ...(file ? { file } : {}) }, (v) => 'extract' in v);
 }
 
 /** What the pipelines layer reads of a project (`defineProject` in project/ makes the full one). */

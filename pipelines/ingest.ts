@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { connectorKinds, createConnector, SourceError } from '../connectors/index.ts';
+import { connectorKinds, createConnector, KIND_BY_EXTENSION, SourceError } from '../connectors/index.ts';
 import { DefinitionError, isGongshuError, reservedNameProblem, unreservedName } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { definePipeline, type Pipeline, WRITE_MODES } from './define.ts';
@@ -8,20 +8,7 @@ import { type LoadResult, loadPipeline } from './load.ts';
 import { rememberedDataset } from './remembered.ts';
 
 /** File extensions → connector kinds for ad-hoc ingest. */
-export const INGEST_KINDS: Readonly<Record<string, string>> = {
-  '.csv': 'csv',
-  '.txt': 'csv',
-  '.tsv': 'csv',
-  '.xlsx': 'excel',
-  '.json': 'json',
-  '.ndjson': 'json',
-  '.jsonl': 'json',
-  '.arrow': 'arrow',
-  '.arrows': 'arrow',
-  '.ipc': 'arrow',
-  '.feather': 'arrow',
-  '.parquet': 'parquet',
-};
+export const INGEST_KINDS: Readonly<Record<string, string>> = { ...KIND_BY_EXTENSION, '.parquet': 'parquet' };
 
 /** An ad-hoc ingest: one file into one dataset, as `gongshu ingest` does it. */
 export interface IngestRequest {

@@ -1,7 +1,7 @@
 // The vocabulary of gongshu: identifiers, code tables, masking, the catalog entry, errors.
 
 export { callerFile } from './caller-file.ts';
-export { defineCatalogEntry } from './catalog/define-entry.ts';
+export { defineCatalogEntry, definedCatalogEntry } from './catalog/define-entry.ts';
 export {
   CatalogEntry,
   type CatalogEntryInput,
@@ -81,7 +81,7 @@ export {
   type DefinitionProblem,
   formatDefinitionIssues,
 } from './definition-errors/all-issues.ts';
-export { definitionErrorFromZod, type FixHints } from './definition-errors/first-issue.ts';
+export { definitionErrorFromZod, type FixHints, parseDefinition } from './definition-errors/first-issue.ts';
 export { definitionMessage, problemMessage } from './definition-errors/message.ts';
 export { optionsDefinitionError } from './definition-errors/options-issue.ts';
 export type { SuggestionVocabulary } from './definition-errors/suggest.ts';

@@ -13,13 +13,7 @@ export function checkArguments(
 ) {
   const o = options as { project?: string; warehouse?: string; limit?: string };
   problems.positiveInteger('--limit', o.limit, '--limit 20');
-  problems.project(o.warehouse ? undefined : o.project);
-  problems.path(
-    '--warehouse',
-    o.warehouse,
-    'file',
-    "pass an existing DuckDB file, or omit --warehouse to use the project's",
-  );
+  problems.projectOrWarehouse(o);
 }
 
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */

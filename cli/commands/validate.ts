@@ -38,17 +38,21 @@ export function validateDivision(input: string): ValidationRecord {
   };
 }
 
+/** The fields every kind's record starts with. */
+function commonFields(
+  input: string,
+  r: { valid: boolean; normalized: string | null; reason: string | null; warnings: readonly string[] },
+) {
+  return { input, valid: r.valid, normalized: r.normalized, reason: r.reason, warnings: [...r.warnings] };
+}
+
 /** Validates one value of a kind, shaped for the CLI. */
 export function validateValue(kind: string, input: string): ValidationRecord {
   if (kind === 'division') return validateDivision(input);
   if (kind === 'uscc') {
     const r = parseUscc(input);
     return {
-      input,
-      valid: r.valid,
-      normalized: r.normalized,
-      reason: r.reason,
-      warnings: [...r.warnings],
+      ...commonFields(input, r),
       authority: r.authority,
       authorityName: r.authorityName,
       category: r.category,
@@ -59,11 +63,7 @@ export function validateValue(kind: string, input: string): ValidationRecord {
   }
   const r = parseCitizenId(input);
   return {
-    input,
-    valid: r.valid,
-    normalized: r.normalized,
-    reason: r.reason,
-    warnings: [...r.warnings],
+    ...commonFields(input, r),
     birthDate: r.birthDate,
     sex: r.sex,
     division: r.division,

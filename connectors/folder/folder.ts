@@ -24,19 +24,22 @@ import {
   parseFolderOptions,
 } from './options.ts';
 
-/** File extension → kind, used when `folder({ kind })` is not given. */
+/**
+ * File extension → kind, used when `folder({ kind })` is not given, and by `gongshu ingest` (which adds Parquet;
+ * the order is the order its messages list them in).
+ */
 export const KIND_BY_EXTENSION: Readonly<Record<string, FolderKind>> = Object.freeze({
   '.csv': 'csv',
-  '.tsv': 'csv',
   '.txt': 'csv',
+  '.tsv': 'csv',
   '.xlsx': 'excel',
   '.json': 'json',
   '.ndjson': 'json',
   '.jsonl': 'json',
   '.arrow': 'arrow',
   '.arrows': 'arrow',
-  '.feather': 'arrow',
   '.ipc': 'arrow',
+  '.feather': 'arrow',
 });
 
 const FACTORIES: Readonly<Record<FolderKind, (options: Record<string, unknown>) => Connector>> = {

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { type CatalogEntry, callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import {
+  type CatalogEntry,
+  callerFile,
+  deepFreeze,
+  definedCatalogEntry,
+  parseDefinition,
+} from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
@@ -61,15 +67,10 @@ export const foundationSchema = z
     others: z.record(z.string().regex(NAME), z.array(sourceRefSchema).min(1)).default({}).meta({
       description: 'field → other sources holding it: compared, disagreements recorded as conflicts',
     }),
-    catalog: z
-      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
-        message: 'a catalog entry made by defineCatalogEntry({...})',
-      })
-      .optional()
-      .meta({
-        description:
-          'the catalog entry of the built table (defineCatalogEntry); with one, gongshu push reports it upward as foundation.<name> (a build is the unit). Defaults to none',
-      }),
+    catalog: definedCatalogEntry.optional().meta({
+      description:
+        'the catalog entry of the built table (defineCatalogEntry); with one, gongshu push reports it upward as foundation.<name> (a build is the unit). Defaults to none',
+    }),
   })
   .strict();
 
@@ -130,20 +131,16 @@ function check(name: string, file: string | undefined, field: string, r: SourceR
  */
 export function defineFoundation(spec: FoundationSpec): Foundation {
   const file = callerFile();
-  const parsed = foundationSchema.safeParse(spec, { reportInput: true });
-  const label = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-  if (!parsed.success) {
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `foundation ${label}` },
-      {
-        key: 'key: "citizen-id" or key: "uscc"',
-        'fields.*': 'fields: { name: { source: "hukou", column: "name" } }',
-        'others.*': 'others: { name: [{ source: "social_security", column: "name" }] }',
-      },
-    );
-  }
-  const d = parsed.data;
+  const d = parseDefinition(
+    foundationSchema,
+    spec,
+    { file, kind: 'foundation' },
+    {
+      key: 'key: "citizen-id" or key: "uscc"',
+      'fields.*': 'fields: { name: { source: "hukou", column: "name" } }',
+      'others.*': 'others: { name: [{ source: "social_security", column: "name" }] }',
+    },
+  );
   const fields: Record<string, SourceRef[]> = {};
   for (const [field, value] of Object.entries(d.fields)) {
     const refs = Array.isArray(value) ? value : [value];

@@ -3,7 +3,8 @@ import {
   type CatalogEntry,
   callerFile,
   deepFreeze,
-  definitionErrorFromZod,
+  definedCatalogEntry,
+  parseDefinition,
   QualityDimension,
 } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
@@ -63,15 +64,10 @@ export const modelSchema = z
       description:
         "a SELECT; dependencies through ref(): ({ ref }) => a function of { ref } returning SQL that names ref('foundation.population'), or text with {{ ref('hukou') }}",
     }),
-    catalog: z
-      .custom<CatalogEntry>((v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v, {
-        message: 'a catalog entry made by defineCatalogEntry({...})',
-      })
-      .optional()
-      .meta({
-        description:
-          'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
-      }),
+    catalog: definedCatalogEntry.optional().meta({
+      description:
+        'the catalog entry of the built table; with one, gongshu push reports it upward as <layer>.<name> (a build is the unit). Defaults to none',
+    }),
     gate: gateSchema.default('error').meta({
       description:
         'error: not built (blocked) while an upstream dataset fails an error-severity quality rule; warn: built, failing rules reported as warnings; none: always built; { score, dimensions, rules }: blocked below these scores. Defaults to error',
@@ -103,19 +99,15 @@ const TEMPLATE_REF = /\{\{\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*\}\}/g;
 
 /** Builds a model from a spec and the file it was written in. */
 export function makeModel(spec: ModelSpec, file: string | undefined): Model {
-  const parsed = modelSchema.safeParse(spec, { reportInput: true });
-  const label = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-  if (!parsed.success) {
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `model ${label}` },
-      {
-        layer: 'layer: "theme" or layer: "topic"',
-        sql: 'sql: "SELECT … FROM {{ ref(\'foundation.population\') }}" or ({ ref }) => SQL text',
-      },
-    );
-  }
-  const d = parsed.data;
+  const d = parseDefinition(
+    modelSchema,
+    spec,
+    { file, kind: 'model' },
+    {
+      layer: 'layer: "theme" or layer: "topic"',
+      sql: 'sql: "SELECT … FROM {{ ref(\'foundation.population\') }}" or ({ ref }) => SQL text',
+    },
+  );
   const render = (resolve: (ref: string) => string): string => {
     if (typeof d.sql === 'string') return d.sql.replace(TEMPLATE_REF, (_, name: string) => resolve(name));
     return d.sql({ ref: resolve });

@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { callerFile, deepFreeze, definitionErrorFromZod } from '../../schemas/index.ts';
+import { callerFile, deepFreeze, parseDefinition } from '../../schemas/index.ts';
 import { DefinitionError } from '../errors.ts';
 
 /** What a schedule does when it fires while its previous run is still going. */
@@ -148,19 +148,15 @@ export function nextFirings(s: Pick<Schedule, 'cron' | 'timezone' | 'name'>, cou
  */
 export function defineSchedule(spec: ScheduleSpec): Schedule {
   const file = callerFile();
-  const parsed = scheduleSchema.safeParse(spec, { reportInput: true });
-  const label = typeof spec?.name === 'string' ? spec.name : '(unnamed)';
-  if (!parsed.success) {
-    throw definitionErrorFromZod(
-      parsed.error,
-      { file, object: `schedule ${label}` },
-      {
-        run: "run: { pipelines: ['hukou'], quality: true, build: ['+foundation.population'], report: true } or run: { backup: { to: ['local'] } }",
-        overlap: 'overlap: "skip" or "queue"',
-      },
-    );
-  }
-  const d = parsed.data;
+  const d = parseDefinition(
+    scheduleSchema,
+    spec,
+    { file, kind: 'schedule' },
+    {
+      run: "run: { pipelines: ['hukou'], quality: true, build: ['+foundation.population'], report: true } or run: { backup: { to: ['local'] } }",
+      overlap: 'overlap: "skip" or "queue"',
+    },
+  );
   if (!cron.validate(d.cron)) {
     throw new DefinitionError(
       `${file ?? 'schedule'}: schedule ${d.name}: cron: expected a cron expression (5 or 6 fields); got ${JSON.stringify(d.cron)}. ` +

@@ -1,4 +1,5 @@
 /** `defineCatalogEntry`: parse once, fill defaults, freeze; or one DefinitionError listing every problem. */
+import { z } from 'zod';
 import { formatDefinitionIssues } from '../definition-errors/all-issues.ts';
 import { valueAt } from '../definition-errors/input-paths.ts';
 import type { SuggestionVocabulary } from '../definition-errors/suggest.ts';
@@ -85,3 +86,12 @@ export function defineCatalogEntry(input: CatalogEntryInput, options: { file?: s
     problems: problems.map((p) => p.message),
   });
 }
+
+/**
+ * A field holding a catalog entry made by defineCatalogEntry (checked by its shape: the entry was parsed when it
+ * was defined). Used by the definitions that carry one (pipelines' datasets, foundations, models).
+ */
+export const definedCatalogEntry = z.custom<CatalogEntry>(
+  (v) => typeof v === 'object' && v !== null && 'code' in v && 'fields' in v,
+  { message: 'a catalog entry made by defineCatalogEntry({...})' },
+);

@@ -97,3 +97,21 @@ export function definitionErrorFromZod(
     ...(problems.length > 1 ? { problems: problems.map((p) => p.message) } : {}),
   });
 }
+
+/**
+ * Parses the spec of a `define…()` call with its schema, or throws the definition error of its problems, named
+ * `<file>: <kind> <name>` (`(unnamed)` when the spec has no name).
+ * @example const d = parseDefinition(modelSchema, spec, { file, kind: 'model' }, { layer: 'layer: "theme"' });
+ */
+export function parseDefinition<S extends z.ZodType>(
+  schema: S,
+  spec: unknown,
+  where: { file: string | undefined; kind: string },
+  hints: FixHints = {},
+): z.output<S> {
+  const parsed = schema.safeParse(spec, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const name = (spec as { name?: unknown } | null | undefined)?.name;
+  const label = typeof name === 'string' ? name : '(unnamed)';
+  throw definitionErrorFromZod(parsed.error, { file: where.file, object: `${where.kind} ${label}` }, hints);
+}

@@ -85,17 +85,7 @@ async function readQuarantine(
         ${o.all ? status : "'current'"} AS status, CAST(row_json AS VARCHAR) AS row_json
       FROM ${from} ${filter}
       ORDER BY quarantined_at, source_location LIMIT ${limit}`;
-  const rows = (
-    await wh.all<{
-      dataset: string;
-      source_location: string;
-      reason: string;
-      detail: string | null;
-      key_value: string | null;
-      status: string;
-      row_json: string;
-    }>(sql, params)
-  ).map((r) => {
+  const rows = (await wh.all<Omit<ListedRow, 'row_json'> & { row_json: string }>(sql, params)).map((r) => {
     const kind =
       String(r.key_value ?? '').length === 18 && /^\d{17}/.test(String(r.key_value)) ? 'citizen-id' : 'uscc';
     return {
