@@ -31,8 +31,9 @@ const wh = await openWarehouse({ path: warehousePath });
 const serial = createSerial();
 
 if (mode === 'push') {
+  const baseline = Math.round(process.memoryUsage().rss / 1024 / 1024);
   const start = Date.now();
-  say({ start });
+  say({ start, rssBeforeMiB: baseline });
   const summary = await pushUpward({ wh, node, project: loaded.project, keys, logger, serial });
   say({
     seconds: (Date.now() - start) / 1000,
@@ -40,6 +41,7 @@ if (mode === 'push') {
     batches: summary.batches.length,
     chunks: summary.batches.reduce((n, b) => n + b.chunks, 0),
     failed: summary.failed.length,
+    rssBeforeMiB: baseline,
     maxRssMiB: maxRssMiB(),
   });
   wh.close();

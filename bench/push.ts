@@ -25,7 +25,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hukouCatalog } from '../examples/xinjiang/catalog/population.ts';
-import { initKeys, type NodeKeys, parsePublicKey, signedRequest } from '../platform/index.ts';
+import {
+  initKeys,
+  type NodeKeys,
+  parsePublicKey,
+  reportedColumns,
+  signedRequest,
+} from '../platform/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,9 +44,19 @@ const ROWS = arg('--rows', 1_000_000);
 const CHUNK_MIB = arg('--chunk-mib', 48);
 const IDS = { county: '650102', prefecture: '650100', region: '650000' } as const;
 type Level = keyof typeof IDS;
-/** The columns that travel (the catalog's shareable items and the lineage; `mobile` is not shared). */
-const TRAVELLING =
-  'id_number, name, sex, ethnicity, birth_date, household_no, relation, address, division, registered_on, marital_status, _load_id, _source, _ingested_at, _key_original';
+/**
+ * What travels, for the floor to move the same bytes as the push: the catalog's reported items (every shareable
+ * field, `mobile` included), the lineage the table holds, and the two provenance columns the push adds.
+ */
+const TRAVELLING = [
+  ...reportedColumns(hukouCatalog),
+  '_load_id',
+  '_source',
+  '_ingested_at',
+  '_key_original',
+  `'${IDS.county}' AS _origin_node`,
+  `'hukou-bench-load' AS _origin_batch`,
+].join(', ');
 
 /** Fills the county's hukou table (as a load would leave it: catalog fields + lineage) and registers it. */
 async function fill(path: string): Promise<void> {
@@ -150,6 +166,7 @@ async function count(path: string, sql: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   const root = mkdtempSync(join(tmpdir(), 'gongshu-bench-push-'));
   const warehouse = (dir: string) => join(dir, '.gongshu/warehouse.duckdb');
   try {
@@ -207,6 +224,7 @@ async function main(): Promise<void> {
       rows: number;
       chunks: number;
       failed: number;
+      rssBeforeMiB: number;
       maxRssMiB: number;
     };
     const prefectureRss1 = peakRssMiB(p1.proc.child.pid);
@@ -271,7 +289,7 @@ async function main(): Promise<void> {
       chunkMiB: CHUNK_MIB,
       chunks: hop.chunks,
       floor: {
-        what: "the county's DuckDB COPY of the travelling rows to a Parquet file + a parent's INSERT (CREATE TABLE AS) from read_parquet of it, in one transaction; same run",
+        what: "the county's DuckDB COPY of the travelling rows and columns (the catalog's reported items, lineage, provenance) to a Parquet file + a parent's INSERT (CREATE TABLE AS) from read_parquet of it, in one transaction; same run",
         seconds: +floorSeconds.toFixed(3),
         copySeconds: +copySeconds.toFixed(3),
         insertSeconds: +insertSeconds.toFixed(3),
@@ -293,13 +311,18 @@ async function main(): Promise<void> {
       peakRssMiB: {
         target: 600,
         county: hop.maxRssMiB,
+        countyBeforePush: hop.rssBeforeMiB,
         countyTwoHops: county2.maxRssMiB,
         prefecture: prefectureRss1,
         prefectureForwarding: prefectureRss2,
         region: regionRss,
       },
-      note: 'each node a separate Node process (bench/push-node.ts) with its own DuckDB file, over loopback HTTP (no TLS). The push plans the batch with one DuckDB COPY to a Parquet outbox file, which is the chunk when it is at most chunkMiB (else it is split by row ranges); each chunk is hashed (SM3) over its Parquet bytes and signed (ed25519) on both sides, streamed to disk at the parent under the size limit, checked with DuckDB (footer, origins, jurisdiction) and inserted from read_parquet in the transaction that records the chunk and its audit entry; every answer is signed and verified. Includes planning (units of change, outbox) and process-internal timing only (no process start-up). Peak RSS: VmHWM of the serving processes, getrusage maxRSS of the pushing one (which also opens its warehouse)',
-      machine: { cpus: cpus().length, loadAverage1m: +loadavg()[0]!.toFixed(2) },
+      note: 'each node a separate Node process (bench/push-node.ts) with its own DuckDB file, over loopback HTTP (no TLS). The push plans the batch with one DuckDB COPY (PRESERVE_ORDER false: the rows are a set) to a Parquet outbox file, which is the chunk when it is at most chunkMiB (else it is split by row ranges); the prefecture forwards the county chunk files it stored unchanged (hard links, SM3 known from receipt); each chunk is hashed (SM3) over its Parquet bytes and signed (ed25519) on both sides, streamed to disk at the parent under the size limit, checked with DuckDB (footer, origins, jurisdiction) and inserted from read_parquet in the transaction that records the chunk and its audit entry; every answer is signed and verified. Includes planning (units of change, outbox) and process-internal timing only (no process start-up). Peak RSS: VmHWM of the serving processes, getrusage maxRSS of the pushing one (which also opens its warehouse; countyBeforePush: its RSS once the warehouse is open). Machine: 1-minute load average when the run started and when it ended (the machine may be shared)',
+      machine: {
+        cpus: cpus().length,
+        loadAverage1mAtStart: +loadAtStart.toFixed(2),
+        loadAverage1m: +loadavg()[0]!.toFixed(2),
+      },
       node: process.version,
       measuredAt: new Date().toISOString(),
     };

@@ -8,6 +8,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { BackflowProgress, PushProgress } from '../platform/index.ts';
 import { currentSession } from './session.ts';
 
 /** A step shows progress once it has run this long. */
@@ -264,6 +265,56 @@ export async function qualityProgress(
     onDataset: (dataset, index, total) => {
       reporter.step(`quality ${dataset} (${index + 1}/${total})`);
       reporter.poll(() => wh.queryProgress());
+    },
+  };
+}
+
+/**
+ * Progress of a push: planning a dataset's batch (DuckDB's share of the statement writing its chunk files), then
+ * each batch's rows sent (acknowledged chunks, and the bytes of the chunk on its way), rate and ETA.
+ */
+export async function pushProgress(
+  reporter: ProgressReporter,
+  wh: Progressing,
+  wanted: { show: boolean },
+): Promise<{ onProgress: (progress: PushProgress) => void } | Record<string, never>> {
+  if (!wanted.show) return {};
+  await wh.trackProgress();
+  return {
+    onProgress: (p) => {
+      if (p.phase === 'plan') {
+        reporter.step(`push ${p.dataset}: plan`);
+        reporter.poll(() => wh.queryProgress());
+      } else {
+        reporter.step(`push ${p.dataset} (${p.batch})`, p.rowsSent, p.rows, 'rows sent');
+      }
+    },
+  };
+}
+
+/** Progress of a backflow: the answer's megabytes received (of its length), then DuckDB's share of storing it. */
+export async function backflowProgress(
+  reporter: ProgressReporter,
+  wh: Progressing,
+  wanted: { show: boolean },
+  dataset: string,
+): Promise<{ onProgress: (progress: BackflowProgress) => void } | Record<string, never>> {
+  if (!wanted.show) return {};
+  await wh.trackProgress();
+  return {
+    onProgress: (p) => {
+      if (p.phase === 'receive') {
+        const mb = (n: number) => n / 1_000_000;
+        reporter.step(
+          `backflow ${dataset}: receive`,
+          mb(p.bytes),
+          p.total === undefined ? undefined : mb(p.total),
+          'MB',
+        );
+      } else {
+        reporter.step(`backflow ${dataset}: store`);
+        reporter.poll(() => wh.queryProgress());
+      }
     },
   };
 }

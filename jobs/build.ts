@@ -191,6 +191,29 @@ function gatedAncestors(graph: JobGraph, id: string, declared: ReadonlySet<strin
   return [...out].sort();
 }
 
+/** The quality of one dataset or built table, as a gate reads it. */
+type DatasetQuality = QualityReport['datasets'][number];
+
+/** One build in progress: what it builds, its options, the lock, the outcomes so far, and the gates' quality. */
+interface BuildRun {
+  readonly wh: Warehouse;
+  readonly project: ProjectWithJobs;
+  readonly graph: JobGraph;
+  readonly ids: readonly string[];
+  readonly buildId: string;
+  readonly options: BuildOptions;
+  readonly withLock: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly outcomes: Map<string, NodeOutcome>;
+  /** Built tables with declared rules (defineQuality('topic.x', …)): each assessed once, after it is built. */
+  readonly declared: ReadonlySet<string>;
+  readonly nodeGates: Map<string, Promise<DatasetQuality | undefined>>;
+  /** The quality of every dataset a gated model reads, assessed once (when the first gated model needs it). */
+  gates?: Promise<Map<string, DatasetQuality>>;
+}
+
+/** A node of the graph. */
+type GraphNode = NonNullable<ReturnType<JobGraph['nodes']['get']>>;
+
 /** Builds a project's foundations and models; see the module comment. Never throws for a failing node. */
 export async function buildProject(
   wh: Warehouse,
@@ -200,162 +223,36 @@ export async function buildProject(
   const t0 = performance.now();
   const { graph } = projectJobs(project);
   const ids = selectNodes(graph, options.select ?? []);
-  const buildId = newRunId('build', options.now ?? new Date());
-  const withLock = lock();
-  const outcomes = new Map<string, NodeOutcome>();
-  const gatesWanted = options.gates ?? true;
-  let gates: Promise<Map<string, QualityReport['datasets'][number]>> | undefined;
-  // Built tables with declared rules (defineQuality('topic.x', …)): each assessed once, after it is built.
-  const declared = new Set((project.quality ?? []).map((q) => q.dataset).filter((d) => graph.nodes.has(d)));
-  const nodeGates = new Map<string, Promise<QualityReport['datasets'][number] | undefined>>();
-  const nodeGate = (node: string): Promise<QualityReport['datasets'][number] | undefined> => {
-    let g = nodeGates.get(node);
-    if (!g) {
-      g = withLock(async () => {
-        if (!(await wh.hasTable(node))) return undefined;
-        return (await gateQuality(wh, project, [node])).get(node);
-      });
-      nodeGates.set(node, g);
-    }
-    return g;
+  const run: BuildRun = {
+    wh,
+    project,
+    graph,
+    ids,
+    buildId: newRunId('build', options.now ?? new Date()),
+    options,
+    withLock: lock(),
+    outcomes: new Map(),
+    declared: new Set((project.quality ?? []).map((q) => q.dataset).filter((d) => graph.nodes.has(d))),
+    nodeGates: new Map(),
   };
-  const gateDatasets = () => {
-    const all = new Set<string>();
-    for (const id of ids) {
-      const n = graph.nodes.get(id)!;
-      if (n.kind === 'model' && n.model.gate !== 'none')
-        for (const d of upstreamDatasets(graph, id)) all.add(d);
-    }
-    return [...all].sort();
+  await scheduleNodes(run, (id) => runNode(run, id));
+  const nodes = ids.map((id) => run.outcomes.get(id)!);
+  return {
+    buildId: run.buildId,
+    status: nodes.some((n) => n.status === 'failed')
+      ? 'failed'
+      : nodes.some((n) => n.status === 'blocked')
+        ? 'blocked'
+        : 'succeeded',
+    nodes,
+    seconds: (performance.now() - t0) / 1000,
   };
+}
 
-  const runNode = async (id: string): Promise<NodeOutcome> => {
-    const node = graph.nodes.get(id)!;
-    const n0 = performance.now();
-    const details = { build: buildId, ...(options.parentRunId ? { parent: options.parentRunId } : {}) };
-    const skip = async (reason: string): Promise<NodeOutcome> => {
-      const runId = await withLock(() =>
-        startRun(wh, 'build', id, { status: 'skipped', error: reason, details: { ...details, reason } }),
-      );
-      options.logger?.warn(`build ${id} skipped: ${reason}`);
-      return { node: id, kind: node.kind, status: 'skipped', runId, rows: null, reason, seconds: 0 };
-    };
-    const blocked = (graph.deps.get(id) ?? []).filter((d) => {
-      const o = outcomes.get(d);
-      return o && o.status !== 'succeeded';
-    });
-    if (blocked.length) {
-      return skip(
-        `upstream ${blocked.map((b) => `${b} ${outcomes.get(b)!.status}`).join(', ')}; previous table kept`,
-      );
-    }
-    if (options.signal?.aborted) return skip('build stopped before this node started');
-    let warnings: string[] = [];
-    if (node.kind === 'model' && node.model.gate !== 'none' && gatesWanted) {
-      gates ??= withLock(() => gateQuality(wh, project, gateDatasets()));
-      const quality = new Map(await gates);
-      const ancestors = gatedAncestors(graph, id, declared);
-      for (const a of ancestors) {
-        const q = await nodeGate(a);
-        if (q) quality.set(a, q);
-      }
-      const failures = gateFailures(node.model.gate, [...upstreamDatasets(graph, id), ...ancestors], quality);
-      if (failures.length && node.model.gate === 'warn') {
-        warnings = failures.map((f) => `quality gate (warn): upstream ${f.message}`);
-        for (const w of warnings) options.logger?.warn(`build ${id}: ${w}`);
-      } else if (failures.length) {
-        const reason = `quality gate: upstream ${failures.map((f) => f.message).join('; ')}; previous table kept`;
-        const runId = await withLock(() =>
-          startRun(wh, 'build', id, {
-            status: 'blocked',
-            error: reason,
-            details: { ...details, reason, blockedBy: failures },
-          }),
-        );
-        options.logger?.warn(`build ${id} blocked: ${reason}`);
-        return {
-          node: id,
-          kind: node.kind,
-          status: 'blocked',
-          runId,
-          rows: null,
-          reason,
-          seconds: 0,
-          blockedBy: failures,
-        };
-      }
-    }
-    const warned = warnings.length ? { warnings } : {};
-    return withLock(async () => {
-      options.onStart?.(id);
-      const runId = await startRun(wh, 'build', id, { details });
-      try {
-        if (node.kind === 'foundation') {
-          const r = await buildFoundation(wh, node.foundation, {
-            runId,
-            ...(options.fullRefresh ? { fullRefresh: true } : {}),
-            ...(options.now ? { now: options.now } : {}),
-            ...(options.onStep ? { onStep: (s: BuildStep) => options.onStep?.(id, s) } : {}),
-          });
-          await finishRun(wh, runId, {
-            status: 'succeeded',
-            rowsLoaded: r.rows,
-            details: { ...details, ...r },
-          });
-          options.logger?.info(
-            `build ${id} → ${r.rows.toLocaleString('en')} rows (${r.mode}: ${r.reason}; ${r.keysRecomputed.toLocaleString('en')} keys, ${r.conflicts.toLocaleString('en')} conflicts) in ${r.seconds.toFixed(1)} s`,
-          );
-          return {
-            node: id,
-            kind: node.kind,
-            status: 'succeeded',
-            runId,
-            rows: r.rows,
-            reason: `${r.mode}: ${r.reason}`,
-            seconds: r.seconds,
-            foundation: r,
-          };
-        }
-        const rows = await buildModel(wh, graph, node.model);
-        await options.onStep?.(id, 'model');
-        const seconds = (performance.now() - n0) / 1000;
-        await finishRun(wh, runId, {
-          status: 'succeeded',
-          rowsLoaded: rows,
-          details: { ...details, seconds, ...warned },
-        });
-        options.logger?.info(`build ${id} → ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s`);
-        return {
-          node: id,
-          kind: node.kind,
-          status: 'succeeded',
-          runId,
-          rows,
-          reason: null,
-          seconds,
-          ...warned,
-        };
-      } catch (error) {
-        const message = (error as Error).message;
-        const code = isGongshuError(error) ? error.code : 'internal';
-        await finishRun(wh, runId, { status: 'failed', error: message, details: { ...details, code } });
-        options.logger?.error(`build ${id} failed: ${message}`);
-        return {
-          node: id,
-          kind: node.kind,
-          status: 'failed',
-          code,
-          runId,
-          rows: null,
-          reason: message,
-          seconds: (performance.now() - n0) / 1000,
-        };
-      }
-    });
-  };
-
-  // Event-driven: a node enters the queue once all its selected dependencies have an outcome.
-  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency ?? 1) });
+/** Event-driven: a node enters the queue once all its selected dependencies have an outcome. */
+async function scheduleNodes(run: BuildRun, build: (id: string) => Promise<NodeOutcome>): Promise<void> {
+  const { ids, graph, outcomes } = run;
+  const queue = new PQueue({ concurrency: Math.max(1, run.options.concurrency ?? 1) });
   const selected = new Set(ids);
   const waiting = new Map(ids.map((id) => [id, (graph.deps.get(id) ?? []).filter((d) => selected.has(d))]));
   await new Promise<void>((resolve, reject) => {
@@ -363,7 +260,7 @@ export async function buildProject(
       waiting.delete(id);
       queue
         .add(async () => {
-          outcomes.set(id, await runNode(id));
+          outcomes.set(id, await build(id));
           for (const [other, deps] of waiting) if (deps.every((d) => outcomes.has(d))) enqueue(other);
           if (outcomes.size === ids.length) resolve();
         })
@@ -372,15 +269,198 @@ export async function buildProject(
     if (ids.length === 0) resolve();
     for (const [id, deps] of [...waiting]) if (deps.length === 0) enqueue(id);
   });
-  const nodes = ids.map((id) => outcomes.get(id)!);
+}
+
+/** The quality of a built table with declared rules, assessed once it is built (undefined: not built). */
+function nodeGate(run: BuildRun, node: string): Promise<DatasetQuality | undefined> {
+  let g = run.nodeGates.get(node);
+  if (!g) {
+    g = run.withLock(async () => {
+      if (!(await run.wh.hasTable(node))) return undefined;
+      return (await gateQuality(run.wh, run.project, [node])).get(node);
+    });
+    run.nodeGates.set(node, g);
+  }
+  return g;
+}
+
+/** Every dataset the selected gated models read. */
+function gateDatasets(run: BuildRun): string[] {
+  const all = new Set<string>();
+  for (const id of run.ids) {
+    const n = run.graph.nodes.get(id)!;
+    if (n.kind === 'model' && n.model.gate !== 'none')
+      for (const d of upstreamDatasets(run.graph, id)) all.add(d);
+  }
+  return [...all].sort();
+}
+
+/** Builds one node: skipped when an upstream node did not succeed or the build stopped; gated models first. */
+async function runNode(run: BuildRun, id: string): Promise<NodeOutcome> {
+  const { options } = run;
+  const node = run.graph.nodes.get(id)!;
+  const n0 = performance.now();
+  const details = { build: run.buildId, ...(options.parentRunId ? { parent: options.parentRunId } : {}) };
+  const blocked = (run.graph.deps.get(id) ?? []).filter((d) => {
+    const o = run.outcomes.get(d);
+    return o && o.status !== 'succeeded';
+  });
+  if (blocked.length) {
+    return skipNode(
+      run,
+      id,
+      node,
+      details,
+      `upstream ${blocked.map((b) => `${b} ${run.outcomes.get(b)!.status}`).join(', ')}; previous table kept`,
+    );
+  }
+  if (options.signal?.aborted)
+    return skipNode(run, id, node, details, 'build stopped before this node started');
+  let warnings: string[] = [];
+  if (node.kind === 'model' && node.model.gate !== 'none' && (options.gates ?? true)) {
+    const gated = await modelGate(run, id, node.model.gate, details);
+    if ('outcome' in gated) return gated.outcome;
+    warnings = gated.warnings;
+  }
+  return run.withLock(() => buildNode(run, id, node, details, warnings, n0));
+}
+
+/** Records a node as skipped, with the reason. */
+async function skipNode(
+  run: BuildRun,
+  id: string,
+  node: GraphNode,
+  details: Record<string, unknown>,
+  reason: string,
+): Promise<NodeOutcome> {
+  const runId = await run.withLock(() =>
+    startRun(run.wh, 'build', id, { status: 'skipped', error: reason, details: { ...details, reason } }),
+  );
+  run.options.logger?.warn(`build ${id} skipped: ${reason}`);
+  return { node: id, kind: node.kind, status: 'skipped', runId, rows: null, reason, seconds: 0 };
+}
+
+/**
+ * Applies a model's quality gate to its upstream datasets and gated built tables: the outcome of a blocked
+ * model (recorded), else the warnings of a `warn` gate (none when nothing fails).
+ */
+async function modelGate(
+  run: BuildRun,
+  id: string,
+  gate: Gate,
+  details: Record<string, unknown>,
+): Promise<{ outcome: NodeOutcome } | { warnings: string[] }> {
+  run.gates ??= run.withLock(() => gateQuality(run.wh, run.project, gateDatasets(run)));
+  const quality = new Map(await run.gates);
+  const ancestors = gatedAncestors(run.graph, id, run.declared);
+  for (const a of ancestors) {
+    const q = await nodeGate(run, a);
+    if (q) quality.set(a, q);
+  }
+  const failures = gateFailures(gate, [...upstreamDatasets(run.graph, id), ...ancestors], quality);
+  if (failures.length && gate === 'warn') {
+    const warnings = failures.map((f) => `quality gate (warn): upstream ${f.message}`);
+    for (const w of warnings) run.options.logger?.warn(`build ${id}: ${w}`);
+    return { warnings };
+  }
+  if (!failures.length) return { warnings: [] };
+  const reason = `quality gate: upstream ${failures.map((f) => f.message).join('; ')}; previous table kept`;
+  const runId = await run.withLock(() =>
+    startRun(run.wh, 'build', id, {
+      status: 'blocked',
+      error: reason,
+      details: { ...details, reason, blockedBy: failures },
+    }),
+  );
+  run.options.logger?.warn(`build ${id} blocked: ${reason}`);
   return {
-    buildId,
-    status: nodes.some((n) => n.status === 'failed')
-      ? 'failed'
-      : nodes.some((n) => n.status === 'blocked')
-        ? 'blocked'
-        : 'succeeded',
-    nodes,
-    seconds: (performance.now() - t0) / 1000,
+    outcome: {
+      node: id,
+      kind: 'model',
+      status: 'blocked',
+      runId,
+      rows: null,
+      reason,
+      seconds: 0,
+      blockedBy: failures,
+    },
+  };
+}
+
+/** Builds a foundation or a model under the lock, recorded as a run; a failure is an outcome, not a throw. */
+async function buildNode(
+  run: BuildRun,
+  id: string,
+  node: GraphNode,
+  details: Record<string, unknown>,
+  warnings: string[],
+  n0: number,
+): Promise<NodeOutcome> {
+  const { wh, options } = run;
+  options.onStart?.(id);
+  const runId = await startRun(wh, 'build', id, { details });
+  try {
+    if (node.kind === 'foundation') return await buildFoundationNode(run, id, node, details, runId);
+    const warned = warnings.length ? { warnings } : {};
+    const rows = await buildModel(wh, run.graph, node.model);
+    await options.onStep?.(id, 'model');
+    const seconds = (performance.now() - n0) / 1000;
+    await finishRun(wh, runId, {
+      status: 'succeeded',
+      rowsLoaded: rows,
+      details: { ...details, seconds, ...warned },
+    });
+    options.logger?.info(`build ${id} → ${rows.toLocaleString('en')} rows in ${seconds.toFixed(1)} s`);
+    return { node: id, kind: node.kind, status: 'succeeded', runId, rows, reason: null, seconds, ...warned };
+  } catch (error) {
+    const message = (error as Error).message;
+    const code = isGongshuError(error) ? error.code : 'internal';
+    await finishRun(wh, runId, { status: 'failed', error: message, details: { ...details, code } });
+    options.logger?.error(`build ${id} failed: ${message}`);
+    return {
+      node: id,
+      kind: node.kind,
+      status: 'failed',
+      code,
+      runId,
+      rows: null,
+      reason: message,
+      seconds: (performance.now() - n0) / 1000,
+    };
+  }
+}
+
+/** Builds a foundation node (full or incremental) and records its run. */
+async function buildFoundationNode(
+  run: BuildRun,
+  id: string,
+  node: GraphNode & { kind: 'foundation' },
+  details: Record<string, unknown>,
+  runId: string,
+): Promise<NodeOutcome> {
+  const { wh, options } = run;
+  const r = await buildFoundation(wh, node.foundation, {
+    runId,
+    ...(options.fullRefresh ? { fullRefresh: true } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.onStep ? { onStep: (s: BuildStep) => options.onStep?.(id, s) } : {}),
+  });
+  await finishRun(wh, runId, {
+    status: 'succeeded',
+    rowsLoaded: r.rows,
+    details: { ...details, ...r },
+  });
+  options.logger?.info(
+    `build ${id} → ${r.rows.toLocaleString('en')} rows (${r.mode}: ${r.reason}; ${r.keysRecomputed.toLocaleString('en')} keys, ${r.conflicts.toLocaleString('en')} conflicts) in ${r.seconds.toFixed(1)} s`,
+  );
+  return {
+    node: id,
+    kind: node.kind,
+    status: 'succeeded',
+    runId,
+    rows: r.rows,
+    reason: `${r.mode}: ${r.reason}`,
+    seconds: r.seconds,
+    foundation: r,
   };
 }

@@ -32,6 +32,7 @@ export {
 export {
   BACKFLOW_SCHEMA,
   type BackflowOptions,
+  type BackflowProgress,
   type BackflowResult,
   backflowTable,
   requestBackflow,
@@ -85,6 +86,7 @@ export {
   type FailedBatch,
   type PushedBatch,
   type PushOptions,
+  type PushProgress,
   type PushSummary,
   pushUpward,
 } from './push/send.ts';

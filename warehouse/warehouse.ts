@@ -389,6 +389,15 @@ export class Warehouse {
   }
 
   /**
+   * Puts DuckDB's progress settings back to their defaults (after `trackProgress`): a connection shared by
+   * several commands (the node service's) does not keep one command's tracking.
+   */
+  async untrackProgress(): Promise<void> {
+    await this.run('RESET enable_progress_bar');
+    await this.run('RESET enable_progress_bar_print');
+  }
+
+  /**
    * The share (0–1) done of the statement running now, as DuckDB estimates it (a CSV read: bytes read), or null
    * when it cannot tell. Safe to call while a statement runs (it reads a counter).
    */

@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../errors.ts';
 import { actorOf } from '../governance-context.ts';
 import { createLogger } from '../logger.ts';
 import { processOutput } from '../output.ts';
+import { backflowProgress, progressReporter, progressWanted } from '../progress.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
 
@@ -66,6 +67,8 @@ export default async function backflow(args: unknown[], command: Command): Promi
   loadKeys(node.keysDir); // no key pair: say so before the warehouse is opened
   const wh = await openCommandWarehouse({ path: warehousePath });
   const ctx = commandTaskContext(loaded, wh, createLogger(globals.logLevel));
+  const wanted = progressWanted(command);
+  const progress = progressReporter(wanted);
   try {
     const columns = (o.columns ?? '')
       .split(',')
@@ -77,7 +80,9 @@ export default async function backflow(args: unknown[], command: Command): Promi
       purpose: o.purpose!.trim(),
       grant: o.grant,
       actor: actorOf(o),
+      ...(await backflowProgress(progress, wh, wanted, dataset)),
     });
+    progress.stop();
     if (o.json) out.json(r);
     else
       out.data(
@@ -85,6 +90,7 @@ export default async function backflow(args: unknown[], command: Command): Promi
       );
     return EXIT.ok;
   } finally {
+    progress.stop();
     await ctx.done();
     wh.close();
   }

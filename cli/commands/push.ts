@@ -11,6 +11,7 @@ import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { formatTable, processOutput } from '../output.ts';
+import { progressReporter, progressWanted, pushProgress } from '../progress.ts';
 import { openCommandWarehouse } from '../session.ts';
 import { commandTaskContext } from '../task-context.ts';
 
@@ -110,7 +111,17 @@ export default async function push(args: unknown[], command: Command): Promise<n
         );
       return EXIT.ok;
     }
-    const summary = await runPushTask(ctx, o.dataset ? { datasets: o.dataset } : {});
+    const wanted = progressWanted(command);
+    const progress = progressReporter(wanted);
+    let summary: Awaited<ReturnType<typeof runPushTask>>;
+    try {
+      summary = await runPushTask(ctx, {
+        ...(o.dataset ? { datasets: o.dataset } : {}),
+        ...(await pushProgress(progress, wh, wanted)),
+      });
+    } finally {
+      progress.stop();
+    }
     if (o.json) out.json(summary);
     else {
       for (const b of summary.batches) {

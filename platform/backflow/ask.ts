@@ -55,7 +55,14 @@ export interface BackflowOptions {
   readonly grant?: string | undefined;
   readonly logger?: Logger;
   readonly serial?: Serial;
+  /** Progress: the answer's bytes as they arrive (`receive`), then storing its rows (`store`). */
+  readonly onProgress?: (progress: BackflowProgress) => void;
 }
+
+/** What a backflow is doing, for a progress display. */
+export type BackflowProgress =
+  | { readonly phase: 'receive'; readonly bytes: number; readonly total: number | undefined }
+  | { readonly phase: 'store' };
 
 /** What a backflow returned. */
 export interface BackflowResult {
@@ -114,6 +121,9 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
           answerFrom: { id: parent.id, publicKey },
           saveTo: file,
           ...(tls ? { tls } : {}),
+          ...(options.onProgress
+            ? { onAnswerBytes: (bytes, total) => options.onProgress?.({ phase: 'receive', bytes, total }) }
+            : {}),
         }),
       {
         attempts: cfg.attempts,
@@ -124,6 +134,7 @@ export async function requestBackflow(options: BackflowOptions): Promise<Backflo
     );
     const contentHash = res.contentHash;
     const table = backflowTable(options.dataset);
+    options.onProgress?.({ phase: 'store' });
     const result = await serial(async () => {
       let chunk: Awaited<ReturnType<typeof inspectChunk<BackflowHeader>>>;
       try {

@@ -115,7 +115,9 @@ export async function writeOutbox(
   mkdirSync(temp, { recursive: true });
   try {
     const whole = join(temp, 'batch.parquet');
-    const rows = await writeChunkFile(wh, `SELECT ${wireSelect(columns)} FROM (${sql})`, whole, header);
+    const rows = await writeChunkFile(wh, `SELECT ${wireSelect(columns)} FROM (${sql})`, whole, header, {
+      unordered: true,
+    });
     const bytes = statSync(whole).size;
     let chunks = 1;
     if (bytes <= chunkBytes || rows <= 1) renameSync(whole, chunkFile(temp, 0));
@@ -133,9 +135,10 @@ export async function writeOutbox(
         await writeChunkFile(
           wh,
           `SELECT * EXCLUDE (file_row_number) FROM ${source}
-           WHERE file_row_number >= ${r.first} AND file_row_number < ${r.end} ORDER BY file_row_number`,
+           WHERE file_row_number >= ${r.first} AND file_row_number < ${r.end}`,
           chunkFile(temp, seq),
           header,
+          { unordered: true },
         );
       }
       rmSync(whole, { force: true });

@@ -78,20 +78,37 @@ export const pushManifestSchema = z
 /** A batch manifest. */
 export type PushManifest = z.output<typeof pushManifestSchema>;
 
+/** How a malformed manifest, chunk header or push query is refused (400): code, name, path width, hint. */
+const MALFORMED = {
+  manifest: { code: 'malformed-manifest', name: 'batch manifest', pathWidth: 60, hint: '' },
+  header: { code: 'malformed-header', name: 'chunk header', pathWidth: 60, hint: '' },
+  query: {
+    code: 'malformed-query',
+    name: 'push query',
+    pathWidth: 30,
+    hint: '. Expected ?dataset=…&batch=…&seq=…&chunks=…[&head=seq:hash]',
+  },
+} as const;
+
+/** Parses what another node sent with `schema`, refusing it with 400 naming at most five problems. */
+function parsedOrRefused<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  what: keyof typeof MALFORMED,
+): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const m = MALFORMED[what];
+  const problems = r.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.').slice(0, m.pathWidth) || `(${what})`}: ${i.message.slice(0, 120)}`)
+    .join('; ');
+  throw new PlatformRejection(400, m.code, `${m.name}: ${problems}${m.hint}`);
+}
+
 /** Parses a manifest body, refusing a bad one with 400. */
 export function parsePushManifest(raw: unknown): PushManifest {
-  const r = pushManifestSchema.safeParse(raw);
-  if (!r.success) {
-    throw new PlatformRejection(
-      400,
-      'malformed-manifest',
-      `batch manifest: ${r.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.').slice(0, 60) || '(manifest)'}: ${i.message.slice(0, 120)}`)
-        .join('; ')}`,
-    );
-  }
-  return r.data;
+  return parsedOrRefused(pushManifestSchema, raw, 'manifest');
 }
 
 /** A chunk header. */
@@ -99,18 +116,7 @@ export type PushHeader = z.output<typeof pushHeaderSchema>;
 
 /** Parses a chunk header, refusing a bad one with 400. */
 export function parsePushHeader(raw: unknown): PushHeader {
-  const r = pushHeaderSchema.safeParse(raw);
-  if (!r.success) {
-    throw new PlatformRejection(
-      400,
-      'malformed-header',
-      `chunk header: ${r.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.').slice(0, 60) || '(header)'}: ${i.message.slice(0, 120)}`)
-        .join('; ')}`,
-    );
-  }
-  return r.data;
+  return parsedOrRefused(pushHeaderSchema, raw, 'header');
 }
 
 /**
@@ -133,18 +139,7 @@ export type PushQuery = z.output<typeof pushQuerySchema>;
 
 /** Parses the query of a push, refusing a bad one with 400 (before the body is read). */
 export function parsePushQuery(raw: unknown): PushQuery {
-  const r = pushQuerySchema.safeParse(raw);
-  if (!r.success) {
-    throw new PlatformRejection(
-      400,
-      'malformed-query',
-      `push query: ${r.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.').slice(0, 30) || '(query)'}: ${i.message.slice(0, 120)}`)
-        .join('; ')}. Expected ?dataset=…&batch=…&seq=…&chunks=…[&head=seq:hash]`,
-    );
-  }
-  return r.data;
+  return parsedOrRefused(pushQuerySchema, raw, 'query');
 }
 
 /**
@@ -257,6 +252,35 @@ export interface StoreResult {
 const shown = (s: string | null, n = 16) =>
   s === null ? '(blank)' : JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
 
+/** What `storeChunk` is given: who sent the chunk, what this node allows, the request and the stored body. */
+export interface StoreChunkOptions {
+  readonly self: string;
+  readonly sender: string;
+  /** The origins the sender may report: itself and its configured descendants. */
+  readonly origins: ReadonlySet<string>;
+  readonly policy: DatasetPolicy | undefined;
+  readonly request: PushQuery & { seq: number };
+  readonly file: string;
+  readonly contentHash: string;
+  /**
+   * Keep a copy of the stored chunk file under `<relay>/<dataset>/<sender>/<batch>/` (a hard link), so that
+   * forwarding it upward unchanged needs no second write (a node with a parent).
+   */
+  readonly relay?: string | undefined;
+}
+
+/** A batch manifest as recorded. */
+type RecordedManifest = {
+  dataset: string;
+  chunks: number;
+  live: string;
+  purpose: string;
+  planned: number;
+};
+
+/** A dataset policy that reports upward. */
+type ReportedPolicy = DatasetPolicy & { catalog: NonNullable<DatasetPolicy['catalog']> };
+
 /**
  * Checks a chunk file against this node's catalog (reportable dataset, reported columns), the sender's
  * descendants (every `_origin_node` the sender itself or one of its configured descendants, every
@@ -265,32 +289,33 @@ const shown = (s: string | null, n = 16) =>
  * (sender, batch, seq) record and the audit entry that records the sender's audit head. A chunk already
  * recorded is acknowledged as a duplicate without inserting.
  */
-export async function storeChunk(
-  wh: Warehouse,
-  options: {
-    self: string;
-    sender: string;
-    /** The origins the sender may report: itself and its configured descendants. */
-    origins: ReadonlySet<string>;
-    policy: DatasetPolicy | undefined;
-    request: PushQuery & { seq: number };
-    file: string;
-    contentHash: string;
-    /**
-     * Keep a copy of the stored chunk file under `<relay>/<dataset>/<sender>/<batch>/` (a hard link), so that
-     * forwarding it upward unchanged needs no second write (a node with a parent).
-     */
-    relay?: string | undefined;
-  },
-): Promise<StoreResult> {
+export async function storeChunk(wh: Warehouse, options: StoreChunkOptions): Promise<StoreResult> {
   const { sender, request } = options;
-  const [manifest] = await wh.all<{
-    dataset: string;
-    chunks: number;
-    live: string;
-    purpose: string;
-    planned: number;
-  }>(
+  const manifest = await announcedManifest(wh, sender, request);
+  const chunk = await inspectChunk(wh, options.file, parsePushHeader);
+  const checked = await checkChunk(wh, chunk, options);
+  const result = await wh.transaction(() => recordChunk(wh, options, chunk, manifest, checked.outside));
+  if (options.relay && !result.duplicate) {
+    relayChunk(
+      options.relay,
+      chunk.header.dataset,
+      sender,
+      request.batch,
+      request.seq,
+      options.file,
+      options.contentHash,
+    );
+  }
+  return result;
+}
+
+/** The manifest the sender announced for this chunk's batch; 409 when there is none that matches. */
+async function announcedManifest(
+  wh: Warehouse,
+  sender: string,
+  request: StoreChunkOptions['request'],
+): Promise<RecordedManifest> {
+  const [manifest] = await wh.all<RecordedManifest>(
     `SELECT dataset, chunks, CAST(live AS VARCHAR) AS live, purpose, planned FROM ${PUSH_MANIFESTS_TABLE} WHERE origin_node = $1 AND batch = $2`,
     [sender, request.batch],
   );
@@ -302,8 +327,20 @@ export async function storeChunk(
       { node: sender },
     );
   }
-  const live = JSON.parse(manifest.live) as Record<string, string[]>;
-  const chunk = await inspectChunk(wh, options.file, parsePushHeader);
+  return manifest;
+}
+
+/**
+ * Every check of a chunk before anything is written (see `storeChunk`); one scan of the file yields its
+ * (origin node, origin batch) pairs and, under a jurisdiction rule that counts, the rows outside the sender's
+ * division. Returns those rows' count.
+ */
+async function checkChunk(
+  wh: Warehouse,
+  chunk: InspectedChunk<PushHeader>,
+  options: StoreChunkOptions,
+): Promise<{ policy: ReportedPolicy; outside: number }> {
+  const { request, sender } = options;
   const h = chunk.header;
   if (h.dataset !== request.dataset) {
     throw new PlatformRejection(
@@ -314,8 +351,10 @@ export async function storeChunk(
   }
   const policy = options.policy;
   refuseUnreported(policy, h.dataset, options.self);
-  const names = chunk.columns.map((c) => c.name);
-  const refused = unsharedColumns(policy.catalog, names);
+  const refused = unsharedColumns(
+    policy.catalog,
+    chunk.columns.map((c) => c.name),
+  );
   if (refused.length > 0) {
     throw new PlatformRejection(
       403,
@@ -337,8 +376,14 @@ export async function storeChunk(
       `dataset ${h.dataset}: a chunk needs _origin_node and _origin_batch columns of text`,
     );
   }
-  const units = await wh.all<{ o: string | null; b: string | null }>(
-    `SELECT _origin_node AS o, _origin_batch AS b FROM ${chunk.source} GROUP BY ALL LIMIT 1001`,
+  const rule = jurisdictionOf(policy);
+  const counted =
+    rule && rule.outside !== 'accept' && chunk.columns.some((c) => c.name === rule.column) ? rule : undefined;
+  const prefix = quoteLiteral(divisionPrefix(sender));
+  const units = await wh.all<{ o: string | null; b: string | null; outside: number | bigint }>(
+    `SELECT _origin_node AS o, _origin_batch AS b,
+       ${counted ? `count(*) FILTER (WHERE ${counted.sql} IS NULL OR NOT starts_with(${counted.sql}, ${prefix}))` : '0'} AS outside
+     FROM ${chunk.source} GROUP BY ALL LIMIT 1001`,
   );
   if (units.length > 1000) {
     throw new PlatformRejection(
@@ -357,138 +402,175 @@ export async function storeChunk(
       `dataset ${h.dataset}: _origin_batch ${shown(badBatch.b ?? null)} is not a batch id ([A-Za-z0-9_.-], 1-128 characters); nothing was stored`,
     );
   }
-  const outside = await outsideRows(wh, chunk, policy, sender, options.self);
-  const table = receivedTable(h.dataset);
-  const prefix = divisionPrefix(sender);
-  const result = await wh.transaction(async (): Promise<StoreResult> => {
-    const dup = await wh.value<number>(
-      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
-      [sender, request.batch, request.seq],
-    );
-    if ((dup ?? 0) > 0) {
-      return {
-        duplicate: true,
-        rows: chunk.rows,
-        complete: false,
-        superseded: 0,
-        outsideJurisdiction: 0,
-        anchor: null,
-      };
-    }
-    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${q(table.schema)}`);
-    const existing = new Map(
-      (
-        await wh.all<{ column_name: string; data_type: string }>(
-          `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
-           ORDER BY ordinal_position`,
-          [table.schema, table.table],
-        )
-      ).map((r) => [r.column_name, r.data_type]),
-    );
-    if (existing.size === 0) {
-      const cols = [
-        ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
-        `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
-      ];
-      await wh.run(`CREATE TABLE ${table.sql} (${cols.join(', ')})`);
-      for (const c of chunk.columns) existing.set(c.name, c.type);
-      existing.set(RECEIVED_BATCH_COLUMN, 'VARCHAR');
-    } else {
-      for (const c of chunk.columns) {
-        if (!existing.has(c.name)) {
-          await wh.run(`ALTER TABLE ${table.sql} ADD COLUMN ${q(c.name)} ${c.type}`);
-          existing.set(c.name, c.type);
-        }
-      }
-    }
-    if (chunk.rows > 0) {
-      // DuckDB inserts from the Parquet file itself, casting each column to the table's type where they differ;
-      // a value that does not convert names its column (not the value) and rolls everything back.
-      const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
-      const exprs = [
-        ...chunk.columns.map((c) => convertedColumn(c.name, c.type, existing.get(c.name)!)),
-        quoteLiteral(request.batch),
-      ];
-      try {
-        await wh.run(
-          `INSERT INTO ${table.sql} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${chunk.source}`,
-        );
-      } catch (error) {
-        const message = String((error as Error).message);
-        const column = /gongshu-bad-value column (.{1,200}?) to ([A-Z][A-Z0-9_ (),]*)/.exec(message);
-        if (error instanceof WarehouseError && (column || /Conversion Error/.test(message))) {
-          throw new PlatformRejection(
-            400,
-            'bad-value',
-            `dataset ${h.dataset}: ${column ? `column ${column[1]}: a value does not convert to ${column[2]}` : "a value does not convert to its column's type"}; nothing was stored. Fix the value at the source (the value itself is not repeated here: it may be personal data)`,
-          );
-        }
-        throw error;
-      }
-    }
-    await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
-      sender,
-      request.batch,
-      request.seq,
-      h.dataset,
-      request.chunks,
-      chunk.rows,
-      options.contentHash,
-    ]);
-    const stored = await wh.value<number>(
-      `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
-      [sender, request.batch],
-    );
-    let superseded = 0;
-    const complete = stored === request.chunks;
-    // A batch completing after one the sender planned later (a dead letter retried late) adds its rows but
-    // does not apply its older live set.
-    const newer = complete
-      ? ((await wh.value<number>(
-          `SELECT count(*) FROM ${PUSH_MANIFESTS_TABLE} m WHERE m.origin_node = $1 AND m.dataset = $2 AND m.planned > $3
-             AND (SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} c WHERE c.origin_node = m.origin_node AND c.batch = m.batch) = m.chunks`,
-          [sender, h.dataset, Number(manifest.planned)],
-        )) ?? 0)
-      : 0;
-    if (complete && newer === 0) superseded = await applyLive(wh, table.sql, prefix, live);
-    const entry = await appendAudit(wh, options.self, {
-      action: 'push-received',
-      peer: sender,
-      dataset: h.dataset,
-      columns: names,
-      rows: chunk.rows,
-      contentHash: options.contentHash,
-      purpose: manifest.purpose,
-      batch: request.batch,
-      chunk: request.seq,
-      details: {
-        chunks: request.chunks,
-        ...(request.head ? { senderHead: request.head } : {}),
-        ...(outside > 0 ? { outsideJurisdiction: outside } : {}),
-        ...(complete ? { batchComplete: true, superseded } : {}),
-      },
-    });
+  const n = units.reduce((sum, u) => sum + Number(u.outside), 0);
+  return { policy, outside: outsideRows(chunk, policy, n, sender, options.self) };
+}
+
+/**
+ * The transaction of `storeChunk`: the rows (unless the chunk is recorded already: a duplicate), the chunk's
+ * record, the batch's live set when this chunk completes it, and the audit entry.
+ */
+async function recordChunk(
+  wh: Warehouse,
+  options: StoreChunkOptions,
+  chunk: InspectedChunk<PushHeader>,
+  manifest: RecordedManifest,
+  outside: number,
+): Promise<StoreResult> {
+  const { sender, request } = options;
+  const h = chunk.header;
+  const dup = await wh.value<number>(
+    `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2 AND seq = $3`,
+    [sender, request.batch, request.seq],
+  );
+  if ((dup ?? 0) > 0) {
     return {
-      duplicate: false,
+      duplicate: true,
       rows: chunk.rows,
-      complete,
-      superseded,
-      outsideJurisdiction: outside,
-      anchor: request.head ? { senderHead: request.head, seq: entry.seq, hash: entry.hash } : null,
+      complete: false,
+      superseded: 0,
+      outsideJurisdiction: 0,
+      anchor: null,
     };
-  });
-  if (options.relay && !result.duplicate) {
-    relayChunk(
-      options.relay,
-      h.dataset,
-      sender,
-      request.batch,
-      request.seq,
-      options.file,
-      options.contentHash,
-    );
   }
-  return result;
+  const table = receivedTable(h.dataset);
+  const existing = await receivingColumns(wh, table, chunk);
+  if (chunk.rows > 0) await insertRows(wh, table.sql, chunk, existing, request.batch);
+  await wh.run(`INSERT INTO ${PUSH_CHUNKS_TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, now())`, [
+    sender,
+    request.batch,
+    request.seq,
+    h.dataset,
+    request.chunks,
+    chunk.rows,
+    options.contentHash,
+  ]);
+  const { complete, superseded } = await completeBatch(wh, options, table.sql, manifest);
+  const entry = await appendAudit(wh, options.self, {
+    action: 'push-received',
+    peer: sender,
+    dataset: h.dataset,
+    columns: chunk.columns.map((c) => c.name),
+    rows: chunk.rows,
+    contentHash: options.contentHash,
+    purpose: manifest.purpose,
+    batch: request.batch,
+    chunk: request.seq,
+    details: {
+      chunks: request.chunks,
+      ...(request.head ? { senderHead: request.head } : {}),
+      ...(outside > 0 ? { outsideJurisdiction: outside } : {}),
+      ...(complete ? { batchComplete: true, superseded } : {}),
+    },
+  });
+  return {
+    duplicate: false,
+    rows: chunk.rows,
+    complete,
+    superseded,
+    outsideJurisdiction: outside,
+    anchor: request.head ? { senderHead: request.head, seq: entry.seq, hash: entry.hash } : null,
+  };
+}
+
+/**
+ * The received table's columns and types, after creating it (with the chunk's columns and the delivering
+ * batch) or adding the chunk's columns it lacks.
+ */
+async function receivingColumns(
+  wh: Warehouse,
+  table: { schema: string; table: string; sql: string },
+  chunk: InspectedChunk<PushHeader>,
+): Promise<Map<string, string>> {
+  await wh.run(`CREATE SCHEMA IF NOT EXISTS ${q(table.schema)}`);
+  const existing = new Map(
+    (
+      await wh.all<{ column_name: string; data_type: string }>(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
+         ORDER BY ordinal_position`,
+        [table.schema, table.table],
+      )
+    ).map((r) => [r.column_name, r.data_type]),
+  );
+  if (existing.size === 0) {
+    const cols = [
+      ...chunk.columns.map((c) => `${q(c.name)} ${c.type}`),
+      `${q(RECEIVED_BATCH_COLUMN)} VARCHAR`,
+    ];
+    await wh.run(`CREATE TABLE ${table.sql} (${cols.join(', ')})`);
+    for (const c of chunk.columns) existing.set(c.name, c.type);
+    existing.set(RECEIVED_BATCH_COLUMN, 'VARCHAR');
+    return existing;
+  }
+  for (const c of chunk.columns) {
+    if (!existing.has(c.name)) {
+      await wh.run(`ALTER TABLE ${table.sql} ADD COLUMN ${q(c.name)} ${c.type}`);
+      existing.set(c.name, c.type);
+    }
+  }
+  return existing;
+}
+
+/**
+ * Inserts a chunk's rows: DuckDB reads the Parquet file itself, casting each column to the table's type where
+ * they differ; a value that does not convert names its column (not the value) and rolls everything back (400).
+ */
+async function insertRows(
+  wh: Warehouse,
+  table: string,
+  chunk: InspectedChunk<PushHeader>,
+  existing: ReadonlyMap<string, string>,
+  batch: string,
+): Promise<void> {
+  const targets = [...chunk.columns.map((c) => q(c.name)), q(RECEIVED_BATCH_COLUMN)];
+  const exprs = [
+    ...chunk.columns.map((c) => convertedColumn(c.name, c.type, existing.get(c.name)!)),
+    quoteLiteral(batch),
+  ];
+  try {
+    await wh.run(
+      `INSERT INTO ${table} (${targets.join(', ')}) SELECT ${exprs.join(', ')} FROM ${chunk.source}`,
+    );
+  } catch (error) {
+    const message = String((error as Error).message);
+    const column = /gongshu-bad-value column (.{1,200}?) to ([A-Z][A-Z0-9_ (),]*)/.exec(message);
+    if (error instanceof WarehouseError && (column || /Conversion Error/.test(message))) {
+      throw new PlatformRejection(
+        400,
+        'bad-value',
+        `dataset ${chunk.header.dataset}: ${column ? `column ${column[1]}: a value does not convert to ${column[2]}` : "a value does not convert to its column's type"}; nothing was stored. Fix the value at the source (the value itself is not repeated here: it may be personal data)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Whether the chunk just recorded completes its batch; if so, applies the batch's live set (rows of units the
+ * sender no longer holds are deleted), unless a batch the sender planned later completed first (a dead letter
+ * retried late adds its rows but does not apply its older live set).
+ */
+async function completeBatch(
+  wh: Warehouse,
+  options: StoreChunkOptions,
+  table: string,
+  manifest: RecordedManifest,
+): Promise<{ complete: boolean; superseded: number }> {
+  const { sender, request } = options;
+  const stored = await wh.value<number>(
+    `SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} WHERE origin_node = $1 AND batch = $2`,
+    [sender, request.batch],
+  );
+  if (stored !== request.chunks) return { complete: false, superseded: 0 };
+  const newer =
+    (await wh.value<number>(
+      `SELECT count(*) FROM ${PUSH_MANIFESTS_TABLE} m WHERE m.origin_node = $1 AND m.dataset = $2 AND m.planned > $3
+         AND (SELECT count(*) FROM ${PUSH_CHUNKS_TABLE} c WHERE c.origin_node = m.origin_node AND c.batch = m.batch) = m.chunks`,
+      [sender, request.dataset, Number(manifest.planned)],
+    )) ?? 0;
+  if (newer > 0) return { complete: true, superseded: 0 };
+  const live = JSON.parse(manifest.live) as Record<string, string[]>;
+  return { complete: true, superseded: await applyLive(wh, table, divisionPrefix(sender), live) };
 }
 
 /** The folder of relayed chunk files of one delivering batch: `<relay>/<dataset>/<sender>/<batch>/`. */
@@ -527,17 +609,17 @@ function relayChunk(
 }
 
 /**
- * Rows of a chunk whose jurisdiction lies outside the sender's division (NULL counts as outside), under the
- * dataset's rule: refused with 403 under `refuse`, counted under `flag`, not looked at under `accept` or when
- * the dataset declares no jurisdiction.
+ * Rows of a chunk whose jurisdiction lies outside the sender's division (NULL counts as outside; `counted` by
+ * `checkChunk`'s scan), under the dataset's rule: refused with 403 under `refuse`, counted under `flag`, not
+ * looked at under `accept` or when the dataset declares no jurisdiction.
  */
-async function outsideRows(
-  wh: Warehouse,
+function outsideRows(
   chunk: InspectedChunk<PushHeader>,
   policy: DatasetPolicy,
+  counted: number,
   sender: string,
   self: string,
-): Promise<number> {
+): number {
   const rule = jurisdictionOf(policy);
   if (!rule || rule.outside === 'accept') return 0;
   if (!chunk.columns.some((c) => c.name === rule.column)) {
@@ -548,19 +630,15 @@ async function outsideRows(
     );
   }
   const prefix = divisionPrefix(sender);
-  const n =
-    (await wh.value<number>(
-      `SELECT count(*) FROM ${chunk.source} WHERE ${rule.sql} IS NULL OR NOT starts_with(${rule.sql}, ${quoteLiteral(prefix)})`,
-    )) ?? 0;
-  if (n > 0 && rule.outside === 'refuse') {
+  if (counted > 0 && rule.outside === 'refuse') {
     throw new PlatformRejection(
       403,
       'outside-jurisdiction',
-      `dataset ${policy.dataset}: ${n} rows lie outside node ${sender}'s division ${prefix} by ${rule.declared} (policy refuse); nothing was stored. Fix: report only rows under ${prefix}, or set the catalog's jurisdiction.outside to "flag"`,
-      { node: sender, rows: n },
+      `dataset ${policy.dataset}: ${counted} rows lie outside node ${sender}'s division ${prefix} by ${rule.declared} (policy refuse); nothing was stored. Fix: report only rows under ${prefix}, or set the catalog's jurisdiction.outside to "flag"`,
+      { node: sender, rows: counted },
     );
   }
-  return n;
+  return counted;
 }
 
 /**

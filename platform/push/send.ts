@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { quoteLiteral } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
@@ -46,11 +47,27 @@ export interface PushOptions {
     chunks: number;
     duplicate: boolean;
   }) => void;
+  /**
+   * Progress: planning a dataset's batch starts (`plan`); a batch is being sent (`send`: its rows, and the rows
+   * sent so far, counted by acknowledged chunks and by the bytes of the chunk on its way).
+   */
+  readonly onProgress?: (progress: PushProgress) => void;
   /** Called when a batch becomes a dead letter (an alert hook). */
   readonly onDeadLetter?: (dead: DeadLetter) => void;
   /** Summaries of this node sent with every batch manifest (the yearly evaluation); the parent keeps the latest. */
   readonly summaries?: readonly NodeSummary[];
 }
+
+/** What a push is doing, for a progress display. */
+export type PushProgress =
+  | { readonly phase: 'plan'; readonly dataset: string }
+  | {
+      readonly phase: 'send';
+      readonly dataset: string;
+      readonly batch: string;
+      readonly rows: number;
+      readonly rowsSent: number;
+    };
 
 /** One batch a push sent (or resumed). */
 export interface PushedBatch {
@@ -169,6 +186,7 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
           options.logger?.warn(`push: dataset ${dataset} is not catalogued as reported upward; skipped`);
         continue;
       }
+      options.onProgress?.({ phase: 'plan', dataset });
       const planned = await serial(() =>
         planBatch(wh, node, parent.id, policy, node.platform.push.chunkBytes),
       );
@@ -263,9 +281,7 @@ async function sendBatch(
   b: BatchRecord,
   resumed: boolean,
 ): Promise<PushedBatch> {
-  const { wh, node, logger } = options;
-  const cfg = node.platform.push;
-  const columns = JSON.parse(b.columns) as WireColumn[];
+  const { wh, logger } = options;
   const chunks = Number(b.chunks);
   if (!isOutboxFolder(b.outbox)) {
     throw new PlatformConfigError(
@@ -273,174 +289,274 @@ async function sendBatch(
       { field: 'outbox' },
     );
   }
-  const acked = new Set(
-    (
-      await serial(() =>
-        wh.all<{ seq: number }>(`SELECT seq FROM ${PUSH_ACKS_TABLE} WHERE batch = $1`, [b.batch]),
-      )
-    ).map((r) => r.seq),
+  const ackedRows = await serial(() =>
+    wh.all<{ seq: number; rows: number }>(`SELECT seq, rows FROM ${PUSH_ACKS_TABLE} WHERE batch = $1`, [
+      b.batch,
+    ]),
   );
+  const acked = new Set(ackedRows.map((r) => r.seq));
   if (resumed)
     logger?.info(
       `push ${b.dataset} → ${parent.id}: resuming batch ${b.batch} at ${acked.size}/${chunks} chunks`,
     );
   const todo = Array.from({ length: chunks }, (_, seq) => seq).filter((seq) => !acked.has(seq));
   const hashes = chunkHashes(b.outbox);
-  if (todo.length > 0) {
-    // The manifest first (again when resuming: the parent accepts the same one twice): the live set the
-    // parent applies when the batch completes, and the purpose.
-    const planned =
-      (await serial(() =>
-        wh.value<number>(
-          `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} o, ${PUSH_BATCHES_TABLE} b
-           WHERE b.batch = $1 AND (o.created_at < b.created_at OR (o.created_at = b.created_at AND o.batch < b.batch))`,
-          [b.batch],
-        ),
-      )) ?? 0;
-    const body = Buffer.from(
-      JSON.stringify({
-        v: 2,
-        live: JSON.parse(b.live),
-        purpose: PUSH_PURPOSE,
-        planned: Number(planned),
-        ...(options.summaries?.length ? { summaries: options.summaries } : {}),
-      }),
-    );
-    await withRetries(
-      async () => {
-        const query = new URLSearchParams({ dataset: b.dataset, batch: b.batch, chunks: String(chunks) });
-        const res = await signedRequest({
-          baseUrl: parent.url,
-          node: node.id,
-          keys: options.keys,
-          method: 'POST',
-          path: `/v1/push/manifest?${query}`,
-          body,
-          contentType: 'application/json',
-          timeoutMs: cfg.timeoutMs,
-          answerFrom: { id: parent.id, publicKey: parent.publicKey },
-          ...(parent.tls ? { tls: parent.tls } : {}),
-        });
-        const a = res.json<{ manifest?: boolean; batch?: string }>();
-        if (!a.manifest || a.batch !== b.batch) {
-          throw new TransportError(
-            `push ${b.dataset}: the parent's signed answer does not accept the manifest of batch ${b.batch}`,
-            { retryable: true, verified: true },
-          );
-        }
-      },
-      {
-        attempts: cfg.attempts,
-        backoffMs: cfg.backoffMs,
-        logger,
-        what: `push ${b.dataset} manifest`,
-        signal: options.signal,
-      },
-    );
-  }
-  let sent = 0;
-  let duplicates = 0;
-  let outside = 0;
+  // The manifest first (again when resuming: the parent accepts the same one twice).
+  if (todo.length > 0) await sendManifest(options, serial, parent, b);
+  const counts = { sent: 0, duplicates: 0, outside: 0 };
+  let rowsSent = ackedRows.reduce((n, r) => n + Number(r.rows), 0);
+  const progress = (rows: number) =>
+    options.onProgress?.({
+      phase: 'send',
+      dataset: b.dataset,
+      batch: b.batch,
+      rows: Number(b.rows),
+      rowsSent: rows,
+    });
+  progress(rowsSent);
   for (const seq of todo) {
     if (options.signal?.aborted) throw options.signal.reason;
     const file = chunkFile(b.outbox, seq);
-    const rows = await serial(async () => {
-      try {
-        return Number(
-          (await wh.value<bigint>(
-            `SELECT sum(num_rows) FROM parquet_file_metadata(${quoteLiteral(file)})`,
-          )) ?? 0,
-        );
-      } catch (error) {
-        throw new PlatformConfigError(
-          `push ${b.dataset}: chunk ${seq} of batch ${b.batch} (${file}) cannot be read (${redactText(String((error as Error).message).split('\n')[0] ?? '')}). Fix: gongshu push retry ${b.batch} plans its rows again (when the parent holds none of its chunks), or push abandon ${b.batch}`,
-          { field: 'outbox' },
-        );
-      }
-    });
-    const contentHash = hashes.get(seq) ?? (await fileSm3(file));
-    const answer = await withRetries(
-      async () => {
-        const head = await serial(() => auditHead(wh));
-        const query = new URLSearchParams({
-          dataset: b.dataset,
-          batch: b.batch,
-          seq: String(seq),
-          chunks: String(chunks),
-          ...(head ? { head } : {}),
-        });
-        const res = await signedRequest({
-          baseUrl: parent.url,
-          node: node.id,
-          keys: options.keys,
-          method: 'POST',
-          path: `/v1/push?${query}`,
-          bodyFile: file,
-          bodyHash: contentHash,
-          contentType: PARQUET,
-          timeoutMs: cfg.timeoutMs,
-          answerFrom: { id: parent.id, publicKey: parent.publicKey },
-          ...(parent.tls ? { tls: parent.tls } : {}),
-        });
-        let a: Ack;
-        try {
-          a = res.json<Ack>();
-        } catch {
-          a = {};
-        }
-        if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== rows) {
-          throw new TransportError(
-            `push ${b.dataset}: the parent's signed answer for chunk ${seq} of batch ${b.batch} does not acknowledge it (${JSON.stringify(a).slice(0, 200)})`,
-            { retryable: true, verified: true },
-          );
-        }
-        return { a, head };
-      },
-      {
-        attempts: cfg.attempts,
-        backoffMs: cfg.backoffMs,
-        logger,
-        what: `push ${b.dataset} chunk ${seq + 1}/${chunks}`,
-        signal: options.signal,
-      },
-    );
-    const ack = answer.a;
-    await serial(() =>
-      wh.transaction(async () => {
-        await wh.run(
-          `INSERT INTO ${PUSH_ACKS_TABLE} VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING`,
-          [b.batch, seq, rows, contentHash, Boolean(ack.duplicate)],
-        );
-        await appendAudit(wh, node.id, {
-          action: 'push-sent',
-          peer: parent.id,
-          dataset: b.dataset,
-          columns: columns.map((c) => c.name),
-          rows,
-          contentHash,
-          purpose: PUSH_PURPOSE,
-          batch: b.batch,
-          chunk: seq,
-          details: {
-            chunks,
-            ...(ack.duplicate ? { duplicate: true } : {}),
-            ...(ack.outsideJurisdiction ? { outsideJurisdiction: ack.outsideJurisdiction } : {}),
-            ...(ack.anchor?.seq !== undefined && answer.head
-              ? { anchoredHead: answer.head, parentEntry: `${ack.anchor.seq}:${ack.anchor.hash}` }
-              : {}),
-          },
-        });
-      }),
-    );
-    sent++;
-    if (ack.duplicate) duplicates++;
-    outside += ack.outsideJurisdiction ?? 0;
+    const rows = await chunkRows(options, serial, b, seq, file);
+    const chunk = { seq, file, rows, contentHash: hashes.get(seq) ?? (await fileSm3(file)) };
+    const bytes = options.onProgress ? statSync(file).size : 0;
+    const onSent = options.onProgress
+      ? (n: number) => progress(rowsSent + Math.floor((rows * n) / Math.max(bytes, 1)))
+      : undefined;
+    const answer = await sendChunk(options, serial, parent, b, chunk, onSent);
+    await serial(() => recordAck(options, parent, b, chunk, answer));
+    rowsSent += rows;
+    progress(rowsSent);
+    counts.sent++;
+    if (answer.ack.duplicate) counts.duplicates++;
+    counts.outside += answer.ack.outsideJurisdiction ?? 0;
     logger?.debug(
       { dataset: b.dataset, batch: b.batch, seq },
       `push ${b.dataset} → ${parent.id} chunk ${seq + 1}/${chunks} acked (${rows} rows)`,
     );
-    options.onChunk?.({ dataset: b.dataset, batch: b.batch, seq, chunks, duplicate: Boolean(ack.duplicate) });
+    options.onChunk?.({
+      dataset: b.dataset,
+      batch: b.batch,
+      seq,
+      chunks,
+      duplicate: Boolean(answer.ack.duplicate),
+    });
   }
+  await finishBatch(options, serial, parent, b, counts.outside);
+  return {
+    batch: b.batch,
+    dataset: b.dataset,
+    chunks,
+    rows: Number(b.rows),
+    sent: counts.sent,
+    duplicates: counts.duplicates,
+    resumed,
+    outsideJurisdiction: counts.outside,
+  };
+}
+
+/** The request options every call to the parent shares: its URL, this node's keys, the answer's signer, TLS. */
+function toParent(options: PushOptions, parent: ParentLink) {
+  return {
+    baseUrl: parent.url,
+    node: options.node.id,
+    keys: options.keys,
+    method: 'POST' as const,
+    timeoutMs: options.node.platform.push.timeoutMs,
+    answerFrom: { id: parent.id, publicKey: parent.publicKey },
+    ...(parent.tls ? { tls: parent.tls } : {}),
+  };
+}
+
+/** How a push retries a call to the parent. */
+function retries(options: PushOptions, what: string) {
+  const cfg = options.node.platform.push;
+  return {
+    attempts: cfg.attempts,
+    backoffMs: cfg.backoffMs,
+    logger: options.logger,
+    what,
+    signal: options.signal,
+  };
+}
+
+/**
+ * Sends a batch's manifest: the live set the parent applies when the batch completes, the purpose, the batch's
+ * place in this node's planning order and this node's summaries.
+ */
+async function sendManifest(
+  options: PushOptions,
+  serial: Serial,
+  parent: ParentLink,
+  b: BatchRecord,
+): Promise<void> {
+  const { wh } = options;
+  const planned =
+    (await serial(() =>
+      wh.value<number>(
+        `SELECT count(*) FROM ${PUSH_BATCHES_TABLE} o, ${PUSH_BATCHES_TABLE} b
+         WHERE b.batch = $1 AND (o.created_at < b.created_at OR (o.created_at = b.created_at AND o.batch < b.batch))`,
+        [b.batch],
+      ),
+    )) ?? 0;
+  const body = Buffer.from(
+    JSON.stringify({
+      v: 2,
+      live: JSON.parse(b.live),
+      purpose: PUSH_PURPOSE,
+      planned: Number(planned),
+      ...(options.summaries?.length ? { summaries: options.summaries } : {}),
+    }),
+  );
+  await withRetries(
+    async () => {
+      const query = new URLSearchParams({ dataset: b.dataset, batch: b.batch, chunks: String(b.chunks) });
+      const res = await signedRequest({
+        ...toParent(options, parent),
+        path: `/v1/push/manifest?${query}`,
+        body,
+        contentType: 'application/json',
+      });
+      const a = res.json<{ manifest?: boolean; batch?: string }>();
+      if (!a.manifest || a.batch !== b.batch) {
+        throw new TransportError(
+          `push ${b.dataset}: the parent's signed answer does not accept the manifest of batch ${b.batch}`,
+          { retryable: true, verified: true },
+        );
+      }
+    },
+    retries(options, `push ${b.dataset} manifest`),
+  );
+}
+
+/** The rows of a chunk file, from its Parquet footer; an unreadable file makes the batch a dead letter. */
+async function chunkRows(
+  options: PushOptions,
+  serial: Serial,
+  b: BatchRecord,
+  seq: number,
+  file: string,
+): Promise<number> {
+  return serial(async () => {
+    try {
+      return Number(
+        (await options.wh.value<bigint>(
+          `SELECT sum(num_rows) FROM parquet_file_metadata(${quoteLiteral(file)})`,
+        )) ?? 0,
+      );
+    } catch (error) {
+      throw new PlatformConfigError(
+        `push ${b.dataset}: chunk ${seq} of batch ${b.batch} (${file}) cannot be read (${redactText(String((error as Error).message).split('\n')[0] ?? '')}). Fix: gongshu push retry ${b.batch} plans its rows again (when the parent holds none of its chunks), or push abandon ${b.batch}`,
+        { field: 'outbox' },
+      );
+    }
+  });
+}
+
+/** A chunk as it is sent. */
+interface OutgoingChunk {
+  readonly seq: number;
+  readonly file: string;
+  readonly rows: number;
+  readonly contentHash: string;
+}
+
+/** Sends one chunk with this node's audit head, until the parent's signed answer acknowledges exactly it. */
+async function sendChunk(
+  options: PushOptions,
+  serial: Serial,
+  parent: ParentLink,
+  b: BatchRecord,
+  chunk: OutgoingChunk,
+  onSent: ((bytes: number) => void) | undefined,
+): Promise<{ ack: Ack; head: string | undefined }> {
+  const { seq } = chunk;
+  return withRetries(
+    async () => {
+      const head = await serial(() => auditHead(options.wh));
+      const query = new URLSearchParams({
+        dataset: b.dataset,
+        batch: b.batch,
+        seq: String(seq),
+        chunks: String(b.chunks),
+        ...(head ? { head } : {}),
+      });
+      const res = await signedRequest({
+        ...toParent(options, parent),
+        path: `/v1/push?${query}`,
+        bodyFile: chunk.file,
+        bodyHash: chunk.contentHash,
+        contentType: PARQUET,
+        ...(onSent ? { onBodyBytes: onSent } : {}),
+      });
+      let a: Ack;
+      try {
+        a = res.json<Ack>();
+      } catch {
+        a = {};
+      }
+      if (!a.ack || a.batch !== b.batch || a.seq !== seq || a.rows !== chunk.rows) {
+        throw new TransportError(
+          `push ${b.dataset}: the parent's signed answer for chunk ${seq} of batch ${b.batch} does not acknowledge it (${JSON.stringify(a).slice(0, 200)})`,
+          { retryable: true, verified: true },
+        );
+      }
+      return { ack: a, head };
+    },
+    retries(options, `push ${b.dataset} chunk ${seq + 1}/${b.chunks}`),
+  );
+}
+
+/** Records an acknowledged chunk and its audit entry (with the parent's anchor of this node's audit head). */
+async function recordAck(
+  options: PushOptions,
+  parent: ParentLink,
+  b: BatchRecord,
+  chunk: OutgoingChunk,
+  answer: { ack: Ack; head: string | undefined },
+): Promise<void> {
+  const { wh, node } = options;
+  const { ack, head } = answer;
+  const columns = JSON.parse(b.columns) as WireColumn[];
+  await wh.transaction(async () => {
+    await wh.run(`INSERT INTO ${PUSH_ACKS_TABLE} VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT DO NOTHING`, [
+      b.batch,
+      chunk.seq,
+      chunk.rows,
+      chunk.contentHash,
+      Boolean(ack.duplicate),
+    ]);
+    await appendAudit(wh, node.id, {
+      action: 'push-sent',
+      peer: parent.id,
+      dataset: b.dataset,
+      columns: columns.map((c) => c.name),
+      rows: chunk.rows,
+      contentHash: chunk.contentHash,
+      purpose: PUSH_PURPOSE,
+      batch: b.batch,
+      chunk: chunk.seq,
+      details: {
+        chunks: Number(b.chunks),
+        ...(ack.duplicate ? { duplicate: true } : {}),
+        ...(ack.outsideJurisdiction ? { outsideJurisdiction: ack.outsideJurisdiction } : {}),
+        ...(ack.anchor?.seq !== undefined && head
+          ? { anchoredHead: head, parentEntry: `${ack.anchor.seq}:${ack.anchor.hash}` }
+          : {}),
+      },
+    });
+  });
+}
+
+/** Marks a batch done (its failures cleared), deletes its outbox, and says so. */
+async function finishBatch(
+  options: PushOptions,
+  serial: Serial,
+  parent: ParentLink,
+  b: BatchRecord,
+  outside: number,
+): Promise<void> {
+  const { wh, node, logger } = options;
   await serial(() =>
     wh.transaction(async () => {
       await wh.run(`UPDATE ${PUSH_BATCHES_TABLE} SET status = 'done', finished_at = now() WHERE batch = $1`, [
@@ -456,16 +572,6 @@ async function sendBatch(
     );
   }
   logger?.info(
-    `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${Number(b.rows).toLocaleString('en')} rows in ${chunks} chunks`,
+    `push ${b.dataset} → ${parent.id}: batch ${b.batch} done, ${Number(b.rows).toLocaleString('en')} rows in ${b.chunks} chunks`,
   );
-  return {
-    batch: b.batch,
-    dataset: b.dataset,
-    chunks,
-    rows: Number(b.rows),
-    sent,
-    duplicates,
-    resumed,
-    outsideJurisdiction: outside,
-  };
 }

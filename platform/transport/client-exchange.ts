@@ -44,6 +44,9 @@ export async function exchange(
         // Only a successful answer goes to `saveTo`; an error's JSON stays in memory.
         const out =
           options.saveTo && (res.statusCode ?? 0) < 400 ? createWriteStream(options.saveTo) : undefined;
+        const declared = Number(res.headers['content-length']);
+        const total = Number.isFinite(declared) && declared > 0 ? declared : undefined;
+        const onBytes = (res.statusCode ?? 0) < 400 ? options.onAnswerBytes : undefined;
         res.on('data', (d: Buffer) => {
           bytes += d.byteLength;
           if (bytes > maxBytes) {
@@ -56,6 +59,7 @@ export async function exchange(
             return;
           }
           h.update(d);
+          onBytes?.(bytes, total);
           if (out) {
             if (!out.write(d)) {
               res.pause();
@@ -90,6 +94,14 @@ export async function exchange(
     if (options.bodyFile) {
       const stream: Readable = createReadStream(options.bodyFile);
       stream.on('error', (e) => req.destroy(e));
+      const onBytes = options.onBodyBytes;
+      if (onBytes) {
+        let sent = 0;
+        stream.on('data', (d) => {
+          sent += (d as Buffer).byteLength;
+          onBytes(sent);
+        });
+      }
       stream.pipe(req);
     } else req.end(options.body);
   }).catch((error: unknown) => {

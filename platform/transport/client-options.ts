@@ -34,4 +34,8 @@ export interface SignedRequestOptions {
   /** Largest answer body accepted; defaults to 64 MiB in memory, 4 GiB to a file. */
   maxAnswerBytes?: number;
   tls?: ClientTls;
+  /** Called as the body file is read onto the network, with the bytes sent so far (progress). */
+  onBodyBytes?: (bytes: number) => void;
+  /** Called as a successful answer is read, with the bytes so far and its declared length (progress). */
+  onAnswerBytes?: (bytes: number, total: number | undefined) => void;
 }

@@ -39,16 +39,19 @@ export function wireSelect(columns: readonly WireColumn[]): string {
 
 /**
  * Writes a query's rows to a chunk file with `header` in its footer (`COPY … TO`; bind no parameters: inline
- * literals). Returns the rows written.
+ * literals). Returns the rows written. `unordered`: the rows are a set (a pushed chunk), so DuckDB need not keep
+ * their order while it writes (`PRESERVE_ORDER false`: about 110 MiB less for a million rows, no slower); an
+ * `ORDER BY` in `select` is then not kept either.
  */
 export async function writeChunkFile(
   wh: Warehouse,
   select: string,
   file: string,
   header: unknown,
+  options: { unordered?: boolean } = {},
 ): Promise<number> {
   const [r] = await wh.all<{ Count: bigint | number }>(
-    `COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, KV_METADATA {${HEADER_KEY}: ${quoteLiteral(JSON.stringify(header))}})`,
+    `COPY (${select}) TO ${quoteLiteral(file)} (FORMAT parquet, KV_METADATA {${HEADER_KEY}: ${quoteLiteral(JSON.stringify(header))}}${options.unordered ? ', PRESERVE_ORDER false' : ''})`,
   );
   return Number(r?.Count ?? 0);
 }

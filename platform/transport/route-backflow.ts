@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serveBackflow } from '../backflow/answer.ts';
 import { DATASET_NAME, datasetPolicies } from '../catalog-policy.ts';
@@ -51,9 +51,13 @@ export function addBackflowRoute(app: FastifyInstance, ctx: ServerContext): void
     logger.info(
       `backflow ${dataset} → ${a.verified.node}: ${served.rows} rows, columns ${served.columns.join(', ')}`,
     );
-    return reply
-      .header('content-type', PARQUET)
-      .header(ANSWER_HEADERS.contentHash, served.contentHash)
-      .send(createReadStream(served.file));
+    return (
+      reply
+        .header('content-type', PARQUET)
+        .header(ANSWER_HEADERS.contentHash, served.contentHash)
+        // Its length, so the asking node can show how much of the answer has arrived.
+        .header('content-length', String(statSync(served.file).size))
+        .send(createReadStream(served.file))
+    );
   });
 }

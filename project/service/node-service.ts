@@ -29,9 +29,11 @@ import {
 import {
   createForwarder,
   createNodeServer,
+  type Forwarder,
   listen,
   loadKeys,
   type NodeContext,
+  type NodeKeys,
   nodeContext,
   PlatformRejection,
   pushUpward,
@@ -109,6 +111,13 @@ export interface NodeService {
   readonly stopped: Promise<void>;
 }
 
+/** The parts of a running service that start one after the other (and stop together). */
+interface ServiceParts {
+  scheduler?: RunningScheduler | undefined;
+  app?: FastifyInstance | undefined;
+  control?: ControlServer | undefined;
+}
+
 /** Starts the node service; see the module comment. */
 export async function startNodeService(options: NodeServiceOptions): Promise<NodeService> {
   const { loaded, logger } = options;
@@ -120,7 +129,6 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   // A node in the hierarchy signs its requests and answers; a standalone node may run without a key pair.
   const keys = node.platform.parent || node.platform.children.length > 0 ? loadKeys(node.keysDir) : undefined;
   const backups = backupSettings(project, loaded.dir);
-  const shutdownMs = 1000 * (options.shutdownSeconds ?? project.service?.shutdownSeconds ?? 30);
   const wh = await openWarehouse({
     path: options.warehousePath,
     ...(project.memoryLimit ? { memoryLimit: project.memoryLimit } : {}),
@@ -131,69 +139,21 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     { project: project.name, node: { id: node.id, name: node.name } },
     { logger, ...(options.fetch ? { fetch: options.fetch } : {}) },
   );
-  // HTTP handlers' warehouse work waits in the queue; dropped when stopping: 503, retry later.
-  const serial: Serial = <T>(fn: () => Promise<T>) =>
-    queue
-      .add('http request', () => fn())
-      .catch((error) => {
-        if (isGongshuError(error) && error.code === 'service-stopping') {
-          throw new PlatformRejection(503, 'stopping', `node ${node.id} is stopping; retry later`);
-        }
-        throw error;
-      });
-
+  const serial = queueSerial(queue, node.id);
   // Actions of other layers the schedules run: `run.backup`. A firing already runs as a job of the queue, so
   // the snapshot needs no further exclusion (queueing it again would wait for the firing itself).
   const actions: SchedulerActions = scheduleActions(loaded, options.warehousePath, {
     logger,
     ...(keys ? { keys } : {}),
   });
-
-  let scheduler: RunningScheduler | undefined;
-  let app: FastifyInstance | undefined;
-  let control: ControlServer | undefined;
+  const parts: ServiceParts = {};
   /** Aborted when the service stops: read-only commands outside the queue stop with it. */
   const stopping$ = new AbortController();
-  const parent = node.platform.parent;
-  // Upward forwarding: its warehouse work goes through `serial`, i.e. the queue; capped, doubling retries; a
-  // batch the parent refuses for good becomes a dead letter (alerted) instead of holding the others back.
-  const forwarder =
-    parent && keys && node.platform.push.forward
-      ? createForwarder({
-          parent: parent.id,
-          logger,
-          maxRetryMs: node.platform.push.forwardRetryMaxMs,
-          push: async (signal) =>
-            pushUpward({
-              summaries: await pushSummaries({ wh, project, node, logger, serial }),
-              wh,
-              node,
-              project,
-              keys,
-              logger,
-              serial,
-              signal,
-              onDeadLetter: (d) => {
-                const line = `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`;
-                logger.error(
-                  { alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code },
-                  line,
-                );
-                alerts.emit({
-                  kind: 'run-failed',
-                  title: `push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter`,
-                  lines: [line],
-                  details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
-                });
-              },
-            }),
-        })
-      : undefined;
+  const forwarder = keys ? upwardForwarder({ wh, node, project, keys, logger, serial, alerts }) : undefined;
   const forward = () => forwarder?.request();
-
   const service: ServiceControl = {
     fireSchedule(name) {
-      if (!scheduler) {
+      if (!parts.scheduler) {
         return Promise.reject(
           new PlatformRejection(
             409,
@@ -202,16 +162,186 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
           ),
         );
       }
-      return scheduler.fire(name);
+      return parts.scheduler.fire(name);
     },
   };
+  const handle = commandHandler({ options, node, wh, queue, service, stopping: stopping$.signal });
+  const shutdownMs = 1000 * (options.shutdownSeconds ?? project.service?.shutdownSeconds ?? 30);
+  const { stop, stopped } = serviceStopper({
+    wh,
+    queue,
+    logger,
+    alerts,
+    forwarder,
+    parts,
+    shutdownMs,
+    stopping$,
+  });
+  try {
+    if (options.schedules !== false && (project.schedules?.length ?? 0) > 0) {
+      parts.scheduler = await startScheduler(project, {
+        warehouse: wh,
+        logger,
+        enqueue: (label, fn) => queue.add(label, fn),
+        execute: scheduleExecutor(loaded, { logger, alerts, actions }),
+        actions,
+      });
+    }
+    parts.app = nodeServer({
+      loaded,
+      node,
+      wh,
+      keys,
+      logger,
+      serial,
+      queue,
+      forwarder,
+      backupStore: backups.store,
+      onBatchComplete: forward,
+    });
+    const url = await listen(parts.app, node, options.port);
+    const socketPath = controlSocketPath(loaded.dir);
+    parts.control = await startControlServer(socketPath, handle, logger);
+    forward();
+    return { url, node, socketPath, scheduler: parts.scheduler, queue, stop, stopped };
+  } catch (error) {
+    await Promise.allSettled([
+      parts.control?.close(),
+      parts.scheduler?.stop(),
+      parts.app?.close(),
+      forwarder?.stop(),
+    ]);
+    wh.close();
+    throw error;
+  }
+}
 
+/** HTTP handlers' warehouse work waits in the queue; dropped when stopping: 503, retry later. */
+function queueSerial(queue: JobQueue, nodeId: string): Serial {
+  return <T>(fn: () => Promise<T>) =>
+    queue
+      .add('http request', () => fn())
+      .catch((error) => {
+        if (isGongshuError(error) && error.code === 'service-stopping') {
+          throw new PlatformRejection(503, 'stopping', `node ${nodeId} is stopping; retry later`);
+        }
+        throw error;
+      });
+}
+
+/**
+ * Upward forwarding (a node with a parent and platform.push.forward): its warehouse work goes through `serial`,
+ * i.e. the queue; capped, doubling retries; a batch the parent refuses for good becomes a dead letter (alerted)
+ * instead of holding the others back.
+ */
+function upwardForwarder(o: {
+  wh: Warehouse;
+  node: NodeContext;
+  project: LoadedProject['project'];
+  keys: NodeKeys;
+  logger: Logger;
+  serial: Serial;
+  alerts: Alerter;
+}): Forwarder | undefined {
+  const { wh, node, project, keys, logger, serial, alerts } = o;
+  const parent = node.platform.parent;
+  if (!parent || !node.platform.push.forward) return undefined;
+  return createForwarder({
+    parent: parent.id,
+    logger,
+    maxRetryMs: node.platform.push.forwardRetryMaxMs,
+    push: async (signal) =>
+      pushUpward({
+        summaries: await pushSummaries({ wh, project, node, logger, serial }),
+        wh,
+        node,
+        project,
+        keys,
+        logger,
+        serial,
+        signal,
+        onDeadLetter: (d) => {
+          const line = `ALERT push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter (${d.code ?? d.status}): fix the cause, then gongshu push retry ${d.batch}`;
+          logger.error({ alert: 'push-dead-letter', batch: d.batch, dataset: d.dataset, code: d.code }, line);
+          alerts.emit({
+            kind: 'run-failed',
+            title: `push ${d.dataset} → ${d.parent}: batch ${d.batch} is a dead letter`,
+            lines: [line],
+            details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
+          });
+        },
+      }),
+  });
+}
+
+/**
+ * The platform's HTTP server of the service: pushes from children, backflow (under grants when sharing says
+ * so), children's encrypted backups and sharing requests, health.
+ */
+function nodeServer(o: {
+  loaded: LoadedProject;
+  node: NodeContext;
+  wh: Warehouse;
+  keys: NodeKeys | undefined;
+  logger: Logger;
+  serial: Serial;
+  queue: JobQueue;
+  forwarder: Forwarder | undefined;
+  backupStore: ReturnType<typeof backupSettings>['store'];
+  onBatchComplete: () => void;
+}): FastifyInstance {
+  const { loaded, node, wh, keys, logger, queue, forwarder } = o;
+  const project = loaded.project;
+  const sharing = sharingHttp({ loaded, node, wh, keys, logger });
+  const backupStore = backupStoreRoutes({ store: o.backupStore, wh, node: node.id, logger });
+  return createNodeServer({
+    node,
+    project,
+    wh,
+    logger,
+    ...(keys ? { keys } : {}),
+    serial: o.serial,
+    onBatchComplete: o.onBatchComplete,
+    ...(sharing.authorizeBackflow ? { authorizeBackflow: sharing.authorizeBackflow } : {}),
+    extend: (server, tools) => {
+      // Children may keep their encrypted backups here (backup.store); this node cannot read them.
+      backupStore(server, tools);
+      // Sharing requests from children (POST /v1/requests, GET /v1/requests/:id), answered signed.
+      sharing.routes(server, tools);
+    },
+    health: () => ({
+      forwarding: forwarder?.busy() ?? false,
+      running: queue.running()?.label ?? null,
+      waiting: queue.waiting().length,
+    }),
+  });
+}
+
+/**
+ * Runs the CLI commands sent over the control socket: reads at once on a snapshot, writes in the queue on the
+ * service's connection (DuckDB's progress tracking a command turned on is turned off after it).
+ */
+function commandHandler(o: {
+  options: NodeServiceOptions;
+  node: NodeContext;
+  wh: Warehouse;
+  queue: JobQueue;
+  service: ServiceControl;
+  stopping: AbortSignal;
+}): (request: ControlRequest, channel: RequestChannel) => Promise<number> {
+  const { options, wh, queue, service } = o;
+  const { loaded, logger } = options;
   // A read answered from a snapshot spools its usage entry (第十五条); the queue writes it into the log next.
   const drainSpoolSoon = () => {
     if (!existsSync(usageSpoolPath(loaded.dir))) return;
     queue
       .add('usage spool', () =>
-        drainUsageSpool({ wh, node, project, config: governanceConfig(project, loaded.dir) }),
+        drainUsageSpool({
+          wh,
+          node: o.node,
+          project: loaded.project,
+          config: governanceConfig(loaded.project, loaded.dir),
+        }),
       )
       .catch((error) => {
         if (!(isGongshuError(error) && error.code === 'service-stopping'))
@@ -219,7 +349,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       });
   };
   let requests = 0;
-  const handle = async (request: ControlRequest, channel: RequestChannel): Promise<number> => {
+  return async (request, channel) => {
     const io = {
       out: (line: string) => channel.send({ type: 'out', line }),
       err: (line: string) => channel.send({ type: 'err', line }),
@@ -232,7 +362,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     const command = `gongshu ${request.argv.join(' ')}`.slice(0, 120);
     const label = `${command} #${++requests}`;
     if (request.mode !== 'write') {
-      const signal = AbortSignal.any([channel.gone, stopping$.signal]);
+      const signal = AbortSignal.any([channel.gone, o.stopping]);
       try {
         return await run(request, io, { signal, service, warehouse: () => wh.reader() });
       } finally {
@@ -246,14 +376,19 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     const onGone = () => queue.cancel((l) => l === label);
     channel.gone.addEventListener('abort', onGone, { once: true });
     try {
-      return await queue.add(label, (signal) => {
+      return await queue.add(label, async (signal) => {
         channel.send({ type: 'started' });
         logger.info(`serve: ${label}`);
-        return run(request, io, {
-          signal,
-          service,
-          warehouse: ({ readOnly }) => (readOnly ? wh.reader() : Promise.resolve(wh.lend())),
-        });
+        try {
+          return await run(request, io, {
+            signal,
+            service,
+            warehouse: ({ readOnly }) => (readOnly ? wh.reader() : Promise.resolve(wh.lend())),
+          });
+        } finally {
+          // `--progress` turned DuckDB's progress tracking on for the shared connection: not for the next job.
+          await wh.untrackProgress().catch(() => undefined);
+        }
       });
     } catch (error) {
       if (isGongshuError(error) && error.code === 'service-stopping') {
@@ -265,7 +400,20 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       channel.gone.removeEventListener('abort', onGone);
     }
   };
+}
 
+/** Stopping the service (see the module comment): `stop`, and `stopped`, resolved once it stopped. */
+function serviceStopper(o: {
+  wh: Warehouse;
+  queue: JobQueue;
+  logger: Logger;
+  alerts: Alerter;
+  forwarder: Forwarder | undefined;
+  parts: ServiceParts;
+  shutdownMs: number;
+  stopping$: AbortController;
+}): Pick<NodeService, 'stop' | 'stopped'> {
+  const { wh, queue, logger, shutdownMs, parts } = o;
   let stopping: Promise<void> | undefined;
   let urgent: (() => void) | undefined;
   let resolveStopped!: () => void;
@@ -291,9 +439,13 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
         `serve: stopping${running ? ` (running: ${running.label}; ${opts.abort ? 'rolling it back' : `up to ${shutdownMs / 1000} s to finish`})` : ''}`,
       );
       queue.close();
-      stopping$.abort(new Error('serve stopped'));
-      const forwarding = forwarder?.stop();
-      const closing = Promise.allSettled([control?.close(), scheduler?.stop(), app?.close()]);
+      o.stopping$.abort(new Error('serve stopped'));
+      const forwarding = o.forwarder?.stop();
+      const closing = Promise.allSettled([
+        parts.control?.close(),
+        parts.scheduler?.stop(),
+        parts.app?.close(),
+      ]);
       const settle = queue.idle();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -318,56 +470,12 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       await Promise.race([settle, sleep(10_000)]);
       await Promise.race([closing, sleep(5_000)]);
       await forwarding?.catch(() => undefined);
-      await Promise.race([alerts.flush(), sleep(5_000)]);
+      await Promise.race([o.alerts.flush(), sleep(5_000)]);
       wh.close();
       logger.info('serve: stopped; warehouse closed and its lock released');
       resolveStopped();
     })();
     return stopping;
   };
-
-  try {
-    if (options.schedules !== false && (project.schedules?.length ?? 0) > 0) {
-      scheduler = await startScheduler(project, {
-        warehouse: wh,
-        logger,
-        enqueue: (label, fn) => queue.add(label, fn),
-        execute: scheduleExecutor(loaded, { logger, alerts, actions }),
-        actions,
-      });
-    }
-    // Sharing (governance): backflow under grants, and the routes children submit their requests to.
-    const sharing = sharingHttp({ loaded, node, wh, keys, logger });
-    const backupStore = backupStoreRoutes({ store: backups.store, wh, node: node.id, logger });
-    app = createNodeServer({
-      node,
-      project,
-      wh,
-      logger,
-      ...(keys ? { keys } : {}),
-      serial,
-      onBatchComplete: forward,
-      ...(sharing.authorizeBackflow ? { authorizeBackflow: sharing.authorizeBackflow } : {}),
-      extend: (server, tools) => {
-        // Children may keep their encrypted backups here (backup.store); this node cannot read them.
-        backupStore(server, tools);
-        // Sharing requests from children (POST /v1/requests, GET /v1/requests/:id), answered signed.
-        sharing.routes(server, tools);
-      },
-      health: () => ({
-        forwarding: forwarder?.busy() ?? false,
-        running: queue.running()?.label ?? null,
-        waiting: queue.waiting().length,
-      }),
-    });
-    const url = await listen(app, node, options.port);
-    const socketPath = controlSocketPath(loaded.dir);
-    control = await startControlServer(socketPath, handle, logger);
-    forward();
-    return { url, node, socketPath, scheduler, queue, stop, stopped };
-  } catch (error) {
-    await Promise.allSettled([control?.close(), scheduler?.stop(), app?.close(), forwarder?.stop()]);
-    wh.close();
-    throw error;
-  }
+  return { stop, stopped };
 }

@@ -1,6 +1,12 @@
 /** The backflow task: asks the parent for this node's rows of a dataset (回流); a `backflow` run. */
 import { type Actor, recordUsage } from '../../governance/index.ts';
-import { type BackflowResult, loadKeys, nodeContext, requestBackflow } from '../../platform/index.ts';
+import {
+  type BackflowProgress,
+  type BackflowResult,
+  loadKeys,
+  nodeContext,
+  requestBackflow,
+} from '../../platform/index.ts';
 import type { TaskContext } from './context.ts';
 import { recorded } from './recorded.ts';
 import { SERVICE_ACTOR } from './usage.ts';
@@ -19,6 +25,8 @@ export async function runBackflowTask(
     grant?: string | undefined;
     /** Who asks (the usage log); defaults to the node service. */
     actor?: Actor | undefined;
+    /** Progress of receiving and storing the answer (a progress display). */
+    onProgress?: ((progress: BackflowProgress) => void) | undefined;
   },
 ): Promise<BackflowResult & { runId: string }> {
   const node = nodeContext(ctx.loaded.project, ctx.loaded.dir);
@@ -32,6 +40,7 @@ export async function runBackflowTask(
       purpose: request.purpose,
       ...(request.grant ? { grant: request.grant } : {}),
       ...(ctx.logger ? { logger: ctx.logger } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     await recordUsage(
       { wh: ctx.wh, node },

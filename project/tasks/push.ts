@@ -1,5 +1,12 @@
 /** The push task: sends changed catalogued datasets to the parent node; a `push` run. */
-import { loadKeys, nodeContext, type PushSummary, pushUpward, type Serial } from '../../platform/index.ts';
+import {
+  loadKeys,
+  nodeContext,
+  type PushProgress,
+  type PushSummary,
+  pushUpward,
+  type Serial,
+} from '../../platform/index.ts';
 import type { TaskContext } from './context.ts';
 import { pushSummaries } from './push-summaries.ts';
 import { recorded } from './recorded.ts';
@@ -7,7 +14,12 @@ import { recorded } from './recorded.ts';
 /** Pushes to the parent (every reportable dataset, or `datasets`); recorded as a `push` run. */
 export async function runPushTask(
   ctx: TaskContext,
-  options: { datasets?: readonly string[]; serial?: Serial } = {},
+  options: {
+    datasets?: readonly string[];
+    serial?: Serial;
+    /** Progress of planning and sending (a progress display). */
+    onProgress?: (progress: PushProgress) => void;
+  } = {},
 ): Promise<PushSummary & { runId: string }> {
   const node = nodeContext(ctx.loaded.project, ctx.loaded.dir);
   const target = node.platform.parent?.id ?? '(no parent)';
@@ -31,6 +43,7 @@ export async function runPushTask(
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(options.serial ? { serial: options.serial } : {}),
       ...(options.datasets ? { datasets: options.datasets } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       onDeadLetter: (d) =>
         ctx.alerts?.emit({
           kind: 'run-failed',

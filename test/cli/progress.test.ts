@@ -3,8 +3,15 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Output } from '../../cli/output.ts';
 import { buildProgram } from '../../cli/program.ts';
-import { progressReporter, progressText, progressWanted } from '../../cli/progress.ts';
+import {
+  backflowProgress,
+  progressReporter,
+  progressText,
+  progressWanted,
+  pushProgress,
+} from '../../cli/progress.ts';
 import { type CommandSession, inSession } from '../../cli/session.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -120,5 +127,45 @@ describe('progress', () => {
     p.stop();
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/^progress: quality hukou \(1\/7\) · 5\.\d s$/);
+  });
+
+  it('push: the rows sent of a batch, rate and ETA; backflow: the megabytes received, then storing', async () => {
+    const wh = await openWarehouse({ path: ':memory:' });
+    try {
+      expect(await pushProgress(progressReporter({ show: false, tty: false }), wh, { show: false })).toEqual(
+        {},
+      );
+      vi.useFakeTimers();
+      const written: string[] = [];
+      const p = progressReporter({ show: true, tty: false, write: (l) => written.push(l) });
+      const push = await pushProgress(p, wh, { show: true });
+      push.onProgress!({ phase: 'plan', dataset: 'hukou' });
+      const batch = { phase: 'send', dataset: 'hukou', batch: 'b1', rows: 1_000_000 } as const;
+      push.onProgress!({ ...batch, rowsSent: 0 });
+      vi.advanceTimersByTime(4_000);
+      push.onProgress!({ ...batch, rowsSent: 400_000 });
+      vi.advanceTimersByTime(1_200);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(
+        /^progress: push hukou \(b1\) · 400,000 \/ 1,000,000 rows sent · 100,000 rows sent\/s · ETA 6\.0 s · 5\.\d s$/,
+      );
+      const back = await backflowProgress(p, wh, { show: true }, 'hukou');
+      back.onProgress!({ phase: 'receive', bytes: 1_000_000, total: 24_000_000 });
+      vi.advanceTimersByTime(3_000);
+      back.onProgress!({ phase: 'receive', bytes: 12_000_000, total: 24_000_000 });
+      vi.advanceTimersByTime(2_200);
+      expect(written).toHaveLength(2);
+      expect(written[1]).toMatch(
+        /^progress: backflow hukou: receive · 12 \/ 24 MB · 4 MB\/s · ETA 3\.0 s · 5\.\d s$/,
+      );
+      back.onProgress!({ phase: 'store' });
+      vi.advanceTimersByTime(5_200);
+      expect(written[2]).toMatch(/^progress: backflow hukou: store · 5\.\d s$/);
+      p.stop();
+      // DuckDB tracks the statements' progress for the store step's share.
+      expect(await wh.value("SELECT current_setting('enable_progress_bar')")).toBe(true);
+    } finally {
+      wh.close();
+    }
   });
 });

@@ -6,12 +6,14 @@ import { runPipelines } from '../../pipelines/index.ts';
 import { requestBackflow } from '../../platform/backflow/ask.ts';
 import {
   appendAudit,
+  type BackflowProgress,
   createNodeServer,
   createSerial,
   initKeys,
   listen,
   loadKeys,
   nodeContext,
+  type PushProgress,
   parsePublicKey,
   publicKeyText,
   signRequest,
@@ -206,6 +208,44 @@ describe('push to the parent', () => {
     );
     expect(sent).toBe(first.batches[0]!.chunks);
     expect(got).toBe(sent);
+  });
+
+  it('reports its progress: planning, then the rows sent, by acknowledged chunks and by bytes on the way', async () => {
+    // Several small chunks: the rows sent rise chunk by chunk to the batch's rows.
+    const p = await pair();
+    const events: PushProgress[] = [];
+    const first = await pushUpward({
+      wh: p.cwh,
+      node: p.cnode,
+      project: p.cproj,
+      keys: p.kc,
+      logger,
+      onProgress: (e) => events.push(e),
+    });
+    expect(events[0]).toEqual({ phase: 'plan', dataset: 'hukou' });
+    const sends = events.filter((e) => e.phase === 'send');
+    expect(sends.every((e) => e.batch === first.batches[0]!.batch && e.rows === 200)).toBe(true);
+    const sent = sends.map((e) => e.rowsSent);
+    expect(sent[0]).toBe(0);
+    expect(sent.at(-1)).toBe(200);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    expect(new Set(sent).size).toBeGreaterThan(first.batches[0]!.chunks);
+    // One chunk of several hundred KB: the rows sent move while it is on its way (before the parent's ack).
+    const big = await pair({ countyRows: 10_000, chunkBytes: 48 * 1024 * 1024 });
+    const during: number[] = [];
+    const one = await pushUpward({
+      wh: big.cwh,
+      node: big.cnode,
+      project: big.cproj,
+      keys: big.kc,
+      logger,
+      onProgress: (e) => {
+        if (e.phase === 'send') during.push(e.rowsSent);
+      },
+    });
+    expect(one.batches[0]!.chunks).toBe(1);
+    expect(during.some((n) => n > 0 && n < 10_000)).toBe(true);
+    expect(during.at(-1)).toBe(10_000);
   });
 
   it('resumes after the child stops mid-batch, and a re-sent chunk is acknowledged without a second insert', async () => {
@@ -461,6 +501,7 @@ describe('backflow', () => {
   it("returns the rows under the child's division, only entitled columns, and refuses others", async () => {
     const p = await pair();
     await p.push();
+    const progress: BackflowProgress[] = [];
     const r = await requestBackflow({
       wh: p.cwh,
       node: p.cnode,
@@ -468,8 +509,14 @@ describe('backflow', () => {
       dataset: 'hukou',
       columns: ['name', 'division'],
       purpose: '测试',
+      onProgress: (e) => progress.push(e),
     });
     expect(r).toMatchObject({ rows: 12, columns: ['id_number', 'name', 'division'] });
+    // The answer's bytes as they arrive, of its declared length, then storing it.
+    const receiving = progress.filter((e) => e.phase === 'receive');
+    expect(receiving.length).toBeGreaterThan(0);
+    expect(receiving.at(-1)!.bytes).toBe(receiving.at(-1)!.total);
+    expect(progress.at(-1)).toEqual({ phase: 'store' });
     const rows = await p.cwh.all<{ d: string; o: string; n: number }>(
       'SELECT division AS d, _origin_node AS o, count(*) AS n FROM backflow.hukou GROUP BY ALL',
     );

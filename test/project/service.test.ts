@@ -173,6 +173,29 @@ describe('gongshu serve with a schedule', () => {
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.s).toBeGreaterThanOrEqual(sorted[i - 1]!.f!);
   }, 240_000);
 
+  it('a command run with --progress leaves DuckDB progress tracking off on the service connection', async () => {
+    const dir = projectFolder({ 'gongshu.config.ts': CONFIG });
+    // The schedule never fires during the test (1 January only).
+    const p = await serve(dir, { TICK_CRON: '0 0 1 1 *' });
+    const tracking = () => {
+      const r = gongshuIn(dir, [
+        'sql',
+        '--write',
+        "SELECT current_setting('enable_progress_bar') AS p",
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.lines;
+    };
+    expect(tracking()).toEqual(['{"p":false}']);
+    // `run --progress` turns DuckDB's progress tracking on for its load, on the connection the service lends it.
+    const run = gongshuIn(dir, ['--progress', 'run', 'fast', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(tracking()).toEqual(['{"p":false}']);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 180_000);
+
   it('a run whose process was killed shows interrupted at the next start; a stale socket is ignored', async () => {
     const dir = projectFolder({ 'gongshu.config.ts': CONFIG });
     const p = await serve(dir, { SLOW_MS: '120000' });
