@@ -181,6 +181,12 @@ export {
   type RepeatedCollection,
   type UnknownElement,
 } from './one-source/duplicates.ts';
+export {
+  type OfflineInput,
+  type OfflineNotice,
+  type OfflineResult,
+  takeOffline,
+} from './open-data/offline.ts';
 export { type OpenResource, type OpenResourceState, openCatalog } from './open-data/open-catalog.ts';
 export {
   exportOpen,
@@ -191,6 +197,7 @@ export {
   type OpenExportResult,
   type OpenFormat,
   type ResourceNotice,
+  resourceFolder,
 } from './open-data/open-export.ts';
 export {
   listResourceVersions,

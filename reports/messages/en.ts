@@ -326,6 +326,7 @@ export const EN: DashboardMessages = {
     'sql-read': 'SQL read',
     'backflow-served': 'backflow served',
     'backflow-received': 'backflow received',
+    'open-export': 'open export',
     destruction: 'destruction',
     earthquake: 'earthquake',
     flood: 'flood',

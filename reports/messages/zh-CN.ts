@@ -318,6 +318,7 @@ export const ZH_CN = {
     'sql-read': '查询使用',
     'backflow-served': '回流提供',
     'backflow-received': '回流获取',
+    'open-export': '开放导出',
     destruction: '销毁',
     earthquake: '地震',
     flood: '洪涝',

@@ -19,6 +19,7 @@ import {
   type ResourceNotice,
   raiseObjection,
   resolveObjection,
+  resourceFolder,
   reviewRequest,
   submitRequest,
 } from '../../governance/index.ts';
@@ -126,7 +127,7 @@ describe('open export (GOVERNANCE B)', () => {
     const out = tempDir();
     const code = openHukouEntry().code;
     const first = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
-    const codeDir = join(out, code);
+    const codeDir = join(out, resourceFolder(code));
     expect(readlinkSync(join(codeDir, 'latest'))).toBe('v1');
     await wh.run(`DELETE FROM main.hukou WHERE "division" = '650102'`);
     const second = await exportOpen(ctx, {
@@ -166,7 +167,7 @@ describe('open export (GOVERNANCE B)', () => {
     ).rejects.toThrow(
       /column id_number holds valid citizen identity numbers in clear; nothing was published/,
     );
-    expect(readdirSync(join(out, entry.code))).toEqual([]);
+    expect(readdirSync(join(out, resourceFolder(entry.code)))).toEqual([]);
     expect(await listResourceVersions(p.wh)).toEqual([]);
   });
 
@@ -343,14 +344,14 @@ describe('objections (GOVERNANCE C)', () => {
       actor: operator,
       at,
     });
-    expect(existsSync(join(out, code, 'latest'))).toBe(false);
-    expect(existsSync(join(out, code, 'v1', 'data.csv'))).toBe(true); // kept for the record, not pointed to
+    expect(existsSync(join(out, resourceFolder(code), 'latest'))).toBe(false);
+    expect(existsSync(join(out, resourceFolder(code), 'v1', 'data.csv'))).toBe(true); // kept for the record, not pointed to
     expect((await listResourceVersions(wh, code)).map((v) => v.status)).toEqual(['suspended']);
     expect((await openCatalog(ctx))[0]).toMatchObject({ code, state: 'suspended' });
     const skipped = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
     expect(skipped.resources).toEqual([]);
     expect(skipped.skipped).toEqual([expect.objectContaining({ code, state: 'suspended' })]);
-    expect(readdirSync(join(out, code)).filter((n) => !n.startsWith('.'))).toEqual(['v1']);
+    expect(readdirSync(join(out, resourceFolder(code))).filter((n) => !n.startsWith('.'))).toEqual(['v1']);
 
     await resolveObjection(ctx, {
       id: o.id,
@@ -361,7 +362,7 @@ describe('objections (GOVERNANCE C)', () => {
     });
     const back = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
     expect(back.resources[0]).toMatchObject({ code, version: 2 });
-    expect(readlinkSync(join(out, code, 'latest'))).toBe('v2');
+    expect(readlinkSync(join(out, resourceFolder(code), 'latest'))).toBe('v2');
   });
 });
 
