@@ -30,7 +30,7 @@ import { quoteIdent, quoteLiteral, trustedSql } from '../../schemas/index.ts';
 import { LOADS_TABLE, RUNS_TABLE } from '../../warehouse/index.ts';
 import { type CatalogVersion, publishedCatalogVersion } from '../catalog-lifecycle/versions.ts';
 import { shanghaiDate, shanghaiTime, stored } from '../clock.ts';
-import { type Actor, auditEvent, type GovernanceContext } from '../context.ts';
+import type { Actor, GovernanceContext } from '../context.ts';
 import { GovernanceError } from '../errors.ts';
 import { materializeOutput } from '../outputs/apply-policy.ts';
 import { type OutputPolicy, outputPolicy } from '../outputs/policy.ts';
