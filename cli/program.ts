@@ -364,7 +364,7 @@ export function buildProgram(): Command {
           .default('csv'),
       )
       .option('--reopen', 'export: export named resources that open offline retired')
-      .option('--version <n>', 'offline: only this version (not the live one)')
+      .option('--only-version <n>', 'offline: only this version (not the live one)')
       .option('--superseded', 'offline: every version that is not live (superseded or suspended)')
       .option('--reason <text>', 'offline: why (audit chain and consumer notice)'),
   ).action(lazy(() => import('./commands/open.ts')));

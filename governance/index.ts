@@ -181,6 +181,7 @@ export {
   type RepeatedCollection,
   type UnknownElement,
 } from './one-source/duplicates.ts';
+export { OPEN_API_PAGES, OPEN_API_PREFIX, openDataRoutes } from './open-data/http-routes.ts';
 export {
   type OfflineInput,
   type OfflineNotice,

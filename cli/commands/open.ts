@@ -21,7 +21,13 @@ export function checkArguments(
   problems: ArgumentProblems,
 ) {
   problems.choice('--format', options.format, OPEN_FORMATS);
-  problems.integer('--version', options.version as string | undefined, 1, 1_000_000, '--version 2');
+  problems.integer(
+    '--only-version',
+    options.onlyVersion as string | undefined,
+    1,
+    1_000_000,
+    '--only-version 2',
+  );
   checkGovernanceArguments(options, problems);
 }
 
@@ -29,7 +35,7 @@ type OpenOptions = GovernanceOptions & {
   out?: string;
   format: string;
   reopen?: boolean;
-  version?: string;
+  onlyVersion?: string;
   superseded?: boolean;
   reason?: string;
 };
@@ -40,7 +46,7 @@ const alerterOf = (loaded: LoadedProject) =>
     node: { id: loaded.project.node.id, name: loaded.project.node.name },
   });
 
-/** `open offline CODE [--version N | --superseded]`: versions (or the whole resource) taken offline. */
+/** `open offline CODE [--only-version N | --superseded]`: versions (or the whole resource) taken offline. */
 async function offline(
   o: OpenOptions,
   codes: readonly string[],
@@ -48,13 +54,13 @@ async function offline(
   run: { actor: { operator: string; department?: string | undefined }; at: Date; loaded: LoadedProject },
 ): Promise<number> {
   if (codes.length !== 1) throw new CliError('open offline: name one resource code');
-  if (o.version && o.superseded)
-    throw new CliError('open offline: give --version N or --superseded, not both');
+  if (o.onlyVersion && o.superseded)
+    throw new CliError('open offline: give --only-version N or --superseded, not both');
   const out = processOutput();
   const alerts = alerterOf(run.loaded);
   const r = await takeOffline(ctx, {
     code: codes[0]!,
-    version: o.version ? Number(o.version) : undefined,
+    version: o.onlyVersion ? Number(o.onlyVersion) : undefined,
     superseded: o.superseded,
     reason: o.reason,
     actor: run.actor,

@@ -1,6 +1,6 @@
 /**
  * Taking open resources offline (第二十四条, GOVERNANCE B: previous versions are kept until `offline`). Three
- * reaches: one version (`--version N`), every version that is no longer live (`--superseded`: superseded or
+ * reaches: one version (`--only-version N`), every version that is no longer live (`--superseded`: superseded or
  * suspended ones), or the whole resource (retired: its live version too, `latest` removed, and the open export
  * skips it until it is named with `--reopen`). The live version alone is never taken offline while the resource
  * stays open: a replaced resource stays available until its successor is live, so a new version is exported

@@ -11,12 +11,19 @@ import { peerCommonName } from './tls.ts';
 /**
  * Admits each request on its headers alone, before its body is read (onRequest): a known child, a fresh
  * timestamp, an unused nonce, a signature, a body under the limit, a free slot, a matching client certificate.
+ * An unsigned health check, and an unsigned GET under one of `publicReads`, pass unadmitted.
  */
 export function addAdmission(app: FastifyInstance, ctx: ServerContext): void {
   const { node, wh } = ctx.options;
   app.addHook('onRequest', async (req) => {
     const pathname = req.url.split('?')[0] ?? '';
-    if (pathname === '/v1/health' && !req.headers[SIGNATURE_HEADERS.signature]) return;
+    const unsigned = !req.headers[SIGNATURE_HEADERS.signature];
+    if (pathname === '/v1/health' && unsigned) return;
+    // Public reads (open data): anyone may GET them unsigned; they carry no body and store nothing.
+    const publicRead =
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      (ctx.options.publicReads ?? []).some((prefix) => pathname.startsWith(prefix));
+    if (publicRead && unsigned) return;
     const verified = verifyRequest({
       method: req.method,
       path: req.url,

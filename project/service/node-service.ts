@@ -348,6 +348,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
       serial,
       onBatchComplete: forward,
       ...(sharing.authorizeBackflow ? { authorizeBackflow: sharing.authorizeBackflow } : {}),
+      // Open data is public: its reads answer unsigned requests.
+      publicReads: sharing.publicReads,
       extend: (server, tools) => {
         // Children may keep their encrypted backups here (backup.store); this node cannot read them.
         backupStore(server, tools);

@@ -14,8 +14,10 @@ import {
   exportOpen,
   governanceConfig,
   listResourceVersions,
+  OPEN_API_PREFIX,
   objectionRoutes,
   openCatalog,
+  openDataRoutes,
   type ResourceNotice,
   raiseObjection,
   resolveObjection,
@@ -384,7 +386,11 @@ describe('open data and objections over HTTP (serve)', () => {
       wh: p.wh,
       logger,
       serial: createSerial(),
-      extend: objectionRoutes(ctx, kp),
+      extend: (server, tools) => {
+        objectionRoutes(ctx, kp)(server, tools);
+        openDataRoutes(ctx, kp)(server, tools);
+      },
+      publicReads: [OPEN_API_PREFIX],
     });
     const url = await listen(app, node, 0);
     closers.push(() => app.close());
