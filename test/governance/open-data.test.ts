@@ -266,6 +266,45 @@ describe('objections (GOVERNANCE C)', () => {
     expect(validIds(JSON.stringify(audit))).toEqual([]);
   });
 
+  it('stores the claim, evidence and note with IDs, mobile numbers and personal names masked', async () => {
+    const { ctx, wh } = await openNode();
+    const [row] = await wh.all<{ id: string; name: string }>(
+      'SELECT id_number AS id, name FROM main.hukou ORDER BY 1 LIMIT 1',
+    );
+    const { id, name } = row!;
+    expect(name.length).toBeGreaterThanOrEqual(2);
+    const o = await raiseObjection(ctx, {
+      dataset: 'hukou',
+      key: id,
+      columns: ['name'],
+      claim: `${name}（身份证 ${id}，电话 13912345678）的姓名应为王小芳，户主：李建国`,
+      evidence: `${name}本人提供户口簿，联系人${name}`,
+      actor: operator,
+      at,
+    });
+    await resolveObjection(ctx, {
+      id: o.id,
+      outcome: 'corrected',
+      note: `已与${name}核实，姓名更正为王小芳`,
+      actor: operator,
+      at,
+    });
+    const [stored] = await wh.all<{ claim: string; evidence: string; note: string }>(
+      'SELECT claim, evidence, note FROM gongshu.objections WHERE id = $1',
+      [o.id],
+    );
+    const text = JSON.stringify(stored);
+    for (const clear of [name, id, '13912345678', '王小芳', '李建国']) expect(text).not.toContain(clear);
+    expect(validIds(text)).toEqual([]);
+    expect(stored!.claim).toContain(
+      `${name[0]}${'*'.repeat(Array.from(name).length - 1)}（身份证 ${id.slice(0, 6)}********${id.slice(14)}`,
+    );
+    expect(stored!.claim).toContain('电话 139****5678');
+    expect(stored!.claim).toContain('姓名应为王**');
+    expect(stored!.claim).toContain('户主：李**');
+    expect(stored!.note).toContain('姓名更正为王**');
+  });
+
   it('a confirmed error counts against the accuracy score; a record verified as right does not', async () => {
     const { ctx, wh } = await openNode();
     const keys = (
