@@ -131,6 +131,13 @@ export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRoll
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
 export {
+  cachedEvaluation,
+  evaluationFingerprint,
+  evaluationToSend,
+  markEvaluationSent,
+  summaryHash,
+} from './evaluation/cache.ts';
+export {
   type Article44Failures,
   type ChildEvaluation,
   type DepartmentEvaluation,
@@ -143,6 +150,7 @@ export {
   isEvaluation,
   sumFailures,
 } from './evaluation/evaluate.ts';
+export { nodeBackupStatus } from './evaluation/node-backups.ts';
 export {
   type DatasetObjections,
   OBJECTION_COLUMNS,

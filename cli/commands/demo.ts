@@ -1,5 +1,6 @@
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { nodeBackupStatus } from '../../governance/index.ts';
 import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import { importTypeScript, loadProject, PACKAGE_ROOT, warehousePathOf } from '../../project/index.ts';
@@ -166,6 +167,7 @@ export default async function demo(_args: unknown[], command: Command): Promise<
         at: new Date(),
         project: loaded.project,
         node: loaded.project.node,
+        backups: (path, at) => nodeBackupStatus(loaded.project, loaded.dir, path, at),
       }),
     });
     if (opts.json)

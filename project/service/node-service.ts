@@ -163,9 +163,12 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
           parent: parent.id,
           logger,
           maxRetryMs: node.platform.push.forwardRetryMaxMs,
-          push: async (signal) =>
-            pushUpward({
-              summaries: await pushSummaries({ wh, project, node, logger, serial }),
+          push: async (signal) => {
+            // The evaluation is computed only when its inputs changed, and sent alone when it changed.
+            const own = await pushSummaries({ wh, project, dir: loaded.dir, node, logger, serial });
+            const pushed = await pushUpward({
+              summaries: own.summaries,
+              sendSummaries: own.changed,
               wh,
               node,
               project,
@@ -186,7 +189,10 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
                   details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
                 });
               },
-            }),
+            });
+            if (pushed.summariesSent) await own.markSent();
+            return pushed;
+          },
         })
       : undefined;
   const forward = () => forwarder?.request();

@@ -13,7 +13,9 @@ import {
   EVALUATION_SUMMARY,
   evaluateYear,
   evaluationSummary,
+  evaluationToSend,
   isEvaluation,
+  markEvaluationSent,
   oneSourceReport,
   oneSourceWarnings,
 } from '../../governance/index.ts';
@@ -240,5 +242,47 @@ describe('a region folds in its children', () => {
     expect(isEvaluation({ ...childEvaluation }, year - 1)).toBe(false);
     // The child counts the rows it pushed only in its next evaluation; the parent's own figures are its own.
     expect(parent.departments[0]!.collected.rowsLoaded).toBe(42);
+  });
+
+  it('sends a changed evaluation on its own when no data is new; an unchanged one is neither recomputed nor resent', async () => {
+    const h = await hierarchy(closers);
+    await runPipelines(h.c.wh, h.c.project);
+    const at = new Date();
+    const options = { year, at, node: h.c.node };
+    const ctx = { wh: h.c.wh, project: h.c.project };
+    const push = async (sendSummaries: boolean) => {
+      const own = await evaluationToSend(ctx, options);
+      const pushed = await pushUpward({
+        wh: h.c.wh,
+        node: h.c.node,
+        project: h.c.project,
+        keys: h.kc,
+        logger,
+        summaries: [own.summary],
+        sendSummaries: sendSummaries && own.changed,
+      });
+      if (pushed.summariesSent) await markEvaluationSent(h.c.wh, year, own.hash);
+      return { own, pushed };
+    };
+    const received = async () => (await listReceivedSummaries(h.p.wh, { kind: EVALUATION_SUMMARY }))[0]!;
+    const first = await push(true);
+    expect(first.own).toMatchObject({ cached: false, changed: true });
+    expect(first.pushed).toMatchObject({ rows: 5, summariesSent: true });
+    // The push changed the child's figures (rows pushed): recomputed, changed, sent alone (no data is new).
+    const second = await push(true);
+    expect(second.own).toMatchObject({ cached: false, changed: true });
+    expect(second.pushed).toMatchObject({ rows: 0, batches: [], summariesSent: true });
+    const alone = await received();
+    expect(alone.batch).toMatch(/^summaries-/);
+    const body = alone.body as unknown as { departments: { provided: { rowsPushed: number } }[] };
+    expect(body.departments[0]!.provided.rowsPushed).toBe(5);
+    // Nothing changed since: the cached evaluation, not sent again.
+    const third = await push(true);
+    expect(third.own).toMatchObject({ cached: true, changed: false });
+    expect(third.pushed.summariesSent).toBe(false);
+    expect((await received()).receivedAt).toBe(alone.receivedAt);
+    // The cache is the evaluation: the same figures as computing it again.
+    const fresh = await evaluateYear(ctx, options);
+    expect(third.own.summary.body).toEqual(JSON.parse(JSON.stringify(fresh)));
   });
 });
