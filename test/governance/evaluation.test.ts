@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_UNPUBLISHED, demoOpenData } from '../../cli/demo-open-data.ts';
 import { department } from '../../examples/xinjiang/catalog/departments.ts';
 import { xinjiangFoundations } from '../../examples/xinjiang/foundations.ts';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
@@ -199,6 +200,45 @@ describe('yearly evaluation (I)', () => {
         for (const [name, text] of files)
           if (name.startsWith('evaluation')) expect(text).not.toMatch(CITIZEN_ID);
       }
+    } finally {
+      wh.close();
+    }
+  });
+});
+
+describe('the demo of the example region (npm start)', () => {
+  it('publishes every catalog entry but a deliberate two, reviews them, opens enterprises: the evaluation shows it', async () => {
+    const { dir, project, wh } = await exampleRegion();
+    try {
+      const r = await demoOpenData(wh, { project, dir, file: join(dir, 'gongshu.config.ts') });
+      expect(r.exported.map((x) => x.code)).toEqual(['1/02/001/0001']);
+      const e = await evaluateYear({ wh, project }, { year, node: project.node, backups: null });
+      const missing = Object.fromEntries(
+        e.departments.map((d) => [d.department, d.failures.missingCatalogEntries]),
+      );
+      expect(missing).toEqual({
+        [department('gongan').name]: 0,
+        [department('minzheng').name]: 1, // social_orgs
+        [department('weijian').name]: 1, // births_deaths
+        [department('renshe').name]: 0,
+        [department('shichang').name]: 0,
+        [department('bianban').name]: 0,
+      });
+      expect(DEMO_UNPUBLISHED).toEqual(['births_deaths', 'social_orgs']);
+      for (const d of e.departments) {
+        expect(d.catalog.published).toBe(d.catalog.entries - d.catalog.missing);
+        expect(d.security).toMatchObject({
+          graded: d.datasets.length,
+          gradeCoverage: 100,
+          reviewed: d.catalog.published,
+          lastAssessment: d.catalog.published ? today : null,
+          backup: null,
+        });
+      }
+      const shichang = e.departments.find((d) => d.department === department('shichang').name)!;
+      expect(shichang.provided.rowsOpened).toBe(r.exported[0]!.rows);
+      expect(e.failures.missingCatalogEntries).toBe(2);
+      expect(e.failures.unresolvedObjections).toBe(1);
     } finally {
       wh.close();
     }
