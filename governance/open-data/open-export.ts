@@ -13,9 +13,7 @@
  * The consumers recorded for the resource (the grantees of its dataset) are told through `notify`. Each export
  * is an entry of the usage log (kind `open-export`, 第十五条). Versions leave only by `gongshu open offline`.
  */
-import { createHash } from 'node:crypto';
 import {
-  createReadStream,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -35,7 +33,7 @@ import { GovernanceError } from '../errors.ts';
 import { materializeOutput } from '../outputs/apply-policy.ts';
 import { type OutputPolicy, outputPolicy } from '../outputs/policy.ts';
 import { type PseudonymKey, pseudonymKey } from '../outputs/pseudonym-keys.ts';
-import { SHARE_FORMATS, type ShareFormat } from '../outputs/share-export.ts';
+import { COPY_OPTIONS, fileSm3, SHARE_FORMATS, type ShareFormat } from '../outputs/share-export.ts';
 import { listGrants } from '../requests/grant-store.ts';
 import { recordUsage } from '../usage/usage-log.ts';
 import { type OpenResource, openCatalog } from './open-catalog.ts';
@@ -81,21 +79,9 @@ export interface ResourceNotice {
   readonly dir: string;
 }
 
-const COPY_OPTIONS: Readonly<Record<OpenFormat, string>> = {
-  csv: '(FORMAT csv, HEADER true)',
-  json: '(FORMAT json, ARRAY true)',
-  parquet: '(FORMAT parquet, COMPRESSION zstd)',
-};
-
 /** The licence and terms of open data, written into every metadata file. */
 export const OPEN_TERMS =
   '开放数据可免费获取和使用；利用开放数据形成的成果应注明数据来源和获取日期（《公共数据管理办法》第三十二条）；不得用于违法用途，不得尝试重新识别个人';
-
-async function fileSm3(path: string): Promise<string> {
-  const h = createHash('sm3');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 /** The highest `v<n>` folder under a resource folder (0 when none). */
 function lastVersionOnDisk(codeDir: string): number {

@@ -51,13 +51,15 @@ export interface ShareExportResult {
   readonly usageId: string;
 }
 
-async function fileSm3(path: string): Promise<string> {
+/** The SM3 of a file, streamed. */
+export async function fileSm3(path: string): Promise<string> {
   const h = createHash('sm3');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-const COPY_OPTIONS: Readonly<Record<ShareFormat, string>> = {
+/** The COPY options writing each export format. */
+export const COPY_OPTIONS: Readonly<Record<ShareFormat, string>> = {
   csv: '(FORMAT csv, HEADER true)',
   json: '(FORMAT json, ARRAY true)',
   parquet: '(FORMAT parquet, COMPRESSION zstd)',
