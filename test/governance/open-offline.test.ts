@@ -2,26 +2,32 @@
  * Taking open resources offline (第二十四条, GOVERNANCE B) on a real DuckDB file and real folders: the live
  * version is never taken offline alone (a replaced resource stays until its successor is live); an old version
  * goes with its files and the consumers are told; retiring takes the whole resource out of the export until it
- * is reopened; every open export is an entry of the usage log; a code with `/` is one folder.
+ * is reopened; every open export is an entry of the usage log; a code with `/` is one folder; a catalogued
+ * foundation table is exported like a dataset.
  */
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  approveCatalogVersion,
   decideRequest,
   exportOpen,
   listResourceVersions,
   listUsageEntries,
   type OfflineNotice,
   openCatalog,
+  publishCatalogVersion,
   resourceFolder,
   reviewRequest,
+  submitCatalogVersion,
   submitRequest,
   takeOffline,
   verifyUsage,
 } from '../../governance/index.ts';
+import { buildProject, defineFoundation } from '../../jobs/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { openHukouEntry } from './open-entries.ts';
+import { hukouEntry } from './entries.ts';
+import { openHukouEntry, publicHukouEntry } from './open-entries.ts';
 import { operator, prefecture } from './sharing-fixture.ts';
 
 const closers: (() => unknown)[] = [];
@@ -157,5 +163,59 @@ describe('open offline (GOVERNANCE B)', () => {
     expect(uses[0]!.storage).toMatch(/v1\/data\.csv$/);
     expect(uses.map(version)).toEqual([1, 2]);
     expect(await verifyUsage(ctx)).toEqual([]);
+  });
+
+  it('exports a catalogued foundation table like a dataset, with the build as its acquisition date', async () => {
+    const p = await prefecture({ catalog: openHukouEntry() });
+    closers.push(() => p.wh.close());
+    const entry = hukouEntry({
+      ...(publicHukouEntry() as object),
+      code: '1/01/009/0002',
+      name: '人口基础信息（开放）',
+    });
+    const people = defineFoundation({
+      name: 'people',
+      title: '人口基础库',
+      key: 'citizen-id',
+      fields: {
+        name: { source: 'hukou', column: 'name' },
+        sex: { source: 'hukou', column: 'sex' },
+        birth_date: { source: 'hukou', column: 'birth_date' },
+      },
+      catalog: entry,
+    });
+    const project = { ...p.project, foundations: [people] };
+    const ctx = { ...p.ctx, project };
+    expect((await buildProject(p.wh, project, { gates: false })).status).toBe('succeeded');
+    const actor = operator;
+    await submitCatalogVersion(ctx, { code: entry.code, trigger: { kind: 'initial' }, actor, at });
+    await approveCatalogVersion(ctx, { code: entry.code, actor: { operator: 'li.na' }, at });
+    await publishCatalogVersion(ctx, { code: entry.code, actor: { operator: 'li.na' }, at });
+    const catalog = await openCatalog(ctx);
+    expect(catalog.find((r) => r.code === entry.code)).toMatchObject({
+      dataset: 'foundation.people',
+      layer: 'foundation',
+      state: 'open',
+    });
+    const out = tempDir();
+    const r = await exportOpen(ctx, { codes: [entry.code], outDir: out, format: 'csv', actor, at });
+    expect(r.resources).toEqual([expect.objectContaining({ code: entry.code, version: 1, rows: 42 })]);
+    const meta = JSON.parse(readFileSync(join(r.resources[0]!.dir, 'metadata.json'), 'utf8'));
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    expect(meta).toMatchObject({
+      sourceDataset: 'foundation.people',
+      layer: 'foundation',
+      acquisitionDate: today,
+    });
+    expect(meta.columns.map((c: { name: string }) => c.name).sort()).toEqual([
+      'birth_date',
+      'id_number',
+      'name',
+      'sex',
+    ]);
+    expect((await listUsageEntries(p.wh, { kind: 'open-export' }))[0]).toMatchObject({
+      dataset: 'foundation.people',
+      rows: 42,
+    });
   });
 });
