@@ -3,7 +3,13 @@
  * catalog entries and keys) and the governance configuration. Transitions are appended to the audit chain with
  * the wall-clock time; the time an action is taken "as of" (`--at`) travels in the entry's details.
  */
-import { type AuditEntry, appendAudit, type CatalogProject, type NodeContext } from '../platform/index.ts';
+import {
+  type AuditEntry,
+  appendAudit,
+  type CatalogProject,
+  localTable,
+  type NodeContext,
+} from '../platform/index.ts';
 import type { CatalogEntry } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import { shanghaiTime } from './clock.ts';
@@ -57,16 +63,28 @@ export async function auditEvent(
 
 /** A catalog entry defined in the project's code, with the dataset it describes. */
 export interface CodeCatalogEntry {
+  /** A pipeline's dataset (`hukou`), or a built table (`foundation.population`, `theme.x`, `topic.y`). */
   readonly dataset: string;
+  readonly layer: 'dataset' | 'foundation' | 'theme' | 'topic';
+  /** Where this node keeps its rows, as quoted SQL: `"main"."hukou"`, `"foundation"."population"`. */
+  readonly table: string;
   readonly entry: CatalogEntry;
 }
 
-/** The catalog entries defined in the project's pipelines, by resource code. */
+/**
+ * The catalog entries defined in the project's code, by resource code: those of its pipelines' datasets, then
+ * those of its foundations and theme/topic models (第八条: catalogued like datasets).
+ */
 export function codeCatalog(project: CatalogProject): Map<string, CodeCatalogEntry> {
   const out = new Map<string, CodeCatalogEntry>();
-  for (const p of project.pipelines ?? []) {
-    const entry = p.dataset.catalog;
-    if (entry) out.set(entry.code, { dataset: p.dataset.name, entry });
+  const add = (dataset: string, layer: CodeCatalogEntry['layer'], entry: CatalogEntry | undefined) => {
+    if (entry && !out.has(entry.code))
+      out.set(entry.code, { dataset, layer, table: localTable(dataset).sql, entry });
+  };
+  for (const p of project.pipelines ?? []) add(p.dataset.name, 'dataset', p.dataset.catalog);
+  for (const f of project.foundations ?? []) add(`foundation.${f.name}`, 'foundation', f.catalog);
+  for (const m of project.models ?? []) {
+    if (m.layer === 'theme' || m.layer === 'topic') add(`${m.layer}.${m.name}`, m.layer, m.catalog);
   }
   return out;
 }

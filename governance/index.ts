@@ -132,6 +132,13 @@ export { DASHBOARD_REQUESTS, type SharingSummary, sharingSummary, type UsageRoll
 export { addWorkingDays, type Deadline, hoursDeadline, workingDayDeadline } from './deadlines.ts';
 export { GovernanceConfigError, GovernanceError, type GovernanceErrorKind } from './errors.ts';
 export {
+  cachedEvaluation,
+  evaluationFingerprint,
+  evaluationToSend,
+  markEvaluationSent,
+  summaryHash,
+} from './evaluation/cache.ts';
+export {
   type Article44Failures,
   type ChildEvaluation,
   type DepartmentEvaluation,
@@ -144,6 +151,7 @@ export {
   isEvaluation,
   sumFailures,
 } from './evaluation/evaluate.ts';
+export { nodeBackupStatus } from './evaluation/node-backups.ts';
 export {
   type DatasetObjections,
   OBJECTION_COLUMNS,
@@ -182,6 +190,13 @@ export {
   type RepeatedCollection,
   type UnknownElement,
 } from './one-source/duplicates.ts';
+export { OPEN_API_PAGES, OPEN_API_PREFIX, openDataRoutes } from './open-data/http-routes.ts';
+export {
+  type OfflineInput,
+  type OfflineNotice,
+  type OfflineResult,
+  takeOffline,
+} from './open-data/offline.ts';
 export { type OpenResource, type OpenResourceState, openCatalog } from './open-data/open-catalog.ts';
 export {
   exportOpen,
@@ -192,6 +207,7 @@ export {
   type OpenExportResult,
   type OpenFormat,
   type ResourceNotice,
+  resourceFolder,
 } from './open-data/open-export.ts';
 export {
   listResourceVersions,

@@ -27,6 +27,7 @@ export const DepartmentRow = z.object({
   provided: z.object({
     rowsPushed: count,
     rowsShared: count,
+    rowsOpened: count.optional().meta({ description: 'absent in summaries of older nodes' }),
     requestsReceived: count,
     requestsAnswered: count,
     answeredOnTime: count,
@@ -37,6 +38,24 @@ export const DepartmentRow = z.object({
     .object({ raised: count, resolved: count, resolvedOnTime: count, unresolved: count, overdue: count })
     .nullable(),
   duplicates: z.object({ elements: z.array(z.string()), disagreeing: count }),
+  security: z
+    .object({
+      graded: count,
+      datasets: count,
+      gradeCoverage: maybe,
+      grades: z.object({ core: count, important: count, general: count }),
+      reviewed: count,
+      lastAssessment: z.string().nullable(),
+      backup: z
+        .object({
+          lastVerified: z.string().nullable(),
+          offsiteVerified: z.string().nullable(),
+          overdue: z.boolean(),
+        })
+        .nullable(),
+    })
+    .optional()
+    .meta({ description: 'absent in summaries of older nodes' }),
   failures: Article44Row,
 });
 /** A department row. */

@@ -293,7 +293,9 @@ export const OpenDataData = z.object({
       openType: z.string(),
       updateCycle: z.string(),
       columns: z.array(z.string()).meta({ description: 'the items opened unconditionally' }),
-      state: z.string().meta({ description: 'open | suspended | refused | unpublished | no-columns' }),
+      state: z
+        .string()
+        .meta({ description: 'open | suspended | refused | unpublished | no-columns | retired' }),
       reason: z.string().nullable(),
       liveVersion: z.number().nullable(),
     }),

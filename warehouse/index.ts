@@ -18,7 +18,7 @@ export { DATASETS_TABLE } from './system/datasets.ts';
 export { FILES_TABLE } from './system/files.ts';
 export { FOUNDATION_LOADS_TABLE, FOUNDATIONS_TABLE } from './system/foundation-state.ts';
 export { LOADS_TABLE, MERGE_REPLACED_TABLE } from './system/loads.ts';
-export { META_TABLE } from './system/meta.ts';
+export { META_TABLE, readMeta, writeMeta } from './system/meta.ts';
 export { NODE_SUMMARIES_TABLE } from './system/node-summaries.ts';
 export { NONCES_TABLE } from './system/nonces.ts';
 export { OBJECTIONS_TABLE, RESOURCE_VERSIONS_TABLE } from './system/open-data.ts';

@@ -45,9 +45,9 @@ import { USAGE_DDL, USAGE_TABLE } from './system/usage.ts';
  * The layout version of the system tables: 2 moved them to schema `gongshu`; 3 added the quarantine's `detail`,
  * `row_hash` and the `gongshu.quarantine_current` view; 4 added the governance tables (sharing requests, grants,
  * the usage log, catalog versions, triggers and reviews); 5 the open resource versions and objections; 6 the
- * children's evaluation summaries. A read-only open of an older warehouse upgrades it first.
+ * children's evaluation summaries; 7 when an open resource version was taken offline (`removed_at`). A read-only open of an older warehouse upgrades it first.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** DDL of the system tables, in creation order. */
 export const SYSTEM_TABLES: readonly string[] = [

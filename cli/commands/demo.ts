@@ -1,6 +1,7 @@
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { nodeBackupStatus } from '../../governance/index.ts';
 import { buildProject, builtTablesOf } from '../../jobs/index.ts';
 import { type RunSummary, runPipelines } from '../../pipelines/index.ts';
 import {
@@ -225,6 +226,7 @@ async function runExample({ wh, loaded, manifest, progress, wanted, logger }: Ex
       at: new Date(),
       project: loaded.project,
       node: loaded.project.node,
+      backups: (path, at) => nodeBackupStatus(loaded.project, loaded.dir, path, at),
     }),
   });
   return { summary, check, build, openData, report, reportFile, dashboard };

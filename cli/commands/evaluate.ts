@@ -5,6 +5,7 @@ import {
   type Evaluation,
   type EvaluationProject,
   evaluateYear,
+  nodeBackupStatus,
   shanghaiDate,
 } from '../../governance/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
@@ -30,11 +31,11 @@ export default async function evaluate(_args: unknown[], command: Command): Prom
   const out = processOutput();
   return withGovernance(
     o,
-    async (ctx, _actor, at) => {
+    async (ctx, _actor, at, loaded) => {
       const year = o.year ? Number(o.year) : Number(shanghaiDate(at).slice(0, 4));
       const evaluation = await evaluateYear(
         { wh: ctx.wh, project: ctx.project as EvaluationProject },
-        { year, at, node: ctx.node },
+        { year, at, node: ctx.node, backups: nodeBackupStatus(loaded.project, loaded.dir, ctx.wh.path, at) },
       );
       if (o.out) {
         const file = resolve(o.out);

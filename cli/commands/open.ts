@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import {
   exportOpen,
+  type GovernanceContext,
   listResourceVersions,
   OPEN_FORMATS,
   type OpenFormat,
   openCatalog,
+  takeOffline,
 } from '../../governance/index.ts';
-import { createAlerter } from '../../project/index.ts';
+import { createAlerter, type LoadedProject } from '../../project/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { checkGovernanceArguments, type GovernanceOptions, withGovernance } from '../governance-context.ts';
@@ -19,17 +21,83 @@ export function checkArguments(
   problems: ArgumentProblems,
 ) {
   problems.choice('--format', options.format, OPEN_FORMATS);
+  problems.integer(
+    '--only-version',
+    options.onlyVersion as string | undefined,
+    1,
+    1_000_000,
+    '--only-version 2',
+  );
   checkGovernanceArguments(options, problems);
 }
 
+type OpenOptions = GovernanceOptions & {
+  out?: string;
+  format: string;
+  reopen?: boolean;
+  onlyVersion?: string;
+  superseded?: boolean;
+  reason?: string;
+};
+
+const alerterOf = (loaded: LoadedProject) =>
+  createAlerter(loaded.project.alerts ?? [], {
+    project: loaded.project.name,
+    node: { id: loaded.project.node.id, name: loaded.project.node.name },
+  });
+
+/** `open offline CODE [--only-version N | --superseded]`: versions (or the whole resource) taken offline. */
+async function offline(
+  o: OpenOptions,
+  codes: readonly string[],
+  ctx: GovernanceContext,
+  run: { actor: { operator: string; department?: string | undefined }; at: Date; loaded: LoadedProject },
+): Promise<number> {
+  if (codes.length !== 1) throw new CliError('open offline: name one resource code');
+  if (o.onlyVersion && o.superseded)
+    throw new CliError('open offline: give --only-version N or --superseded, not both');
+  const out = processOutput();
+  const alerts = alerterOf(run.loaded);
+  const r = await takeOffline(ctx, {
+    code: codes[0]!,
+    version: o.onlyVersion ? Number(o.onlyVersion) : undefined,
+    superseded: o.superseded,
+    reason: o.reason,
+    actor: run.actor,
+    at: run.at,
+    notify: (n) =>
+      alerts.emit({
+        kind: 'resource-offline',
+        title: n.retired
+          ? `${n.code} 已整体下线（撤回开放）`
+          : `${n.code} 旧版本 ${n.versions.map((v) => `v${v}`).join('、')} 已下线${n.live ? `，现行版本 v${n.live} 继续开放` : ''}`,
+        lines: [...(n.reason ? [n.reason] : []), ...n.consumers.map((c) => `${c.department} (${c.node})`)],
+        at: run.at,
+        details: { code: n.code, versions: n.versions, retired: n.retired, live: n.live },
+      }),
+  });
+  await alerts.flush();
+  if (o.json) out.json(r);
+  else {
+    for (const v of r.versions) out.data(`open offline ${r.code} v${v.version}: ${v.status} (files removed)`);
+    if (!r.versions.length) out.note(`open offline ${r.code}: nothing to take offline`);
+    if (r.live !== null) out.note(`open offline ${r.code}: v${r.live} stays live`);
+    if (r.consumers.length) out.note(`open offline ${r.code}: ${r.consumers.length} consumer(s) notified`);
+  }
+  return EXIT.ok;
+}
+
 /**
- * `gongshu open catalog|export|versions`: the open-data catalog (第二十七条), versioned open exports with
- * provenance metadata (第二十四条、第三十一条、第三十二条) and the versions written so far.
+ * `gongshu open catalog|export|versions|offline`: the open-data catalog (第二十七条), versioned open exports with
+ * provenance metadata (第二十四条、第三十一条、第三十二条), the versions written so far, and taking versions (or a
+ * whole resource) offline.
  */
 export default async function open(args: unknown[], command: Command): Promise<number> {
   const [action, codes] = args as [string, string[]];
-  const o = command.opts<GovernanceOptions & { out?: string; format: string }>();
+  const o = command.opts<OpenOptions>();
   const out = processOutput();
+  if (action === 'offline')
+    return withGovernance(o, (ctx, actor, at, loaded) => offline(o, codes, ctx, { actor, at, loaded }));
   if (action === 'catalog') {
     return withGovernance(
       o,
@@ -85,17 +153,16 @@ export default async function open(args: unknown[], command: Command): Promise<n
       { readOnly: true },
     );
   }
-  if (action !== 'export') throw new CliError(`open: expected catalog, export or versions; got ${action}`);
+  if (action !== 'export')
+    throw new CliError(`open: expected catalog, export, versions or offline; got ${action}`);
   if (!o.out) throw new CliError('open export: name the output folder with --out DIR');
   return withGovernance(o, async (ctx, actor, at, loaded) => {
-    const alerts = createAlerter(loaded.project.alerts ?? [], {
-      project: loaded.project.name,
-      node: { id: loaded.project.node.id, name: loaded.project.node.name },
-    });
+    const alerts = alerterOf(loaded);
     const r = await exportOpen(ctx, {
       codes,
       outDir: o.out!,
       format: o.format as OpenFormat,
+      reopen: o.reopen === true,
       actor,
       at,
       notify: (n) =>

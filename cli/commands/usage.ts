@@ -18,6 +18,7 @@ export function checkArguments(
     'sql-read',
     'backflow-served',
     'backflow-received',
+    'open-export',
     'destruction',
   ]);
   checkGovernanceArguments(options, problems);

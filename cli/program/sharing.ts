@@ -77,20 +77,29 @@ export function open(program: Command): void {
     program
       .command('open')
       .description(
-        'open data (第二十四条、第二十七条至第三十二条): open catalog, versioned export with provenance metadata, versions',
+        'open data (第二十四条、第二十七条至第三十二条): open catalog, versioned export with provenance metadata, versions, taking versions offline',
       )
       .addArgument(
-        program.createArgument('<action>', 'what to do').choices(['catalog', 'export', 'versions']),
+        program
+          .createArgument('<action>', 'what to do')
+          .choices(['catalog', 'export', 'versions', 'offline']),
       )
       .argument(
         '[codes...]',
-        'export/versions: resource codes or dataset names (default: all open resources)',
+        'export/versions: resource codes or dataset names (default: all open resources); offline: one code',
       )
-      .option('--out <dir>', 'export: output folder (DIR/<code>/v<n>/ and DIR/<code>/latest)')
+      .option(
+        '--out <dir>',
+        'export: output folder (DIR/<folder>/v<n>/ and DIR/<folder>/latest; folder = the code with / as _)',
+      )
       .addOption(
         new Option('--format <format>', 'export: file format')
           .choices(['csv', 'json', 'parquet'])
           .default('csv'),
-      ),
+      )
+      .option('--reopen', 'export: export named resources that open offline retired')
+      .option('--only-version <n>', 'offline: only this version (not the live one)')
+      .option('--superseded', 'offline: every version that is not live (superseded or suspended)')
+      .option('--reason <text>', 'offline: why (audit chain and consumer notice)'),
   ).action(lazy(() => import('../commands/open.ts')));
 }

@@ -28,6 +28,7 @@ export function storeRouteContext(options: BackupStoreOptions, tools: NodeServer
   return {
     options,
     verify: tools.verify,
+    sender: tools.sender,
     serial: tools.serial,
     storeOf: (child: string) => new PathStore(options.store, child, `backup store of ${child}`),
   };

@@ -15,7 +15,9 @@ import {
 } from '../../platform/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import { LOADS_TABLE, METRICS_TABLE } from '../../warehouse/index.ts';
+import type { DestinationStatus } from '../backups/status.ts';
 import { catalogProblems } from '../catalog-lifecycle/problems.ts';
+import { listCatalogReviews } from '../catalog-lifecycle/reviews.ts';
 import { listCatalogVersions } from '../catalog-lifecycle/versions.ts';
 import { endOfShanghaiDay, shanghaiDate, shanghaiTime } from '../clock.ts';
 import { codeCatalog, uncataloguedDatasets } from '../context.ts';
@@ -75,6 +77,8 @@ export interface DepartmentEvaluation {
   readonly provided: {
     readonly rowsPushed: number;
     readonly rowsShared: number;
+    /** Rows published as open data (open exports of its resources, 第二十四条). */
+    readonly rowsOpened: number;
     readonly requestsReceived: number;
     readonly requestsAnswered: number;
     readonly answeredOnTime: number;
@@ -97,6 +101,26 @@ export interface DepartmentEvaluation {
   } | null;
   /** Data elements it collects although another department is their authoritative source. */
   readonly duplicates: { readonly elements: readonly string[]; readonly disagreeing: number };
+  /** Security (第三十四条): grading and secrecy reviews of its entries, and the node's backups of its data. */
+  readonly security: {
+    /** Its datasets with a security grade (a catalog entry), of all its datasets, and the share (%). */
+    readonly graded: number;
+    readonly datasets: number;
+    readonly gradeCoverage: number | null;
+    readonly grades: { readonly core: number; readonly important: number; readonly general: number };
+    /** Entries whose yearly secrecy review (安全评估) was recorded in the year; the newest review date. */
+    readonly reviewed: number;
+    readonly lastAssessment: string | null;
+    /**
+     * The newest backup verified by restoring (any destination, and off-site), as made (ISO UTC), and whether a
+     * destination is overdue; null when the evaluation was not given the node's backup status.
+     */
+    readonly backup: {
+      readonly lastVerified: string | null;
+      readonly offsiteVerified: string | null;
+      readonly overdue: boolean;
+    } | null;
+  };
   readonly failures: Article44Failures;
 }
 
@@ -116,6 +140,16 @@ export interface Evaluation {
   readonly departments: readonly DepartmentEvaluation[];
   /** Node totals of the article-44 failures (this node's departments only). */
   readonly failures: Article44Failures;
+  /** The node's backup destinations (newest verified backup, overdue); null when not given or not configured. */
+  readonly backups:
+    | readonly {
+        readonly name: string;
+        readonly offsite: boolean;
+        readonly lastVerified: string | null;
+        readonly verifiedAt: string | null;
+        readonly overdue: boolean;
+      }[]
+    | null;
   /** The evaluations the children sent with their pushes (each with its own children, multi-hop). */
   readonly children: readonly ChildEvaluation[];
 }
@@ -137,6 +171,8 @@ export interface EvaluateOptions {
   };
   /** How objections are counted (default: the system table `objections`, when present). */
   readonly objections?: ObjectionCounter;
+  /** The status of the node's backup destinations (governance/backups `backupStatus`); null: not configured. */
+  readonly backups?: readonly DestinationStatus[] | null;
 }
 
 const inYear = (iso: string | null | undefined, year: number): boolean =>
@@ -145,56 +181,64 @@ const inYear = (iso: string | null | undefined, year: number): boolean =>
 const pct = (n: number, of: number): number | null => (of === 0 ? null : Math.round((1000 * n) / of) / 10);
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
-/** Evaluates a year of this node, per department, and folds in the children's evaluations. */
-export async function evaluateYear(
-  ctx: { wh: Warehouse; project: EvaluationProject },
-  options: EvaluateOptions,
-): Promise<Evaluation> {
-  const { wh, project } = ctx;
-  const { year } = options;
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new RangeError(`evaluate: expected a year such as 2026; got ${year}`);
-  }
-  const now = options.at ?? new Date();
-  const at = new Date(Math.min(now.getTime(), endOfShanghaiDay(`${year}-12-31`).getTime()));
+/** Accumulators by department (null: datasets without a catalog entry), and the department of a dataset. */
+interface Tally {
+  readonly get: (department: string | null | undefined) => Acc | undefined;
+  readonly depOf: (dataset: string | null | undefined) => string | null | undefined;
+  readonly acc: Map<string | null, Acc>;
+}
 
-  // Departments and their datasets: the catalog entries in code (the node's own pipelines).
+/** Departments and their datasets: the provider of each pipeline's catalog entry (the node's own pipelines). */
+function tallyOf(project: EvaluationProject): Tally {
   const departmentOf = new Map<string, string | null>();
   for (const p of project.pipelines ?? []) {
     departmentOf.set(p.dataset.name, p.dataset.catalog?.provider.name ?? null);
   }
-  const depOf = (dataset: string | null | undefined) =>
-    dataset === null || dataset === undefined ? undefined : departmentOf.get(dataset);
-  const names = [...new Set(departmentOf.values())];
-  const acc = new Map<string | null, Acc>(names.map((d) => [d, emptyAcc()]));
+  const acc = new Map<string | null, Acc>([...new Set(departmentOf.values())].map((d) => [d, emptyAcc()]));
   const get = (d: string | null | undefined) => (d === undefined ? undefined : acc.get(d));
   for (const [dataset, d] of departmentOf) get(d)!.datasets.push(dataset);
+  const depOf = (dataset: string | null | undefined) =>
+    dataset === null || dataset === undefined ? undefined : departmentOf.get(dataset);
+  return { get, depOf, acc };
+}
 
-  // Catalog: entries in code, published versions, overdue updates, missing entries.
-  const inCode = codeCatalog(project);
+/** Catalog: entries in code, published versions, overdue updates, missing entries; grades and secrecy reviews. */
+async function tallyCatalog(wh: Warehouse, project: EvaluationProject, t: Tally, year: number, at: Date) {
   const versions = await listCatalogVersions(wh);
-  for (const { dataset, entry } of inCode.values()) {
-    const a = get(depOf(dataset));
+  const reviews = await listCatalogReviews(wh);
+  for (const { dataset, layer, entry } of codeCatalog(project).values()) {
+    const a = layer === 'dataset' ? t.get(t.depOf(dataset)) : undefined;
     if (!a) continue;
     a.entries++;
+    a.grades[entry.securityGrade]++;
     if (
       versions.some(
         (v) => v.code === entry.code && v.publishedAt !== null && v.publishedAt <= shanghaiTime(at),
       )
     )
       a.published++;
+    // The yearly secrecy review (第十九条) is the department's security assessment of the entry.
+    const mine = reviews.filter((r) => r.code === entry.code && Date.parse(r.reviewedAt) <= at.getTime());
+    if (mine.some((r) => inYear(r.reviewedAt, year))) a.reviewed++;
+    const last = mine
+      .map((r) => shanghaiDate(new Date(r.reviewedAt)))
+      .sort()
+      .at(-1);
+    if (last && (a.lastReview === null || last > a.lastReview)) a.lastReview = last;
   }
   for (const p of await catalogProblems({ wh, project }, { at, horizonDays: 0 })) {
-    const a = get(depOf(p.dataset));
+    const a = t.get(t.depOf(p.dataset));
     if (!a || !p.overdue) continue;
     if (p.problem === 'update-overdue') a.overdueUpdates++;
     if (p.problem === 'unpublished') a.missing++;
   }
   // Datasets without an entry (第六条) are the missing entries of the uncatalogued group.
-  const uncatalogued = get(null);
+  const uncatalogued = t.get(null);
   if (uncatalogued) uncatalogued.missing = uncataloguedDatasets(project).length;
+}
 
-  // Collection: the load ledger of the year.
+/** Collection (the load ledger of the year) and quality (dataset scores and timeliness of the year's runs). */
+async function tallyLoadsAndQuality(wh: Warehouse, t: Tally, year: number) {
   const loads = await wh.all<{
     dataset: string;
     loads: number;
@@ -210,30 +254,22 @@ export async function evaluateYear(
     [year],
   );
   for (const l of loads) {
-    const a = get(depOf(l.dataset));
+    const a = t.get(t.depOf(l.dataset));
     if (!a) continue;
     a.loads += Number(l.loads);
     a.rowsRead += Number(l.rows_read);
     a.rowsLoaded += Number(l.rows_loaded);
     a.rowsQuarantined += Number(l.rows_quarantined);
   }
-
-  // Quality: dataset scores and timeliness of the year's runs.
-  const metrics = await wh.all<{
-    run_id: string;
-    measured_at: string;
-    dataset: string;
-    metric: string;
-    value: number | null;
-  }>(
-    `SELECT run_id, CAST(measured_at AS VARCHAR) AS measured_at, dataset, metric, value FROM ${METRICS_TABLE}
+  const metrics = await wh.all<{ run_id: string; dataset: string; metric: string; value: number | null }>(
+    `SELECT run_id, dataset, metric, value FROM ${METRICS_TABLE}
      WHERE (metric = 'score' OR (metric = 'dimension' AND name = 'timeliness'))
        AND year(timezone('Asia/Shanghai', measured_at)) = $1
      ORDER BY measured_at, run_id`,
     [year],
   );
   for (const m of metrics) {
-    const a = get(depOf(m.dataset));
+    const a = t.get(t.depOf(m.dataset));
     if (!a || m.value === null) continue;
     if (m.metric === 'score') {
       const runs = a.scores.get(m.run_id) ?? [];
@@ -244,13 +280,14 @@ export async function evaluateYear(
       if (Number(m.value) >= 100) a.timelinessMet++;
     }
   }
+}
 
-  // Requests: received as provider, made as requester (submitted in the year).
-  const requests = await listShareRequests(wh);
+/** Requests received as provider and made as requester (submitted in the year). */
+async function tallyRequests(wh: Warehouse, t: Tally, year: number, at: Date, node: string) {
   const grants = await listGrants(wh);
-  for (const r of requests) {
+  for (const r of await listShareRequests(wh)) {
     if (!inYear(r.submittedAt, year)) continue;
-    const provider = get(depOf(r.dataset));
+    const provider = t.get(t.depOf(r.dataset));
     if (provider) {
       provider.received++;
       const due = r.providerDue ?? r.conformityDue;
@@ -266,35 +303,49 @@ export async function evaluateYear(
       );
       if (view.overdue) provider.overdueRequests++;
     }
-    const requester = get(r.requester.department);
-    if (requester && r.requester.node === options.node.id) {
+    const requester = t.get(r.requester.department);
+    if (requester && r.requester.node === node) {
       requester.made++;
       if (r.grantId !== null) requester.grants++;
     }
   }
+}
 
-  // Rows provided and received: the usage log and the push audit of the year.
+/** Rows provided, opened and received: the usage log and the push audit of the year. */
+async function tallyRowsMoved(wh: Warehouse, t: Tally, year: number, at: Date) {
   for (const u of await listUsageEntries(wh)) {
     if (!inYear(u.at, year) || Date.parse(u.at) > at.getTime()) continue;
     if (u.kind === 'export' || u.kind === 'backflow-served') {
-      const a = get(depOf(u.dataset));
+      const a = t.get(t.depOf(u.dataset));
       if (a) a.rowsShared += u.rows ?? 0;
     }
+    if (u.kind === 'open-export') {
+      const a = t.get(t.depOf(u.dataset));
+      if (a) a.rowsOpened += u.rows ?? 0;
+    }
     if (u.kind === 'export' || u.kind === 'backflow-received') {
-      const a = get(u.department);
+      const a = t.get(u.department);
       if (a) a.rowsReceived += u.rows ?? 0;
     }
   }
   for (const e of await listAudit(wh, { action: 'push-sent' })) {
     if (!inYear(e.recorded_at, year) || e.details?.includes('"duplicate":true')) continue;
-    const a = get(depOf(e.dataset));
+    const a = t.get(t.depOf(e.dataset));
     if (a) a.rowsPushed += Number(e.rows ?? 0);
   }
+}
 
-  // Objections (through the counter) and repeated collection (one data, one source).
-  const objections = await (options.objections ?? probeObjectionCounts)(wh, { year, at });
+/** Objections (through the counter; false when not recorded) and repeated collection (one data, one source). */
+async function tallyObjectionsAndDuplicates(
+  wh: Warehouse,
+  project: EvaluationProject,
+  t: Tally,
+  options: EvaluateOptions,
+  at: Date,
+): Promise<boolean> {
+  const objections = await (options.objections ?? probeObjectionCounts)(wh, { year: options.year, at });
   for (const o of objections ?? []) {
-    const a = get(depOf(o.dataset));
+    const a = t.get(t.depOf(o.dataset));
     if (!a) continue;
     a.objections.raised += o.raised;
     a.objections.resolved += o.resolved;
@@ -304,14 +355,35 @@ export async function evaluateYear(
   }
   const oneSource = await oneSourceReport(wh, project);
   for (const d of oneSource.duplicates) {
-    const a = acc.get(d.department);
+    const a = t.acc.get(d.department);
     if (!a) continue;
     a.elements.add(`${d.dataset}:${d.element}`);
     a.disagreeing += d.disagreeing ?? 0;
   }
+  return objections !== null;
+}
 
-  const departments = [...acc.entries()]
-    .map(([department, a]) => finish(department, a, objections !== null))
+/** Evaluates a year of this node, per department, and folds in the children's evaluations. */
+export async function evaluateYear(
+  ctx: { wh: Warehouse; project: EvaluationProject },
+  options: EvaluateOptions,
+): Promise<Evaluation> {
+  const { wh, project } = ctx;
+  const { year } = options;
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    throw new RangeError(`evaluate: expected a year such as 2026; got ${year}`);
+  }
+  const now = options.at ?? new Date();
+  const at = new Date(Math.min(now.getTime(), endOfShanghaiDay(`${year}-12-31`).getTime()));
+  const t = tallyOf(project);
+  await tallyCatalog(wh, project, t, year, at);
+  await tallyLoadsAndQuality(wh, t, year);
+  await tallyRequests(wh, t, year, at, options.node.id);
+  await tallyRowsMoved(wh, t, year, at);
+  const objectionsRecorded = await tallyObjectionsAndDuplicates(wh, project, t, options, at);
+  const backups = backupFacts(options.backups);
+  const departments = [...t.acc.entries()]
+    .map(([department, a]) => finish(department, a, objectionsRecorded, backups))
     .sort((x, y) =>
       x.department === null ? 1 : y.department === null ? -1 : x.department.localeCompare(y.department),
     );
@@ -325,7 +397,37 @@ export async function evaluateYear(
     asOf: shanghaiTime(at),
     departments,
     failures: sumFailures(departments.map((d) => d.failures)),
+    backups:
+      options.backups?.map((d) => ({
+        name: d.name,
+        offsite: d.offsite,
+        lastVerified: d.lastVerified?.createdAt ?? null,
+        verifiedAt: d.lastVerified?.verifiedAt ?? null,
+        overdue: d.overdue,
+      })) ?? null,
     children,
+  };
+}
+
+/** The node's backups as each department's data has them (every department's tables are in every backup). */
+interface BackupFacts {
+  readonly lastVerified: string | null;
+  readonly offsiteVerified: string | null;
+  readonly overdue: boolean;
+}
+
+function backupFacts(status: readonly DestinationStatus[] | null | undefined): BackupFacts | null {
+  if (!status) return null;
+  const newest = (ds: readonly DestinationStatus[]) =>
+    ds
+      .map((d) => d.lastVerified?.createdAt)
+      .filter((x): x is string => x !== undefined)
+      .sort()
+      .at(-1) ?? null;
+  return {
+    lastVerified: newest(status),
+    offsiteVerified: newest(status.filter((d) => d.offsite)),
+    overdue: status.length === 0 || status.some((d) => d.overdue),
   };
 }
 
@@ -418,6 +520,7 @@ interface Acc {
   timelinessMet: number;
   rowsPushed: number;
   rowsShared: number;
+  rowsOpened: number;
   received: number;
   answered: number;
   onTime: number;
@@ -434,6 +537,9 @@ interface Acc {
   };
   elements: Set<string>;
   disagreeing: number;
+  grades: { core: number; important: number; general: number };
+  reviewed: number;
+  lastReview: string | null;
 }
 
 function emptyAcc(): Acc {
@@ -452,6 +558,7 @@ function emptyAcc(): Acc {
     timelinessMet: 0,
     rowsPushed: 0,
     rowsShared: 0,
+    rowsOpened: 0,
     received: 0,
     answered: 0,
     onTime: 0,
@@ -462,10 +569,18 @@ function emptyAcc(): Acc {
     objections: { raised: 0, resolved: 0, resolvedOnTime: 0, unresolved: 0, overdue: 0 },
     elements: new Set(),
     disagreeing: 0,
+    grades: { core: 0, important: 0, general: 0 },
+    reviewed: 0,
+    lastReview: null,
   };
 }
 
-function finish(department: string | null, a: Acc, objectionsRecorded: boolean): DepartmentEvaluation {
+function finish(
+  department: string | null,
+  a: Acc,
+  objectionsRecorded: boolean,
+  backups: BackupFacts | null,
+): DepartmentEvaluation {
   const runs = [...a.scores.values()];
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const last = runs.length ? mean(runs[runs.length - 1]!) : null;
@@ -495,6 +610,7 @@ function finish(department: string | null, a: Acc, objectionsRecorded: boolean):
     provided: {
       rowsPushed: a.rowsPushed,
       rowsShared: a.rowsShared,
+      rowsOpened: a.rowsOpened,
       requestsReceived: a.received,
       requestsAnswered: a.answered,
       answeredOnTime: a.onTime,
@@ -503,6 +619,15 @@ function finish(department: string | null, a: Acc, objectionsRecorded: boolean):
     used: { requestsMade: a.made, grants: a.grants, rowsReceived: a.rowsReceived },
     objections: objectionsRecorded ? { ...a.objections } : null,
     duplicates: { elements, disagreeing: a.disagreeing },
+    security: {
+      graded: a.entries,
+      datasets: a.datasets.length,
+      gradeCoverage: pct(a.entries, a.datasets.length),
+      grades: { ...a.grades },
+      reviewed: a.reviewed,
+      lastAssessment: a.lastReview,
+      backup: backups ? { ...backups } : null,
+    },
     failures: {
       missingCatalogEntries: a.missing,
       repeatedCollection: elements.length,

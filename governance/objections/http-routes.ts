@@ -1,20 +1,15 @@
 /**
- * Open data and objections on the node's signed service (GOVERNANCE B, C): `POST /v1/objections` (a child node,
- * or the open-data platform acting for the public, reports an error or objection against one record; 201 with
- * `{ id, status, dueAt }`) and `GET /v1/open/resources` (the open catalog's live resources with their version
- * and metadata; a suspended or withdrawn resource is not listed). Answers are signed by this node; the warehouse
- * work goes through the server's serial (the service's job queue).
+ * Objections on the node's signed service (GOVERNANCE C): `POST /v1/objections` (a child node, or the open-data
+ * platform acting for the public, reports an error or objection against one record; 201 with `{ id, status,
+ * dueAt }`). Answers are signed by this node; the warehouse work goes through the server's serial (the service's
+ * job queue). The open-data reads are in open-data/http-routes.ts.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type NodeKeys, type NodeServerTools, PlatformRejection } from '../../platform/index.ts';
 import type { GovernanceContext } from '../context.ts';
 import { signAnswer, toRejection } from '../http.ts';
-import { openCatalog } from '../open-data/open-catalog.ts';
-import { listResourceVersions } from '../open-data/resource-versions.ts';
 import { maskedKey, OBJECTION_TYPES } from './objection-store.ts';
 import { raiseObjection } from './workflow.ts';
 
@@ -90,33 +85,6 @@ export function objectionRoutes(
       );
       logger?.info(`objection ${r.id} ← ${v.node}: ${b.dataset} ${maskedKey(b.key)}, due ${r.dueDate}`);
       return answer(reply, v.nonce, 201, { id: r.id, status: r.status, dueAt: r.dueAt });
-    });
-    app.get('/v1/open/resources', async (req, reply) => {
-      const v = await tools.verify(req);
-      const resources = await tools.serial(async () => {
-        const catalog = await openCatalog(ctx);
-        const versions = await listResourceVersions(ctx.wh);
-        return catalog
-          .filter((r) => r.state === 'open' && r.liveVersion !== null)
-          .map((r) => {
-            const live = versions.find((x) => x.code === r.code && x.status === 'live')!;
-            let metadata: unknown = null;
-            try {
-              metadata = JSON.parse(readFileSync(join(live.dir, 'metadata.json'), 'utf8'));
-            } catch {
-              // the folder was moved or removed: the listing still names the version
-            }
-            return {
-              code: r.code,
-              name: r.name,
-              provider: r.provider,
-              version: live.version,
-              rows: live.rows,
-              metadata,
-            };
-          });
-      });
-      return answer(reply, v.nonce, 200, { resources });
     });
   };
 }

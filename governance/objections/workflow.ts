@@ -3,7 +3,8 @@
  * error or objection against one record; the provider verifies it by a due date in working days (default 5, a
  * leak the same day) and answers with an outcome. An open objection never blocks the use of the data (第二十三条
  * 第二款): nothing here touches the dataset's table. Each transition is appended to the audit chain with the
- * record key masked.
+ * record key masked; the claim, evidence and note are stored with identifiers, mobile numbers and personal names
+ * masked (claim-masking.ts).
  */
 import { dirname } from 'node:path';
 import { newId } from '../../schemas/index.ts';
@@ -13,6 +14,7 @@ import { workingDayDeadline } from '../deadlines.ts';
 import { GovernanceError } from '../errors.ts';
 import { removeLatest } from '../open-data/open-export.ts';
 import { suspendLiveVersions } from '../open-data/resource-versions.ts';
+import { maskFreeText, recordNames } from './claim-masking.ts';
 import {
   getObjection,
   insertObjection,
@@ -76,14 +78,14 @@ export function objectionView(o: Objection, now: Date): ObjectionView {
     channel: o.channel,
     key: maskedKey(o.recordKey),
     columns: o.columns,
-    claim: redactIds(o.claim),
+    claim: maskFreeText(redactIds(o.claim)),
     status: o.status,
     raisedAt: o.raisedAt,
     dueAt: o.dueAt,
     dueDate: o.dueDate,
     overdue: o.status === 'open' && now.getTime() > Date.parse(o.dueAt),
     resolvedAt: o.resolvedAt,
-    note: o.note === null ? null : redactIds(o.note),
+    note: o.note === null ? null : maskFreeText(redactIds(o.note)),
   };
 }
 
@@ -111,7 +113,9 @@ export async function raiseObjection(
     );
   }
   const key = input.key.trim();
-  const claim = input.claim.trim();
+  // What people typed is masked before it is stored (DOMAIN §7): IDs, mobile numbers, the record's names.
+  const names = key ? await recordNames(ctx, entry, key) : [];
+  const claim = maskFreeText(input.claim.trim(), names);
   if (!key || !claim) {
     throw new GovernanceError(
       'invalid',
@@ -135,7 +139,7 @@ export async function raiseObjection(
     recordKey: key,
     columns: [...input.columns],
     claim,
-    evidence: input.evidence?.trim() || null,
+    evidence: input.evidence?.trim() ? maskFreeText(input.evidence.trim(), names) : null,
     status: 'open',
     dueAt: stored(due.at),
     dueDate: due.date,
@@ -194,6 +198,8 @@ export async function resolveObjection(
       `objection ${o.id}: it is ${o.status}; only an open objection can be resolved (a suspended or withdrawn one only as corrected, 依法处理后开放)`,
     );
   }
+  const entry = codeCatalog(ctx.project).get(o.catalogCode ?? '');
+  const note = maskFreeText(input.note.trim(), entry ? await recordNames(ctx, entry, o.recordKey) : []);
   let offline: string[] = [];
   await ctx.wh.transaction(async () => {
     if (SUSPENDING_OUTCOMES.includes(input.outcome)) {
@@ -203,7 +209,7 @@ export async function resolveObjection(
       status: input.outcome,
       resolvedAt: stored(input.at),
       resolvedBy: input.actor.operator,
-      note: input.note.trim(),
+      note,
     });
     await auditEvent(ctx, 'objection-resolved', {
       at: input.at,

@@ -11,17 +11,24 @@ import {
   UPDATE_CYCLE_LABELS,
 } from '../../schemas/index.ts';
 import { publishedCatalogVersion } from '../catalog-lifecycle/versions.ts';
-import { codeCatalog, type GovernanceContext } from '../context.ts';
+import { type CodeCatalogEntry, codeCatalog, type GovernanceContext } from '../context.ts';
 import { suspendedDatasets } from '../objections/objection-store.ts';
 import { listResourceVersions } from './resource-versions.ts';
 
-/** Whether an open resource can be exported. */
-export type OpenResourceState = 'open' | 'suspended' | 'refused' | 'unpublished' | 'no-columns';
+/**
+ * Whether an open resource can be exported: `retired` means `gongshu open offline CODE` took it offline as a
+ * whole (it is exported again only when named with `--reopen`).
+ */
+export type OpenResourceState = 'open' | 'suspended' | 'refused' | 'unpublished' | 'no-columns' | 'retired';
 
 /** One resource of the open catalog. */
 export interface OpenResource {
   readonly code: string;
+  /** The dataset (`enterprises`) or built table (`foundation.legal_entities`) it is made from. */
   readonly dataset: string;
+  readonly layer: CodeCatalogEntry['layer'];
+  /** Where this node keeps its rows (quoted SQL). */
+  readonly table: string;
   readonly name: string;
   readonly provider: string;
   readonly openType: CatalogEntry['openType'];
@@ -45,16 +52,18 @@ export async function openCatalog(ctx: Pick<GovernanceContext, 'wh' | 'project'>
   const suspended = await suspendedDatasets(ctx.wh);
   const versions = await listResourceVersions(ctx.wh);
   const out: OpenResource[] = [];
-  for (const [code, { dataset, entry: codeEntry }] of [...codeCatalog(ctx.project)].sort(([a], [b]) =>
-    a.localeCompare(b),
+  for (const [code, { dataset, layer, table, entry: codeEntry }] of [...codeCatalog(ctx.project)].sort(
+    ([a], [b]) => a.localeCompare(b),
   )) {
     const published = await publishedCatalogVersion(ctx.wh, code);
     const entry = published?.entry ?? codeEntry;
     if (entry.openType === 'none') continue;
     const columns = entry.fields.filter((f) => f.openType === 'unconditional').map((f) => f.name);
     const conditionalColumns = entry.fields.filter((f) => f.openType === 'conditional').map((f) => f.name);
+    const mine = versions.filter((v) => v.code === code);
     let state: OpenResourceState = 'open';
     let reason: string | null = null;
+    const retired = mine[0]?.status === 'retired' ? mine[0] : undefined;
     if (!published) {
       state = 'unpublished';
       reason = `catalog entry ${code} is not published (gongshu catalog submit|approve|publish ${code})`;
@@ -67,11 +76,16 @@ export async function openCatalog(ctx: Pick<GovernanceContext, 'wh' | 'project'>
     } else if (!columns.length) {
       state = 'no-columns';
       reason = 'no item is open unconditionally';
+    } else if (retired) {
+      // Last: a retired resource is otherwise exportable, so `--reopen` can export it again.
+      state = 'retired';
+      reason = `taken offline on ${retired.removedAt?.slice(0, 10) ?? '?'} (gongshu open offline); to open it again: gongshu open export ${code} --reopen`;
     }
-    const mine = versions.filter((v) => v.code === code);
     out.push({
       code,
       dataset,
+      layer,
+      table,
       name: entry.name,
       provider: entry.provider.name,
       openType: entry.openType,

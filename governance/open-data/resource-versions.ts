@@ -8,8 +8,15 @@ import { insertRow } from '../row-writes.ts';
 
 const TABLE = RESOURCE_VERSIONS_TABLE;
 
-/** The state of a resource version. */
-export type ResourceVersionStatus = 'live' | 'superseded' | 'suspended';
+/**
+ * The state of a resource version: `live` (where `latest` points), `superseded` (replaced by a newer live one,
+ * its files kept), `suspended` (taken out after an objection, 第三十条), `offline` (taken offline by `gongshu open
+ * offline`: its files removed), `retired` (the newest version of a resource taken offline as a whole).
+ */
+export type ResourceVersionStatus = 'live' | 'superseded' | 'suspended' | 'offline' | 'retired';
+
+/** Statuses whose files are gone. */
+export const OFFLINE_STATUSES: readonly ResourceVersionStatus[] = ['offline', 'retired'];
 
 /** One file of a version. */
 export interface ResourceFile {
@@ -39,6 +46,8 @@ export interface ResourceVersion {
   readonly offlineAt: string | null;
   readonly consumers: readonly ResourceConsumer[];
   readonly notifiedAt: string | null;
+  /** When `gongshu open offline` removed its files (null while they are kept). */
+  readonly removedAt: string | null;
 }
 
 function fromRow(r: Record<string, unknown>): ResourceVersion {
@@ -56,6 +65,7 @@ function fromRow(r: Record<string, unknown>): ResourceVersion {
     offlineAt: r.offline_at === null ? null : String(r.offline_at),
     consumers: JSON.parse(String(r.consumers)) as ResourceConsumer[],
     notifiedAt: r.notified_at === null ? null : String(r.notified_at),
+    removedAt: r.removed_at === null || r.removed_at === undefined ? null : String(r.removed_at),
   };
 }
 
@@ -74,7 +84,7 @@ export async function lastVersionNumber(wh: Warehouse, code: string): Promise<nu
 }
 
 /** Records a new live version; the live one before it becomes superseded (call inside a transaction). */
-export async function recordLiveVersion(wh: Warehouse, v: ResourceVersion): Promise<void> {
+export async function recordLiveVersion(wh: Warehouse, v: Omit<ResourceVersion, 'removedAt'>): Promise<void> {
   await wh.run(
     `UPDATE ${TABLE} SET status = 'superseded', offline_at = $1 WHERE code = $2 AND status = 'live'`,
     [v.liveFrom, v.code],
@@ -110,4 +120,23 @@ export async function suspendLiveVersions(
     [at, dataset],
   );
   return live;
+}
+
+/**
+ * Marks versions of a code offline (or the newest `retired`): their files are to be removed by the caller. A
+ * version that was live stops being live now (`offline_at`); the others keep the time they stopped being live.
+ */
+export async function markVersionsOffline(
+  wh: Warehouse,
+  code: string,
+  changes: readonly { version: number; status: 'offline' | 'retired' }[],
+  at: string,
+): Promise<void> {
+  for (const c of changes) {
+    await wh.run(
+      `UPDATE ${TABLE} SET status = $1, removed_at = $2, offline_at = coalesce(offline_at, $2)
+       WHERE code = $3 AND version = $4`,
+      [c.status, at, code, c.version],
+    );
+  }
 }

@@ -17,15 +17,17 @@ import {
   sql,
   trustedSql,
 } from '../../schemas/index.ts';
+import type { CatalogVersion } from '../catalog-lifecycle/versions.ts';
 import { shanghaiTime } from '../clock.ts';
 import type { Actor, GovernanceContext } from '../context.ts';
 import { GovernanceError } from '../errors.ts';
 import { grantFor } from '../requests/grant-for.ts';
-import { getShareRequest } from '../requests/request-store.ts';
+import type { Grant } from '../requests/grant-store.ts';
+import { getShareRequest, type ShareRequest } from '../requests/request-store.ts';
 import { markFulfilled, publishedEntryOf } from '../requests/workflow.ts';
 import { recordUsage } from '../usage/usage-log.ts';
 import { materializeOutput } from './apply-policy.ts';
-import { audienceOfGrant, outputPolicy } from './policy.ts';
+import { audienceOfGrant, type OutputPolicy, outputPolicy } from './policy.ts';
 import { type PseudonymKey, pseudonymKey } from './pseudonym-keys.ts';
 
 /** File formats of a share export. */
@@ -49,13 +51,15 @@ export interface ShareExportResult {
   readonly usageId: string;
 }
 
-async function fileSm3(path: string): Promise<string> {
+/** The SM3 of a file, streamed. */
+export async function fileSm3(path: string): Promise<string> {
   const h = createHash('sm3');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
-const COPY_OPTIONS: Readonly<Record<ShareFormat, string>> = {
+/** The COPY options writing each export format. */
+export const COPY_OPTIONS: Readonly<Record<ShareFormat, string>> = {
   csv: '(FORMAT csv, HEADER true)',
   json: '(FORMAT json, ARRAY true)',
   parquet: '(FORMAT parquet, COMPRESSION zstd)',
@@ -96,6 +100,105 @@ export async function scopedSource(
   return { from, where: trustedSql(`starts_with(${division}, $scope)`), params: { scope } };
 }
 
+/** The granted request `id` (refused when unknown or not granted). */
+async function grantedRequest(
+  ctx: GovernanceContext,
+  id: string,
+): Promise<ShareRequest & { grantId: string }> {
+  const request = await getShareRequest(ctx.wh, id);
+  if (!request) {
+    throw new GovernanceError(
+      'not-found',
+      'unknown-request',
+      `request ${id}: not found on node ${ctx.node.id}. Fix: gongshu request list`,
+    );
+  }
+  if (!request.grantId || (request.status !== 'granted' && request.status !== 'fulfilled')) {
+    throw new GovernanceError(
+      'state',
+      'not-granted',
+      `request ${request.id}: it is ${request.status}; only a granted request can be exported. Nothing was written`,
+      { request: request.id },
+    );
+  }
+  return request as ShareRequest & { grantId: string };
+}
+
+/** What a share export's `metadata.json` says: request, grant, catalog version, audience, columns and terms. */
+function shareMetadata(m: {
+  request: ShareRequest;
+  grant: Grant;
+  published: CatalogVersion;
+  policy: OutputPolicy;
+  key: PseudonymKey | undefined;
+  format: ShareFormat;
+  file: string;
+  rows: number;
+  digest: string;
+  at: Date;
+}) {
+  const { request, grant, published, policy } = m;
+  const fields = new Map(published.entry.fields.map((f) => [f.name, f]));
+  return {
+    request: request.id,
+    grant: grant.id,
+    dataset: request.dataset,
+    catalog: {
+      code: published.code,
+      version: published.version,
+      name: published.entry.name,
+      provider: published.entry.provider,
+      securityGrade: published.entry.securityGrade,
+    },
+    requester: { node: request.requester.node, department: request.requester.department },
+    purpose: grant.purpose,
+    audience: policy.audience,
+    divisionScope: grant.divisionScope,
+    validUntil: grant.validUntil,
+    generatedAt: shanghaiTime(m.at),
+    format: m.format,
+    file: m.file,
+    rows: m.rows,
+    sm3: m.digest,
+    policyHash: policy.hash,
+    keyId: m.key?.id ?? null,
+    columns: policy.columns.map((c) => ({
+      name: c.column,
+      title: fields.get(c.column)?.title ?? c.column,
+      type: fields.get(c.column)?.type ?? 'string',
+      action: c.action,
+      ...(c.mask ? { masking: c.mask } : {}),
+      ...(c.generalize ? { generalize: c.generalize } : {}),
+    })),
+    terms:
+      '仅限授权的应用场景使用；不得转提供第三方；使用完毕按规定销毁并登记（《公共数据管理办法》第十五条、第二十一条）',
+  };
+}
+
+/** Writes the grant's rows through its policy into `dir/file`; returns the rows and columns written. */
+async function writeShareData(
+  ctx: GovernanceContext,
+  m: { dataset: string; scope: string | null; policy: OutputPolicy; key: PseudonymKey | undefined },
+  path: string,
+  format: ShareFormat,
+): Promise<{ rows: number; columns: readonly string[] }> {
+  const source = await scopedSource(ctx, m.dataset, m.scope);
+  const out = await materializeOutput(ctx.wh, {
+    name: `share_export_${Math.random().toString(36).slice(2, 10)}`,
+    from: source.from,
+    where: source.where,
+    params: source.params,
+    policy: m.policy,
+    key: m.key,
+  });
+  try {
+    await ctx.wh.run(`COPY (SELECT * FROM ${out.table}) TO ${quoteLiteral(path)} ${COPY_OPTIONS[format]}`);
+    return { rows: out.rows, columns: out.columns };
+  } finally {
+    await ctx.wh.run(`DROP TABLE IF EXISTS ${out.table}`);
+  }
+}
+
 /** Exports the data a granted request was granted, as a file with metadata. */
 export async function exportShare(
   ctx: GovernanceContext,
@@ -108,22 +211,7 @@ export async function exportShare(
       `share export: --format must be one of ${SHARE_FORMATS.join(', ')}; got ${JSON.stringify(input.format)}`,
     );
   }
-  const request = await getShareRequest(ctx.wh, input.requestId);
-  if (!request) {
-    throw new GovernanceError(
-      'not-found',
-      'unknown-request',
-      `request ${input.requestId}: not found on node ${ctx.node.id}. Fix: gongshu request list`,
-    );
-  }
-  if (!request.grantId || (request.status !== 'granted' && request.status !== 'fulfilled')) {
-    throw new GovernanceError(
-      'state',
-      'not-granted',
-      `request ${request.id}: it is ${request.status}; only a granted request can be exported. Nothing was written`,
-      { request: request.id },
-    );
-  }
+  const request = await grantedRequest(ctx, input.requestId);
   const grant = await grantFor(ctx, {
     node: request.requester.node,
     dataset: request.dataset,
@@ -149,59 +237,17 @@ export async function exportShare(
   mkdirSync(tmpDir, { recursive: true });
   const file = `data.${input.format}`;
   try {
-    const source = await scopedSource(ctx, request.dataset, grant.divisionScope);
-    const temp = `share_export_${Math.random().toString(36).slice(2, 10)}`;
-    const out = await materializeOutput(ctx.wh, {
-      name: temp,
-      from: source.from,
-      where: source.where,
-      params: source.params,
-      policy,
-      key,
-    });
-    try {
-      await ctx.wh.run(
-        `COPY (SELECT * FROM ${out.table}) TO ${quoteLiteral(join(tmpDir, file))} ${COPY_OPTIONS[input.format]}`,
-      );
-    } finally {
-      await ctx.wh.run(`DROP TABLE IF EXISTS ${out.table}`);
-    }
+    const out = await writeShareData(
+      ctx,
+      { dataset: request.dataset, scope: grant.divisionScope, policy, key },
+      join(tmpDir, file),
+      input.format,
+    );
     const digest = await fileSm3(join(tmpDir, file));
-    const fields = new Map(published.entry.fields.map((f) => [f.name, f]));
-    const metadata = {
-      request: request.id,
-      grant: grant.id,
-      dataset: request.dataset,
-      catalog: {
-        code: published.code,
-        version: published.version,
-        name: published.entry.name,
-        provider: published.entry.provider,
-        securityGrade: grade,
-      },
-      requester: { node: request.requester.node, department: request.requester.department },
-      purpose: grant.purpose,
-      audience: policy.audience,
-      divisionScope: grant.divisionScope,
-      validUntil: grant.validUntil,
-      generatedAt: shanghaiTime(input.at),
-      format: input.format,
-      file,
-      rows: out.rows,
-      sm3: digest,
-      policyHash: policy.hash,
-      keyId: key?.id ?? null,
-      columns: policy.columns.map((c) => ({
-        name: c.column,
-        title: fields.get(c.column)?.title ?? c.column,
-        type: fields.get(c.column)?.type ?? 'string',
-        action: c.action,
-        ...(c.mask ? { masking: c.mask } : {}),
-        ...(c.generalize ? { generalize: c.generalize } : {}),
-      })),
-      terms:
-        '仅限授权的应用场景使用；不得转提供第三方；使用完毕按规定销毁并登记（《公共数据管理办法》第十五条、第二十一条）',
-    };
+    const metadata = shareMetadata({
+      ...{ request, grant, published, policy, key, format: input.format, file },
+      ...{ rows: out.rows, digest, at: input.at },
+    });
     writeFileSync(join(tmpDir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
     const old = existsSync(finalDir) ? `${finalDir}.old-${Date.now()}` : undefined;
     if (old) renameSync(finalDir, old);
@@ -242,18 +288,9 @@ export async function exportShare(
         throw error;
       });
     return {
-      request: request.id,
-      grant: grant.id,
-      dataset: request.dataset,
-      dir: finalDir,
-      file: join(finalDir, file),
-      format: input.format,
-      rows: out.rows,
-      columns: out.columns,
-      sm3: digest,
-      policyHash: policy.hash,
-      keyId: key?.id ?? null,
-      usageId: usage.id,
+      ...{ request: request.id, grant: grant.id, dataset: request.dataset, dir: finalDir },
+      ...{ file: join(finalDir, file), format: input.format, rows: out.rows, columns: out.columns },
+      ...{ sm3: digest, policyHash: policy.hash, keyId: key?.id ?? null, usageId: usage.id },
     };
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });

@@ -81,11 +81,8 @@ function deadline(ctx: GovernanceContext, from: Date, days: number, emergency: b
   return emergency ? hoursDeadline(from, ctx.config.sharing.emergency.hours) : workingDayDeadline(from, days);
 }
 
-/** Submits a sharing request. */
-export async function submitRequest(
-  ctx: GovernanceContext,
-  input: SubmitRequestInput,
-): Promise<SubmitRequestResult> {
+/** The checked basics of a submission: who asks, for what, which columns, for whom, within which divisions. */
+function checkSubmission(ctx: GovernanceContext, input: SubmitRequestInput) {
   const requesterNode = input.requester.node ?? ctx.node.id;
   const purpose = input.purpose.trim();
   if (!purpose) {
@@ -129,8 +126,15 @@ export async function submitRequest(
       `request ${input.dataset}: division scope ${JSON.stringify(scope)} must be a division-code prefix${ownPrefix ? ` inside the requester's jurisdiction ${ownPrefix}` : ''}`,
     );
   }
-  const published = await publishedEntryOf(ctx, input.dataset);
-  const entry = published.entry;
+  return { requesterNode, purpose, columns, audience: audience as ShareRequest['audience'], remote, scope };
+}
+
+/** The share type of the columns asked for (the strictest), checked against the entry; the legal basis it needs. */
+function checkColumns(
+  input: SubmitRequestInput,
+  entry: CatalogVersion['entry'],
+  columns: readonly string[],
+): { shareType: ShareRequest['shareType']; basis: string | null } {
   const fields = new Map(entry.fields.map((f) => [f.name, f]));
   const unknown = columns.filter((c) => !fields.has(c));
   if (unknown.length) {
@@ -153,6 +157,53 @@ export async function submitRequest(
       { dataset: input.dataset },
     );
   }
+  return { shareType, basis };
+}
+
+/** Stores a submitted request with its audit entries (and the filing of a cross-level one), in one transaction. */
+async function recordSubmission(ctx: GovernanceContext, request: ShareRequest, conformityDue: string) {
+  const actor = { operator: request.requester.operator, department: request.requester.department };
+  const remote = request.requester.node !== ctx.node.id;
+  await ctx.wh.transaction(async () => {
+    await insertShareRequest(ctx.wh, request);
+    await auditEvent(ctx, 'request-submitted', {
+      at: new Date(request.submittedAt),
+      actor,
+      peer: remote ? request.requester.node : null,
+      dataset: request.dataset,
+      columns: request.columns,
+      purpose: request.purpose,
+      details: {
+        request: request.id,
+        code: request.catalogCode,
+        version: request.catalogVersion,
+        shareType: request.shareType,
+        emergency: request.emergency?.kind ?? null,
+        conformityDue,
+        audience: request.audience,
+      },
+    });
+    if (request.filing) {
+      await auditEvent(ctx, 'request-filed', {
+        at: new Date(request.submittedAt),
+        actor,
+        peer: request.requester.node,
+        dataset: request.dataset,
+        details: { request: request.id, authority: request.filing.authority },
+      });
+    }
+  });
+}
+
+/** Submits a sharing request. */
+export async function submitRequest(
+  ctx: GovernanceContext,
+  input: SubmitRequestInput,
+): Promise<SubmitRequestResult> {
+  const { requesterNode, purpose, columns, audience, remote, scope } = checkSubmission(ctx, input);
+  const published = await publishedEntryOf(ctx, input.dataset);
+  const entry = published.entry;
+  const { shareType, basis } = checkColumns(input, entry, columns);
   const at = input.at;
   const emergency = input.emergency
     ? { kind: input.emergency.kind, note: input.emergency.note?.trim() || null }
@@ -181,7 +232,7 @@ export async function submitRequest(
     shareType,
     emergency,
     crossLevel,
-    audience: audience as ShareRequest['audience'],
+    audience,
     status: 'submitted',
     conformityDue: stored(due.at),
     conformityAt: null,
@@ -204,36 +255,7 @@ export async function submitRequest(
     withdrawnAt: null,
     updatedAt: stored(at),
   };
-  const actor = { operator: request.requester.operator, department: request.requester.department };
-  await ctx.wh.transaction(async () => {
-    await insertShareRequest(ctx.wh, request);
-    await auditEvent(ctx, 'request-submitted', {
-      at,
-      actor,
-      peer: remote ? requesterNode : null,
-      dataset: request.dataset,
-      columns,
-      purpose,
-      details: {
-        request: request.id,
-        code: request.catalogCode,
-        version: request.catalogVersion,
-        shareType,
-        emergency: emergency?.kind ?? null,
-        conformityDue: shanghaiTime(due.at),
-        audience,
-      },
-    });
-    if (request.filing) {
-      await auditEvent(ctx, 'request-filed', {
-        at,
-        actor,
-        peer: requesterNode,
-        dataset: request.dataset,
-        details: { request: request.id, authority: request.filing.authority },
-      });
-    }
-  });
+  await recordSubmission(ctx, request, shanghaiTime(due.at));
   return {
     id: request.id,
     status: request.status,

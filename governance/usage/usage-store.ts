@@ -12,6 +12,7 @@ const TABLE = USAGE_TABLE;
 export type UsageKind =
   | 'ingest' // data obtained from a department (a load)
   | 'export' // a file written for a granted request (share export)
+  | 'open-export' // an open resource version written (open export, 第二十四条)
   | 'sql-read' // a local SQL read of the warehouse
   | 'backflow-served' // rows returned to a lower node under a grant
   | 'backflow-received' // rows received from the parent under a grant

@@ -56,6 +56,11 @@ export interface PushOptions {
   readonly onDeadLetter?: (dead: DeadLetter) => void;
   /** Summaries of this node sent with every batch manifest (the yearly evaluation); the parent keeps the latest. */
   readonly summaries?: readonly NodeSummary[];
+  /**
+   * Send `summaries` on their own (`POST /v1/summaries`) when no batch of this push carries them, e.g. because
+   * they changed since the last ones sent although no data did.
+   */
+  readonly sendSummaries?: boolean;
 }
 
 /** What a push is doing, for a progress display. */
@@ -107,6 +112,8 @@ export interface PushSummary {
   readonly deadLetters: number;
   readonly rows: number;
   readonly seconds: number;
+  /** Whether the parent acknowledged this node's summaries (in a batch manifest, or on their own). */
+  readonly summariesSent: boolean;
 }
 
 /** The parent as a push reaches it: URL, id, key to verify its answers, TLS. */
@@ -197,8 +204,19 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
       await attempt(planned, false);
     }
   }
+  let summariesSent = batches.length > 0 && (options.summaries?.length ?? 0) > 0;
+  if (!unreachable && !summariesSent && options.sendSummaries && options.summaries?.length) {
+    try {
+      await sendSummariesAlone(options, parent);
+      summariesSent = true;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      unreachable = error as Error;
+    }
+  }
   const deadLetters = (await serial(() => listDeadLetters(wh))).length;
   const summary: PushSummary = {
+    summariesSent,
     node: node.id,
     parent: parent.id,
     batches,
@@ -215,6 +233,47 @@ export async function pushUpward(options: PushOptions): Promise<PushSummary> {
   );
   if (unreachable) throw unreachable;
   return summary;
+}
+
+/** Sends this node's summaries on their own, signed; only the parent's signed acknowledgement counts. */
+async function sendSummariesAlone(options: PushOptions, parent: ParentLink): Promise<void> {
+  const { node } = options;
+  const summaries = options.summaries ?? [];
+  await withRetries(
+    async () => {
+      const res = await signedRequest({
+        baseUrl: parent.url,
+        node: node.id,
+        keys: options.keys,
+        method: 'POST',
+        path: '/v1/summaries',
+        body: Buffer.from(JSON.stringify({ summaries })),
+        contentType: 'application/json',
+        timeoutMs: node.platform.push.timeoutMs,
+        answerFrom: { id: parent.id, publicKey: parent.publicKey },
+        ...(parent.tls ? { tls: parent.tls } : {}),
+      });
+      if (res.json<{ summaries?: number }>().summaries !== summaries.length) {
+        throw new TransportError(
+          `push → ${parent.id}: the parent's signed answer does not acknowledge the summaries`,
+          {
+            retryable: true,
+            verified: true,
+          },
+        );
+      }
+    },
+    {
+      attempts: node.platform.push.attempts,
+      backoffMs: node.platform.push.backoffMs,
+      logger: options.logger,
+      what: `summaries → ${parent.id}`,
+      signal: options.signal,
+    },
+  );
+  options.logger?.info(
+    `push → ${parent.id}: ${summaries.map((s) => `${s.kind} ${s.period}`).join(', ')} sent (no data batch carried it)`,
+  );
 }
 
 /**

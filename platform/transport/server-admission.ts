@@ -4,19 +4,30 @@ import { PlatformRejection } from '../errors.ts';
 import { parsePushQuery } from '../push/receive.ts';
 import { spoolBody } from './body.ts';
 import { claimNonce } from './nonces.ts';
-import { EMPTY_SM3, type ServerContext } from './server-context.ts';
+import { EMPTY_SM3, PUBLIC_READER, type ServerContext } from './server-context.ts';
 import { SIGNATURE_HEADERS, verifyRequest } from './signing.ts';
 import { peerCommonName } from './tls.ts';
 
 /**
  * Admits each request on its headers alone, before its body is read (onRequest): a known child, a fresh
  * timestamp, an unused nonce, a signature, a body under the limit, a free slot, a matching client certificate.
+ * An unsigned health check, and an unsigned GET under one of `publicReads`, pass unadmitted (the public reads
+ * together take at most `maxConcurrentPerChild` slots).
  */
 export function addAdmission(app: FastifyInstance, ctx: ServerContext): void {
   const { node, wh } = ctx.options;
   app.addHook('onRequest', async (req) => {
     const pathname = req.url.split('?')[0] ?? '';
-    if (pathname === '/v1/health' && !req.headers[SIGNATURE_HEADERS.signature]) return;
+    const unsigned = !req.headers[SIGNATURE_HEADERS.signature];
+    if (pathname === '/v1/health' && unsigned) return;
+    // Public reads (open data): anyone may GET them unsigned; they carry no body and store nothing.
+    const publicRead =
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      (ctx.options.publicReads ?? []).some((prefix) => pathname.startsWith(prefix));
+    if (publicRead && unsigned) {
+      ctx.publicReads.set(req, ctx.slots.take(PUBLIC_READER));
+      return;
+    }
     const verified = verifyRequest({
       method: req.method,
       path: req.url,
@@ -93,6 +104,7 @@ export function addBodySpool(app: FastifyInstance, ctx: ServerContext): void {
 /** When a request is answered or aborted: frees its slot and deletes its files. */
 export function addRelease(app: FastifyInstance, ctx: ServerContext): void {
   const finish = (req: FastifyRequest) => {
+    ctx.publicReads.get(req)?.();
     const a = ctx.admitted.get(req);
     if (!a) return;
     a.release();

@@ -38,6 +38,8 @@ export interface ServerContext {
   readonly origins: ReadonlyMap<string, Set<string>>;
   readonly slots: Slots;
   readonly admitted: WeakMap<FastifyRequest, Admitted>;
+  /** The slot of each unsigned public read in flight (all of them share the slots of `PUBLIC_READER`). */
+  readonly publicReads: WeakMap<FastifyRequest, () => void>;
   /** Where bodies are spooled and answers written. */
   readonly transferDir: string;
   /** Where a forwarding node keeps the chunk files it stores. */
@@ -93,12 +95,16 @@ export function createServerContext(options: NodeServerOptions): ServerContext {
     origins,
     slots,
     admitted,
+    publicReads: new WeakMap(),
     transferDir,
     relayDir,
     audit,
     started,
   };
 }
+
+/** Whose slots unsigned public reads take: together at most `maxConcurrentPerChild` in flight. */
+export const PUBLIC_READER = '(public)';
 
 /** The admission of a request that reached a signed route (the onRequest hook admitted it). */
 export function admittedOf(ctx: ServerContext, req: FastifyRequest): Admitted {

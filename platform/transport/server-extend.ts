@@ -4,8 +4,10 @@ import type { NodeServerTools } from './server-options.ts';
 
 /** The tools `extend` gets: the serial, and a check that the request was admitted and its body is the signed one. */
 export function serverTools(ctx: ServerContext): NodeServerTools {
-  return {
+  const tools: NodeServerTools = {
     serial: ctx.serial,
+    // An unsigned request reaches a route only on a public read path (admission let it through unadmitted).
+    sender: async (req) => (ctx.admitted.has(req) ? tools.verify(req) : null),
     // Admitted in onRequest (signature over the declared body hash, nonce, clock, cap); the body as read
     // must be the one the signature covers.
     verify: async (req) => {
@@ -18,4 +20,5 @@ export function serverTools(ctx: ServerContext): NodeServerTools {
       return a.verified;
     },
   };
+  return tools;
 }

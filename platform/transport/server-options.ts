@@ -36,10 +36,17 @@ export interface NodeServerOptions {
   readonly authorizeBackflow?: BackflowAuthorizer;
   /** Adds routes of other layers (e.g. the store of children's backups), with the signature check and the serial. */
   readonly extend?: (app: FastifyInstance, tools: NodeServerTools) => void;
+  /**
+   * Path prefixes (e.g. `/v1/open/`) whose GET requests anyone may make without a signature: public reads such
+   * as open data (第二十八条). A signed request to them is still checked; every other route stays signed-only.
+   */
+  readonly publicReads?: readonly string[];
 }
 
 /** What `extend` gets: the signature check (known child, fresh timestamp and nonce) and the warehouse serial. */
 export interface NodeServerTools {
   readonly verify: (req: FastifyRequest) => Promise<VerifiedRequest>;
+  /** The verified sender of a signed request, or null for an unsigned one (a public read). */
+  readonly sender: (req: FastifyRequest) => Promise<VerifiedRequest | null>;
   readonly serial: Serial;
 }

@@ -5,6 +5,7 @@ import { addAnchorsRoute } from './route-anchors.ts';
 import { addBackflowRoute } from './route-backflow.ts';
 import { addHealthRoute } from './route-health.ts';
 import { addPushChunkRoute, addPushManifestRoute } from './route-push.ts';
+import { addSummariesRoute } from './route-summaries.ts';
 import { addAdmission, addBodySpool, addRelease } from './server-admission.ts';
 import { createServerContext } from './server-context.ts';
 import { serverTools } from './server-extend.ts';
@@ -19,7 +20,8 @@ export type { CompletedBatch, NodeServerOptions, NodeServerTools } from './serve
  * The node's HTTP(S) service (fastify): `POST /v1/push/manifest?dataset&batch&chunks` (a batch's live set and
  * purpose, JSON, sent before its chunks), `POST /v1/push?dataset&batch&seq&chunks&head` (a signed Parquet chunk
  * from a child), `GET /v1/backflow/:dataset?columns=a,b&purpose=…` (a Parquet answer), `GET /v1/audit/anchors`
- * (the audit heads the asking child carried), `GET /v1/health`.
+ * (the audit heads the asking child carried), `POST /v1/summaries` (a child's summaries when no batch carries
+ * them), `GET /v1/health`.
  * - Every request but an unsigned health check is admitted on its headers alone, before its body is read: a
  *   known child, a fresh timestamp, an unused nonce, a signature over the method, path, and declared body
  *   SM3, a body no larger than `maxBodyBytes`, at most `maxConcurrentPerChild` requests in flight per child,
@@ -55,6 +57,7 @@ export function createNodeServer(options: NodeServerOptions): FastifyInstance {
   addPushChunkRoute(app, ctx);
   addBackflowRoute(app, ctx);
   addAnchorsRoute(app, ctx);
+  addSummariesRoute(app, ctx);
   options.extend?.(app, serverTools(ctx));
   return app;
 }

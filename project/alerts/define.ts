@@ -6,7 +6,8 @@ import { z } from 'zod';
  * schedule, backfill); `gate-blocked`: a quality gate blocked a model; `error-rule-failed`: an error-severity
  * quality rule failed; `freshness-overdue`: a timeliness freshness rule failed (a dataset or its rows are
  * older than allowed); `anomaly`: a metric left its usual range; `resource-version`: a new version of an open
- * resource is live, told to the consumers recorded for it (第二十四条). Later issues add more here.
+ * resource is live, told to the consumers recorded for it (第二十四条); `resource-offline`: versions of an open resource (or
+ * the whole resource) were taken offline, told to them too. Later issues add more here.
  */
 export const ALERT_EVENTS = [
   'run-failed',
@@ -15,6 +16,7 @@ export const ALERT_EVENTS = [
   'freshness-overdue',
   'anomaly',
   'resource-version',
+  'resource-offline',
 ] as const;
 /** An alert event kind. */
 export type AlertEventKind = (typeof ALERT_EVENTS)[number];

@@ -16,6 +16,7 @@ export const EVENT_LABELS: Readonly<Record<AlertEvent['kind'], string>> = {
   'freshness-overdue': '数据更新超期',
   anomaly: '指标异常',
   'resource-version': '开放资源新版本上线',
+  'resource-offline': '开放资源版本下线',
 };
 
 const heading = (e: AlertEvent, s: AlertSender) =>

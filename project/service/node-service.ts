@@ -149,7 +149,9 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const parts: ServiceParts = {};
   /** Aborted when the service stops: read-only commands outside the queue stop with it. */
   const stopping$ = new AbortController();
-  const forwarder = keys ? upwardForwarder({ wh, node, project, keys, logger, serial, alerts }) : undefined;
+  const forwarder = keys
+    ? upwardForwarder({ wh, node, project, dir: loaded.dir, keys, logger, serial, alerts })
+    : undefined;
   const forward = () => forwarder?.request();
   const service: ServiceControl = {
     fireSchedule(name) {
@@ -238,21 +240,26 @@ function upwardForwarder(o: {
   wh: Warehouse;
   node: NodeContext;
   project: LoadedProject['project'];
+  /** The project folder (the evaluation reads its backup journal). */
+  dir: string;
   keys: NodeKeys;
   logger: Logger;
   serial: Serial;
   alerts: Alerter;
 }): Forwarder | undefined {
-  const { wh, node, project, keys, logger, serial, alerts } = o;
+  const { wh, node, project, dir, keys, logger, serial, alerts } = o;
   const parent = node.platform.parent;
   if (!parent || !node.platform.push.forward) return undefined;
   return createForwarder({
     parent: parent.id,
     logger,
     maxRetryMs: node.platform.push.forwardRetryMaxMs,
-    push: async (signal) =>
-      pushUpward({
-        summaries: await pushSummaries({ wh, project, node, logger, serial }),
+    push: async (signal) => {
+      // The evaluation is computed only when its inputs changed, and sent alone when it changed.
+      const own = await pushSummaries({ wh, project, dir, node, logger, serial });
+      const pushed = await pushUpward({
+        summaries: own.summaries,
+        sendSummaries: own.changed,
         wh,
         node,
         project,
@@ -270,7 +277,10 @@ function upwardForwarder(o: {
             details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
           });
         },
-      }),
+      });
+      if (pushed.summariesSent) await own.markSent();
+      return pushed;
+    },
   });
 }
 
@@ -303,6 +313,8 @@ function nodeServer(o: {
     serial: o.serial,
     onBatchComplete: o.onBatchComplete,
     ...(sharing.authorizeBackflow ? { authorizeBackflow: sharing.authorizeBackflow } : {}),
+    // Open data is public: its reads answer unsigned requests.
+    publicReads: sharing.publicReads,
     extend: (server, tools) => {
       // Children may keep their encrypted backups here (backup.store); this node cannot read them.
       backupStore(server, tools);

@@ -3,7 +3,7 @@
  * node's grants (their columns, division scope and the backflow masking policy; `sharing.backflow:
  * 'entitlements'` keeps the static `platform.entitlements` for closed test hierarchies), and the signed request
  * routes a child submits its sharing requests to (`POST /v1/requests`, `GET /v1/requests/:id`), and those of
- * open data and objections (`POST /v1/objections`, `GET /v1/open/resources`). Their
+ * objections (`POST /v1/objections`), and the public, paged open-data reads (`GET /v1/open/resources…`). Their
  * warehouse work goes through the server's serial, i.e. the service's job queue.
  */
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +12,9 @@ import {
   backflowAuthorizer,
   type GovernanceContext,
   governanceConfig,
+  OPEN_API_PREFIX,
   objectionRoutes,
+  openDataRoutes,
   requestRoutes,
 } from '../../governance/index.ts';
 import type { BackflowAuthorizer, NodeContext, NodeKeys, NodeServerTools } from '../../platform/index.ts';
@@ -24,6 +26,8 @@ export interface SharingHttp {
   /** Undefined with `sharing.backflow: 'entitlements'`. */
   readonly authorizeBackflow: BackflowAuthorizer | undefined;
   readonly routes: (app: FastifyInstance, tools: NodeServerTools) => void;
+  /** Path prefixes anyone may read unsigned: the open-data API. */
+  readonly publicReads: readonly string[];
 }
 
 /** The sharing hooks for the node `node` of `loaded`, on the service's warehouse; warns when grants are off. */
@@ -47,8 +51,11 @@ export function sharingHttp(options: {
     // Answers are signed with the node key; a standalone node without one refuses them (503, no-keys).
     routes: (app, tools) => {
       requestRoutes(ctx, keys, logger)(app, tools);
-      // Open data and objections (#18): POST /v1/objections, GET /v1/open/resources.
+      // Objections (#18): POST /v1/objections, signed.
       objectionRoutes(ctx, keys, logger)(app, tools);
+      // Open data (#18): GET /v1/open/resources[/:code[/rows]], public and paged.
+      openDataRoutes(ctx, keys)(app, tools);
     },
+    publicReads: [OPEN_API_PREFIX],
   };
 }

@@ -25,16 +25,19 @@ export async function runPushTask(
   const target = node.platform.parent?.id ?? '(no parent)';
   const { runId, value } = await recorded(ctx, 'push', target, async () => {
     const keys = loadKeys(node.keysDir);
-    // The node's yearly evaluation travels with the push (GOVERNANCE.md I).
-    const summaries = await pushSummaries({
+    // The node's yearly evaluation travels with the push (GOVERNANCE.md I), on its own when it changed and no
+    // data batch carries it.
+    const own = await pushSummaries({
       wh: ctx.wh,
       project: ctx.loaded.project,
+      dir: ctx.loaded.dir,
       node,
       logger: ctx.logger,
       serial: options.serial,
     });
     const summary = await pushUpward({
-      summaries,
+      summaries: own.summaries,
+      sendSummaries: own.changed,
       wh: ctx.wh,
       node,
       project: ctx.loaded.project,
@@ -54,6 +57,7 @@ export async function runPushTask(
           details: { batch: d.batch, dataset: d.dataset, code: d.code ?? null },
         }),
     });
+    if (summary.summariesSent) await own.markSent();
     return {
       value: summary,
       rowsLoaded: summary.rows,

@@ -3,8 +3,10 @@ import { isAbsolute, join } from 'node:path';
 import {
   backupSettings,
   backupStatus,
+  type DestinationStatus,
   type EvaluationProject,
   journalPath,
+  nodeBackupStatus,
   shanghaiDate,
 } from '../../governance/index.ts';
 import type { Foundation } from '../../jobs/index.ts';
@@ -44,6 +46,10 @@ export interface ReportTaskOptions {
   readonly notes?: readonly string[];
   /** The overview's backup section; the report task reads it from the node's backup journal when configured. */
   readonly backups?: (() => Promise<BackupsSection>) | undefined;
+  /** The node's backup status for the evaluation's security figures (defaults to the loaded project's). */
+  readonly evaluationBackups?:
+    | ((warehousePath: string, at: Date) => readonly DestinationStatus[] | null)
+    | undefined;
   /** The project's foundation definitions, for the foundations page; defaults to the loaded project's. */
   readonly foundationDefinitions?: readonly Foundation[] | undefined;
   /**
@@ -133,6 +139,7 @@ export async function renderReport(
             at: new Date(report.generatedAt),
             project: options.project,
             node: options.project.node,
+            ...(options.evaluationBackups ? { backups: options.evaluationBackups } : {}),
           }),
         }
       : {}),
@@ -154,6 +161,9 @@ export async function runReportTask(
     const r = await renderReport(ctx.loaded.dir, ctx.wh, {
       ...options,
       backups,
+      evaluationBackups:
+        options.evaluationBackups ??
+        ((path, at) => nodeBackupStatus(ctx.loaded.project, ctx.loaded.dir, path, at)),
       foundationDefinitions: options.foundationDefinitions ?? ctx.loaded.project.foundations ?? [],
       project: options.project ?? ctx.loaded.project,
     });

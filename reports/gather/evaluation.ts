@@ -4,6 +4,7 @@
  * pushes, read by the governance layer (read-only).
  */
 import {
+  type DestinationStatus,
   type Evaluation,
   type EvaluationProject,
   evaluateYear,
@@ -37,15 +38,21 @@ function flatten(e: Evaluation, via: string[]): NodeEvaluationRow[] {
   ]);
 }
 
-/** The built-in evaluation reader for a project (its departments come from the catalog in code). */
+/**
+ * The built-in evaluation reader for a project (its departments come from the catalog in code); with `backups`
+ * (the node's backup status for its warehouse file, governance `nodeBackupStatus`) the security figures include
+ * the node's verified backups.
+ */
 export function evaluationReader(options: {
   year: number;
   at: Date;
   project: EvaluationProject;
   node: { id: string; name?: string; level?: string };
+  backups?: (warehousePath: string, at: Date) => readonly DestinationStatus[] | null;
 }): SectionReader<EvaluationSection> {
   return async (wh) => {
-    const e = await evaluateYear({ wh, project: options.project }, options);
+    const backups = options.backups?.(wh.path, options.at) ?? null;
+    const e = await evaluateYear({ wh, project: options.project }, { ...options, backups });
     const one = await oneSourceReport(wh, options.project);
     return {
       status: 'ok',

@@ -76,6 +76,41 @@ function figures(ctx: PageContext, departments: readonly DepartmentRow[], link: 
   ]);
 }
 
+/** The security figures of a department (第三十四条): grading, secrecy reviews, the node's verified backups. */
+function security(ctx: PageContext, dep: DepartmentRow): string {
+  const { t } = ctx;
+  const s = dep.security;
+  if (!s) return '';
+  const when = (iso: string | null) => (iso ? esc(t.dateTime(iso)) : esc(t.t('notRecorded')));
+  const rows: [string, string][] = [
+    [
+      t.t('gradeCoverage'),
+      `${esc(t.int(s.graded))}/${esc(t.int(s.datasets))} (${percent(ctx, s.gradeCoverage)})`,
+    ],
+    [
+      t.t('securityGrades'),
+      `${esc(t.int(s.grades.core))}/${esc(t.int(s.grades.important))}/${esc(t.int(s.grades.general))}`,
+    ],
+    [t.t('secrecyReviewed'), `${esc(t.int(s.reviewed))}/${esc(t.int(s.graded))}`],
+    [t.t('lastAssessment'), s.lastAssessment ? esc(s.lastAssessment) : esc(t.t('notRecorded'))],
+    ...(s.backup
+      ? ([
+          [t.t('lastVerifiedBackup'), when(s.backup.lastVerified)],
+          [t.t('offsiteVerifiedBackup'), when(s.backup.offsiteVerified)],
+          [
+            t.t('backups'),
+            s.backup.overdue
+              ? `<span class="badge fail">${esc(t.t('backupOverdue'))}</span>`
+              : esc(t.t('backupOk')),
+          ],
+        ] as [string, string][])
+      : [[t.t('backups'), esc(t.t('backupsNotConfigured'))] as [string, string]]),
+  ];
+  return `<section id="security"><h2>${esc(t.t('security'))}</h2><div class="tw"><table><tbody>${rows
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td></tr>`)
+    .join('')}</tbody></table></div></section>`;
+}
+
 function nodeTitle(n: NodeEvaluationRow): string {
   return `${n.name ?? ''} (${n.node})`.trim();
 }
@@ -163,6 +198,7 @@ ${figures(ctx, c.departments, false)}`,
       [t.t('freshness'), percent(ctx, dep.quality.freshness)],
       [t.t('rowsPushed'), esc(t.int(dep.provided.rowsPushed))],
       [t.t('rowsShared'), esc(t.int(dep.provided.rowsShared))],
+      [t.t('rowsOpened'), dep.provided.rowsOpened === undefined ? '—' : esc(t.int(dep.provided.rowsOpened))],
       [t.t('requestsReceived'), esc(t.int(dep.provided.requestsReceived))],
       [
         t.t('requestsAnswered'),
@@ -176,7 +212,8 @@ ${figures(ctx, c.departments, false)}`,
         o ? `${num(ctx, o.raised)}/${num(ctx, o.resolved)}/${num(ctx, o.unresolved)}` : num(ctx, null),
       ],
       [t.t('repeatedCollection'), esc(dep.duplicates.elements.join(', ') || '—')],
-    ])}</section>`;
+    ])}</section>
+${security(ctx, dep)}`;
     files.set(departmentHref(i + 1), framed(ctx, departmentHref(i + 1), title, page));
   });
   return files;

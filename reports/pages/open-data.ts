@@ -1,6 +1,6 @@
 /**
  * open-data.html: the open catalog (each resource's state and live version), the versions written (superseded
- * ones kept until their successor is live) and the objections with due dates and overdue flags — from the
+ * ones kept until taken offline, offline and retired ones listed) and the objections with due dates and overdue flags — from the
  * governance layer (GOVERNANCE.md B, C). Keys are masked before they reach the model.
  */
 import type { Labels } from '../../schemas/index.ts';
@@ -15,6 +15,8 @@ const STATES: Labels<string> = {
   'no-columns': { zh: '无无条件开放数据项', en: 'no item open unconditionally' },
   live: { zh: '在线', en: 'live' },
   superseded: { zh: '已被替代（保留）', en: 'superseded (kept)' },
+  offline: { zh: '已下线（文件已删除）', en: 'offline (files removed)' },
+  retired: { zh: '整体下线（撤回开放）', en: 'retired (taken offline)' },
 };
 
 const OBJECTION_STATUS: Labels<string> = {

@@ -178,6 +178,7 @@ describe("the README's table of --json output is true", () => {
       deadLetters: true,
       rows: true,
       seconds: true,
+      summariesSent: true,
     };
     const backflow: Record<keyof BackflowResult, true> = {
       dataset: true,

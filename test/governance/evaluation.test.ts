@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_UNPUBLISHED, demoOpenData } from '../../cli/demo-open-data.ts';
 import { department } from '../../examples/xinjiang/catalog/departments.ts';
 import { xinjiangFoundations } from '../../examples/xinjiang/foundations.ts';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
@@ -13,7 +14,9 @@ import {
   EVALUATION_SUMMARY,
   evaluateYear,
   evaluationSummary,
+  evaluationToSend,
   isEvaluation,
+  markEvaluationSent,
   oneSourceReport,
   oneSourceWarnings,
 } from '../../governance/index.ts';
@@ -203,6 +206,45 @@ describe('yearly evaluation (I)', () => {
   });
 });
 
+describe('the demo of the example region (npm start)', () => {
+  it('publishes every catalog entry but a deliberate two, reviews them, opens enterprises: the evaluation shows it', async () => {
+    const { dir, project, wh } = await exampleRegion();
+    try {
+      const r = await demoOpenData(wh, { project, dir, file: join(dir, 'gongshu.config.ts') });
+      expect(r.exported.map((x) => x.code)).toEqual(['1/02/001/0001']);
+      const e = await evaluateYear({ wh, project }, { year, node: project.node, backups: null });
+      const missing = Object.fromEntries(
+        e.departments.map((d) => [d.department, d.failures.missingCatalogEntries]),
+      );
+      expect(missing).toEqual({
+        [department('gongan').name]: 0,
+        [department('minzheng').name]: 1, // social_orgs
+        [department('weijian').name]: 1, // births_deaths
+        [department('renshe').name]: 0,
+        [department('shichang').name]: 0,
+        [department('bianban').name]: 0,
+      });
+      expect(DEMO_UNPUBLISHED).toEqual(['births_deaths', 'social_orgs']);
+      for (const d of e.departments) {
+        expect(d.catalog.published).toBe(d.catalog.entries - d.catalog.missing);
+        expect(d.security).toMatchObject({
+          graded: d.datasets.length,
+          gradeCoverage: 100,
+          reviewed: d.catalog.published,
+          lastAssessment: d.catalog.published ? today : null,
+          backup: null,
+        });
+      }
+      const shichang = e.departments.find((d) => d.department === department('shichang').name)!;
+      expect(shichang.provided.rowsOpened).toBe(r.exported[0]!.rows);
+      expect(e.failures.missingCatalogEntries).toBe(2);
+      expect(e.failures.unresolvedObjections).toBe(1);
+    } finally {
+      wh.close();
+    }
+  });
+});
+
 describe('a region folds in its children', () => {
   const closers: (() => unknown)[] = [];
   afterEach(async () => {
@@ -240,5 +282,47 @@ describe('a region folds in its children', () => {
     expect(isEvaluation({ ...childEvaluation }, year - 1)).toBe(false);
     // The child counts the rows it pushed only in its next evaluation; the parent's own figures are its own.
     expect(parent.departments[0]!.collected.rowsLoaded).toBe(42);
+  });
+
+  it('sends a changed evaluation on its own when no data is new; an unchanged one is neither recomputed nor resent', async () => {
+    const h = await hierarchy(closers);
+    await runPipelines(h.c.wh, h.c.project);
+    const at = new Date();
+    const options = { year, at, node: h.c.node };
+    const ctx = { wh: h.c.wh, project: h.c.project };
+    const push = async (sendSummaries: boolean) => {
+      const own = await evaluationToSend(ctx, options);
+      const pushed = await pushUpward({
+        wh: h.c.wh,
+        node: h.c.node,
+        project: h.c.project,
+        keys: h.kc,
+        logger,
+        summaries: [own.summary],
+        sendSummaries: sendSummaries && own.changed,
+      });
+      if (pushed.summariesSent) await markEvaluationSent(h.c.wh, year, own.hash);
+      return { own, pushed };
+    };
+    const received = async () => (await listReceivedSummaries(h.p.wh, { kind: EVALUATION_SUMMARY }))[0]!;
+    const first = await push(true);
+    expect(first.own).toMatchObject({ cached: false, changed: true });
+    expect(first.pushed).toMatchObject({ rows: 5, summariesSent: true });
+    // The push changed the child's figures (rows pushed): recomputed, changed, sent alone (no data is new).
+    const second = await push(true);
+    expect(second.own).toMatchObject({ cached: false, changed: true });
+    expect(second.pushed).toMatchObject({ rows: 0, batches: [], summariesSent: true });
+    const alone = await received();
+    expect(alone.batch).toMatch(/^summaries-/);
+    const body = alone.body as unknown as { departments: { provided: { rowsPushed: number } }[] };
+    expect(body.departments[0]!.provided.rowsPushed).toBe(5);
+    // Nothing changed since: the cached evaluation, not sent again.
+    const third = await push(true);
+    expect(third.own).toMatchObject({ cached: true, changed: false });
+    expect(third.pushed.summariesSent).toBe(false);
+    expect((await received()).receivedAt).toBe(alone.receivedAt);
+    // The cache is the evaluation: the same figures as computing it again.
+    const fresh = await evaluateYear(ctx, options);
+    expect(third.own.summary.body).toEqual(JSON.parse(JSON.stringify(fresh)));
   });
 });

@@ -14,11 +14,14 @@ import {
   exportOpen,
   governanceConfig,
   listResourceVersions,
+  OPEN_API_PREFIX,
   objectionRoutes,
   openCatalog,
+  openDataRoutes,
   type ResourceNotice,
   raiseObjection,
   resolveObjection,
+  resourceFolder,
   reviewRequest,
   submitRequest,
 } from '../../governance/index.ts';
@@ -126,7 +129,7 @@ describe('open export (GOVERNANCE B)', () => {
     const out = tempDir();
     const code = openHukouEntry().code;
     const first = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
-    const codeDir = join(out, code);
+    const codeDir = join(out, resourceFolder(code));
     expect(readlinkSync(join(codeDir, 'latest'))).toBe('v1');
     await wh.run(`DELETE FROM main.hukou WHERE "division" = '650102'`);
     const second = await exportOpen(ctx, {
@@ -166,7 +169,7 @@ describe('open export (GOVERNANCE B)', () => {
     ).rejects.toThrow(
       /column id_number holds valid citizen identity numbers in clear; nothing was published/,
     );
-    expect(readdirSync(join(out, entry.code))).toEqual([]);
+    expect(readdirSync(join(out, resourceFolder(entry.code)))).toEqual([]);
     expect(await listResourceVersions(p.wh)).toEqual([]);
   });
 
@@ -263,6 +266,45 @@ describe('objections (GOVERNANCE C)', () => {
     expect(validIds(JSON.stringify(audit))).toEqual([]);
   });
 
+  it('stores the claim, evidence and note with IDs, mobile numbers and personal names masked', async () => {
+    const { ctx, wh } = await openNode();
+    const [row] = await wh.all<{ id: string; name: string }>(
+      'SELECT id_number AS id, name FROM main.hukou ORDER BY 1 LIMIT 1',
+    );
+    const { id, name } = row!;
+    expect(name.length).toBeGreaterThanOrEqual(2);
+    const o = await raiseObjection(ctx, {
+      dataset: 'hukou',
+      key: id,
+      columns: ['name'],
+      claim: `${name}（身份证 ${id}，电话 13912345678）的姓名应为王小芳，户主：李建国`,
+      evidence: `${name}本人提供户口簿，联系人${name}`,
+      actor: operator,
+      at,
+    });
+    await resolveObjection(ctx, {
+      id: o.id,
+      outcome: 'corrected',
+      note: `已与${name}核实，姓名更正为王小芳`,
+      actor: operator,
+      at,
+    });
+    const [stored] = await wh.all<{ claim: string; evidence: string; note: string }>(
+      'SELECT claim, evidence, note FROM gongshu.objections WHERE id = $1',
+      [o.id],
+    );
+    const text = JSON.stringify(stored);
+    for (const clear of [name, id, '13912345678', '王小芳', '李建国']) expect(text).not.toContain(clear);
+    expect(validIds(text)).toEqual([]);
+    expect(stored!.claim).toContain(
+      `${name[0]}${'*'.repeat(Array.from(name).length - 1)}（身份证 ${id.slice(0, 6)}********${id.slice(14)}`,
+    );
+    expect(stored!.claim).toContain('电话 139****5678');
+    expect(stored!.claim).toContain('姓名应为王**');
+    expect(stored!.claim).toContain('户主：李**');
+    expect(stored!.note).toContain('姓名更正为王**');
+  });
+
   it('a confirmed error counts against the accuracy score; a record verified as right does not', async () => {
     const { ctx, wh } = await openNode();
     const keys = (
@@ -343,14 +385,14 @@ describe('objections (GOVERNANCE C)', () => {
       actor: operator,
       at,
     });
-    expect(existsSync(join(out, code, 'latest'))).toBe(false);
-    expect(existsSync(join(out, code, 'v1', 'data.csv'))).toBe(true); // kept for the record, not pointed to
+    expect(existsSync(join(out, resourceFolder(code), 'latest'))).toBe(false);
+    expect(existsSync(join(out, resourceFolder(code), 'v1', 'data.csv'))).toBe(true); // kept for the record, not pointed to
     expect((await listResourceVersions(wh, code)).map((v) => v.status)).toEqual(['suspended']);
     expect((await openCatalog(ctx))[0]).toMatchObject({ code, state: 'suspended' });
     const skipped = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
     expect(skipped.resources).toEqual([]);
     expect(skipped.skipped).toEqual([expect.objectContaining({ code, state: 'suspended' })]);
-    expect(readdirSync(join(out, code)).filter((n) => !n.startsWith('.'))).toEqual(['v1']);
+    expect(readdirSync(join(out, resourceFolder(code))).filter((n) => !n.startsWith('.'))).toEqual(['v1']);
 
     await resolveObjection(ctx, {
       id: o.id,
@@ -361,7 +403,7 @@ describe('objections (GOVERNANCE C)', () => {
     });
     const back = await exportOpen(ctx, { codes: [], outDir: out, format: 'csv', actor: operator, at });
     expect(back.resources[0]).toMatchObject({ code, version: 2 });
-    expect(readlinkSync(join(out, code, 'latest'))).toBe('v2');
+    expect(readlinkSync(join(out, resourceFolder(code), 'latest'))).toBe('v2');
   });
 });
 
@@ -383,7 +425,11 @@ describe('open data and objections over HTTP (serve)', () => {
       wh: p.wh,
       logger,
       serial: createSerial(),
-      extend: objectionRoutes(ctx, kp),
+      extend: (server, tools) => {
+        objectionRoutes(ctx, kp)(server, tools);
+        openDataRoutes(ctx, kp)(server, tools);
+      },
+      publicReads: [OPEN_API_PREFIX],
     });
     const url = await listen(app, node, 0);
     closers.push(() => app.close());

@@ -23,3 +23,17 @@ export function openHukouEntry() {
     fields: base.fields.map((f) => ({ ...f, openType: openType[f.name] ?? 'none' })) as never,
   });
 }
+
+/** The same items opened to everyone (无条件开放), under another code: what the public open API lists. */
+export function publicHukouEntry() {
+  const conditional = openHukouEntry();
+  return hukouEntry({
+    code: '1/01/001/0009',
+    name: '户籍人口（公开）',
+    openType: 'unconditional',
+    securityGrade: 'general',
+    personalInfo: 'general',
+    jurisdiction: { fromKey: true },
+    fields: conditional.fields.filter((f) => f.openType === 'unconditional') as never,
+  });
+}

@@ -10,6 +10,7 @@ const summary = (failed: PushSummary['failed'] = []): PushSummary => ({
   failed,
   deadLetters: 0,
   rows: 0,
+  summariesSent: false,
   seconds: 0,
 });
 

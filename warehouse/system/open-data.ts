@@ -1,6 +1,6 @@
 /**
  * System tables of open data and objections (第二十三条、第二十四条、第三十条, issue #18): every version of every
- * open resource written by `gongshu open export` (live, superseded, suspended), and the objections and error
+ * open resource written by `gongshu open export` (live, superseded, suspended, taken offline), and the objections and error
  * reports against a dataset's records with their working-day due dates and outcomes. Read and written by
  * governance/open-data/resource-versions.ts and governance/objections/objection-store.ts; quality reads the
  * confirmed errors of a dataset for its accuracy dimension.
@@ -23,13 +23,15 @@ export const OPEN_DATA_DDL: readonly string[] = [
     dir VARCHAR NOT NULL,              -- absolute folder of the version (…/<code>/v<version>)
     rows BIGINT NOT NULL,
     files JSON NOT NULL,               -- [{ name, sm3, bytes }]
-    status VARCHAR NOT NULL,           -- live | superseded | suspended
+    status VARCHAR NOT NULL,           -- live | superseded | suspended | offline | retired
     live_from VARCHAR NOT NULL,        -- ISO UTC: when latest pointed to it
     offline_at VARCHAR,                -- ISO UTC: when it stopped being the live version
     consumers JSON NOT NULL,           -- [{ node, department }] told of this version
     notified_at VARCHAR,
     PRIMARY KEY (code, version)
   )`,
+  // When `gongshu open offline` took the version offline and removed its files (layout 7).
+  `ALTER TABLE ${RESOURCE_VERSIONS_TABLE} ADD COLUMN IF NOT EXISTS removed_at VARCHAR`,
   `CREATE TABLE IF NOT EXISTS ${OBJECTIONS_TABLE} (
     id VARCHAR PRIMARY KEY,
     raised_at VARCHAR NOT NULL,        -- ISO UTC
