@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asOfSql, buildFoundation, defineFoundation } from '../../jobs/index.ts';
+import { asOfSql, buildFoundation, defineFoundation, type FoundationSpec } from '../../jobs/index.ts';
 import { loadPipeline } from '../../pipelines/index.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.ts';
 import { ids, memPipeline } from './helpers.ts';
 
 const KEYS = ids(12);
-const people = defineFoundation({
-  name: 'people',
+type Spec = Omit<FoundationSpec, 'name'>;
+const peopleSpec: Spec = {
   key: 'citizen-id',
   fields: {
     name: { source: 'reg', column: 'name' },
@@ -15,7 +15,8 @@ const people = defineFoundation({
     status: { source: 'ss', column: 'status', latest: 'since' },
   },
   others: { name: [{ source: 'ss', column: 'name' }] },
-});
+};
+const people = defineFoundation({ name: 'people', ...peopleSpec });
 
 type Change =
   | { ds: 'reg'; mode: 'merge' | 'append'; rows: [number, string, string][] }
@@ -66,16 +67,15 @@ async function apply(wh: Warehouse, c: Change, i: number) {
   await loadPipeline(wh, p, { now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
 }
 
-const snapshot = async (wh: Warehouse) => ({
-  rows: await wh.all('SELECT * FROM foundation.people ORDER BY ALL'),
-  conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
-  history: await wh.all('SELECT * FROM foundation.people_history ORDER BY ALL'),
+const snapshot = async (wh: Warehouse, name = 'people') => ({
+  rows: await wh.all(`SELECT * FROM foundation.${name} ORDER BY ALL`),
+  conflicts: await wh.all(`SELECT * FROM foundation.${name}_conflicts ORDER BY ALL`),
+  history: await wh.all(`SELECT * FROM foundation.${name}_history ORDER BY ALL`),
 });
 
 // Keys can drop out of a pick (filters on both sources), and a field is split by key prefix: the incremental
 // build must fall back to reading every source when a key may have lost its last recomputed source.
-const mixed = defineFoundation({
-  name: 'people',
+const mixedSpec: Spec = {
   key: 'citizen-id',
   fields: {
     name: { source: 'reg', column: 'name', where: "town <> 'X'" },
@@ -87,32 +87,40 @@ const mixed = defineFoundation({
     ],
   },
   others: { name: [{ source: 'ss', column: 'name' }] },
-});
+};
 
 // Columns named only inside expr and where (an incremental build reads only the source columns its refs use).
-const exprs = defineFoundation({
-  name: 'people',
+const exprsSpec: Spec = {
   key: 'citizen-id',
   fields: {
     label: { source: 'reg', expr: "name || '/' || town", where: "town <> 'X'" },
     status: { source: 'ss', column: 'status' },
   },
   others: { label: [{ source: 'ss', expr: "name || '/A'", where: "since >= '2021-01-01'" }] },
-});
+};
 
 // A first build opens every version at its own time: rows compare without `valid_from`.
-const rowsAndConflicts = async (wh: Warehouse) => ({
-  rows: await wh.all('SELECT * EXCLUDE (valid_from) FROM foundation.people ORDER BY ALL'),
-  conflicts: await wh.all('SELECT * FROM foundation.people_conflicts ORDER BY ALL'),
+const rowsAndConflicts = async (wh: Warehouse, name = 'people') => ({
+  rows: await wh.all(`SELECT * EXCLUDE (valid_from) FROM foundation.${name} ORDER BY ALL`),
+  conflicts: await wh.all(`SELECT * FROM foundation.${name}_conflicts ORDER BY ALL`),
 });
 
 /**
- * Each property run opens three warehouses and builds up to 12 times: about 10 s on a quiet machine, several
- * minutes when two suites share two cores. The limit only stops a hung test; it asserts nothing about speed.
+ * The same definition under three names, built side by side in one warehouse from the same loads (a foundation's
+ * state, tables and integrated loads are its own): `inc` incrementally, `full` in full after each change, `first`
+ * once at the end as a first build.
  */
+const triple = (spec: Spec) => ({
+  inc: defineFoundation({ ...spec, name: 'inc' }),
+  full: defineFoundation({ ...spec, name: 'full' }),
+  first: defineFoundation({ ...spec, name: 'first' }),
+});
+
+/** Each property run loads and builds up to 12 times; the limit only stops a hung test, it asserts no speed. */
 const PROPERTY_TIMEOUT_MS = 600_000;
 
-function equalsFullRebuild(definition: typeof people, numRuns: number) {
+function equalsFullRebuild(spec: Spec, numRuns: number) {
+  const foundations = triple(spec);
   return fc.assert(
     // Some builds integrate several loads at once (of one source or both, merges and appends mixed).
     fc.asyncProperty(
@@ -120,20 +128,18 @@ function equalsFullRebuild(definition: typeof people, numRuns: number) {
         minLength: 1,
         maxLength: 6,
       }),
-      (changes) => compareBuilds(definition, changes),
+      (changes) => compareBuilds(foundations, changes),
     ),
     { numRuns },
   );
 }
 
 /**
- * Applies the changes to three warehouses, building incrementally in one and in full in the others after each
- * change (after each group of changes, for an array).
+ * Applies the changes to a warehouse, building `inc` incrementally and `full` in full after each change (after
+ * each group of changes, for an array), and `first` once at the end.
  */
-async function compareBuilds(definition: typeof people, changes: (Change | Change[])[]): Promise<void> {
-  const inc = await openWarehouse({ path: ':memory:' });
-  const full = await openWarehouse({ path: ':memory:' });
-  const scratch = await openWarehouse({ path: ':memory:' });
+async function compareBuilds(f: ReturnType<typeof triple>, changes: (Change | Change[])[]): Promise<void> {
+  const wh = await openWarehouse({ path: ':memory:' });
   try {
     // Both sources exist before the first build.
     const seed: Change[] = [
@@ -144,27 +150,20 @@ async function compareBuilds(definition: typeof people, changes: (Change | Chang
     let loads = 0;
     for (const group of [...seed, ...changes]) {
       step++;
-      for (const c of Array.isArray(group) ? group : [group]) {
-        loads++;
-        await apply(inc, c, loads);
-        await apply(full, c, loads);
-        await apply(scratch, c, loads);
-      }
+      for (const c of Array.isArray(group) ? group : [group]) await apply(wh, c, ++loads);
       if (step < seed.length) continue;
       const now = new Date(Date.UTC(2026, 1, step));
-      const a = await buildFoundation(inc, definition, { now });
-      const b = await buildFoundation(full, definition, { now, fullRefresh: true });
+      const a = await buildFoundation(wh, f.inc, { now });
+      const b = await buildFoundation(wh, f.full, { now, fullRefresh: true });
       expect(a.mode).toBe(step === seed.length ? 'full' : 'incremental');
       expect(b.mode).toBe('full');
-      expect(await snapshot(inc)).toEqual(await snapshot(full));
+      expect(await snapshot(wh, 'inc')).toEqual(await snapshot(wh, 'full'));
     }
     // Rows and conflicts also equal a first build from the same data (written anew, not diffed).
-    await buildFoundation(scratch, definition, { now: new Date(Date.UTC(2026, 2, 1)) });
-    expect(await rowsAndConflicts(scratch)).toEqual(await rowsAndConflicts(inc));
+    await buildFoundation(wh, f.first, { now: new Date(Date.UTC(2026, 2, 1)) });
+    expect(await rowsAndConflicts(wh, 'first')).toEqual(await rowsAndConflicts(wh, 'inc'));
   } finally {
-    inc.close();
-    full.close();
-    scratch.close();
+    wh.close();
   }
 }
 
@@ -172,7 +171,7 @@ describe('incremental foundation builds', () => {
   it(
     'equal a full rebuild after every random change set (rows, conflicts and history)',
     async () => {
-      await equalsFullRebuild(people, 15);
+      await equalsFullRebuild(peopleSpec, 15);
     },
     PROPERTY_TIMEOUT_MS,
   );
@@ -180,7 +179,7 @@ describe('incremental foundation builds', () => {
   it(
     'equal a full rebuild when keys drop out of picks and a field is split by key prefix',
     async () => {
-      await equalsFullRebuild(mixed, 15);
+      await equalsFullRebuild(mixedSpec, 15);
     },
     PROPERTY_TIMEOUT_MS,
   );
@@ -188,7 +187,7 @@ describe('incremental foundation builds', () => {
   it('equal a full rebuild when a key leaves the only recomputed pick but another source still holds it', async () => {
     // Both sources change in the same build, for different keys: reg's new load has only KEYS[3], ss's only
     // KEYS[1], whose new status the filter drops. KEYS[1] is still held by reg (unchanged for it).
-    await compareBuilds(mixed, [
+    await compareBuilds(triple(mixedSpec), [
       { ds: 'reg', mode: 'merge', rows: [[1, '乙', 'A']] },
       { ds: 'ss', mode: 'merge', rows: [[1, '乙', '参保', '2020-01-01']] },
       [
@@ -201,7 +200,7 @@ describe('incremental foundation builds', () => {
   it(
     'equal a full rebuild when values and filters are SQL over the source columns',
     async () => {
-      await equalsFullRebuild(exprs, 10);
+      await equalsFullRebuild(exprsSpec, 10);
     },
     PROPERTY_TIMEOUT_MS,
   );

@@ -3,28 +3,42 @@ import { describe, expect, it } from 'vitest';
 import { type Connector, memory } from '../../connectors/index.ts';
 import { defineSchedule, startScheduler } from '../../jobs/index.ts';
 import { listRuns, openWarehouse, type Warehouse } from '../../warehouse/index.ts';
+import { until } from '../platform/processes.ts';
 import { ids, memPipeline, projectWith } from './helpers.ts';
 
 const KEYS = ids(3);
 
+/** Reads started and finished by a slow source (the test waits on these, never on the clock). */
+interface Reads {
+  started: number;
+  finished: number;
+}
+
 /** A source that takes `ms` to read (honouring the abort signal), like a slow department database. */
-function slow(ms: number): Connector {
+function slow(ms: number, reads: Reads): Connector {
   const inner = memory({ name: 'slow', columns: ['id', 'name'], rows: KEYS.map((k) => [k, '甲']) });
   return {
     ...inner,
     async *extract(ctx = {}) {
+      reads.started++;
       await sleep(ms, undefined, ctx.signal ? { signal: ctx.signal } : {});
       yield* inner.extract(ctx);
+      reads.finished++;
     },
   };
 }
 
-const project = (overlap: 'skip' | 'queue', ms: number) =>
-  projectWith([memPipeline('slow', ['id', 'name'], [], { source: slow(ms) })], {
+/**
+ * A schedule firing every second whose load reads for `ms`. With `ms` over a second, every read spans a firing
+ * whatever the machine's speed (a slower machine only adds firings).
+ */
+const project = (overlap: 'skip' | 'queue', ms: number, reads: Reads) =>
+  projectWith([memPipeline('slow', ['id', 'name'], [], { source: slow(ms, reads) })], {
     schedules: [
       defineSchedule({ name: 'every-second', cron: '* * * * * *', run: { pipelines: ['slow'] }, overlap }),
     ],
   });
+const WAIT_MS = 60_000;
 
 async function scheduleRuns(wh: Warehouse) {
   return (await listRuns(wh, { kind: 'schedule', limit: 100 })).reverse();
@@ -40,8 +54,10 @@ function assertSerial(runs: Awaited<ReturnType<typeof scheduleRuns>>) {
 describe('scheduler (real node-cron, firing every second)', () => {
   it('overlap "skip": a firing while the previous run is going is recorded as skipped', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
-    const s = await startScheduler(project('skip', 1600), { warehouse: wh });
-    await sleep(4300);
+    const reads = { started: 0, finished: 0 };
+    const s = await startScheduler(project('skip', 1600, reads), { warehouse: wh });
+    // The second read done: the first run finished, and a firing came during its 1.6 s read.
+    await until('two reads', () => reads.finished >= 2, WAIT_MS);
     await s.stop();
     const runs = await scheduleRuns(wh);
     const by = (st: string) => runs.filter((r) => r.status === st);
@@ -55,12 +71,14 @@ describe('scheduler (real node-cron, firing every second)', () => {
     const pipelineRuns = await listRuns(wh, { kind: 'pipeline' });
     expect(pipelineRuns.length).toBe(by('succeeded').length);
     wh.close();
-  }, 20_000);
+  }, 120_000);
 
   it('overlap "queue": firings wait their turn; stop() finishes the running one and drops the waiting ones', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
-    const s = await startScheduler(project('queue', 1600), { warehouse: wh });
-    await sleep(4300);
+    const reads = { started: 0, finished: 0 };
+    const s = await startScheduler(project('queue', 1600, reads), { warehouse: wh });
+    // The third read started: two runs finished, and more than three firings came in their 3.2 s or more.
+    await until('a third read', () => reads.started >= 3, WAIT_MS);
     await s.stop();
     const runs = await scheduleRuns(wh);
     expect(runs.filter((r) => r.status === 'skipped' && r.error?.startsWith('overlap'))).toEqual([]);
@@ -72,12 +90,13 @@ describe('scheduler (real node-cron, firing every second)', () => {
     expect(runs.length).toBeGreaterThanOrEqual(4);
     assertSerial(runs);
     wh.close();
-  }, 20_000);
+  }, 120_000);
 
   it('stop({ abort: true }) cancels the running load and rolls it back', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
-    const s = await startScheduler(project('skip', 5000), { warehouse: wh });
-    await sleep(1600); // the first firing is reading the slow source
+    const reads = { started: 0, finished: 0 };
+    const s = await startScheduler(project('skip', 60_000, reads), { warehouse: wh });
+    await until('the first firing reading the slow source', () => reads.started >= 1, WAIT_MS);
     await s.stop({ abort: true });
     const runs = await scheduleRuns(wh);
     expect(runs[0]).toMatchObject({ status: 'failed' });
@@ -85,7 +104,7 @@ describe('scheduler (real node-cron, firing every second)', () => {
     expect(await wh.hasTable('slow')).toBe(false);
     expect(await wh.value('SELECT count(*) FROM gongshu.loads')).toBe(0);
     wh.close();
-  }, 20_000);
+  }, 120_000);
 
   it('refuses unknown targets when it starts, not at 2 a.m.', async () => {
     const p = projectWith([memPipeline('slow', ['id', 'name'], [])], {

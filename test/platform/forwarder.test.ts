@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createForwarder, type PushSummary } from '../../platform/index.ts';
 import { createSlots } from '../../platform/transport/slots.ts';
+import { until } from './processes.ts';
 
 const summary = (failed: PushSummary['failed'] = []): PushSummary => ({
   node: '650100',
@@ -51,7 +52,7 @@ describe('the node service forwarder', () => {
     });
     f.request();
     f.request(); // coalesced with the running push
-    await new Promise((r) => setTimeout(r, 300));
+    await until('four push attempts', () => calls.length >= 4);
     const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
     expect(calls.length).toBeGreaterThanOrEqual(4);
     // At least 20, then 40 ms apart (timers never fire early; a busy machine only makes the gaps longer).
@@ -59,11 +60,10 @@ describe('the node service forwarder', () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(39);
     outcome = 'batch-failed';
     const before = calls.length;
-    await new Promise((r) => setTimeout(r, 120));
-    expect(calls.length).toBeGreaterThan(before); // a batch that failed with a signed 5xx is retried too
+    // A batch that failed with a signed 5xx is retried too.
+    await until('a retry of the failed batch', () => calls.length > before);
     outcome = 'ok';
-    for (let i = 0; i < 500 && f.busy(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(f.busy()).toBe(false);
+    await until('the forwarder idle', () => !f.busy());
     const settled = calls.length;
     await new Promise((r) => setTimeout(r, 150));
     expect(calls.length).toBe(settled);

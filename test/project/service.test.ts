@@ -1,9 +1,9 @@
 /**
  * `gongshu serve` as a user runs it: a project outside the repository with a schedule, the real CLI in other
- * processes, signals. The scheduled pipeline reads a slow source (SLOW_MS), so a job is running when the test
- * acts.
+ * processes, signals. The scheduled pipeline reads a slow source that answers after SLOW_MS or as soon as the
+ * file GATE exists, so a job is running when the test acts, and the test (not the clock) decides when it ends.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/index.ts';
@@ -11,6 +11,7 @@ import { until } from '../platform/processes.ts';
 import { gongshuIn, logLines, projectFolder, type Running, startIn } from './fixture.ts';
 
 const CONFIG = `
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { citizenId, citizenIdCheckChar, type Connector, definePipeline, defineProject, defineSchedule, memory } from 'gongshu';
 
@@ -20,12 +21,19 @@ const ids = Array.from({ length: 5 }, (_, i) => {
 });
 const rows = ids.map((id, i) => [id, \`名\${i}\`]);
 const SLOW_MS = Number(process.env.SLOW_MS ?? 3000);
+const GATE = process.env.GATE;
 const base = memory({ name: 'slow-department', columns: ['id', 'name'], rows });
-/** A department database that takes SLOW_MS to answer (and stops when the node rolls the load back). */
+/**
+ * A department database that answers after SLOW_MS, or once the file GATE exists (and stops when the node rolls
+ * the load back).
+ */
 const slowSource: Connector = {
   ...base,
   async *extract(ctx = {}) {
-    await sleep(SLOW_MS, undefined, ctx.signal ? { signal: ctx.signal } : {});
+    const end = Date.now() + SLOW_MS;
+    while (Date.now() < end && !(GATE && existsSync(GATE))) {
+      await sleep(50, undefined, ctx.signal ? { signal: ctx.signal } : {});
+    }
     yield* base.extract(ctx);
   },
 };
@@ -75,10 +83,14 @@ async function runsOf(dir: string) {
 describe('gongshu serve with a schedule', () => {
   it('SIGTERM lets the running job finish, releases the lock and exits 0', async () => {
     const dir = projectFolder({ 'gongshu.config.ts': CONFIG });
-    const p = await serve(dir, { SLOW_MS: '3000' });
+    const gate = join(dir, 'release');
+    const p = await serve(dir, { SLOW_MS: '120000', GATE: gate });
     expect(statSync(join(dir, '.gongshu', 'control.sock')).mode & 0o777).toBe(0o600);
     await until('a scheduled run', () => started(p), 60_000);
     p.child.kill('SIGTERM');
+    // The job is still running (held by the gate) when serve starts stopping; then it is let finish.
+    await until('stopping', () => logLines(p).some((l) => l.msg.startsWith('serve: stopping')), 30_000);
+    writeFileSync(gate, '');
     expect(await p.exited).toBe(0);
     expect(logLines(p).map((l) => l.msg)).toEqual(
       expect.arrayContaining([
@@ -134,20 +146,26 @@ describe('gongshu serve with a schedule', () => {
 
   it('takes CLI reads and writes over its control socket while a scheduled job runs: reads at once, writes queued', async () => {
     const dir = projectFolder({ 'gongshu.config.ts': CONFIG });
-    // The scheduled load lasts 20 s: long enough that the CLI's write, started on a loaded machine, still finds it running.
-    const p = await serve(dir, { SLOW_MS: '20000' });
+    // The scheduled load runs until the test creates the gate file: the CLI's write surely finds it running.
+    const gate = join(dir, 'release');
+    const p = await serve(dir, { SLOW_MS: '120000', GATE: gate });
     await until('a scheduled run', () => started(p), 60_000);
-    const [read, write, list] = await Promise.all([
-      Promise.resolve().then(() => gongshuIn(join(dir), ['sql', 'SELECT 42 AS answer', '--json'])),
-      Promise.resolve().then(() => gongshuIn(dir, ['run', 'fast', '--json'])),
-      Promise.resolve().then(() => gongshuIn(dir, ['schedules', '--json'])),
-    ]);
+    const read = gongshuIn(join(dir), ['sql', 'SELECT 42 AS answer', '--json']);
+    const write = startIn(dir, ['run', 'fast', '--json']);
+    await until(
+      'the write queued',
+      () => /queued by the node service/.test(write.stderr) || write.child.exitCode !== null,
+      60_000,
+    );
+    const list = gongshuIn(dir, ['schedules', '--json']);
+    writeFileSync(gate, '');
+    expect(await write.exited).toBe(0);
+    const written = write.stdout.split('\n').filter(Boolean);
     expect(read).toMatchObject({ code: 0, lines: ['{"answer":42}'] });
-    expect(write.code).toBe(0);
     expect(write.stderr).toMatch(
       /gongshu: queued by the node service \(\d+ job\(s\) ahead; running: (schedule tick|gongshu)/,
     );
-    expect(JSON.parse(write.lines.at(-1)!)).toMatchObject({ status: 'succeeded', rowsLoaded: 5 });
+    expect(JSON.parse(written.at(-1)!)).toMatchObject({ status: 'succeeded', rowsLoaded: 5 });
     expect(JSON.parse(list.lines[0]!)).toMatchObject({
       name: 'tick',
       steps: ['pipelines'],
