@@ -16,6 +16,30 @@ export function checkArguments(
   problems.projectOrWarehouse(o);
 }
 
+/**
+ * An ISO time as the warehouse's session shows times (Asia/Shanghai unless configured), with its offset:
+ * `2026-12-06 22:47:22 +08`, as `gongshu sql` and `schedules` show them (`--json` keeps ISO UTC).
+ */
+export function localTime(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'shortOffset',
+  }).formatToParts(d);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const offset = part('timeZoneName').replace(/^GMT/, '') || '+0';
+  const [sign, hours = '0', minutes] = [offset[0], ...offset.slice(1).split(':')];
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${sign}${hours.padStart(2, '0')}${minutes ? `:${minutes}` : ''}`;
+}
+
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
 export default async function runs(_args: unknown[], command: Command): Promise<number> {
   const opts = command.opts<{
@@ -39,7 +63,7 @@ export default async function runs(_args: unknown[], command: Command): Promise<
         kind: r.kind,
         target: r.target.length > 40 ? `${r.target.slice(0, 39)}…` : r.target,
         status: r.status,
-        started: r.started_at.slice(0, 19).replace('T', ' '),
+        started: localTime(r.started_at, wh.timeZone),
         seconds: r.seconds,
         rows: r.rows_loaded,
         error: r.error ? r.error.split('\n')[0]!.slice(0, 60) : '',

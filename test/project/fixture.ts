@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -59,6 +60,8 @@ export function startIn(cwd: string, args: string[], env: Record<string, string>
     env: { ...ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   const p: Running = {
     child,
     stdout: '',
@@ -73,6 +76,17 @@ export function startIn(cwd: string, args: string[], env: Record<string, string>
   });
   return p;
 }
+
+/**
+ * Processes startIn started that are still running. A test that fails before it stops its `gongshu serve` would
+ * leave it running after the suite (holding a port, a lock and a core): they are killed when the file ends.
+ */
+const started = new Set<ChildProcess>();
+const killStarted = () => {
+  for (const child of started) child.kill('SIGKILL');
+};
+afterAll(killStarted);
+process.once('exit', killStarted);
 
 /** The JSON log lines (pino) a process wrote to stderr. */
 export function logLines(p: Running): { msg: string }[] {
