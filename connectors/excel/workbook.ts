@@ -34,7 +34,10 @@ interface WorksheetReaderLike extends AsyncIterable<SheetRow> {
 /** The parts of exceljs' WorkbookReader we use. */
 interface WorkbookReaderLike extends AsyncIterable<WorksheetReaderLike> {
   model?: { sheets?: { name: string; id: number }[] };
+  workbookRels?: unknown;
   stream?: NodeJS.ReadableStream & { destroy(): void };
+  _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
+  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
   _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
 }
@@ -94,6 +97,27 @@ export async function openSheet(path: string, wanted: string | number | undefine
   const proto = Object.getPrototypeOf(reader) as WorkbookReaderLike;
   reader._parseSharedStrings = function (entry) {
     return proto._parseSharedStrings.call(this, entry.pipe(utf8Transform()));
+  };
+  // exceljs parses a sheet at once when it already has the shared strings and the workbook's relationships, and
+  // a sheet that comes before xl/workbook.xml then crashes it (`this.model` is undefined: "cannot read
+  // properties of undefined (reading 'sheets')"). Zip entries may come in any order (exceljs' own writer puts
+  // workbook.xml last and the shared strings anywhere), so the relationships are handed over only once the
+  // workbook is parsed: such a sheet is parked in a temporary file and read at the end, as exceljs does for a
+  // sheet before the shared strings.
+  let rels: unknown;
+  reader._parseRels = async function (entry) {
+    await proto._parseRels.call(this, entry);
+    if (!this.model) {
+      rels = this.workbookRels;
+      this.workbookRels = undefined;
+    }
+  };
+  reader._parseWorkbook = async function (entry) {
+    await proto._parseWorkbook.call(this, entry);
+    if (rels !== undefined) {
+      this.workbookRels = rels;
+      rels = undefined;
+    }
   };
   reader._parseWorksheet = function (iterator, sheetNo) {
     // A sheet that comes before the shared strings is parked by exceljs in a temporary file and reopened
