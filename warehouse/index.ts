@@ -52,6 +52,7 @@ export { duckdbVersion } from './version.ts';
 export {
   type AppendValue,
   DEFAULT_WAREHOUSE_PATH,
+  formatZoned,
   openWarehouse,
   type Params,
   type Row,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { projectAndWarehouse } from '../../project/index.ts';
-import { listRuns } from '../../warehouse/index.ts';
+import { formatZoned, listRuns } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { formatTable, processOutput } from '../output.ts';
 import { openCommandWarehouse } from '../session.ts';
@@ -17,27 +17,13 @@ export function checkArguments(
 }
 
 /**
- * An ISO time as the warehouse's session shows times (Asia/Shanghai unless configured), with its offset:
- * `2026-12-06 22:47:22 +08`, as `gongshu sql` and `schedules` show them (`--json` keeps ISO UTC).
+ * An ISO time as the warehouse's session shows times (Asia/Shanghai unless configured), to the second with its
+ * offset: `2026-12-06 22:47:22+08`, as `gongshu sql` shows a TIMESTAMPTZ (`--json` keeps ISO UTC).
  */
 export function localTime(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'shortOffset',
-  }).formatToParts(d);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const offset = part('timeZoneName').replace(/^GMT/, '') || '+0';
-  const [sign, hours = '0', minutes] = [offset[0], ...offset.slice(1).split(':')];
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${sign}${hours.padStart(2, '0')}${minutes ? `:${minutes}` : ''}`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return formatZoned(BigInt(Math.floor(ms / 1000)) * 1_000_000n, timeZone);
 }
 
 /** `gongshu runs`: the most recent runs (pipelines, builds, schedules, backfills), newest first. Read-only. */
