@@ -5,6 +5,8 @@
  * governance does it.
  */
 import type { KeyObject } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { type NodeKeys, PlatformRejection, signBytes, sm3, verifyBytes } from '../platform/index.ts';
 import { isGongshuError } from '../schemas/index.ts';
 import { GovernanceError } from './errors.ts';
@@ -63,4 +65,48 @@ export function toRejection(error: unknown): unknown {
   if (isGongshuError(error) && error.code === 'definition')
     return new PlatformRejection(400, 'invalid', error.message);
   return error;
+}
+
+/**
+ * Sends `value` as this node's signed JSON answer to the request with `nonce`; a node without a key pair cannot
+ * sign, and answers 503 with the fix.
+ */
+export function sendSignedAnswer(
+  reply: FastifyReply,
+  keys: NodeKeys | undefined,
+  node: string,
+  answer: { status: number; nonce: string; value: unknown },
+): FastifyReply {
+  if (!keys) {
+    throw new PlatformRejection(
+      503,
+      'no-keys',
+      `node ${node} has no key pair to sign its answers. Fix: gongshu keys init on node ${node}`,
+    );
+  }
+  const body = Buffer.from(JSON.stringify(answer.value));
+  return reply
+    .status(answer.status)
+    .headers(signAnswer(keys, node, answer.status, answer.nonce, body))
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
+}
+
+/** A signed request's JSON body checked against `schema`; 400 `malformed-json` or `bad-request` naming `route`. */
+export function parseSignedBody<S extends z.ZodType>(body: unknown, schema: S, route: string): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse((body as Buffer).toString('utf8'));
+  } catch {
+    throw new PlatformRejection(400, 'malformed-json', `${route}: the body is not JSON`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PlatformRejection(
+      400,
+      'bad-request',
+      `${route}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
 }

@@ -13,7 +13,7 @@ import {
   SIGNATURE_HEADERS,
 } from '../../platform/index.ts';
 import type { GovernanceContext } from '../context.ts';
-import { signAnswer, toRejection } from '../http.ts';
+import { parseSignedBody, sendSignedAnswer, toRejection } from '../http.ts';
 import { showRequest, submitRequest } from './workflow.ts';
 
 /** The JSON body of `POST /v1/requests`. */
@@ -52,38 +52,11 @@ export function requestRoutes(
   logger?: Pick<Logger, 'info'>,
 ): (app: FastifyInstance, tools: NodeServerTools) => void {
   return (app, tools) => {
-    const answer = (reply: FastifyReply, nonce: string, status: number, value: unknown) => {
-      const body = Buffer.from(JSON.stringify(value));
-      if (!keys) {
-        throw new PlatformRejection(
-          503,
-          'no-keys',
-          `node ${ctx.node.id} has no key pair to sign its answers. Fix: gongshu keys init on node ${ctx.node.id}`,
-        );
-      }
-      return reply
-        .status(status)
-        .headers(signAnswer(keys, ctx.node.id, status, nonce, body))
-        .header('content-type', 'application/json; charset=utf-8')
-        .send(body);
-    };
+    const answer = (reply: FastifyReply, nonce: string, status: number, value: unknown) =>
+      sendSignedAnswer(reply, keys, ctx.node.id, { status, nonce, value });
     app.post('/v1/requests', async (req, reply) => {
       const v = await tools.verify(req);
-      let raw: unknown;
-      try {
-        raw = JSON.parse((req.body as Buffer).toString('utf8'));
-      } catch {
-        throw new PlatformRejection(400, 'malformed-json', 'POST /v1/requests: the body is not JSON');
-      }
-      const parsed = remoteRequestSchema.safeParse(raw);
-      if (!parsed.success) {
-        throw new PlatformRejection(
-          400,
-          'bad-request',
-          `POST /v1/requests: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
-        );
-      }
-      const b = parsed.data;
+      const b = parseSignedBody(req.body, remoteRequestSchema, 'POST /v1/requests');
       const signature = req.headers[SIGNATURE_HEADERS.signature];
       const result = await tools.serial(() =>
         submitRequest(ctx, {
