@@ -28,6 +28,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
@@ -36,6 +37,8 @@ import { csv, excel } from '../connectors/index.ts';
 import { citizenId, definePipeline, LOAD_MEMORY_LIMIT, loadPipeline } from '../pipelines/index.ts';
 import { citizenIdCheckChar } from '../schemas/index.ts';
 import { openWarehouse } from '../warehouse/index.ts';
+// @ts-expect-error: plain JavaScript, run by node itself in the whole-process comparison
+import { decodeGb18030, splitStatements } from './bound.mjs';
 import { close, publish, requireCount, requireRows, write } from './inputs.ts';
 
 const DIR = '/tmp/gongshu-bench-ingest';
@@ -146,6 +149,15 @@ async function runCase(kind: string, path: string): Promise<void> {
   if (kind === 'floor') {
     await wh.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}')`);
     rows = (await wh.value<number>('SELECT count(*) FROM t')) ?? 0;
+  } else if (kind === 'bare-split' || kind === 'bare-gb-split') {
+    // The least work of the feature by DuckDB alone, with both outputs (loaded rows and quarantine): bench/bound.mjs.
+    const file =
+      kind === 'bare-gb-split' ? await decodeGb18030(path, `${DIR}/decoded-${process.pid}.csv`) : path;
+    for (const statement of splitStatements(file, '公民身份号码', basename(path))) await wh.run(statement);
+    rows =
+      (await wh.value<number>('SELECT (SELECT count(*) FROM loaded) + (SELECT count(*) FROM quarantine)')) ??
+      0;
+    if (file !== path) rmSync(file, { force: true });
   } else if (kind.startsWith('bare-')) {
     // Lower bounds of gongshu's work done by DuckDB alone: the columns kept as text (as gongshu stores
     // uncatalogued columns); then also the key normalised and validated (the reason of the normalised key,
@@ -230,13 +242,16 @@ function summary(runs: readonly Measure[], path: string) {
 }
 
 /** One whole process timed from spawn to exit, with its peak RSS (GNU time). */
-function wholeProcess(command: string, args: readonly string[]): { seconds: number; maxRssMiB: number } {
+function wholeProcess(
+  command: string,
+  args: readonly string[],
+): { seconds: number; maxRssMiB: number; stdout: string } {
   const t = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8' });
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
   const kib = Number(r.stderr.trim().split('\n').at(-1));
-  return { seconds, maxRssMiB: Math.round(kib / 1024) };
+  return { seconds, maxRssMiB: Math.round(kib / 1024), stdout: r.stdout };
 }
 
 /** What a gongshu warehouse holds after an ingest, in the form bench/pandas_ingest.py --digest prints. */
@@ -264,6 +279,7 @@ async function gongshuDigest(path: string) {
 const PYTHON = '/usr/bin/python3';
 const PANDAS = fileURLToPath(new URL('./pandas_ingest.py', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/gongshu.js', import.meta.url));
+const BOUND = fileURLToPath(new URL('./bound.mjs', import.meta.url));
 
 /**
  * `gongshu ingest` (the installed command, bin/gongshu.js) against bench/pandas_ingest.py on the same files, as
@@ -282,6 +298,7 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
   const out = {
     gongshu: { utf8: [] as Measure[], gb18030: [] as Measure[] },
     pandas: { utf8: [] as Measure[], gb18030: [] as Measure[] },
+    bound: { utf8: [] as Measure[], gb18030: [] as Measure[] },
   };
   for (let round = 0; round < runs; round++) {
     for (const [enc, path] of [
@@ -316,8 +333,19 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
         '--out',
         dir,
       ]);
-      out.gongshu[enc].push({ ...g, rows });
-      out.pandas[enc].push({ ...p, rows });
+      const boundDb = `${DIR}/bound-${enc}.duckdb`;
+      for (const f of [boundDb, `${boundDb}.wal`]) rmSync(f, { force: true });
+      const d = wholeProcess(process.execPath, [
+        BOUND,
+        path,
+        boundDb,
+        divisions,
+        '公民身份号码',
+        ...(enc === 'gb18030' ? ['--gb18030'] : []),
+      ]);
+      out.gongshu[enc].push({ seconds: g.seconds, maxRssMiB: g.maxRssMiB, rows });
+      out.pandas[enc].push({ seconds: p.seconds, maxRssMiB: p.maxRssMiB, rows });
+      out.bound[enc].push({ seconds: d.seconds, maxRssMiB: d.maxRssMiB, rows });
       if (round === 0) {
         const a = await gongshuDigest(warehouse);
         const r = spawnSync(PYTHON, [PANDAS, '--digest', dir, '--key', '公民身份号码'], { encoding: 'utf8' });
@@ -329,6 +357,10 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
           a.quarantine === b.quarantine &&
           JSON.stringify(a.quarantinedByReason) ===
             JSON.stringify(Object.fromEntries(Object.entries(b.quarantinedByReason).sort()));
+        const counted = JSON.parse(d.stdout.trim()) as { loaded: number; quarantined: number };
+        if (counted.loaded !== a.rowsLoaded || counted.quarantined !== a.rowsQuarantined) {
+          throw new Error(`the bound and gongshu differ on ${path}: ${JSON.stringify(counted)}`);
+        }
         if (!same || a.rowsLoaded + a.rowsQuarantined !== rows) {
           throw new Error(
             `gongshu and pandas differ on ${path}:\n${JSON.stringify(a)}\n${JSON.stringify(b)}`,
@@ -336,7 +368,7 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
         }
       }
       process.stderr.write(
-        `  whole process ${enc}: gongshu ${g.seconds.toFixed(2)} s (${g.maxRssMiB} MiB), pandas ${p.seconds.toFixed(2)} s (${p.maxRssMiB} MiB)\n`,
+        `  whole process ${enc}: gongshu ${g.seconds.toFixed(2)} s (${g.maxRssMiB} MiB), pandas ${p.seconds.toFixed(2)} s (${p.maxRssMiB} MiB), DuckDB alone ${d.seconds.toFixed(2)} s (${d.maxRssMiB} MiB)\n`,
       );
     }
   }
@@ -352,6 +384,15 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
       gb18030: round(med(out.gongshu.gb18030) / med(out.pandas.gb18030), 2),
       target: 0.8,
     },
+    bound: { utf8: med(out.bound.utf8), gb18030: med(out.bound.gb18030) },
+    vsBound: {
+      utf8: round(med(out.gongshu.utf8) / med(out.bound.utf8), 2),
+      gb18030: round(med(out.gongshu.gb18030) / med(out.bound.gb18030), 2),
+    },
+    boundVsPandas: {
+      utf8: round(med(out.bound.utf8) / med(out.pandas.utf8), 2),
+      gb18030: round(med(out.bound.gb18030) / med(out.pandas.gb18030), 2),
+    },
     best: {
       gongshu: {
         utf8: round(Math.min(...out.gongshu.utf8.map((x) => x.seconds))),
@@ -365,9 +406,10 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
     maxRssMiB: {
       gongshu: { utf8: rss(out.gongshu.utf8), gb18030: rss(out.gongshu.gb18030) },
       pandas: { utf8: rss(out.pandas.utf8), gb18030: rss(out.pandas.gb18030) },
+      bound: { utf8: rss(out.bound.utf8), gb18030: rss(out.bound.gb18030) },
     },
     sameRows: true,
-    note: `median seconds of ${runs} alternating whole-process runs: \`node bin/gongshu.js ingest FILE --dataset people --key citizen-id:公民身份号码 --warehouse NEW --json\` (the installed command: compiled JavaScript in dist/) against \`${PYTHON} bench/pandas_ingest.py\` (Debian python3-pandas, one core; writes pickled DataFrames). Checked on the first round: same rows loaded (line, normalised key) and quarantined (line, reason, original key)`,
+    note: `median seconds of ${runs} alternating whole-process runs: \`node bin/gongshu.js ingest FILE --dataset people --key citizen-id:公民身份号码 --warehouse NEW --json\` (the installed command: compiled JavaScript in dist/) against \`${PYTHON} bench/pandas_ingest.py\` (Debian python3-pandas, one core; writes pickled DataFrames). Checked on the first round: same rows loaded (line, normalised key) and quarantined (line, reason, original key). bound: DuckDB alone doing the least work of the feature as a whole process (\`node bench/bound.mjs\`: Node, the DuckDB bindings and gongshu's key macros, a new database file, the rows read, keyed and numbered once, written as loaded rows and quarantine; GB18030 decoded first with TextDecoder), checked to load and quarantine as many rows as gongshu`,
   };
 }
 
@@ -413,7 +455,7 @@ async function memory(): Promise<void> {
       rows,
       command:
         'node bin/gongshu.js ingest FILE --dataset people --key citizen-id:公民身份号码 --warehouse NEW --json',
-      ...ingest,
+      maxRssMiB: ingest.maxRssMiB,
       seconds: round(ingest.seconds, 1),
     },
     ...(demo
@@ -421,7 +463,7 @@ async function memory(): Promise<void> {
           demo: {
             people,
             command: `node bin/gongshu.js demo --people ${people}`,
-            ...demo,
+            maxRssMiB: demo.maxRssMiB,
             seconds: round(demo.seconds, 1),
           },
         }
@@ -454,7 +496,12 @@ const CASES = [
   'bare-text-key',
   'bare-text-key-lineage',
   'bare-gb-text-key-lineage',
+  'bare-split',
+  'bare-gb-split',
 ] as const;
+
+/** The cases that read the GB18030 file. */
+const GB_CASES: ReadonlySet<string> = new Set(['csv-gb', 'bare-gb-text-key-lineage', 'bare-gb-split']);
 
 async function main(): Promise<void> {
   if (process.argv.includes('--case')) {
@@ -482,12 +529,11 @@ async function main(): Promise<void> {
     >;
     for (let r = 0; r < runs; r++) {
       for (const c of CASES) {
-        const path = c === 'csv-gb' || c === 'bare-gb-text-key-lineage' ? files.gb : files.utf8;
+        const path = GB_CASES.has(c) ? files.gb : files.utf8;
         measured[c].push(once(c, path, rows));
       }
     }
-    const at = (c: (typeof CASES)[number]) =>
-      summary(measured[c], c === 'csv-gb' || c === 'bare-gb-text-key-lineage' ? files.gb : files.utf8);
+    const at = (c: (typeof CASES)[number]) => summary(measured[c], GB_CASES.has(c) ? files.gb : files.utf8);
     const floor = at('floor');
     const utf8 = at('csv');
     const gb = at('csv-gb');
@@ -496,6 +542,8 @@ async function main(): Promise<void> {
       textKey: at('bare-text-key'),
       textKeyLineage: at('bare-text-key-lineage'),
       gbTextKeyLineage: at('bare-gb-text-key-lineage'),
+      split: at('bare-split'),
+      gbSplit: at('bare-gb-split'),
     };
     const vs = (b: { median: number }) => round(b.median / floor.median, 2);
     results.push({
@@ -503,7 +551,7 @@ async function main(): Promise<void> {
       runs,
       floor,
       bare: {
-        note: 'lower bounds, DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize, then gs__cid_reason of the normalised value); textKeyLineage also numbers the rows for their file:line; gbTextKeyLineage does that after TextDecoder(gb18030) decoded the GB18030 file to a UTF-8 file. Ratios are of medians',
+        note: 'lower bounds, DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize, then gs__cid_reason of the normalised value); textKeyLineage also numbers the rows for their file:line; gbTextKeyLineage does that after TextDecoder(gb18030) decoded the GB18030 file to a UTF-8 file. split (gbSplit: after decoding) is the least work of the feature with both of its outputs, as bench/bound.mjs does it: the rows read, keyed and numbered once into a temporary table, then written as the loaded rows (with _key_original) and the quarantine (line, reason, original key, the row). Ratios are of medians',
         textVsFloor: vs(bare.text),
         textKeyVsFloor: vs(bare.textKey),
         textKeyLineageVsFloor: vs(bare.textKeyLineage),
@@ -513,16 +561,18 @@ async function main(): Promise<void> {
       utf8Csv: {
         ...utf8,
         vsBound: round(utf8.median / bare.textKeyLineage.median, 2),
+        vsSplitBound: round(utf8.median / bare.split.median, 2),
         target: 1.25,
       },
       gb18030Csv: {
         ...gb,
         vsBound: round(gb.median / bare.gbTextKeyLineage.median, 2),
+        vsSplitBound: round(gb.median / bare.gbSplit.median, 2),
         target: 1.25,
       },
     });
     process.stderr.write(
-      `${rows} rows (medians of ${runs}): floor ${floor.median.toFixed(2)} s, bound ${bare.textKeyLineage.median.toFixed(2)} s, GB bound ${bare.gbTextKeyLineage.median.toFixed(2)} s, UTF-8 ${utf8.median.toFixed(2)} s (${(utf8.median / bare.textKeyLineage.median).toFixed(2)}× bound), GB18030 ${gb.median.toFixed(2)} s (${(gb.median / bare.gbTextKeyLineage.median).toFixed(2)}× bound), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
+      `${rows} rows (medians of ${runs}): floor ${floor.median.toFixed(2)} s, bound ${bare.textKeyLineage.median.toFixed(2)} s, GB bound ${bare.gbTextKeyLineage.median.toFixed(2)} s, split bounds ${bare.split.median.toFixed(2)} / ${bare.gbSplit.median.toFixed(2)} s, UTF-8 ${utf8.median.toFixed(2)} s (${(utf8.median / bare.textKeyLineage.median).toFixed(2)}× bound), GB18030 ${gb.median.toFixed(2)} s (${(gb.median / bare.gbTextKeyLineage.median).toFixed(2)}× bound), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
     );
   }
   const peerFiles = await generate(peerRows);
