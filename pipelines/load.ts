@@ -13,7 +13,7 @@ import {
   registerDataset,
 } from './load-records.ts';
 import { stageSource } from './stage.ts';
-import { type Staged, stageTableName } from './stage-table.ts';
+import { type Staged, stageTableName, UncountedStageError } from './stage-table.ts';
 import { checkAndWrite, type WriteCounts } from './write.ts';
 
 export { LINEAGE_COLUMNS } from './stage-table.ts';
@@ -112,11 +112,37 @@ export const LOAD_MEMORY_LIMIT = '500MB';
 async function load(wh: Warehouse, pipeline: Pipeline, options: LoadOptions): Promise<LoadResult> {
   const started = options.now ?? new Date();
   const t0 = performance.now();
-  const { dataset } = pipeline;
-  const loadId = newLoadId(dataset.name, started);
-  const description = pipeline.source.describe();
+  const loadId = newLoadId(pipeline.dataset.name, started);
   const cursor = await readCursor(wh, pipeline);
-  const staged = await stage(wh, pipeline, loadId, cursor, options);
+  const first = await stage(wh, pipeline, loadId, cursor, options);
+  try {
+    return await loadStaged(wh, pipeline, options, { loadId, started, t0, cursor, staged: first });
+  } catch (error) {
+    // The rows of a view staged without counting them first were not what the file's lines promised (line
+    // breaks inside fields, blank lines) or DuckDB's reader failed: the write rolled back; stage again, counting
+    // first (which materialises the rows with their line breaks, or has the JS parser read the file).
+    if (!(error instanceof UncountedStageError)) throw error;
+    const again = await stage(wh, pipeline, loadId, cursor, { ...options, countFirst: true });
+    return loadStaged(wh, pipeline, options, { loadId, started, t0, cursor, staged: again });
+  }
+}
+
+/** Writes a staged source (see `loadPipeline`); the stage is disposed when done. */
+async function loadStaged(
+  wh: Warehouse,
+  pipeline: Pipeline,
+  options: LoadOptions,
+  s: {
+    loadId: string;
+    started: Date;
+    t0: number;
+    cursor: CursorState | undefined;
+    staged: Staged;
+  },
+): Promise<LoadResult> {
+  const { loadId, started, t0, cursor, staged } = s;
+  const { dataset } = pipeline;
+  const description = pipeline.source.describe();
   // A source that gave no rows and no columns (an empty file, `[]`, every file of a folder loaded before):
   // nothing to write. The table stays as it is (even for `replace`: an empty export must not wipe a dataset),
   // and a dataset that does not exist yet cannot be created from it.
@@ -180,12 +206,13 @@ async function stage(
   pipeline: Pipeline,
   loadId: string,
   cursor: CursorState | undefined,
-  options: LoadOptions,
+  options: LoadOptions & { countFirst?: boolean },
 ): Promise<Staged> {
   const seenFiles = await consumedFiles(wh, pipeline.dataset.name);
   const request = incrementalRequest(cursor);
   return stageSource(wh, pipeline, {
     loadId,
+    ...(options.countFirst ? { countFirst: true } : {}),
     seen: (sha) => seenFiles.has(sha),
     ...(request ? { incremental: request } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -45,6 +45,7 @@ export async function stageRelation(
   pipeline: Pipeline,
   table: string,
   relation: SqlRelation,
+  countFirst = false,
 ): Promise<Outcome> {
   const source = pipeline.source.describe().source;
   let described: { column_name: string; column_type: string }[];
@@ -68,8 +69,8 @@ export async function stageRelation(
   await createStage(wh, table, pipeline, renamed.columns);
   try {
     if (relation.lines) {
-      const viewRows = await stageLines(staging, relation.lines);
-      if (viewRows !== undefined) return { ok: true, value: staged(staging, viewRows) };
+      const view = await stageLines(staging, relation.lines, countFirst);
+      if (view !== undefined) return { ok: true, value: staged(staging, view.rows, !view.counted) };
     } else {
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL, NULL${staging.values
@@ -114,24 +115,32 @@ function lineBreaks(cols: Staging['cols'], aggregate = false): string {
 
 /**
  * Stages a line-oriented file. Common case first: no line breaks inside fields, so row r starts on line
- * firstDataLine + r - 1, and the stage is a view over DuckDB's reader (the file is parsed once more, by the
- * checking query, with no copy in between); returns its row count. The physical line count confirms it;
- * otherwise the rows are materialised with the breaks accounted for (and verified by the caller): undefined.
+ * firstDataLine + r - 1, and the stage is a view over DuckDB's reader (the file is parsed once, by the checking
+ * query, with no copy in between). Without `countFirst` the view's rows are not counted here (a pass over the
+ * file): the rows the physical lines promise are returned as uncounted, and the write confirms them. With it
+ * (after such a stage failed), the count decides: the view when it matches the physical lines, otherwise the
+ * rows are materialised with the breaks accounted for (and verified by the caller): undefined.
  */
-async function stageLines(staging: Staging, lines: Lines): Promise<number | undefined> {
+async function stageLines(
+  staging: Staging,
+  lines: Lines,
+  countFirst: boolean,
+): Promise<{ rows: number; counted: boolean } | undefined> {
   const { wh, table, relation, cols, values } = staging;
   const { file, firstDataLine, physicalLines } = lines;
   const numbered = (extra = '') =>
     `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
-  const rows = (await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0;
   const flagged = lines.problemLines !== undefined || lines.replacementProblem !== undefined;
+  const rows = countFirst
+    ? ((await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0)
+    : physicalLines - firstDataLine + 1;
   if (firstDataLine - 1 + rows === physicalLines && !flagged) {
     await dropStage(wh, table);
     await wh.run(
       `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
          NULL::VARCHAR AS _stage_problem, NULL::VARCHAR AS _stage_extra${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
     );
-    return rows;
+    return { rows, counted: countFirst };
   }
   const breaks = lineBreaks(cols);
   await wh.run(
@@ -164,8 +173,13 @@ async function unaccountedLines(
 }
 
 /** The staged relation: its rows stay in the stage until the load disposes it (with the relation's files). */
-function staged({ wh, table, relation, cols, renamed }: Staging, rowsRead: number): Staged {
+function staged(
+  { wh, table, relation, cols, renamed }: Staging,
+  rowsRead: number,
+  uncounted = false,
+): Staged {
   return {
+    ...(uncounted ? { uncounted: true as const } : {}),
     table,
     columns: cols.map((c) => c.column_name),
     sourceTypes: cols.map((c) => (relation.lines ? undefined : sourceType(c.column_type))),

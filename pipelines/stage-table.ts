@@ -23,6 +23,12 @@ export interface Staged {
   /** The types the source declares per column (undefined where it has only text). */
   readonly sourceTypes: readonly (string | undefined)[];
   readonly rowsRead: number;
+  /**
+   * Set when the stage is a view over DuckDB's reader whose rows were not counted yet (`rowsRead` is what the
+   * file's physical lines say it must hold): the write counts the rows it checks and, when they differ or the
+   * reader fails, throws `UncountedStageError`, and the load stages again with the rows counted first.
+   */
+  readonly uncounted?: true;
   readonly notes: readonly string[];
   readonly files: readonly ConsumedFile[];
   /** Drops the staging table or view and removes temporary files; called when the load is done. */
@@ -116,4 +122,12 @@ export function missingColumn(
       `columns [${shown}${columns.length > 12 ? ', …' : ''}]; got ${JSON.stringify(given)}. Fix: ${fix}`,
     { field: `dataset.${which}.column`, allowed: columns.join(', '), fix: 'name an existing source column' },
   );
+}
+
+/**
+ * A stage staged without counting its rows first (`Staged.uncounted`) did not hold the rows the file's lines
+ * promised, or DuckDB's reader failed on it: the load rolls back and stages the source again, counting first.
+ */
+export class UncountedStageError extends Error {
+  override readonly name = 'UncountedStageError';
 }

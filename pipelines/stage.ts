@@ -19,6 +19,8 @@ export interface StageOptions {
   readonly incremental?: IncrementalRequest;
   /** Whether a file with this content hash was loaded into the dataset before. */
   readonly seen?: (sha256: string) => boolean;
+  /** Count the rows of DuckDB's reader before staging a view over it (after an uncounted stage failed). */
+  readonly countFirst?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
   if (relation) {
     let kept = false;
     try {
-      const staged = await stageRelation(wh, pipeline, table, relation);
+      const staged = await stageRelation(wh, pipeline, table, relation, options.countFirst);
       if (staged.ok) {
         options.onProgress?.(staged.value.rowsRead);
         kept = true;

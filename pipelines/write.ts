@@ -5,7 +5,7 @@ import { type ColumnPlan, KEY_MACROS } from './columns.ts';
 import type { ContractDecision } from './contract.ts';
 import type { Pipeline } from './define.ts';
 import type { CursorState } from './incremental.ts';
-import type { Staged } from './stage-table.ts';
+import { type Staged, UncountedStageError } from './stage-table.ts';
 
 /** A source problem's stable code: `field-count` in `field-count: expected 3 fields, got 4`. */
 const PROBLEM_CODE = '^([a-z][a-z0-9-]*): ';
@@ -118,7 +118,9 @@ export async function checkAndWrite(
         ]
       : []),
   ];
-  await wh.run(
+  await checkedTable(
+    wh,
+    ctx.staged,
     `CREATE TEMP TABLE ${q(checked)} AS
      SELECT *, CASE ${reasons.join(' ')} ELSE NULL END AS _stage_reason,
             CASE WHEN _stage_problem IS NOT NULL THEN CASE WHEN regexp_matches(_stage_problem, ${quoteLiteral(PROBLEM_CODE)})
@@ -138,6 +140,7 @@ export async function checkAndWrite(
          FROM temp.${q(ctx.staged.table)} AS s
        )
      )`,
+    checked,
   );
   try {
     return await write(wh, pipeline, ctx, {
@@ -152,6 +155,23 @@ export async function checkAndWrite(
   } finally {
     // After a failure the transaction is aborted and this fails too: the first error is the one to report.
     await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates the checked table. From an uncounted stage (a view over DuckDB's reader) it must hold the rows the
+ * file's lines promised; when it does not, or the reader fails, `UncountedStageError` makes the load stage again.
+ */
+async function checkedTable(wh: Warehouse, staged: Staged, sql: string, checked: string): Promise<void> {
+  if (!staged.uncounted) return wh.run(sql);
+  try {
+    await wh.run(sql);
+  } catch (error) {
+    throw new UncountedStageError(`DuckDB's reader failed: ${(error as Error).message}`, { cause: error });
+  }
+  const rows = (await wh.value<number>(`SELECT count(*) FROM temp.${q(checked)}`)) ?? 0;
+  if (rows !== staged.rowsRead) {
+    throw new UncountedStageError(`${rows} rows where the file's lines promised ${staged.rowsRead}`);
   }
 }
 
