@@ -16,6 +16,7 @@ export {
   type BuildStep,
   buildFoundation,
   definitionHash,
+  FOUNDATION_MEMORY_LIMIT,
   type FoundationBuildOptions,
   type FoundationBuildResult,
 } from './foundations/build.ts';

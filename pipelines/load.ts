@@ -1,6 +1,6 @@
 import { type ConnectorDescription, SourceError } from '../connectors/index.ts';
-import { newId, quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
-import type { Warehouse } from '../warehouse/index.ts';
+import { newId, quoteIdent as q } from '../schemas/index.ts';
+import { type Warehouse, withinMemoryLimit } from '../warehouse/index.ts';
 import { type ColumnPlan, planColumns } from './columns.ts';
 import { type ContractDecision, decideContract, type SchemaChange, tableSchema } from './contract.ts';
 import type { Pipeline } from './define.ts';
@@ -78,30 +78,10 @@ export async function loadPipeline(
   pipeline: Pipeline,
   options: LoadOptions = {},
 ): Promise<LoadResult> {
-  // A warehouse opened without a memory limit loads within LOAD_MEMORY_LIMIT (DuckDB spills above it, next to
-  // the database): by default DuckDB may take 80% of RAM, and a 10M-row load took 3 GiB. The limit is DuckDB's,
-  // so it holds for the whole instance while the load runs. The previous limit is SET back afterwards, not RESET:
-  // in DuckDB 1.5 `RESET memory_limit` restores the setting's text but leaves the buffer manager at the lowered
-  // limit (pragma_database_size() still says 476.8 MiB), and a following foundation build ran out of memory.
-  const bounded = wh.memoryLimit === undefined && wh.path !== ':memory:' && !wh.readOnly;
-  if (!bounded) return load(wh, pipeline, options);
-  // Read once per warehouse: DuckDB prints the limit rounded (18.8 GiB), so reading it again after setting it back
-  // would drift down by 0.1 GiB per load.
-  let previous = defaultLimits.get(wh);
-  if (previous === undefined) {
-    previous = (await wh.value<string>("SELECT current_setting('memory_limit')")) ?? '';
-    defaultLimits.set(wh, previous);
-  }
-  await wh.run(`SET memory_limit = '${LOAD_MEMORY_LIMIT}'`);
-  try {
-    return await load(wh, pipeline, options);
-  } finally {
-    if (previous) await wh.run(`SET memory_limit = ${quoteLiteral(previous)}`).catch(() => undefined);
-  }
+  // A warehouse opened without a memory limit loads within LOAD_MEMORY_LIMIT: by default DuckDB may take 80% of
+  // RAM, and a 10M-row load took 3 GiB.
+  return withinMemoryLimit(wh, LOAD_MEMORY_LIMIT, () => load(wh, pipeline, options));
 }
-
-/** DuckDB's own memory limit of each open warehouse, as read before its first load. */
-const defaultLimits = new WeakMap<Warehouse, string>();
 
 /**
  * DuckDB's memory limit during a load into a warehouse opened without one: with Node and what DuckDB allocates

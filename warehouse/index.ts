@@ -7,6 +7,7 @@ export {
   WarehouseQueryError,
 } from './errors.ts';
 export { acquireLock, breakLock, lockHolder, type WarehouseLock } from './lock.ts';
+export { withinMemoryLimit } from './memory-limit.ts';
 export { AUDIT_TABLE } from './system/audit.ts';
 export {
   CATALOG_REVIEWS_TABLE,

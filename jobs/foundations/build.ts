@@ -18,7 +18,7 @@
 
 import { createHash } from 'node:crypto';
 import { quoteIdent as q } from '../../schemas/index.ts';
-import type { Warehouse } from '../../warehouse/index.ts';
+import { type Warehouse, withinMemoryLimit } from '../../warehouse/index.ts';
 import { BuildError } from '../errors.ts';
 import { type FoundationCounts, foundationCounts } from './build-counts.ts';
 import { buildMode } from './build-mode.ts';
@@ -26,6 +26,7 @@ import { recordBuild, unconsumedLoads } from './build-record.ts';
 import { rewriteFoundation, sameColumns } from './build-rewrite.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
+import { dropPickTables, pickTables } from './pick-tables.ts';
 import { exactSources, loadsOf, readPlan, touchedSql } from './plan.ts';
 import { checkSourceColumns } from './source-columns.ts';
 import { freshSql, planPicks } from './sql.ts';
@@ -72,6 +73,13 @@ export function definitionHash(f: Foundation): string {
     .digest('hex')
     .slice(0, 16);
 }
+
+/**
+ * DuckDB's memory limit during a full foundation build in a warehouse opened without one (`withinMemoryLimit`):
+ * without it, a full build of the 1M-person example took about 1 GB on top of Node; within it DuckDB spills (the
+ * same build passes with 250 MB). An incremental build's work follows the size of the change: it runs without.
+ */
+export const FOUNDATION_MEMORY_LIMIT = '500MB';
 
 /** Builds one foundation (incrementally when it can); see the module comment. */
 export async function buildFoundation(
@@ -128,53 +136,61 @@ export async function buildFoundation(
 
   const allLoads = mode === 'full' ? await unconsumedLoads(wh, f, names) : pending.map((p) => p.load_id);
 
+  const bounded = <T>(work: () => Promise<T>) =>
+    mode === 'full' ? withinMemoryLimit(wh, FOUNDATION_MEMORY_LIMIT, work) : work();
   try {
-    return await wh.transaction(async () => {
-      let keysRecomputed = 0;
-      const fresh = freshSql(f, picks, sources);
-      // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
-      // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
-      const rewrite =
-        mode === 'full' &&
-        (!exists || !state || state.definition_hash !== hash || !(await sameColumns(wh, fresh, table)));
-      let history: HistoryChange;
-      const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;
-      if (rewrite) {
-        history = await rewriteFoundation(wh, f, {
-          fresh,
-          sources,
-          existed: have.has(f.name),
-          conflictsBuilding,
-          at,
-          step,
-        });
-      } else {
-        const built = await buildInPlace(wh, {
-          f,
-          sources,
-          picks,
-          at,
-          touched: mode === 'incremental' ? (rows) => touchedSql(f, sources, pending, rows) : undefined,
-          changed: new Set(pending.map((p) => p.dataset)),
-          loads: loadsOf(pending),
-          exact: exactSources(sources, pending),
-          conflictsBuilding,
-          step: options.onStep && step,
-        });
-        history = { opened: built.opened, closed: built.closed };
-        keysRecomputed = built.keys;
-      }
-      if (mode === 'full') {
-        await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
-        await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
-      }
-      // The build's row count, derived from the previous one when the table was changed in place.
-      const known = rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed;
-      const c = await recordBuild(wh, f, { loads: allLoads, hash, at, runId: options.runId, mode, known });
-      if (mode === 'full') keysRecomputed = c.rows;
-      await step('swap');
-      return result({ keysRecomputed, history }, c, allLoads);
-    });
+    return await bounded(() =>
+      wh.transaction(async () => {
+        let keysRecomputed = 0;
+        const tables = mode === 'full' ? await pickTables(wh, f, picks, sources) : undefined;
+        const fresh = freshSql(f, picks, sources, undefined, tables);
+        // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
+        // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
+        const rewrite =
+          mode === 'full' &&
+          (!exists || !state || state.definition_hash !== hash || !(await sameColumns(wh, fresh, table)));
+        let history: HistoryChange;
+        const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;
+        if (rewrite) {
+          history = await rewriteFoundation(wh, f, {
+            fresh,
+            sources,
+            existed: have.has(f.name),
+            conflictsBuilding,
+            at,
+            step,
+          });
+        } else {
+          const built = await buildInPlace(wh, {
+            f,
+            sources,
+            picks,
+            fresh,
+            at,
+            touched: mode === 'incremental' ? (rows) => touchedSql(f, sources, pending, rows) : undefined,
+            changed: new Set(pending.map((p) => p.dataset)),
+            loads: loadsOf(pending),
+            exact: exactSources(sources, pending),
+            conflictsBuilding,
+            step: options.onStep && step,
+          });
+          history = { opened: built.opened, closed: built.closed };
+          keysRecomputed = built.keys;
+        }
+        if (tables) await dropPickTables(wh, tables);
+        if (mode === 'full') {
+          await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
+          await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
+        }
+        // The build's row count, derived from the previous one when the table was changed in place.
+        const known =
+          rewrite || state?.rows == null ? undefined : state.rows + history.opened - history.closed;
+        const c = await recordBuild(wh, f, { loads: allLoads, hash, at, runId: options.runId, mode, known });
+        if (mode === 'full') keysRecomputed = c.rows;
+        await step('swap');
+        return result({ keysRecomputed, history }, c, allLoads);
+      }),
+    );
   } catch (error) {
     if (error instanceof BuildError) throw error;
     throw new BuildError(

@@ -43,6 +43,8 @@ export interface InPlaceBuild {
   readonly f: Foundation;
   readonly sources: ReadonlyMap<string, SourceTable>;
   readonly picks: readonly Pick[];
+  /** The fresh rows of every key (`freshSql`), compared by a full build. */
+  readonly fresh: string;
   readonly at: Date;
   /**
    * Incremental: the SQL of the touched keys `k`, given the rows tables already read from new loads (by
@@ -83,7 +85,7 @@ export async function buildInPlace(
   wh: Warehouse,
   b: InPlaceBuild,
 ): Promise<HistoryChange & { readonly keys: number }> {
-  const { f, sources, picks } = b;
+  const { f, sources } = b;
   const table = `foundation.${q(f.name)}`;
   const key = q(f.keyColumn);
   const fields = Object.keys(f.fields);
@@ -94,7 +96,9 @@ export async function buildInPlace(
     ? {
         scope: undefined,
         touched: undefined,
-        fresh: `(${freshSql(f, picks, sources)})`,
+        // Written to a table first: compared in the same statement, the joins of the picks and the join with the
+        // current rows held their hash tables at once, beyond FOUNDATION_MEMORY_LIMIT at 1M people.
+        fresh: batch.create('fresh', b.fresh),
         current: `(SELECT rowid AS __rid, * FROM ${table})`,
         delta: undefined,
         counts: {},

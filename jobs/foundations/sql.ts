@@ -147,7 +147,15 @@ export function prefixSql(prefixes: readonly string[], keySql: string): string {
   return prefixes.map((p) => `starts_with(${keySql}, ${lit(p)})`).join(' OR ');
 }
 
-/** One row per key of a pick: `k` and one column per field. */
+/**
+ * One row per key of a pick: `k` and one column per field.
+ *
+ * Over a whole source (no scope: a full build) the pick first keeps only the winning row's rowid per key, then
+ * reads that row's values back by rowid. `arg_max` over the values themselves holds every key's strings in
+ * aggregate states that DuckDB cannot spill: the 1M-person register's pick took about 460 MB and failed under a
+ * 250 MB memory limit, while the rowids (a fixed-size state) aggregate within 150 MB at the same speed. A scoped
+ * pick (an incremental build: the touched keys only) keeps the values in the aggregate, reading its rows once.
+ */
 export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope): string {
   // Rows with one row per key (`Scope.partial`) need no choice.
   if (scope?.partial?.has(rowsKey(p.ref))) {
@@ -159,6 +167,13 @@ export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope)
     '_ingested_at',
     '-__rowid',
   ].join(', ');
+  if (!scope) {
+    // The values are computed from the source row (`s`); `__k` and `__rowid` are the winner's, as above.
+    return `SELECT w.__k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
+      FROM ${q(src.table)} AS s
+      JOIN (SELECT __k, arg_max(__rowid, (${order})) AS __rowid FROM ${sourceRows(f, p.ref, src)} GROUP BY __k) AS w
+        ON s.rowid = w.__rowid`;
+  }
   const struct = p.values.map((v) => `${q(v.field)} := ${v.sql}`).join(', ');
   return `SELECT k, ${p.values.map((v) => `s.${q(v.field)} AS ${q(v.field)}`).join(', ')}
     FROM (SELECT __k AS k, arg_max(struct_pack(${struct}), (${order})) AS s
@@ -168,17 +183,18 @@ export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope)
 const pickName = (p: Pick) => q(`__gs_${p.id}`);
 
 /**
- * The foundation rows, computed in one statement: each pick an inline aggregate (`__gs_p0`, …), joined by a
- * chain of full outer joins on the key (each pick has one row per key, so the chain is the union of keys
- * with every pick's values). With a scope, only its keys.
+ * The foundation rows: each pick an inline aggregate (`__gs_p0`, …) or, when `tables` names one (pick id →
+ * table), the rows `pickSql` wrote there, joined by a chain of full outer joins on the key (each pick has one
+ * row per key, so the chain is the union of keys with every pick's values). With a scope, only its keys.
  */
 export function freshSql(
   f: Foundation,
   picks: readonly Pick[],
   sources: ReadonlyMap<string, SourceTable>,
   scope?: Scope,
+  tables?: ReadonlyMap<string, string>,
 ): string {
-  return reuseSql(f, picks, [], sources, scope);
+  return reuseSql(f, picks, [], sources, scope, undefined, false, tables);
 }
 
 /**
@@ -194,8 +210,15 @@ export function reuseSql(
   scope?: Scope,
   current?: string,
   withCurrent = false,
+  tables?: ReadonlyMap<string, string>,
 ): string {
-  const ctes = picks.map((p) => `${pickName(p)} AS (${pickSql(f, p, sources.get(p.ref.source)!, scope)})`);
+  const ctes = picks
+    .filter((p) => !tables?.has(p.id))
+    .map((p) => `${pickName(p)} AS (${pickSql(f, p, sources.get(p.ref.source)!, scope)})`);
+  const pickFrom = (p: Pick) => {
+    const t = tables?.get(p.id);
+    return t ? `${t} AS ${pickName(p)}` : pickName(p);
+  };
   const currentValue = (p: Pick, field: string) =>
     p.ref.keyPrefix
       ? `CASE WHEN ${prefixSql(p.ref.keyPrefix, 'k')} THEN __cur.${q(field)} END`
@@ -220,7 +243,7 @@ export function reuseSql(
   });
   if (partial.some(Boolean) && !current) throw new Error('reuseSql: partial rows need the current rows');
   const from = [
-    ...picks.map((p, i) => (i === 0 ? pickName(p) : `FULL JOIN ${pickName(p)} USING (k)`)),
+    ...picks.map((p, i) => (i === 0 ? pickFrom(p) : `FULL JOIN ${pickFrom(p)} USING (k)`)),
     ...((kept.length || partial.some(Boolean) || withCurrent) && current
       ? [`LEFT JOIN ${current} AS __cur ON __cur.${q(f.keyColumn)} = k`]
       : []),
@@ -233,8 +256,7 @@ export function reuseSql(
         .map((c) => `, __cur.${q(c)} AS ${q(`__o_${c}`)}`)
         .join('')}`
     : '';
-  return `WITH ${ctes.join(',\n  ')}
-    SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}${old}
+  return `${ctes.length ? `WITH ${ctes.join(',\n  ')}\n    ` : ''}SELECT k AS ${q(f.keyColumn)}, ${columns.join(', ')}${old}
     FROM ${from}`;
 }
 
