@@ -88,6 +88,29 @@ export async function openSheet(path: string, wanted: string | number | undefine
   await assertXlsx(path);
   // Loaded here, not at the top: only a command reading a workbook pays for exceljs.
   const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
+  // exceljs iterates the zip's entries with unzipper's streaming parser, which now and then ends without yielding
+  // the last entry (ZJONSSON/node-unzipper#190; here xl/workbook.xml or a sheet, about 1 read in 15 on a busy
+  // machine): the sheets then have no names, or one is missing. A read that shows it is done again, up to
+  // READ_ATTEMPTS times; the last attempt answers as it finds the workbook.
+  for (let attempt = 1; ; attempt++) {
+    const found = await readSheet(ExcelJS, path, wanted, attempt === READ_ATTEMPTS);
+    if (found) return found;
+  }
+}
+
+/** How many times a workbook is read when the zip stream lost an entry. */
+const READ_ATTEMPTS = 4;
+
+/**
+ * One streaming read of the workbook for `openSheet`. Returns undefined when the read lost a zip entry (the
+ * workbook's sheet list never arrived, or it names more sheets than came), unless `last`.
+ */
+async function readSheet(
+  ExcelJS: typeof ExcelJSModule,
+  path: string,
+  wanted: string | number | undefined,
+  last: boolean,
+): Promise<OpenSheet | undefined> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -146,6 +169,10 @@ export async function openSheet(path: string, wanted: string | number | undefine
             ? position === wanted
             : sheet.name === wanted;
       if (match) {
+        if (!reader.model && !last) {
+          close();
+          return undefined;
+        }
         return {
           name: sheet.name,
           position,
@@ -167,6 +194,8 @@ export async function openSheet(path: string, wanted: string | number | undefine
     );
   }
   close();
+  const lost = !reader.model || (reader.model.sheets?.length ?? 0) > seen.length;
+  if (lost && !last) return undefined;
   const names = reader.model?.sheets?.map((s) => s.name) ?? seen;
   const listed = names.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ');
   const fix =
