@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
 import type ExcelJSModule from 'exceljs';
@@ -34,7 +35,8 @@ interface WorksheetReaderLike extends AsyncIterable<SheetRow> {
 /** The parts of exceljs' WorkbookReader we use. */
 interface WorkbookReaderLike extends AsyncIterable<WorksheetReaderLike> {
   model?: { sheets?: { name: string; id: number }[] };
-  workbookRels?: unknown;
+  workbookRels?: { Type?: string }[] | undefined;
+  sharedStrings?: unknown;
   stream?: NodeJS.ReadableStream & { destroy(): void };
   _parseRels(entry: NodeJS.ReadableStream): Promise<void>;
   _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void>;
@@ -88,6 +90,7 @@ export async function openSheet(path: string, wanted: string | number | undefine
   await assertXlsx(path);
   // Loaded here, not at the top: only a command reading a workbook pays for exceljs.
   const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
+  keepUnzipperToItsLastEntry();
   // exceljs iterates the zip's entries with unzipper's streaming parser, which now and then ends without yielding
   // the last entry (ZJONSSON/node-unzipper#190; here xl/workbook.xml or a sheet, about 1 read in 15 on a busy
   // machine): the sheets then have no names, or one is missing. A read that shows it is done again, up to
@@ -96,6 +99,32 @@ export async function openSheet(path: string, wanted: string | number | undefine
     const found = await readSheet(ExcelJS, path, wanted, attempt === READ_ATTEMPTS);
     if (found) return found;
   }
+}
+
+/**
+ * unzipper 0.10's `Parse` (exceljs' zip reader) emits 'end' itself as soon as its input is written, even when
+ * entries it pushed still wait in its readable buffer because exceljs paused it while handling the entry before;
+ * exceljs then stops iterating without the zip's last entry (ZJONSSON/node-unzipper#190). Without that listener the
+ * stream ends as a stream does, once its buffer is drained (it pushes its end after the central directory; a
+ * truncated zip is an error). Patched once, on the unzipper exceljs itself loads.
+ */
+function keepUnzipperToItsLastEntry(): void {
+  const unzipper = createRequire(createRequire(import.meta.url).resolve('exceljs'))('unzipper') as {
+    Parse: ((opts?: unknown) => NodeJS.EventEmitter) & { gongshuKeepsLastEntry?: true };
+  };
+  if (unzipper.Parse.gongshuKeepsLastEntry) return;
+  const parse = unzipper.Parse;
+  const patched = Object.assign(
+    (opts?: unknown) => {
+      const stream = parse(opts);
+      for (const listener of stream.listeners('finish')) {
+        if (String(listener).includes("emit('end')")) stream.removeListener('finish', listener as () => void);
+      }
+      return stream;
+    },
+    { gongshuKeepsLastEntry: true as const },
+  );
+  unzipper.Parse = patched;
 }
 
 /** How many times a workbook is read when the zip stream lost an entry. */
@@ -127,7 +156,7 @@ async function readSheet(
   // workbook.xml last and the shared strings anywhere), so the relationships are handed over only once the
   // workbook is parsed: such a sheet is parked in a temporary file and read at the end, as exceljs does for a
   // sheet before the shared strings.
-  let rels: unknown;
+  let rels: WorkbookReaderLike['workbookRels'];
   reader._parseRels = async function (entry) {
     await proto._parseRels.call(this, entry);
     if (!this.model) {
@@ -169,7 +198,7 @@ async function readSheet(
             ? position === wanted
             : sheet.name === wanted;
       if (match) {
-        if (!reader.model && !last) {
+        if (partLost(reader) && !last) {
           close();
           return undefined;
         }
@@ -194,7 +223,7 @@ async function readSheet(
     );
   }
   close();
-  const lost = !reader.model || (reader.model.sheets?.length ?? 0) > seen.length;
+  const lost = partLost(reader) || (reader.model?.sheets?.length ?? 0) > seen.length;
   if (lost && !last) return undefined;
   const names = reader.model?.sheets?.map((s) => s.name) ?? seen;
   const listed = names.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ');
@@ -205,6 +234,16 @@ async function readSheet(
       `${listed || '(none)'}. Fix: ${fix}`,
     { path, sheet: wanted, sheets: names },
   );
+}
+
+/**
+ * Whether a part the sheets need never came: the workbook (sheet names and order), or the shared strings its
+ * relationships name (cells of type `s` index them).
+ */
+function partLost(reader: WorkbookReaderLike): boolean {
+  if (!reader.model) return true;
+  const strings = reader.workbookRels?.some((r) => r.Type?.endsWith('/sharedStrings')) ?? false;
+  return strings && reader.sharedStrings === undefined;
 }
 
 /** Decodes a byte stream as UTF-8 across chunk boundaries, as text chunks (object mode). */
