@@ -149,10 +149,10 @@ async function runCase(kind: string, path: string): Promise<void> {
   if (kind === 'floor') {
     await wh.run(`CREATE TABLE t AS SELECT * FROM read_csv('${path}')`);
     rows = (await wh.value<number>('SELECT count(*) FROM t')) ?? 0;
-  } else if (kind === 'bare-split' || kind === 'bare-gb-split') {
+  } else if (kind.startsWith('bare-split') || kind.startsWith('bare-gb-split')) {
     // The least work of the feature by DuckDB alone, with both outputs (loaded rows and quarantine): bench/bound.mjs.
-    const file =
-      kind === 'bare-gb-split' ? await decodeGb18030(path, `${DIR}/decoded-${process.pid}.csv`) : path;
+    const gb = kind.startsWith('bare-gb-split');
+    const file = gb ? await decodeGb18030(path, `${DIR}/decoded-${process.pid}.csv`) : path;
     for (const statement of splitStatements(file, '公民身份号码', basename(path))) await wh.run(statement);
     rows =
       (await wh.value<number>('SELECT (SELECT count(*) FROM loaded) + (SELECT count(*) FROM quarantine)')) ??
@@ -488,6 +488,39 @@ async function wholeOnly(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 }
 
+/**
+ * `--bounded-only`: the split bounds run within the loader's memory limit (LOAD_MEMORY_LIMIT, as gongshu ingest
+ * runs to stay under 1 GiB), merged into ingest.json as `csv[].bare.splitBounded` / `gbSplitBounded`, with
+ * gongshu's ratio to them.
+ */
+async function boundedOnly(sizes: readonly number[]): Promise<void> {
+  const file = new URL('./results/ingest.json', import.meta.url);
+  // biome-ignore lint/suspicious/noExplicitAny: the bench's own JSON, read back to add to it
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { csv: Record<string, any>[] };
+  for (const rows of sizes) {
+    const entry = json.csv.find((c) => c.rows === rows);
+    if (!entry) throw new Error(`ingest.json has no csv entry for ${rows} rows: run the whole bench first`);
+    const files = await generate(rows);
+    const runs = Number(arg('--runs', rows > 2_000_000 ? '1' : '3'));
+    const utf8: Measure[] = [];
+    const gb: Measure[] = [];
+    for (let r = 0; r < runs; r++) {
+      utf8.push(once('bare-split-bounded', files.utf8, rows));
+      gb.push(once('bare-gb-split-bounded', files.gb, rows));
+    }
+    const a = summary(utf8, files.utf8);
+    const b = summary(gb, files.gb);
+    entry.bare.splitBounded = { ...a, loadAverage: loadavg().map((x) => round(x, 2)) };
+    entry.bare.gbSplitBounded = { ...b, loadAverage: loadavg().map((x) => round(x, 2)) };
+    entry.utf8Csv.vsSplitBoundedBound = round(entry.utf8Csv.median / a.median, 2);
+    entry.gb18030Csv.vsSplitBoundedBound = round(entry.gb18030Csv.median / b.median, 2);
+    process.stderr.write(
+      `${rows} rows: split bound within ${LOAD_MEMORY_LIMIT} ${a.median.toFixed(2)} s (gongshu ${entry.utf8Csv.vsSplitBoundedBound}×), GB ${b.median.toFixed(2)} s (${entry.gb18030Csv.vsSplitBoundedBound}×)\n`,
+    );
+  }
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+}
+
 const CASES = [
   'floor',
   'csv',
@@ -517,6 +550,7 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--memory')) return memory();
   if (process.argv.includes('--whole-only')) return wholeOnly();
+  if (process.argv.includes('--bounded-only')) return boundedOnly(sizes);
   const loadAverage = { start: loadavg().map((x) => round(x, 2)), end: [] as number[] };
   const results: Record<string, unknown>[] = [];
   for (const rows of sizes) {
