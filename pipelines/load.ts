@@ -14,7 +14,14 @@ import {
 } from './load-records.ts';
 import { stageSource } from './stage.ts';
 import { type Staged, stageTableName, UncountedStageError } from './stage-table.ts';
-import { checkAndWrite, type WriteCounts } from './write.ts';
+import {
+  type Checked,
+  checkRows,
+  dropChecked,
+  type WriteContext,
+  type WriteCounts,
+  writeChecked,
+} from './write.ts';
 
 export { LINEAGE_COLUMNS } from './stage-table.ts';
 
@@ -154,7 +161,22 @@ async function loadStaged(
       empty,
       notes,
     };
-    const result = await wh.transaction(() => writeLoad(load));
+    // The contract and the checks read the warehouse before the transaction (see `checkRows`): one writer.
+    const existing = await tableSchema(wh, dataset.name);
+    const decision = empty ? UNCHANGED : decideContract(pipeline, plans, existing);
+    const ctx: WriteContext = {
+      staged,
+      plans,
+      decision,
+      tableExists: existing !== undefined,
+      cursor,
+      loadId,
+      started,
+    };
+    const checked = empty ? undefined : await checkRows(wh, pipeline, ctx);
+    const result = await wh
+      .transaction(() => writeLoad(load, ctx, checked))
+      .finally(() => (checked ? dropChecked(wh, checked) : undefined));
     return {
       loadId,
       pipeline: pipeline.name,
@@ -222,22 +244,11 @@ interface Load {
 }
 
 /** The load's transaction: the table write, then its records (schema changes, files, cursor, dataset, load). */
-async function writeLoad(load: Load) {
+async function writeLoad(load: Load, ctx: WriteContext, checked: Checked | undefined) {
   const { wh, pipeline, staged, plans, cursor, loadId, started, empty } = load;
   const { dataset } = pipeline;
-  const existing = await tableSchema(wh, dataset.name);
-  const decision = empty ? UNCHANGED : decideContract(pipeline, plans, existing);
-  const counts = empty
-    ? NOTHING_WRITTEN
-    : await checkAndWrite(wh, pipeline, {
-        staged,
-        plans,
-        decision,
-        tableExists: existing !== undefined,
-        cursor,
-        loadId,
-        started,
-      });
+  const { decision } = ctx;
+  const counts = checked ? await writeChecked(wh, pipeline, ctx, checked) : NOTHING_WRITTEN;
   await recordSchemaChanges(wh, loadId, dataset.name, decision.changes);
   await recordFiles(wh, dataset.name, staged.files, loadId);
   const newCursor =

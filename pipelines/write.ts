@@ -41,16 +41,27 @@ export interface WriteContext {
   readonly started: Date;
 }
 
+/** The checked rows of a load: a temporary table, and how its columns map to the dataset's. */
+export interface Checked {
+  /** The temporary table (`<stage>_checked`). */
+  readonly checked: string;
+  readonly values: readonly (ColumnPlan & { i: number; ref: string })[];
+  readonly keyCol: string | undefined;
+  readonly cursorValue: string | undefined;
+  readonly cursorType: string | null;
+  readonly hashed: boolean;
+  /** SQL of the whole source row as JSON (computed only for the rows kept in quarantine). */
+  readonly rowJson: string;
+}
+
 /**
- * Checks the staged rows and writes the dataset, inside the caller's transaction: every row gets the reason
- * of its first failure (malformed row → key → cursor → type/contract), bad rows go to `gongshu.quarantine`
- * with their source location, the rest are written by the dataset's write mode.
+ * Checks the staged rows into a temporary table: every row gets the reason of its first failure (malformed row →
+ * key → cursor → type/contract), and whether an incremental load skips it. Runs before the load's transaction:
+ * DuckDB then reads the table as committed data, in parallel; created inside the transaction, the table write
+ * that reads it took twice as long (10M rows: 12.1 s against 5.4 s for the same statement). The warehouse has a
+ * single writer, so what the checks read (the table's row hashes, the quarantine) cannot change before the write.
  */
-export async function checkAndWrite(
-  wh: Warehouse,
-  pipeline: Pipeline,
-  ctx: WriteContext,
-): Promise<WriteCounts> {
+export async function checkRows(wh: Warehouse, pipeline: Pipeline, ctx: WriteContext): Promise<Checked> {
   const { dataset } = pipeline;
   const checked = `${ctx.staged.table}_checked`;
   const key = dataset.key;
@@ -142,20 +153,12 @@ export async function checkAndWrite(
      )`,
     checked,
   );
-  try {
-    return await write(wh, pipeline, ctx, {
-      checked,
-      values,
-      keyCol,
-      cursorValue,
-      cursorType,
-      hashed,
-      rowJson,
-    });
-  } finally {
-    // After a failure the transaction is aborted and this fails too: the first error is the one to report.
-    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`).catch(() => undefined);
-  }
+  return { checked, values, keyCol, cursorValue, cursorType, hashed, rowJson };
+}
+
+/** Drops the checked rows' table (after the load committed or failed). */
+export async function dropChecked(wh: Warehouse, checked: Checked): Promise<void> {
+  await wh.run(`DROP TABLE IF EXISTS temp.${q(checked.checked)}`).catch(() => undefined);
 }
 
 /**
@@ -171,24 +174,20 @@ async function checkedTable(wh: Warehouse, staged: Staged, sql: string, checked:
   }
   const rows = (await wh.value<number>(`SELECT count(*) FROM temp.${q(checked)}`)) ?? 0;
   if (rows !== staged.rowsRead) {
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(checked)}`);
     throw new UncountedStageError(`${rows} rows where the file's lines promised ${staged.rowsRead}`);
   }
 }
 
-async function write(
+/**
+ * Writes the checked rows, inside the caller's transaction: bad rows go to `gongshu.quarantine` with their source
+ * location, the rest are written by the dataset's write mode.
+ */
+export async function writeChecked(
   wh: Warehouse,
   pipeline: Pipeline,
   ctx: WriteContext,
-  w: {
-    checked: string;
-    values: readonly (ColumnPlan & { i: number; ref: string })[];
-    keyCol: string | undefined;
-    cursorValue: string | undefined;
-    cursorType: string | null;
-    hashed: boolean;
-    /** SQL of the whole source row as JSON (computed only for the rows kept in quarantine). */
-    rowJson: string;
-  },
+  w: Checked,
 ): Promise<WriteCounts> {
   const { dataset } = pipeline;
   const key = dataset.key;
