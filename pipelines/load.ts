@@ -106,8 +106,9 @@ async function load(wh: Warehouse, pipeline: Pipeline, options: LoadOptions): Pr
     return await loadStaged(wh, pipeline, options, { loadId, started, t0, cursor, staged: first });
   } catch (error) {
     // The rows of a view staged without counting them first were not what the file's lines promised (line
-    // breaks inside fields, blank lines) or DuckDB's reader failed: the write rolled back; stage again, counting
-    // first (which materialises the rows with their line breaks, or has the JS parser read the file).
+    // breaks inside fields, blank lines) or DuckDB's reader failed, found while checking them (before the
+    // transaction: nothing was written): stage again, counting first (which materialises the rows with their
+    // line breaks, or has the JS parser read the file).
     if (!(error instanceof UncountedStageError)) throw error;
     const again = await stage(wh, pipeline, loadId, cursor, { ...options, countFirst: true });
     return loadStaged(wh, pipeline, options, { loadId, started, t0, cursor, staged: again });

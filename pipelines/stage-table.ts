@@ -126,7 +126,7 @@ export function missingColumn(
 
 /**
  * A stage staged without counting its rows first (`Staged.uncounted`) did not hold the rows the file's lines
- * promised, or DuckDB's reader failed on it: the load rolls back and stages the source again, counting first.
+ * promised, or DuckDB's reader failed on it: the load stages the source again, counting first.
  */
 export class UncountedStageError extends Error {
   override readonly name = 'UncountedStageError';
