@@ -26,7 +26,7 @@ import { recordBuild, unconsumedLoads } from './build-record.ts';
 import { rewriteFoundation, sameColumns } from './build-rewrite.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
-import { dropPickTables, pickTables } from './pick-tables.ts';
+import { withFreshRows } from './pick-tables.ts';
 import { exactSources, loadsOf, readPlan, touchedSql } from './plan.ts';
 import { checkSourceColumns } from './source-columns.ts';
 import { freshSql, planPicks } from './sql.ts';
@@ -139,11 +139,10 @@ export async function buildFoundation(
   const bounded = <T>(work: () => Promise<T>) =>
     mode === 'full' ? withinMemoryLimit(wh, FOUNDATION_MEMORY_LIMIT, work) : work();
   try {
-    return await bounded(() =>
+    const built = (freshTable: string | undefined) =>
       wh.transaction(async () => {
         let keysRecomputed = 0;
-        const tables = mode === 'full' ? await pickTables(wh, f, picks, sources) : undefined;
-        const fresh = freshSql(f, picks, sources, undefined, tables);
+        const fresh = freshTable ? `SELECT * FROM ${freshTable}` : freshSql(f, picks, sources);
         // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
         // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
         const rewrite =
@@ -166,6 +165,7 @@ export async function buildFoundation(
             sources,
             picks,
             fresh,
+            freshTable,
             at,
             touched: mode === 'incremental' ? (rows) => touchedSql(f, sources, pending, rows) : undefined,
             changed: new Set(pending.map((p) => p.dataset)),
@@ -177,7 +177,6 @@ export async function buildFoundation(
           history = { opened: built.opened, closed: built.closed };
           keysRecomputed = built.keys;
         }
-        if (tables) await dropPickTables(wh, tables);
         if (mode === 'full') {
           await wh.run(`DROP TABLE IF EXISTS ${conflictsTable}`);
           await wh.run(`ALTER TABLE ${conflictsBuilding} RENAME TO ${q(`${f.name}_conflicts`)}`);
@@ -189,7 +188,9 @@ export async function buildFoundation(
         if (mode === 'full') keysRecomputed = c.rows;
         await step('swap');
         return result({ keysRecomputed, history }, c, allLoads);
-      }),
+      });
+    return await bounded(() =>
+      mode === 'full' ? withFreshRows(wh, f, picks, sources, built) : built(undefined),
     );
   } catch (error) {
     if (error instanceof BuildError) throw error;

@@ -45,6 +45,8 @@ export interface InPlaceBuild {
   readonly picks: readonly Pick[];
   /** The fresh rows of every key (`freshSql`), compared by a full build. */
   readonly fresh: string;
+  /** A full build's fresh rows already written to a temporary table (before the transaction), if so. */
+  readonly freshTable?: string | undefined;
   readonly at: Date;
   /**
    * Incremental: the SQL of the touched keys `k`, given the rows tables already read from new loads (by
@@ -98,7 +100,7 @@ export async function buildInPlace(
         touched: undefined,
         // Written to a table first: compared in the same statement, the joins of the picks and the join with the
         // current rows held their hash tables at once, beyond FOUNDATION_MEMORY_LIMIT at 1M people.
-        fresh: batch.create('fresh', b.fresh),
+        fresh: b.freshTable ?? batch.create('fresh', b.fresh),
         current: `(SELECT rowid AS __rid, * FROM ${table})`,
         delta: undefined,
         counts: {},
