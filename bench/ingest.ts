@@ -281,6 +281,22 @@ const PANDAS = fileURLToPath(new URL('./pandas_ingest.py', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/gongshu.js', import.meta.url));
 const BOUND = fileURLToPath(new URL('./bound.mjs', import.meta.url));
 
+/** The arguments of `node` running the installed command: `gongshu ingest FILE … --warehouse W --json`. */
+function ingestArgs(file: string, warehouse: string): string[] {
+  return [
+    BIN,
+    'ingest',
+    file,
+    '--dataset',
+    'people',
+    '--key',
+    'citizen-id:公民身份号码',
+    '--warehouse',
+    warehouse,
+    '--json',
+  ];
+}
+
 /**
  * `gongshu ingest` (the installed command, bin/gongshu.js) against bench/pandas_ingest.py on the same files, as
  * whole processes, alternating, `runs` rounds; both must load and quarantine the same rows (checked on the
@@ -307,18 +323,7 @@ async function comparePeer(files: { utf8: string; gb: string }, rows: number, ru
     ] as const) {
       const warehouse = `${DIR}/whole-${enc}.duckdb`;
       for (const f of [warehouse, `${warehouse}.wal`]) rmSync(f, { force: true });
-      const g = wholeProcess(process.execPath, [
-        BIN,
-        'ingest',
-        path,
-        '--dataset',
-        'people',
-        '--key',
-        'citizen-id:公民身份号码',
-        '--warehouse',
-        warehouse,
-        '--json',
-      ]);
+      const g = wholeProcess(process.execPath, ingestArgs(path, warehouse));
       const dir = `${DIR}/pandas-${enc}`;
       rmSync(dir, { recursive: true, force: true });
       const p = wholeProcess(PYTHON, [
@@ -423,18 +428,7 @@ async function memory(): Promise<void> {
   const warehouse = `${DIR}/memory.duckdb`;
   for (const f of [warehouse, `${warehouse}.wal`]) rmSync(f, { force: true });
   const loadAverage = { start: loadavg().map((x) => round(x, 2)), end: [] as number[] };
-  const ingest = wholeProcess(process.execPath, [
-    BIN,
-    'ingest',
-    files.utf8,
-    '--dataset',
-    'people',
-    '--key',
-    'citizen-id:公民身份号码',
-    '--warehouse',
-    warehouse,
-    '--json',
-  ]);
+  const ingest = wholeProcess(process.execPath, ingestArgs(files.utf8, warehouse));
   for (const f of [warehouse, `${warehouse}.wal`]) rmSync(f, { force: true });
   process.stderr.write(
     `ingest ${rows} rows: ${ingest.maxRssMiB} MiB peak RSS, ${ingest.seconds.toFixed(1)} s\n`,

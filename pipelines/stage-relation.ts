@@ -131,10 +131,12 @@ async function stageLines(
   const numbered = (extra = '') =>
     `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
   const flagged = lines.problemLines !== undefined || lines.replacementProblem !== undefined;
+  // The rows the physical lines promise when no field holds a line break.
+  const promised = physicalLines - firstDataLine + 1;
   const rows = countFirst
     ? ((await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0)
-    : physicalLines - firstDataLine + 1;
-  if (firstDataLine - 1 + rows === physicalLines && !flagged) {
+    : promised;
+  if (rows === promised && !flagged) {
     await dropStage(wh, table);
     await wh.run(
       `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,

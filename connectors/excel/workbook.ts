@@ -91,14 +91,7 @@ export async function openSheet(path: string, wanted: string | number | undefine
   // Loaded here, not at the top: only a command reading a workbook pays for exceljs.
   const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   keepUnzipperToItsLastEntry();
-  // exceljs iterates the zip's entries with unzipper's streaming parser, which now and then ends without yielding
-  // the last entry (ZJONSSON/node-unzipper#190; here xl/workbook.xml or a sheet, about 1 read in 15 on a busy
-  // machine): the sheets then have no names, or one is missing. A read that shows it is done again, up to
-  // READ_ATTEMPTS times; the last attempt answers as it finds the workbook.
-  for (let attempt = 1; ; attempt++) {
-    const found = await readSheet(ExcelJS, path, wanted, attempt === READ_ATTEMPTS);
-    if (found) return found;
-  }
+  return readSheet(ExcelJS, path, wanted);
 }
 
 /**
@@ -127,19 +120,12 @@ function keepUnzipperToItsLastEntry(): void {
   unzipper.Parse = patched;
 }
 
-/** How many times a workbook is read when the zip stream lost an entry. */
-const READ_ATTEMPTS = 4;
-
-/**
- * One streaming read of the workbook for `openSheet`. Returns undefined when the read lost a zip entry (the
- * workbook's sheet list never arrived, or it names more sheets than came), unless `last`.
- */
+/** One streaming read of the workbook for `openSheet`. */
 async function readSheet(
   ExcelJS: typeof ExcelJSModule,
   path: string,
   wanted: string | number | undefined,
-  last: boolean,
-): Promise<OpenSheet | undefined> {
+): Promise<OpenSheet> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -198,9 +184,14 @@ async function readSheet(
             ? position === wanted
             : sheet.name === wanted;
       if (match) {
-        if (partLost(reader) && !last) {
-          close();
-          return undefined;
+        const lost = lostPart(reader);
+        if (lost) {
+          // Never a sheet without its names or its texts (see keepUnzipperToItsLastEntry).
+          throw new SourceError(
+            `${basename(path)}: the workbook's ${lost} did not come before the sheet. Fix: open it in Excel or WPS ` +
+              'and save it again as .xlsx',
+            { path },
+          );
         }
         return {
           name: sheet.name,
@@ -223,8 +214,6 @@ async function readSheet(
     );
   }
   close();
-  const lost = partLost(reader) || (reader.model?.sheets?.length ?? 0) > seen.length;
-  if (lost && !last) return undefined;
   const names = reader.model?.sheets?.map((s) => s.name) ?? seen;
   const listed = names.map((n, i) => `${i + 1} ${JSON.stringify(n)}`).join(', ');
   const fix =
@@ -237,13 +226,13 @@ async function readSheet(
 }
 
 /**
- * Whether a part the sheets need never came: the workbook (sheet names and order), or the shared strings its
+ * The part the sheets need that never came, if any: the workbook (sheet names and order), or the shared strings its
  * relationships name (cells of type `s` index them).
  */
-function partLost(reader: WorkbookReaderLike): boolean {
-  if (!reader.model) return true;
+function lostPart(reader: WorkbookReaderLike): string | undefined {
+  if (!reader.model) return 'sheet list (xl/workbook.xml)';
   const strings = reader.workbookRels?.some((r) => r.Type?.endsWith('/sharedStrings')) ?? false;
-  return strings && reader.sharedStrings === undefined;
+  return strings && reader.sharedStrings === undefined ? 'shared strings (xl/sharedStrings.xml)' : undefined;
 }
 
 /** Decodes a byte stream as UTF-8 across chunk boundaries, as text chunks (object mode). */
