@@ -6,6 +6,7 @@ import type ExcelJSModule from 'exceljs';
 import { SourceError } from '../errors.ts';
 import { fileError } from '../file-source.ts';
 import { columnLetters } from './merges.ts';
+import { withParkedSheets } from './parked-sheets.ts';
 
 /** One row from exceljs' streaming reader: its 1-based Excel row number and 1-based sparse cell values. */
 export interface SheetRow {
@@ -91,7 +92,7 @@ export async function openSheet(path: string, wanted: string | number | undefine
   // Loaded here, not at the top: only a command reading a workbook pays for exceljs.
   const { default: ExcelJS } = (await import('exceljs')) as { default: typeof ExcelJSModule };
   keepUnzipperToItsLastEntry();
-  return readSheet(ExcelJS, path, wanted);
+  return withParkedSheets((release) => readSheet(ExcelJS, path, wanted, release));
 }
 
 /**
@@ -120,11 +121,12 @@ function keepUnzipperToItsLastEntry(): void {
   unzipper.Parse = patched;
 }
 
-/** One streaming read of the workbook for `openSheet`. */
+/** One streaming read of the workbook for `openSheet`; `release` removes the sheets it parked (closing it). */
 async function readSheet(
   ExcelJS: typeof ExcelJSModule,
   path: string,
   wanted: string | number | undefined,
+  release: () => void,
 ): Promise<OpenSheet> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
@@ -169,6 +171,7 @@ async function readSheet(
   const close = () => {
     reader.stream?.destroy();
     void sheets.return?.(undefined).catch(() => undefined);
+    release();
   };
   const seen: string[] = [];
   try {

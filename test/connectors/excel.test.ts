@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withCellReferences } from '../../connectors/excel/workbook.ts';
 import {
   type Connector,
@@ -290,6 +291,33 @@ describe('excel without the optional r attributes', () => {
     expect([...messages]).toEqual([
       'late-workbook-again.xlsx: no sheet "人口"; the workbook has 2 sheet(s): 1 "户籍", 2 "企业". Fix: excel({ sheet: "户籍" }) or excel({ sheet: 1 })',
     ]);
+  });
+
+  it('leaves none of the temporary files exceljs parks sheets in, whether the read stops, goes through or fails', async () => {
+    // exceljs parks a sheet that comes before the shared strings or xl/workbook.xml in a file in the OS temp
+    // folder and removed it only when asked for the next sheet, which a read stopping at its sheet never does.
+    const late = join(dir, 'late-parked.xlsx');
+    await lateWorkbook(late);
+    const written = await hukouBook('parked.xlsx');
+    const temp = await mkdtemp(join(dir, 'os-temp-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    let parked = 0;
+    const watcher = watch(temp, () => {
+      parked++;
+    });
+    try {
+      expect((await extractAll(excel({ path: late, sheet: '企业' }))).rows).toHaveLength(1);
+      expect((await extractAll(excel({ path: late, sheet: 1 }))).rows).toHaveLength(1);
+      await expect(extractAll(excel({ path: late, sheet: '人口' }))).rejects.toThrow(/no sheet "人口"/);
+      expect((await extractAll(excel({ path: written }))).rows.length).toBeGreaterThan(0);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    await vi.waitFor(async () => expect(await readdir(temp)).toEqual([]), { timeout: 5000 });
+    watcher.close();
+    expect(parked).toBeGreaterThan(0); // the reads did park sheets there
   });
 
   it('numbers a row or cell without r after the previous one, and drops the formula of an error cell, however the XML is split', async () => {
