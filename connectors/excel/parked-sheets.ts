@@ -1,7 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 
-type Callback = (error: Error | null, path?: string, fd?: number, remove?: (next?: () => void) => void) => void;
+type Callback = (
+  error: Error | null,
+  path?: string,
+  fd?: number,
+  remove?: (next?: () => void) => void,
+) => void;
 type TmpFile = ((...args: unknown[]) => void) & { gongshuTracked?: true };
 
 /** The remove callbacks of the temporary files parked by the read running in this async context. */
