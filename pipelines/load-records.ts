@@ -102,8 +102,8 @@ export async function recordLoad(wh: Warehouse, load: LoadRecord): Promise<void>
   await wh.run(
     `INSERT INTO ${LOADS_TABLE} (load_id, run_id, dataset, table_name, connector, source, write_mode, status,
        started_at, finished_at, rows_read, rows_loaded, rows_quarantined, source_options, notes, rows_skipped,
-       rows_replaced, merge_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16, $17)`,
+       rows_replaced, merge_key, duplicate_key_rows)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'committed', $8, $15::TIMESTAMPTZ, $9, $10, $11, $12, $13, $14, $16, $17, $18)`,
     [
       load.loadId,
       load.runId,
@@ -125,6 +125,7 @@ export async function recordLoad(wh: Warehouse, load: LoadRecord): Promise<void>
       dataset.writeMode === 'merge'
         ? JSON.stringify(dataset.mergeKey ?? (load.keyTarget ? [load.keyTarget] : []))
         : null,
+      load.keyTarget ? counts.duplicates : null,
     ],
   );
 }

@@ -26,10 +26,10 @@ import { recordBuild, unconsumedLoads } from './build-record.ts';
 import { rewriteFoundation, sameColumns } from './build-rewrite.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
-import { withFreshRows } from './pick-tables.ts';
+import { type PartRows, withFreshRows } from './fresh-rows.ts';
 import { exactSources, loadsOf, readPlan, touchedSql } from './plan.ts';
 import { checkSourceColumns } from './source-columns.ts';
-import { freshSql, planPicks } from './sql.ts';
+import { planPicks } from './sql.ts';
 import { type HistoryChange, upgradeLayout } from './versions.ts';
 
 /** Options of `buildFoundation`. */
@@ -39,6 +39,11 @@ export interface FoundationBuildOptions {
   /** The build time: `valid_from`/`valid_to` of history versions. Defaults to now. */
   readonly now?: Date;
   readonly runId?: string;
+  /**
+   * Source rows per part of a full build's keys (default `ROWS_PER_PART`): a full build computes its rows a part
+   * at a time to stay within FOUNDATION_MEMORY_LIMIT; smaller parts hold less memory and take longer.
+   */
+  readonly partRows?: PartRows | undefined;
   /** Called after each step (picks, assemble, conflicts, history, swap) inside the transaction; a throw rolls back. */
   readonly onStep?: (step: BuildStep) => void | Promise<void>;
 }
@@ -142,11 +147,12 @@ export async function buildFoundation(
     const built = (freshTable: string | undefined) =>
       wh.transaction(async () => {
         let keysRecomputed = 0;
-        const fresh = freshTable ? `SELECT * FROM ${freshTable}` : freshSql(f, picks, sources);
+        // A full build's fresh rows (`withFreshRows`); an incremental one computes its own.
+        const fresh = `SELECT * FROM ${freshTable}`;
         // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
         // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
         const rewrite =
-          mode === 'full' &&
+          freshTable !== undefined &&
           (!exists || !state || state.definition_hash !== hash || !(await sameColumns(wh, fresh, table)));
         let history: HistoryChange;
         const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;
@@ -164,7 +170,6 @@ export async function buildFoundation(
             f,
             sources,
             picks,
-            fresh,
             freshTable,
             at,
             touched: mode === 'incremental' ? (rows) => touchedSql(f, sources, pending, rows) : undefined,
@@ -190,7 +195,9 @@ export async function buildFoundation(
         return result({ keysRecomputed, history }, c, allLoads);
       });
     return await bounded(() =>
-      mode === 'full' ? withFreshRows(wh, f, picks, sources, built) : built(undefined),
+      mode === 'full'
+        ? withFreshRows(wh, f, { picks, sources, partRows: options.partRows }, built)
+        : built(undefined),
     );
   } catch (error) {
     if (error instanceof BuildError) throw error;

@@ -43,9 +43,7 @@ export interface InPlaceBuild {
   readonly f: Foundation;
   readonly sources: ReadonlyMap<string, SourceTable>;
   readonly picks: readonly Pick[];
-  /** The fresh rows of every key (`freshSql`), compared by a full build. */
-  readonly fresh: string;
-  /** A full build's fresh rows already written to a temporary table (before the transaction), if so. */
+  /** A full build's fresh rows of every key, written to a temporary table before the transaction (`fresh-rows.ts`). */
   readonly freshTable?: string | undefined;
   readonly at: Date;
   /**
@@ -94,13 +92,14 @@ export async function buildInPlace(
   const batch = statementBatch(wh, f.name, b.step);
   const { queued, temps, flush, ask, create, step } = batch;
   const flagged = b.touched ? Object.keys(f.others) : [];
+  if (!b.touched && !b.freshTable) throw new Error('buildInPlace: a full build needs its fresh rows table');
   const d: Difference = !b.touched
     ? {
         scope: undefined,
         touched: undefined,
         // Written to a table first: compared in the same statement, the joins of the picks and the join with the
         // current rows held their hash tables at once, beyond FOUNDATION_MEMORY_LIMIT at 1M people.
-        fresh: b.freshTable ?? batch.create('fresh', b.fresh),
+        fresh: b.freshTable!,
         current: `(SELECT rowid AS __rid, * FROM ${table})`,
         delta: undefined,
         counts: {},

@@ -62,6 +62,16 @@ export interface Scope {
   readonly partial?: ReadonlyMap<string, string>;
 }
 
+/**
+ * One of `count` parts of the keys, by the hash of the key: a full build reads its picks one part at a time
+ * (`fresh-rows.ts`); `unique`: the pick's source holds each key once (`unique-sources.ts`), read as it is.
+ */
+export interface Partition {
+  readonly index: number;
+  readonly count: number;
+  readonly unique?: boolean;
+}
+
 /** Refs reading the same source through the same key columns share their rows. */
 export const rowsKey = (r: SourceRef): string => JSON.stringify([r.source, r.keys ?? null]);
 
@@ -129,7 +139,13 @@ export function usedColumnsSql(refs: readonly SourceRef[], src: SourceTable): st
  * The rows of a source as `(*, __rowid, __k)` (see `keyedRowsSql`), restricted by the ref's filter and key
  * prefixes, and optionally to a scope (read from its pre-read rows when it has them).
  */
-export function sourceRows(f: Foundation, r: SourceRef, src: SourceTable, scope?: Scope): string {
+export function sourceRows(
+  f: Foundation,
+  r: SourceRef,
+  src: SourceTable,
+  scope?: Scope,
+  partition?: Partition,
+): string {
   // A partial rows table holds only keys of any scope it comes with (the touched keys, or its own keys).
   const inScope = scope && !scope.partial?.has(rowsKey(r));
   const where = [
@@ -137,6 +153,7 @@ export function sourceRows(f: Foundation, r: SourceRef, src: SourceTable, scope?
     ...(r.where ? [`(${r.where})`] : []),
     ...(r.keyPrefix ? [`(${prefixSql(r.keyPrefix, '__k')})`] : []),
     ...(inScope ? [`__k IN (SELECT k FROM ${scope.keys})`] : []),
+    ...(partition && partition.count > 1 ? [`hash(__k) % ${partition.count} = ${partition.index}`] : []),
   ];
   const from = scope?.rows?.get(rowsKey(r)) ?? `(${keyedRowsSql(f, r, src)})`;
   return `(SELECT * FROM ${from} WHERE ${where.join(' AND ')})`;
@@ -148,43 +165,40 @@ export function prefixSql(prefixes: readonly string[], keySql: string): string {
 }
 
 /**
- * One row per key of a pick: `k` and one column per field.
- *
- * Over a whole source (no scope: a full build) the pick first keeps only the winning row's rowid per key, then
- * reads that row's values back by rowid. `arg_max` over the values themselves holds every key's strings in
- * aggregate states that DuckDB cannot spill: the 1M-person register's pick took about 460 MB and failed under a
- * 250 MB memory limit, while the rowids (a fixed-size state) aggregate within 150 MB at the same speed. A scoped
- * pick (an incremental build: the touched keys only) keeps the values in the aggregate, reading its rows once.
+ * One row per key of a pick: `k` and one column per field, the values of the row `arg_max` chooses by the order
+ * (see the module comment), or of its only row when the source holds one row per key (`Scope.partial`,
+ * `Partition.unique`). Restricted to a scope (an incremental build's touched keys) or to one part of the keys (a
+ * full build: `arg_max` holds every key's values in aggregate states DuckDB cannot spill, about 460 MB for the
+ * 1M-person register, so a full build reads its picks a part at a time).
  */
-export function pickSql(f: Foundation, p: Pick, src: SourceTable, scope?: Scope): string {
-  // Rows with one row per key (`Scope.partial`) need no choice.
-  if (scope?.partial?.has(rowsKey(p.ref))) {
+export function pickSql(
+  f: Foundation,
+  p: Pick,
+  src: SourceTable,
+  scope?: Scope,
+  partition?: Partition,
+): string {
+  // Rows with one row per key (`Scope.partial`, `Partition.unique`) need no choice.
+  if (scope?.partial?.has(rowsKey(p.ref)) || partition?.unique) {
     return `SELECT __k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
-      FROM ${sourceRows(f, p.ref, src, scope)}`;
+      FROM ${sourceRows(f, p.ref, src, scope, partition)}`;
   }
   const order = [
     ...(p.ref.latest ? [`${q(p.ref.latest)} IS NOT NULL`, q(p.ref.latest)] : []),
     '_ingested_at',
     '-__rowid',
   ].join(', ');
-  if (!scope) {
-    // The values are computed from the source row (`s`); `__k` and `__rowid` are the winner's, as above.
-    return `SELECT w.__k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
-      FROM ${q(src.table)} AS s
-      JOIN (SELECT __k, arg_max(__rowid, (${order})) AS __rowid FROM ${sourceRows(f, p.ref, src)} GROUP BY __k) AS w
-        ON s.rowid = w.__rowid`;
-  }
   const struct = p.values.map((v) => `${q(v.field)} := ${v.sql}`).join(', ');
   return `SELECT k, ${p.values.map((v) => `s.${q(v.field)} AS ${q(v.field)}`).join(', ')}
     FROM (SELECT __k AS k, arg_max(struct_pack(${struct}), (${order})) AS s
-          FROM ${sourceRows(f, p.ref, src, scope)} GROUP BY __k)`;
+          FROM ${sourceRows(f, p.ref, src, scope, partition)} GROUP BY __k)`;
 }
 
 const pickName = (p: Pick) => q(`__gs_${p.id}`);
 
 /**
- * The foundation rows: each pick an inline aggregate (`__gs_p0`, …) or, when `tables` names one (pick id →
- * table), the rows `pickSql` wrote there, joined by a chain of full outer joins on the key (each pick has one
+ * The foundation rows: each pick an inline aggregate (`__gs_p0`, …) or, when `tables` names one (pick id → a
+ * table or a parenthesised query), those rows, joined by a chain of full outer joins on the key (each pick has one
  * row per key, so the chain is the union of keys with every pick's values). With a scope, only its keys.
  */
 export function freshSql(

@@ -30,6 +30,10 @@ export const LOADS_DDL: readonly string[] = [
   `ALTER TABLE ${LOADS_TABLE} ADD COLUMN IF NOT EXISTS rows_replaced BIGINT`,
   // The columns a merge load matched on (JSON array of table columns); NULL for other loads and older ones.
   `ALTER TABLE ${LOADS_TABLE} ADD COLUMN IF NOT EXISTS merge_key JSON`,
+  // Rows the load wrote whose key an earlier row of the same load already had (0: its keys are unique); NULL for
+  // loads of datasets without a key and older ones. A full foundation build skips the choice of one row per key
+  // for a table these records show to hold each key once (jobs/foundations/unique-sources.ts).
+  `ALTER TABLE ${LOADS_TABLE} ADD COLUMN IF NOT EXISTS duplicate_key_rows BIGINT`,
   // Keys of rows a merge load deleted that it did not write again (a merge by a mergeKey without the key
   // column: a corrected record may name another person). Incremental foundation builds recompute them.
   `CREATE TABLE IF NOT EXISTS ${MERGE_REPLACED_TABLE} (
