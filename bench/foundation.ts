@@ -191,7 +191,7 @@ const populationChosen: typeof population = { ...population, name: 'population_c
 
 /**
  * Runs `work` with the seed loads recorded as loads whose repeated keys were not counted (as before the ledger
- * counted them): a full build then chooses a row per key in every pick.
+ * counted them): a full build then looks for repeated keys in every source.
  */
 async function withoutLedgerProof<T>(wh: Warehouse, work: () => Promise<T>): Promise<T> {
   await wh.run(`UPDATE gongshu.loads SET duplicate_key_rows = NULL WHERE load_id LIKE '%-seed'`);
@@ -278,7 +278,7 @@ async function main() {
           seconds: round(Math.min(...chosen.map((r) => r.seconds))),
           median: round(median(chosen.map((r) => r.seconds))),
           runs: chosen.map((r) => round(r.seconds)),
-          note: 'the same full rebuilds (and a first build, of a copy of the foundation) with the ledger not showing that the sources hold each key once (their seed loads without a count of repeated keys, as loads recorded before that count): a row per key is chosen (arg_max) in every pick',
+          note: 'the same full rebuilds (and a first build, of a copy of the foundation) with the ledger not showing that the sources hold each key once (their seed loads without a count of repeated keys, as loads recorded before that count): the build looks for repeated keys in every source (their hashes grouped) and chooses a row (arg_max) for those only',
         },
         note: `full rebuild (fullRefresh) after a 1% change, the sources read as they are (the ledger shows each holds a key once: a replace load without repeated keys, then merges on the key): dedup pick per source (arg_max) and full outer joins of every key, diffed against the current rows; changed rows rewritten in the table (with valid_from) and their previous versions appended to the closed versions, conflicts recomputed; one transaction; best and median of ${RUNS}. firstBuildSeconds: the first build, which writes the table anew`,
       },

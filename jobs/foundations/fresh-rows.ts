@@ -1,14 +1,16 @@
 /**
  * The fresh rows of a full build, written to a temporary table before its transaction.
  *
- * Bounded: a full build runs within FOUNDATION_MEMORY_LIMIT, and the statement computing its rows (each pick an
- * aggregate choosing one row per key, the picks full-outer-joined on the key) holds every key's values in
- * aggregate states and hash tables DuckDB cannot spill. So the keys are split in parts by their hash, each part's
- * rows computed by the one statement and appended: about `ROWS_PER_PART` source rows per part.
+ * Bounded: a full build runs within FOUNDATION_MEMORY_LIMIT, and the statement computing its rows (each pick
+ * choosing one row per key with `arg_max` over the values, the picks full-outer-joined on the key) holds every
+ * key's values in aggregate states and hash tables DuckDB cannot spill. So the keys are split in parts by their
+ * hash, each part's rows computed by the one statement and appended (`ROWS_PER_PART`).
  *
- * Fast: a source whose table holds each key once (`unique-sources.ts`) is read as it is, without the aggregate.
- * The ledger that says so is checked against the result: fresh rows with a key twice are computed again with the
- * aggregate everywhere.
+ * Fast: only the rows of keys a source holds more than once go through the aggregate (`repeatedSql`: their
+ * hashes, grouped first; a register repeats few keys), the others are read as they are; and a source whose table
+ * the load ledger shows to hold each key once (`unique-sources.ts`) is read as it is without looking. The ledger
+ * is checked against the result: fresh rows with a key twice are computed again looking for repeated keys in
+ * every source.
  *
  * Before the transaction: written inside it, DuckDB reads the table as the transaction's own data, more slowly
  * (the 1M-person bench's rebuild took 1.9 s instead of 1.6 s). The rows read only the sources, which the
@@ -18,20 +20,19 @@
 import { quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import type { Foundation } from './define.ts';
-import { freshSql, type Pick, pickSql, type SourceTable } from './sql.ts';
+import { freshSql, type Pick, pickSql, repeatedSql, rowsKey, type SourceTable } from './sql.ts';
 import { uniqueSources } from './unique-sources.ts';
 
 /**
- * Source rows per part of a full build's keys, for picks that choose a row per key (aggregate states of about
- * 460 bytes per key for the four text fields of the 1M-person register) and for picks read as they are (only the
- * joins' hash tables). Measured on the 1M-person demo (its sources repeat keys): a first build peaked at 887 MiB
- * with 3 parts, 942 MiB with 2, against 916 MiB for the demo's data generator; the bench's sources, read as they
- * are in 2 parts, at about 750 MiB. Each part reads every source again: 3 parts cost the bench's full rebuild
- * 0.1 s over 2.
+ * Per part of a full build's keys: source rows (`unique`: the joins' hash tables) and keys held more than once
+ * (`chosen`: `arg_max` states, about 460 bytes per key for the four text fields of the 1M-person register); the
+ * parts are as many as the pick needing most asks. Measured on the 1M-person demo (2 parts): the first build
+ * peaked at about 820 MiB resident, a rebuild 780 MiB, under the data generator's 920–940 MiB; with every row
+ * chosen, 3 parts peaked at 887 MiB and 2 at 942 MiB. Each part reads every source again.
  */
 export const ROWS_PER_PART: PartRows = { chosen: 350_000, unique: 600_000 };
 
-/** Source rows per part of a full build's keys, for picks that choose a row per key and for those that do not. */
+/** Per part of a full build's keys: keys held more than once (`chosen`) and source rows (`unique`); see above. */
 export interface PartRows {
   readonly chosen: number;
   readonly unique: number;
@@ -59,57 +60,79 @@ export async function withFreshRows<T>(
   const rowsPerPart = plan.partRows ?? ROWS_PER_PART;
   const name = q(`__gs_${f.name}_fresh_rows`);
   const table = `temp.${name}`;
+  const repeated = new Map<string, { table: string; keys: number }>();
   try {
     const sizes = await sourceRows(wh, picks, sources);
     const unique = await uniqueSources(wh, sources);
-    const asIs = (p: Pick) =>
-      unique.has(p.ref.source) &&
-      (p.ref.keys ?? [sources.get(p.ref.source)!.keyColumn]).join('\u0000') ===
-        sources.get(p.ref.source)!.keyColumn;
-    await writeFresh(
-      wh,
-      f,
-      plan,
-      name,
-      (p) => (sizes.get(p.ref.source) ?? 0) / rowsPerPart[asIs(p) ? 'unique' : 'chosen'],
-      asIs,
-    );
-    if (picks.some(asIs) && (await repeatedKeys(wh, f, table)) > 0) {
-      // The ledger said a source held each key once, and it does not (changed by hand): choose everywhere.
-      await writeFresh(
-        wh,
-        f,
-        plan,
-        name,
-        (p) => (sizes.get(p.ref.source) ?? 0) / rowsPerPart.chosen,
-        () => false,
-      );
+    const keyColumn = (p: Pick) => sources.get(p.ref.source)!.keyColumn;
+    const onKey = (p: Pick) => (p.ref.keys ?? [keyColumn(p)]).join('\u0000') === keyColumn(p);
+    // The keys held more than once by the rows of each (source, key columns) read with a choice.
+    const repeatedOf = async (p: Pick) => {
+      const rk = rowsKey(p.ref);
+      let r = repeated.get(rk);
+      if (!r) {
+        const n = q(`__gs_${f.name}_repeated${repeated.size}`);
+        const t = `temp.${n}`;
+        await wh.run(
+          `CREATE OR REPLACE TEMP TABLE ${n} AS ${repeatedSql(f, p.ref, sources.get(p.ref.source)!)}`,
+        );
+        r = { table: t, keys: Number((await wh.value(`SELECT count(*) FROM ${t}`)) ?? 0) };
+        repeated.set(rk, r);
+      }
+      return r;
+    };
+    const readAs = async (asIs: (p: Pick) => boolean) => {
+      const ways = new Map<string, Way>();
+      for (const p of picks) {
+        const rows = sizes.get(p.ref.source) ?? 0;
+        if (asIs(p)) ways.set(p.id, { unique: true, parts: rows / rowsPerPart.unique });
+        else {
+          const r = await repeatedOf(p);
+          ways.set(p.id, {
+            repeated: r.table,
+            parts: Math.max(rows / rowsPerPart.unique, r.keys / rowsPerPart.chosen),
+          });
+        }
+      }
+      return ways;
+    };
+    const ledger = (p: Pick) => unique.has(p.ref.source) && onKey(p);
+    await writeFresh(wh, f, plan, name, await readAs(ledger));
+    if (picks.some(ledger) && (await repeatedKeys(wh, f, table)) > 0) {
+      // The ledger said a source held each key once, and it does not (changed by hand): look for repeated keys
+      // everywhere.
+      await writeFresh(wh, f, plan, name, await readAs(() => false));
     }
     return await build(table);
   } finally {
-    await wh.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    const drop = [table, ...[...repeated.values()].map((r) => r.table)];
+    await wh.run(drop.map((t) => `DROP TABLE IF EXISTS ${t}`).join(';\n')).catch(() => undefined);
   }
 }
 
-/**
- * Writes the fresh rows into the temporary table `name`, in as many parts as the most of any pick (`parts`, the
- * parts a pick's source rows need); `asIs`: picks read without choosing a row per key.
- */
+/** How a pick is read: as it is, or choosing a row for its repeated keys; and the parts its rows need. */
+interface Way {
+  readonly unique?: true;
+  readonly repeated?: string;
+  readonly parts: number;
+}
+
+/** Writes the fresh rows into the temporary table `name`, in as many parts as the pick that needs most. */
 async function writeFresh(
   wh: Warehouse,
   f: Foundation,
   { picks, sources }: FreshRowsPlan,
   name: string,
-  parts: (p: Pick) => number,
-  asIs: (p: Pick) => boolean,
+  ways: ReadonlyMap<string, Way>,
 ): Promise<void> {
-  const count = Math.max(1, ...picks.map((p) => Math.ceil(parts(p))));
+  const count = Math.max(1, ...[...ways.values()].map((w) => Math.ceil(w.parts)));
   for (let index = 0; index < count; index++) {
     const inline = new Map(
-      picks.map((p) => [
-        p.id,
-        `(${pickSql(f, p, sources.get(p.ref.source)!, undefined, { index, count, unique: asIs(p) })})`,
-      ]),
+      picks.map((p) => {
+        const { unique, repeated } = ways.get(p.id)!;
+        const part = { index, count, ...(unique ? { unique } : {}), ...(repeated ? { repeated } : {}) };
+        return [p.id, `(${pickSql(f, p, sources.get(p.ref.source)!, undefined, part)})`];
+      }),
     );
     const rows = freshSql(f, picks, sources, undefined, inline);
     await wh.run(
