@@ -20,19 +20,27 @@
 import { quoteIdent as q } from '../../schemas/index.ts';
 import type { Warehouse } from '../../warehouse/index.ts';
 import type { Foundation } from './define.ts';
-import { freshSql, type Pick, pickSql, repeatedSql, rowsKey, type SourceTable } from './sql.ts';
+import { freshSql, type Pick, pickSql, repeatedSql, rowsKey, type SourceTable, winnersSql } from './sql.ts';
 import { uniqueSources } from './unique-sources.ts';
 
 /**
- * Per part of a full build's keys: source rows (`unique`: the joins' hash tables) and keys held more than once
- * (`chosen`: `arg_max` states, about 460 bytes per key for the four text fields of the 1M-person register); the
- * parts are as many as the pick needing most asks. Measured on the 1M-person demo (2 parts): the first build
- * peaked at about 820 MiB resident, a rebuild 780 MiB, under the data generator's 920–940 MiB; with every row
- * chosen, 3 parts peaked at 887 MiB and 2 at 942 MiB. Each part reads every source again.
+ * Per part of a full build's keys: keys (`unique`: the joins' hash tables, one row per key and pick) and keys
+ * held more than once (`chosen`: `arg_max` states, about 460 bytes per key for the four text fields of the
+ * 1M-person register); the parts are as many as the pick needing most asks (a pick read as it is counts its
+ * source rows as keys). Measured on the 1M-person demo (2 parts): the first build peaked at about 820 MiB
+ * resident, a rebuild 780 MiB, under the data generator's 920–940 MiB; with every row chosen, 3 parts peaked at
+ * 887 MiB and 2 at 942 MiB. Each part reads every source again.
  */
+/**
+ * Beyond this share of a pick's rows belonging to keys held more than once (monthly records, event histories),
+ * its winning rows are chosen by rowid over the whole source and read back (`winnersSql`), rather than their
+ * values chosen part by part.
+ */
+export const MOSTLY_REPEATED = 0.25;
+
 export const ROWS_PER_PART: PartRows = { chosen: 350_000, unique: 600_000 };
 
-/** Per part of a full build's keys: keys held more than once (`chosen`) and source rows (`unique`); see above. */
+/** Per part of a full build's keys: keys held more than once (`chosen`) and keys (`unique`); see above. */
 export interface PartRows {
   readonly chosen: number;
   readonly unique: number;
@@ -60,7 +68,8 @@ export async function withFreshRows<T>(
   const rowsPerPart = plan.partRows ?? ROWS_PER_PART;
   const name = q(`__gs_${f.name}_fresh_rows`);
   const table = `temp.${name}`;
-  const repeated = new Map<string, { table: string; keys: number }>();
+  const repeated = new Map<string, { table: string; keys: number; rows: number }>();
+  const temps: string[] = [];
   try {
     const sizes = await sourceRows(wh, picks, sources);
     const unique = await uniqueSources(wh, sources);
@@ -76,7 +85,10 @@ export async function withFreshRows<T>(
         await wh.run(
           `CREATE OR REPLACE TEMP TABLE ${n} AS ${repeatedSql(f, p.ref, sources.get(p.ref.source)!)}`,
         );
-        r = { table: t, keys: Number((await wh.value(`SELECT count(*) FROM ${t}`)) ?? 0) };
+        const [c] = await wh.all<{ keys: number; rows: number | null }>(
+          `SELECT count(*) AS keys, sum(n) AS rows FROM ${t}`,
+        );
+        r = { table: t, keys: Number(c?.keys ?? 0), rows: Number(c?.rows ?? 0) };
         repeated.set(rk, r);
       }
       return r;
@@ -88,10 +100,22 @@ export async function withFreshRows<T>(
         if (asIs(p)) ways.set(p.id, { unique: true, parts: rows / rowsPerPart.unique });
         else {
           const r = await repeatedOf(p);
-          ways.set(p.id, {
-            repeated: r.table,
-            parts: Math.max(rows / rowsPerPart.unique, r.keys / rowsPerPart.chosen),
-          });
+          // The keys its rows hold (read through each key column): those held once, and the repeated ones.
+          const keyed = rows * (p.ref.keys?.length ?? 1);
+          const keys = Math.max(0, keyed - r.rows) + r.keys;
+          if (r.rows > MOSTLY_REPEATED * keyed) {
+            const n = q(`__gs_${f.name}_winners_${p.id}`);
+            await wh.run(
+              `CREATE OR REPLACE TEMP TABLE ${n} AS ${winnersSql(f, p, sources.get(p.ref.source)!)}`,
+            );
+            temps.push(`temp.${n}`);
+            ways.set(p.id, { winners: `temp.${n}`, parts: keys / rowsPerPart.unique });
+          } else {
+            ways.set(p.id, {
+              repeated: r.table,
+              parts: Math.max(keys / rowsPerPart.unique, r.keys / rowsPerPart.chosen),
+            });
+          }
         }
       }
       return ways;
@@ -105,15 +129,19 @@ export async function withFreshRows<T>(
     }
     return await build(table);
   } finally {
-    const drop = [table, ...[...repeated.values()].map((r) => r.table)];
+    const drop = [table, ...[...repeated.values()].map((r) => r.table), ...temps];
     await wh.run(drop.map((t) => `DROP TABLE IF EXISTS ${t}`).join(';\n')).catch(() => undefined);
   }
 }
 
-/** How a pick is read: as it is, or choosing a row for its repeated keys; and the parts its rows need. */
+/**
+ * How a pick is read: as it is, choosing a row for its repeated keys only, or by the rowids of its winning rows;
+ * and the parts its rows need.
+ */
 interface Way {
   readonly unique?: true;
   readonly repeated?: string;
+  readonly winners?: string;
   readonly parts: number;
 }
 
@@ -129,8 +157,14 @@ async function writeFresh(
   for (let index = 0; index < count; index++) {
     const inline = new Map(
       picks.map((p) => {
-        const { unique, repeated } = ways.get(p.id)!;
-        const part = { index, count, ...(unique ? { unique } : {}), ...(repeated ? { repeated } : {}) };
+        const { unique, repeated, winners } = ways.get(p.id)!;
+        const part = {
+          index,
+          count,
+          ...(unique ? { unique } : {}),
+          ...(repeated ? { repeated } : {}),
+          ...(winners ? { winners } : {}),
+        };
         return [p.id, `(${pickSql(f, p, sources.get(p.ref.source)!, undefined, part)})`];
       }),
     );

@@ -75,15 +75,39 @@ export interface Partition {
    * through the choice of a row per key, the others are read as they are.
    */
   readonly repeated?: string;
+  /**
+   * A table of the winning row of each key (`__k`, `__rowid`: `winnersSql`), for a pick whose keys mostly repeat:
+   * the part's rows are read back by rowid.
+   */
+  readonly winners?: string;
+}
+
+/** The order a pick chooses its row of a key by (`arg_max`): see the module comment. */
+function orderSql(p: Pick): string {
+  return [
+    ...(p.ref.latest ? [`${q(p.ref.latest)} IS NOT NULL`, q(p.ref.latest)] : []),
+    '_ingested_at',
+    '-__rowid',
+  ].join(', ');
 }
 
 /**
- * The hashes `h` of the keys that a source's rows, read through the ref's key columns, hold more than once (a
- * superset of those of any filtered pick of them; a key sharing a hash with one only goes through the choice).
+ * The winning row of each key of a pick over a whole source: `__k` and its `__rowid`. A fixed-size aggregate
+ * state, which DuckDB spills (the values' own `arg_max` cannot): for a source holding most keys several times
+ * (monthly records), choosing the rowids and reading their rows back is cheaper than choosing the values.
+ */
+export function winnersSql(f: Foundation, p: Pick, src: SourceTable): string {
+  return `SELECT __k, arg_max(__rowid, (${orderSql(p)})) AS __rowid FROM ${sourceRows(f, p.ref, src)} GROUP BY __k`;
+}
+
+/**
+ * The hashes `h` of the keys that a source's rows, read through the ref's key columns, hold more than once, with
+ * their rows `n` (a superset of those of any filtered pick of them; a key sharing a hash with one only goes
+ * through the choice).
  * Grouping fixed-size hashes spills and is fast: about 30 ms per million rows on 2 cores.
  */
 export function repeatedSql(f: Foundation, r: SourceRef, src: SourceTable): string {
-  return `SELECT hash(__k) AS h FROM (${keyedRowsSql(f, r, src, undefined, '1 AS __one')})
+  return `SELECT hash(__k) AS h, count(*) AS n FROM (${keyedRowsSql(f, r, src, undefined, '1 AS __one')})
     WHERE __k IS NOT NULL GROUP BY h HAVING count(*) > 1`;
 }
 
@@ -198,11 +222,13 @@ export function pickSql(
     return `SELECT __k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
       FROM ${sourceRows(f, p.ref, src, scope, partition)}`;
   }
-  const order = [
-    ...(p.ref.latest ? [`${q(p.ref.latest)} IS NOT NULL`, q(p.ref.latest)] : []),
-    '_ingested_at',
-    '-__rowid',
-  ].join(', ');
+  if (partition?.winners) {
+    const { index, count } = partition;
+    const part = count > 1 ? ` WHERE hash(__k) % ${count} = ${index}` : '';
+    return `SELECT w.__k AS k, ${p.values.map((v) => `${v.sql} AS ${q(v.field)}`).join(', ')}
+      FROM ${q(src.table)} AS s JOIN (SELECT * FROM ${partition.winners}${part}) AS w ON s.rowid = w.__rowid`;
+  }
+  const order = orderSql(p);
   const struct = p.values.map((v) => `${q(v.field)} := ${v.sql}`).join(', ');
   const rows = sourceRows(f, p.ref, src, scope, partition);
   const chosen = (

@@ -16,6 +16,7 @@ const people = (name: string) =>
       name: { source: 'reg', column: 'name' },
       town: { source: 'reg', column: 'town', where: "town <> 'X'" },
       status: { source: 'ss', column: 'status', latest: 'since' },
+      degree: { source: 'edu', column: 'degree' },
     },
     others: { name: [{ source: 'ss', column: 'name' }] },
   });
@@ -27,9 +28,14 @@ const conflicts = (wh: Warehouse, name: string) =>
 const sources = new Map([
   ['reg', { table: 'reg', keyColumn: 'id' }],
   ['ss', { table: 'ss', keyColumn: 'id' }],
+  ['edu', { table: 'edu', keyColumn: 'id' }],
 ]);
 
-/** reg: merges on its key (one row per key); ss: appends with keys repeated (a row per key is chosen). */
+/**
+ * The three ways a full build reads a pick: reg merges on its key (the ledger shows one row per key: read as it
+ * is); ss's appends repeat half its rows' keys (winning rows chosen by rowid); edu's repeat a few (a row chosen
+ * for those keys only).
+ */
 async function load(wh: Warehouse): Promise<void> {
   const at = (s: number) => ({ now: new Date(Date.UTC(2026, 0, 1, 0, 0, s)) });
   await loadPipeline(
@@ -58,6 +64,16 @@ async function load(wh: Warehouse): Promise<void> {
     at(3),
   );
   await loadPipeline(wh, ss(KEYS.slice(20, 35).map((k) => [k, '别名', i2s(k), '2020-01-01'])), at(4));
+  const edu = (rows: string[][]) => memPipeline('edu', ['id', 'degree'], rows, { writeMode: 'append' });
+  await loadPipeline(wh, edu(KEYS.slice(0, 30).map((k, i) => [k, i % 2 ? '本科' : '大专'])), at(5));
+  await loadPipeline(
+    wh,
+    edu([
+      [KEYS[3]!, '硕士'],
+      [KEYS[4]!, '博士'],
+    ]),
+    at(6),
+  );
 }
 const i2s = (k: string) => (k.endsWith('1') ? '停保' : '参保');
 
@@ -72,10 +88,26 @@ describe('the fresh rows of a full build', () => {
         many: { chosen: 7, unique: 3 },
         tiny: { chosen: 1, unique: 1 },
       };
+      const statements: string[] = [];
+      const run = wh.run.bind(wh);
+      wh.run = (sql, params) => {
+        statements.push(sql);
+        return run(sql, params);
+      };
       for (const [name, partRows] of Object.entries(sizes)) {
         const r = await buildFoundation(wh, people(name), { partRows });
         expect(r.rows).toBe(40);
       }
+      // Each way was taken: edu's few repeated keys chosen alone, ss's winning rows read back by rowid.
+      expect(statements.some((s) => /ANTI JOIN/.test(s) && /"edu"/.test(s))).toBe(true);
+      expect(statements.some((s) => /__gs_one_winners_p\d+" AS SELECT __k, arg_max\(__rowid/.test(s))).toBe(
+        true,
+      );
+      const key = people('one').keyColumn;
+      const of = (k: string) =>
+        wh.all(`SELECT name, town, status, degree FROM foundation.tiny WHERE ${key} = '${k}'`);
+      expect(await of(KEYS[3]!)).toEqual([{ name: '改3', town: 'B', status: null, degree: '硕士' }]);
+      expect(await of(KEYS[21]!)).toEqual([{ name: '人21', town: null, status: '参保', degree: '本科' }]);
       for (const name of ['many', 'tiny']) {
         expect(await foundationRows(wh, name)).toEqual(await foundationRows(wh, 'one'));
         expect(await conflicts(wh, name)).toEqual(await conflicts(wh, 'one'));
