@@ -40,8 +40,8 @@ export interface FoundationBuildOptions {
   readonly now?: Date;
   readonly runId?: string;
   /**
-   * Source rows per part of a full build's keys (default `ROWS_PER_PART`): a full build computes its rows a part
-   * at a time to stay within FOUNDATION_MEMORY_LIMIT; smaller parts hold less memory and take longer.
+   * Keys per part of a full build (default `ROWS_PER_PART`): a full build computes its rows a part of the keys at
+   * a time to stay within FOUNDATION_MEMORY_LIMIT; smaller parts hold less memory and take longer.
    */
   readonly partRows?: PartRows | undefined;
   /** Called after each step (picks, assemble, conflicts, history, swap) inside the transaction; a throw rolls back. */

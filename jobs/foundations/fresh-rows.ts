@@ -24,6 +24,13 @@ import { freshSql, type Pick, pickSql, repeatedSql, rowsKey, type SourceTable, w
 import { uniqueSources } from './unique-sources.ts';
 
 /**
+ * Beyond this share of a pick's rows belonging to keys held more than once (monthly records, event histories),
+ * its winning rows are chosen by rowid over the whole source and read back (`winnersSql`), rather than their
+ * values chosen part by part.
+ */
+export const MOSTLY_REPEATED = 0.25;
+
+/**
  * Per part of a full build's keys: keys (`unique`: the joins' hash tables, one row per key and pick) and keys
  * held more than once (`chosen`: `arg_max` states, about 460 bytes per key for the four text fields of the
  * 1M-person register); the parts are as many as the pick needing most asks (a pick read as it is counts its
@@ -31,13 +38,6 @@ import { uniqueSources } from './unique-sources.ts';
  * resident, a rebuild 780 MiB, under the data generator's 920–940 MiB; with every row chosen, 3 parts peaked at
  * 887 MiB and 2 at 942 MiB. Each part reads every source again.
  */
-/**
- * Beyond this share of a pick's rows belonging to keys held more than once (monthly records, event histories),
- * its winning rows are chosen by rowid over the whole source and read back (`winnersSql`), rather than their
- * values chosen part by part.
- */
-export const MOSTLY_REPEATED = 0.25;
-
 export const ROWS_PER_PART: PartRows = { chosen: 350_000, unique: 600_000 };
 
 /** Per part of a full build's keys: keys held more than once (`chosen`) and keys (`unique`); see above. */
