@@ -1,9 +1,10 @@
 import { createReadStream, createWriteStream, statfsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { GongshuError, quoteLiteral } from '../../schemas/index.ts';
+import { sweepStaleTemp } from '../stale-temp.ts';
 import type { SqlRelation } from '../types.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
 import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
@@ -96,7 +97,7 @@ interface Scan {
  * with those bytes as U+FFFD, so that their rows are quarantined like the JS parser does.
  */
 async function scanFile(path: string, encoding: CsvEncoding, bomLength: number): Promise<Scan> {
-  await sweepCopies();
+  await sweepStaleTemp(COPY_NAME);
   const check = new EncodingCheck(encoding);
   const first = await readFile(path, encoding, bomLength, check, encoding !== 'utf-8');
   if (encoding === 'utf-8' && check.invalidUtf8) {
@@ -106,41 +107,8 @@ async function scanFile(path: string, encoding: CsvEncoding, bomLength: number):
   return { ...first, check, replacement: first.replacement || check.hasReplacement };
 }
 
-/** The temporary directories swept in this process (TMPDIR may change between loads). */
-const swept = new Set<string>();
-
-/**
- * Deletes the temporary UTF-8 copies that loads killed before they could clean up left behind (their process
- * is gone), once per process and temporary directory.
- */
-async function sweepCopies(): Promise<void> {
-  const dir = tmpdir();
-  if (swept.has(dir)) return;
-  swept.add(dir);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(COPY_NAME.exec(name)?.[1]);
-    if (!pid || pid === process.pid || running(pid)) continue;
-    await rm(join(dir, name), { force: true }).catch(() => undefined);
-  }
-}
-
 /** A temporary copy's name, with the pid of the process that wrote it. */
 const COPY_NAME = new RegExp(`^${TEMP_PREFIX}(\\d+)-\\d+-.*\\.utf8\\.csv$`);
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** One pass over the file: line counts, the check (if given), and a UTF-8 copy (if asked). */
 async function readFile(

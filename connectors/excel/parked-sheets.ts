@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
+import { sweepStaleTemp } from '../stale-temp.ts';
 
 type Callback = (
   error: Error | null,
@@ -8,6 +9,10 @@ type Callback = (
   remove?: (next?: () => void) => void,
 ) => void;
 type TmpFile = ((...args: unknown[]) => void) & { gongshuTracked?: true };
+
+/** The names of parked sheets' files: `gongshu-xlsx-<pid>-<random>-sheet.xml` (tmp's own pattern). */
+const PARKED_PREFIX = 'gongshu-xlsx';
+const PARKED_NAME = new RegExp(`^${PARKED_PREFIX}-(\\d+)-[^-]+-sheet\\.xml$`);
 
 /** The remove callbacks of the temporary files parked by the read running in this async context. */
 const parked = new AsyncLocalStorage<Set<(next?: () => void) => void>>();
@@ -21,6 +26,8 @@ const parked = new AsyncLocalStorage<Set<(next?: () => void) => void>>();
  * files (1.4 GB) in /tmp in a day; under `gongshu serve` a scheduled Excel ingest would leak its sheet's size on
  * every run. `tmp.file` is wrapped once, on the `tmp` exceljs loads, to hand each file's remove callback to the
  * read that parked it (found by its async context), and `withParkedSheets` removes them when the read closes.
+ * A read killed before it closes (kill -9) leaves its files: they carry gongshu's name and the pid, and the next
+ * Excel read deletes those of processes that are gone.
  */
 function trackTmpFiles(): void {
   const tmp = createRequire(createRequire(import.meta.url).resolve('exceljs'))('tmp') as { file: TmpFile };
@@ -35,7 +42,9 @@ function trackTmpFiles(): void {
         if (!error && remove) files.add(remove);
         (callback as Callback)(error, path, fd, remove);
       };
-      return file(...args.slice(0, -1), track);
+      // exceljs passes no options: the file gets a name of ours (`gongshu-xlsx-<pid>-<random>-sheet.xml`), so
+      // that one left by a killed read is found and deleted by a later one (`sweepStaleTemp`).
+      return file({ prefix: PARKED_PREFIX, postfix: 'sheet.xml' }, track);
     },
     { gongshuTracked: true as const },
   );
@@ -46,12 +55,13 @@ function trackTmpFiles(): void {
  * gives it `release`, which removes them (closing their descriptors); `release` is safe to call more than once,
  * and a file exceljs has already removed is not removed twice (tmp's callbacks run once).
  */
-export function withParkedSheets<T>(read: (release: () => void) => Promise<T>): Promise<T> {
+export async function withParkedSheets<T>(read: (release: () => void) => Promise<T>): Promise<T> {
   trackTmpFiles();
+  await sweepStaleTemp(PARKED_NAME);
   const files = new Set<(next?: () => void) => void>();
   const release = () => {
     for (const remove of files) remove(() => undefined);
     files.clear();
   };
-  return parked.run(files, () => read(release));
+  return await parked.run(files, () => read(release));
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -293,13 +294,19 @@ describe('excel without the optional r attributes', () => {
     ]);
   });
 
-  it('leaves none of the temporary files exceljs parks sheets in, whether the read stops, goes through or fails', async () => {
+  it('leaves none of the temporary files exceljs parks sheets in, whether the read stops, goes through or fails, and deletes those of killed reads', async () => {
     // exceljs parks a sheet that comes before the shared strings or xl/workbook.xml in a file in the OS temp
     // folder and removed it only when asked for the next sheet, which a read stopping at its sheet never does.
     const late = join(dir, 'late-parked.xlsx');
     await lateWorkbook(late);
     const written = await hukouBook('parked.xlsx');
     const temp = await mkdtemp(join(dir, 'os-temp-'));
+    // Left by reads killed before they closed: a process that is gone (deleted), one still running (kept).
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = `gongshu-xlsx-${gone}-AbCdEf123456-sheet.xml`;
+    const live = 'gongshu-xlsx-1-AbCdEf123456-sheet.xml';
+    await writeFile(join(temp, stale), '<worksheet/>');
+    await writeFile(join(temp, live), '<worksheet/>');
     const before = process.env.TMPDIR;
     process.env.TMPDIR = temp;
     let parked = 0;
@@ -315,7 +322,7 @@ describe('excel without the optional r attributes', () => {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
     }
-    await vi.waitFor(async () => expect(await readdir(temp)).toEqual([]), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await readdir(temp)).toEqual([live]), { timeout: 5000 });
     watcher.close();
     expect(parked).toBeGreaterThan(0); // the reads did park sheets there
   });
