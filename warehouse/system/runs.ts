@@ -4,6 +4,8 @@
  */
 import { newId, type Sql, trustedSql } from '../../schemas/index.ts';
 import type { Warehouse } from '../warehouse.ts';
+import { FOUNDATIONS_TABLE } from './foundation-state.ts';
+import { LOADS_TABLE } from './loads.ts';
 import { SYSTEM_SCHEMA } from './schema.ts';
 
 /** `gongshu.runs` (quoted SQL name). */
@@ -93,13 +95,19 @@ export async function finishRun(
 
 /**
  * Marks runs still `running` as `interrupted`. Called when a writer opens the warehouse: only one writer opens it
- * at a time (the lock), so such a run was left by a process that died (killed, crashed, the machine went down),
- * and its open transaction was rolled back.
+ * at a time (the lock), so such a run was left by a process that died (killed, crashed, the machine went down).
+ * Its open transaction was rolled back; but a process can die after its work committed and before the run's end
+ * was recorded: a load or foundation build recorded under the run's id says its work is in place.
  */
 export async function markInterruptedRuns(wh: Warehouse): Promise<void> {
+  const stopped = 'the process running it stopped before it finished (killed, crashed or the machine went down)';
   await wh.run(
     `UPDATE ${RUNS_TABLE} SET status = 'interrupted', finished_at = now(),
-       error = coalesce(error || '\n', '') || 'interrupted: the process running it stopped before it finished (killed, crashed or the machine went down); its open transaction was rolled back'
+       error = coalesce(error || '\n', '') || CASE
+         WHEN run_id IN (SELECT run_id FROM ${LOADS_TABLE} WHERE run_id IS NOT NULL
+                         UNION ALL SELECT run_id FROM ${FOUNDATIONS_TABLE} WHERE run_id IS NOT NULL)
+         THEN 'interrupted after its work committed: ${stopped} once its load or build was in place, before the run''s end was recorded'
+         ELSE 'interrupted: ${stopped}; its open transaction was rolled back' END
      WHERE status = 'running'`,
   );
 }
