@@ -93,34 +93,52 @@ export async function createStage(
   );
 }
 
+/** A citizen identity number (18 or 15 characters) or a USCC, as a column name that is really a value. */
+const IDENTITY_LIKE = /^(\d{17}[\dXx]|\d{15}|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})$/;
+
 /** The error for a key or cursor column the source does not have, listing the columns it has. */
 export function missingColumn(
   pipeline: Pipeline,
   columns: readonly string[],
   which: 'key' | 'incremental',
 ): DefinitionError {
-  const shown = columns
-    .slice(0, 12)
-    .map((c) => JSON.stringify(c))
-    .join(', ');
   const given = which === 'key' ? pipeline.dataset.key!.column : pipeline.dataset.incremental!.column;
+  // Column names that are identity numbers: the row read as the header holds a person's values (an identity
+  // number, a name), which are never shown.
+  const data = columns.some((c) => IDENTITY_LIKE.test(c.trim()));
+  const shown = data
+    ? 'values, not column names (one is an identity number)'
+    : `[${columns
+        .slice(0, 12)
+        .map((c) => JSON.stringify(c))
+        .join(', ')}${columns.length > 12 ? ', …' : ''}]`;
+  const allowed = data ? {} : { allowed: columns.join(', ') };
+  const excel = /\.xlsx$/i.test(pipeline.adHoc?.path ?? '');
+  const headerFix = excel
+    ? 'give the header row (the Excel row that holds the column names), or leave it out to have it detected'
+    : 'add a line of column names at the top of the file';
   if (pipeline.adHoc && which === 'key') {
     // `gongshu ingest`: say it in the command's terms.
     const kind = pipeline.dataset.key!.kind;
+    const fix = !data
+      ? `--key ${kind}:${columns[0] ?? '<column>'} (the column holding the key)`
+      : excel
+        ? 'give --header-row N with N the row that holds the column names, or leave --header-row out (the header is then detected)'
+        : headerFix;
     return new DefinitionError(
-      `${pipeline.adHoc.path}: --key: the file has no column ${JSON.stringify(given)}; its columns are ` +
-        `[${shown}${columns.length > 12 ? ', …' : ''}]. Fix: --key ${kind}:${columns[0] ?? '<column>'} (the column holding the key)`,
-      { field: '--key', allowed: columns.join(', '), fix: `--key ${kind}:<column>` },
+      `${pipeline.adHoc.path}: --key: the file has no column ${JSON.stringify(given)}; ${data ? `its header holds ${shown}` : `its columns are ${shown}`}. Fix: ${fix}`,
+      { field: '--key', ...allowed, fix: data ? fix : `--key ${kind}:<column>` },
     );
   }
-  const fix =
-    which === 'key'
+  const fix = data
+    ? `the source's header holds values: ${headerFix} (excel({ headerRow: N }))`
+    : which === 'key'
       ? `key: ${pipeline.dataset.key!.kind === 'uscc' ? 'uscc' : 'citizenId'}("<the column holding the key>")`
       : 'incremental: { column: "<the column that grows, e.g. 更新时间>" }';
   return new DefinitionError(
     `${pipeline.file ?? 'pipeline'}: pipeline ${pipeline.name}: dataset.${which}.column: expected one of the source ` +
-      `columns [${shown}${columns.length > 12 ? ', …' : ''}]; got ${JSON.stringify(given)}. Fix: ${fix}`,
-    { field: `dataset.${which}.column`, allowed: columns.join(', '), fix: 'name an existing source column' },
+      `columns ${shown}; got ${JSON.stringify(given)}. Fix: ${fix}`,
+    { field: `dataset.${which}.column`, ...allowed, fix: data ? fix : 'name an existing source column' },
   );
 }
 

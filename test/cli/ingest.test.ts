@@ -185,6 +185,24 @@ describe('gongshu ingest errors', () => {
       `${join(dir, 'p.csv')}: --key: the file has no column "身份证"; its columns are ["公民身份号码", "姓名"]. Fix: --key citizen-id:`,
     );
     expect(key.stderr).not.toMatch(/pipelines\/ingest\.ts|citizenId\(/);
+    // A file without a header line: its "columns" are a person's values, never shown; the fix is the header.
+    writeFileSync(join(dir, 'nohead.csv'), `${GOOD[0]},艾合买提\n${GOOD[1]},古丽\n`);
+    const nohead = gongshu([
+      'ingest',
+      join(dir, 'nohead.csv'),
+      '--dataset',
+      'n',
+      '--key',
+      'citizen-id:公民身份号码',
+      '--warehouse',
+      warehouse,
+      '--json',
+    ]);
+    expect(nohead.code).toBe(2);
+    const said = `${nohead.stdout}${nohead.stderr}`;
+    expect(said).toContain('its header holds values, not column names (one is an identity number)');
+    expect(said).toContain('add a line of column names at the top of the file');
+    expect(said).not.toMatch(new RegExp(`${GOOD[0]!.slice(6, 14)}|艾合买提`));
     writeFileSync(join(dir, 's.json'), '42\n');
     const scalar = gongshu([
       'ingest',
@@ -363,9 +381,11 @@ describe('a crash in the middle of a load', () => {
         ],
         { stdio: 'ignore' },
       );
+      // Listened for at once: on a quiet machine the load may finish before the kill (then the new table is whole).
+      const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       // Either the old table or the whole new one — never a part — and the ledger agrees.
       const wh = await openWarehouse({ path: warehouse });
       const rows = await wh.value<number>('SELECT count(*) FROM p');
