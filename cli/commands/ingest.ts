@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { connectorKinds } from '../../connectors/index.ts';
 import { INGEST_KINDS, ingestFile, KEY_KINDS, type LoadResult } from '../../pipelines/index.ts';
+import { findProjectDir, projectAndWarehouse } from '../../project/index.ts';
 import { openWarehouse } from '../../warehouse/index.ts';
 import type { ArgumentProblems } from '../arguments.ts';
 import { EXIT } from '../errors.ts';
@@ -17,8 +18,24 @@ interface IngestOptions {
   sheet?: string;
   headerRow?: string;
   mode: string;
-  warehouse: string;
+  project?: string;
+  warehouse?: string;
   json?: boolean;
+}
+
+/** Where `gongshu ingest` writes without --warehouse or a project. */
+const DEFAULT_WAREHOUSE = '.gongshu/warehouse.duckdb';
+
+/**
+ * The warehouse an ingest writes to: --warehouse; else the project's (--project, or the nearest one upward from
+ * the working directory, whose reference data the load then uses); else .gongshu/warehouse.duckdb here.
+ */
+async function warehouseOf(o: IngestOptions): Promise<{ path: string; shown: string }> {
+  if (o.warehouse) return { path: o.warehouse, shown: `--warehouse ${o.warehouse}` };
+  if (o.project === undefined && findProjectDir() === undefined)
+    return { path: DEFAULT_WAREHOUSE, shown: `--warehouse ${DEFAULT_WAREHOUSE}` };
+  const { warehousePath } = await projectAndWarehouse({ project: o.project });
+  return { path: warehousePath, shown: o.project ? `--project ${o.project}` : '' };
 }
 
 /** The connector options the ingest flags stand for, for the connector a file extension picks. */
@@ -71,6 +88,7 @@ export function checkArguments(
       );
   }
   problems.integer('--header-row', o.headerRow, 1, 1_048_576, '--header-row 3');
+  problems.project(o.warehouse ? undefined : o.project);
 }
 
 /** The `--json` summary: reasons without the `key:` prefix, as the foundation issue names them. */
@@ -97,7 +115,8 @@ export default async function ingest(args: unknown[], command: Command): Promise
   const o = command.opts<IngestOptions>();
   const out = processOutput();
   const logger = createLogger(command.parent?.opts().logLevel);
-  const wh = await openWarehouse({ path: o.warehouse });
+  const target = await warehouseOf(o);
+  const wh = await openWarehouse({ path: target.path });
   const wanted = progressWanted(command);
   const progress = progressReporter(wanted);
   try {
@@ -130,7 +149,7 @@ export default async function ingest(args: unknown[], command: Command): Promise
       }
       for (const n of r.notes) out.note(`note: ${n}`);
       out.note(
-        `load ${r.loadId}; query it with: ${invocation()} sql "SELECT * FROM ${r.dataset} LIMIT 10" --warehouse ${o.warehouse}`,
+        `load ${r.loadId}; query it with: ${invocation()} sql "SELECT * FROM ${r.dataset} LIMIT 10"${target.shown ? ` ${target.shown}` : ''}`,
       );
     }
     return EXIT.ok;

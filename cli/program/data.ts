@@ -71,7 +71,14 @@ export function ingest(program: Command): void {
     .addOption(
       new Option('--mode <mode>', 'write mode').choices(['append', 'replace', 'merge']).default('append'),
     )
-    .option('--warehouse <file>', 'DuckDB file', '.gongshu/warehouse.duckdb')
+    .option(
+      '--project <dir>',
+      'project directory, to load into its warehouse; defaults to the nearest one upward, if any',
+    )
+    .option(
+      '--warehouse <file>',
+      "DuckDB file; defaults to the project's warehouse, or .gongshu/warehouse.duckdb outside a project",
+    )
     .option('--json', 'print the load summary as JSON (last line)')
     .action(lazy(() => import('../commands/ingest.ts')));
 }
