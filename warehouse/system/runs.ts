@@ -100,7 +100,8 @@ export async function finishRun(
  * was recorded: a load or foundation build recorded under the run's id says its work is in place.
  */
 export async function markInterruptedRuns(wh: Warehouse): Promise<void> {
-  const stopped = 'the process running it stopped before it finished (killed, crashed or the machine went down)';
+  const stopped =
+    'the process running it stopped before it finished (killed, crashed or the machine went down)';
   await wh.run(
     `UPDATE ${RUNS_TABLE} SET status = 'interrupted', finished_at = now(),
        error = coalesce(error || '\n', '') || CASE
