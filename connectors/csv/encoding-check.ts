@@ -121,6 +121,19 @@ export class EncodingCheck {
         return;
       }
     }
+    if (this.#gb && !hasLoneCr(block)) {
+      // Every line ends at its LF (or the block's end): one break each, no per-line count or view (10M lines of a
+      // GB18030 file: 0.2 s per million before).
+      let start = 0;
+      while (start < block.length) {
+        let end = block.indexOf(LF, start);
+        end = end < 0 ? block.length : end + 1;
+        if (isUtf8Text(block, start, end)) this.mixedLines.push(this.#line);
+        if (block[end - 1] === LF) this.#line++;
+        start = end;
+      }
+      return;
+    }
     let start = 0;
     while (start < block.length) {
       let end = block.indexOf(LF, start);
@@ -128,7 +141,8 @@ export class EncodingCheck {
       const line = block.subarray(start, end);
       const n = breaks(line);
       if (this.#gb) {
-        if (isUtf8Text(line)) for (let i = 0; i < Math.max(n, 1); i++) this.mixedLines.push(this.#line + i);
+        if (isUtf8Text(line, 0, line.length))
+          for (let i = 0; i < Math.max(n, 1); i++) this.mixedLines.push(this.#line + i);
       } else if (!isUtf8(line)) {
         this.invalidCount++;
         if (this.invalidLines.length < LINES_KEPT) this.invalidLines.push(this.#line);
@@ -162,19 +176,25 @@ function hasHighByte(bytes: Uint8Array): boolean {
  * a three-byte ideograph needs a GB lead byte E4–E9 followed by two bytes in 80–BF, twice, with every other
  * byte of the line valid too.
  */
-function isUtf8Text(line: Uint8Array): boolean {
+function isUtf8Text(bytes: Uint8Array, start: number, end: number): boolean {
   let ideographs = 0;
-  for (let i = 0; i < line.length; i++) {
-    const b = line[i]!;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
     if (b < 0x80) continue;
     // Most GB18030 lines fail here, at their first non-ASCII byte.
     const n = b > 0xf4 ? 0 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 ? 2 : 0;
     if (n === 0) return false;
-    for (let k = 1; k < n; k++) if (((line[i + k] ?? 0) & 0xc0) !== 0x80) return false;
+    for (let k = 1; k < n; k++) if (i + k >= end || ((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return false;
     if (n === 3 && b >= 0xe4 && b <= 0xe9) ideographs++;
     i += n - 1;
   }
-  return ideographs >= 2 && isUtf8(line);
+  return ideographs >= 2 && isUtf8(bytes.subarray(start, end));
+}
+
+/** Whether the bytes hold a CR not followed by LF (a line break of its own). */
+function hasLoneCr(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== LF) return true;
+  return false;
 }
 
 /** Whether the bytes are well-formed GB18030 (single bytes, two-byte and four-byte sequences). */
