@@ -193,7 +193,8 @@ function isUtf8Text(bytes: Uint8Array, start: number, end: number): boolean {
 
 /** Whether the bytes hold a CR not followed by LF (a line break of its own). */
 function hasLoneCr(bytes: Uint8Array): boolean {
-  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) if (bytes[i + 1] !== LF) return true;
+  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1))
+    if (bytes[i + 1] !== LF) return true;
   return false;
 }
 
