@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processRunning } from '../schemas/index.ts';
 
 /** The (temporary directory, pattern) pairs swept in this process (TMPDIR may change between reads). */
 const swept = new Set<string>();
@@ -23,16 +24,7 @@ export async function sweepStaleTemp(name: RegExp): Promise<void> {
   }
   for (const file of names) {
     const pid = Number(name.exec(file)?.[1]);
-    if (!pid || pid === process.pid || running(pid)) continue;
+    if (!pid || pid === process.pid || processRunning(pid)) continue;
     await rm(join(dir, file), { force: true }).catch(() => undefined);
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

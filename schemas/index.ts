@@ -120,6 +120,7 @@ export {
   NAME_SEPARATORS,
 } from './masking.ts';
 export { divisionPrefix, levelOfCode, NODE_LEVELS, type NodeLevel } from './node-levels.ts';
+export { processRunning } from './process.ts';
 export {
   PSEUDONYM_MAX_LENGTH,
   PSEUDONYM_MIN_KEY_BYTES,

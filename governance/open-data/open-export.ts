@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { quoteIdent, quoteLiteral, trustedSql } from '../../schemas/index.ts';
+import { processRunning, quoteIdent, quoteLiteral, trustedSql } from '../../schemas/index.ts';
 import { LOADS_TABLE, RUNS_TABLE } from '../../warehouse/index.ts';
 import { type CatalogVersion, publishedCatalogVersion } from '../catalog-lifecycle/versions.ts';
 import { shanghaiDate, shanghaiTime, stored } from '../clock.ts';
@@ -95,20 +95,11 @@ function lastVersionOnDisk(codeDir: string): number {
   );
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the temporary folders and links an export killed in `codeDir` left behind (its process is gone). */
 function removeDeadLeftovers(codeDir: string): void {
   for (const n of readdirSync(codeDir)) {
     const pid = /^\.(?:v\d+|latest)\.tmp-(\d+)-\d+$/.exec(n)?.[1];
-    if (pid && Number(pid) !== process.pid && !alive(Number(pid)))
+    if (pid && Number(pid) !== process.pid && !processRunning(Number(pid)))
       rmSync(join(codeDir, n), { recursive: true, force: true });
   }
 }

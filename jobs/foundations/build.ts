@@ -148,11 +148,11 @@ export async function buildFoundation(
       wh.transaction(async () => {
         let keysRecomputed = 0;
         // A full build's fresh rows (`withFreshRows`); an incremental one computes its own.
-        const fresh = `SELECT * FROM ${freshTable}`;
+        const fresh = freshTable && `SELECT * FROM ${freshTable}`;
         // Rewrite (build under a temporary name, swap) when there is nothing to diff against: first build, a
         // changed definition, or column types that changed in the sources. Otherwise apply the difference in place.
         const rewrite =
-          freshTable !== undefined &&
+          fresh !== undefined &&
           (!exists || !state || state.definition_hash !== hash || !(await sameColumns(wh, fresh, table)));
         let history: HistoryChange;
         const conflictsBuilding = `foundation.${q(`${f.name}_conflicts__building`)}`;

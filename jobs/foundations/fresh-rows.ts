@@ -74,7 +74,7 @@ export async function withFreshRows<T>(
     const sizes = await sourceRows(wh, picks, sources);
     const unique = await uniqueSources(wh, sources);
     const keyColumn = (p: Pick) => sources.get(p.ref.source)!.keyColumn;
-    const onKey = (p: Pick) => (p.ref.keys ?? [keyColumn(p)]).join('\u0000') === keyColumn(p);
+    const onKey = (p: Pick) => !p.ref.keys || (p.ref.keys.length === 1 && p.ref.keys[0] === keyColumn(p));
     // The keys held more than once by the rows of each (source, key columns) read with a choice.
     const repeatedOf = async (p: Pick) => {
       const rk = rowsKey(p.ref);
@@ -157,14 +157,7 @@ async function writeFresh(
   for (let index = 0; index < count; index++) {
     const inline = new Map(
       picks.map((p) => {
-        const { unique, repeated, winners } = ways.get(p.id)!;
-        const part = {
-          index,
-          count,
-          ...(unique ? { unique } : {}),
-          ...(repeated ? { repeated } : {}),
-          ...(winners ? { winners } : {}),
-        };
+        const part = { index, count, ...ways.get(p.id)! };
         return [p.id, `(${pickSql(f, p, sources.get(p.ref.source)!, undefined, part)})`];
       }),
     );
