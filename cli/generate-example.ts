@@ -7,8 +7,8 @@
  * worker whose old generation is capped at what the population needs, V8 collects as it goes, and the whole heap
  * is freed when the worker ends: `demo --people 1000000` generates within about 0.85 GB.
  */
-import { Worker } from 'node:worker_threads';
 import type { GenerateOptions, Manifest } from '../examples/xinjiang/generate/index.ts';
+import { startWorker } from '../schemas/index.ts';
 
 /** Options of `generateExample`: the generator's, with the generator module's path. */
 export interface GenerateExampleOptions extends Omit<GenerateOptions, 'onProgress'> {
@@ -32,22 +32,10 @@ export function generatorHeapMb(people: number): number {
 export function generateExample(options: GenerateExampleOptions): Promise<Manifest> {
   const { onProgress, ...data } = options;
   const people = data.people ?? 20000;
-  const sources = import.meta.url.endsWith('.ts');
-  const entry = new URL(
-    sources ? './generate-example-worker.ts' : './generate-example-worker.js',
-    import.meta.url,
-  );
-  // Run from the sources (npm start), the worker has no TypeScript loader of its own: a one-line module
-  // registers tsx in it first (module hooks are per thread).
-  const bootstrap = () =>
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry.href)});`;
-  const worker = new Worker(
-    sources ? new URL(`data:text/javascript,${encodeURIComponent(bootstrap())}`) : entry,
-    {
-      workerData: { ...data, progress: onProgress !== undefined },
-      resourceLimits: { maxOldGenerationSizeMb: generatorHeapMb(people) },
-    },
-  );
+  const worker = startWorker(import.meta.url, 'generate-example-worker', {
+    workerData: { ...data, progress: onProgress !== undefined },
+    resourceLimits: { maxOldGenerationSizeMb: generatorHeapMb(people) },
+  });
   return new Promise<Manifest>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: GenerateMessage) => {

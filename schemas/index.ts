@@ -163,3 +163,4 @@ export {
   usccSchema,
 } from './uscc.ts';
 export { parseDepartmentDate, VALUE_MACROS } from './value-macros.ts';
+export { startWorker } from './worker.ts';

@@ -11,6 +11,15 @@ export function mixedLineProblem(encoding: CsvEncoding): string {
   return `encoding: the line is UTF-8 text in a ${encoding} file (decoding it as ${encoding} would garble it)`;
 }
 
+/** What an `EncodingCheck` found (`findings()`), as plain data. */
+export interface CheckFindings {
+  readonly mixedLines: readonly number[];
+  readonly invalidLines: readonly number[];
+  readonly invalidCount: number;
+  readonly invalidButGb: number;
+  readonly hasReplacement: boolean;
+}
+
 const LF = 10;
 const CR = 13;
 /** U+FFFD encoded as UTF-8. */
@@ -44,6 +53,23 @@ export class EncodingCheck {
 
   constructor(readonly encoding: CsvEncoding) {
     this.#gb = encoding !== 'utf-8';
+  }
+
+  /** The check of another thread (connectors/csv/check-worker.ts), from its findings. */
+  static from(encoding: CsvEncoding, findings: CheckFindings): EncodingCheck {
+    const check = new EncodingCheck(encoding);
+    check.mixedLines.push(...findings.mixedLines);
+    check.invalidLines.push(...findings.invalidLines);
+    check.invalidCount = findings.invalidCount;
+    check.invalidButGb = findings.invalidButGb;
+    check.hasReplacement = findings.hasReplacement;
+    return check;
+  }
+
+  /** What the check found, as plain data (to post from a worker thread). */
+  findings(): CheckFindings {
+    const { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement } = this;
+    return { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement };
   }
 
   /** Whether the file (so far) holds bytes that are not UTF-8, in a file read as UTF-8. */

@@ -1,7 +1,9 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { EncodingCheck } from '../../connectors/csv/encoding-check.ts';
+import { checkInWorker, PARALLEL_CHECK_BYTES } from '../../connectors/csv/fast-path.ts';
 import { csv } from '../../connectors/index.ts';
 import { generateRegion } from '../../examples/xinjiang/generate/index.ts';
 import { citizenId, definePipeline, loadPipeline } from '../../pipelines/index.ts';
@@ -251,5 +253,45 @@ describe("bytes that are not in the file's encoding", () => {
     expect(fast.r.notes).toContain(
       'encoding: 3 lines of this gb18030 file are UTF-8 text (first at declared.csv:7): the file mixes encodings; their rows are quarantined as encoding',
     );
+  });
+
+  it('checks a large GB18030 file in a worker thread while it transcodes it, with the same findings', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'large.csv');
+    // Rows of ~1 KB, enough lines to pass PARALLEL_CHECK_BYTES; UTF-8 lines at known places, CR LF breaks.
+    const pad = 'x'.repeat(1000);
+    const utf8At = new Set([5, 40_000, 60_000]);
+    const parts = [iconv.encode('身份证号,姓名,备注\r\n', 'gb18030')];
+    let bytes = 0;
+    let line = 1;
+    while (bytes <= PARALLEL_CHECK_BYTES) {
+      line++;
+      const row = `${ids[line % 3]},张三丰,${pad}\r\n`;
+      const encoded = utf8At.has(line) ? Buffer.from(row) : iconv.encode(row, 'gb18030');
+      parts.push(encoded);
+      bytes += encoded.length;
+    }
+    writeFileSync(path, Buffer.concat(parts));
+    expect(line).toBeGreaterThan(60_000);
+
+    const inline = new EncodingCheck('gb18030');
+    inline.push(readFileSync(path));
+    inline.end();
+    const worker = await checkInWorker(path, 'gb18030', 0).check;
+    expect(worker?.findings()).toEqual(inline.findings());
+    expect(worker?.mixedLines).toEqual([5, 40_000, 60_000]);
+    // A worker that cannot read the file says so with undefined (the caller then checks the file itself).
+    expect(await checkInWorker(join(dir, 'missing.csv'), 'gb18030', 0).check).toBeUndefined();
+
+    const wh = await openWarehouse({ path: ':memory:' });
+    const fast = await load(wh, path, '身份证号', 'auto', 'large');
+    wh.close();
+    expect(fast.notes.some((n) => n.startsWith("staged by DuckDB's reader"))).toBe(true);
+    expect(fast.quarantine.map((q) => [q.source_location, q.reason])).toEqual([
+      ['large.csv:40000', 'encoding'],
+      ['large.csv:5', 'encoding'],
+      ['large.csv:60000', 'encoding'],
+    ]);
+    expect(fast.rows).toHaveLength(line - 1 - 3);
   });
 });
