@@ -451,7 +451,15 @@ async function buildFoundationNode(
     details: { ...details, ...r },
   });
   options.logger?.info(
-    `build ${id} → ${r.rows.toLocaleString('en')} rows (${r.mode}: ${r.reason}; ${r.keysRecomputed.toLocaleString('en')} keys, ${r.conflicts.toLocaleString('en')} conflicts) in ${r.seconds.toFixed(1)} s`,
+    `build ${id} → ${r.rows.toLocaleString('en')} rows (${r.mode}: ${r.reason}; ${r.keysRecomputed.toLocaleString('en')} keys, ${r.conflicts.toLocaleString('en')} conflicts) in ${r.seconds.toFixed(1)} s${
+      r.computed
+        ? `; computed in ${r.computed.parts} part${r.computed.parts === 1 ? '' : 's'} (${Object.entries(
+            r.computed.sources,
+          )
+            .map(([s, how]) => `${s}: ${how}`)
+            .join(', ')}${r.computed.recomputed ? '; again, as the load ledger was wrong' : ''})`
+        : ''
+    }`,
   );
   return {
     node: id,

@@ -31,7 +31,7 @@ export {
   sourceRefSchema,
 } from './foundations/define.ts';
 export { type DuplicateCollection, duplicateCollection } from './foundations/duplicates.ts';
-export { type PartRows, ROWS_PER_PART } from './foundations/fresh-rows.ts';
+export { type FreshRowsHow, type PartRows, ROWS_PER_PART } from './foundations/fresh-rows.ts';
 export { resolveSources } from './foundations/plan.ts';
 export { asOfSql, historyTable } from './foundations/versions.ts';
 export {

@@ -34,3 +34,4 @@ export {
   runPipelines,
   selectPipelines,
 } from './run-pipelines.ts';
+export { UNKNOWN_DIVISIONS_LISTED } from './write.ts';

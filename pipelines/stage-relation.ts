@@ -2,7 +2,7 @@ import { SourceError, type SqlRelation } from '../connectors/index.ts';
 import { quoteIdent as q, quoteLiteral } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
-import { createStage, dropStage, type Staged, stagedNames } from './stage-table.ts';
+import { createStage, dropStage, rawTable, type Staged, stagedNames } from './stage-table.ts';
 
 /** DuckDB column types → the types a source can declare. */
 function sourceType(duckType: string): string | undefined {
@@ -45,7 +45,6 @@ export async function stageRelation(
   pipeline: Pipeline,
   table: string,
   relation: SqlRelation,
-  countFirst = false,
 ): Promise<Outcome> {
   const source = pipeline.source.describe().source;
   let described: { column_name: string; column_type: string }[];
@@ -69,8 +68,8 @@ export async function stageRelation(
   await createStage(wh, table, pipeline, renamed.columns);
   try {
     if (relation.lines) {
-      const view = await stageLines(staging, relation.lines, countFirst);
-      if (view !== undefined) return { ok: true, value: staged(staging, view.rows, !view.counted) };
+      const rows = await stageLines(staging, relation.lines);
+      if (rows !== undefined) return { ok: true, value: staged(staging, rows) };
     } else {
       await wh.run(
         `INSERT INTO temp.${q(table)} SELECT row_number() OVER (), ${relation.location}, NULL, NULL${staging.values
@@ -114,41 +113,42 @@ function lineBreaks(cols: Staging['cols'], aggregate = false): string {
 }
 
 /**
- * Stages a line-oriented file. Common case first: no line breaks inside fields, so row r starts on line
- * firstDataLine + r - 1, and the stage is a view over DuckDB's reader (the file is parsed once, by the checking
- * query, with no copy in between). Without `countFirst` the view's rows are not counted here (a pass over the
- * file): the rows the physical lines promise are returned as uncounted, and the write confirms them. With it
- * (after such a stage failed), the count decides: the view when it matches the physical lines, otherwise the
- * rows are materialised with the breaks accounted for (and verified by the caller): undefined.
+ * Stages a line-oriented file. DuckDB's reader parses it in parallel into a raw table (`<stage>_raw`) whose rowids
+ * follow the file's order (DuckDB preserves insertion order), so the r-th row is rowid r - 1. Numbering the rows
+ * with `row_number() OVER ()` over the reader instead puts the read, and the key checks that read the numbered
+ * rows, on one thread (10M rows: 9.3 s against 6.7 s for reading, numbering and checking the key). The file is not
+ * read again: the relation's temporary files are disposed of here.
+ *
+ * Common case first: no line breaks inside fields, so row r starts on line firstDataLine + r - 1, and the stage
+ * is a view over the raw table: the rows are returned. Otherwise (or when the connector flagged lines) the rows are
+ * copied into the stage with the breaks accounted for (and verified by the caller): undefined.
  */
-async function stageLines(
-  staging: Staging,
-  lines: Lines,
-  countFirst: boolean,
-): Promise<{ rows: number; counted: boolean } | undefined> {
+async function stageLines(staging: Staging, lines: Lines): Promise<number | undefined> {
   const { wh, table, relation, cols, values } = staging;
   const { file, firstDataLine, physicalLines } = lines;
-  const numbered = (extra = '') =>
-    `(SELECT row_number() OVER () AS _r${extra}${values.map((v, i) => `, ${v} AS ${q(cols[i]!.column_name)}`).join('')} FROM ${relation.sql})`;
+  const raw = rawTable(table);
+  const names = cols.map((c) => q(c.column_name));
+  await wh.run(
+    `CREATE TEMP TABLE ${q(raw)} AS SELECT ${values.map((v, i) => `${v} AS ${names[i]}`).join(', ')} FROM ${relation.sql}`,
+  );
+  await relation.dispose?.();
+  const rows = (await wh.value<number>(`SELECT count(*) FROM temp.${q(raw)}`)) ?? 0;
   const flagged = lines.problemLines !== undefined || lines.replacementProblem !== undefined;
   // The rows the physical lines promise when no field holds a line break.
-  const promised = physicalLines - firstDataLine + 1;
-  const rows = countFirst
-    ? ((await wh.value<number>(`SELECT count(*) FROM ${relation.sql}`)) ?? 0)
-    : promised;
-  if (rows === promised && !flagged) {
-    await dropStage(wh, table);
+  if (rows === physicalLines - firstDataLine + 1 && !flagged) {
+    await wh.run(`DROP TABLE IF EXISTS temp.${q(table)}`);
     await wh.run(
-      `CREATE TEMP VIEW ${q(table)} AS SELECT _r AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1) AS _stage_location,
-         NULL::VARCHAR AS _stage_problem, NULL::VARCHAR AS _stage_extra${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered()}`,
+      `CREATE TEMP VIEW ${q(table)} AS SELECT rowid + 1 AS _stage_row, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + rowid) AS _stage_location,
+         NULL::VARCHAR AS _stage_problem, NULL::VARCHAR AS _stage_extra${names.map((n) => `, ${n}`).join('')} FROM temp.${q(raw)}`,
     );
-    return { rows, counted: countFirst };
+    return rows;
   }
   const breaks = lineBreaks(cols);
   await wh.run(
     `INSERT INTO temp.${q(table)} SELECT _r, ${quoteLiteral(`${file}:`)} || (${firstDataLine} + _r - 1 + coalesce(sum(_nl) OVER (ORDER BY _r ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)),
-       NULL, NULL${cols.map((c) => `, ${q(c.column_name)}`).join('')} FROM ${numbered(`, ${breaks} AS _nl`)}`,
+       NULL, NULL${names.map((n) => `, ${n}`).join('')} FROM (SELECT rowid + 1 AS _r, ${breaks} AS _nl${names.map((n) => `, ${n}`).join('')} FROM temp.${q(raw)})`,
   );
+  await wh.run(`DROP TABLE temp.${q(raw)}`);
   await flagRows(
     wh,
     table,
@@ -175,13 +175,8 @@ async function unaccountedLines(
 }
 
 /** The staged relation: its rows stay in the stage until the load disposes it (with the relation's files). */
-function staged(
-  { wh, table, relation, cols, renamed }: Staging,
-  rowsRead: number,
-  uncounted = false,
-): Staged {
+function staged({ wh, table, relation, cols, renamed }: Staging, rowsRead: number): Staged {
   return {
-    ...(uncounted ? { uncounted: true as const } : {}),
     table,
     columns: cols.map((c) => c.column_name),
     sourceTypes: cols.map((c) => (relation.lines ? undefined : sourceType(c.column_type))),

@@ -23,15 +23,9 @@ export interface Staged {
   /** The types the source declares per column (undefined where it has only text). */
   readonly sourceTypes: readonly (string | undefined)[];
   readonly rowsRead: number;
-  /**
-   * Set when the stage is a view over DuckDB's reader whose rows were not counted yet (`rowsRead` is what the
-   * file's physical lines say it must hold): the write counts the rows it checks and, when they differ or the
-   * reader fails, throws `UncountedStageError`, and the load stages again with the rows counted first.
-   */
-  readonly uncounted?: true;
   readonly notes: readonly string[];
   readonly files: readonly ConsumedFile[];
-  /** Drops the staging table or view and removes temporary files; called when the load is done. */
+  /** Drops the staging table or view and removes temporary files; called once the rows are checked (may repeat). */
   dispose(): Promise<void>;
 }
 
@@ -62,6 +56,12 @@ export function stagedNames(columns: readonly string[]): { columns: string[]; no
 export async function dropStage(wh: Warehouse, table: string): Promise<void> {
   await wh.run(`DROP VIEW IF EXISTS temp.${q(table)}`).catch(() => undefined);
   await wh.run(`DROP TABLE IF EXISTS temp.${q(table)}`).catch(() => undefined);
+  await wh.run(`DROP TABLE IF EXISTS temp.${q(rawTable(table))}`).catch(() => undefined);
+}
+
+/** The table DuckDB's reader fills before a line-oriented file is staged (see pipelines/stage-relation.ts). */
+export function rawTable(stage: string): string {
+  return `${stage}_raw`;
 }
 
 /** Creates the staging table: the `_stage_*` columns, then the source columns as text, once they are checked. */
@@ -140,12 +140,4 @@ export function missingColumn(
       `columns ${shown}; got ${JSON.stringify(given)}. Fix: ${fix}`,
     { field: `dataset.${which}.column`, ...allowed, fix: data ? fix : 'name an existing source column' },
   );
-}
-
-/**
- * A stage staged without counting its rows first (`Staged.uncounted`) did not hold the rows the file's lines
- * promised, or DuckDB's reader failed on it: the load stages the source again, counting first.
- */
-export class UncountedStageError extends Error {
-  override readonly name = 'UncountedStageError';
 }

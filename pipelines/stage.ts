@@ -19,8 +19,6 @@ export interface StageOptions {
   readonly incremental?: IncrementalRequest;
   /** Whether a file with this content hash was loaded into the dataset before. */
   readonly seen?: (sha256: string) => boolean;
-  /** Count the rows of DuckDB's reader before staging a view over it (after an uncounted stage failed). */
-  readonly countFirst?: boolean;
 }
 
 /**
@@ -39,7 +37,7 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
   if (relation) {
     let kept = false;
     try {
-      const staged = await stageRelation(wh, pipeline, table, relation, options.countFirst);
+      const staged = await stageRelation(wh, pipeline, table, relation);
       if (staged.ok) {
         options.onProgress?.(staged.value.rowsRead);
         kept = true;
@@ -48,7 +46,7 @@ export async function stageSource(wh: Warehouse, pipeline: Pipeline, options: St
       notes.push(`DuckDB fast path declined (${staged.why}); parsed in JS instead`);
       await dropStage(wh, table);
     } finally {
-      // A staged view still reads the relation's files: they go when the load disposes the stage.
+      // A staged relation that still reads the relation's files keeps them until the load disposes the stage.
       if (!kept) await relation.dispose?.();
     }
   }

@@ -14,7 +14,9 @@
  * `gs__cid_reason(n)` directly and skip that join; the checks are written without CASE, as
  * `list_position([check, …], true)`, because DuckDB does not share sub-expressions inside CASE; the MOD 11-2
  * sum is integer arithmetic on one BIGINT with 3-digit table lookups; the birth date is checked with integer
- * arithmetic; the division check is a hash mark join on `gongshu.divisions`.
+ * arithmetic; the division check is a hash mark join on `gongshu.divisions`, or, where the loader has found the
+ * load's unknown divisions first, a lookup in that list (`gs__cid_reason_unknown`: no join, so DuckDB keeps the
+ * rows in order).
  * Because of the subqueries, the macros cannot be used in CHECK constraints or generated columns.
  */
 
@@ -115,15 +117,20 @@ export const IDENTIFIER_MACROS: readonly string[] = [
   // The reason of a normalised number: the first failing check, written without CASE so that DuckDB shares
   // the sub-expressions (every check is safe on any text: TRY_CAST, try_strptime).
   // (the body `b` as a BIGINT is bound once by gs__cid_reason; every check is safe on any text)
-  `CREATE OR REPLACE MACRO gs__cid_reason_b(n, b) AS
+  // `unknown`: whether the division is not a known one.
+  `CREATE OR REPLACE MACRO gs__cid_reason_of(n, b, unknown) AS
     ['missing', 'format', 'checksum', 'birth-date', 'division'][list_position([
       n IS NULL OR n = '',
       NOT (n GLOB '${CITIZEN_ID_GLOB}'),
       gs__cid_check_b(b) <> substr(n, 18, 1),
       gs__bad_ymd(CAST((b // 1000) % 100000000 AS INTEGER)),
-      NOT gs_division_known(substr(n, 1, 6))
+      unknown
     ], true)]`,
+  `CREATE OR REPLACE MACRO gs__cid_reason_b(n, b) AS gs__cid_reason_of(n, b, NOT gs_division_known(substr(n, 1, 6)))`,
   `CREATE OR REPLACE MACRO gs__cid_reason(n) AS gs__cid_reason_b(n, TRY_CAST(substr(n, 1, 17) AS BIGINT))`,
+  // The same, given the list of the divisions in the data that are not known (no join: see the loader's checks).
+  `CREATE OR REPLACE MACRO gs__cid_reason_unknown(n, unknown) AS
+    gs__cid_reason_of(n, TRY_CAST(substr(n, 1, 17) AS BIGINT), list_contains(unknown, substr(n, 1, 6)))`,
   `CREATE OR REPLACE MACRO gs_citizen_id_reason(s) AS ${withNormalized('gs_citizen_id_normalize', 'gs__cid_reason(n)')}`,
   `CREATE OR REPLACE MACRO gs_citizen_id_birth_date(s) AS ${withNormalized(
     'gs_citizen_id_normalize',

@@ -26,7 +26,7 @@ import { recordBuild, unconsumedLoads } from './build-record.ts';
 import { rewriteFoundation, sameColumns } from './build-rewrite.ts';
 import type { Foundation } from './define.ts';
 import { buildInPlace } from './delta.ts';
-import { type PartRows, withFreshRows } from './fresh-rows.ts';
+import { type FreshRowsHow, type PartRows, withFreshRows } from './fresh-rows.ts';
 import { exactSources, loadsOf, readPlan, touchedSql } from './plan.ts';
 import { checkSourceColumns } from './source-columns.ts';
 import { planPicks } from './sql.ts';
@@ -67,6 +67,8 @@ export interface FoundationBuildResult {
   /** Loads integrated by this build. */
   readonly loads: readonly string[];
   readonly sources: readonly string[];
+  /** A full build: how its rows were computed (parts of the keys, how each source was read). */
+  readonly computed?: FreshRowsHow;
   readonly seconds: number;
 }
 
@@ -115,7 +117,7 @@ export async function buildFoundation(
   const picks = planPicks(f);
   const { countsSql, counts } = foundationCounts(wh, f);
   const result = (
-    extra: Pick<FoundationBuildResult, 'keysRecomputed' | 'history'>,
+    extra: Pick<FoundationBuildResult, 'keysRecomputed' | 'history' | 'computed'>,
     c: FoundationCounts,
     loads: readonly string[],
   ): FoundationBuildResult => ({
@@ -144,7 +146,7 @@ export async function buildFoundation(
   const bounded = <T>(work: () => Promise<T>) =>
     mode === 'full' ? withinMemoryLimit(wh, FOUNDATION_MEMORY_LIMIT, work) : work();
   try {
-    const built = (freshTable: string | undefined) =>
+    const built = (freshTable: string | undefined, computed?: FreshRowsHow) =>
       wh.transaction(async () => {
         let keysRecomputed = 0;
         // A full build's fresh rows (`withFreshRows`); an incremental one computes its own.
@@ -192,7 +194,7 @@ export async function buildFoundation(
         const c = await recordBuild(wh, f, { loads: allLoads, hash, at, runId: options.runId, mode, known });
         if (mode === 'full') keysRecomputed = c.rows;
         await step('swap');
-        return result({ keysRecomputed, history }, c, allLoads);
+        return result({ keysRecomputed, history, ...(computed ? { computed } : {}) }, c, allLoads);
       });
     return await bounded(() =>
       mode === 'full'

@@ -54,6 +54,20 @@ export interface FreshRowsPlan {
   readonly partRows?: PartRows | undefined;
 }
 
+/** How a full build's fresh rows were computed (reported with the build, for whoever tunes it). */
+export interface FreshRowsHow {
+  /** The parts of the keys the rows were computed in (`ROWS_PER_PART`). */
+  readonly parts: number;
+  /**
+   * How each source was read: `as-is` (it holds each key once: the ledger said so, or no key repeats),
+   * `repeated-keys` (a row chosen for its repeated keys only), `winning-rows` (its winning rows chosen by rowid,
+   * for a source whose rows mostly repeat a key); several, joined by `+`, when its fields are read differently.
+   */
+  readonly sources: Readonly<Record<string, string>>;
+  /** The ledger said a source held each key once and it did not (changed by hand): computed again. */
+  readonly recomputed: boolean;
+}
+
 /**
  * Runs a full build (`build`) with its fresh rows written to a temporary table before it (see the module
  * comment), and drops the table after.
@@ -62,7 +76,7 @@ export async function withFreshRows<T>(
   wh: Warehouse,
   f: Foundation,
   plan: FreshRowsPlan,
-  build: (freshTable: string) => Promise<T>,
+  build: (freshTable: string, how: FreshRowsHow) => Promise<T>,
 ): Promise<T> {
   const { picks, sources } = plan;
   const rowsPerPart = plan.partRows ?? ROWS_PER_PART;
@@ -121,13 +135,16 @@ export async function withFreshRows<T>(
       return ways;
     };
     const ledger = (p: Pick) => unique.has(p.ref.source) && onKey(p);
-    await writeFresh(wh, f, plan, name, await readAs(ledger));
-    if (picks.some(ledger) && (await repeatedKeys(wh, f, table)) > 0) {
+    let ways = await readAs(ledger);
+    let parts = await writeFresh(wh, f, plan, name, ways);
+    const recomputed = picks.some(ledger) && (await repeatedKeys(wh, f, table)) > 0;
+    if (recomputed) {
       // The ledger said a source held each key once, and it does not (changed by hand): look for repeated keys
       // everywhere.
-      await writeFresh(wh, f, plan, name, await readAs(() => false));
+      ways = await readAs(() => false);
+      parts = await writeFresh(wh, f, plan, name, ways);
     }
-    return await build(table);
+    return await build(table, { parts, sources: howRead(picks, ways), recomputed });
   } finally {
     const drop = [table, ...[...repeated.values()].map((r) => r.table), ...temps];
     await wh.run(drop.map((t) => `DROP TABLE IF EXISTS ${t}`).join(';\n')).catch(() => undefined);
@@ -145,14 +162,28 @@ interface Way {
   readonly parts: number;
 }
 
-/** Writes the fresh rows into the temporary table `name`, in as many parts as the pick that needs most. */
+/** How each source was read, from the ways of its picks (`FreshRowsHow.sources`). */
+function howRead(picks: readonly Pick[], ways: ReadonlyMap<string, Way>): Record<string, string> {
+  const of = new Map<string, Set<string>>();
+  for (const p of picks) {
+    const w = ways.get(p.id)!;
+    const way = w.unique ? 'as-is' : w.winners ? 'winning-rows' : 'repeated-keys';
+    of.set(p.ref.source, (of.get(p.ref.source) ?? new Set()).add(way));
+  }
+  return Object.fromEntries([...of].map(([source, w]) => [source, [...w].sort().join('+')]));
+}
+
+/**
+ * Writes the fresh rows into the temporary table `name`, in as many parts as the pick that needs most; returns
+ * how many.
+ */
 async function writeFresh(
   wh: Warehouse,
   f: Foundation,
   { picks, sources }: FreshRowsPlan,
   name: string,
   ways: ReadonlyMap<string, Way>,
-): Promise<void> {
+): Promise<number> {
   const count = Math.max(1, ...[...ways.values()].map((w) => Math.ceil(w.parts)));
   for (let index = 0; index < count; index++) {
     const inline = new Map(
@@ -166,6 +197,7 @@ async function writeFresh(
       index === 0 ? `CREATE OR REPLACE TEMP TABLE ${name} AS ${rows}` : `INSERT INTO temp.${name} ${rows}`,
     );
   }
+  return count;
 }
 
 /** Rows of each source dataset the picks read. */

@@ -97,6 +97,12 @@ describe('the fresh rows of a full build', () => {
       for (const [name, partRows] of Object.entries(sizes)) {
         const r = await buildFoundation(wh, people(name), { partRows });
         expect(r.rows).toBe(40);
+        // The build says how: the ledger's source as it is, edu's repeated keys, ss's winning rows.
+        expect(r.computed).toMatchObject({
+          sources: { reg: 'as-is', edu: 'repeated-keys', ss: 'winning-rows' },
+          recomputed: false,
+        });
+        expect(r.computed!.parts > 1).toBe(name !== 'one');
       }
       // Each way was taken: edu's few repeated keys chosen alone, ss's winning rows read back by rowid.
       expect(statements.some((s) => /ANTI JOIN/.test(s) && /"edu"/.test(s))).toBe(true);
@@ -179,6 +185,7 @@ describe('the fresh rows of a full build', () => {
       for (const partRows of [undefined, { chosen: 5, unique: 5 }]) {
         const r = await buildFoundation(wh, people('p'), { fullRefresh: true, partRows });
         expect(r.rows).toBe(40);
+        expect(r.computed).toMatchObject({ recomputed: true, sources: { reg: 'repeated-keys' } });
         const key = people('p').keyColumn;
         const names = await wh.all<{ name: string }>(
           `SELECT name FROM foundation.p WHERE ${key} IN ('${KEYS[12]}', '${KEYS[13]}') ORDER BY ${key}`,

@@ -13,7 +13,13 @@ describe('runs left running by a process that died', () => {
     const before = await startRun(wh, 'pipeline', 'reg');
     const after = await startRun(wh, 'pipeline', 'reg');
     await loadPipeline(wh, memPipeline('reg', ['id', 'name'], [[ids(1)[0]!, '甲']]), { runId: after });
+    const loadEnd = await wh.value<string>(
+      `SELECT strftime(finished_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') FROM gongshu.loads WHERE run_id = $1`,
+      [after],
+    );
     wh.close();
+    // The next writer opens it later: its `seconds` must not run until then.
+    await new Promise((r) => setTimeout(r, 1100));
     const again = await openWarehouse({ path });
     try {
       const runs = await listRuns(again);
@@ -26,6 +32,10 @@ describe('runs left running by a process that died', () => {
       expect(of(after)?.error).toMatch(
         /^interrupted after its work committed: .* once its load or build was in place/,
       );
+      // When the process stopped is not known: no end for a run without committed work, else that work's end.
+      expect(of(before)).toMatchObject({ finished_at: null, seconds: null });
+      expect(of(after)?.finished_at).toBe(loadEnd);
+      expect(of(after)?.seconds).toBeLessThan(1);
     } finally {
       again.close();
     }

@@ -98,12 +98,18 @@ export async function finishRun(
  * at a time (the lock), so such a run was left by a process that died (killed, crashed, the machine went down).
  * Its open transaction was rolled back; but a process can die after its work committed and before the run's end
  * was recorded: a load or foundation build recorded under the run's id says its work is in place.
+ *
+ * When the process stopped is not recorded anywhere, so `finished_at` is the end of the run's last committed work
+ * (its load's end, its foundation build's time), or NULL when it has none: its `seconds` are then unknown, not the
+ * time until the next writer opened the warehouse.
  */
 export async function markInterruptedRuns(wh: Warehouse): Promise<void> {
   const stopped =
     'the process running it stopped before it finished (killed, crashed or the machine went down)';
   await wh.run(
-    `UPDATE ${RUNS_TABLE} SET status = 'interrupted', finished_at = now(),
+    `UPDATE ${RUNS_TABLE} AS r SET status = 'interrupted',
+       finished_at = (SELECT max(t) FROM (SELECT finished_at AS t FROM ${LOADS_TABLE} AS l WHERE l.run_id = r.run_id
+                      UNION ALL SELECT built_at FROM ${FOUNDATIONS_TABLE} AS f WHERE f.run_id = r.run_id)),
        error = coalesce(error || '\n', '') || CASE
          WHEN run_id IN (SELECT run_id FROM ${LOADS_TABLE} WHERE run_id IS NOT NULL
                          UNION ALL SELECT run_id FROM ${FOUNDATIONS_TABLE} WHERE run_id IS NOT NULL)

@@ -1,0 +1,87 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csv } from '../../connectors/index.ts';
+import { citizenId, definePipeline, loadPipeline, UNKNOWN_DIVISIONS_LISTED } from '../../pipelines/index.ts';
+import { citizenIdCheckChar } from '../../schemas/index.ts';
+import { openWarehouse } from '../../warehouse/index.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+/** A citizen ID of `division` with a correct check character (or a wrong one). */
+function id(division: string, n: number, checksum = true): string {
+  const body = `${division}19900101${String(n).padStart(3, '0')}`;
+  const check = citizenIdCheckChar(body);
+  return body + (checksum ? check : check === '0' ? '1' : '0');
+}
+
+/**
+ * Loads rows whose keys hold `unknown` divisions unknown to GB/T 2260 (99xxxx), and known ones; returns the
+ * quarantine's reasons by line, the loaded lines in table order, and whether the check listed the unknown divisions.
+ */
+async function loadWith(unknown: number) {
+  const dir = tempDir();
+  const path = join(dir, 'people.csv');
+  const lines = ['身份证号,序号'];
+  const expected: Record<string, string> = {};
+  for (let i = 0; i < unknown; i++) {
+    const division = `99${String(i).padStart(4, '0')}`;
+    lines.push(`${id(division, i)},${i}`);
+    expected[`people.csv:${lines.length}`] = 'key:division';
+    // A wrong check character is found before the division.
+    lines.push(`${id(division, i, false)},${i}`);
+    expected[`people.csv:${lines.length}`] = 'key:checksum';
+    lines.push(`${id('650102', i)},${i}`);
+    // Full-width digits and spaces: normalised first, then checked.
+    lines.push(
+      ` ${[...id(division, i + 500)].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')} ,${i}`,
+    );
+    expected[`people.csv:${lines.length}`] = 'key:division';
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const wh = await openWarehouse({ path: ':memory:' });
+  const statements: string[] = [];
+  const run = wh.run.bind(wh);
+  wh.run = (sql, params) => {
+    statements.push(sql);
+    return run(sql, params);
+  };
+  try {
+    const p = definePipeline({
+      name: 'people',
+      source: csv({ path }),
+      dataset: { name: 'people', key: citizenId('身份证号') },
+    });
+    const r = await loadPipeline(wh, p);
+    const quarantined = await wh.all<{ source_location: string; reason: string }>(
+      'SELECT source_location, reason FROM gongshu.quarantine',
+    );
+    const loaded = await wh.all<{ _source: string }>('SELECT _source FROM people ORDER BY rowid');
+    return {
+      r,
+      expected,
+      reasons: Object.fromEntries(quarantined.map((q) => [q.source_location, q.reason])),
+      loaded: loaded.map((l) => Number(l._source.split(':')[1])),
+      listed: statements.some((s) => s.includes('gs__cid_reason_unknown')),
+    };
+  } finally {
+    wh.close();
+  }
+}
+
+describe("the division check of a load's citizen IDs", () => {
+  it.each([
+    ['listed (few unknown divisions)', 3, true],
+    ['joined (many)', UNKNOWN_DIVISIONS_LISTED + 1, false],
+  ])(
+    'quarantines the same rows whether it is %s, and keeps the table in source order',
+    async (_how, n, listed) => {
+      const { r, expected, reasons, loaded, listed: wasListed } = await loadWith(n);
+      expect(wasListed).toBe(listed);
+      expect(reasons).toEqual(expected);
+      expect(r.rowsQuarantined).toBe(3 * n);
+      expect(r.rowsLoaded).toBe(n);
+      expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+      expect(loaded).toHaveLength(n);
+    },
+  );
+});
