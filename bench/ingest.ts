@@ -165,7 +165,7 @@ async function runCase(kind: string, path: string): Promise<void> {
     // of each row (`file:line`, by row_number, as DuckDB's CSV reader gives no line numbers); for GB18030, after
     // the file was decoded to UTF-8 with the fastest correct decoder (TextDecoder('gb18030')).
     let file = path;
-    if (kind === 'bare-gb-text-key-lineage') {
+    if (kind === 'bare-gb-text-key-lineage' || kind === 'bare-gb-rowid-lineage') {
       file = `${DIR}/decoded-${process.pid}.csv`;
       const decoder = new TextDecoder('gb18030');
       await pipeline(
@@ -185,7 +185,14 @@ async function runCase(kind: string, path: string): Promise<void> {
         : kind === 'bare-text-key'
           ? `*, gs__cid_reason(${key}) AS _reason FROM ${normalized}`
           : `*, gs__cid_reason(${key}) AS _reason, 'people.csv:' || (row_number() OVER () + 1) AS _source FROM ${normalized}`;
-    await wh.run(`CREATE TABLE t AS SELECT ${select}`);
+    if (kind.endsWith('rowid-lineage')) {
+      // The lines numbered by the rowids of a table DuckDB's reader fills in file order (parallel), the key
+      // checked from that table; the table t in any order (gongshu keeps its rows in source order).
+      await wh.run(`CREATE TEMP TABLE raw AS SELECT * FROM read_csv('${file}', all_varchar = true)`);
+      await wh.run(
+        `CREATE TABLE t AS SELECT *, gs__cid_reason(${key}) AS _reason, 'people.csv:' || (rowid + 2) AS _source FROM (SELECT rowid, * REPLACE (gs_citizen_id_normalize(${key}) AS ${key}) FROM temp.raw)`,
+      );
+    } else await wh.run(`CREATE TABLE t AS SELECT ${select}`);
     rows = (await wh.value<number>('SELECT count(*) FROM t')) ?? 0;
     if (file !== path) rmSync(file, { force: true });
   } else {
@@ -523,12 +530,19 @@ const CASES = [
   'bare-text-key',
   'bare-text-key-lineage',
   'bare-gb-text-key-lineage',
+  'bare-rowid-lineage',
+  'bare-gb-rowid-lineage',
   'bare-split',
   'bare-gb-split',
 ] as const;
 
 /** The cases that read the GB18030 file. */
-const GB_CASES: ReadonlySet<string> = new Set(['csv-gb', 'bare-gb-text-key-lineage', 'bare-gb-split']);
+const GB_CASES: ReadonlySet<string> = new Set([
+  'csv-gb',
+  'bare-gb-text-key-lineage',
+  'bare-gb-rowid-lineage',
+  'bare-gb-split',
+]);
 
 async function main(): Promise<void> {
   if (process.argv.includes('--case')) {
@@ -570,6 +584,8 @@ async function main(): Promise<void> {
       textKey: at('bare-text-key'),
       textKeyLineage: at('bare-text-key-lineage'),
       gbTextKeyLineage: at('bare-gb-text-key-lineage'),
+      rowidLineage: at('bare-rowid-lineage'),
+      gbRowidLineage: at('bare-gb-rowid-lineage'),
       split: at('bare-split'),
       gbSplit: at('bare-gb-split'),
     };
@@ -579,7 +595,7 @@ async function main(): Promise<void> {
       runs,
       floor,
       bare: {
-        note: 'lower bounds, DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize, then gs__cid_reason of the normalised value); textKeyLineage also numbers the rows for their file:line; gbTextKeyLineage does that after TextDecoder(gb18030) decoded the GB18030 file to a UTF-8 file. split (gbSplit: after decoding) is the least work of the feature with both of its outputs, as bench/bound.mjs does it: the rows read, keyed and numbered once into a temporary table, then written as the loaded rows (with _key_original) and the quarantine (line, reason, original key, the row). Ratios are of medians',
+        note: 'lower bounds, DuckDB alone (no memory limit, like the floor): read_csv with all_varchar (gongshu keeps uncatalogued columns as text); textKey also normalises and validates the key (gs_citizen_id_normalize, then gs__cid_reason of the normalised value); textKeyLineage also numbers the rows for their file:line (row_number() OVER (), which runs the read and the key check on one thread); gbTextKeyLineage does that after TextDecoder(gb18030) decoded the GB18030 file to a UTF-8 file. rowidLineage (gbRowidLineage) does the same work with the lines numbered by the rowids of a temporary table DuckDB reader fills in file order, in parallel, as gongshu now does: the stricter bound, though its table is not in source order, and gongshus is. split (gbSplit: after decoding) is the least work of the feature with both of its outputs, as bench/bound.mjs does it: the rows read, keyed and numbered once into a temporary table, then written as the loaded rows (with _key_original) and the quarantine (line, reason, original key, the row). Ratios are of medians',
         textVsFloor: vs(bare.text),
         textKeyVsFloor: vs(bare.textKey),
         textKeyLineageVsFloor: vs(bare.textKeyLineage),
@@ -589,18 +605,20 @@ async function main(): Promise<void> {
       utf8Csv: {
         ...utf8,
         vsBound: round(utf8.median / bare.textKeyLineage.median, 2),
+        vsRowidBound: round(utf8.median / bare.rowidLineage.median, 2),
         vsSplitBound: round(utf8.median / bare.split.median, 2),
         target: 1.25,
       },
       gb18030Csv: {
         ...gb,
         vsBound: round(gb.median / bare.gbTextKeyLineage.median, 2),
+        vsRowidBound: round(gb.median / bare.gbRowidLineage.median, 2),
         vsSplitBound: round(gb.median / bare.gbSplit.median, 2),
         target: 1.25,
       },
     });
     process.stderr.write(
-      `${rows} rows (medians of ${runs}): floor ${floor.median.toFixed(2)} s, bound ${bare.textKeyLineage.median.toFixed(2)} s, GB bound ${bare.gbTextKeyLineage.median.toFixed(2)} s, split bounds ${bare.split.median.toFixed(2)} / ${bare.gbSplit.median.toFixed(2)} s, UTF-8 ${utf8.median.toFixed(2)} s (${(utf8.median / bare.textKeyLineage.median).toFixed(2)}× bound), GB18030 ${gb.median.toFixed(2)} s (${(gb.median / bare.gbTextKeyLineage.median).toFixed(2)}× bound), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
+      `${rows} rows (medians of ${runs}): floor ${floor.median.toFixed(2)} s, bound ${bare.textKeyLineage.median.toFixed(2)} s, GB bound ${bare.gbTextKeyLineage.median.toFixed(2)} s, split bounds ${bare.split.median.toFixed(2)} / ${bare.gbSplit.median.toFixed(2)} s, UTF-8 ${utf8.median.toFixed(2)} s (${(utf8.median / bare.textKeyLineage.median).toFixed(2)}× bound), GB18030 ${gb.median.toFixed(2)} s (${(gb.median / bare.gbTextKeyLineage.median).toFixed(2)}× bound); rowid bounds ${bare.rowidLineage.median.toFixed(2)} / ${bare.gbRowidLineage.median.toFixed(2)} s (${(utf8.median / bare.rowidLineage.median).toFixed(2)}× / ${(gb.median / bare.gbRowidLineage.median).toFixed(2)}×), peak RSS ${Math.max(utf8.maxRssMiB, gb.maxRssMiB)} MiB\n`,
     );
   }
   const peerFiles = await generate(peerRows);
