@@ -168,12 +168,14 @@ async function keyReason(wh: Warehouse, kind: keyof typeof KEY_MACROS, keyCol: s
   const macros = KEY_MACROS[kind];
   if (kind !== 'citizen-id') return `${macros.reasonOfNormalized}(_stage_key)`;
   // A key starting with six ASCII digits keeps them when normalised (folding, trimming and the 15-digit upgrade
-  // leave them): only the others are normalised here (10M keys: 0.35 s instead of 1.0 s).
+  // leave them): only the others are normalised here (10M keys: 0.35 s instead of 1.0 s). Only a key of digits
+  // reaches the division check (the format comes first), so only six digits are listed: never a fragment of
+  // other text (a name in the key column) in the SQL.
   const left = `left(${keyCol}, 6)`;
   const unknown = await wh.all<{ p: string }>(
     `SELECT p FROM (SELECT DISTINCT CASE WHEN ${left} GLOB '${'[0-9]'.repeat(6)}' THEN ${left}
                                     ELSE substr(${macros.normalize}(${keyCol}), 1, 6) END AS p FROM ${stage})
-     WHERE p IS NOT NULL AND NOT gs_division_known(p) LIMIT ${UNKNOWN_DIVISIONS_LISTED + 1}`,
+     WHERE p GLOB '${'[0-9]'.repeat(6)}' AND NOT gs_division_known(p) LIMIT ${UNKNOWN_DIVISIONS_LISTED + 1}`,
   );
   if (unknown.length > UNKNOWN_DIVISIONS_LISTED) return `${macros.reasonOfNormalized}(_stage_key)`;
   return `gs__cid_reason_unknown(_stage_key, [${unknown.map((u) => quoteLiteral(u.p)).join(', ')}]::VARCHAR[])`;

@@ -37,6 +37,9 @@ async function loadWith(unknown: number) {
     );
     expected[`people.csv:${lines.length}`] = 'key:division';
   }
+  // A name in the key column fails the format, and no part of it is written into the check's SQL.
+  lines.push('王小明同志的,x');
+  expected[`people.csv:${lines.length}`] = 'key:format';
   writeFileSync(path, `${lines.join('\n')}\n`);
   const wh = await openWarehouse({ path: ':memory:' });
   const statements: string[] = [];
@@ -62,6 +65,7 @@ async function loadWith(unknown: number) {
       reasons: Object.fromEntries(quarantined.map((q) => [q.source_location, q.reason])),
       loaded: loaded.map((l) => Number(l._source.split(':')[1])),
       listed: statements.some((s) => s.includes('gs__cid_reason_unknown')),
+      named: statements.some((s) => s.includes('王小明')),
     };
   } finally {
     wh.close();
@@ -78,7 +82,7 @@ describe("the division check of a load's citizen IDs", () => {
       const { r, expected, reasons, loaded, listed: wasListed } = await loadWith(n);
       expect(wasListed).toBe(listed);
       expect(reasons).toEqual(expected);
-      expect(r.rowsQuarantined).toBe(3 * n);
+      expect(r.rowsQuarantined).toBe(3 * n + 1);
       expect(r.rowsLoaded).toBe(n);
       expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
       expect(loaded).toHaveLength(n);
