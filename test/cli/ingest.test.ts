@@ -75,6 +75,30 @@ describe('gongshu ingest', () => {
     ]);
   });
 
+  it('lists quarantined rows in line order, not as text', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.csv');
+    writeFileSync(
+      file,
+      `公民身份号码,姓名\n${Array.from({ length: 11 }, (_, i) => `x${i},某`).join('\n')}\n`,
+    );
+    const warehouse = join(dir, 'w.duckdb');
+    gongshu([
+      'ingest',
+      file,
+      '--dataset',
+      'bad',
+      '--key',
+      'citizen-id:公民身份号码',
+      '--warehouse',
+      warehouse,
+    ]);
+    const list = gongshu(['quarantine', 'list', 'bad', '--warehouse', warehouse, '--json']);
+    expect(list.lines.map((l) => JSON.parse(l).source_location)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `bad.csv:${i + 2}`),
+    );
+  });
+
   it('rejects a bad --key with the allowed forms', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.csv'), 'x\n1\n');
