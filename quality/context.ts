@@ -1,7 +1,7 @@
 /** Reads what a run needs from the system tables: datasets, loads, quarantine, columns, code tables. */
 
 import type { CatalogEntry } from '../schemas/index.ts';
-import { inList } from '../schemas/index.ts';
+import { inList, locationOrder } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import {
   CODE_TABLES_TABLE,
@@ -164,7 +164,7 @@ async function readQuarantine(
     n: number;
     locations: string[];
   }>(
-    `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, source_location)[1:5] AS locations
+    `SELECT dataset, load_id, reason, count(*) AS n, list(source_location ORDER BY quarantined_at, ${locationOrder('source_location')})[1:5] AS locations
      FROM ${QUARANTINE_CURRENT_VIEW} WHERE dataset IN ${inList(names)} AND NOT coalesce(row_loaded, false) GROUP BY ALL`,
   );
   counter.metadata++;

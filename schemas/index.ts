@@ -151,7 +151,16 @@ export {
   reservedNameProblem,
   unreservedName,
 } from './reserved-names.ts';
-export { identList, inList, quoteIdent, quoteLiteral, type Sql, sql, trustedSql } from './sql.ts';
+export {
+  identList,
+  inList,
+  locationOrder,
+  quoteIdent,
+  quoteLiteral,
+  type Sql,
+  sql,
+  trustedSql,
+} from './sql.ts';
 export {
   normalizeUscc,
   parseUscc,

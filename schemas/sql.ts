@@ -42,6 +42,14 @@ export function sql(strings: TemplateStringsArray, ...parts: readonly (Sql | num
   return out as Sql;
 }
 
+/**
+ * ORDER BY terms that sort source locations (`file:line`, `book.xlsx!sheet!row`) in line order, not as text:
+ * `a.csv:2` before `a.csv:10`. `column` is SQL (a quoted identifier or an expression).
+ */
+export function locationOrder(column: string): Sql {
+  return `regexp_replace(${column}, '[0-9]+$', ''), TRY_CAST(regexp_extract(${column}, '([0-9]+)$', 1) AS BIGINT), ${column}` as Sql;
+}
+
 /** Marks text the program wrote itself (a constant, or SQL a trusted generator produced) as `Sql`. */
 export function trustedSql(text: string): Sql {
   return text as Sql;

@@ -1,5 +1,5 @@
 import { rememberedDataset, unknownDatasetError } from '../../../pipelines/index.ts';
-import { mask } from '../../../schemas/index.ts';
+import { locationOrder, mask } from '../../../schemas/index.ts';
 import { QUARANTINE_CURRENT_VIEW, QUARANTINE_TABLE, type Warehouse } from '../../../warehouse/index.ts';
 import { EXIT } from '../../errors.ts';
 import { formatTable, type Output } from '../../output.ts';
@@ -81,12 +81,10 @@ async function readQuarantine(
       WHEN load_id IN (SELECT load_id FROM ${QUARANTINE_CURRENT_VIEW}) THEN 'current' ELSE 'superseded' END`;
   const from = o.all ? QUARANTINE_TABLE : QUARANTINE_CURRENT_VIEW;
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  // Locations in line order (`a.csv:2` before `a.csv:10`, `book.xlsx!表1!9` before `!10`), not as text.
   const sql = `SELECT dataset, source_location, reason, detail, key_value, load_id, replayed_load_id,
         ${o.all ? status : "'current'"} AS status, CAST(row_json AS VARCHAR) AS row_json
       FROM ${from} ${filter}
-      ORDER BY quarantined_at, regexp_replace(source_location, '[0-9]+$', ''),
-        TRY_CAST(regexp_extract(source_location, '([0-9]+)$', 1) AS BIGINT), source_location LIMIT ${limit}`;
+      ORDER BY quarantined_at, ${locationOrder('source_location')} LIMIT ${limit}`;
   const rows = (await wh.all<Omit<ListedRow, 'row_json'> & { row_json: string }>(sql, params)).map((r) => {
     const kind =
       String(r.key_value ?? '').length === 18 && /^\d{17}/.test(String(r.key_value)) ? 'citizen-id' : 'uscc';
