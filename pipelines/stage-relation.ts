@@ -174,7 +174,7 @@ async function unaccountedLines(
   return `rows and line breaks account for ${accounted} of ${lines.physicalLines} lines (blank or malformed lines)`;
 }
 
-/** The staged relation: its rows stay in the stage until the load disposes it (with the relation's files). */
+/** The staged relation: its rows stay in the stage until the load disposes it (and the relation's files, if any are left). */
 function staged({ wh, table, relation, cols, renamed }: Staging, rowsRead: number): Staged {
   return {
     table,

@@ -172,10 +172,11 @@ async function keyReason(wh: Warehouse, kind: keyof typeof KEY_MACROS, keyCol: s
   // reaches the division check (the format comes first), so only six digits are listed: never a fragment of
   // other text (a name in the key column) in the SQL.
   const left = `left(${keyCol}, 6)`;
+  const sixDigits = `'${'[0-9]'.repeat(6)}'`;
   const unknown = await wh.all<{ p: string }>(
-    `SELECT p FROM (SELECT DISTINCT CASE WHEN ${left} GLOB '${'[0-9]'.repeat(6)}' THEN ${left}
+    `SELECT p FROM (SELECT DISTINCT CASE WHEN ${left} GLOB ${sixDigits} THEN ${left}
                                     ELSE substr(${macros.normalize}(${keyCol}), 1, 6) END AS p FROM ${stage})
-     WHERE p GLOB '${'[0-9]'.repeat(6)}' AND NOT gs_division_known(p) LIMIT ${UNKNOWN_DIVISIONS_LISTED + 1}`,
+     WHERE p GLOB ${sixDigits} AND NOT gs_division_known(p) LIMIT ${UNKNOWN_DIVISIONS_LISTED + 1}`,
   );
   if (unknown.length > UNKNOWN_DIVISIONS_LISTED) return `${macros.reasonOfNormalized}(_stage_key)`;
   return `gs__cid_reason_unknown(_stage_key, [${unknown.map((u) => quoteLiteral(u.p)).join(', ')}]::VARCHAR[])`;
