@@ -93,6 +93,11 @@ export interface SqlRelation {
     readonly problemLines?: { readonly lines: readonly number[]; readonly problem: string };
     /** The problem of rows whose text holds U+FFFD (bytes invalid in the file's encoding), when any may. */
     readonly replacementProblem?: string;
+    /**
+     * Flagged rows whose lines are of the other encoding, by their first line: their values decoded as what they
+     * are (connectors/csv/recover.ts), in column order, kept in quarantine instead of the values read.
+     */
+    readonly recovered?: ReadonlyMap<number, readonly string[]>;
   };
   /** Notes for the load record (e.g. a transcoding). */
   readonly notes?: readonly string[];

@@ -210,13 +210,27 @@ async function flagRows(
        WHERE ${columns.map((c) => `coalesce(contains(${q(c)}, '\uFFFD'), false)`).join(' OR ')}`,
     );
   }
+  const start = `CAST(split_part(_stage_location, ':', -1) AS BIGINT)`;
   if (lines.problemLines?.lines.length) {
-    const start = `CAST(split_part(_stage_location, ':', -1) AS BIGINT)`;
     await wh.run(
       `UPDATE temp.${q(table)} SET ${append(lines.problemLines.problem)}
        WHERE _stage_row IN (
          SELECT s._stage_row FROM (SELECT _stage_row, ${start} AS _first, ${start} + ${breaks} AS _last FROM temp.${q(table)}) AS s
          JOIN (SELECT unnest([${lines.problemLines.lines.join(', ')}]) AS line) AS p ON p.line BETWEEN s._first AND s._last)`,
+    );
+  }
+  if (lines.recovered?.size && columns.length) {
+    // The values of flagged rows decoded as what they are, as `_stage_extra`: the quarantine keeps them instead
+    // of the values read (one JSON parameter, never the department's text spliced into the SQL).
+    const rows = [...lines.recovered].map(([line, values]) => ({
+      line,
+      extra: JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, values[i] ?? null]))),
+    }));
+    await wh.run(
+      `UPDATE temp.${q(table)} AS s SET _stage_extra = r.extra
+       FROM (SELECT unnest(from_json($1::JSON, '[{"line": "BIGINT", "extra": "VARCHAR"}]'), recursive := true)) AS r
+       WHERE s._stage_problem IS NOT NULL AND ${start.replace('_stage_location', 's._stage_location')} = r.line`,
+      [JSON.stringify(rows)],
     );
   }
 }

@@ -23,6 +23,7 @@ import { EncodingCheck, invalidBytesProblem } from './encoding-check.ts';
 import { csvRelation } from './fast-path.ts';
 import { CSV_DELIMITERS, type CsvOptions, type CsvOptionsInput, parseCsvOptions } from './options.ts';
 import { CsvParser, sniffDelimiter } from './parser.ts';
+import { recoverRow } from './recover.ts';
 
 /** Bytes per read from the file (exported so tests can place multi-byte characters across reads). */
 export const READ_CHUNK = 256 * 1024;
@@ -185,6 +186,7 @@ async function* extractRows(
       }
       const row: (string | null)[] = fields;
       let problem = parseProblem;
+      let extra: Record<string, string> | null = null;
       // A short row is padded so its values can be kept in quarantine, and flagged like a long one:
       // a department row that lost fields must not load with silent NULLs.
       if (row.length < width) {
@@ -193,20 +195,31 @@ async function* extractRows(
       } else if (row.length > width) {
         problem = joinProblem(problem, `field-count: expected ${width} fields, got ${row.length}`);
         // The values beyond the header go to the quarantined row too (`_extra_<field number>`).
-        const extra: Record<string, string> = {};
+        extra = {};
         for (let i = width; i < row.length; i++) extra[`_extra_${i + 1}`] = row[i] ?? '';
-        extras ??= new Array<Record<string, string> | null>(rows.length).fill(null);
-        extras.push(extra);
         row.length = width;
       }
-      if (extras && extras.length === rows.length) extras.push(null);
+      let otherEncoding = false;
       if (checkReplacement && row.some((value) => value?.includes('\uFFFD'))) {
         problem = joinProblem(problem, invalidBytes);
+        otherEncoding = true;
       }
       if (check.mixedLines.length > 0) {
         const mixed = check.problemIn(line, line + lineBreaks(row));
         if (mixed) problem = joinProblem(problem, mixed);
+        otherEncoding ||= mixed !== undefined;
       }
+      if (otherEncoding && check.lineTexts.size > 0) {
+        // The row's lines decoded as what they are: its values in quarantine are the department's text.
+        const syntax = { delimiter: info.delimiter, quote: options.quote };
+        const values = recoverRow(check.lineTexts, line, lineBreaks(row), syntax, width);
+        if (values && columns) {
+          extra ??= {};
+          for (const [i, c] of columns.entries()) extra[c] = values[i]!;
+        }
+      }
+      if (extra !== null) extras ??= new Array<Record<string, string> | null>(rows.length).fill(null);
+      extras?.push(extra);
       if (problem !== null && problems === undefined)
         problems = new Array<string | null>(rows.length).fill(null);
       problems?.push(problem);

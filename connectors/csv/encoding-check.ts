@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import type { CsvEncoding } from './encoding.ts';
 
 /** The problem of a row whose text holds U+FFFD: bytes invalid in the file's encoding (or lost upstream). */
@@ -18,6 +19,7 @@ export interface CheckFindings {
   readonly invalidCount: number;
   readonly invalidButGb: number;
   readonly hasReplacement: boolean;
+  readonly lineTexts: ReadonlyMap<number, string>;
 }
 
 const LF = 10;
@@ -46,6 +48,13 @@ export class EncodingCheck {
   invalidButGb = 0;
   /** Whether the bytes hold U+FFFD themselves (a UTF-8 file): such rows are quarantined like invalid bytes. */
   hasReplacement = false;
+  /**
+   * The lines of the other encoding decoded as what they are, by the line they start on (with their line breaks):
+   * UTF-8 lines of a GB18030/GBK file as UTF-8, GB18030 lines of a UTF-8 file as GB18030. Their rows are still
+   * quarantined (the file mixes encodings), with these readable values rather than mojibake or U+FFFD
+   * (connectors/csv/recover.ts). At most `TEXTS_KEPT` at a time: a reader may `delete` the lines it used.
+   */
+  readonly lineTexts = new Map<number, string>();
   #carry: Uint8Array = new Uint8Array(0);
   /** The number of the line `#carry` starts on. */
   #line = 1;
@@ -63,13 +72,14 @@ export class EncodingCheck {
     check.invalidCount = findings.invalidCount;
     check.invalidButGb = findings.invalidButGb;
     check.hasReplacement = findings.hasReplacement;
+    for (const [line, text] of findings.lineTexts) check.lineTexts.set(line, text);
     return check;
   }
 
   /** What the check found, as plain data (to post from a worker thread). */
   findings(): CheckFindings {
-    const { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement } = this;
-    return { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement };
+    const { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement, lineTexts } = this;
+    return { mixedLines, invalidLines, invalidCount, invalidButGb, hasReplacement, lineTexts };
   }
 
   /** Whether the file (so far) holds bytes that are not UTF-8, in a file read as UTF-8. */
@@ -128,6 +138,11 @@ export class EncodingCheck {
     return undefined;
   }
 
+  /** Keeps the text of the line starting at the current line, decoded as what it is. */
+  #keep(line: Uint8Array, decoder: TextDecoder): void {
+    if (this.lineTexts.size < TEXTS_KEPT) this.lineTexts.set(this.#line, decoder.decode(line));
+  }
+
   /** Complete lines (ending in LF, except at the end of the file). */
   #block(block: Uint8Array): void {
     if (this.#gb) {
@@ -154,7 +169,10 @@ export class EncodingCheck {
       while (start < block.length) {
         let end = block.indexOf(LF, start);
         end = end < 0 ? block.length : end + 1;
-        if (isUtf8Text(block, start, end)) this.mixedLines.push(this.#line);
+        if (isUtf8Text(block, start, end)) {
+          this.mixedLines.push(this.#line);
+          this.#keep(block.subarray(start, end), UTF8);
+        }
         if (block[end - 1] === LF) this.#line++;
         start = end;
       }
@@ -167,12 +185,17 @@ export class EncodingCheck {
       const line = block.subarray(start, end);
       const n = breaks(line);
       if (this.#gb) {
-        if (isUtf8Text(line, 0, line.length))
+        if (isUtf8Text(line, 0, line.length)) {
           for (let i = 0; i < Math.max(n, 1); i++) this.mixedLines.push(this.#line + i);
+          this.#keep(line, UTF8);
+        }
       } else if (!isUtf8(line)) {
         this.invalidCount++;
         if (this.invalidLines.length < LINES_KEPT) this.invalidLines.push(this.#line);
-        if (looksGb18030(line)) this.invalidButGb++;
+        if (looksGb18030(line)) {
+          this.invalidButGb++;
+          this.#keep(line, GB18030);
+        }
       }
       this.#line += n;
       start = end;
@@ -182,6 +205,12 @@ export class EncodingCheck {
 
 /** How many invalid lines of a UTF-8 file are remembered for the summary. */
 const LINES_KEPT = 10;
+
+/** How many lines of the other encoding have their text kept at a time (`lineTexts`). */
+export const TEXTS_KEPT = 10_000;
+
+const UTF8 = new TextDecoder('utf-8');
+const GB18030 = new TextDecoder('gb18030');
 
 /** Line breaks in the bytes: LF, CR LF (one) and a lone CR, as the parser counts them. */
 function breaks(bytes: Uint8Array): number {

@@ -11,6 +11,7 @@ import type { CheckMessage } from './check-worker.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
 import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
 import type { CsvOptions } from './options.ts';
+import { recoverRows } from './recover.ts';
 
 /** What the connector knows about the file when it offers the fast path. */
 export interface FastPathInput {
@@ -47,6 +48,11 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
     return undefined;
   }
   const summary = scan.check.summary(basename(options.path));
+  const recovered = recoverRows(
+    scan.check.lineTexts,
+    { delimiter: input.delimiter, quote: '"' },
+    input.columns.length,
+  );
   const names = `[${input.columns.map(quoteLiteral).join(', ')}]`;
   const sql =
     `read_csv(${quoteLiteral(scan.utf8Path)}, header = true, skip = ${options.skipLines}, names = ${names}, ` +
@@ -64,6 +70,7 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
         ? { problemLines: { lines: scan.check.mixedLines, problem: mixedLineProblem(input.encoding) } }
         : {}),
       ...(scan.replacement ? { replacementProblem: invalidBytesProblem(input.encoding) } : {}),
+      ...(recovered.size > 0 ? { recovered } : {}),
     },
     notes: [
       ...(summary ? [summary] : []),

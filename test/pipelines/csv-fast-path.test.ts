@@ -149,7 +149,14 @@ describe("bytes that are not in the file's encoding", () => {
         )
       ).rows;
       const names = (await wh.json(`SELECT "姓名" FROM ${dataset} ORDER BY rowid`)).rows.map((x) => x.姓名);
-      out.push({ r, quarantine, names });
+      // the values the quarantine keeps of each row
+      const kept = (
+        await wh.json(
+          `SELECT row_json->>'姓名' AS name, row_json->>'身份证号' AS id FROM gongshu.quarantine WHERE dataset = $1 ORDER BY rowid`,
+          [dataset],
+        )
+      ).rows.map((x) => [x.id, x.name]);
+      out.push({ r, quarantine, names, kept });
     }
     wh.close();
     const [fast, js] = out as [(typeof out)[0], (typeof out)[0]];
@@ -159,6 +166,7 @@ describe("bytes that are not in the file's encoding", () => {
     ).toBe(true);
     expect(fast.quarantine).toEqual(js.quarantine);
     expect(fast.names).toEqual(js.names);
+    expect(fast.kept).toEqual(js.kept);
     expect(fast.r.rowsLoaded).toBe(js.r.rowsLoaded);
     return { fast, js };
   };
@@ -199,6 +207,8 @@ describe("bytes that are not in the file's encoding", () => {
       'mixed.csv:3004',
     ]);
     expect(fast.quarantine.every((q) => String(q.reason).startsWith('encoding'))).toBe(true);
+    // the quarantine keeps the lines' text decoded as GB18030, not U+FFFD
+    expect(fast.kept).toEqual([0, 1, 2].map((i) => [ids[i], '李四光']));
     expect(fast.r.rowsLoaded).toBe(3001);
     for (const r of [fast.r, js.r]) {
       const mixNotes = r.notes.filter((n) => n.includes('mixes encodings'));
@@ -250,6 +260,8 @@ describe("bytes that are not in the file's encoding", () => {
     ]);
     expect(fast.quarantine.every((q) => String(q.reason).startsWith('encoding'))).toBe(true);
     expect(fast.names).toEqual(Array(27).fill('张三丰'));
+    // the quarantine keeps the lines' text decoded as UTF-8, not mojibake
+    expect(fast.kept).toEqual([5, 15, 25].map((i) => [ids[i % 3], '张三丰']));
     expect(fast.r.notes).toContain(
       'encoding: 3 lines of this gb18030 file are UTF-8 text (first at declared.csv:7): the file mixes encodings; their rows are quarantined as encoding',
     );
