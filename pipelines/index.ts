@@ -34,4 +34,3 @@ export {
   runPipelines,
   selectPipelines,
 } from './run-pipelines.ts';
-export { UNKNOWN_DIVISIONS_LISTED } from './write.ts';

@@ -14,9 +14,8 @@
  * `gs__cid_reason(n)` directly and skip that join; the checks are written without CASE, as
  * `list_position([check, …], true)`, because DuckDB does not share sub-expressions inside CASE; the MOD 11-2
  * sum is integer arithmetic on one BIGINT with 3-digit table lookups; the birth date is checked with integer
- * arithmetic; the division check is a hash mark join on `gongshu.divisions`, or, where the loader has found the
- * load's unknown divisions first, a lookup in that list (`gs__cid_reason_unknown`: no join, so DuckDB keeps the
- * rows in order).
+ * arithmetic; the division check is a hash mark join on `gongshu.divisions`, or, in the loader, one bit of a
+ * bitstring of the known divisions (`gs__cid_reason_bits`: no join, so DuckDB keeps the rows in order).
  * Because of the subqueries, the macros cannot be used in CHECK constraints or generated columns.
  */
 
@@ -128,9 +127,13 @@ export const IDENTIFIER_MACROS: readonly string[] = [
     ], true)]`,
   `CREATE OR REPLACE MACRO gs__cid_reason_b(n, b) AS gs__cid_reason_of(n, b, NOT gs_division_known(substr(n, 1, 6)))`,
   `CREATE OR REPLACE MACRO gs__cid_reason(n) AS gs__cid_reason_b(n, TRY_CAST(substr(n, 1, 17) AS BIGINT))`,
-  // The same, given the list of the divisions in the data that are not known (no join: see the loader's checks).
-  `CREATE OR REPLACE MACRO gs__cid_reason_unknown(n, unknown) AS
-    gs__cid_reason_of(n, TRY_CAST(substr(n, 1, 17) AS BIGINT), list_contains(unknown, substr(n, 1, 6)))`,
+  // The same, given the known divisions as a bitstring of 1,000,000 bits, bit d set when division d is known
+  // (`knownDivisionBits`): one lookup per key, no join (see the loader's checks). Only a body of digits reaches the
+  // division check; the bound keeps any other text (e.g. '1e17') from indexing outside the bitstring.
+  `CREATE OR REPLACE MACRO gs__cid_reason_bits_b(n, b, known) AS
+    gs__cid_reason_of(n, b, CASE WHEN b BETWEEN 0 AND 99999999999999999 THEN get_bit(known, CAST(b // 100000000000 AS INTEGER)) = 0 END)`,
+  `CREATE OR REPLACE MACRO gs__cid_reason_bits(n, known) AS
+    gs__cid_reason_bits_b(n, TRY_CAST(substr(n, 1, 17) AS BIGINT), known)`,
   `CREATE OR REPLACE MACRO gs_citizen_id_reason(s) AS ${withNormalized('gs_citizen_id_normalize', 'gs__cid_reason(n)')}`,
   `CREATE OR REPLACE MACRO gs_citizen_id_birth_date(s) AS ${withNormalized(
     'gs_citizen_id_normalize',
