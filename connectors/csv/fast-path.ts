@@ -81,6 +81,7 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
               ? "copied to valid UTF-8 (invalid bytes as U+FFFD) for DuckDB's reader"
               : `transcoded ${input.encoding} → UTF-8 for DuckDB's reader`,
           ]),
+      ...(scan.how ? [scan.how] : []),
     ],
     dispose: scan.dispose,
   };
@@ -97,6 +98,8 @@ interface Scan {
   readonly check: EncodingCheck;
   /** Whether the UTF-8 text DuckDB reads holds U+FFFD (invalid bytes, or the character itself). */
   readonly replacement: boolean;
+  /** How a large GB18030/GBK file was checked, for the load's notes (`PARALLEL_CHECK_BYTES`). */
+  readonly how?: string;
   dispose(): Promise<void>;
 }
 
@@ -117,12 +120,14 @@ async function scanFile(path: string, encoding: CsvEncoding, bomLength: number):
       throw error;
     }
     let check = await worker.check;
+    let how = 'the encoding checked in a worker thread while transcoding';
     if (!check) {
       // The worker could not run (or read the file): the check is a second pass here.
       check = new EncodingCheck(encoding);
       await readFile(path, encoding, bomLength, check, false);
+      how = 'the encoding checked in a second pass (the worker thread could not run)';
     }
-    return { ...first, check, replacement: first.replacement || check.hasReplacement };
+    return { ...first, check, replacement: first.replacement || check.hasReplacement, how };
   }
   const check = new EncodingCheck(encoding);
   const first = await readFile(path, encoding, bomLength, check, encoding !== 'utf-8');

@@ -299,6 +299,7 @@ describe("bytes that are not in the file's encoding", () => {
     const fast = await load(wh, path, '身份证号', 'auto', 'large');
     wh.close();
     expect(fast.notes.some((n) => n.startsWith("staged by DuckDB's reader"))).toBe(true);
+    expect(fast.notes).toContain('the encoding checked in a worker thread while transcoding');
     expect(fast.quarantine.map((q) => [q.source_location, q.reason])).toEqual([
       ['large.csv:40000', 'encoding'],
       ['large.csv:5', 'encoding'],
