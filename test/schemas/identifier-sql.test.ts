@@ -23,6 +23,8 @@ interface SqlRow {
   division: string | null;
   un: string | null;
   ureason: string | null;
+  /** The loader's reason: of the normalised value, the division looked up in the bitstring (`gs__cid_reason_bits`). */
+  lreason: string | null;
 }
 
 /** Evaluates every macro on all inputs in one query (inputs go through a table, not SQL text). */
@@ -33,11 +35,16 @@ async function sqlEval(inputs: readonly (string | null)[]): Promise<SqlRow[]> {
     table,
     inputs.map((s, i) => [i, s]),
   );
+  const bits = await wh.value<string>(
+    `SELECT CAST(bitstring_agg(CAST(code AS INTEGER), 0, 999999) AS VARCHAR) FROM gongshu.divisions
+     WHERE code GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'`,
+  );
   const rows = await wh.all<SqlRow & Record<string, unknown>>(
-    `SELECT i, gs_citizen_id_normalize(s) AS n, gs_citizen_id_reason(s) AS reason,
+    `SELECT i, n, gs_citizen_id_reason(s) AS reason,
        strftime(gs_citizen_id_birth_date(s), '%Y-%m-%d') AS birth, gs_citizen_id_sex(s) AS sex,
-       gs_citizen_id_division(s) AS division, gs_uscc_normalize(s) AS un, gs_uscc_reason(s) AS ureason
-     FROM ${table} ORDER BY i`,
+       gs_citizen_id_division(s) AS division, gs_uscc_normalize(s) AS un, gs_uscc_reason(s) AS ureason,
+       gs__cid_reason_bits(n, '${bits}'::BIT) AS lreason
+     FROM (SELECT *, gs_citizen_id_normalize(s) AS n FROM ${table}) ORDER BY i`,
   );
   await wh.run(`DROP TABLE ${table}`);
   return rows;
@@ -55,6 +62,7 @@ function tsEval(s: string | null, i: number): SqlRow {
     division: c.division,
     un: u.normalized,
     ureason: u.reason,
+    lreason: c.reason,
   };
 }
 
@@ -63,10 +71,11 @@ describe('SQL macros on the shared vectors', () => {
     const rows = await sqlEval(CITIZEN_ID_VECTORS.map((v) => v.input));
     CITIZEN_ID_VECTORS.forEach((v, i) => {
       const r = rows[i]!;
-      expect({ note: v.note, n: r.n, reason: r.reason }).toEqual({
+      expect({ note: v.note, n: r.n, reason: r.reason, lreason: r.lreason }).toEqual({
         note: v.note,
         n: v.normalized,
         reason: v.reason,
+        lreason: v.reason,
       });
       expect([r.birth, r.sex, r.division], v.note).toEqual(
         v.reason === null ? [v.birthDate, v.sex, v.division] : [null, null, null],
@@ -174,7 +183,7 @@ const anyInput: fc.Arbitrary<string | null> = fc.oneof(
 );
 
 describe('TS ≡ SQL (property)', () => {
-  it('agree on normalised value, reason, birth date, sex and division for random and mutated inputs', async () => {
+  it('agree on normalised value, reason (also the loader reason, by bitstring), birth date, sex and division for random and mutated inputs', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyInput, { minLength: 200, maxLength: 200 }), async (inputs) => {
         const sql = await sqlEval(inputs);
