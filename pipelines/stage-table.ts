@@ -1,4 +1,4 @@
-import { DefinitionError, quoteIdent as q } from '../schemas/index.ts';
+import { cleanIdentifierText, DefinitionError, quoteIdent as q } from '../schemas/index.ts';
 import type { Warehouse } from '../warehouse/index.ts';
 import type { Pipeline } from './define.ts';
 
@@ -96,6 +96,14 @@ export async function createStage(
 /** A citizen identity number (18 or 15 characters) or a USCC, as a column name that is really a value. */
 const IDENTITY_LIKE = /^(\d{17}[\dXx]|\d{15}|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})$/;
 
+/**
+ * Whether a header cell is an identity number written as the key normalisation would accept it or as people
+ * write it: full-width (`１１０１０５…`), in lower case, or grouped by spaces or hyphens (`110105-19491231-002X`).
+ */
+function identityLike(cell: string): boolean {
+  return IDENTITY_LIKE.test(cleanIdentifierText(cell).replace(/[\s\u00a0\u2000-\u200b\ufeff-]/g, ''));
+}
+
 /** The error for a key or cursor column the source does not have, listing the columns it has. */
 export function missingColumn(
   pipeline: Pipeline,
@@ -105,7 +113,7 @@ export function missingColumn(
   const given = which === 'key' ? pipeline.dataset.key!.column : pipeline.dataset.incremental!.column;
   // Column names that are identity numbers: the row read as the header holds a person's values (an identity
   // number, a name), which are never shown.
-  const data = columns.some((c) => IDENTITY_LIKE.test(c.trim()));
+  const data = columns.some((c) => identityLike(c));
   const shown = data
     ? 'values, not column names (one is an identity number)'
     : `[${columns

@@ -97,7 +97,7 @@ export {
 } from './divisions.ts';
 export { DefinitionError, GongshuError, isGongshuError } from './errors.ts';
 export { deepFreeze } from './freeze.ts';
-export { DIVISION_CODES_TABLE, IDENTIFIER_MACROS } from './identifier-macros.ts';
+export { cleanIdentifierText, DIVISION_CODES_TABLE, IDENTIFIER_MACROS } from './identifier-macros.ts';
 export { idStamp, newId } from './ids.ts';
 export type { Labels } from './labels.ts';
 export {

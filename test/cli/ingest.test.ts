@@ -227,6 +227,27 @@ describe('gongshu ingest errors', () => {
     expect(said).toContain('its header holds values, not column names (one is an identity number)');
     expect(said).toContain('add a line of column names at the top of the file');
     expect(said).not.toMatch(new RegExp(`${GOOD[0]!.slice(6, 14)}|艾合买提`));
+    // Also when the number is written full-width or grouped, as people write it.
+    const fullWidth = [...GOOD[0]!].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
+    const grouped = `${GOOD[0]!.slice(0, 6)}-${GOOD[0]!.slice(6, 14)}-${GOOD[0]!.slice(14)}`;
+    for (const written of [fullWidth, grouped]) {
+      writeFileSync(join(dir, 'nohead2.csv'), `${written},艾合买提\n${GOOD[1]},古丽\n`);
+      const r = gongshu([
+        'ingest',
+        join(dir, 'nohead2.csv'),
+        '--dataset',
+        'n',
+        '--key',
+        'citizen-id:公民身份号码',
+        '--warehouse',
+        warehouse,
+      ]);
+      expect(r.code).toBe(2);
+      const out = `${r.stdout}${r.stderr}`;
+      expect(out).toContain('its header holds values, not column names (one is an identity number)');
+      expect(out).not.toContain(written.slice(6, 14));
+      expect(out).not.toContain('艾合买提');
+    }
     writeFileSync(join(dir, 's.json'), '42\n');
     const scalar = gongshu([
       'ingest',
