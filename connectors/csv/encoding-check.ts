@@ -12,6 +12,14 @@ export function mixedLineProblem(encoding: CsvEncoding): string {
   return `encoding: the line is UTF-8 text in a ${encoding} file (decoding it as ${encoding} would garble it)`;
 }
 
+/**
+ * The problem of a row of a UTF-8 file whose line is valid UTF-8 but GB18030 text, like the file's other GB18030
+ * lines (`谢伟,女` in GB18030 is also the UTF-8 of `лΰ,Ů`).
+ */
+export function gbLikeLineProblem(): string {
+  return 'encoding: the line reads as GB18030 text, like the lines of this utf-8 file that are not utf-8 (as utf-8 it would load as other scripts)';
+}
+
 /** What an `EncodingCheck` found (`findings()`), as plain data. */
 export interface CheckFindings {
   readonly mixedLines: readonly number[];
@@ -39,7 +47,11 @@ const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
  * Feed it the file's bytes after the byte-order mark with `push`, then call `end`.
  */
 export class EncodingCheck {
-  /** Lines of a GB18030/GBK file that are UTF-8 text, ascending. */
+  /**
+   * Lines of the other encoding that decode without error, ascending: in a GB18030/GBK file, its UTF-8 lines; in a
+   * UTF-8 file that mixes in GB18030 lines, the lines after the first of them that are valid UTF-8 but GB18030 text
+   * (`gbLikeUtf8`).
+   */
   readonly mixedLines: number[] = [];
   /** Lines of a UTF-8 file with invalid bytes, ascending (at most `LINES_KEPT`; `invalidCount` counts all). */
   readonly invalidLines: number[] = [];
@@ -117,9 +129,13 @@ export class EncodingCheck {
           : this.invalidButGb > 0
             ? `; ${this.invalidButGb} of them decode as GB18030: the file mixes encodings`
             : '';
+      const n = this.mixedLines.length;
+      const alike = n
+        ? `; ${n} more line${n === 1 ? ' is' : 's are'} valid utf-8 but GB18030 text like them (first at ${file}:${this.mixedLines[0]})`
+        : '';
       return (
         `encoding: ${this.invalidCount} line${this.invalidCount === 1 ? '' : 's'} ${this.invalidCount === 1 ? 'is' : 'are'} not ${this.encoding} ` +
-        `(first at ${file}:${this.invalidLines[0]})${gb}; their rows are quarantined as encoding`
+        `(first at ${file}:${this.invalidLines[0]})${gb}${alike}; their rows are quarantined as encoding`
       );
     }
     if (this.mixedLines.length > 0) {
@@ -134,8 +150,8 @@ export class EncodingCheck {
 
   /** Whether any of the lines `from`…`to` has a problem; which one (for the row's problem text). */
   problemIn(from: number, to: number): string | undefined {
-    if (this.#gb) return anyIn(this.mixedLines, from, to) ? mixedLineProblem(this.encoding) : undefined;
-    return undefined;
+    if (!anyIn(this.mixedLines, from, to)) return undefined;
+    return this.#gb ? mixedLineProblem(this.encoding) : gbLikeLineProblem();
   }
 
   /** Keeps the text of the line starting at the current line, decoded as what it is. */
@@ -157,7 +173,8 @@ export class EncodingCheck {
       ) {
         this.hasReplacement = true;
       }
-      if (isUtf8(block)) {
+      // Once the file has shown GB18030 lines, valid lines are looked at one by one too (`gbLikeUtf8`).
+      if (isUtf8(block) && (this.invalidButGb === 0 || !hasHighByte(block))) {
         this.#line += breaks(block);
         return;
       }
@@ -196,6 +213,9 @@ export class EncodingCheck {
           this.invalidButGb++;
           this.#keep(line, GB18030);
         }
+      } else if (this.invalidButGb > 0 && gbLikeUtf8(line)) {
+        for (let i = 0; i < Math.max(n, 1); i++) this.mixedLines.push(this.#line + i);
+        this.#keep(line, GB18030);
       }
       this.#line += n;
       start = end;
@@ -244,6 +264,25 @@ function isUtf8Text(bytes: Uint8Array, start: number, end: number): boolean {
     i += n - 1;
   }
   return ideographs >= 2 && isUtf8(bytes.subarray(start, end));
+}
+
+/**
+ * Whether a valid UTF-8 line of a file that mixes in GB18030 lines is GB18030 text too: it has non-ASCII
+ * characters, all of them two-byte in UTF-8 (Latin, Greek, Cyrillic, Hebrew, Arabic… but no CJK, which UTF-8
+ * writes in three bytes), and as GB18030 it is well-formed and holds CJK ideographs. Short GB18030 rows of
+ * names and sex (`谢伟,女`) are such lines. A UTF-8 line of only two-byte scripts after the file's first GB18030
+ * line is taken for GB18030 too, and quarantined: its row is kept, and says so.
+ */
+function gbLikeUtf8(line: Uint8Array): boolean {
+  let high = false;
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i]!;
+    if (b < 0x80) continue;
+    if (b < 0xc2 || b > 0xdf) return false;
+    high = true;
+    i++;
+  }
+  return high && looksGb18030(line) && /[\u4e00-\u9fff]/.test(GB18030.decode(line));
 }
 
 /** Whether the bytes hold a CR not followed by LF (a line break of its own). */

@@ -9,7 +9,7 @@ import { sweepStaleTemp } from '../stale-temp.ts';
 import type { SqlRelation } from '../types.ts';
 import type { CheckMessage } from './check-worker.ts';
 import { type CsvEncoding, createDecoder } from './encoding.ts';
-import { EncodingCheck, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
+import { EncodingCheck, gbLikeLineProblem, invalidBytesProblem, mixedLineProblem } from './encoding-check.ts';
 import type { CsvOptions } from './options.ts';
 import { recoverRows } from './recover.ts';
 
@@ -67,7 +67,12 @@ export async function csvRelation(input: FastPathInput): Promise<SqlRelation | u
       firstDataLine: options.skipLines + 2 + input.headerNewlines,
       physicalLines: scan.physicalLines,
       ...(scan.check.mixedLines.length > 0
-        ? { problemLines: { lines: scan.check.mixedLines, problem: mixedLineProblem(input.encoding) } }
+        ? {
+            problemLines: {
+              lines: scan.check.mixedLines,
+              problem: input.encoding === 'utf-8' ? gbLikeLineProblem() : mixedLineProblem(input.encoding),
+            },
+          }
         : {}),
       ...(scan.replacement ? { replacementProblem: invalidBytesProblem(input.encoding) } : {}),
       ...(recovered.size > 0 ? { recovered } : {}),

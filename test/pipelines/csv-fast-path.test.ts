@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -216,6 +217,35 @@ describe("bytes that are not in the file's encoding", () => {
         'encoding: 3 lines are not utf-8 (first at mixed.csv:3002); they decode as GB18030: the file mixes encodings; their rows are quarantined as encoding',
       ]);
     }
+  });
+
+  it('quarantines GB18030 lines of a UTF-8 file that happen to be valid UTF-8 (谢伟 reads as лΰ), on both paths', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'short.csv');
+    const parts: Buffer[] = [Buffer.from('身份证号,姓名\n')];
+    for (let i = 0; i < 3000; i++) parts.push(Buffer.from(`${ids[i % 3]},张三丰${i}\n`));
+    // a GB18030 line that is not UTF-8, then two that are (two-byte UTF-8 only), then UTF-8 rows again
+    parts.push(iconv.encode(`${ids[0]},李四光\n`, 'gb18030'));
+    parts.push(iconv.encode(`${ids[1]},谢伟\n`, 'gb18030'));
+    parts.push(Buffer.from(`${ids[2]},王五\n`));
+    parts.push(iconv.encode(`${ids[0]},石英\n`, 'gb18030'));
+    parts.push(Buffer.from(`${ids[1]},Олег 王\n`));
+    const bytes = Buffer.concat(parts);
+    expect(isUtf8(iconv.encode(`${ids[1]},谢伟\n`, 'gb18030'))).toBe(true);
+    writeFileSync(path, bytes);
+    const { fast } = await fastAndJs(path);
+    expect(fast.quarantine).toEqual(
+      [3002, 3003, 3005].map((line) => ({ source_location: `short.csv:${line}`, reason: 'encoding' })),
+    );
+    expect(fast.kept).toEqual([
+      [ids[0], '李四光'],
+      [ids[1], '谢伟'],
+      [ids[0], '石英'],
+    ]);
+    expect(fast.names.slice(-2)).toEqual(['王五', 'Олег 王']);
+    expect(fast.r.notes).toContain(
+      'encoding: 1 line is not utf-8 (first at short.csv:3002); they decode as GB18030: the file mixes encodings; 2 more lines are valid utf-8 but GB18030 text like them (first at short.csv:3003); their rows are quarantined as encoding',
+    );
   });
 
   it('reads a UTF-8 file with bad lines in its first 64 KB as UTF-8: only those lines are quarantined, on both paths', async () => {
