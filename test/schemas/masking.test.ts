@@ -163,6 +163,8 @@ describe('identifiers inside free text', () => {
       'not ids: 1101051949123100234 12345678901234 load hukou-20261206071631-d654d8',
     ],
     ['sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8', 'sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8'],
+    ['全角 １１０１０５１９４９１２３１００２Ｘ,张三', '全角 １１０１０５********００２Ｘ,张三'],
+    ['全角旧号 １１０１０５４９１２３１００２ 登记', '全角旧号 １１０１０５*****１００２ 登记'],
   ])('masks %j', (text, masked) => {
     expect(maskIdentifiersIn(text)).toBe(masked);
   });
@@ -170,7 +172,12 @@ describe('identifiers inside free text', () => {
   it('masks the same in DuckDB SQL (property)', async () => {
     const wh = await openWarehouse({ path: ':memory:' });
     try {
-      const unit = fc.constantFrom(...'0123456789XxAM ,"张', '11010519491231002X', '92650100MA77XXXX7Q');
+      const unit = fc.constantFrom(
+        ...'0123456789XxAM ,"张０１９Ｘ',
+        '11010519491231002X',
+        '92650100MA77XXXX7Q',
+        '１１０１０５１９４９１２３１００２Ｘ',
+      );
       const samples = fc.sample(fc.string({ unit, maxLength: 12 }), { numRuns: 300, seed: 7 });
       const rows = await wh.all<{ i: number; m: string }>(
         `SELECT i, ${maskIdentifiersSql('v')} AS m FROM (VALUES ${samples.map((s, i) => `(${i}, ${quoteLiteral(s)})`).join(', ')}) t(i, v) ORDER BY i`,
