@@ -222,6 +222,8 @@ const IDENTIFIERS_IN_TEXT: readonly { readonly pattern: string; readonly stars: 
   { pattern: '\\b(\\d{6})\\d{8}(\\d{3}[0-9Xx])\\b', stars: 8 },
   { pattern: '\\b(\\d{6})\\d{5}(\\d{4})\\b', stars: 5 },
   { pattern: '\\b(92\\d{6})[0-9A-HJ-NP-RTUW-Y]{8}([0-9A-HJ-NP-RTUW-Y]{2})\\b', stars: 8 },
+  // Grouped as people write it: `110105-19491231-002X`, `110105 19491231 002X`.
+  { pattern: '\\b(\\d{6}[- ])\\d{8}([- ]\\d{3}[0-9Xx])\\b', stars: 8 },
   // Written full-width (`１１０１０５…`, as the key normalisation accepts): runs of full-width digits, with no word
   // boundary to lean on (a longer run is masked in part, never shown whole).
   { pattern: '([０-９]{6})[０-９]{8}([０-９]{3}[０-９ＸｘXx])', stars: 8 },

@@ -164,6 +164,10 @@ describe('identifiers inside free text', () => {
     ],
     ['sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8', 'sha 3f2a9c0d1b4e5f60718293a4b5c6d7e8'],
     ['全角 １１０１０５１９４９１２３１００２Ｘ,张三', '全角 １１０１０５********００２Ｘ,张三'],
+    [
+      '分组 110105-19491231-002X 和 110105 19491231 002x',
+      '分组 110105-********-002X 和 110105 ******** 002x',
+    ],
     ['全角旧号 １１０１０５４９１２３１００２ 登记', '全角旧号 １１０１０５*****１００２ 登记'],
   ])('masks %j', (text, masked) => {
     expect(maskIdentifiersIn(text)).toBe(masked);
@@ -177,6 +181,7 @@ describe('identifiers inside free text', () => {
         '11010519491231002X',
         '92650100MA77XXXX7Q',
         '１１０１０５１９４９１２３１００２Ｘ',
+        '110105-19491231-002X',
       );
       const samples = fc.sample(fc.string({ unit, maxLength: 12 }), { numRuns: 300, seed: 7 });
       const rows = await wh.all<{ i: number; m: string }>(
