@@ -210,12 +210,13 @@ async function flagRows(
        WHERE ${columns.map((c) => `coalesce(contains(${q(c)}, '\uFFFD'), false)`).join(' OR ')}`,
     );
   }
-  const start = `CAST(split_part(_stage_location, ':', -1) AS BIGINT)`;
+  /** The physical line a staged row starts on, from its `file:line` location (`t`: the table's alias). */
+  const start = (t = '') => `CAST(split_part(${t}_stage_location, ':', -1) AS BIGINT)`;
   if (lines.problemLines?.lines.length) {
     await wh.run(
       `UPDATE temp.${q(table)} SET ${append(lines.problemLines.problem)}
        WHERE _stage_row IN (
-         SELECT s._stage_row FROM (SELECT _stage_row, ${start} AS _first, ${start} + ${breaks} AS _last FROM temp.${q(table)}) AS s
+         SELECT s._stage_row FROM (SELECT _stage_row, ${start()} AS _first, ${start()} + ${breaks} AS _last FROM temp.${q(table)}) AS s
          JOIN (SELECT unnest([${lines.problemLines.lines.join(', ')}]) AS line) AS p ON p.line BETWEEN s._first AND s._last)`,
     );
   }
@@ -229,7 +230,7 @@ async function flagRows(
     await wh.run(
       `UPDATE temp.${q(table)} AS s SET _stage_extra = r.extra
        FROM (SELECT unnest(from_json($1::JSON, '[{"line": "BIGINT", "extra": "VARCHAR"}]'), recursive := true)) AS r
-       WHERE s._stage_problem IS NOT NULL AND ${start.replace('_stage_location', 's._stage_location')} = r.line`,
+       WHERE s._stage_problem IS NOT NULL AND ${start('s.')} = r.line`,
       [JSON.stringify(rows)],
     );
   }

@@ -172,7 +172,7 @@ async function keyReason(wh: Warehouse, kind: keyof typeof KEY_MACROS) {
 }
 
 /** The known divisions as the text of a bitstring of 1,000,000 bits: bit d is 1 when division d is known. */
-async function knownDivisionBits(wh: Warehouse): Promise<string> {
+export async function knownDivisionBits(wh: Warehouse): Promise<string> {
   const bits = await wh.value<string>(
     `SELECT CAST(bitstring_agg(CAST(code AS INTEGER), 0, 999999) AS VARCHAR) FROM ${DIVISION_CODES_TABLE}
      WHERE code GLOB '${'[0-9]'.repeat(6)}'`,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { knownDivisionBits } from '../../pipelines/write.ts';
 import { parseCitizenId } from '../../schemas/citizen-id.ts';
 import { allDivisions } from '../../schemas/divisions.ts';
 import { parseUscc } from '../../schemas/uscc.ts';
@@ -35,10 +36,7 @@ async function sqlEval(inputs: readonly (string | null)[]): Promise<SqlRow[]> {
     table,
     inputs.map((s, i) => [i, s]),
   );
-  const bits = await wh.value<string>(
-    `SELECT CAST(bitstring_agg(CAST(code AS INTEGER), 0, 999999) AS VARCHAR) FROM gongshu.divisions
-     WHERE code GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]'`,
-  );
+  const bits = await knownDivisionBits(wh);
   const rows = await wh.all<SqlRow & Record<string, unknown>>(
     `SELECT i, n, gs_citizen_id_reason(s) AS reason,
        strftime(gs_citizen_id_birth_date(s), '%Y-%m-%d') AS birth, gs_citizen_id_sex(s) AS sex,
